@@ -425,6 +425,9 @@ class Participation(models.Model):
     )
     public_note = models.TextField("kommentar (offentlig)", blank=True)
     internal_note = models.TextField("intern anteckning", blank=True)
+    is_example = models.BooleanField(
+        "exempeldata", default=False, help_text="Organisationens uppgifter här är illustrativa."
+    )
     extra_fields = models.JSONField(
         "övriga uppgifter", default=dict, blank=True, help_text="Kolumner från import som saknar fält."
     )
@@ -981,6 +984,7 @@ class Decision(models.Model):
     internal_note = models.TextField("intern anteckning", blank=True)
     is_published = models.BooleanField("publicerad", default=False)
     document_url = models.URLField("länk till protokoll", blank=True)
+    is_example = models.BooleanField("exempeldata", default=False)
 
     history = HistoricalRecords()
 
@@ -1024,6 +1028,7 @@ class Review(models.Model):
     reference = models.CharField("paragraf/diarienummer", max_length=100, blank=True)
     public_summary = models.TextField("sammanfattning (offentlig)", blank=True)
     internal_note = models.TextField("intern anteckning", blank=True)
+    is_example = models.BooleanField("exempeldata", default=False)
 
     history = HistoricalRecords()
 

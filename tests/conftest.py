@@ -1,0 +1,56 @@
+"""Shared fixtures. Reference data (290 municipalities, 21 regions, forms, areas) comes from the
+migrations, so every database test has it."""
+
+import pytest
+
+from register.models import Membership
+from tests import factories as f
+
+
+@pytest.fixture
+def taby(db):
+    return f.municipality("0160")
+
+
+@pytest.fixture
+def vaxholm(db):
+    return f.municipality("0187")
+
+
+@pytest.fixture
+def knivsta(db):
+    return f.municipality("0330")
+
+
+@pytest.fixture
+def admin_user(db):
+    return f.make_user("registeradmin", superuser=True)
+
+
+@pytest.fixture
+def taby_editor(taby):
+    return f.make_member(taby, Membership.Role.EDITOR, "taby-redaktor")
+
+
+@pytest.fixture
+def taby_reader(taby):
+    return f.make_member(taby, Membership.Role.READER, "taby-lasare")
+
+
+@pytest.fixture
+def knivsta_editor(knivsta):
+    return f.make_member(knivsta, Membership.Role.EDITOR, "knivsta-redaktor")
+
+
+@pytest.fixture
+def shared_arrangement(taby, vaxholm):
+    """A joint committee with Täby as host and Vaxholm as member (like SRMH)."""
+    arrangement = f.make_arrangement(
+        name="Södra Roslagens miljö- och hälsoskyddsnämnd",
+        form_slug="joint_committee",
+        areas=("miljo_bygg",),
+        host=taby,
+    )
+    f.make_participation(arrangement, taby, role="host")
+    f.make_participation(arrangement, vaxholm, role="member")
+    return arrangement

@@ -1,0 +1,109 @@
+"""Small factories for the register's models (plain functions; no extra dependency).
+
+Every factory takes keyword overrides. Reference organisations (municipalities, regions) exist
+after migrate, so tests look them up by code with ``municipality("0160")``.
+"""
+
+import itertools
+from datetime import date
+
+from django.contrib.auth import get_user_model
+
+from register.models import (
+    Arrangement,
+    Body,
+    CooperationForm,
+    Cost,
+    Decision,
+    Evaluation,
+    Goal,
+    Membership,
+    Organisation,
+    Participation,
+    Person,
+    Seat,
+    ServiceArea,
+)
+
+_seq = itertools.count(1)
+
+
+def municipality(code: str) -> Organisation:
+    return Organisation.objects.get(code=code, kind=Organisation.Kind.MUNICIPALITY)
+
+
+def region(code: str) -> Organisation:
+    return Organisation.objects.get(code=code, kind=Organisation.Kind.REGION)
+
+
+def form(slug: str = "municipal_federation") -> CooperationForm:
+    return CooperationForm.objects.get(slug=slug)
+
+
+def area(slug: str = "raddningstjanst") -> ServiceArea:
+    return ServiceArea.objects.get(slug=slug)
+
+
+def make_user(username: str | None = None, *, superuser: bool = False, **kw):
+    User = get_user_model()
+    username = username or f"user{next(_seq)}"
+    if superuser:
+        return User.objects.create_superuser(username=username, password="pw-test-12345", **kw)
+    return User.objects.create_user(username=username, password="pw-test-12345", **kw)
+
+
+def make_member(org: Organisation, role: str = Membership.Role.EDITOR, username: str | None = None):
+    user = make_user(username)
+    Membership.objects.create(user=user, organisation=org, role=role)
+    return user
+
+
+def make_arrangement(*, members=(), form_slug="municipal_federation", areas=("raddningstjanst",), **kw):
+    kw.setdefault("name", f"Samverkan {next(_seq)}")
+    arrangement = Arrangement.objects.create(form=form(form_slug), **kw)
+    if areas:
+        arrangement.service_areas.set(ServiceArea.objects.filter(slug__in=areas))
+    for org in members:
+        Participation.objects.create(arrangement=arrangement, organisation=org)
+    return arrangement
+
+
+def make_participation(arrangement, organisation, **kw) -> Participation:
+    return Participation.objects.create(arrangement=arrangement, organisation=organisation, **kw)
+
+
+def make_cost(participation, year=2024, **kw) -> Cost:
+    kw.setdefault("outcome", 1_000_000)
+    return Cost.objects.create(participation=participation, year=year, **kw)
+
+
+def make_body(arrangement, **kw) -> Body:
+    kw.setdefault("kind", Body.Kind.FEDERATION_BOARD)
+    kw.setdefault("name", "Direktionen")
+    return Body.objects.create(arrangement=arrangement, **kw)
+
+
+def make_person(**kw) -> Person:
+    kw.setdefault("name", f"Person {next(_seq)}")
+    return Person.objects.create(**kw)
+
+
+def make_seat(body, person, appointed_by, **kw) -> Seat:
+    return Seat.objects.create(body=body, person=person, appointed_by=appointed_by, **kw)
+
+
+def make_decision(arrangement, **kw) -> Decision:
+    kw.setdefault("deciding_body", "Kommunfullmäktige")
+    kw.setdefault("date", date(2024, 3, 1))
+    kw.setdefault("title", f"Beslut {next(_seq)}")
+    return Decision.objects.create(arrangement=arrangement, **kw)
+
+
+def make_evaluation(arrangement, **kw) -> Evaluation:
+    kw.setdefault("date", date(2024, 6, 1))
+    return Evaluation.objects.create(arrangement=arrangement, **kw)
+
+
+def make_goal(*, organisation=None, arrangement=None, **kw) -> Goal:
+    kw.setdefault("title", f"Mål {next(_seq)}")
+    return Goal.objects.create(organisation=organisation, arrangement=arrangement, **kw)
