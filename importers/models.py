@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from register.models import Arrangement, Organisation
@@ -15,7 +16,10 @@ class ImportBatch(models.Model):
         FAILED = "failed", "Misslyckad"
 
     organisation = models.ForeignKey(
-        Organisation, verbose_name="organisation", on_delete=models.CASCADE, related_name="import_batches"
+        Organisation,
+        verbose_name="organisation",
+        on_delete=models.CASCADE,
+        related_name="import_batches",
     )
     file_name = models.CharField("filnamn", max_length=255)
     checksum = models.CharField("kontrollsumma (SHA-256)", max_length=64)
@@ -43,7 +47,12 @@ class ImportBatch(models.Model):
         verbose_name_plural = "importomgångar"
 
     def __str__(self):
-        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})" if self.created_at else self.file_name
+        if self.created_at:
+            return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+        return self.file_name
+
+    def get_absolute_url(self):
+        return reverse("importers:batch_detail", args=[self.pk])
 
 
 class ImportRow(models.Model):
@@ -54,7 +63,9 @@ class ImportRow(models.Model):
         INVALID = "invalid", "Ogiltig"
         SKIPPED = "skipped", "Överhoppad"
 
-    batch = models.ForeignKey(ImportBatch, verbose_name="importomgång", on_delete=models.CASCADE, related_name="rows")
+    batch = models.ForeignKey(
+        ImportBatch, verbose_name="importomgång", on_delete=models.CASCADE, related_name="rows"
+    )
     sheet = models.CharField("blad", max_length=100)
     row_number = models.PositiveIntegerField("rad")
     outcome = models.CharField("utfall", max_length=20, choices=Outcome.choices)
@@ -62,8 +73,19 @@ class ImportRow(models.Model):
     errors = models.JSONField("fel", default=list, blank=True)
     warnings = models.JSONField("varningar", default=list, blank=True)
     diff = models.JSONField("ändringar", default=dict, blank=True)
+    journal = models.JSONField(
+        "ändringslogg",
+        default=list,
+        blank=True,
+        help_text="Vad importen skrev, med värdena före, så att importen kan ångras.",
+    )
     arrangement = models.ForeignKey(
-        Arrangement, verbose_name="samverkan", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Arrangement,
+        verbose_name="samverkan",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:

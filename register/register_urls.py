@@ -1,9 +1,6 @@
-from django.urls import path
-
-from . import views
+from .urls_edit import urlpatterns as edit_urlpatterns
+from .urls_read import urlpatterns as read_urlpatterns
 
 app_name = "register"
 
-urlpatterns = [
-    path("", views.home, name="home"),
-]
+urlpatterns = read_urlpatterns + edit_urlpatterns

@@ -1,7 +1,198 @@
+"""Read side of the internal register: lists, detail pages and the overview. Thin views: the
+data comes from register/selectors.py, filtered by the user's Access."""
+
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
 from django.shortcuts import render
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from . import filters, selectors, tables
+from .access import Access
+from .selectors import MEASURES
+
+
+class RegisterListView(LoginRequiredMixin, SingleTableMixin, FilterView):
+    """A filtered, sortable, paginated list (NetBox style: queryset + filterset + table)."""
+
+    table_pagination = {"per_page": 50}
+    selector = None
+    heading = ""
+    intro = ""
+
+    def get_access(self) -> Access:
+        return Access.for_user(self.request.user)
+
+    def get_queryset(self):
+        return type(self).selector(self.get_access())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["heading"] = self.heading
+        context["intro"] = self.intro
+        filterset = context.get("filter")
+        context["is_filtered"] = bool(
+            filterset is not None and any(v not in ("", None) for v in filterset.data.values())
+        )
+        return context
+
+
+class ArrangementListView(RegisterListView):
+    template_name = "register/arrangement_list.html"
+    filterset_class = filters.ArrangementFilterSet
+    table_class = tables.ArrangementTable
+    heading = "Samverkan"
+    intro = "All publicerad samverkan och all samverkan som din organisation deltar i."
+
+    def get_queryset(self):
+        access = self.get_access()
+        self.own_organisation = selectors.own_organisation(access)
+        return selectors.arrangement_list_queryset(
+            access, own_org_id=self.own_organisation.pk if self.own_organisation else None
+        )
+
+    def get_table_kwargs(self):
+        return {"own_organisation": self.own_organisation}
+
+
+class OrganisationListView(RegisterListView):
+    template_name = "register/organisation_list.html"
+    filterset_class = filters.OrganisationFilterSet
+    table_class = tables.OrganisationTable
+    selector = selectors.organisation_list_queryset
+    heading = "Organisationer"
+    intro = "Kommuner, regioner, förbund, bolag och andra parter i samverkan."
+
+
+class PersonListView(RegisterListView):
+    template_name = "register/person_list.html"
+    filterset_class = filters.PersonFilterSet
+    table_class = tables.PersonTable
+    selector = selectors.person_list_queryset
+    heading = "Personer"
+    intro = "Förtroendevalda och tjänstepersoner med uppdrag i samverkans organ."
+
+
+class DecisionListView(RegisterListView):
+    template_name = "register/decision_list.html"
+    filterset_class = filters.DecisionFilterSet
+    table_class = tables.DecisionTable
+    selector = selectors.decision_list_queryset
+    heading = "Beslut"
+    intro = "Beslut som rör samverkan, i de egna organen och i samverkans organ."
+
+
+class ReviewListView(RegisterListView):
+    template_name = "register/review_list.html"
+    filterset_class = filters.ReviewFilterSet
+    table_class = tables.ReviewTable
+    selector = selectors.review_list_queryset
+    heading = "Strategiska genomgångar"
+    intro = (
+        "Kommunstyrelsens genomgångar av all samverkan: inriktning, prioritering och uppföljning."
+    )
 
 
 @login_required
 def home(request):
-    return render(request, "register/home.html")
+    access = Access.for_user(request.user)
+    today = dt.date.today()
+    return render(
+        request,
+        "register/home.html",
+        {
+            "summaries": selectors.home_summaries(access, today=today),
+            "today": today,
+        },
+    )
+
+
+@login_required
+def arrangement_detail(request, pk):
+    access = Access.for_user(request.user)
+    measure = request.GET.get("kostnad", "amount")
+    if measure not in MEASURES:
+        measure = "amount"
+    detail = selectors.arrangement_detail(access, pk, measure=measure)
+    if detail is None:
+        raise Http404("Samverkan finns inte eller så saknar du behörighet.")
+    return render(
+        request,
+        "register/arrangement_detail.html",
+        {
+            "detail": detail,
+            "arrangement": detail.arrangement,
+            "measures": MEASURES.items(),
+            "measure": measure,
+            "measure_label": MEASURES[measure],
+        },
+    )
+
+
+@login_required
+def organisation_detail(request, pk):
+    access = Access.for_user(request.user)
+    detail = selectors.organisation_detail(access, pk)
+    if detail is None:
+        raise Http404("Organisationen finns inte.")
+    return render(
+        request,
+        "register/organisation_detail.html",
+        {"detail": detail, "organisation": detail.organisation},
+    )
+
+
+@login_required
+def person_detail(request, pk):
+    access = Access.for_user(request.user)
+    person, seats = selectors.person_detail(access, pk)
+    if person is None:
+        raise Http404("Personen finns inte.")
+    return render(
+        request,
+        "register/person_detail.html",
+        {
+            "person": person,
+            "seats": seats,
+            "show_internal": access.can_view_internal(person),
+            "is_example": person.is_example,
+        },
+    )
+
+
+@login_required
+def decision_detail(request, pk):
+    access = Access.for_user(request.user)
+    decision = selectors.decision_detail(access, pk)
+    if decision is None:
+        raise Http404("Beslutet finns inte eller så saknar du behörighet.")
+    return render(
+        request,
+        "register/decision_detail.html",
+        {
+            "decision": decision,
+            "show_internal": access.can_view_internal(decision),
+            "is_example": decision.is_example or decision.arrangement.is_example,
+        },
+    )
+
+
+@login_required
+def review_detail(request, pk):
+    access = Access.for_user(request.user)
+    review, items = selectors.review_detail(access, pk)
+    if review is None:
+        raise Http404("Genomgången finns inte eller så saknar du behörighet.")
+    return render(
+        request,
+        "register/review_detail.html",
+        {
+            "review": review,
+            "items": items,
+            "show_internal": access.can_view_internal(review),
+            "is_example": review.is_example or any(i.participation.is_example for i in items),
+        },
+    )

@@ -1,0 +1,119 @@
+# Samverkansregistret – developer commands (GNU make).
+#
+#   make run            virtualenv, install, migrate, load the demo data, serve on 127.0.0.1:8000
+#   make test           install test deps (+ Chromium from Debian when missing), ruff, whole suite
+#   make test-postgres  the suite against DATABASE_URL (a PostgreSQL server you provide)
+#   make bench          benchmarks; each prints JSON lines {"name", "value", "unit", "queries"}
+#   make lint / format  ruff check / ruff format
+#
+# Only a Python 3.11+ with venv, pip and make is needed; everything else is installed here.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+CHROMIUM ?= /usr/bin/chromium
+
+# Never let pip ask anything or nag about its own version.
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PIP_NO_INPUT := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help run demo serve migrate test test-postgres pytest chromium bench ruff-check lint format clean
+
+help:
+	@sed -n '3,8p' Makefile | sed 's/^# \{0,1\}//'
+
+# --- environment -------------------------------------------------------------------------------
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when a requirements file changed (stamp files inside the venv). Some machines
+# list local wheel folders in pip.conf that do not exist; drop pip's warnings about them.
+PIP_NOISE := is ignored: it is neither a file nor a directory
+$(VENV)/.installed-run: requirements.txt | $(PY)
+	$(PY) -m pip install -q -r requirements.txt 2>&1 | { grep -v "$(PIP_NOISE)" || true; }
+	@touch $@
+
+$(VENV)/.installed-test: requirements-test.txt requirements.txt | $(PY)
+	$(PY) -m pip install -q -r requirements-test.txt 2>&1 | { grep -v "$(PIP_NOISE)" || true; }
+	@touch $@ $(VENV)/.installed-run
+
+# --- run the demo ------------------------------------------------------------------------------
+
+# DEBUG=1: runserver serves the static files itself (whitenoise.runserver_nostatic + finders), so
+# no collectstatic is needed for the demo. Production: see README ("Drift").
+run: export DEBUG ?= 1
+run: $(VENV)/.installed-run migrate demo serve
+
+migrate: $(VENV)/.installed-run
+	$(PY) manage.py migrate --noinput
+
+demo: $(VENV)/.installed-run
+	$(PY) manage.py load_demo
+
+serve: $(VENV)/.installed-run
+	@echo "Samverkansregistret: http://$(HOST):$(PORT)/  (stop with Ctrl+C)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# --- tests -------------------------------------------------------------------------------------
+
+# Chromium (and a font, for readable screenshots and PDFs) from Debian's packages when missing.
+# Never a browser download.
+chromium:
+	@if [ -x "$(CHROMIUM)" ] && dpkg -s fonts-dejavu-core >/dev/null 2>&1; then \
+	  echo "Chromium: $(CHROMIUM)"; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+	  SUDO=""; if [ "$$(id -u)" != 0 ]; then SUDO="sudo"; fi; \
+	  echo "== Installing chromium and fonts-dejavu-core from Debian's packages"; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core \
+	    </dev/null >/dev/null; \
+	else \
+	  echo "Chromium is missing at $(CHROMIUM) and apt-get is not available."; \
+	  if [ -n "$$CI" ]; then exit 1; fi; \
+	fi
+
+# Exit code 5 ("no tests collected") is a failure like any other: the suite must run tests.
+pytest: $(VENV)/.installed-test
+	@echo "Database: $${DATABASE_URL:-SQLite (default)}" | sed -E 's#://([^:/@]*):[^@]*@#://\1:***@#'
+	@rc=0; $(BIN)/pytest $(PYTEST_ARGS) || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing." >&2; fi; \
+	exit $$rc
+
+test: $(VENV)/.installed-test chromium ruff-check pytest
+
+# Against PostgreSQL: DATABASE_URL=postgres://user:pw@host:port/name make test-postgres
+# (the role needs CREATEDB; pytest-django creates and drops test_<name>).
+test-postgres: $(VENV)/.installed-test chromium
+	@if [ -z "$$DATABASE_URL" ]; then echo "Set DATABASE_URL=postgres://..." >&2; exit 2; fi
+	@$(MAKE) --no-print-directory pytest
+
+# --- benchmarks --------------------------------------------------------------------------------
+
+bench: $(VENV)/.installed-test
+	$(PY) bench/pages.py
+	$(PY) bench/import_excel.py
+
+# --- code style --------------------------------------------------------------------------------
+
+ruff-check: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+
+lint: ruff-check
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache .ruff_cache

@@ -1,0 +1,60 @@
+"""Forms of the import pages."""
+
+from django import forms
+from django.conf import settings
+
+from register.models import Organisation
+
+from .readers import MAX_BYTES
+
+
+class UploadForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=Organisation.objects.none(),
+        help_text="Den organisation vars lista filen är.",
+        empty_label=None,
+    )
+    file = forms.FileField(
+        label="Excel-fil (.xlsx)",
+        help_text="Högst 20 MB och 100 000 rader. Rubrikraden får ligga under titelrader.",
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,.xlsm,application/vnd.openxmlformats-officedocument."
+                "spreadsheetml.sheet"
+            }
+        ),
+    )
+    all_or_nothing = forms.BooleanField(
+        label="Allt eller inget: spara ingenting om någon rad är ogiltig",
+        required=False,
+        initial=True,
+    )
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations.order_by("name")
+        if organisations.count() > 1:
+            self.fields["organisation"].empty_label = "Välj organisation"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = getattr(settings, "IMPORT_MAX_BYTES", MAX_BYTES)
+        if upload.size > limit:
+            raise forms.ValidationError(
+                "Filen är för stor (%(size).1f MB). Största tillåtna storlek är %(limit)d MB.",
+                code="too_large",
+                params={"size": upload.size / 1024 / 1024, "limit": limit // (1024 * 1024)},
+            )
+        if not upload.name.lower().endswith((".xlsx", ".xlsm")):
+            raise forms.ValidationError(
+                "Välj en Excel-arbetsbok i formatet .xlsx. Spara listan som .xlsx i Excel först.",
+                code="extension",
+            )
+        return upload
+
+
+class CommitForm(forms.Form):
+    all_or_nothing = forms.BooleanField(
+        label="Allt eller inget: spara ingenting om någon rad är ogiltig", required=False
+    )

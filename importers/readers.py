@@ -1,0 +1,518 @@
+"""Read the Excel lists municipalities keep. openpyxl in read-only mode; no ORM.
+
+A workbook becomes sheets of rows keyed by *field* (name, form, partners, cost per year …).
+The header row is found below title rows, merged header cells are spread over the columns they
+cover, sheets with no recognisable header are skipped and reported, and columns that are not
+recognised are kept as raw text.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import openpyxl
+from openpyxl.utils import column_index_from_string
+from openpyxl.utils.exceptions import InvalidFileException
+
+from .values import cell_text, find_unit, fold
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 100_000
+MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
+HEADER_SCAN_ROWS = 30
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class ReadError(Exception):
+    """The file cannot be read at all. The message is Swedish and says what to do."""
+
+
+# --- Column headers ----------------------------------------------------------------------
+
+# Field → alternatives, written folded (lower case, no diacritics, punctuation as spaces).
+FIELD_LABELS = {
+    "name": (
+        "namn", "benamning", "samverkan", "samverkans namn", "samverkansnamn", "namn pa samverkan",
+        "namn pa samverkanen", "samverkan namn", "samarbete", "namn pa samarbetet",
+    ),
+    "form": (
+        "samverkansform", "form", "typ av samverkan", "samverkanstyp", "juridisk form",
+        "associationsform", "form for samverkan", "typ",
+    ),
+    "partners": (
+        "parter", "medlemmar", "samverkande kommuner", "ovriga parter", "samverkansparter",
+        "deltagande kommuner", "medlemskommuner", "ingaende kommuner", "samarbetsparter",
+        "parter medlemmar", "partner", "partners", "deltagare", "ovriga medlemmar", "agare",
+        "delagare",
+    ),
+    "host": (
+        "vardkommun", "huvudman", "sate", "utforare", "vard", "vardkommun huvudman",
+        "vardkommun sate", "huvudman utforare",
+    ),
+    "area": (
+        "verksamhetsomrade", "omrade", "verksamhetsomraden", "sakomrade", "verksamhet",
+    ),
+    "responsible_body": (
+        "ansvarig namnd", "namnd", "ansvarig styrelse", "politiskt ansvarig namnd",
+        "ansvarig namnd styrelse",
+    ),
+    "contact": (
+        "kontaktperson", "ansvarig tjansteperson", "kontakt", "ansvarig tjansteman",
+        "handlaggare", "kontaktperson tjansteperson",
+    ),
+    "decision": (
+        "beslut", "kf beslut", "beslutsdatum", "beslut om intrade", "beslut kf", "kf beslut datum",
+        "intradesbeslut", "beslut i kf",
+    ),
+    "start": (
+        "start", "startdatum", "sedan", "fran", "fr o m", "from", "startar", "startar",
+        "bildad", "gallande fran", "galler fran", "avtalsstart", "startar", "start ar", "startar",
+    ),
+    "end": (
+        "slut", "slutdatum", "giltig t o m", "giltig tom", "avtalstid", "t o m", "tom",
+        "galler till", "avtalsslut", "upphor", "giltig till", "slutar", "avtalet lopar till",
+    ),
+    "notice": ("uppsagningstid", "uppsagning", "uppsagningstid manader"),
+    "representatives": (
+        "ledamoter", "representanter", "vara ledamoter", "vara representanter", "ledamot",
+        "forteroendevalda", "fortroendevalda", "ledamoter och ersattare", "ombud",
+    ),
+    "purpose": ("syfte", "mal", "syfte mal", "syfte och mal", "andamal"),
+    "last_review": (
+        "senaste uppfoljning", "uppfoljning", "senast uppfoljd", "utvardering",
+        "senaste utvardering",
+    ),
+    "comment": (
+        "kommentar", "anmarkning", "kommentarer", "ovrigt", "noteringar", "anteckning",
+        "anmarkningar",
+    ),
+    "orgnr": ("organisationsnummer", "orgnr", "org nr", "org nummer"),
+    # The error column of a downloaded file of invalid rows: read past, never stored.
+    "ignore": ("fel vid import",),
+}  # fmt: skip
+LABEL_TO_FIELD = {label: name for name, labels in FIELD_LABELS.items() for label in labels}
+
+# The first (canonical) Swedish header for each field, used by the exporter and in messages.
+FIELD_HEADERS = {
+    "name": "Namn",
+    "form": "Samverkansform",
+    "partners": "Parter",
+    "host": "Värdkommun",
+    "area": "Verksamhetsområde",
+    "responsible_body": "Ansvarig nämnd",
+    "contact": "Kontaktperson",
+    "decision": "KF-beslut",
+    "start": "Startdatum",
+    "end": "Slutdatum",
+    "notice": "Uppsägningstid",
+    "representatives": "Våra ledamöter",
+    "purpose": "Syfte",
+    "last_review": "Senaste uppföljning",
+    "comment": "Kommentar",
+    "orgnr": "Organisationsnummer",
+    "cost": "Kostnad",
+}
+
+COST_WORDS = {
+    "kostnad": "outcome",
+    "arlig kostnad": "outcome",
+    "kostnad per ar": "outcome",
+    "var kostnad": "outcome",
+    "kommunens kostnad": "outcome",
+    "arskostnad": "outcome",
+    "utfall": "outcome",
+    "kostnad utfall": "outcome",
+    "belopp": "outcome",
+    "avgift": "outcome",
+    "arsavgift": "outcome",
+    "medlemsavgift": "outcome",
+    "budget": "budget",
+    "kostnad budget": "budget",
+    "budgeterad kostnad": "budget",
+    "prognos": "forecast",
+    "kostnad prognos": "forecast",
+}
+_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d|2100)(?!\d)")
+_UNIT_TOKENS = re.compile(
+    r"\b(tkr|mnkr|mkr|msek|ksek|tsek|kr|kronor|sek|i|tusental|tusen|tusentals|miljoner|milj|mn)\b"
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    index: int  # 0-based
+    header: str
+    field: str | None = None  # None: not recognised, kept as raw text
+    year: int | None = None
+    kind: str | None = None  # for costs: outcome / budget / forecast
+    multiplier: int | None = None  # for costs: the unit in the header (tkr → 1000)
+
+
+def classify_header(header: str) -> tuple[str | None, int | None, str | None, int | None]:
+    """Return (field, year, cost kind, unit multiplier) for a column header."""
+    text = cell_text(header)
+    if not text:
+        return None, None, None, None
+    key = fold(text)
+    if key in LABEL_TO_FIELD:
+        return LABEL_TO_FIELD[key], None, None, None
+    unit = find_unit(text)
+    year_match = _YEAR.search(key)
+    year = int(year_match[1]) if year_match else None
+    rest = _YEAR.sub(" ", key)
+    rest = " ".join(_UNIT_TOKENS.sub(" ", rest).split())
+    if rest in COST_WORDS:
+        return "cost", year, COST_WORDS[rest], unit
+    without_parens = fold(re.sub(r"\(.*?\)", " ", text))
+    if without_parens in LABEL_TO_FIELD:
+        return LABEL_TO_FIELD[without_parens], None, None, None
+    return None, None, None, None
+
+
+def map_columns(headers: list[str], default_year: int) -> list[Column]:
+    """Return a Column for each non-empty header; duplicates of a field after the first are raw."""
+    columns: list[Column] = []
+    seen: set = set()
+    for index, header in enumerate(headers):
+        if not header:
+            continue
+        name, year, kind, unit = classify_header(header)
+        if name == "cost":
+            key = ("cost", year or default_year, kind)
+            if key in seen:
+                name = None
+            else:
+                seen.add(key)
+                columns.append(Column(index, header, "cost", year or default_year, kind, unit))
+                continue
+        elif name is not None:
+            if name in seen:
+                name = None
+            else:
+                seen.add(name)
+        columns.append(Column(index, header, name))
+    return columns
+
+
+# --- The workbook ------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    sheet: str
+    number: int  # 1-based row number in the sheet, as Excel shows it
+    values: dict[int, object]  # column index → cached value
+    formula_without_value: list[int] = field(default_factory=list)  # column indexes
+
+
+@dataclass
+class Sheet:
+    name: str
+    header_row: int
+    columns: list[Column]
+    row_count: int  # data rows below the header, as far as the sheet's dimension says
+    rows: Iterator[Row]
+    default_multiplier: int = 1
+
+
+@dataclass
+class Workbook:
+    sheets: list[Sheet]
+    skipped_sheets: list[tuple[str, str]]  # (sheet name, reason)
+    total_rows: int
+
+
+def check_size(size: int, max_bytes: int = MAX_BYTES) -> None:
+    if size > max_bytes:
+        raise ReadError(
+            f"Filen är för stor ({size / 1024 / 1024:.1f} MB). Största tillåtna storlek är "
+            f"{max_bytes // (1024 * 1024)} MB. Dela upp listan i flera filer."
+        )
+
+
+def open_workbook(
+    source, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS, today_year: int | None = None
+) -> Workbook:
+    """Open an xlsx file (path, bytes or binary file) and find its sheets' headers.
+
+    Raise :class:`ReadError` with a Swedish message when the file cannot be read at all.
+    """
+    data = _read_bytes(source, max_bytes)
+    if data[:8] == OLE_SIGNATURE:
+        raise ReadError(
+            "Filen är lösenordsskyddad (krypterad) eller sparad i det gamla formatet .xls. "
+            "Öppna den i Excel, ta bort lösenordet och spara den som Excel-arbetsbok (.xlsx)."
+        )
+    if not data:
+        raise ReadError("Filen är tom.")
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ReadError(
+            "Filen är inte en Excel-arbetsbok (.xlsx). Spara listan som .xlsx i Excel och "
+            "försök igen."
+        )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        uncompressed = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ReadError("Filen är skadad och kan inte läsas som en Excel-arbetsbok.") from exc
+    if uncompressed > MAX_UNCOMPRESSED_BYTES:
+        raise ReadError("Filen packas upp till mer än 400 MB och kan inte läsas. Dela upp den.")
+    try:
+        values_book = openpyxl.load_workbook(
+            io.BytesIO(data), read_only=True, data_only=True, keep_links=False
+        )
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ReadError(
+            "Filen kan inte läsas som en Excel-arbetsbok (.xlsx). Kontrollera att den är "
+            "sparad som Excel-arbetsbok och inte är skadad."
+        ) from exc
+    except Exception as exc:  # openpyxl raises many kinds of errors on broken XML.
+        raise ReadError(
+            "Filen kan inte läsas som en Excel-arbetsbok (.xlsx). Den verkar vara skadad."
+        ) from exc
+    if not values_book.worksheets:
+        raise ReadError("Arbetsboken innehåller inga blad.")
+
+    year = today_year or _this_year()
+    sheets: list[Sheet] = []
+    skipped: list[tuple[str, str]] = []
+    total = 0
+    for ws in values_book.worksheets:
+        if not hasattr(ws, "iter_rows"):  # a chart sheet
+            skipped.append((ws.title, "Bladet är ett diagram."))
+            continue
+        sheet_xml = _sheet_xml(archive, ws)
+        try:
+            max_row = ws.max_row
+        except Exception:  # noqa: BLE001 - a broken dimension tag
+            max_row = None
+        if max_row and max_row > max_rows:
+            raise ReadError(
+                f"Bladet ”{ws.title}” har {max_row:,} rader; högst {max_rows:,} rader tillåts. "
+                "Dela upp listan i flera filer.".replace(",", " ")
+            )
+        try:
+            head = _head_rows(ws)
+        except Exception as exc:  # noqa: BLE001
+            raise ReadError(
+                f"Bladet ”{ws.title}” kan inte läsas; filen verkar vara skadad."
+            ) from exc
+        if not any(any(cell_text(v) for v in row) for row in head):
+            skipped.append((ws.title, "Bladet är tomt."))
+            continue
+        merges = _merged_ranges(sheet_xml)
+        found = find_header(head, merges, year_hint=_year_hint(ws.title, head) or year)
+        if found is None:
+            skipped.append(
+                (ws.title, "Ingen rubrikrad hittades (till exempel Namn, Samverkansform, Parter).")
+            )
+            continue
+        header_row, header_rows_used, columns = found
+        first_data = header_row + header_rows_used
+        has_formulas = b"<f" in sheet_xml
+        formulas_book = None
+        if has_formulas:
+            formulas_book = openpyxl.load_workbook(
+                io.BytesIO(data), read_only=True, data_only=False, keep_links=False
+            )
+        row_count = max(0, (max_row or 0) - first_data + 1)
+        total += row_count
+        sheets.append(
+            Sheet(
+                name=ws.title,
+                header_row=header_row,
+                columns=columns,
+                row_count=row_count,
+                rows=_iter_rows(
+                    ws,
+                    formulas_book[ws.title] if formulas_book else None,
+                    first_data,
+                    columns,
+                    max_rows,
+                ),
+                default_multiplier=_default_multiplier(head[: header_row - 1]),
+            )
+        )
+    if not sheets:
+        reasons = "; ".join(f"{name}: {reason}" for name, reason in skipped)
+        raise ReadError(
+            "Ingen rubrikrad med kända kolumner hittades i något blad. Listan behöver en rad med "
+            "rubriker som Namn, Samverkansform och Parter." + (f" ({reasons})" if reasons else "")
+        )
+    return Workbook(sheets=sheets, skipped_sheets=skipped, total_rows=total)
+
+
+def _this_year() -> int:
+    from datetime import date
+
+    return date.today().year
+
+
+def _read_bytes(source, max_bytes: int) -> bytes:
+    if isinstance(source, bytes | bytearray):
+        check_size(len(source), max_bytes)
+        return bytes(source)
+    if isinstance(source, str | Path):
+        path = Path(source)
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise ReadError(f"Filen {path} finns inte eller kan inte öppnas.") from exc
+        check_size(size, max_bytes)
+        if path.is_dir():
+            raise ReadError(f"{path} är en mapp, inte en fil.")
+        return path.read_bytes()
+    size = getattr(source, "size", None)
+    if size is not None:
+        check_size(size, max_bytes)
+    data = source.read(max_bytes + 1)
+    check_size(len(data), max_bytes)
+    return data
+
+
+def _sheet_xml(archive: zipfile.ZipFile, ws) -> bytes:
+    path = getattr(ws, "_worksheet_path", None)
+    if not path:
+        return b""
+    try:
+        return archive.read(path.lstrip("/"))
+    except KeyError:
+        return b""
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _merged_ranges(sheet_xml: bytes) -> list[tuple[int, int, int, int]]:
+    """Return merged ranges as (min_col, min_row, max_col, max_row), 1-based (from the XML)."""
+    ranges = []
+    for m in _MERGE.finditer(sheet_xml):
+        try:
+            ranges.append(
+                (
+                    column_index_from_string(m[1].decode()),
+                    int(m[2]),
+                    column_index_from_string(m[3].decode()),
+                    int(m[4]),
+                )
+            )
+        except ValueError:
+            continue
+    return ranges
+
+
+def _head_rows(ws) -> list[list]:
+    rows = []
+    for row in ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, values_only=True):
+        rows.append(list(row))
+    return rows
+
+
+def _year_hint(title: str, head: list[list]) -> int | None:
+    for text in [title] + [cell_text(row[0]) for row in head[:3] if row]:
+        m = _YEAR.search(text or "")
+        if m:
+            return int(m[1])
+    return None
+
+
+def _default_multiplier(title_rows: list[list]) -> int:
+    for row in title_rows:
+        for value in row:
+            text = cell_text(value).casefold()
+            if "belopp" in text or "kostnad" in text:
+                unit = find_unit(text)
+                if unit:
+                    return unit
+    return 1
+
+
+def _score(columns: list[Column]) -> int:
+    return sum(1 for c in columns if c.field)
+
+
+def find_header(
+    head: list[list], merges: list[tuple[int, int, int, int]], *, year_hint: int
+) -> tuple[int, int, list[Column]] | None:
+    """Return (header row number, number of header rows, columns), or None.
+
+    The header row is the first row, among the top rows, with a name column and at least one
+    more recognised column. A merged header cell ("Kostnad (tkr)" over three year columns) is
+    spread over the columns it covers and combined with the row below it.
+    """
+    width = max((len(r) for r in head), default=0)
+    grid = [[cell_text(v) for v in row] + [""] * (width - len(row)) for row in head]
+    for min_col, min_row, max_col, max_row in merges:
+        if min_row > len(grid):
+            continue
+        value = grid[min_row - 1][min_col - 1] if min_col - 1 < width else ""
+        for r in range(min_row, min(max_row, len(grid)) + 1):
+            for c in range(min_col, min(max_col, width) + 1):
+                if not grid[r - 1][c - 1]:
+                    grid[r - 1][c - 1] = value
+    best = None
+    for r, row in enumerate(grid, start=1):
+        columns = map_columns(row, year_hint)
+        fields = {c.field for c in columns}
+        if "name" not in fields or _score(columns) < 2:
+            continue
+        best = (r, 1, columns)
+        # A two-row header: a merged cell in this row, or years in the row below a cost column.
+        if r < len(grid):
+            below = grid[r]
+            spans = any(
+                min_row == r and (max_col > min_col or max_row > min_row)
+                for min_col, min_row, max_col, max_row in merges
+            )
+            years_below = any(_YEAR.fullmatch(text or "") for text in below)
+            if (spans or years_below) and any(below):
+                combined = [
+                    (top if top == bottom else f"{top} {bottom}".strip())
+                    for top, bottom in zip(row, below, strict=False)
+                ]
+                combined_columns = map_columns(combined, year_hint)
+                if _score(combined_columns) >= _score(columns) and _has_data_like(below) is False:
+                    best = (r, 2, combined_columns)
+        break
+    return best
+
+
+def _has_data_like(row: list[str]) -> bool:
+    """Return True if the row looks like data rather than sub-headers (long texts)."""
+    return any(len(text) > 40 for text in row)
+
+
+def _iter_rows(ws, formula_ws, first_row: int, columns: list[Column], max_rows: int):
+    wanted = [c.index for c in columns]
+    last_wanted = max(wanted) + 1 if wanted else 0
+    value_rows = ws.iter_rows(min_row=first_row, max_col=last_wanted, values_only=True)
+    formula_rows = (
+        formula_ws.iter_rows(min_row=first_row, max_col=last_wanted, values_only=True)
+        if formula_ws is not None
+        else None
+    )
+    number = first_row - 1
+    for values in value_rows:
+        number += 1
+        if number > max_rows + 1:
+            raise ReadError(
+                f"Bladet ”{ws.title}” har fler än {max_rows} rader. Dela upp listan i flera filer."
+            )
+        formulas = next(formula_rows, None) if formula_rows is not None else None
+        cells = {}
+        missing = []
+        length = len(values)
+        for index in wanted:
+            value = values[index] if index < length else None
+            if formulas is not None and index < len(formulas):
+                formula = formulas[index]
+                if isinstance(formula, str) and formula.startswith("=") and value is None:
+                    missing.append(index)
+            if value is not None:
+                cells[index] = value
+        yield Row(ws.title, number, cells, missing)

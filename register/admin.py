@@ -1,0 +1,303 @@
+"""Django admin for every register model, with history (django-simple-history)."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Alternative,
+    Arrangement,
+    Body,
+    Contribution,
+    CooperationForm,
+    Cost,
+    County,
+    Decision,
+    Evaluation,
+    Goal,
+    GoalConflict,
+    Membership,
+    Motive,
+    Organisation,
+    Participation,
+    Person,
+    Review,
+    ReviewItem,
+    Seat,
+    ServiceArea,
+    TotalCost,
+)
+
+admin.site.site_header = "Samverkansregistret – administration"
+admin.site.site_title = "Samverkansregistret"
+admin.site.index_title = "Registeradministration"
+
+
+class RegisterAdmin(SimpleHistoryAdmin):
+    list_per_page = 50
+
+
+# --- Reference tables ---------------------------------------------------------------------
+
+
+@admin.register(County)
+class CountyAdmin(RegisterAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+
+
+@admin.register(CooperationForm)
+class CooperationFormAdmin(RegisterAdmin):
+    list_display = ("name", "slug", "legal_basis", "is_legal_entity", "sort_order")
+    list_filter = ("is_legal_entity",)
+    search_fields = ("name", "slug", "legal_basis")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(ServiceArea)
+class ServiceAreaAdmin(RegisterAdmin):
+    list_display = ("name", "slug", "parent", "sort_order")
+    list_filter = ("parent",)
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Motive)
+class MotiveAdmin(RegisterAdmin):
+    list_display = ("name", "slug", "sort_order")
+    search_fields = ("name", "slug")
+
+
+# --- Organisations and people -------------------------------------------------------------
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(RegisterAdmin):
+    list_display = ("name", "kind", "code", "orgnr", "county", "population", "is_reference")
+    list_filter = ("kind", "is_reference", "county")
+    search_fields = ("name", "short_name", "code", "orgnr")
+    list_select_related = ("county",)
+    inlines = [MembershipInline]
+
+
+@admin.register(Person)
+class PersonAdmin(RegisterAdmin):
+    list_display = ("name", "kind", "party", "title", "organisation", "is_example")
+    list_filter = ("kind", "is_example")
+    search_fields = ("name", "party", "title", "organisation__name")
+    list_select_related = ("organisation",)
+    autocomplete_fields = ("organisation",)
+
+
+@admin.register(Membership)
+class MembershipAdmin(RegisterAdmin):
+    list_display = ("user", "organisation", "role")
+    list_filter = ("role",)
+    search_fields = ("user__username", "user__email", "organisation__name")
+    list_select_related = ("user", "organisation")
+    autocomplete_fields = ("user", "organisation")
+
+
+# --- Arrangements ---------------------------------------------------------------------------
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    fields = (
+        "organisation",
+        "role",
+        "joined",
+        "left",
+        "ownership_share",
+        "cost_share",
+        "is_example",
+    )
+    autocomplete_fields = ("organisation",)
+    show_change_link = True
+
+
+class BodyInline(admin.TabularInline):
+    model = Body
+    extra = 0
+    fields = ("name", "kind", "powers", "seat_count")
+    show_change_link = True
+
+
+class TotalCostInline(admin.TabularInline):
+    model = TotalCost
+    extra = 0
+
+
+@admin.register(Arrangement)
+class ArrangementAdmin(RegisterAdmin):
+    list_display = (
+        "name",
+        "form",
+        "status",
+        "host",
+        "start_date",
+        "end_date",
+        "is_published",
+        "is_example",
+    )
+    list_filter = ("form", "status", "is_published", "is_example", "service_areas")
+    search_fields = ("name", "short_name", "orgnr", "external_id")
+    list_select_related = ("form", "host")
+    autocomplete_fields = ("host", "legal_entity", "predecessor", "parent")
+    filter_horizontal = ("service_areas", "motives")
+    date_hierarchy = "start_date"
+    inlines = [ParticipationInline, BodyInline, TotalCostInline]
+
+
+class CostInline(admin.TabularInline):
+    model = Cost
+    extra = 0
+
+
+@admin.register(Participation)
+class ParticipationAdmin(RegisterAdmin):
+    list_display = ("arrangement", "organisation", "role", "joined", "left", "cost_share")
+    list_filter = ("role", "is_example", "arrangement__form")
+    search_fields = ("arrangement__name", "organisation__name", "organisation__code")
+    list_select_related = ("arrangement", "organisation")
+    autocomplete_fields = ("arrangement", "organisation")
+    raw_id_fields = ("entry_decision", "political_owner", "admin_owner")
+    inlines = [CostInline]
+
+
+class SeatInline(admin.TabularInline):
+    model = Seat
+    extra = 0
+    autocomplete_fields = ("person", "appointed_by")
+    raw_id_fields = ("appointing_decision",)
+
+
+@admin.register(Body)
+class BodyAdmin(RegisterAdmin):
+    list_display = ("name", "arrangement", "kind", "powers", "seat_count")
+    list_filter = ("kind", "powers")
+    search_fields = ("name", "arrangement__name")
+    list_select_related = ("arrangement",)
+    autocomplete_fields = ("arrangement",)
+    inlines = [SeatInline]
+
+
+@admin.register(Seat)
+class SeatAdmin(RegisterAdmin):
+    list_display = ("person", "body", "role", "appointed_by", "party", "term_start", "term_end")
+    list_filter = ("role",)
+    search_fields = ("person__name", "body__name", "body__arrangement__name", "appointed_by__name")
+    list_select_related = ("person", "body", "appointed_by")
+    autocomplete_fields = ("body", "person", "appointed_by")
+    raw_id_fields = ("appointing_decision",)
+
+
+@admin.register(Cost)
+class CostAdmin(RegisterAdmin):
+    list_display = ("participation", "year", "budget", "outcome", "forecast")
+    list_filter = ("year",)
+    search_fields = ("participation__arrangement__name", "participation__organisation__name")
+    list_select_related = ("participation__arrangement", "participation__organisation")
+    raw_id_fields = ("participation",)
+
+
+@admin.register(TotalCost)
+class TotalCostAdmin(RegisterAdmin):
+    list_display = ("arrangement", "year", "budget", "outcome")
+    list_filter = ("year",)
+    search_fields = ("arrangement__name",)
+    list_select_related = ("arrangement",)
+    autocomplete_fields = ("arrangement",)
+
+
+# --- Goals, follow-up, decisions -----------------------------------------------------------
+
+
+@admin.register(Goal)
+class GoalAdmin(RegisterAdmin):
+    list_display = ("title", "level", "organisation", "arrangement", "parent", "sort_order")
+    list_filter = ("level",)
+    search_fields = ("title", "organisation__name", "arrangement__name")
+    list_select_related = ("organisation", "arrangement", "parent")
+    autocomplete_fields = ("organisation", "arrangement", "parent")
+
+
+@admin.register(Contribution)
+class ContributionAdmin(RegisterAdmin):
+    list_display = ("arrangement", "goal", "strength")
+    list_filter = ("strength",)
+    search_fields = ("arrangement__name", "goal__title")
+    list_select_related = ("arrangement", "goal")
+    autocomplete_fields = ("arrangement", "goal")
+
+
+@admin.register(GoalConflict)
+class GoalConflictAdmin(RegisterAdmin):
+    list_display = ("goal", "arrangement", "identified_on", "status", "is_published")
+    list_filter = ("status", "is_published")
+    search_fields = ("description", "goal__title", "arrangement__name")
+    list_select_related = ("goal", "arrangement")
+    autocomplete_fields = ("goal", "arrangement")
+    raw_id_fields = ("decision",)
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(RegisterAdmin):
+    list_display = ("arrangement", "organisation", "date", "goal_attainment", "recommendation")
+    list_filter = ("goal_attainment", "recommendation", "is_published")
+    search_fields = ("arrangement__name", "evaluator", "public_summary")
+    list_select_related = ("arrangement", "organisation")
+    autocomplete_fields = ("arrangement", "organisation")
+    date_hierarchy = "date"
+
+
+@admin.register(Alternative)
+class AlternativeAdmin(RegisterAdmin):
+    list_display = ("arrangement", "kind", "organisation", "estimated_cost", "assessed_on")
+    list_filter = ("kind",)
+    search_fields = ("arrangement__name", "description")
+    list_select_related = ("arrangement", "organisation")
+    autocomplete_fields = ("arrangement", "organisation")
+
+
+@admin.register(Decision)
+class DecisionAdmin(RegisterAdmin):
+    list_display = ("date", "title", "arrangement", "deciding_body", "kind", "is_published")
+    list_filter = ("kind", "is_published", "is_example")
+    search_fields = ("title", "reference", "diary_number", "deciding_body", "arrangement__name")
+    list_select_related = ("arrangement",)
+    autocomplete_fields = ("arrangement", "organisation", "body")
+    date_hierarchy = "date"
+
+
+class ReviewItemInline(admin.TabularInline):
+    model = ReviewItem
+    extra = 0
+    fields = ("participation", "direction", "priority", "follow_up", "due_date")
+    raw_id_fields = ("participation",)
+
+
+@admin.register(Review)
+class ReviewAdmin(RegisterAdmin):
+    list_display = ("date", "title", "organisation", "body", "is_example")
+    list_filter = ("is_example",)
+    search_fields = ("title", "reference", "organisation__name")
+    list_select_related = ("organisation",)
+    autocomplete_fields = ("organisation",)
+    date_hierarchy = "date"
+    inlines = [ReviewItemInline]
+
+
+@admin.register(ReviewItem)
+class ReviewItemAdmin(RegisterAdmin):
+    list_display = ("review", "participation", "direction", "priority", "follow_up", "due_date")
+    list_filter = ("direction", "priority", "follow_up")
+    search_fields = ("review__title", "participation__arrangement__name")
+    list_select_related = ("review", "participation__arrangement", "participation__organisation")
+    raw_id_fields = ("review", "participation")

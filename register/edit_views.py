@@ -1,0 +1,937 @@
+"""Edit side of the internal register: create, change and delete, one thin view per URL.
+
+Every view looks its object up through the access selector (an object the user may not see is a
+404) and asks ``Access.can_change`` / ``can_delete`` / ``can_create_*`` before showing or saving a
+form (not allowed is a 403). Writes go through ``register.services`` in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError, Q
+from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import capfirst
+from django.views.decorators.http import require_http_methods
+
+from . import forms, services
+from .access import Access
+from .models import (
+    Alternative,
+    Arrangement,
+    Body,
+    Contribution,
+    Cost,
+    Decision,
+    Evaluation,
+    Goal,
+    GoalConflict,
+    Participation,
+    Review,
+    ReviewItem,
+    Seat,
+    TotalCost,
+)
+
+FORM_TEMPLATE = "register/forms/form.html"
+FORMSET_TEMPLATE = "register/forms/formset.html"
+DELETE_TEMPLATE = "register/forms/confirm_delete.html"
+
+SAVE_FAILED = (
+    "Uppgifterna kunde inte sparas eftersom någon annan ändrade dem samtidigt eller för att de "
+    "krockar med befintliga uppgifter. Inget har sparats. Kontrollera och försök igen."
+)
+
+
+def _edit_view(func):
+    """Require a logged-in user and GET or POST."""
+    return login_required(require_http_methods(["GET", "POST"])(func))
+
+
+# --- Lookups through the access selector -----------------------------------------------------
+
+
+def _access(request) -> Access:
+    return Access.for_user(request.user)
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied("Du har inte behörighet att ändra de här uppgifterna.")
+
+
+def _arrangement(access: Access, pk: int) -> Arrangement:
+    return get_object_or_404(access.arrangements(), pk=pk)
+
+
+def _on_visible_arrangement(access: Access, model, pk: int, path: str = "arrangement"):
+    """Return the record if it belongs to an arrangement the user may see, else 404."""
+    queryset = model.objects.filter(**{f"{path}__in": access.arrangements()})
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _visible(access: Access, queryset, pk: int):
+    obj = get_object_or_404(queryset, pk=pk)
+    if not access.can_view(obj):
+        raise Http404
+    return obj
+
+
+def _arrangement_url(arrangement: Arrangement, anchor: str = "") -> str:
+    return arrangement.get_absolute_url() + (f"#{anchor}" if anchor else "")
+
+
+def _saved(request, obj) -> None:
+    messages.success(request, f"{capfirst(obj._meta.verbose_name)} ”{obj}” har sparats.")
+
+
+# --- Generic pages ---------------------------------------------------------------------------
+
+
+def _form_page(
+    request,
+    *,
+    form_class,
+    form_kwargs: dict,
+    save: Callable,
+    title: str,
+    cancel_url: str,
+    intro: str = "",
+    delete_url: str = "",
+    context: dict | None = None,
+):
+    """Show a form; on a valid POST call ``save(form)`` (a service) and go to the saved record."""
+    access = _access(request)
+    if request.method == "POST":
+        form = form_class(request.POST, access=access, **form_kwargs)
+        if form.is_valid():
+            try:
+                obj = save(form)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            except IntegrityError:
+                form.add_error(None, SAVE_FAILED)
+            else:
+                _saved(request, obj)
+                return redirect(obj.get_absolute_url())
+    else:
+        form = form_class(access=access, **form_kwargs)
+    ctx = {
+        "title": title,
+        "intro": intro,
+        "form": form,
+        "cancel_url": cancel_url,
+        "delete_url": delete_url,
+    }
+    ctx.update(context or {})
+    return render(request, FORM_TEMPLATE, ctx)
+
+
+def _save_record(access: Access) -> Callable:
+    def save(form):
+        instance = form.save(commit=False)
+        return services.record_save(access=access, instance=instance, save_m2m=form.save_m2m)
+
+    return save
+
+
+def _create(request, *, form_class, form_kwargs, title, cancel_url, intro="", context=None):
+    access = _access(request)
+    return _form_page(
+        request,
+        form_class=form_class,
+        form_kwargs=form_kwargs,
+        save=_save_record(access),
+        title=title,
+        cancel_url=cancel_url,
+        intro=intro,
+        context=context,
+    )
+
+
+def _update(request, obj, *, form_class, form_kwargs=None, title, cancel_url, delete_name=""):
+    access = _access(request)
+    _require(access.can_change(obj))
+    delete_url = ""
+    if delete_name and access.can_delete(obj):
+        delete_url = reverse(f"register:{delete_name}", args=[obj.pk])
+    return _form_page(
+        request,
+        form_class=form_class,
+        form_kwargs={"instance": obj, **(form_kwargs or {})},
+        save=_save_record(access),
+        title=title,
+        cancel_url=cancel_url,
+        delete_url=delete_url,
+        context={"object": obj},
+    )
+
+
+def _delete(
+    request,
+    obj,
+    *,
+    next_url: str | Callable[[], str],
+    cancel_url: str,
+    consequences: str = "",
+    protected_message: str = "",
+):
+    """Confirm on GET, delete on POST (only)."""
+    access = _access(request)
+    _require(access.can_delete(obj))
+    label = f"{capfirst(obj._meta.verbose_name)} ”{obj}”"
+    if request.method == "POST":
+        try:
+            services.record_delete(access=access, instance=obj)
+        except ProtectedError:
+            messages.error(
+                request,
+                protected_message
+                or f"{label} kan inte tas bort eftersom andra uppgifter i registret hänger ihop "
+                "med den.",
+            )
+            return redirect(cancel_url)
+        messages.success(request, f"{label} har tagits bort.")
+        return redirect(next_url() if callable(next_url) else next_url)
+    return render(
+        request,
+        DELETE_TEMPLATE,
+        {
+            "title": f"Ta bort {obj._meta.verbose_name}",
+            "object": obj,
+            "label": label,
+            "consequences": consequences,
+            "cancel_url": cancel_url,
+        },
+    )
+
+
+class RegisterInlineFormSet(BaseInlineFormSet):
+    """An inline formset with Swedish wording for deleting rows and for duplicates."""
+
+    duplicate_message = "Samma uppgift finns på flera rader. Ändra eller ta bort dubbletten."
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Ta bort"
+
+    def get_unique_error_message(self, unique_check):
+        return self.duplicate_message
+
+
+def _formset_page(
+    request,
+    *,
+    formset_class,
+    parent,
+    queryset,
+    form_kwargs: dict,
+    title: str,
+    intro: str,
+    cancel_url: str,
+    success_url: str,
+    success_message: str,
+    layout: str = "table",
+    may_add: Callable | None = None,
+    readonly: dict | None = None,
+    initial: list | None = None,
+):
+    """Edit a set of rows; save all of them in one transaction or none."""
+    access = _access(request)
+    kwargs = {
+        "instance": parent,
+        "queryset": queryset,
+        "initial": initial,
+        "form_kwargs": {"access": access, **form_kwargs},
+    }
+    if request.method == "POST":
+        formset = formset_class(request.POST, **kwargs)
+        if formset.is_valid():
+            try:
+                with transaction.atomic():
+                    services.formset_save(access=access, formset=formset, may_add=may_add)
+            except ValidationError as exc:
+                formset._non_form_errors = formset.error_class(exc.messages)
+            except IntegrityError:
+                formset._non_form_errors = formset.error_class([SAVE_FAILED])
+            else:
+                messages.success(request, success_message)
+                return redirect(success_url)
+    else:
+        formset = formset_class(**kwargs)
+    return render(
+        request,
+        FORMSET_TEMPLATE,
+        {
+            "title": title,
+            "intro": intro,
+            "formset": formset,
+            "layout": layout,
+            "cancel_url": cancel_url,
+            "readonly": readonly,
+            "object": parent,
+        },
+    )
+
+
+def _editor_filter(access: Access, field: str) -> Q:
+    """Return a filter for the rows the user edits (all rows for a register administrator)."""
+    return Q() if access.is_admin else Q(**{f"{field}__in": access.editor_org_ids})
+
+
+# --- Arrangements ----------------------------------------------------------------------------
+
+
+@_edit_view
+def arrangement_create(request):
+    access = _access(request)
+    _require(access.can_create_arrangement())
+
+    def save(form):
+        data = dict(form.cleaned_data)
+        organisation = data.pop("for_organisation", None)
+        if organisation is None and not access.is_admin:
+            organisation = access.editor_organisations().get()
+        return services.arrangement_create(
+            access=access,
+            organisation=organisation,
+            service_areas=data.pop("service_areas", ()),
+            motives=data.pop("motives", ()),
+            **data,
+        )
+
+    return _form_page(
+        request,
+        form_class=forms.ArrangementForm,
+        form_kwargs={},
+        save=save,
+        title="Ny samverkan",
+        intro="Din organisation läggs till som part. Fler parter, organ och kostnader lägger du "
+        "till från samverkans sida när den är sparad.",
+        cancel_url=reverse("register:arrangement_list"),
+    )
+
+
+@_edit_view
+def arrangement_update(request, pk):
+    arrangement = _arrangement(_access(request), pk)
+    return _update(
+        request,
+        arrangement,
+        form_class=forms.ArrangementForm,
+        title=f"Ändra samverkan: {arrangement}",
+        cancel_url=arrangement.get_absolute_url(),
+        delete_name="arrangement_delete",
+    )
+
+
+@_edit_view
+def arrangement_delete(request, pk):
+    arrangement = _arrangement(_access(request), pk)
+    return _delete(
+        request,
+        arrangement,
+        next_url=reverse("register:arrangement_list"),
+        cancel_url=arrangement.get_absolute_url(),
+        consequences="Samverkan tas bort för alla parter, med deltaganden, organ, uppdrag, "
+        "kostnader, mål, uppföljningar, alternativ och beslut.",
+    )
+
+
+ParticipationFormSet = inlineformset_factory(
+    Arrangement,
+    Participation,
+    form=forms.ParticipationForm,
+    formset=RegisterInlineFormSet,
+    extra=1,
+    can_delete=True,
+)
+ParticipationFormSet.duplicate_message = (
+    "Samma organisation finns på flera rader. En organisation kan bara delta en gång."
+)
+
+
+def _participation_rows(participations) -> list[list]:
+    return [
+        [
+            p.organisation.name,
+            p.get_role_display(),
+            p.joined or "",
+            p.left or "",
+            p.ownership_share if p.ownership_share is not None else "",
+            p.cost_share if p.cost_share is not None else "",
+        ]
+        for p in participations
+    ]
+
+
+@_edit_view
+def arrangement_participations(request, pk):
+    access = _access(request)
+    arrangement = _arrangement(access, pk)
+    _require(access.can_change(arrangement))
+    all_rows = arrangement.participations.select_related("organisation")
+    editable = all_rows.filter(_editor_filter(access, "organisation"))
+    others = all_rows.exclude(pk__in=editable.values("pk"))
+    readonly = None
+    if others.exists():
+        readonly = {
+            "caption": "Andra parters deltaganden (ändras av respektive organisation)",
+            "headers": [
+                "Organisation",
+                "Roll",
+                "Gick med",
+                "Lämnade",
+                "Ägarandel (%)",
+                "Kostnadsandel (%)",
+            ],
+            "rows": _participation_rows(others),
+        }
+    return _formset_page(
+        request,
+        formset_class=ParticipationFormSet,
+        parent=arrangement,
+        queryset=editable,
+        form_kwargs={"arrangement": arrangement},
+        title=f"Parter i {arrangement}",
+        intro="Du kan lägga till andra organisationer som parter. Varje organisation ändrar sedan "
+        "sina egna uppgifter. Lägg till en part i taget; spara för att få en ny tom rad.",
+        cancel_url=_arrangement_url(arrangement, "parter"),
+        success_url=_arrangement_url(arrangement, "parter"),
+        success_message="Parterna har sparats.",
+        layout="stacked",
+        may_add=lambda obj: access.can_change(arrangement),
+        readonly=readonly,
+    )
+
+
+def _participation(access: Access, pk: int) -> Participation:
+    return get_object_or_404(
+        Participation.objects.select_related("arrangement", "organisation").filter(
+            arrangement__in=access.arrangements()
+        ),
+        pk=pk,
+    )
+
+
+@_edit_view
+def participation_update(request, pk):
+    participation = _participation(_access(request), pk)
+    return _update(
+        request,
+        participation,
+        form_class=forms.ParticipationForm,
+        form_kwargs={"arrangement": participation.arrangement},
+        title=f"Ändra deltagande: {participation.organisation} i {participation.arrangement}",
+        cancel_url=participation.get_absolute_url(),
+        delete_name="participation_delete",
+    )
+
+
+@_edit_view
+def participation_delete(request, pk):
+    access = _access(request)
+    participation = _participation(access, pk)
+    arrangement = participation.arrangement
+
+    def next_url():
+        # After removing their own participation the user may no longer see the arrangement.
+        if access.arrangements().filter(pk=arrangement.pk).exists():
+            return arrangement.get_absolute_url()
+        return reverse("register:arrangement_list")
+
+    return _delete(
+        request,
+        participation,
+        next_url=next_url,
+        cancel_url=participation.get_absolute_url(),
+        consequences="Organisationens kostnader och genomgångspunkter för samverkan tas också "
+        "bort.",
+    )
+
+
+CostFormSet = inlineformset_factory(
+    Participation,
+    Cost,
+    form=forms.CostForm,
+    formset=RegisterInlineFormSet,
+    fields=["year", "budget", "outcome", "forecast", "note"],
+    extra=1,
+    can_delete=True,
+)
+CostFormSet.duplicate_message = "Samma år finns på flera rader. Varje år kan bara finnas en gång."
+
+
+@_edit_view
+def participation_costs(request, pk):
+    access = _access(request)
+    participation = _participation(access, pk)
+    _require(access.can_change(participation))
+    costs = participation.costs.order_by("year")
+    last = costs.last()
+    next_year = (last.year + 1) if last else _this_year()
+    return _formset_page(
+        request,
+        formset_class=CostFormSet,
+        parent=participation,
+        queryset=costs,
+        form_kwargs={},
+        title=f"Kostnader för {participation.organisation} i {participation.arrangement}",
+        intro="Belopp i hela kronor per år. Du kan skriva mellanslag mellan tusental, till exempel "
+        "1 234 567. Spara för att få en ny tom rad.",
+        cancel_url=_arrangement_url(participation.arrangement, "kostnader"),
+        success_url=_arrangement_url(participation.arrangement, "kostnader"),
+        success_message="Kostnaderna har sparats.",
+        initial=[{"year": next_year}],
+    )
+
+
+def _this_year() -> int:
+    from django.utils import timezone
+
+    return timezone.localdate().year
+
+
+BodyFormSet = inlineformset_factory(
+    Arrangement, Body, form=forms.BodyForm, formset=RegisterInlineFormSet, extra=1, can_delete=True
+)
+
+
+@_edit_view
+def arrangement_bodies(request, pk):
+    access = _access(request)
+    arrangement = _arrangement(access, pk)
+    _require(access.can_change(arrangement))
+    return _formset_page(
+        request,
+        formset_class=BodyFormSet,
+        parent=arrangement,
+        queryset=arrangement.bodies.order_by("name"),
+        form_kwargs={},
+        title=f"Organ i {arrangement}",
+        intro="Samverkans organ: förbundsfullmäktige, direktion, gemensam nämnd, styrgrupp och "
+        "liknande. Ledamöter och ersättare lägger du till under varje organ. Att ta bort ett organ "
+        "tar också bort dess uppdrag.",
+        cancel_url=_arrangement_url(arrangement, "organ"),
+        success_url=_arrangement_url(arrangement, "organ"),
+        success_message="Organen har sparats.",
+        layout="stacked",
+    )
+
+
+SeatFormSet = inlineformset_factory(
+    Body, Seat, form=forms.SeatForm, formset=RegisterInlineFormSet, extra=1, can_delete=True
+)
+
+
+@_edit_view
+def body_seats(request, pk):
+    access = _access(request)
+    body = _on_visible_arrangement(access, Body, pk)
+    arrangement = body.arrangement
+    appointing = forms._editor_participants(access, arrangement)
+    _require(access.can_change(body) and appointing.exists())
+    seats = body.seats.select_related("person", "appointed_by")
+    editable = seats.filter(_editor_filter(access, "appointed_by"))
+    others = seats.exclude(pk__in=editable.values("pk"))
+    readonly = None
+    if others.exists():
+        readonly = {
+            "caption": "Uppdrag som andra parter har utsett (ändras av respektive organisation)",
+            "headers": ["Person", "Utsedd av", "Roll", "Parti", "Mandatperiod"],
+            "rows": [
+                [
+                    s.person.name,
+                    s.appointed_by.name,
+                    s.get_role_display(),
+                    s.party,
+                    "–".join(str(d) for d in (s.term_start, s.term_end) if d),
+                ]
+                for s in others
+            ],
+        }
+    return _formset_page(
+        request,
+        formset_class=SeatFormSet,
+        parent=body,
+        queryset=editable,
+        form_kwargs={"body": body},
+        title=f"Uppdrag i {body} ({arrangement})",
+        intro="Vem sitter i organet och vem har utsett dem. Du ändrar de uppdrag som din "
+        "organisation utser. Saknas personen? Lägg först till den under Personer.",
+        cancel_url=body.get_absolute_url(),
+        success_url=body.get_absolute_url(),
+        success_message="Uppdragen har sparats.",
+        layout="stacked",
+        readonly=readonly,
+    )
+
+
+TotalCostFormSet = inlineformset_factory(
+    Arrangement,
+    TotalCost,
+    form=forms.TotalCostForm,
+    formset=RegisterInlineFormSet,
+    extra=1,
+    can_delete=True,
+)
+TotalCostFormSet.duplicate_message = (
+    "Samma år finns på flera rader. Varje år kan bara finnas en gång."
+)
+
+
+@_edit_view
+def arrangement_totalcosts(request, pk):
+    access = _access(request)
+    arrangement = _arrangement(access, pk)
+    _require(access.can_change(arrangement))
+    totals = arrangement.total_costs.order_by("year")
+    last = totals.last()
+    return _formset_page(
+        request,
+        formset_class=TotalCostFormSet,
+        parent=arrangement,
+        queryset=totals,
+        form_kwargs={},
+        title=f"Total kostnad för {arrangement}",
+        intro="Samverkans hela omslutning eller budget per år, i hela kronor. Används för att "
+        "räkna ut varje parts andel.",
+        cancel_url=_arrangement_url(arrangement, "kostnader"),
+        success_url=_arrangement_url(arrangement, "kostnader"),
+        success_message="De totala kostnaderna har sparats.",
+        initial=[{"year": (last.year + 1) if last else _this_year()}],
+    )
+
+
+# --- Goals -----------------------------------------------------------------------------------
+
+
+@_edit_view
+def arrangement_goal_create(request, pk):
+    access = _access(request)
+    arrangement = _arrangement(access, pk)
+    _require(access.can_change(arrangement))
+    return _create(
+        request,
+        form_class=forms.GoalForm,
+        form_kwargs={"owner": arrangement},
+        title=f"Nytt mål för {arrangement}",
+        intro="Samverkans eget mål, som parterna är överens om.",
+        cancel_url=_arrangement_url(arrangement, "mal"),
+    )
+
+
+@_edit_view
+def organisation_goal_create(request, pk):
+    access = _access(request)
+    organisation = get_object_or_404(access.organisations(), pk=pk)
+    _require(access.can_change(organisation))
+    return _create(
+        request,
+        form_class=forms.GoalForm,
+        form_kwargs={"owner": organisation},
+        title=f"Nytt eget mål för {organisation}",
+        intro="Organisationens egna mål: vision, målområde och mål.",
+        cancel_url=organisation.get_absolute_url() + "#mal",
+    )
+
+
+def _goal(access: Access, pk: int) -> Goal:
+    visible = Q(organisation__isnull=False) | Q(arrangement__in=access.arrangements())
+    return get_object_or_404(Goal.objects.filter(visible), pk=pk)
+
+
+@_edit_view
+def goal_update(request, pk):
+    goal = _goal(_access(request), pk)
+    return _update(
+        request,
+        goal,
+        form_class=forms.GoalForm,
+        title=f"Ändra mål: {goal}",
+        cancel_url=goal.get_absolute_url(),
+        delete_name="goal_delete",
+    )
+
+
+@_edit_view
+def goal_delete(request, pk):
+    goal = _goal(_access(request), pk)
+    return _delete(
+        request,
+        goal,
+        next_url=goal.get_absolute_url(),
+        cancel_url=goal.get_absolute_url(),
+        consequences="Delmål under målet, kopplingar till samverkan och målkonflikter som gäller "
+        "målet tas också bort.",
+    )
+
+
+# --- Records on an arrangement ---------------------------------------------------------------
+
+
+def _arrangement_record_views(model, form_class, *, new_title: str, anchor: str, intro: str = ""):
+    """Return (create, update, delete) views for a record that hangs on one arrangement."""
+    name = model._meta.model_name
+
+    @_edit_view
+    def create(request, pk):
+        access = _access(request)
+        arrangement = _arrangement(access, pk)
+        _require(access.can_change(arrangement))
+        return _create(
+            request,
+            form_class=form_class,
+            form_kwargs={"arrangement": arrangement},
+            title=f"{new_title} – {arrangement}",
+            intro=intro,
+            cancel_url=_arrangement_url(arrangement, anchor),
+            context={"arrangement": arrangement},
+        )
+
+    def lookup(access, pk):
+        if model is Decision:
+            return get_object_or_404(access.decisions().select_related("arrangement"), pk=pk)
+        return _on_visible_arrangement(access, model, pk)
+
+    @_edit_view
+    def update(request, pk):
+        obj = lookup(_access(request), pk)
+        return _update(
+            request,
+            obj,
+            form_class=form_class,
+            form_kwargs={"arrangement": obj.arrangement},
+            title=f"Ändra {model._meta.verbose_name}: {obj}",
+            cancel_url=obj.get_absolute_url(),
+            delete_name=f"{name}_delete",
+        )
+
+    @_edit_view
+    def delete(request, pk):
+        obj = lookup(_access(request), pk)
+        return _delete(
+            request,
+            obj,
+            next_url=_arrangement_url(obj.arrangement, anchor),
+            cancel_url=obj.get_absolute_url(),
+        )
+
+    create.__name__, update.__name__, delete.__name__ = (
+        f"{name}_create",
+        f"{name}_update",
+        f"{name}_delete",
+    )
+    return create, update, delete
+
+
+contribution_create, contribution_update, contribution_delete = _arrangement_record_views(
+    Contribution,
+    forms.ContributionForm,
+    new_title="Koppla till eget mål",
+    anchor="mal",
+    intro="Vilket av organisationens egna mål ska samverkan bidra till, och hur?",
+)
+goalconflict_create, goalconflict_update, goalconflict_delete = _arrangement_record_views(
+    GoalConflict,
+    forms.GoalConflictForm,
+    new_title="Ny målkonflikt",
+    anchor="malkonflikter",
+    intro="En konflikt mellan ett eget mål och samverkan eller ett av dess beslut, och hur den "
+    "hanteras.",
+)
+evaluation_create, evaluation_update, evaluation_delete = _arrangement_record_views(
+    Evaluation,
+    forms.EvaluationForm,
+    new_title="Ny uppföljning",
+    anchor="uppfoljning",
+    intro="Hur samverkan har gått: måluppfyllelse, kostnader, samspelet mellan parterna och "
+    "rekommendation.",
+)
+alternative_create, alternative_update, alternative_delete = _arrangement_record_views(
+    Alternative,
+    forms.AlternativeForm,
+    new_title="Nytt alternativ",
+    anchor="alternativ",
+    intro="Vad man kunde ha gjort i stället, vad det hade kostat och varför det inte valdes.",
+)
+decision_create, decision_update, decision_delete = _arrangement_record_views(
+    Decision,
+    forms.DecisionForm,
+    new_title="Nytt beslut",
+    anchor="beslut",
+    intro="Ett beslut i en egen nämnd eller i samverkans organ som påverkar samverkan.",
+)
+
+
+# --- People and organisations ----------------------------------------------------------------
+
+
+@_edit_view
+def person_create(request):
+    access = _access(request)
+    _require(access.is_editor)
+    return _create(
+        request,
+        form_class=forms.PersonForm,
+        form_kwargs={},
+        title="Ny person",
+        intro="Förtroendevalda och tjänstepersoner. Namn, parti och uppdrag är offentliga; "
+        "kontaktuppgifter syns bara internt.",
+        cancel_url=reverse("register:person_list"),
+    )
+
+
+@_edit_view
+def person_update(request, pk):
+    person = get_object_or_404(_access(request).people(), pk=pk)
+    return _update(
+        request,
+        person,
+        form_class=forms.PersonForm,
+        title=f"Ändra person: {person}",
+        cancel_url=person.get_absolute_url(),
+        delete_name="person_delete",
+    )
+
+
+@_edit_view
+def person_delete(request, pk):
+    person = get_object_or_404(_access(request).people(), pk=pk)
+    return _delete(
+        request,
+        person,
+        next_url=reverse("register:person_list"),
+        cancel_url=person.get_absolute_url(),
+        protected_message="Personen har uppdrag i registret och kan inte tas bort. Ta bort "
+        "uppdragen först.",
+    )
+
+
+@_edit_view
+def organisation_create(request):
+    access = _access(request)
+    _require(access.can_create_organisation())
+    return _create(
+        request,
+        form_class=forms.OrganisationForm,
+        form_kwargs={},
+        title="Ny organisation",
+        intro="Kommuner och regioner finns redan. Lägg här till förbund, bolag, myndigheter och "
+        "andra parter.",
+        cancel_url=reverse("register:organisation_list"),
+    )
+
+
+@_edit_view
+def organisation_update(request, pk):
+    organisation = get_object_or_404(_access(request).organisations(), pk=pk)
+    return _update(
+        request,
+        organisation,
+        form_class=forms.OrganisationForm,
+        title=f"Ändra organisation: {organisation}",
+        cancel_url=organisation.get_absolute_url(),
+        delete_name="organisation_delete",
+    )
+
+
+@_edit_view
+def organisation_delete(request, pk):
+    organisation = get_object_or_404(_access(request).organisations(), pk=pk)
+    return _delete(
+        request,
+        organisation,
+        next_url=reverse("register:organisation_list"),
+        cancel_url=organisation.get_absolute_url(),
+        protected_message="Organisationen kan inte tas bort eftersom den fortfarande deltar i "
+        "samverkan eller har beslut, uppföljningar eller uppdrag i registret.",
+    )
+
+
+# --- Strategic reviews -----------------------------------------------------------------------
+
+
+def _review(access: Access, pk: int) -> Review:
+    return _visible(access, Review.objects.select_related("organisation"), pk)
+
+
+@_edit_view
+def review_create(request):
+    access = _access(request)
+    _require(access.is_editor)
+    return _create(
+        request,
+        form_class=forms.ReviewForm,
+        form_kwargs={},
+        title="Ny strategisk genomgång",
+        intro="Kommunstyrelsens genomgång av all samverkan: inriktning, prioritet och uppföljning. "
+        "Punkterna per samverkan lägger du till när genomgången är sparad.",
+        cancel_url=reverse("register:review_list"),
+    )
+
+
+@_edit_view
+def review_update(request, pk):
+    review = _review(_access(request), pk)
+    return _update(
+        request,
+        review,
+        form_class=forms.ReviewForm,
+        title=f"Ändra genomgång: {review}",
+        cancel_url=review.get_absolute_url(),
+        delete_name="review_delete",
+    )
+
+
+@_edit_view
+def review_delete(request, pk):
+    review = _review(_access(request), pk)
+    return _delete(
+        request,
+        review,
+        next_url=reverse("register:review_list"),
+        cancel_url=review.get_absolute_url(),
+        consequences="Genomgångens alla punkter tas också bort.",
+    )
+
+
+ReviewItemFormSet = inlineformset_factory(
+    Review,
+    ReviewItem,
+    form=forms.ReviewItemForm,
+    formset=RegisterInlineFormSet,
+    extra=1,
+    can_delete=True,
+)
+ReviewItemFormSet.duplicate_message = (
+    "Samma samverkan finns på flera rader. Varje samverkan kan bara finnas med en gång."
+)
+
+
+@_edit_view
+def review_items(request, pk):
+    access = _access(request)
+    review = _review(access, pk)
+    _require(access.can_change(review))
+    return _formset_page(
+        request,
+        formset_class=ReviewItemFormSet,
+        parent=review,
+        queryset=review.items.select_related("participation__arrangement"),
+        form_kwargs={"review": review},
+        title=f"Punkter i {review}",
+        intro="En punkt per samverkan: inriktning, prioritet, uppföljning, beslut och uppdrag.",
+        cancel_url=review.get_absolute_url(),
+        success_url=review.get_absolute_url(),
+        success_message="Genomgångens punkter har sparats.",
+        layout="stacked",
+    )

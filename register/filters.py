@@ -1,0 +1,214 @@
+"""Filter sets for the internal register's lists (django-filter).
+
+Filters across multi-valued relations use EXISTS so that a row never appears twice and the
+annotated counts stay right.
+"""
+
+import django_filters as filters
+from django.db.models import Exists, OuterRef, Q
+
+from .models import (
+    Arrangement,
+    CooperationForm,
+    County,
+    Decision,
+    Organisation,
+    Participation,
+    Person,
+    Review,
+    ServiceArea,
+)
+from .validators import normalise_orgnr
+
+
+def partner_organisations():
+    """Return the organisations offered as partners: municipalities, regions and state agencies."""
+    return Organisation.objects.filter(
+        Q(is_reference=True)
+        | Q(kind__in=[Organisation.Kind.MUNICIPALITY, Organisation.Kind.REGION])
+        | Q(kind=Organisation.Kind.STATE_AGENCY)
+    ).order_by("name")
+
+
+def _area_exists(area, arrangement_ref="pk"):
+    """Return EXISTS: the arrangement has the area or one of its sub-areas."""
+    through = Arrangement.service_areas.through
+    return Exists(
+        through.objects.filter(arrangement_id=OuterRef(arrangement_ref)).filter(
+            Q(servicearea=area) | Q(servicearea__parent=area)
+        )
+    )
+
+
+def _partner_exists(org, arrangement_ref="pk"):
+    return Exists(
+        Participation.objects.filter(arrangement_id=OuterRef(arrangement_ref), organisation=org)
+    )
+
+
+def _county_exists(county, arrangement_ref="pk"):
+    return Exists(
+        Participation.objects.filter(
+            arrangement_id=OuterRef(arrangement_ref), organisation__county=county
+        )
+    )
+
+
+class SearchMixin:
+    search_fields: tuple = ()
+
+    def search(self, queryset, name, value):
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        condition = Q()
+        for field_name in self.search_fields:
+            condition |= Q(**{f"{field_name}__icontains": value})
+        return queryset.filter(condition | self.extra_search(value))
+
+    def extra_search(self, value):
+        return Q()
+
+
+class ArrangementFilterSet(SearchMixin, filters.FilterSet):
+    search_fields = ("name", "short_name", "host__name", "seat")
+
+    q = filters.CharFilter(label="Sök", method="search")
+    form = filters.ModelChoiceFilter(
+        label="Samverkansform", queryset=CooperationForm.objects.all(), empty_label="Alla former"
+    )
+    area = filters.ModelChoiceFilter(
+        label="Verksamhetsområde",
+        queryset=ServiceArea.objects.all(),
+        method="filter_area",
+        empty_label="Alla områden",
+    )
+    status = filters.ChoiceFilter(
+        label="Status", choices=Arrangement.Status.choices, empty_label="Alla"
+    )
+    partner = filters.ModelChoiceFilter(
+        label="Part", queryset=partner_organisations(), method="filter_partner", empty_label="Alla"
+    )
+    county = filters.ModelChoiceFilter(
+        label="Län", queryset=County.objects.all(), method="filter_county", empty_label="Alla län"
+    )
+
+    class Meta:
+        model = Arrangement
+        fields = ["q", "form", "area", "status", "partner", "county"]
+
+    def extra_search(self, value):
+        digits = normalise_orgnr(value)
+        condition = Exists(
+            Participation.objects.filter(
+                arrangement_id=OuterRef("pk"), organisation__name__icontains=value
+            )
+        )
+        if digits.isdigit() and len(digits) >= 4:
+            condition |= Q(orgnr__contains=digits)
+        return condition
+
+    def filter_area(self, queryset, name, value):
+        return queryset.filter(_area_exists(value)) if value else queryset
+
+    def filter_partner(self, queryset, name, value):
+        return queryset.filter(_partner_exists(value)) if value else queryset
+
+    def filter_county(self, queryset, name, value):
+        return queryset.filter(_county_exists(value)) if value else queryset
+
+
+class OrganisationFilterSet(SearchMixin, filters.FilterSet):
+    search_fields = ("name", "short_name", "code")
+
+    q = filters.CharFilter(label="Sök", method="search")
+    kind = filters.ChoiceFilter(label="Typ", choices=Organisation.Kind.choices, empty_label="Alla")
+    county = filters.ModelChoiceFilter(
+        label="Län", queryset=County.objects.all(), empty_label="Alla län"
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["q", "kind", "county"]
+
+    def extra_search(self, value):
+        digits = normalise_orgnr(value)
+        if digits.isdigit() and len(digits) >= 4:
+            return Q(orgnr__contains=digits)
+        return Q()
+
+
+class PersonFilterSet(SearchMixin, filters.FilterSet):
+    search_fields = ("name", "title", "party", "organisation__name")
+
+    q = filters.CharFilter(label="Sök", method="search")
+    kind = filters.ChoiceFilter(label="Typ", choices=Person.Kind.choices, empty_label="Alla")
+    party = filters.CharFilter(label="Parti", lookup_expr="iexact")
+    organisation = filters.ModelChoiceFilter(
+        label="Organisation", queryset=partner_organisations(), empty_label="Alla"
+    )
+
+    class Meta:
+        model = Person
+        fields = ["q", "kind", "party", "organisation"]
+
+
+class DecisionFilterSet(SearchMixin, filters.FilterSet):
+    search_fields = ("title", "deciding_body", "reference", "diary_number", "arrangement__name")
+
+    q = filters.CharFilter(label="Sök", method="search")
+    kind = filters.ChoiceFilter(
+        label="Typ av beslut", choices=Decision.Kind.choices, empty_label="Alla"
+    )
+    year = filters.NumberFilter(label="År", field_name="date", lookup_expr="year", min_value=1900)
+    form = filters.ModelChoiceFilter(
+        label="Samverkansform",
+        field_name="arrangement__form",
+        queryset=CooperationForm.objects.all(),
+        empty_label="Alla former",
+    )
+    area = filters.ModelChoiceFilter(
+        label="Verksamhetsområde",
+        queryset=ServiceArea.objects.all(),
+        method="filter_area",
+        empty_label="Alla områden",
+    )
+    partner = filters.ModelChoiceFilter(
+        label="Part", queryset=partner_organisations(), method="filter_partner", empty_label="Alla"
+    )
+    county = filters.ModelChoiceFilter(
+        label="Län", queryset=County.objects.all(), method="filter_county", empty_label="Alla län"
+    )
+    status = filters.ChoiceFilter(
+        label="Samverkans status",
+        field_name="arrangement__status",
+        choices=Arrangement.Status.choices,
+        empty_label="Alla",
+    )
+
+    class Meta:
+        model = Decision
+        fields = ["q", "kind", "year", "form", "area", "status", "partner", "county"]
+
+    def filter_area(self, queryset, name, value):
+        return queryset.filter(_area_exists(value, "arrangement_id")) if value else queryset
+
+    def filter_partner(self, queryset, name, value):
+        return queryset.filter(_partner_exists(value, "arrangement_id")) if value else queryset
+
+    def filter_county(self, queryset, name, value):
+        return queryset.filter(_county_exists(value, "arrangement_id")) if value else queryset
+
+
+class ReviewFilterSet(SearchMixin, filters.FilterSet):
+    search_fields = ("title", "body", "reference")
+
+    q = filters.CharFilter(label="Sök", method="search")
+    organisation = filters.ModelChoiceFilter(
+        label="Organisation", queryset=partner_organisations(), empty_label="Alla"
+    )
+    year = filters.NumberFilter(label="År", field_name="date", lookup_expr="year", min_value=1900)
+
+    class Meta:
+        model = Review
+        fields = ["q", "organisation", "year"]

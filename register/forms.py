@@ -1,0 +1,730 @@
+"""Forms for editing the register.
+
+Every form takes the user's ``access`` (``register.access.Access``) and limits its choices to what
+that user may pick: the organisations they enter data for, the arrangement's own bodies and
+decisions, their own participations. Labels come from the models' Swedish verbose names.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+from django.db.models import Q
+
+from .access import Access
+from .models import (
+    Alternative,
+    Arrangement,
+    Body,
+    Contribution,
+    Cost,
+    Decision,
+    Evaluation,
+    Goal,
+    GoalConflict,
+    Organisation,
+    Participation,
+    Person,
+    Review,
+    ReviewItem,
+    Seat,
+    TotalCost,
+)
+from .validators import normalise_orgnr, validate_orgnr
+
+# --- Fields and widgets ----------------------------------------------------------------------
+
+
+class DateInput(forms.DateInput):
+    """A native date picker; the value is sent as ISO 8601 (YYYY-MM-DD)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
+_WHOLE_NUMBER = re.compile(r"^-?\d+$")
+
+
+class WholeKronorField(forms.IntegerField):
+    """An amount in whole kronor: "1 234 567" with spaces or non-breaking spaces; no decimals."""
+
+    widget = forms.TextInput
+    default_error_messages = {
+        "invalid": "Ange beloppet i hela kronor med siffror, till exempel 1 234 567 "
+        "(inga decimaler).",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.pop("localize", None)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("min", None)
+        attrs.pop("max", None)
+        attrs.pop("step", None)
+        attrs.update({"inputmode": "numeric", "class": "amount", "autocomplete": "off"})
+        return attrs
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int):
+            return value
+        text = _SPACES.sub("", str(value)).replace("\u2212", "-")
+        if text.lower().endswith("kr"):
+            text = text[:-2]
+        if text in ("", "-"):
+            return None
+        if not _WHOLE_NUMBER.match(text):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return int(text)
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return f"{value:,}".replace(",", " ")
+        return value
+
+
+SHARE_ERROR = "Andelen ska vara mellan 0 och 100 procent."
+
+
+class ShareField(forms.DecimalField):
+    """A percentage 0–100 with decimal comma or point ("12,5")."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(min_value=0, max_value=100, localize=True)
+        kwargs.setdefault("error_messages", {})
+        kwargs["error_messages"].update(
+            {
+                "max_value": SHARE_ERROR,
+                "min_value": SHARE_ERROR,
+                "invalid": "Ange andelen i procent som ett tal, till exempel 12,5.",
+            }
+        )
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update({"inputmode": "decimal", "class": "share"})
+        return attrs
+
+
+class OrgnrFormField(forms.CharField):
+    """An orgnr typed with or without hyphen or spaces; stored as ten digits."""
+
+    def __init__(self, **kwargs):
+        kwargs["max_length"] = 13
+        kwargs.pop("empty_value", None)
+        super().__init__(empty_value=None, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalise_orgnr(value) or None if value else None
+
+    def validate(self, value):
+        super().validate(value)
+        if value:
+            validate_orgnr(value)
+
+    def prepare_value(self, value):
+        digits = normalise_orgnr(value) if value else ""
+        return f"{digits[:6]}-{digits[6:]}" if len(digits) == 10 else value
+
+
+# --- Base form -------------------------------------------------------------------------------
+
+
+def _formfield(db_field, **kwargs):
+    """Build form fields the same way everywhere: web addresses default to https."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
+class RegisterForm(forms.ModelForm):
+    """A model form that knows the user's access and renders dates as date pickers."""
+
+    class Meta:
+        formfield_callback = _formfield
+
+    #: Fields the view sets on the instance (not form fields) that the model's checks still cover,
+    #: so that e.g. a duplicate is a form error rather than an IntegrityError.
+    validate_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, access: Access, **kwargs):
+        self.access = access
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.widget = DateInput()
+                field.help_text = field.help_text or ""
+            if isinstance(field, forms.ModelChoiceField) and not field.required:
+                field.empty_label = "– ingen –"
+            if isinstance(field, forms.ModelMultipleChoiceField):
+                field.widget.attrs.setdefault("size", 8)
+        self.limit_choices()
+
+    def limit_choices(self) -> None:
+        """Restrict the choice fields to what the user may pick (subclasses override)."""
+
+    @property
+    def legend(self) -> str:
+        return str(self.instance) if self.instance.pk else "Ny rad"
+
+    def _get_validation_exclusions(self):
+        return super()._get_validation_exclusions() - set(self.validate_fields)
+
+
+def _participant_ids(arrangement: Arrangement | None) -> list[int]:
+    if arrangement is None or arrangement.pk is None:
+        return []
+    return list(arrangement.participations.values_list("organisation_id", flat=True))
+
+
+def _editor_participants(access: Access, arrangement: Arrangement):
+    """Return the arrangement's participants on whose behalf the user may enter data."""
+    return access.editor_organisations().filter(pk__in=_participant_ids(arrangement))
+
+
+# --- Organisations and people ----------------------------------------------------------------
+
+
+REFERENCE_FIELDS = ("kind", "name", "code", "county", "population", "population_year")
+
+
+class OrganisationForm(RegisterForm):
+    class Meta(RegisterForm.Meta):
+        model = Organisation
+        fields = [
+            "kind",
+            "name",
+            "short_name",
+            "code",
+            "orgnr",
+            "county",
+            "population",
+            "population_year",
+            "website",
+            "public_description",
+            "internal_note",
+        ]
+        field_classes = {"orgnr": OrgnrFormField}
+
+    def limit_choices(self):
+        # Municipalities and regions come from SCB; only a register administrator changes them.
+        if self.instance.is_reference and not self.access.is_admin:
+            for name in REFERENCE_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[
+                    name
+                ].help_text = "Referensdata från SCB; ändras av registeradministratören."
+
+
+class PersonForm(RegisterForm):
+    class Meta(RegisterForm.Meta):
+        model = Person
+        fields = [
+            "name",
+            "kind",
+            "party",
+            "title",
+            "organisation",
+            "email",
+            "phone",
+            "internal_note",
+        ]
+        help_texts = {
+            "email": "Syns bara internt.",
+            "phone": "Syns bara internt.",
+            "party": "Förkortning, till exempel S, M eller C.",
+        }
+
+    def limit_choices(self):
+        field = self.fields["organisation"]
+        field.queryset = self.access.editor_organisations()
+        if not self.access.is_admin:
+            # Without an organisation nobody but the administrator could change the person later.
+            field.required = True
+            field.empty_label = None
+
+
+# --- Arrangements and participations ---------------------------------------------------------
+
+
+class ArrangementForm(RegisterForm):
+    for_organisation = forms.ModelChoiceField(
+        label="För organisation",
+        queryset=Organisation.objects.none(),
+        help_text="Organisationen som läggs till som part i samverkan.",
+    )
+
+    class Meta(RegisterForm.Meta):
+        model = Arrangement
+        fields = [
+            "name",
+            "short_name",
+            "form",
+            "status",
+            "service_areas",
+            "motives",
+            "capacity_type",
+            "start_date",
+            "end_date",
+            "notice_months",
+            "host",
+            "seat",
+            "legal_entity",
+            "orgnr",
+            "website",
+            "decision_rule",
+            "predecessor",
+            "parent",
+            "public_description",
+            "internal_note",
+            "is_published",
+            "source_urls",
+        ]
+        field_classes = {"orgnr": OrgnrFormField}
+        widgets = {
+            "service_areas": forms.CheckboxSelectMultiple,
+            "motives": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "end_date": "Lämna tomt om samverkan gäller tills vidare.",
+            "is_published": "Visa samverkan på den offentliga sidan.",
+            "public_description": "Syns för allmänheten när samverkan är publicerad.",
+            "internal_note": "Syns bara för parternas användare.",
+            "source_urls": "En adress per rad.",
+        }
+
+    def limit_choices(self):
+        creating = self.instance.pk is None
+        field = self.fields["for_organisation"]
+        if creating:
+            field.queryset = self.access.editor_organisations()
+            if self.access.is_admin:
+                field.required = False
+                field.empty_label = "– ingen part än –"
+                field.help_text = "Organisationen som läggs till som part. Kan lämnas tom."
+            elif len(self.access.editor_org_ids) == 1:
+                # Only one organisation: it becomes the participant without asking.
+                del self.fields["for_organisation"]
+            else:
+                field.empty_label = "– välj organisation –"
+            if "for_organisation" in self.fields:
+                self.order_fields(["for_organisation"])
+        else:
+            del self.fields["for_organisation"]
+        visible = self.access.arrangements()
+        if self.instance.pk:
+            visible = visible.exclude(pk=self.instance.pk)
+        for name in ("predecessor", "parent"):
+            self.fields[name].queryset = visible
+        self.fields["legal_entity"].queryset = Organisation.objects.exclude(
+            kind__in=[Organisation.Kind.MUNICIPALITY, Organisation.Kind.REGION]
+        )
+
+
+class ParticipationForm(RegisterForm):
+    validate_fields = ("arrangement",)
+    ownership_share = ShareField(label="Ägarandel (%)", required=False)
+    cost_share = ShareField(label="Kostnadsandel (%)", required=False)
+
+    class Meta(RegisterForm.Meta):
+        model = Participation
+        fields = [
+            "organisation",
+            "role",
+            "joined",
+            "left",
+            "ownership_share",
+            "cost_share",
+            "cost_share_key",
+            "entry_decision",
+            "political_body",
+            "political_owner",
+            "admin_unit",
+            "admin_owner",
+            "public_note",
+            "internal_note",
+        ]
+        help_texts = {
+            "cost_share_key": "Till exempel ”efter folkmängd” eller ”fast belopp per år”.",
+            "political_body": "Till exempel kommunstyrelsen eller socialnämnden.",
+        }
+
+    def __init__(self, *args, arrangement: Arrangement, **kwargs):
+        self.arrangement = arrangement
+        super().__init__(*args, **kwargs)
+        if self.instance.arrangement_id is None:
+            self.instance.arrangement = arrangement
+
+    def limit_choices(self):
+        if self.instance.pk:
+            # To replace a partner, remove its participation and add another; never rename it.
+            self.fields["organisation"].disabled = True
+        else:
+            self.fields["organisation"].empty_label = "– välj organisation –"
+        self.fields["entry_decision"].queryset = Decision.objects.filter(
+            arrangement=self.arrangement
+        ).order_by("-date")
+        org_id = self.instance.organisation_id
+        people = Person.objects.filter(organisation_id=org_id) if org_id else Person.objects.all()
+        for name in ("political_owner", "admin_owner"):
+            self.fields[name].queryset = people
+
+    @property
+    def legend(self):
+        if self.instance.pk:
+            return self.instance.organisation.name
+        return "Lägg till part"
+
+
+class BodyForm(RegisterForm):
+    class Meta(RegisterForm.Meta):
+        model = Body
+        fields = [
+            "kind",
+            "name",
+            "powers",
+            "seat_count",
+            "meeting_frequency",
+            "minutes_url",
+            "public_description",
+            "internal_note",
+        ]
+        help_texts = {
+            "meeting_frequency": "Till exempel ”sex gånger per år”.",
+            "minutes_url": "Adress där protokollen publiceras.",
+        }
+
+    @property
+    def legend(self):
+        return self.instance.name if self.instance.pk else "Nytt organ"
+
+
+class SeatForm(RegisterForm):
+    class Meta(RegisterForm.Meta):
+        model = Seat
+        fields = [
+            "person",
+            "appointed_by",
+            "role",
+            "party",
+            "term_start",
+            "term_end",
+            "appointing_decision",
+            "mandate",
+            "internal_note",
+        ]
+        widgets = {"mandate": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, body: Body, **kwargs):
+        self.body = body
+        super().__init__(*args, **kwargs)
+
+    def limit_choices(self):
+        arrangement = self.body.arrangement
+        appointing = _editor_participants(self.access, arrangement)
+        self.fields["appointed_by"].queryset = appointing
+        self.fields["appointed_by"].empty_label = "– välj organisation –"
+        self.fields["person"].queryset = Person.objects.filter(
+            Q(organisation__in=_participant_ids(arrangement)) | Q(organisation__isnull=True)
+        )
+        self.fields["person"].empty_label = "– välj person –"
+        self.fields["appointing_decision"].queryset = Decision.objects.filter(
+            arrangement=arrangement
+        ).order_by("-date")
+
+
+class CostForm(RegisterForm):
+    class Meta(RegisterForm.Meta):
+        model = Cost
+        fields = ["participation", "year", "budget", "outcome", "forecast", "note"]
+        field_classes = {
+            "budget": WholeKronorField,
+            "outcome": WholeKronorField,
+            "forecast": WholeKronorField,
+        }
+        widgets = {"year": forms.NumberInput(attrs={"class": "year"})}
+
+    def limit_choices(self):
+        if "participation" in self.fields:
+            participations = Participation.objects.select_related("arrangement", "organisation")
+            if not self.access.is_admin:
+                participations = participations.filter(organisation__in=self.access.editor_org_ids)
+            self.fields["participation"].queryset = participations
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(name) is not None for name in ("budget", "outcome", "forecast")):
+            if not cleaned.get("DELETE"):
+                raise ValidationError(
+                    "Fyll i minst ett belopp: budget, utfall eller prognos.", code="no_amount"
+                )
+        return cleaned
+
+
+class TotalCostForm(RegisterForm):
+    class Meta(RegisterForm.Meta):
+        model = TotalCost
+        fields = ["year", "budget", "outcome", "note"]
+        field_classes = {"budget": WholeKronorField, "outcome": WholeKronorField}
+        widgets = {"year": forms.NumberInput(attrs={"class": "year"})}
+        error_messages = {
+            NON_FIELD_ERRORS: {"unique_together": "Det finns redan en total kostnad för det året."}
+        }
+
+
+# --- Goals -----------------------------------------------------------------------------------
+
+
+class GoalForm(RegisterForm):
+    validate_fields = ("organisation", "arrangement")
+
+    class Meta(RegisterForm.Meta):
+        model = Goal
+        fields = ["level", "parent", "title", "public_description", "internal_note", "sort_order"]
+        help_texts = {"sort_order": "Lägre tal visas först."}
+
+    def __init__(self, *args, owner: Organisation | Arrangement | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if owner is not None and self.instance.pk is None:
+            if isinstance(owner, Organisation):
+                self.instance.organisation = owner
+            else:
+                self.instance.arrangement = owner
+        self._limit_parent()
+
+    def _limit_parent(self):
+        instance = self.instance
+        if instance.organisation_id:
+            parents = Goal.objects.filter(organisation_id=instance.organisation_id)
+        elif instance.arrangement_id:
+            parents = Goal.objects.filter(arrangement_id=instance.arrangement_id)
+        else:
+            parents = Goal.objects.none()
+        if instance.pk:
+            parents = parents.exclude(pk=instance.pk)
+        self.fields["parent"].queryset = parents
+        self.fields["parent"].help_text = "Ett mål inom samma organisation eller samverkan."
+
+
+def _own_goals(access: Access, arrangement: Arrangement):
+    """Return the own goals (of participating organisations) the user may link to."""
+    orgs = _editor_participants(access, arrangement)
+    return Goal.objects.filter(organisation__in=orgs).select_related("organisation")
+
+
+class ContributionForm(RegisterForm):
+    validate_fields = ("arrangement",)
+
+    class Meta(RegisterForm.Meta):
+        model = Contribution
+        fields = ["goal", "strength", "public_description", "internal_note"]
+
+    def __init__(self, *args, arrangement: Arrangement, **kwargs):
+        self.arrangement = arrangement
+        super().__init__(*args, **kwargs)
+        self.instance.arrangement = arrangement
+
+    def limit_choices(self):
+        self.fields["goal"].queryset = _own_goals(self.access, self.arrangement)
+        self.fields["goal"].label_from_instance = lambda g: f"{g.organisation.display_name}: {g}"
+        self.fields["goal"].empty_label = "– välj mål –"
+
+
+class GoalConflictForm(RegisterForm):
+    validate_fields = ("arrangement",)
+
+    class Meta(RegisterForm.Meta):
+        model = GoalConflict
+        fields = [
+            "goal",
+            "decision",
+            "identified_on",
+            "description",
+            "handling",
+            "status",
+            "is_published",
+            "internal_note",
+        ]
+
+    def __init__(self, *args, arrangement: Arrangement, **kwargs):
+        self.arrangement = arrangement
+        super().__init__(*args, **kwargs)
+        self.instance.arrangement = arrangement
+
+    def limit_choices(self):
+        self.fields["goal"].queryset = _own_goals(self.access, self.arrangement)
+        self.fields["goal"].label_from_instance = lambda g: f"{g.organisation.display_name}: {g}"
+        self.fields["goal"].empty_label = "– välj mål –"
+        self.fields["decision"].queryset = Decision.objects.filter(
+            arrangement=self.arrangement
+        ).order_by("-date")
+
+
+# --- Follow-up, alternatives, decisions ------------------------------------------------------
+
+
+JOINT_NOT_ALLOWED = "Du kan bara registrera för din egen organisation."
+
+
+class _ArrangementRecordForm(RegisterForm):
+    """A record on an arrangement made by one participant, or jointly (organisation left empty)."""
+
+    joint_label = "– gemensam –"
+    validate_fields = ("arrangement",)
+
+    def __init__(self, *args, arrangement: Arrangement, **kwargs):
+        self.arrangement = arrangement
+        super().__init__(*args, **kwargs)
+        self.instance.arrangement = arrangement
+
+    def limit_choices(self):
+        field = self.fields["organisation"]
+        field.queryset = _editor_participants(self.access, self.arrangement)
+        if self.access.can_change(self.arrangement):
+            field.empty_label = self.joint_label
+        else:
+            field.required = True
+            field.empty_label = None
+
+    def clean_organisation(self):
+        organisation = self.cleaned_data.get("organisation")
+        if organisation is None and not self.access.can_change(self.arrangement):
+            raise ValidationError(JOINT_NOT_ALLOWED, code="joint")
+        return organisation
+
+
+class EvaluationForm(_ArrangementRecordForm):
+    class Meta(RegisterForm.Meta):
+        model = Evaluation
+        fields = [
+            "organisation",
+            "date",
+            "evaluator",
+            "goal_attainment",
+            "cost_assessment",
+            "collaboration",
+            "recommendation",
+            "next_evaluation",
+            "public_summary",
+            "internal_note",
+            "is_published",
+        ]
+
+
+class AlternativeForm(_ArrangementRecordForm):
+    class Meta(RegisterForm.Meta):
+        model = Alternative
+        fields = [
+            "organisation",
+            "kind",
+            "description",
+            "estimated_cost",
+            "why_not_chosen",
+            "assessed_on",
+            "internal_note",
+        ]
+        field_classes = {"estimated_cost": WholeKronorField}
+
+
+class DecisionForm(_ArrangementRecordForm):
+    joint_label = "– samverkans eget organ –"
+
+    class Meta(RegisterForm.Meta):
+        model = Decision
+        fields = [
+            "organisation",
+            "body",
+            "deciding_body",
+            "date",
+            "reference",
+            "diary_number",
+            "title",
+            "kind",
+            "impact_cost",
+            "impact_tariff",
+            "impact_service",
+            "impact_organisation",
+            "informed",
+            "informed_on",
+            "public_summary",
+            "internal_note",
+            "is_published",
+            "document_url",
+        ]
+        help_texts = {
+            "reference": "Till exempel § 45.",
+            "informed": "Till exempel berörda nämnder.",
+        }
+
+    def limit_choices(self):
+        super().limit_choices()
+        self.fields["body"].queryset = Body.objects.filter(arrangement=self.arrangement)
+
+
+# --- Strategic review ------------------------------------------------------------------------
+
+
+class ReviewForm(RegisterForm):
+    class Meta(RegisterForm.Meta):
+        model = Review
+        fields = [
+            "organisation",
+            "date",
+            "body",
+            "title",
+            "reference",
+            "public_summary",
+            "internal_note",
+        ]
+
+    def limit_choices(self):
+        field = self.fields["organisation"]
+        field.queryset = self.access.editor_organisations()
+        if self.instance.pk:
+            field.disabled = True
+        elif len(self.access.editor_org_ids) == 1 and not self.access.is_admin:
+            field.initial = next(iter(self.access.editor_org_ids))
+
+
+class ReviewItemForm(RegisterForm):
+    class Meta(RegisterForm.Meta):
+        model = ReviewItem
+        fields = [
+            "participation",
+            "direction",
+            "priority",
+            "follow_up",
+            "decision",
+            "assignment",
+            "due_date",
+            "internal_note",
+        ]
+        widgets = {
+            "decision": forms.Textarea(attrs={"rows": 2}),
+            "assignment": forms.Textarea(attrs={"rows": 2}),
+            "internal_note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, review: Review, **kwargs):
+        self.review = review
+        super().__init__(*args, **kwargs)
+
+    def limit_choices(self):
+        field = self.fields["participation"]
+        field.queryset = Participation.objects.filter(
+            organisation_id=self.review.organisation_id
+        ).select_related("arrangement")
+        field.label_from_instance = lambda p: p.arrangement.name
+        field.label = "samverkan"
+        field.empty_label = "– välj samverkan –"

@@ -1,0 +1,524 @@
+"""python manage.py seed_scale --arrangements 5000 --years 10 --seed 1 [--replace]
+
+A deterministic synthetic national register over all 290 municipalities and 21 regions, for
+benchmarks and query-count tests. Everything it writes is clearly synthetic: arrangements are
+named "Syntetisk samverkan 00042: …" with ``external_id="scale-00042"``, people are titled
+"Syntetisk testperson" and carry the internal note ``seed_scale``.
+
+Running it again when synthetic data exist **refuses** with a message (exit status 1) unless
+``--replace`` is given, which first deletes the earlier synthetic data (and nothing else). The
+same ``--seed`` gives the same names, counts and cost sums. The rows are written with
+``bulk_create`` and raw deletes, so no history rows are written for them.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, models, transaction
+
+from register.models import (
+    Arrangement,
+    Body,
+    CooperationForm,
+    Cost,
+    Decision,
+    Evaluation,
+    Organisation,
+    Participation,
+    Person,
+    Seat,
+    ServiceArea,
+)
+
+EXTERNAL_PREFIX = "scale-"
+PERSON_MARK = "seed_scale"
+LAST_YEAR = 2026  # the last year has a budget and a forecast; earlier years an outcome
+
+STATE_AGENCIES = [("Försäkringskassan", "2021005521"), ("Arbetsförmedlingen", "2021002114")]
+
+# form slug: (weight, min participants, max participants, typical service areas)
+FORMS = {
+    "agreement": (
+        40,
+        2,
+        4,
+        ["miljo_bygg", "it", "upphandling", "overformyndare", "juridik", "arkiv"],
+    ),
+    "joint_committee": (20, 2, 6, ["lon", "it", "miljo_bygg", "overformyndare", "socialtjanst"]),
+    "municipal_federation": (
+        15,
+        3,
+        12,
+        ["raddningstjanst", "raddningstjanst", "avfall", "vatten_avlopp", "utbildning"],
+    ),
+    "network": (10, 4, 12, ["regional_utveckling", "naringsliv", "kompetensforsorjning"]),
+    "joint_company": (7, 2, 8, ["avfall", "vatten_avlopp", "kollektivtrafik", "gator_teknik"]),
+    "coordination_federation": (5, 2, 5, ["arbetsmarknad_rehabilitering"]),
+    "association": (3, 2, 10, ["kultur", "naringsliv", "krisberedskap"]),
+}
+# kr per inhabitant and year, by form (a rough order of magnitude)
+PER_CAPITA = {
+    "agreement": (5, 120),
+    "joint_committee": (30, 250),
+    "municipal_federation": (100, 900),
+    "network": (1, 10),
+    "joint_company": (100, 600),
+    "coordination_federation": (10, 40),
+    "association": (2, 30),
+}
+BODY_KINDS = {
+    "agreement": [("officials_group", "Samverkansgrupp", "advises")],
+    "joint_committee": [("joint_committee", "Gemensamma nämnden", "decides")],
+    "municipal_federation": [
+        ("federation_assembly", "Förbundsfullmäktige", "decides"),
+        ("federation_board", "Förbundsdirektionen", "decides"),
+    ],
+    "network": [("steering_group", "Politisk styrgrupp", "advises")],
+    "joint_company": [("company_board", "Styrelsen", "decides")],
+    "coordination_federation": [("federation_board", "Förbundsstyrelsen", "decides")],
+    "association": [("other", "Föreningsstämman", "decides")],
+}
+STATUSES = [
+    ("active", 85),
+    ("ended", 5),
+    ("renegotiation", 3),
+    ("investigation", 3),
+    ("winding_up", 2),
+    ("initiative", 2),
+]
+FIRST_NAMES = (
+    "Anna Maria Eva Karin Sara Lena Kerstin Emma Ingrid Malin Johan Erik Lars Karl Anders Per "
+    "Nils Mikael Fredrik Olof Ahmed Fatima Elin Hanna Jonas Peter Sofia Linnea Oskar Gustav"
+).split()
+LAST_NAMES = (
+    "Andersson Johansson Karlsson Nilsson Eriksson Larsson Olsson Persson Svensson Gustafsson "
+    "Pettersson Jonsson Jansson Hansson Bengtsson Lindberg Lindqvist Berg Lund Holm Ek Sjöberg "
+    "Wikström Öberg Åkesson Hassan Ali Nyström Falk Strand"
+).split()
+PARTIES = ["S"] * 30 + ["M"] * 20 + ["SD"] * 15 + ["C"] * 10 + ["V"] * 7 + ["KD"] * 6
+PARTIES += ["L"] * 5 + ["MP"] * 5 + ["Lokalt parti"] * 2
+
+
+class ScaleDataExists(Exception):
+    pass
+
+
+@dataclass
+class ScaleResult:
+    arrangements: int
+    participations: int
+    bodies: int
+    seats: int
+    people: int
+    costs: int
+    decisions: int
+    evaluations: int
+    cost_sum: int
+    seconds: float
+
+
+def scale_arrangements():
+    return Arrangement.objects.filter(external_id__startswith=EXTERNAL_PREFIX)
+
+
+def _chunks(ids: list, size: int = 500):
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def _purge(model, ids: list) -> None:
+    """Delete ``model`` rows by id with raw SQL, first their dependents (CASCADE, recursively) and
+    the links pointing at them (SET_NULL, many-to-many). No signals, so no history rows."""
+    if not ids:
+        return
+    for rel in model._meta.get_fields(include_hidden=True):
+        if not (rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)):
+            continue
+        related, field = rel.related_model, rel.field
+        if related._meta.app_label == model._meta.app_label and related.__name__.startswith(
+            "Historical"
+        ):
+            continue  # history rows are kept (they have no database constraint)
+        on_delete = rel.on_delete
+        for chunk in _chunks(ids):
+            qs = related._base_manager.filter(**{f"{field.name}__in": chunk})
+            if on_delete is models.CASCADE:
+                child_ids = list(qs.values_list("pk", flat=True))
+                if related is model:
+                    child_ids = [c for c in child_ids if c not in set(chunk)]
+                _purge(related, child_ids)
+            elif on_delete is models.SET_NULL:
+                qs.update(**{field.name: None})
+    for chunk in _chunks(ids):
+        qs = model._base_manager.filter(pk__in=chunk)
+        qs._raw_delete(qs.db)
+
+
+@transaction.atomic
+def delete_scale_data() -> int:
+    """Delete every synthetic row (raw deletes: no history rows, no signals). Returns the number
+    of arrangements deleted."""
+    ids = list(scale_arrangements().values_list("pk", flat=True))
+    _purge(Arrangement, ids)
+    _purge(
+        Person, list(Person.objects.filter(internal_note=PERSON_MARK).values_list("pk", flat=True))
+    )
+    return len(ids)
+
+
+def _insert_costs(rows: list[tuple]) -> None:
+    meta = Cost._meta
+    columns = [
+        meta.get_field(n).column
+        for n in ("participation", "year", "budget", "outcome", "forecast", "note")
+    ]
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        connection.ops.quote_name(meta.db_table),
+        ", ".join(connection.ops.quote_name(c) for c in columns),
+        ", ".join(["%s"] * len(columns)),
+    )
+    with connection.cursor() as cursor:
+        for chunk in _chunks(rows, 10_000):
+            cursor.executemany(sql, chunk)
+
+
+def _state_agencies() -> list[Organisation]:
+    result = []
+    for name, orgnr in STATE_AGENCIES:
+        org = Organisation.objects.filter(name=name, kind=Organisation.Kind.STATE_AGENCY).first()
+        if org is None:
+            org = Organisation(name=name, short_name=name, kind=Organisation.Kind.STATE_AGENCY)
+            if not Organisation.objects.filter(orgnr=orgnr).exists():
+                org.orgnr = orgnr
+            org.full_clean()
+            org.save()
+        result.append(org)
+    return result
+
+
+@transaction.atomic
+def seed_scale(
+    *, arrangements: int = 5000, years: int = 10, seed: int = 1, replace: bool = False
+) -> ScaleResult:
+    """Generate the synthetic register. Raises ScaleDataExists if synthetic data exist and
+    ``replace`` is False."""
+    started = time.perf_counter()
+    existing = scale_arrangements().count()
+    if existing and not replace:
+        raise ScaleDataExists(existing)
+    if existing or Person.objects.filter(internal_note=PERSON_MARK).exists():
+        delete_scale_data()
+
+    rng = random.Random(seed)
+    municipalities = list(
+        Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY, is_reference=True)
+        .select_related("county")
+        .order_by("code")
+    )
+    regions = {
+        r.code: r
+        for r in Organisation.objects.filter(kind=Organisation.Kind.REGION).order_by("code")
+    }
+    agencies = _state_agencies()
+    by_county: dict[str, list[Organisation]] = {}
+    for m in municipalities:
+        by_county.setdefault(m.county.code, []).append(m)
+    forms = {f.slug: f for f in CooperationForm.objects.filter(slug__in=FORMS)}
+    areas = {a.slug: a for a in ServiceArea.objects.all()}
+    form_slugs = list(FORMS)
+    form_weights = [FORMS[s][0] for s in form_slugs]
+    status_values = [s for s, _ in STATUSES]
+    status_weights = [w for _, w in STATUSES]
+    # Larger municipalities take part in more arrangements.
+    home_weights = [(m.population or 10_000) ** 0.6 for m in municipalities]
+    year_range = list(range(LAST_YEAR - years + 1, LAST_YEAR + 1))
+
+    # People: a pool of politicians per municipality and region, two officials per agency.
+    people: list[Person] = []
+    pools: dict[int, list[Person]] = {}
+    for org in municipalities + list(regions.values()) + agencies:
+        size = (
+            2 if org.kind == Organisation.Kind.STATE_AGENCY else 6 + (org.population or 0) // 40_000
+        )
+        pool = []
+        for _ in range(size):
+            is_agency = org.kind == Organisation.Kind.STATE_AGENCY
+            person = Person(
+                name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                kind=Person.Kind.OFFICIAL if is_agency else Person.Kind.POLITICIAN,
+                party="" if is_agency else rng.choice(PARTIES),
+                title="Syntetisk testperson",
+                organisation=org,
+                internal_note=PERSON_MARK,
+            )
+            pool.append(person)
+            people.append(person)
+        pools[org.pk] = pool
+    Person.objects.bulk_create(people)
+
+    # Arrangements and their participants (chosen before anything is written).
+    plans = []
+    arrangement_objs = []
+    for i in range(1, arrangements + 1):
+        slug = rng.choices(form_slugs, form_weights)[0]
+        _w, low, high, typical = FORMS[slug]
+        area = areas[rng.choice(typical)]
+        home = rng.choices(municipalities, home_weights)[0]
+        county = home.county.code
+        extra = []
+        if slug == "coordination_federation":
+            extra = [regions[county], *agencies]
+        elif slug in ("network", "joint_company") and rng.random() < 0.3:
+            extra = [regions[county]]
+        n = min(rng.randint(low, high), 12 - len(extra))  # at most 12 participants
+        members = [home]
+        chosen = {home.pk}
+        neighbours = by_county[county]
+        attempts = 0
+        while len(members) < n and attempts < 100:
+            attempts += 1
+            pool = neighbours if rng.random() < 0.85 else municipalities
+            candidate = rng.choice(pool)
+            if candidate.pk not in chosen:
+                chosen.add(candidate.pk)
+                members.append(candidate)
+        start_year = rng.randint(1990, 2024)
+        status = rng.choices(status_values, status_weights)[0]
+        end = None
+        if status == "ended":
+            end = date(min(LAST_YEAR, start_year + rng.randint(1, 10)), 12, 31)
+        arrangement = Arrangement(
+            name=f"Syntetisk samverkan {i:05d}: {area.name}",
+            short_name=f"Syntetisk {i:05d}",
+            form=forms[slug],
+            status=status,
+            start_date=date(start_year, rng.randint(1, 12), 1),
+            end_date=end,
+            host=home if slug in ("joint_committee", "agreement") else None,
+            public_description=(
+                "Syntetiska testuppgifter för prestandamätning; ingen verklig samverkan."
+            ),
+            is_published=rng.random() < 0.7,
+            external_id=f"{EXTERNAL_PREFIX}{i:05d}",
+        )
+        arrangement_objs.append(arrangement)
+        plans.append((slug, area, members, extra))
+    Arrangement.objects.bulk_create(arrangement_objs)
+
+    through = Arrangement.service_areas.through
+    through.objects.bulk_create(
+        [
+            through(arrangement_id=a.pk, servicearea_id=plan[1].pk)
+            for a, plan in zip(arrangement_objs, plans, strict=True)
+        ]
+    )
+
+    participations: list[Participation] = []
+    part_meta: list[tuple[int, str]] = []  # (population-ish, form slug) for costs
+    bodies: list[Body] = []
+    body_orgs: list[list[Organisation]] = []
+    decisions: list[Decision] = []
+    evaluations: list[Evaluation] = []
+    for arrangement, (slug, _area, members, extra) in zip(arrangement_objs, plans, strict=True):
+        everyone = members + extra
+        shares = None
+        if slug == "joint_company":
+            raw = [rng.randint(1, 10) for _ in everyone]
+            shares = [round(100 * r / sum(raw), 2) for r in raw]
+            shares[0] = round(100 - sum(shares[1:]), 2)
+        for k, org in enumerate(everyone):
+            if slug == "agreement":
+                role = "provider" if k == 0 else "purchaser"
+            elif slug == "joint_committee":
+                role = "host" if k == 0 else "member"
+            elif slug == "joint_company":
+                role = "owner"
+            else:
+                role = "member"
+            participations.append(
+                Participation(
+                    arrangement=arrangement,
+                    organisation=org,
+                    role=role,
+                    joined=arrangement.start_date,
+                    left=arrangement.end_date,
+                    ownership_share=shares[k] if shares else None,
+                    political_body="Kommunstyrelsen" if org.kind == "municipality" else "",
+                )
+            )
+            part_meta.append((org.population or 50_000, slug))
+        for kind, name, powers in BODY_KINDS[slug]:
+            if slug == "agreement" and rng.random() < 0.5:
+                continue
+            per_org = 2 if kind == "federation_assembly" else 1
+            bodies.append(
+                Body(
+                    arrangement=arrangement,
+                    kind=kind,
+                    name=name,
+                    powers=powers,
+                    seat_count=per_org * len(everyone),
+                    meeting_frequency=rng.choice(["Fyra gånger per år", "Sex gånger per år"]),
+                )
+            )
+            body_orgs.append([o for o in everyone for _ in range(per_org)])
+        entry_org = rng.choice(members)
+        decisions.append(
+            Decision(
+                arrangement=arrangement,
+                organisation=entry_org,
+                deciding_body="Kommunfullmäktige",
+                date=arrangement.start_date,
+                reference=f"§ {rng.randint(1, 200)}",
+                title=f"Inträde i {arrangement.short_name}",
+                kind=Decision.Kind.ENTRY,
+                impact_cost=True,
+                is_published=True,
+            )
+        )
+        for _ in range(rng.choice([0, 0, 1, 1, 2])):
+            year = rng.choice(year_range)
+            decisions.append(
+                Decision(
+                    arrangement=arrangement,
+                    deciding_body=BODY_KINDS[slug][-1][1],
+                    date=date(year, rng.randint(1, 12), rng.randint(1, 28)),
+                    reference=f"§ {rng.randint(1, 200)}",
+                    title=rng.choice(
+                        [
+                            "Budget och medlemsbidrag",
+                            "Ny taxa",
+                            "Ändrad verksamhet",
+                            "Val av ledamöter",
+                        ]
+                    )
+                    + f" {year}",
+                    kind=rng.choice(["budget", "tariff", "service_change", "appointment"]),
+                    impact_cost=rng.random() < 0.6,
+                    impact_tariff=rng.random() < 0.3,
+                    is_published=rng.random() < 0.8,
+                )
+            )
+        if rng.random() < 0.3:
+            evaluations.append(
+                Evaluation(
+                    arrangement=arrangement,
+                    organisation=entry_org if rng.random() < 0.5 else None,
+                    date=date(rng.choice(year_range[:-1]), rng.randint(1, 12), 1),
+                    evaluator="Syntetisk utvärderare",
+                    goal_attainment=rng.choice(["met", "partly", "not_met", "unknown"]),
+                    recommendation=rng.choice(
+                        ["continue", "develop", "renegotiate", "investigate", "exit"]
+                    ),
+                    public_summary="Syntetisk uppföljning.",
+                    is_published=rng.random() < 0.7,
+                )
+            )
+    Participation.objects.bulk_create(participations)
+    Body.objects.bulk_create(bodies)
+    Decision.objects.bulk_create(decisions)
+    Evaluation.objects.bulk_create(evaluations)
+
+    seats: list[Seat] = []
+    for body, orgs in zip(bodies, body_orgs, strict=True):
+        used: set[int] = set()
+        for k, org in enumerate(orgs):
+            pool = pools[org.pk]
+            person = pool[(body.pk + k) % len(pool)]
+            if person.pk in used:
+                person = next((p for p in pool if p.pk not in used), person)
+            used.add(person.pk)
+            if body.kind == Body.Kind.OFFICIALS_GROUP:
+                role = Seat.Role.OFFICIAL
+            else:
+                role = [Seat.Role.CHAIR, Seat.Role.VICE_CHAIR][k] if k < 2 else Seat.Role.MEMBER
+            seats.append(
+                Seat(
+                    body=body,
+                    person=person,
+                    appointed_by=org,
+                    role=role,
+                    party=person.party,
+                    term_start=date(2023, 1, 1),
+                    term_end=date(2026, 12, 31),
+                )
+            )
+    Seat.objects.bulk_create(seats)
+
+    # Costs are the bulk of the rows (participations × years): written with one executemany,
+    # which is several times faster than bulk_create and still portable (SQLite, PostgreSQL).
+    cost_rows: list[tuple] = []
+    cost_sum = 0
+    for participation, (population, slug) in zip(participations, part_meta, strict=True):
+        low, high = PER_CAPITA[slug]
+        amount = population * rng.uniform(low, high)
+        growth = rng.uniform(-0.01, 0.07)
+        for year in year_range:
+            budget = int(round(amount * rng.uniform(0.95, 1.03), -3))
+            if year == LAST_YEAR:
+                outcome, forecast = None, int(round(amount * rng.uniform(0.97, 1.05), -3))
+            else:
+                outcome, forecast = int(round(amount, -3)), None
+            cost_rows.append((participation.pk, year, budget, outcome, forecast, ""))
+            cost_sum += budget + (outcome or 0) + (forecast or 0)
+            amount *= 1 + growth + rng.uniform(-0.02, 0.02)
+    _insert_costs(cost_rows)
+    costs = cost_rows
+
+    return ScaleResult(
+        arrangements=len(arrangement_objs),
+        participations=len(participations),
+        bodies=len(bodies),
+        seats=len(seats),
+        people=len(people),
+        costs=len(costs),
+        decisions=len(decisions),
+        evaluations=len(evaluations),
+        cost_sum=cost_sum,
+        seconds=time.perf_counter() - started,
+    )
+
+
+class Command(BaseCommand):
+    help = (
+        "Skapar ett deterministiskt syntetiskt nationellt register för prestandamätning. "
+        "Finns syntetiska data redan avbryts kommandot, om inte --replace anges."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--arrangements", type=int, default=5000, help="Antal samverkan.")
+        parser.add_argument("--years", type=int, default=10, help="Antal år med kostnader.")
+        parser.add_argument("--seed", type=int, default=1, help="Slumpfrö (samma frö, samma data).")
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="Ta bort tidigare syntetiska data och skapa nya.",
+        )
+
+    def handle(self, *args, **options):
+        if options["arrangements"] < 1 or not 1 <= options["years"] <= 100:
+            raise CommandError("Ange minst 1 samverkan och mellan 1 och 100 år.")
+        try:
+            result = seed_scale(
+                arrangements=options["arrangements"],
+                years=options["years"],
+                seed=options["seed"],
+                replace=options["replace"],
+            )
+        except ScaleDataExists as exc:
+            raise CommandError(
+                f"Det finns redan syntetiska data ({exc.args[0]} samverkan). Kör med --replace "
+                "för att ersätta dem; inget har ändrats."
+            ) from None
+        self.stdout.write(
+            f"Skapade {result.arrangements} samverkan, {result.participations} deltaganden, "
+            f"{result.bodies} organ, {result.seats} uppdrag, {result.people} personer, "
+            f"{result.costs} kostnadsrader, {result.decisions} beslut och "
+            f"{result.evaluations} uppföljningar på {result.seconds:.1f} s."
+        )
+        self.stdout.write(f"Summa kostnader (budget, utfall och prognos): {result.cost_sum} kr.")

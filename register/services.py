@@ -1,0 +1,170 @@
+"""Write side of the register: every change goes through one of these functions.
+
+Services are keyword-only, run in one transaction and call ``full_clean()`` before saving, so that
+nothing half-written reaches the database. Those that take ``access`` check it themselves and raise
+``PermissionDenied``; ``access=None`` means a trusted caller (a management command or the importer,
+which checks the user's right to the whole batch).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.forms import BaseModelFormSet
+
+from .access import Access
+from .models import Arrangement, Cost, Organisation, Participation
+
+NOT_ALLOWED = "Du har inte behörighet att ändra de här uppgifterna."
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(NOT_ALLOWED)
+
+
+# --- Generic records -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_save(
+    *,
+    access: Access | None,
+    instance: models.Model,
+    save_m2m: Callable[[], None] | None = None,
+) -> models.Model:
+    """Validate and save one record the user may change (after a form has been validated)."""
+    if access is not None:
+        _require(access.can_change(instance))
+    instance.full_clean()
+    instance.save()
+    if save_m2m is not None:
+        save_m2m()
+    return instance
+
+
+@transaction.atomic
+def record_delete(*, access: Access | None, instance: models.Model) -> None:
+    """Delete one record the user may delete.
+
+    Raises ``django.db.models.ProtectedError`` when other records still refer to it.
+    """
+    if access is not None:
+        _require(access.can_delete(instance))
+    instance.delete()
+
+
+@transaction.atomic
+def formset_save(
+    *,
+    access: Access | None,
+    formset: BaseModelFormSet,
+    may_add: Callable[[models.Model], bool] | None = None,
+) -> list[models.Model]:
+    """Save a validated model formset all or nothing.
+
+    Every new or changed row must be one the user may change (``may_add`` decides for new rows when
+    given, e.g. adding another organisation as a partner); every deleted row one they may delete.
+    """
+    instances = formset.save(commit=False)
+    if access is not None:
+        for obj in formset.deleted_objects:
+            _require(access.can_delete(obj))
+        for obj in instances:
+            if obj.pk is None and may_add is not None:
+                _require(may_add(obj))
+            else:
+                _require(access.can_change(obj))
+    for obj in formset.deleted_objects:
+        obj.delete()
+    for obj in instances:
+        obj.full_clean()
+        obj.save()
+    formset.save_m2m()
+    return instances
+
+
+# --- Arrangements ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def arrangement_create(
+    *,
+    access: Access | None,
+    organisation: Organisation | None,
+    service_areas: Iterable = (),
+    motives: Iterable = (),
+    **fields,
+) -> Arrangement:
+    """Create an arrangement with ``organisation`` (the creator's) as its first participant."""
+    if access is not None:
+        _require(access.can_create_arrangement())
+        if organisation is None and not access.is_admin:
+            raise PermissionDenied("Välj för vilken organisation samverkan registreras.")
+        if organisation is not None:
+            _require(organisation.pk in access.editor_org_ids or access.is_admin)
+    arrangement = Arrangement(**fields)
+    arrangement.full_clean()
+    arrangement.save()
+    arrangement.service_areas.set(service_areas)
+    arrangement.motives.set(motives)
+    if organisation is not None:
+        role = (
+            Participation.Role.HOST
+            if arrangement.host_id == organisation.pk
+            else Participation.Role.MEMBER
+        )
+        participation_set(
+            access=None, arrangement=arrangement, organisation=organisation, role=role
+        )
+    return arrangement
+
+
+@transaction.atomic
+def participation_set(
+    *,
+    access: Access | None,
+    arrangement: Arrangement,
+    organisation: Organisation,
+    **fields,
+) -> Participation:
+    """Create or update the organisation's participation in the arrangement."""
+    participation = Participation.objects.filter(
+        arrangement=arrangement, organisation=organisation
+    ).first()
+    if participation is None:
+        participation = Participation(arrangement=arrangement, organisation=organisation)
+        if access is not None:
+            _require(access.can_change(arrangement))
+    elif access is not None:
+        _require(access.can_change(participation))
+    for name, value in fields.items():
+        setattr(participation, name, value)
+    participation.full_clean()
+    participation.save()
+    return participation
+
+
+@transaction.atomic
+def cost_set(
+    *,
+    access: Access | None,
+    participation: Participation,
+    year: int,
+    budget: int | None = None,
+    outcome: int | None = None,
+    forecast: int | None = None,
+    note: str = "",
+) -> Cost:
+    """Create or update the participation's cost for one year (whole kronor)."""
+    cost = Cost.objects.filter(participation=participation, year=year).first()
+    if cost is None:
+        cost = Cost(participation=participation, year=year)
+    if access is not None:
+        _require(access.can_change(cost))
+    cost.budget, cost.outcome, cost.forecast, cost.note = budget, outcome, forecast, note
+    cost.full_clean()
+    cost.save()
+    return cost

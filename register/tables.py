@@ -1,0 +1,218 @@
+"""Tables for the internal register's lists (django-tables2).
+
+Every column reads only what the list's selector fetched (annotations, select_related,
+prefetched areas), so a page costs the same number of queries whatever its rows.
+"""
+
+import django_tables2 as tables
+from django.utils.html import format_html
+
+from .models import Arrangement, Decision, Organisation, Person, Review
+from .templatetags.register_tags import format_kronor
+
+NUM = {"th": {"class": "num"}, "td": {"class": "num"}}
+DATE_FORMAT = "Y-m-d"
+DATE = {"td": {"class": "date"}}
+
+
+class RegisterTable(tables.Table):
+    caption = ""
+
+    class Meta:
+        template_name = "includes/table.html"
+        attrs = {"class": "data-table"}
+        empty_text = "Inget att visa. Ändra filtret eller sökningen."
+
+
+class ArrangementTable(RegisterTable):
+    caption = "Samverkan"
+
+    name = tables.Column(verbose_name="Namn", linkify=True)
+    form = tables.Column(
+        verbose_name="Form", accessor="form__name", order_by=("form__sort_order", "form__name")
+    )
+    areas = tables.Column(
+        verbose_name="Verksamhetsområden", accessor="pk", orderable=False, empty_values=()
+    )
+    status = tables.Column(verbose_name="Status")
+    partner_count = tables.Column(verbose_name="Parter", attrs=NUM)
+    host = tables.Column(
+        verbose_name="Värdkommun/huvudman",
+        accessor="host__name",
+        linkify=lambda record: record.host.get_absolute_url() if record.host_id else None,
+    )
+    start_date = tables.DateColumn(verbose_name="Start", format=DATE_FORMAT, attrs=DATE)
+    end_date = tables.DateColumn(verbose_name="Slut", format=DATE_FORMAT, attrs=DATE)
+    own_cost = tables.Column(verbose_name="Vår senaste kostnad", attrs=NUM)
+
+    class Meta(RegisterTable.Meta):
+        model = Arrangement
+        fields = ()
+        sequence = (
+            "name",
+            "form",
+            "areas",
+            "status",
+            "partner_count",
+            "host",
+            "start_date",
+            "end_date",
+            "own_cost",
+        )
+        order_by = ("name",)
+
+    def __init__(self, *args, own_organisation=None, **kwargs):
+        if own_organisation is None:
+            kwargs.setdefault("exclude", ("own_cost",))
+        super().__init__(*args, **kwargs)
+        if own_organisation is not None:
+            self.columns[
+                "own_cost"
+            ].column.verbose_name = f"Senaste kostnad för {own_organisation.display_name}"
+
+    def render_name(self, record, value):
+        if record.is_example:
+            return format_html(
+                '<a href="{}">{}</a> <span class="badge example">Exempel</span>',
+                record.get_absolute_url(),
+                value,
+            )
+        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+
+    def render_areas(self, record):
+        return ", ".join(a.name for a in record.service_areas.all()) or "–"
+
+    def render_own_cost(self, record, value):
+        year = getattr(record, "own_cost_year", None)
+        return (
+            format_html('{} <span class="muted">({})</span>', format_kronor(value), year)
+            if year
+            else format_kronor(value)
+        )
+
+
+class OrganisationTable(RegisterTable):
+    caption = "Organisationer"
+
+    name = tables.Column(verbose_name="Namn", linkify=True)
+    kind = tables.Column(verbose_name="Typ")
+    code = tables.Column(verbose_name="Kod")
+    orgnr = tables.Column(verbose_name="Organisationsnummer")
+    county = tables.Column(verbose_name="Län", accessor="county__name", order_by=("county__code",))
+    population = tables.Column(verbose_name="Folkmängd", attrs=NUM)
+    arrangement_count = tables.Column(verbose_name="Samverkan", attrs=NUM)
+
+    class Meta(RegisterTable.Meta):
+        model = Organisation
+        fields = ()
+        sequence = ("name", "kind", "code", "orgnr", "county", "population", "arrangement_count")
+        order_by = ("name",)
+
+    def render_orgnr(self, record):
+        return record.orgnr_display
+
+    def render_population(self, value):
+        return format_kronor(value, suffix="")
+
+
+class PersonTable(RegisterTable):
+    caption = "Personer"
+
+    name = tables.Column(verbose_name="Namn", linkify=True)
+    kind = tables.Column(verbose_name="Typ")
+    party = tables.Column(verbose_name="Parti")
+    title = tables.Column(verbose_name="Titel/uppdrag")
+    organisation = tables.Column(
+        verbose_name="Organisation",
+        accessor="organisation__name",
+        linkify=lambda record: (
+            record.organisation.get_absolute_url() if record.organisation_id else None
+        ),
+    )
+    seat_count = tables.Column(verbose_name="Uppdrag i organ", attrs=NUM)
+
+    class Meta(RegisterTable.Meta):
+        model = Person
+        fields = ()
+        sequence = ("name", "kind", "party", "title", "organisation", "seat_count")
+        order_by = ("name",)
+
+    def render_name(self, record, value):
+        if record.is_example:
+            return format_html(
+                '<a href="{}">{}</a> <span class="badge example">Exempel</span>',
+                record.get_absolute_url(),
+                value,
+            )
+        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+
+
+class DecisionTable(RegisterTable):
+    caption = "Beslut"
+
+    date = tables.DateColumn(verbose_name="Datum", format=DATE_FORMAT, attrs=DATE)
+    title = tables.Column(verbose_name="Rubrik", linkify=True)
+    arrangement = tables.Column(
+        verbose_name="Samverkan",
+        accessor="arrangement__name",
+        linkify=lambda record: record.arrangement.get_absolute_url(),
+    )
+    deciding_body = tables.Column(verbose_name="Beslutande organ")
+    organisation = tables.Column(
+        verbose_name="Organisation", accessor="organisation__name", default="Samverkans organ"
+    )
+    kind = tables.Column(verbose_name="Typ")
+    reference = tables.Column(verbose_name="Paragraf")
+    impacts = tables.Column(
+        verbose_name="Påverkar", accessor="pk", orderable=False, empty_values=()
+    )
+    is_published = tables.BooleanColumn(verbose_name="Publicerat", yesno="Ja,Nej")
+
+    class Meta(RegisterTable.Meta):
+        model = Decision
+        fields = ()
+        sequence = (
+            "date",
+            "title",
+            "arrangement",
+            "deciding_body",
+            "organisation",
+            "kind",
+            "reference",
+            "impacts",
+            "is_published",
+        )
+        order_by = ("-date",)
+
+    def render_title(self, record, value):
+        if record.is_example:
+            return format_html(
+                '<a href="{}">{}</a> <span class="badge example">Exempel</span>',
+                record.get_absolute_url(),
+                value,
+            )
+        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+
+    def render_impacts(self, record):
+        return ", ".join(record.impacts) or "–"
+
+
+class ReviewTable(RegisterTable):
+    caption = "Strategiska genomgångar"
+
+    date = tables.DateColumn(verbose_name="Datum", format=DATE_FORMAT, attrs=DATE)
+    title = tables.Column(verbose_name="Rubrik", linkify=True)
+    organisation = tables.Column(
+        verbose_name="Organisation",
+        accessor="organisation__name",
+        linkify=lambda record: record.organisation.get_absolute_url(),
+    )
+    body = tables.Column(verbose_name="Organ")
+    reference = tables.Column(verbose_name="Paragraf/diarienummer")
+    item_count = tables.Column(verbose_name="Punkter", attrs=NUM)
+
+    class Meta(RegisterTable.Meta):
+        model = Review
+        fields = ()
+        sequence = ("date", "title", "organisation", "body", "reference", "item_count")
+        order_by = ("-date",)

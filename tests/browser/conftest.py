@@ -1,0 +1,119 @@
+"""Browser tests: Playwright drives the system Chromium against pytest-django's live_server.
+
+Put every browser test under tests/browser/ so that it gets these fixtures:
+
+* ``browser`` – one headless Chromium for the session (``/usr/bin/chromium``; never downloaded).
+* ``page`` – a fresh browser context and page for each test.
+* ``login_as(username, password)`` – log in through the real login form; returns the page.
+* ``demo_data`` – runs ``load_demo``; ``logged_in_page`` logs in as ``demo_username``
+  (override it with ``@pytest.mark.parametrize("demo_username", [...])``).
+* ``screenshot(page, name)`` – a full-page PNG in ``test-artifacts/browser/`` (gitignored).
+
+Every test here that uses ``live_server`` runs with ``transaction=True, serialized_rollback=True``:
+a transactional test flushes the database when it ends, and the serialized rollback restores the
+reference data from the migrations (290 municipalities, 21 regions, forms, areas) before it starts.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's sync API keeps an asyncio loop in this thread; the ORM calls the tests make
+# around it are still ordinary synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+DEMO_PASSWORD = "demo-samverkan"
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_itemcollected(item):
+    """Mark this folder's tests as browser tests whose database keeps its reference data."""
+    if HERE not in Path(str(item.path)).resolve().parents:
+        return
+    item.add_marker(pytest.mark.browser)
+    if "live_server" in getattr(item, "fixturenames", ()) and not item.get_closest_marker(
+        "django_db"
+    ):
+        item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.access(CHROMIUM, os.X_OK):
+        message = f"Chromium saknas: {CHROMIUM} (make test installerar det från Debians paket)."
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login_as(page, live_server):
+    def login(username: str, password: str = DEMO_PASSWORD):
+        page.goto(f"{live_server.url}/logga-in/")
+        page.get_by_label("Användarnamn").fill(username)
+        page.get_by_label("Lösenord").fill(password)
+        page.get_by_role("button", name="Logga in").click()
+        page.wait_for_load_state()
+        if "/logga-in/" in page.url:
+            raise AssertionError(f"Inloggningen som {username} misslyckades: {page.url}")
+        return page
+
+    return login
+
+
+@pytest.fixture
+def demo_data(db):
+    call_command("load_demo", verbosity=0)
+
+
+@pytest.fixture
+def demo_username():
+    return "taby-redaktor"
+
+
+@pytest.fixture
+def logged_in_page(demo_data, login_as, demo_username):
+    return login_as(demo_username)
+
+
+@pytest.fixture(scope="session")
+def screenshot():
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str) -> Path:
+        path = ARTIFACTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

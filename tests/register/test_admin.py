@@ -1,0 +1,57 @@
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+from tests import factories as f
+
+REGISTER_MODELS = [m for m in apps.get_app_config("register").get_models()]
+
+
+def test_every_register_model_has_an_admin():
+    missing = [m.__name__ for m in REGISTER_MODELS if not m.__name__.startswith("Historical")
+               and m not in admin.site._registry]
+    assert missing == []
+
+
+def test_register_admins_keep_history():
+    from simple_history.admin import SimpleHistoryAdmin
+
+    for model in REGISTER_MODELS:
+        if model in admin.site._registry:
+            assert isinstance(admin.site._registry[model], SimpleHistoryAdmin), model
+
+
+@pytest.mark.parametrize(
+    "model", [m for m in REGISTER_MODELS if not m.__name__.startswith("Historical")],
+    ids=lambda m: m.__name__,
+)
+def test_admin_changelist_and_add_pages_load(client, admin_user, shared_arrangement, model):
+    client.force_login(admin_user)
+    opts = model._meta
+    changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    assert client.get(changelist).status_code == 200
+    assert client.get(changelist + "?q=a").status_code == 200
+    add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+    assert client.get(add).status_code == 200
+
+
+def test_arrangement_admin_shows_participations_inline(client, admin_user, shared_arrangement):
+    client.force_login(admin_user)
+    url = reverse("admin:register_arrangement_change", args=[shared_arrangement.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Vaxholms kommun" in response.content.decode()
+
+
+def test_arrangement_admin_history_page_loads(client, admin_user, shared_arrangement):
+    client.force_login(admin_user)
+    url = reverse("admin:register_arrangement_history", args=[shared_arrangement.pk])
+    assert client.get(url).status_code == 200
+
+
+def test_non_staff_user_cannot_open_the_admin(client, taby_editor):
+    client.force_login(taby_editor)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    f.make_user()  # the admin never shows users without staff status; nothing else to assert

@@ -1,0 +1,154 @@
+"""seed_scale: a deterministic synthetic national register; a second run refuses unless --replace."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Count, Sum
+
+from register.management.commands.seed_scale import (
+    ScaleDataExists,
+    delete_scale_data,
+    scale_arrangements,
+    seed_scale,
+)
+from register.models import (
+    Arrangement,
+    Body,
+    Cost,
+    Decision,
+    Organisation,
+    Participation,
+    Person,
+    Seat,
+)
+
+SMALL = {"arrangements": 120, "years": 4}
+
+
+def fingerprint():
+    """What must be equal for the same seed: names, counts and cost sums, read from the database."""
+    arrangements = scale_arrangements()
+    costs = Cost.objects.filter(participation__arrangement__in=arrangements)
+    return {
+        "names": list(arrangements.order_by("external_id").values_list("name", flat=True)),
+        "participations": list(
+            Participation.objects.filter(arrangement__in=arrangements)
+            .order_by("arrangement__external_id", "organisation__code", "organisation__name")
+            .values_list("arrangement__external_id", "organisation__name", "role")
+        ),
+        "seats": Seat.objects.filter(body__arrangement__in=arrangements).count(),
+        "people": list(
+            Person.objects.filter(internal_note="seed_scale")
+            .order_by("organisation__code", "pk")
+            .values_list("name", "party")
+        ),
+        "decisions": Decision.objects.filter(arrangement__in=arrangements).count(),
+        "costs": costs.aggregate(
+            n=Count("pk"), b=Sum("budget"), o=Sum("outcome"), f=Sum("forecast")
+        ),
+    }
+
+
+@pytest.mark.django_db
+def test_the_same_seed_gives_the_same_register():
+    first_result = seed_scale(seed=7, **SMALL)
+    first = fingerprint()
+    seed_scale(seed=7, replace=True, **SMALL)
+    assert fingerprint() == first
+    assert first["costs"]["b"] + first["costs"]["o"] + first["costs"]["f"] == first_result.cost_sum
+
+
+@pytest.mark.django_db
+def test_another_seed_gives_another_register():
+    seed_scale(seed=7, **SMALL)
+    first = fingerprint()
+    seed_scale(seed=8, replace=True, **SMALL)
+    second = fingerprint()
+    assert second["costs"] != first["costs"]
+    assert len(second["names"]) == len(first["names"]) == SMALL["arrangements"]
+
+
+@pytest.mark.django_db
+def test_a_second_run_refuses_without_replace_and_changes_nothing():
+    call_command("seed_scale", "--arrangements", "30", "--years", "3", stdout=StringIO())
+    before = fingerprint()
+    with pytest.raises(CommandError, match="--replace"):
+        call_command("seed_scale", "--arrangements", "30", "--years", "3", stdout=StringIO())
+    with pytest.raises(ScaleDataExists):
+        seed_scale(arrangements=30, years=3)
+    assert fingerprint() == before
+
+
+@pytest.mark.django_db
+def test_replace_replaces_only_the_synthetic_data(shared_arrangement):
+    people_before = Person.objects.count()
+    call_command("seed_scale", "--arrangements", "30", "--years", "3", stdout=StringIO())
+    call_command(
+        "seed_scale", "--arrangements", "20", "--years", "3", "--replace", stdout=StringIO()
+    )
+    assert scale_arrangements().count() == 20
+    assert Arrangement.objects.filter(pk=shared_arrangement.pk).exists()
+    assert shared_arrangement.participations.count() == 2
+    assert delete_scale_data() == 20
+    assert Arrangement.objects.count() == 1
+    assert Person.objects.count() == people_before
+    assert not Cost.objects.exists() and not Body.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_writes_no_history():
+    seed_scale(arrangements=40, years=3)
+    assert Arrangement.history.count() == 0
+    assert Cost.history.count() == 0
+    assert Participation.history.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_data_look_like_a_national_register():
+    result = seed_scale(arrangements=400, years=5, seed=3)
+    arrangements = scale_arrangements()
+    assert arrangements.count() == result.arrangements == 400
+    # clearly synthetic
+    for a in arrangements.only("name", "external_id")[:50]:
+        assert a.name.startswith(f"Syntetisk samverkan {a.external_id[6:]}")
+        assert a.external_id.startswith("scale-")
+    # 2–12 participants, mostly within one county
+    sizes = arrangements.annotate(n=Count("participations")).values_list("n", flat=True)
+    assert min(sizes) >= 2 and max(sizes) <= 12
+    same_county = total = 0
+    for a in arrangements.prefetch_related("participations__organisation"):
+        orgs = [
+            p.organisation for p in a.participations.all() if p.organisation.kind == "municipality"
+        ]
+        counties = [o.county_id for o in orgs]
+        total += len(counties)
+        same_county += counties.count(max(set(counties), key=counties.count))
+    assert same_county / total > 0.7
+    # several forms, every participation has a cost for every year
+    assert arrangements.values("form").distinct().count() >= 6
+    assert Cost.objects.count() == result.participations * 5
+    assert Cost.objects.filter(year=2026, outcome__isnull=True, forecast__isnull=False).count() == (
+        result.participations
+    )
+    assert Body.objects.count() == result.bodies and Seat.objects.count() == result.seats
+    assert Decision.objects.filter(kind="entry").count() == 400
+
+
+@pytest.mark.django_db
+def test_the_command_rejects_nonsense_arguments():
+    with pytest.raises(CommandError, match="minst 1 samverkan"):
+        call_command("seed_scale", "--arrangements", "0", stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_coordination_federations_include_the_region_and_the_state():
+    seed_scale(arrangements=300, years=2, seed=5)
+    finsam = scale_arrangements().filter(form__slug="coordination_federation")
+    assert finsam.exists()
+    for a in finsam.prefetch_related("participations__organisation"):
+        kinds = [p.organisation.kind for p in a.participations.all()]
+        assert kinds.count(Organisation.Kind.REGION) == 1
+        assert kinds.count(Organisation.Kind.STATE_AGENCY) == 2
+    assert Organisation.objects.filter(kind="municipality").count() == 290

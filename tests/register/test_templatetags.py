@@ -1,0 +1,60 @@
+from decimal import Decimal
+
+from register.templatetags import register_tags as t
+
+NBSP = "\u00a0"
+
+
+def test_kronor_groups_thousands_with_non_breaking_spaces():
+    assert t.kronor(1234567) == f"1{NBSP}234{NBSP}567{NBSP}kr"
+
+
+def test_kronor_renders_small_negative_and_missing_amounts():
+    assert t.kronor(0) == f"0{NBSP}kr"
+    assert t.kronor(-1500) == f"−1{NBSP}500{NBSP}kr"
+    assert t.kronor(None) == ""
+    assert t.kronor("") == ""
+
+
+def test_kronor_leaves_text_it_cannot_read_alone():
+    assert t.kronor("okänt") == "okänt"
+
+
+def test_number_has_no_unit():
+    assert t.number(69386) == f"69{NBSP}386"
+
+
+def test_percent_uses_decimal_comma_and_drops_trailing_zeros():
+    assert t.percent(Decimal("12.50")) == f"12,5{NBSP}%"
+    assert t.percent(Decimal("23.00")) == f"23{NBSP}%"
+    assert t.percent(None) == ""
+
+
+def test_orgnr_is_shown_with_a_hyphen():
+    assert t.orgnr("2120000142") == "212000-0142"
+    assert t.orgnr(None) == ""
+
+
+def test_edit_url_returns_empty_string_for_a_view_that_does_not_exist():
+    assert t.edit_url("register:no_such_view", 1) == ""
+
+
+def test_edit_url_reverses_an_existing_view(db):
+    assert t.edit_url("register:arrangement_detail", 7) == "/samverkan/7/"
+
+
+def test_trend_arrow_describes_the_direction_in_words():
+    assert "ökar" in t.trend_arrow(10)
+    assert "minskar" in t.trend_arrow(-1)
+    assert "oförändrad" in t.trend_arrow(0)
+    assert t.trend_arrow(None) == ""
+
+
+def test_get_item_reads_a_dict_and_tolerates_none():
+    assert t.get_item({"a": 1}, "a") == 1
+    assert t.get_item(None, "a") is None
+
+
+def test_access_filters_are_false_without_access():
+    assert t.can_change(None, object()) is False
+    assert t.can_view_internal(None, object()) is False

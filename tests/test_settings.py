@@ -1,0 +1,127 @@
+"""The settings module reads its configuration from the environment (see README, "Konfiguration").
+
+Each test loads register/settings.py afresh as a separate module with a given environment, so the
+running test settings are never touched.
+"""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+import register
+
+SETTINGS_FILE = Path(register.__file__).resolve().parent / "settings.py"
+CONFIG_VARS = [
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "IMPORT_MAX_BYTES",
+    "LOG_LEVEL",
+    "CONN_MAX_AGE",
+    "SECURE_COOKIES",
+    "DJANGO_REQUIRE_SECRET_KEY",
+]
+
+
+@pytest.fixture
+def load_settings(monkeypatch):
+    """Return a function that loads the settings module with exactly the given variables set."""
+
+    def load(**env):
+        for name in CONFIG_VARS:
+            monkeypatch.delenv(name, raising=False)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        spec = importlib.util.spec_from_file_location("settings_under_test", SETTINGS_FILE)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+    return load
+
+
+def test_it_uses_an_sqlite_file_in_the_project_by_default(load_settings):
+    settings = load_settings()
+
+    db = settings.DATABASES["default"]
+    assert db["ENGINE"] == "django.db.backends.sqlite3"
+    assert Path(db["NAME"]) == SETTINGS_FILE.parent.parent / "db.sqlite3"
+    assert db["CONN_MAX_AGE"] == 0
+
+
+def test_it_reads_a_postgresql_database_url(load_settings):
+    settings = load_settings(DATABASE_URL="postgres://reg:hemligt@db.example.se:5433/samverkan")
+
+    db = settings.DATABASES["default"]
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert (db["NAME"], db["USER"], db["PASSWORD"]) == ("samverkan", "reg", "hemligt")
+    assert (db["HOST"], db["PORT"]) == ("db.example.se", 5433)
+
+
+def test_it_keeps_database_connections_for_conn_max_age_seconds(load_settings):
+    settings = load_settings(DATABASE_URL="postgres://reg@db/samverkan", CONN_MAX_AGE="120")
+
+    assert settings.DATABASES["default"]["CONN_MAX_AGE"] == 120
+
+
+def test_it_reads_the_secret_key(load_settings):
+    settings = load_settings(SECRET_KEY="en-lång-och-slumpmässig-nyckel")
+
+    assert settings.SECRET_KEY == "en-lång-och-slumpmässig-nyckel"
+
+
+def test_it_falls_back_to_a_development_key_when_none_is_set(load_settings):
+    settings = load_settings()
+
+    assert settings.SECRET_KEY.startswith("dev-only")
+
+
+def test_it_refuses_to_start_without_a_secret_key_when_told_it_is_production(load_settings):
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        load_settings(DJANGO_REQUIRE_SECRET_KEY="1")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("1", True), ("true", True), ("Yes", True), ("on", True), ("0", False), ("false", False)],
+)
+def test_it_reads_debug_as_a_flag(load_settings, value, expected):
+    assert load_settings(DEBUG=value).DEBUG is expected
+
+
+def test_debug_is_off_by_default(load_settings):
+    assert load_settings().DEBUG is False
+
+
+def test_it_splits_allowed_hosts_and_trusted_origins_on_commas(load_settings):
+    settings = load_settings(
+        ALLOWED_HOSTS=" samverkan.example.se, www.samverkan.example.se ,",
+        CSRF_TRUSTED_ORIGINS="https://samverkan.example.se",
+    )
+
+    assert settings.ALLOWED_HOSTS == ["samverkan.example.se", "www.samverkan.example.se"]
+    assert settings.CSRF_TRUSTED_ORIGINS == ["https://samverkan.example.se"]
+
+
+def test_it_allows_only_the_local_host_by_default(load_settings):
+    settings = load_settings()
+
+    assert settings.ALLOWED_HOSTS == ["127.0.0.1", "localhost"]
+    assert settings.CSRF_TRUSTED_ORIGINS == []
+
+
+def test_it_reads_the_import_size_limit_and_log_level(load_settings):
+    settings = load_settings(IMPORT_MAX_BYTES="1048576", LOG_LEVEL="INFO")
+
+    assert settings.IMPORT_MAX_BYTES == 1_048_576
+    assert settings.LOGGING["root"]["level"] == "INFO"
+
+
+def test_it_sends_cookies_over_https_only_in_production(load_settings):
+    assert load_settings(SECRET_KEY="prod-nyckel").SESSION_COOKIE_SECURE is True
+    assert load_settings(SECRET_KEY="prod-nyckel", DEBUG="1").SESSION_COOKIE_SECURE is False
+    assert load_settings().SESSION_COOKIE_SECURE is False
+    assert load_settings(SECURE_COOKIES="1").CSRF_COOKIE_SECURE is True
