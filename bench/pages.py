@@ -20,6 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +50,7 @@ def main(argv=None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "register.settings")
     sys.path.insert(0, str(ROOT))
 
+    warnings.filterwarnings("ignore", message="No directory at")  # whitenoise, no collectstatic
     import django
 
     django.setup()

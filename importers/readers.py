@@ -488,6 +488,17 @@ def _has_data_like(row: list[str]) -> bool:
 
 
 def _iter_rows(ws, formula_ws, first_row: int, columns: list[Column], max_rows: int):
+    try:
+        yield from _iter_rows_unchecked(ws, formula_ws, first_row, columns, max_rows)
+    except ReadError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds of errors on broken XML
+        raise ReadError(
+            f"Bladet ”{ws.title}” kan inte läsas till slut; filen verkar vara skadad."
+        ) from exc
+
+
+def _iter_rows_unchecked(ws, formula_ws, first_row: int, columns: list[Column], max_rows: int):
     wanted = [c.index for c in columns]
     last_wanted = max(wanted) + 1 if wanted else 0
     value_rows = ws.iter_rows(min_row=first_row, max_col=last_wanted, values_only=True)

@@ -16,8 +16,9 @@ from datetime import date
 
 from django.core import serializers
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from register.models import (
     Arrangement,
@@ -64,6 +65,7 @@ BODY_FOR_FORM = {
     "joint_company": (Body.Kind.COMPANY_BOARD, "Bolagsstyrelsen"),
 }
 CHUNK = 2000
+PARTNERS_LABEL = "Parter som läggs till"
 
 
 # --- Results ---------------------------------------------------------------------------------
@@ -113,7 +115,24 @@ class RowPlan:
 
     @property
     def diff(self) -> dict:
-        return {c.label: {"before": c.before, "after": c.after} for c in self.changes}
+        """Return the changes as {label: {before, after}}; added partners on one line."""
+        diff: dict = {}
+        partners: dict[str, list[str]] = {}
+        for change in self.changes:
+            if change.kind == "partner" and change.label.startswith("Part: "):
+                partners.setdefault(change.after, []).append(change.label[len("Part: ") :])
+                if PARTNERS_LABEL not in diff:
+                    diff[PARTNERS_LABEL] = None  # keep its place in the order
+                continue
+            diff[change.label] = {"before": change.before, "after": change.after}
+        if partners:
+            diff[PARTNERS_LABEL] = {
+                "before": "",
+                "after": "; ".join(
+                    f"{role}: {', '.join(names)}" for role, names in partners.items()
+                ),
+            }
+        return diff
 
 
 @dataclass
@@ -836,19 +855,8 @@ def apply_row(plan: RowPlan, lookups: Lookups, snap: Snapshot | None, reason: st
             if change.key == org.pk:
                 own = participation
     own_fields = {c.key: c.value for c in plan.changes if c.kind == "own"}
-    extra_changes = [c for c in plan.changes if c.kind in {"extra", "column"}]
-    touched = bool(plan.changes)
-    if touched:
-        extra = dict(own.extra_fields or {})
-        for change in extra_changes:
-            if change.kind == "extra":
-                extra[change.key] = change.value
-            else:
-                extra.setdefault("columns", {})
-                extra["columns"] = {**extra["columns"], change.key: change.value}
-        extra["raw"] = plan.raw
-        extra["source"] = {"sheet": plan.sheet, "row": plan.number}
-        own_fields["extra_fields"] = extra
+    if plan.changes:
+        own_fields["extra_fields"] = _extra_fields(plan, own.extra_fields)
     decision_change = next((c for c in plan.changes if c.kind == "decision"), None)
     if decision_change is not None:
         value: DecisionValue = decision_change.value
@@ -945,6 +953,151 @@ def _apply_seats(journal: Journal, arrangement, snap, reps, lookups: Lookups, fo
         )
 
 
+def _bulk(objs: list, model, reason: str) -> None:
+    """Insert objects in bulk, with their history records."""
+    if objs:
+        bulk_create_with_history(objs, model, batch_size=500, default_change_reason=reason)
+        missing = [o for o in objs if o.pk is None]
+        if missing:  # pragma: no cover - databases that cannot return ids from a bulk insert
+            raise DatabaseError("Databasen gav inga id:n vid massinsättning.")
+
+
+def apply_new_rows(plans: list[RowPlan], lookups: Lookups, reason: str) -> None:
+    """Write new arrangements in bulk: one insert per table instead of one per record."""
+    org = lookups.organisation
+    created: dict[int, list[tuple[str, object]]] = {id(p): [] for p in plans}
+    arrangements = [
+        Arrangement(**{c.key: c.value for c in plan.changes if c.kind == "arr"}) for plan in plans
+    ]
+    _bulk(arrangements, Arrangement, reason)
+    pairs = list(zip(plans, arrangements, strict=True))
+    for plan, arrangement in pairs:
+        plan.arrangement_id = arrangement.pk
+        created[id(plan)].append(("register.arrangement", arrangement))
+    through = Arrangement.service_areas.through
+    through.objects.bulk_create(
+        [
+            through(arrangement_id=arrangement.pk, servicearea_id=area_id)
+            for plan, arrangement in pairs
+            for change in plan.changes
+            if change.kind == "areas"
+            for area_id in change.value
+        ],
+        batch_size=500,
+    )
+    decisions = {}
+    for plan, arrangement in pairs:
+        change = next((c for c in plan.changes if c.kind == "decision"), None)
+        if change is not None:
+            value: DecisionValue = change.value
+            decisions[id(plan)] = Decision(
+                arrangement_id=arrangement.pk,
+                organisation=org,
+                deciding_body=value.deciding_body,
+                date=value.date,
+                reference=value.reference,
+                title=f"Beslut om inträde i {arrangement.name}"[:300],
+                kind=Decision.Kind.ENTRY,
+            )
+    _bulk(list(decisions.values()), Decision, reason)
+    participations = []
+    own_of = {}
+    for plan, arrangement in pairs:
+        if id(plan) in decisions:
+            created[id(plan)].append(("register.decision", decisions[id(plan)]))
+        for change in plan.changes:
+            if change.kind != "partner":
+                continue
+            participation = Participation(
+                arrangement_id=arrangement.pk, organisation_id=change.key, role=change.value
+            )
+            if change.key == org.pk:
+                for own_change in plan.changes:
+                    if own_change.kind == "own":
+                        setattr(participation, own_change.key, own_change.value)
+                participation.extra_fields = _extra_fields(plan, {})
+                if id(plan) in decisions:
+                    participation.entry_decision_id = decisions[id(plan)].pk
+                own_of[id(plan)] = participation
+            participations.append(participation)
+            created[id(plan)].append(("register.participation", participation))
+    _bulk(participations, Participation, reason)
+    costs = []
+    for plan, _ in pairs:
+        by_year: dict[int, Cost] = {}
+        for change in plan.changes:
+            if change.kind == "cost":
+                year, kind = change.key
+                cost = by_year.get(year)
+                if cost is None:
+                    cost = by_year[year] = Cost(participation=own_of[id(plan)], year=year)
+                    created[id(plan)].append(("register.cost", cost))
+                    costs.append(cost)
+                setattr(cost, kind, change.value)
+    _bulk(costs, Cost, reason)
+    seat_plans = [
+        (plan, arrangement, next(c for c in plan.changes if c.kind == "seats").value)
+        for plan, arrangement in pairs
+        if any(c.kind == "seats" for c in plan.changes)
+    ]
+    if seat_plans:
+        bodies = {}
+        for plan, arrangement, _ in seat_plans:
+            kind, name = BODY_FOR_FORM.get(
+                lookups.form_slug.get(arrangement.form_id),
+                (Body.Kind.STEERING_GROUP, "Styrgruppen"),
+            )
+            bodies[id(plan)] = Body(arrangement_id=arrangement.pk, kind=kind, name=name)
+            created[id(plan)].append(("register.body", bodies[id(plan)]))
+        _bulk(list(bodies.values()), Body, reason)
+        names = {rep.name for _, _, reps in seat_plans for rep in reps}
+        people: dict[tuple[str, str], object] = {}
+        for chunk in _chunks(names):
+            for pk, name, party in Person.objects.filter(
+                organisation=org, name__in=chunk
+            ).values_list("pk", "name", "party"):
+                people.setdefault((name, party), pk)
+        new_people = []
+        for plan, _, reps in seat_plans:
+            for rep in reps:
+                if (rep.name, rep.party) not in people:
+                    person = Person(name=rep.name, party=rep.party, organisation=org)
+                    people[(rep.name, rep.party)] = person
+                    new_people.append(person)
+                    created[id(plan)].append(("register.person", person))
+        _bulk(new_people, Person, reason)
+        seats = []
+        for plan, _, reps in seat_plans:
+            for rep in reps:
+                person = people[(rep.name, rep.party)]
+                seat = Seat(
+                    body=bodies[id(plan)],
+                    person_id=person if isinstance(person, int) else person.pk,
+                    appointed_by=org,
+                    role=rep.role,
+                    party=rep.party,
+                )
+                seats.append(seat)
+                created[id(plan)].append(("register.seat", seat))
+        _bulk(seats, Seat, reason)
+    for plan in plans:
+        plan.journal = [
+            {"op": "create", "model": model, "pk": obj.pk} for model, obj in created[id(plan)]
+        ]
+
+
+def _extra_fields(plan: RowPlan, before: dict) -> dict:
+    extra = dict(before or {})
+    for change in plan.changes:
+        if change.kind == "extra":
+            extra[change.key] = change.value
+        elif change.kind == "column":
+            extra["columns"] = {**(extra.get("columns") or {}), change.key: change.value}
+    extra["raw"] = plan.raw
+    extra["source"] = {"sheet": plan.sheet, "row": plan.number}
+    return extra
+
+
 # --- Entry points ----------------------------------------------------------------------------
 
 
@@ -972,13 +1125,24 @@ def run_import(
     writable = [
         r for r in result.rows if r.outcome in (ImportRow.Outcome.NEW, ImportRow.Outcome.UPDATE)
     ]
+    new_rows = [r for r in writable if r.outcome == ImportRow.Outcome.NEW]
     with transaction.atomic():
-        for plan in writable:
+        per_row = [r for r in writable if r.outcome == ImportRow.Outcome.UPDATE]
+        try:
+            with transaction.atomic():
+                apply_new_rows(new_rows, lookups, reason)
+        except (DatabaseError, ValidationError):
+            # Some row was refused by the database: write row by row to find out which.
+            for plan in new_rows:
+                plan.arrangement_id = None
+                plan.journal = []
+            per_row = new_rows + per_row
+        for plan in per_row:
             snap = snaps.get(plan.arrangement_id) if plan.arrangement_id else None
             try:
                 with transaction.atomic():
                     apply_row(plan, lookups, snap, reason)
-            except (IntegrityError, ValidationError) as exc:
+            except (DatabaseError, ValidationError) as exc:
                 messages = getattr(exc, "messages", None) or [
                     "Raden kunde inte sparas (databasen vägrade)."
                 ]
@@ -986,6 +1150,8 @@ def run_import(
                     plan.error("", message)
                 plan.outcome = ImportRow.Outcome.INVALID
                 plan.journal = []
+                if plan.outcome == ImportRow.Outcome.INVALID and snap is None:
+                    plan.arrangement_id = None
                 if all_or_nothing:
                     transaction.set_rollback(True)
                     result.written = False

@@ -449,6 +449,8 @@ def parse_representatives(value) -> list[Representative]:
                     f"Ledamoten ”{piece.strip()}” kunde inte tolkas. Skriv till exempel "
                     "”Anna Svensson (S), ledamot; Per Olsson (M), ersättare”."
                 )
+            if len(m["name"].strip()) > 200:
+                raise ValueProblem("Ett namn bland ledamöterna är längre än 200 tecken.")
             role_text = fold(m["role"] or "")
             if role_text and role_text not in ROLE_WORDS:
                 raise ValueProblem(

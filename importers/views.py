@@ -88,7 +88,8 @@ def upload(request):
             form.add_error("file", str(exc))
         else:
             return redirect("importers:batch_detail", pk=batch.pk)
-    return render(request, "importers/upload.html", {"form": form})
+    templates = list(organisations.order_by("name")[:6]) if not access.is_admin else []
+    return render(request, "importers/upload.html", {"form": form, "templates": templates})
 
 
 @login_required

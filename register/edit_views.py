@@ -50,6 +50,12 @@ SAVE_FAILED = (
 )
 
 
+STALE_ROW = (
+    "En av raderna kan inte sparas: den finns inte längre eller får bara ändras av en annan "
+    "organisation. Inget har sparats. Ladda om sidan och försök igen."
+)
+
+
 def _edit_view(func):
     """Require a logged-in user and GET or POST."""
     return login_required(require_http_methods(["GET", "POST"])(func))
@@ -225,6 +231,13 @@ class RegisterInlineFormSet(BaseInlineFormSet):
 
     def get_unique_error_message(self, unique_check):
         return self.duplicate_message
+
+    def clean(self):
+        super().clean()
+        # A posted row that is not among the rows this user may edit (another organisation's, or
+        # one deleted meanwhile) would otherwise be skipped silently.
+        if any(form.instance.pk is None for form in self.initial_forms):
+            raise ValidationError(STALE_ROW, code="stale_row")
 
 
 def _formset_page(
@@ -486,7 +499,7 @@ def participation_costs(request, pk):
         form_kwargs={},
         title=f"Kostnader för {participation.organisation} i {participation.arrangement}",
         intro="Belopp i hela kronor per år. Du kan skriva mellanslag mellan tusental, till exempel "
-        "1 234 567. Spara för att få en ny tom rad.",
+        "1\u00a0234\u00a0567. Spara för att få en ny tom rad.",
         cancel_url=_arrangement_url(participation.arrangement, "kostnader"),
         success_url=_arrangement_url(participation.arrangement, "kostnader"),
         success_message="Kostnaderna har sparats.",

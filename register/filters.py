@@ -5,7 +5,10 @@ annotated counts stay right.
 """
 
 import django_filters as filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 
 from .models import (
     Arrangement,
@@ -54,8 +57,40 @@ def _county_exists(county, arrangement_ref="pk"):
     )
 
 
+class PlainSelect(forms.Select):
+    """A select rendered in Python: the same HTML as Django's, without a template per option
+    (the partner list has some 300 options on every list page)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        current = "" if value is None else str(value)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (
+                    option_value,
+                    " selected" if str(option_value) == current else "",
+                    label,
+                )
+                for option_value, label in self.choices
+            ),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final), options)
+
+
 class SearchMixin:
     search_fields: tuple = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            if type(field.widget) is forms.Select:
+                field.widget = PlainSelect(attrs=field.widget.attrs, choices=field.choices)
+        search = self.form.fields.get("q")
+        if search is not None:
+            search.widget.input_type = "search"
 
     def search(self, queryset, name, value):
         value = (value or "").strip()

@@ -162,14 +162,40 @@ class RegisterForm(forms.ModelForm):
         self.access = access
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if isinstance(field, forms.DateField):
-                field.widget = DateInput()
-                field.help_text = field.help_text or ""
-            if isinstance(field, forms.ModelChoiceField) and not field.required:
-                field.empty_label = "– ingen –"
-            if isinstance(field, forms.ModelMultipleChoiceField):
-                field.widget.attrs.setdefault("size", 8)
+            self._polish(field)
         self.limit_choices()
+
+    @staticmethod
+    def _polish(field) -> None:
+        """Swedish placeholders in selects, date pickers, textareas of a sensible height."""
+        if isinstance(field, forms.DateField):
+            field.widget = DateInput()
+        elif isinstance(field, forms.ModelMultipleChoiceField):
+            pass
+        elif isinstance(field, forms.ModelChoiceField):
+            field.empty_label = "– välj –" if field.required else "– ingen –"
+        elif isinstance(field, forms.ChoiceField):
+            choices = list(field.choices)
+            if choices and choices[0][0] == "":
+                field.choices = [("", "– välj –" if field.required else "– ingen –")] + choices[1:]
+        if isinstance(field.widget, forms.Textarea) and field.widget.attrs.get("rows") == "10":
+            # Django's default of ten rows makes every form a long scroll.
+            field.widget.attrs["rows"] = 3
+
+    #: Optional grouping of the fields: [(legend, [field names])]; the rest go in a last group.
+    fieldsets: list[tuple[str, list[str]]] = []
+
+    def groups(self) -> list[tuple[str, list]]:
+        """Return the visible fields grouped by ``fieldsets`` (one unnamed group without)."""
+        visible = {bf.name: bf for bf in self.visible_fields()}
+        groups = []
+        for legend, names in self.fieldsets:
+            fields = [visible.pop(name) for name in names if name in visible]
+            if fields:
+                groups.append((legend, fields))
+        if visible:
+            groups.append(("Övrigt" if groups else "", list(visible.values())))
+        return groups
 
     def limit_choices(self) -> None:
         """Restrict the choice fields to what the user may pick (subclasses override)."""
@@ -303,6 +329,29 @@ class ArrangementForm(RegisterForm):
             "internal_note": "Syns bara för parternas användare.",
             "source_urls": "En adress per rad.",
         }
+
+    fieldsets = [
+        (
+            "Samverkan",
+            [
+                "for_organisation",
+                "name",
+                "short_name",
+                "form",
+                "status",
+                "capacity_type",
+                "service_areas",
+                "motives",
+            ],
+        ),
+        ("Tid och avtal", ["start_date", "end_date", "notice_months", "decision_rule"]),
+        ("Huvudman och juridisk form", ["host", "seat", "legal_entity", "orgnr", "website"]),
+        ("Sammanhang", ["predecessor", "parent"]),
+        (
+            "Texter och publicering",
+            ["public_description", "internal_note", "source_urls", "is_published"],
+        ),
+    ]
 
     def limit_choices(self):
         creating = self.instance.pk is None
@@ -605,6 +654,15 @@ class _ArrangementRecordForm(RegisterForm):
 
 
 class EvaluationForm(_ArrangementRecordForm):
+    fieldsets = [
+        ("Uppföljningen", ["organisation", "date", "evaluator", "next_evaluation"]),
+        (
+            "Bedömning",
+            ["goal_attainment", "recommendation", "cost_assessment", "collaboration"],
+        ),
+        ("Texter och publicering", ["public_summary", "internal_note", "is_published"]),
+    ]
+
     class Meta(RegisterForm.Meta):
         model = Evaluation
         fields = [
@@ -639,6 +697,28 @@ class AlternativeForm(_ArrangementRecordForm):
 
 class DecisionForm(_ArrangementRecordForm):
     joint_label = "– samverkans eget organ –"
+    fieldsets = [
+        (
+            "Beslutet",
+            [
+                "title",
+                "kind",
+                "date",
+                "deciding_body",
+                "organisation",
+                "body",
+                "reference",
+                "diary_number",
+                "document_url",
+            ],
+        ),
+        (
+            "Vad beslutet påverkar",
+            ["impact_cost", "impact_tariff", "impact_service", "impact_organisation"],
+        ),
+        ("Information", ["informed", "informed_on"]),
+        ("Texter och publicering", ["public_summary", "internal_note", "is_published"]),
+    ]
 
     class Meta(RegisterForm.Meta):
         model = Decision

@@ -343,6 +343,8 @@ def _log_fields(model) -> list:
 def _log_part(model, condition: Q, label) -> QuerySet:
     """Return one model's history rows as uniform values for the change-log UNION."""
     history = model.history.model
+    if not hasattr(label, "resolve_expression"):
+        label = Value(str(label), output_field=CharField())
     data = JSONObject(**{f.attname: F(f.attname) for f in _log_fields(model)})
     return (
         history.objects.filter(condition)
@@ -399,7 +401,9 @@ def _display(model, field_obj, value, known: dict) -> str:
     return text if len(text) <= 200 else text[:197] + "…"
 
 
-def _changes(model, data, prev, *, show_internal: bool, known: dict) -> list[FieldChange]:
+def _changes(
+    model, data, prev, *, show_internal: bool, mention_internal: bool, known: dict
+) -> list[FieldChange]:
     changes = []
     if prev is None:
         return changes
@@ -414,6 +418,8 @@ def _changes(model, data, prev, *, show_internal: bool, known: dict) -> list[Fie
         except (TypeError, ValueError):
             pass
         internal = f.name in INTERNAL_FIELDS
+        if internal and not (show_internal or mention_internal):
+            continue
         label = str(f.verbose_name)
         label = label[:1].upper() + label[1:]
         if internal and not show_internal:
@@ -444,13 +450,16 @@ def change_log(
     parts: list[tuple[type, Q, Any]],
     *,
     show_internal: bool = False,
+    mention_internal: bool = False,
     known: dict | None = None,
     limit: int = 50,
 ) -> list[LogEntry]:
     """Return the newest ``limit`` history entries of several models as one list, in one query.
 
     ``parts`` are (model, condition on its historical model, label expression). Each entry
-    carries the fields that changed since the version before it.
+    carries the fields that changed since the version before it. Internal fields (notes,
+    officials' contact details) show their values with ``show_internal``, are mentioned without
+    values with ``mention_internal``, and are left out otherwise.
     """
     if not parts:
         return []
@@ -468,7 +477,14 @@ def change_log(
 
             data = json.loads(data)
             prev = json.loads(prev) if prev else None
-        changes = _changes(model, data, prev, show_internal=show_internal, known=known)
+        changes = _changes(
+            model,
+            data,
+            prev,
+            show_internal=show_internal,
+            mention_internal=mention_internal,
+            known=known,
+        )
         if row["log_type"] == "~" and not changes:
             continue  # saved without any visible change
         entries.append(
@@ -520,14 +536,26 @@ def arrangement_log_parts(arrangement: Arrangement, *, member: bool) -> list:
     return parts
 
 
-def organisation_log_parts(organisation: Organisation, *, member: bool) -> list:
+def organisation_log_parts(organisation: Organisation, *, access: Access) -> list:
+    """Return the history the organisation's change log covers: only what happened on
+    arrangements the user may see, and reviews only for the organisation's own users."""
     pk = organisation.pk
+    member = access.is_admin or pk in access.member_org_ids
+    if access.is_admin:
+        visible = Q()
+        visible_cost = Q()
+        visible_seat = Q()
+    else:
+        ids = access.arrangements().values("pk")
+        visible = Q(arrangement_id__in=ids)
+        visible_cost = Q(participation__arrangement_id__in=ids)
+        visible_seat = Q(body__arrangement_id__in=ids)
     parts = [
         (Organisation, Q(id=pk), F("name")),
-        (Participation, Q(organisation_id=pk), F("arrangement__name")),
+        (Participation, Q(organisation_id=pk) & visible, F("arrangement__name")),
         (
             Cost,
-            Q(participation__organisation_id=pk),
+            Q(participation__organisation_id=pk) & visible_cost,
             Concat(
                 F("participation__arrangement__name"),
                 Value(" "),
@@ -537,7 +565,7 @@ def organisation_log_parts(organisation: Organisation, *, member: bool) -> list:
         ),
         (Goal, Q(organisation_id=pk), F("title")),
         (Person, Q(organisation_id=pk), F("name")),
-        (Seat, Q(appointed_by_id=pk), F("person__name")),
+        (Seat, Q(appointed_by_id=pk) & visible_seat, F("person__name")),
     ]
     if member:
         parts.append((Review, Q(organisation_id=pk), F("title")))
@@ -674,7 +702,11 @@ def arrangement_detail(
         alternatives=sections["alternative"],
         pivot=cost_pivot(participations, measure),
         change_log=change_log(
-            log_parts, show_internal=access.is_admin, known=known, limit=log_limit
+            log_parts,
+            show_internal=access.is_admin,
+            mention_internal=is_member,
+            known=known,
+            limit=log_limit,
         ),
         is_member=is_member,
         show_internal=show_internal,
@@ -921,8 +953,9 @@ def organisation_detail(
         goals=goal_tree(list(organisation.goals.order_by("sort_order", "title"))),
         reviews=list(reviews(access, organisation.reviews.order_by("-date", "-pk"))),
         change_log=change_log(
-            organisation_log_parts(organisation, member=is_member),
+            organisation_log_parts(organisation, access=access),
             show_internal=access.is_admin,
+            mention_internal=is_member,
             known={("organisation", organisation.pk): organisation.name},
             limit=log_limit,
         ),

@@ -22,12 +22,13 @@ class RegisterTable(tables.Table):
         template_name = "includes/table.html"
         attrs = {"class": "data-table"}
         empty_text = "Inget att visa. Ändra filtret eller sökningen."
+        default = "–"
 
 
 class ArrangementTable(RegisterTable):
     caption = "Samverkan"
 
-    name = tables.Column(verbose_name="Namn", linkify=True)
+    name = tables.Column(verbose_name="Namn")
     form = tables.Column(
         verbose_name="Form", accessor="form__name", order_by=("form__sort_order", "form__name")
     )
@@ -118,7 +119,7 @@ class OrganisationTable(RegisterTable):
 class PersonTable(RegisterTable):
     caption = "Personer"
 
-    name = tables.Column(verbose_name="Namn", linkify=True)
+    name = tables.Column(verbose_name="Namn")
     kind = tables.Column(verbose_name="Typ")
     party = tables.Column(verbose_name="Parti")
     title = tables.Column(verbose_name="Titel/uppdrag")
@@ -151,7 +152,7 @@ class DecisionTable(RegisterTable):
     caption = "Beslut"
 
     date = tables.DateColumn(verbose_name="Datum", format=DATE_FORMAT, attrs=DATE)
-    title = tables.Column(verbose_name="Rubrik", linkify=True)
+    title = tables.Column(verbose_name="Rubrik")
     arrangement = tables.Column(
         verbose_name="Samverkan",
         accessor="arrangement__name",

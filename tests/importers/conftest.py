@@ -1,6 +1,7 @@
 """Workbooks built in the tests with openpyxl, and a Playwright browser for the browser test."""
 
 import io
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -67,6 +68,10 @@ def browser():
     playwright_sync = pytest.importorskip("playwright.sync_api")
     if not Path("/usr/bin/chromium").exists():
         pytest.skip("Chromium saknas (/usr/bin/chromium).")
+    # Playwright's sync API runs an event loop in this thread for the whole session; the ORM
+    # calls of the tests (and pytest-django's flush at teardown) stay synchronous and safe.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with playwright_sync.sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path="/usr/bin/chromium",
@@ -80,6 +85,10 @@ def browser():
         )
         yield browser
         browser.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

@@ -1,0 +1,162 @@
+"""Benchmark the Excel importer on a 10,000-row workbook against openpyxl's own read (the floor).
+
+Run from the repository root:  .venv/bin/python bench/import_excel.py [--rows 10000]
+Prints one JSON line per figure: {"name": ..., "value": ..., "unit": ..., "queries": ...}.
+Uses a throwaway SQLite database in a temporary directory; the project's database is not touched.
+"""
+
+import argparse
+import io
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def build_workbook(rows: int, seed: int = 1) -> bytes:
+    import openpyxl
+
+    rng = random.Random(seed)
+    partners = ["Vaxholm", "Danderyds kommun", "Lidingö stad", "Solna", "0117", "Region Stockholm"]
+    forms = ["Kommunalförbund", "Gem. nämnd", "avtal", "AB", "Samordningsförbund"]
+    areas = ["Räddningstjänst", "IT", "Lön", "Miljö och hälsoskydd", "Vatten och avlopp"]
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Samverkan")
+    sheet.append(["Förteckning över samverkan (benchmark)"])
+    sheet.append(["Belopp i tkr"])
+    sheet.append([])
+    sheet.append(
+        [
+            "Namn", "Samverkansform", "Parter", "Värdkommun", "Verksamhetsområde",
+            "Ansvarig nämnd", "Startdatum", "Giltig t.o.m.", "Kostnad 2022 (tkr)",
+            "Kostnad 2023 (tkr)", "Kostnad 2024 (tkr)", "Våra ledamöter", "Kommentar",
+        ]
+    )  # fmt: skip
+    for i in range(rows):
+        sheet.append(
+            [
+                f"Samverkan nummer {i}",
+                rng.choice(forms),
+                ", ".join(rng.sample(partners, rng.randint(1, 3))),
+                rng.choice(["Täby", "", "Vaxholm"]),
+                rng.choice(areas),
+                "Kommunstyrelsen",
+                f"{rng.randint(1990, 2020)}-01-01",
+                rng.choice(["tills vidare", "2030-12-31", ""]),
+                f"{rng.randint(100, 90000)} {rng.randint(100, 999)}",
+                rng.randint(100, 90000),
+                f"ca {rng.randint(100, 9000)},5",
+                f"Anna Svensson{i} (S), ledamot; Per Olsson{i} (M), ersättare",
+                rng.choice(["", "Kommentar", "Se avtal"]),
+            ]
+        )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def floor(data: bytes) -> tuple[float, int]:
+    """Return openpyxl's own read-only iteration time over every cell, and the row count."""
+    import openpyxl
+
+    start = time.perf_counter()
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    count = 0
+    for sheet in book.worksheets:
+        for _row in sheet.iter_rows(values_only=True):
+            count += 1
+    return time.perf_counter() - start, count
+
+
+class QueryCounter:
+    """Count the SQL queries run inside the block (no cap, unlike CaptureQueriesContext)."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+    def __enter__(self):
+        self._cm = self.connection.execute_wrapper(self)
+        self._cm.__enter__()
+        self.count = 0
+        return self
+
+    def __exit__(self, *exc):
+        return self._cm.__exit__(*exc)
+
+
+def emit(name, value, unit, queries=None):
+    print(json.dumps({"name": name, "value": value, "unit": unit, "queries": queries}), flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--no-commit", action="store_true", help="Mät bara provkörningen.")
+    args = parser.parse_args()
+
+    tmp = tempfile.TemporaryDirectory()
+    os.environ["DATABASE_URL"] = f"sqlite:///{Path(tmp.name) / 'bench.sqlite3'}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "register.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from importers.services import import_file, run_import
+    from register.models import Organisation
+
+    call_command("migrate", verbosity=0)
+    organisation = Organisation.objects.get(code="0160")
+    data = build_workbook(args.rows)
+    emit("import_excel.workbook_size", round(len(data) / 1024 / 1024, 2), "MB")
+
+    floor_seconds = min(floor(data)[0] for _ in range(3))
+    emit("import_excel.openpyxl_floor", round(floor_seconds, 3), "s")
+
+    timings = []
+    for _ in range(3):
+        with QueryCounter(connection) as ctx:
+            start = time.perf_counter()
+            result = run_import(source=data, organisation=organisation, dry_run=True)
+            timings.append(time.perf_counter() - start)
+    dry = min(timings)
+    assert result.summary()["created"] == args.rows, result.summary()
+    emit("import_excel.dry_run", round(dry, 3), "s", ctx.count)
+    emit("import_excel.dry_run_rows_per_second", round(args.rows / dry), "rows/s", ctx.count)
+    emit("import_excel.dry_run_ratio_to_floor", round(dry / floor_seconds, 2), "x", ctx.count)
+
+    if not args.no_commit:
+        with QueryCounter(connection) as ctx:
+            start = time.perf_counter()
+            result = import_file(data=data, file_name="bench.xlsx", organisation=organisation)
+            commit = time.perf_counter() - start
+        assert result.written, result.summary()
+        emit("import_excel.commit", round(commit, 3), "s", ctx.count)
+        emit("import_excel.commit_rows_per_second", round(args.rows / commit), "rows/s", ctx.count)
+        emit("import_excel.commit_ratio_to_floor", round(commit / floor_seconds, 2), "x", ctx.count)
+        with QueryCounter(connection) as ctx:
+            start = time.perf_counter()
+            again = run_import(source=data, organisation=organisation, dry_run=True)
+            second = time.perf_counter() - start
+        assert again.summary()["unchanged"] == args.rows, again.summary()
+        emit("import_excel.reimport_unchanged", round(second, 3), "s", ctx.count)
+        emit(
+            "import_excel.reimport_ratio_to_floor", round(second / floor_seconds, 2), "x", ctx.count
+        )
+    tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()

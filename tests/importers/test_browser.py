@@ -1,0 +1,60 @@
+"""Upload, preview, commit and undo in a real browser (Playwright driving the system Chromium)."""
+
+import os
+
+import pytest
+
+from importers.models import ImportBatch
+from register.models import Arrangement, Membership
+from tests import factories as f
+
+from .conftest import EXAMPLE
+
+pytestmark = [pytest.mark.browser]
+
+SCREENSHOTS = os.environ.get("IMPORT_SCREENSHOTS")
+
+
+def shot(page, name):
+    if SCREENSHOTS:
+        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
+
+
+def test_upload_preview_commit_and_undo_in_the_browser(
+    transactional_db, live_server, page
+):
+    taby = f.municipality("0160")
+    f.make_member(taby, Membership.Role.EDITOR, "registrator")
+
+    page.goto(f"{live_server.url}/logga-in/?next=/import/ladda-upp/")
+    page.get_by_label("Användarnamn").fill("registrator")
+    page.get_by_label("Lösenord").fill("pw-test-12345")
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url("**/import/ladda-upp/")
+    assert page.locator("h1").inner_text() == "Importera en Excel-lista"
+
+    page.get_by_label("Excel-fil (.xlsx)").set_input_files(str(EXAMPLE))
+    assert page.get_by_label("Allt eller inget", exact=False).is_checked()
+    shot(page, "import-upload")
+    page.get_by_role("button", name="Granska filen").click()
+    page.wait_for_url("**/import/*/")
+    assert "Förhandsgranskning" in page.locator("h1").inner_text()
+    assert "Ingenting är sparat ännu" in page.content()
+    assert page.locator("table.import-rows > tbody > tr").count() == 6  # five arrangements and "Summa"
+    assert page.locator("table.import-rows .outcome.new").count() == 5
+    assert not Arrangement.objects.exists()
+    shot(page, "import-preview")
+
+    page.get_by_role("button", name="Spara importen").click()
+    page.wait_for_load_state()
+    assert "Importen är sparad" in page.content()
+    assert Arrangement.objects.count() == 5
+    assert ImportBatch.objects.get().mode == ImportBatch.Mode.COMMITTED
+    shot(page, "import-committed")
+
+    page.get_by_role("button", name="Ångra importen").click()
+    page.wait_for_load_state()
+    assert "Importen är ångrad" in page.content()
+    assert not Arrangement.objects.exists()
+    assert ImportBatch.objects.get().mode == ImportBatch.Mode.UNDONE
+    shot(page, "import-undone")
