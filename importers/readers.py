@@ -219,6 +219,13 @@ class Sheet:
     rows: Iterator[Row]
     default_multiplier: int = 1
 
+    @property
+    def columns_by_index(self) -> dict[int, Column]:
+        cached = self.__dict__.get("_by_index")
+        if cached is None:
+            cached = self.__dict__["_by_index"] = {c.index: c for c in self.columns}
+        return cached
+
 
 @dataclass
 class Workbook:
@@ -287,10 +294,7 @@ def open_workbook(
             skipped.append((ws.title, "Bladet är ett diagram."))
             continue
         sheet_xml = _sheet_xml(archive, ws)
-        try:
-            max_row = ws.max_row
-        except Exception:  # noqa: BLE001 - a broken dimension tag
-            max_row = None
+        max_row = _last_row(sheet_xml)
         if max_row and max_row > max_rows:
             raise ReadError(
                 f"Bladet ”{ws.title}” har {max_row:,} rader; högst {max_rows:,} rader tillåts. "
@@ -383,6 +387,32 @@ def _sheet_xml(archive: zipfile.ZipFile, ws) -> bytes:
         return archive.read(path.lstrip("/"))
     except KeyError:
         return b""
+
+
+_LAST_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"')
+
+
+def _last_row(sheet_xml: bytes) -> int | None:
+    """Return the sheet's last row number from its XML, without parsing the sheet.
+
+    openpyxl's own ``max_row`` parses the whole sheet when the dimension tag is missing; the
+    last ``<row r="…">`` element is found with one backwards search instead.
+    """
+    if not sheet_xml:
+        return None
+    start = sheet_xml.rfind(b"<row ")
+    if start == -1:
+        start = sheet_xml.rfind(b":row ")
+    if start != -1:
+        m = _LAST_ROW.match(sheet_xml, start - (1 if sheet_xml[start : start + 1] == b":" else 0))
+        m = m or _LAST_ROW.search(sheet_xml, max(0, start - 20))
+        if m:
+            return int(m[1])
+    m = _DIMENSION.search(sheet_xml, 0, 4096)
+    if m and m[1]:
+        return int(m[1])
+    return None
 
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')

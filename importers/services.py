@@ -1,763 +1,58 @@
-"""The import service: classify every row, then write the valid ones in one transaction.
+"""The import service: write a classified file in one transaction, record it, undo it.
 
-Reading is :mod:`importers.readers`, cell values are :mod:`importers.values`. Here a file becomes a
-*plan*: every row is new, update, unchanged or invalid, with field errors and a per-field diff,
-computed against the database with one query per kind of lookup and nothing written. A commit
-applies the plan inside ``transaction.atomic`` and records every write with the values before it
-in the batch's rows, so that the batch can be undone exactly.
+Reading is :mod:`importers.readers`, cell values are :mod:`importers.values`, classifying every
+row (new, update, unchanged, invalid, with field errors and a per-field diff) is
+:mod:`importers.planning` and writes nothing. A commit applies the plan inside
+``transaction.atomic`` (new arrangements in bulk, updates row by row) and records every write with
+the values before it in the batch's rows, so that the batch can be undone exactly.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
 
 from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from register.models import (
     Arrangement,
     Body,
-    CooperationForm,
     Cost,
     Decision,
     Organisation,
     Participation,
     Person,
     Seat,
-    ServiceArea,
 )
-from register.validators import format_orgnr, normalise_orgnr
 
 from .models import ImportBatch, ImportRow
-from .readers import FIELD_HEADERS, ReadError, Workbook, open_workbook
+from .planning import (
+    ImportRefused,
+    ImportResult,
+    Lookups,
+    RowPlan,
+    Snapshot,
+    chunked,
+    plan_workbook,
+)
+from .readers import ReadError, open_workbook
 from .values import (
     DecisionValue,
-    OrgRef,
-    PartnerMatcher,
     Representative,
-    ValueProblem,
-    cell_text,
-    fold,
-    format_notice,
-    format_representatives,
-    match_areas,
-    normalise_name,
-    parse_amount,
-    parse_date,
-    parse_decision,
-    parse_form,
-    parse_notice,
-    parse_representatives,
 )
 
-TOTAL_WORDS = {"summa", "totalt", "total", "summa totalt", "totalsumma", "summering", "sum"}
-COST_KIND_LABELS = {"outcome": "Kostnad", "budget": "Budget", "forecast": "Prognos"}
 BODY_FOR_FORM = {
     "municipal_federation": (Body.Kind.FEDERATION_BOARD, "Förbundsdirektionen"),
     "coordination_federation": (Body.Kind.FEDERATION_BOARD, "Styrelsen"),
     "joint_committee": (Body.Kind.JOINT_COMMITTEE, "Gemensamma nämnden"),
     "joint_company": (Body.Kind.COMPANY_BOARD, "Bolagsstyrelsen"),
 }
-CHUNK = 2000
-PARTNERS_LABEL = "Parter som läggs till"
-
-
-# --- Results ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Issue:
-    sheet: str
-    row: int | None
-    field: str
-    message: str
-
-    def as_dict(self) -> dict:
-        return {"sheet": self.sheet, "row": self.row, "field": self.field, "message": self.message}
-
-
-@dataclass
-class Change:
-    """One field's change: a label the user reads, and what the commit does with it."""
-
-    label: str
-    before: str
-    after: str
-    kind: str  # arr, areas, partner, own, extra, cost, decision, seats, own_participation
-    key: object = None
-    value: object = None
-
-
-@dataclass
-class RowPlan:
-    sheet: str
-    number: int
-    raw: dict[str, str]
-    outcome: str = ImportRow.Outcome.NEW
-    errors: list[Issue] = field(default_factory=list)
-    warnings: list[Issue] = field(default_factory=list)
-    changes: list[Change] = field(default_factory=list)
-    arrangement_id: int | None = None
-    parsed: dict = field(default_factory=dict)
-    journal: list[dict] = field(default_factory=list)
-
-    def error(self, column: str, message: str) -> None:
-        self.errors.append(Issue(self.sheet, self.number, column, message))
-
-    def warn(self, column: str, message: str) -> None:
-        self.warnings.append(Issue(self.sheet, self.number, column, message))
-
-    @property
-    def diff(self) -> dict:
-        """Return the changes as {label: {before, after}}; added partners on one line."""
-        diff: dict = {}
-        partners: dict[str, list[str]] = {}
-        for change in self.changes:
-            if change.kind == "partner" and change.label.startswith("Part: "):
-                partners.setdefault(change.after, []).append(change.label[len("Part: ") :])
-                if PARTNERS_LABEL not in diff:
-                    diff[PARTNERS_LABEL] = None  # keep its place in the order
-                continue
-            diff[change.label] = {"before": change.before, "after": change.after}
-        if partners:
-            diff[PARTNERS_LABEL] = {
-                "before": "",
-                "after": "; ".join(
-                    f"{role}: {', '.join(names)}" for role, names in partners.items()
-                ),
-            }
-        return diff
-
-
-@dataclass
-class ImportResult:
-    rows: list[RowPlan] = field(default_factory=list)
-    skipped_rows: int = 0
-    skipped_sheets: list[tuple[str, str]] = field(default_factory=list)
-    file_warnings: list[Issue] = field(default_factory=list)
-    written: bool = False
-    batch: ImportBatch | None = None
-    read_error: str | None = None
-
-    def count(self, outcome: str) -> int:
-        return sum(1 for r in self.rows if r.outcome == outcome)
-
-    @property
-    def invalid(self) -> int:
-        return self.count(ImportRow.Outcome.INVALID)
-
-    @property
-    def errors(self) -> list[Issue]:
-        return [e for r in self.rows for e in r.errors]
-
-    @property
-    def warnings(self) -> list[Issue]:
-        return self.file_warnings + [w for r in self.rows for w in r.warnings]
-
-    def summary(self) -> dict:
-        return {
-            "created": self.count(ImportRow.Outcome.NEW),
-            "updated": self.count(ImportRow.Outcome.UPDATE),
-            "unchanged": self.count(ImportRow.Outcome.UNCHANGED),
-            "invalid": self.invalid,
-            "skipped_rows": self.skipped_rows,
-            "skipped_sheets": [{"sheet": s, "reason": r} for s, r in self.skipped_sheets],
-            "written": self.written,
-        }
-
-    def as_json(self) -> dict:
-        data = self.summary()
-        data["errors"] = [e.as_dict() for e in self.errors]
-        data["warnings"] = [w.as_dict() for w in self.warnings]
-        if self.read_error:
-            data["errors"] = [
-                {"sheet": None, "row": None, "field": None, "message": self.read_error}
-            ]
-        if self.batch is not None:
-            data["batch"] = self.batch.pk
-        return data
-
-
-class ImportRefused(Exception):
-    """The import cannot go ahead (a Swedish message for the user)."""
-
-
-# --- Reference data, loaded once per file ------------------------------------------------------
-
-
-class Lookups:
-    """Everything a file's rows are matched against, with one query per kind of lookup."""
-
-    def __init__(self, organisation: Organisation):
-        self.organisation = organisation
-        forms = list(CooperationForm.objects.values_list("pk", "slug", "name"))
-        self.form_by_slug = {slug: pk for pk, slug, _ in forms}
-        self.form_name = {pk: name for pk, _, name in forms}
-        self.form_slug = {pk: slug for pk, slug, _ in forms}
-        self.known_forms = {}
-        for _, slug, name in forms:
-            self.known_forms[fold(name)] = slug
-            self.known_forms[fold(slug)] = slug
-        areas = list(ServiceArea.objects.values_list("pk", "slug", "name"))
-        self.area_by_slug = {slug: pk for pk, slug, _ in areas}
-        self.area_name = {pk: name for pk, _, name in areas}
-        self.known_areas = {}
-        for _, slug, name in areas:
-            self.known_areas[fold(name)] = slug
-            self.known_areas[slug] = slug
-        orgs = [
-            OrgRef(pk, kind, name, short_name or "", code)
-            for pk, kind, name, short_name, code in Organisation.objects.values_list(
-                "pk", "kind", "name", "short_name", "code"
-            )
-        ]
-        self.org_by_pk = {o.pk: o for o in orgs}
-        self.partners = PartnerMatcher(orgs)
-        self.arrangement_keys: dict[tuple[str, int], list[int]] = {}
-        self.arrangement_names: dict[str, list[int]] = {}
-        self.arrangement_orgnr: dict[str, int] = {}
-        for pk, name, form_id, orgnr in Arrangement.objects.values_list(
-            "pk", "name", "form_id", "orgnr"
-        ):
-            key = normalise_name(name)
-            self.arrangement_keys.setdefault((key, form_id), []).append(pk)
-            self.arrangement_names.setdefault(key, []).append(pk)
-            if orgnr:
-                self.arrangement_orgnr.setdefault(orgnr, pk)
-
-    def org_label(self, pk: int | None) -> str:
-        if pk is None:
-            return ""
-        org = self.org_by_pk.get(pk)
-        return org.name if org else str(pk)
-
-
-@dataclass
-class Snapshot:
-    """An existing arrangement as the import sees it (loaded in bulk)."""
-
-    pk: int
-    fields: dict
-    area_ids: set[int] = field(default_factory=set)
-    participants: dict[int, str] = field(default_factory=dict)  # org id → role
-    own: dict | None = None  # own participation: pk, political_body, internal_note, extra_fields
-    decision: dict | None = None
-    costs: dict[int, dict] = field(default_factory=dict)  # year → {pk, budget, outcome, forecast}
-    seats: list[dict] = field(default_factory=list)
-    body_id: int | None = None
-
-
-ARR_FIELDS = (
-    "name",
-    "form_id",
-    "start_date",
-    "end_date",
-    "notice_months",
-    "host_id",
-    "orgnr",
-    "public_description",
-)
-
-
-def _chunks(items, size=CHUNK):
-    items = list(items)
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def load_snapshots(pks, organisation_id: int) -> dict[int, Snapshot]:
-    """Return the state of the given arrangements, one query per related table."""
-    snaps: dict[int, Snapshot] = {}
-    pks = list(set(pks))
-    if not pks:
-        return snaps
-    for chunk in _chunks(pks):
-        for row in Arrangement.objects.filter(pk__in=chunk).values("pk", *ARR_FIELDS):
-            snaps[row["pk"]] = Snapshot(pk=row["pk"], fields=row)
-        through = Arrangement.service_areas.through
-        for arr_id, area_id in through.objects.filter(arrangement_id__in=chunk).values_list(
-            "arrangement_id", "servicearea_id"
-        ):
-            snaps[arr_id].area_ids.add(area_id)
-        for row in Participation.objects.filter(arrangement_id__in=chunk).values(
-            "pk",
-            "arrangement_id",
-            "organisation_id",
-            "role",
-            "political_body",
-            "internal_note",
-            "extra_fields",
-            "entry_decision_id",
-        ):
-            snap = snaps[row["arrangement_id"]]
-            snap.participants[row["organisation_id"]] = row["role"]
-            if row["organisation_id"] == organisation_id:
-                snap.own = row
-        for row in (
-            Body.objects.filter(arrangement_id__in=chunk)
-            .order_by("arrangement_id", "pk")
-            .values("pk", "arrangement_id", "powers")
-        ):
-            snap = snaps[row["arrangement_id"]]
-            if snap.body_id is None and row["powers"] == Body.Powers.DECIDES:
-                snap.body_id = row["pk"]
-        for row in (
-            Seat.objects.filter(body__arrangement_id__in=chunk, appointed_by_id=organisation_id)
-            .order_by("pk")
-            .values("pk", "body_id", "body__arrangement_id", "person__name", "party", "role")
-        ):
-            snaps[row["body__arrangement_id"]].seats.append(row)
-    own_by_pk = {s.own["pk"]: s for s in snaps.values() if s.own}
-    decision_ids = {
-        s.own["entry_decision_id"]: s
-        for s in snaps.values()
-        if s.own and s.own["entry_decision_id"]
-    }
-    for chunk in _chunks(own_by_pk):
-        for row in Cost.objects.filter(participation_id__in=chunk).values(
-            "pk", "participation_id", "year", "budget", "outcome", "forecast"
-        ):
-            own_by_pk[row["participation_id"]].costs[row["year"]] = row
-    for chunk in _chunks(decision_ids):
-        for row in Decision.objects.filter(pk__in=chunk).values(
-            "pk", "deciding_body", "date", "reference"
-        ):
-            decision_ids[row["pk"]].decision = row
-    return snaps
-
-
-# --- Parsing a row ---------------------------------------------------------------------------
-
-
-def _role_for(form_slug: str | None, is_host: bool) -> str:
-    if form_slug == "agreement":
-        return Participation.Role.PROVIDER if is_host else Participation.Role.PURCHASER
-    if form_slug == "joint_company":
-        return Participation.Role.OWNER
-    return Participation.Role.HOST if is_host else Participation.Role.MEMBER
-
-
-def _is_total_row(values: dict) -> bool:
-    texts = [cell_text(v) for v in values.values() if isinstance(v, str)]
-    if not texts:
-        return False
-    first = fold(texts[0])
-    return first in TOTAL_WORDS or first.startswith(("summa ", "totalt ", "total "))
-
-
-def parse_row(row, sheet, lookups: Lookups) -> RowPlan | None:
-    """Return the row's parsed values and problems; None for an empty row."""
-    values = row.values
-    if not any(cell_text(v) for v in values.values()):
-        return None
-    columns = {c.index: c for c in sheet.columns}
-    raw = {columns[i].header: cell_text(v) for i, v in values.items() if cell_text(v)}
-    plan = RowPlan(sheet=sheet.name, number=row.number, raw=raw)
-    if _is_total_row(values):
-        plan.outcome = ImportRow.Outcome.SKIPPED
-        return plan
-    for index in row.formula_without_value:
-        plan.warn(
-            columns[index].header,
-            "Cellen innehåller en formel utan sparat värde och lästes som tom. Öppna filen i "
-            "Excel, spara den och ladda upp den igen.",
-        )
-    p = plan.parsed
-    p["costs"] = {}
-    p["extra"] = {}
-    for index, value in values.items():
-        column = columns[index]
-        header = column.header
-        name = column.field
-        text = cell_text(value)
-        if not text:
-            continue
-        if name == "ignore":
-            continue
-        try:
-            if name is None:
-                p["extra"][header] = text
-            elif name == "name":
-                p["name"] = " ".join(text.split())[:300]
-            elif name == "form":
-                p["form"] = parse_form(value, lookups.known_forms)
-            elif name == "partners":
-                found, problems = lookups.partners.match_list(value)
-                p["partners"] = found
-                for message in problems:
-                    plan.error(header, message)
-            elif name == "host":
-                org = lookups.partners.match(text)
-                if org is None:
-                    plan.error(
-                        header,
-                        lookups.partners.unknown_message(text).replace("Parten", "Värdkommunen"),
-                    )
-                else:
-                    p["host"] = org
-            elif name == "area":
-                slugs, unknown = match_areas(value, lookups.known_areas)
-                p["areas"] = slugs
-                if unknown:
-                    p["area_text"] = ", ".join(unknown)
-                    plan.warn(
-                        header,
-                        f"Verksamhetsområdet ”{p['area_text']}” finns inte i registrets lista; "
-                        "texten sparas på deltagandet.",
-                    )
-            elif name in {"start", "end"}:
-                parsed = parse_date(value, end=name == "end")
-                if parsed is not None:
-                    if name == "start" and parsed.open_ended:
-                        raise ValueProblem(f"Startdatum ”{text}” är inget datum.")
-                    p[name] = parsed
-            elif name == "notice":
-                p["notice"] = parse_notice(value)
-            elif name == "cost":
-                multiplier = column.multiplier or sheet.default_multiplier
-                amount = parse_amount(value, multiplier)
-                if amount is not None:
-                    p["costs"][(column.year, column.kind)] = amount
-            elif name == "representatives":
-                p["representatives"] = parse_representatives(value)
-            elif name == "decision":
-                p["decision"] = parse_decision(value)
-            elif name == "orgnr":
-                digits = normalise_orgnr(text)
-                try:
-                    from register.validators import validate_orgnr
-
-                    validate_orgnr(digits)
-                except ValidationError as exc:
-                    raise ValueProblem(" ".join(exc.messages)) from exc
-                p["orgnr"] = digits
-            elif name == "responsible_body":
-                p["responsible_body"] = text[:200]
-            elif name == "comment":
-                p["comment"] = text
-            elif name == "purpose":
-                p["purpose"] = text
-            elif name == "contact":
-                p["contact"] = text
-            elif name == "last_review":
-                p["last_review"] = text
-        except ValueProblem as exc:
-            plan.error(header, str(exc))
-    if not p.get("name"):
-        plan.error(_header_for(sheet, "name"), "Namn saknas. Varje rad behöver samverkans namn.")
-    return plan
-
-
-def _header_for(sheet, field_name: str) -> str:
-    for column in sheet.columns:
-        if column.field == field_name:
-            return column.header
-    return FIELD_HEADERS.get(field_name, field_name)
-
-
-# --- Planning --------------------------------------------------------------------------------
-
-
-def _fmt(value) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "ja" if value else "nej"
-    if isinstance(value, int):
-        return f"{value:,}".replace(",", " ")
-    return str(value)
-
-
-def _kr(value) -> str:
-    return "" if value is None else f"{_fmt(value)} kr"
-
-
-def match_arrangement(plan: RowPlan, lookups: Lookups, own_ids: set[int]) -> int | None:
-    p = plan.parsed
-    if p.get("orgnr") and p["orgnr"] in lookups.arrangement_orgnr:
-        return lookups.arrangement_orgnr[p["orgnr"]]
-    key = normalise_name(p.get("name", ""))
-    if p.get("form"):
-        hits = lookups.arrangement_keys.get((key, lookups.form_by_slug.get(p["form"])), [])
-        if hits:
-            own = [pk for pk in hits if pk in own_ids]
-            return (own or hits)[0]
-        return None
-    hits = lookups.arrangement_names.get(key, [])
-    own = [pk for pk in hits if pk in own_ids]
-    if len(own) == 1:
-        return own[0]
-    if len(hits) == 1:
-        return hits[0]
-    return None
-
-
-def compute_changes(plan: RowPlan, snap: Snapshot | None, lookups: Lookups) -> list[Change]:
-    """Return what importing the row would change, field by field (blank cells change nothing)."""
-    p = plan.parsed
-    org_id = lookups.organisation.pk
-    changes: list[Change] = []
-    current = snap.fields if snap else dict.fromkeys(ARR_FIELDS)
-    form_slug = p.get("form") or (lookups.form_slug.get(current["form_id"]) if snap else None)
-
-    def arr(field_name, label, after, fmt=_fmt):
-        before = current.get(field_name)
-        if after != before:
-            changes.append(Change(label, fmt(before), fmt(after), "arr", field_name, after))
-
-    if snap is None or normalise_name(current["name"] or "") != normalise_name(p["name"]):
-        arr("name", "Namn", p["name"])
-    if p.get("form"):
-        arr(
-            "form_id",
-            "Samverkansform",
-            lookups.form_by_slug[p["form"]],
-            lambda v: lookups.form_name.get(v, ""),
-        )
-    if "start" in p:
-        arr("start_date", "Startdatum", p["start"].value)
-    if "end" in p:
-        arr("end_date", "Slutdatum", p["end"].value, lambda v: _fmt(v) or "tills vidare")
-    if "notice" in p:
-        arr("notice_months", "Uppsägningstid", p["notice"], format_notice)
-    if "host" in p:
-        arr("host_id", "Värdkommun", p["host"].pk, lookups.org_label)
-    if "orgnr" in p:
-        arr("orgnr", "Organisationsnummer", p["orgnr"], lambda v: format_orgnr(v) if v else "")
-    if "purpose" in p:
-        arr("public_description", "Syfte", p["purpose"])
-    if "areas" in p:
-        after = {lookups.area_by_slug[s] for s in p["areas"]}
-        before = snap.area_ids if snap else set()
-        if after and after != before:
-            changes.append(
-                Change(
-                    "Verksamhetsområden",
-                    ", ".join(sorted(lookups.area_name[a] for a in before)),
-                    ", ".join(sorted(lookups.area_name[a] for a in after)),
-                    "areas",
-                    value=sorted(after),
-                )
-            )
-    # Participations: ours, the partners', the host's. Partners are added, never removed.
-    participants = dict(snap.participants) if snap else {}
-    host_id = p["host"].pk if "host" in p else (current.get("host_id") if snap else None)
-    wanted = [org_id] + [o.pk for o in p.get("partners", [])]
-    if host_id and host_id not in wanted:
-        wanted.append(host_id)
-    for pk in wanted:
-        if pk not in participants:
-            role = _role_for(form_slug, pk == host_id)
-            label = "Vårt deltagande" if pk == org_id else f"Part: {lookups.org_label(pk)}"
-            changes.append(Change(label, "", Participation.Role(role).label, "partner", pk, role))
-    own = snap.own if snap and snap.own else {}
-
-    def own_field(field_name, label, after):
-        before = own.get(field_name, "")
-        if after != before:
-            changes.append(Change(label, _fmt(before), _fmt(after), "own", field_name, after))
-
-    if "responsible_body" in p:
-        own_field("political_body", "Ansvarig nämnd", p["responsible_body"])
-    if "comment" in p:
-        own_field("internal_note", "Kommentar", p["comment"])
-    extra_before = own.get("extra_fields") or {}
-    for key, label in (
-        ("contact", "Kontaktperson"),
-        ("last_review", "Senaste uppföljning"),
-        ("area_text", "Verksamhetsområde (fritext)"),
-    ):
-        if key in p and p[key] != extra_before.get(key):
-            changes.append(Change(label, _fmt(extra_before.get(key)), p[key], "extra", key, p[key]))
-    columns_before = extra_before.get("columns") or {}
-    for header, text in p["extra"].items():
-        if columns_before.get(header) != text:
-            changes.append(
-                Change(
-                    f"Kolumn ”{header}”",
-                    columns_before.get(header, ""),
-                    text,
-                    "column",
-                    header,
-                    text,
-                )
-            )
-    # Costs per year.
-    costs_before = snap.costs if snap else {}
-    for (year, kind), amount in sorted(p["costs"].items()):
-        before = (costs_before.get(year) or {}).get(kind)
-        if before != amount:
-            changes.append(
-                Change(
-                    f"{COST_KIND_LABELS[kind]} {year}",
-                    _kr(before),
-                    _kr(amount),
-                    "cost",
-                    (year, kind),
-                    amount,
-                )
-            )
-    # Entry decision.
-    if p.get("decision"):
-        decision: DecisionValue = p["decision"]
-        before = snap.decision if snap else None
-        before_value = (
-            DecisionValue(before["date"], before["deciding_body"], before["reference"])
-            if before
-            else None
-        )
-        if before_value != decision:
-            changes.append(
-                Change(
-                    "Beslut om inträde",
-                    before_value.label() if before_value else "",
-                    decision.label(),
-                    "decision",
-                    value=decision,
-                )
-            )
-    # Our representatives.
-    if "representatives" in p:
-        reps: list[Representative] = p["representatives"]
-        before = [
-            Representative(s["person__name"], s["party"], s["role"])
-            for s in (snap.seats if snap else [])
-        ]
-        if sorted(map(_rep_key, reps)) != sorted(map(_rep_key, before)):
-            changes.append(
-                Change(
-                    "Våra ledamöter",
-                    format_representatives(before),
-                    format_representatives(reps),
-                    "seats",
-                    value=reps,
-                )
-            )
-    return changes
-
-
-def _rep_key(rep: Representative):
-    return (rep.name, rep.party, rep.role)
-
-
-def _validate(plan: RowPlan, snap: Snapshot | None, lookups: Lookups, sheet_headers) -> None:
-    """Check the arrangement as it would be saved (lengths, orgnr, end before start)."""
-    fields = dict(snap.fields) if snap else dict.fromkeys(ARR_FIELDS)
-    for change in plan.changes:
-        if change.kind == "arr":
-            fields[change.key] = change.value
-    if not fields.get("form_id"):
-        plan.error(
-            sheet_headers.get("form", FIELD_HEADERS["form"]),
-            "Samverkansform saknas. Ange till exempel kommunalförbund, gemensam nämnd eller avtal.",
-        )
-        return
-    instance = Arrangement(**{k: v for k, v in fields.items() if k != "pk"})
-    try:
-        instance.clean_fields(
-            exclude=["form", "host", "legal_entity", "predecessor", "parent", "website"]
-        )
-        instance.clean()
-    except ValidationError as exc:
-        labels = {
-            "name": "name",
-            "start_date": "start",
-            "end_date": "end",
-            "orgnr": "orgnr",
-            "notice_months": "notice",
-        }
-        for field_name, messages in exc.message_dict.items():
-            key = labels.get(field_name, field_name)
-            header = sheet_headers.get(key, FIELD_HEADERS.get(key, field_name))
-            for message in messages:
-                plan.error(header, message)
-
-
-def plan_workbook(
-    workbook: Workbook,
-    organisation: Organisation,
-    *,
-    progress: Callable[[int, int], None] | None = None,
-) -> ImportResult:
-    """Classify every row of the workbook against the database; write nothing."""
-    lookups = Lookups(organisation)
-    result = ImportResult(skipped_sheets=list(workbook.skipped_sheets))
-    plans: list[RowPlan] = []
-    done = 0
-    headers_by_sheet = {}
-    for sheet in workbook.sheets:
-        headers_by_sheet[sheet.name] = {c.field: c.header for c in sheet.columns if c.field}
-        for row in sheet.rows:
-            done += 1
-            if progress and done % 250 == 0:
-                progress(done, workbook.total_rows)
-            plan = parse_row(row, sheet, lookups)
-            if plan is None:
-                result.skipped_rows += 1
-                continue
-            if plan.outcome == ImportRow.Outcome.SKIPPED:
-                result.skipped_rows += 1
-            plans.append(plan)
-    if progress:
-        progress(workbook.total_rows, workbook.total_rows)
-    own_ids = set(
-        Participation.objects.filter(organisation=organisation).values_list(
-            "arrangement_id", flat=True
-        )
-    )
-    active = [p for p in plans if p.outcome != ImportRow.Outcome.SKIPPED]
-    for plan in active:
-        if plan.parsed.get("name"):
-            plan.arrangement_id = match_arrangement(plan, lookups, own_ids)
-    snaps = load_snapshots([p.arrangement_id for p in active if p.arrangement_id], organisation.pk)
-    seen: dict = {}
-    for plan in active:
-        headers = headers_by_sheet[plan.sheet]
-        if plan.parsed.get("name"):
-            key = (
-                ("orgnr", plan.parsed["orgnr"])
-                if plan.parsed.get("orgnr")
-                else ("name", normalise_name(plan.parsed["name"]), plan.parsed.get("form"))
-            )
-            other = seen.get(key) or (
-                seen.get(("arr", plan.arrangement_id)) if plan.arrangement_id else None
-            )
-            if other is not None:
-                plan.error(
-                    headers.get("name", "Namn"),
-                    f"Samma samverkan finns redan på rad {other.number} i bladet ”{other.sheet}”.",
-                )
-            else:
-                seen[key] = plan
-                if plan.arrangement_id:
-                    seen[("arr", plan.arrangement_id)] = plan
-        if plan.errors:
-            plan.outcome = ImportRow.Outcome.INVALID
-            continue
-        snap = snaps.get(plan.arrangement_id) if plan.arrangement_id else None
-        plan.changes = compute_changes(plan, snap, lookups)
-        _validate(plan, snap, lookups, headers)
-        if plan.errors:
-            plan.outcome = ImportRow.Outcome.INVALID
-        elif snap is None:
-            plan.outcome = ImportRow.Outcome.NEW
-        elif plan.changes:
-            plan.outcome = ImportRow.Outcome.UPDATE
-        else:
-            plan.outcome = ImportRow.Outcome.UNCHANGED
-    result.rows = plans
-    result._lookups = lookups  # noqa: SLF001 - kept for the commit step
-    result._snapshots = snaps
-    return result
-
 
 # --- Writing ---------------------------------------------------------------------------------
 
@@ -1052,7 +347,7 @@ def apply_new_rows(plans: list[RowPlan], lookups: Lookups, reason: str) -> None:
         _bulk(list(bodies.values()), Body, reason)
         names = {rep.name for _, _, reps in seat_plans for rep in reps}
         people: dict[tuple[str, str], object] = {}
-        for chunk in _chunks(names):
+        for chunk in chunked(names):
             for pk, name, party in Person.objects.filter(
                 organisation=org, name__in=chunk
             ).values_list("pk", "name", "party"):
@@ -1326,6 +621,45 @@ def undo_problem(batch: ImportBatch) -> str | None:
     return None
 
 
+def _refuse_if_built_on(batch: ImportBatch, entries: list[dict]) -> None:
+    """Refuse to undo when someone has changed or added to what the import created."""
+    arrangement_ids = [
+        e["pk"] for e in entries if e["op"] == "create" and e["model"] == "register.arrangement"
+    ]
+    if not arrangement_ids or batch.committed_at is None:
+        return
+    from register.models import (
+        Alternative,
+        Evaluation,
+        Goal,
+        GoalConflict,
+        TotalCost,
+    )
+
+    checks = [(Arrangement.history, "id")] + [
+        (model.history, "arrangement_id")
+        for model in (
+            Participation,
+            Decision,
+            Evaluation,
+            Alternative,
+            Goal,
+            GoalConflict,
+            Body,
+            TotalCost,
+        )
+    ]
+    for chunk in chunked(arrangement_ids):
+        for history, column in checks:
+            if history.filter(
+                **{f"{column}__in": chunk}, history_date__gt=batch.committed_at
+            ).exists():
+                raise ImportRefused(
+                    "Importen kan inte ångras: samverkan som importen skapade har ändrats eller "
+                    "fått nya uppgifter efter importen."
+                )
+
+
 def _model(label: str):
     from django.apps import apps
 
@@ -1355,33 +689,42 @@ def batch_undo(*, batch: ImportBatch) -> int:
                         f"{model._meta.verbose_name.capitalize()} ”{obj}” har ändrats efter "
                         "importen och kan inte återställas automatiskt."
                     )
+    _refuse_if_built_on(batch, entries)
     count = 0
-    for entry in reversed(entries):
-        model = _model(entry["model"])
-        if entry["op"] == "create":
-            obj = model.objects.filter(pk=entry["pk"]).first()
-            if obj is not None:
+    created: dict[str, list[int]] = {}
+    try:
+        for entry in reversed(entries):
+            model = _model(entry["model"])
+            if entry["op"] == "create":
+                created.setdefault(entry["model"], []).append(entry["pk"])
+            elif entry["op"] == "update":
+                obj = model.objects.filter(pk=entry["pk"]).first()
+                if obj is None:
+                    continue
+                for name, value in entry["before"].items():
+                    setattr(obj, name, _from_json(model, name, value))
                 obj._change_reason = reason
-                obj.delete()
+                obj.save()
                 count += 1
-        elif entry["op"] == "update":
-            obj = model.objects.filter(pk=entry["pk"]).first()
-            if obj is None:
-                continue
-            for name, value in entry["before"].items():
-                setattr(obj, name, _from_json(model, name, value))
-            obj._change_reason = reason
-            obj.save()
-            count += 1
-        elif entry["op"] == "m2m":
-            obj = model.objects.filter(pk=entry["pk"]).first()
-            if obj is not None:
-                getattr(obj, entry["field"]).set(entry["before"])
-                count += 1
-        elif entry["op"] == "delete":
-            for restored in serializers.deserialize("json", entry["data"]):
-                restored.save()
-                count += 1
+            elif entry["op"] == "m2m":
+                obj = model.objects.filter(pk=entry["pk"]).first()
+                if obj is not None:
+                    getattr(obj, entry["field"]).set(entry["before"])
+                    count += 1
+            elif entry["op"] == "delete":
+                for restored in serializers.deserialize("json", entry["data"]):
+                    restored.save()
+                    count += 1
+        # What the import created goes last, in bulk, dependants first (seats before people).
+        for label, pks in created.items():
+            model = _model(label)
+            for chunk in chunked(pks):
+                deleted, _ = model.objects.filter(pk__in=chunk).delete()
+                count += len(chunk) if deleted else 0
+    except (ProtectedError, RestrictedError) as exc:
+        raise ImportRefused(
+            "Importen kan inte ångras: det den skapade används nu av andra uppgifter i registret."
+        ) from exc
     batch.mode = ImportBatch.Mode.UNDONE
     batch.undone_at = timezone.now()
     batch.save(update_fields=["mode", "undone_at"])

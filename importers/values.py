@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import difflib
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -37,15 +38,24 @@ def cell_text(value) -> str:
 
 
 def strip_diacritics(text: str) -> str:
+    if text.isascii():
+        return text
     return "".join(
         ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
     )
 
 
-def fold(text: str) -> str:
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+@functools.lru_cache(maxsize=65_536)
+def _fold(text: str) -> str:
+    return " ".join(_NOT_ALNUM.sub(" ", strip_diacritics(text.casefold())).split())
+
+
+def fold(text) -> str:
     """Return text case-folded, without diacritics, punctuation collapsed to single spaces."""
-    text = strip_diacritics(str(text).casefold())
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
+    return _fold(text if isinstance(text, str) else str(text))
 
 
 def squash(text: str) -> str:

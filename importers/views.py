@@ -52,7 +52,8 @@ def _can_view(access: Access, organisation_id: int) -> bool:
 
 def _batch_for(request, pk: int, *, edit: bool = False) -> tuple[ImportBatch, Access]:
     batch = get_object_or_404(
-        ImportBatch.objects.select_related("organisation", "created_by"), pk=pk
+        ImportBatch.objects.select_related("organisation", "created_by").defer("file_content"),
+        pk=pk,
     )
     access = Access.for_user(request.user)
     allowed = _can_edit if edit else _can_view

@@ -18,6 +18,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.views.decorators.http import require_http_methods
 
@@ -121,7 +122,7 @@ def _form_page(
             try:
                 obj = save(form)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                form.add_error(None, exc.messages)
             except IntegrityError:
                 form.add_error(None, SAVE_FAILED)
             else:
@@ -212,7 +213,7 @@ def _delete(
         {
             "title": f"Ta bort {obj._meta.verbose_name}",
             "object": obj,
-            "label": label,
+            "label": f"{obj._meta.verbose_name} ”{obj}”",
             "consequences": consequences,
             "cancel_url": cancel_url,
         },
@@ -223,6 +224,7 @@ class RegisterInlineFormSet(BaseInlineFormSet):
     """An inline formset with Swedish wording for deleting rows and for duplicates."""
 
     duplicate_message = "Samma uppgift finns på flera rader. Ändra eller ta bort dubbletten."
+    duplicate_row_message = "Den här raden är en dubblett av en annan rad."
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
@@ -232,12 +234,29 @@ class RegisterInlineFormSet(BaseInlineFormSet):
     def get_unique_error_message(self, unique_check):
         return self.duplicate_message
 
+    def get_form_error(self):
+        return self.duplicate_row_message
+
     def clean(self):
         super().clean()
         # A posted row that is not among the rows this user may edit (another organisation's, or
         # one deleted meanwhile) would otherwise be skipped silently.
         if any(form.instance.pk is None for form in self.initial_forms):
             raise ValidationError(STALE_ROW, code="stale_row")
+
+
+def _inline_formset(parent_model, model, form, *, fields=None, duplicate="", duplicate_row=""):
+    """Return an inline formset class (one extra row, rows deletable) with Swedish messages."""
+    messages_ = {}
+    if duplicate:
+        messages_["duplicate_message"] = duplicate
+    if duplicate_row:
+        messages_["duplicate_row_message"] = duplicate_row
+    base = type(f"{model.__name__}FormSet", (RegisterInlineFormSet,), messages_)
+    extra = {"fields": fields} if fields else {}
+    return inlineformset_factory(
+        parent_model, model, form=form, formset=base, extra=1, can_delete=True, **extra
+    )
 
 
 def _formset_page(
@@ -359,16 +378,12 @@ def arrangement_delete(request, pk):
     )
 
 
-ParticipationFormSet = inlineformset_factory(
+ParticipationFormSet = _inline_formset(
     Arrangement,
     Participation,
-    form=forms.ParticipationForm,
-    formset=RegisterInlineFormSet,
-    extra=1,
-    can_delete=True,
-)
-ParticipationFormSet.duplicate_message = (
-    "Samma organisation finns på flera rader. En organisation kan bara delta en gång."
+    forms.ParticipationForm,
+    duplicate="Samma organisation finns på flera rader. En organisation kan bara delta en gång.",
+    duplicate_row="Organisationen finns redan på en annan rad.",
 )
 
 
@@ -471,16 +486,14 @@ def participation_delete(request, pk):
     )
 
 
-CostFormSet = inlineformset_factory(
+CostFormSet = _inline_formset(
     Participation,
     Cost,
-    form=forms.CostForm,
-    formset=RegisterInlineFormSet,
+    forms.CostForm,
     fields=["year", "budget", "outcome", "forecast", "note"],
-    extra=1,
-    can_delete=True,
+    duplicate="Samma år finns på flera rader. Varje år kan bara finnas en gång.",
+    duplicate_row="Året finns redan på en annan rad.",
 )
-CostFormSet.duplicate_message = "Samma år finns på flera rader. Varje år kan bara finnas en gång."
 
 
 @_edit_view
@@ -508,14 +521,10 @@ def participation_costs(request, pk):
 
 
 def _this_year() -> int:
-    from django.utils import timezone
-
     return timezone.localdate().year
 
 
-BodyFormSet = inlineformset_factory(
-    Arrangement, Body, form=forms.BodyForm, formset=RegisterInlineFormSet, extra=1, can_delete=True
-)
+BodyFormSet = _inline_formset(Arrangement, Body, forms.BodyForm)
 
 
 @_edit_view
@@ -540,9 +549,7 @@ def arrangement_bodies(request, pk):
     )
 
 
-SeatFormSet = inlineformset_factory(
-    Body, Seat, form=forms.SeatForm, formset=RegisterInlineFormSet, extra=1, can_delete=True
-)
+SeatFormSet = _inline_formset(Body, Seat, forms.SeatForm)
 
 
 @_edit_view
@@ -550,7 +557,7 @@ def body_seats(request, pk):
     access = _access(request)
     body = _on_visible_arrangement(access, Body, pk)
     arrangement = body.arrangement
-    appointing = forms._editor_participants(access, arrangement)
+    appointing = forms.editor_participants(access, arrangement)
     _require(access.can_change(body) and appointing.exists())
     seats = body.seats.select_related("person", "appointed_by")
     editable = seats.filter(_editor_filter(access, "appointed_by"))
@@ -588,16 +595,12 @@ def body_seats(request, pk):
     )
 
 
-TotalCostFormSet = inlineformset_factory(
+TotalCostFormSet = _inline_formset(
     Arrangement,
     TotalCost,
-    form=forms.TotalCostForm,
-    formset=RegisterInlineFormSet,
-    extra=1,
-    can_delete=True,
-)
-TotalCostFormSet.duplicate_message = (
-    "Samma år finns på flera rader. Varje år kan bara finnas en gång."
+    forms.TotalCostForm,
+    duplicate="Samma år finns på flera rader. Varje år kan bara finnas en gång.",
+    duplicate_row="Året finns redan på en annan rad.",
 )
 
 
@@ -917,16 +920,12 @@ def review_delete(request, pk):
     )
 
 
-ReviewItemFormSet = inlineformset_factory(
+ReviewItemFormSet = _inline_formset(
     Review,
     ReviewItem,
-    form=forms.ReviewItemForm,
-    formset=RegisterInlineFormSet,
-    extra=1,
-    can_delete=True,
-)
-ReviewItemFormSet.duplicate_message = (
-    "Samma samverkan finns på flera rader. Varje samverkan kan bara finnas med en gång."
+    forms.ReviewItemForm,
+    duplicate="Samma samverkan finns på flera rader. Varje samverkan kan bara finnas med en gång.",
+    duplicate_row="Samverkan finns redan på en annan rad.",
 )
 
 
@@ -946,5 +945,5 @@ def review_items(request, pk):
         cancel_url=review.get_absolute_url(),
         success_url=review.get_absolute_url(),
         success_message="Genomgångens punkter har sparats.",
-        layout="stacked",
+        layout="table",
     )

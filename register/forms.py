@@ -182,6 +182,9 @@ class RegisterForm(forms.ModelForm):
             # Django's default of ten rows makes every form a long scroll.
             field.widget.attrs["rows"] = 3
 
+    #: A note shown above the fields (e.g. why some of them are locked).
+    notice: str = ""
+
     #: Optional grouping of the fields: [(legend, [field names])]; the rest go in a last group.
     fieldsets: list[tuple[str, list[str]]] = []
 
@@ -214,7 +217,7 @@ def _participant_ids(arrangement: Arrangement | None) -> list[int]:
     return list(arrangement.participations.values_list("organisation_id", flat=True))
 
 
-def _editor_participants(access: Access, arrangement: Arrangement):
+def editor_participants(access: Access, arrangement: Arrangement):
     """Return the arrangement's participants on whose behalf the user may enter data."""
     return access.editor_organisations().filter(pk__in=_participant_ids(arrangement))
 
@@ -248,9 +251,11 @@ class OrganisationForm(RegisterForm):
         if self.instance.is_reference and not self.access.is_admin:
             for name in REFERENCE_FIELDS:
                 self.fields[name].disabled = True
-                self.fields[
-                    name
-                ].help_text = "Referensdata från SCB; ändras av registeradministratören."
+                self.fields[name].help_text = ""
+            self.notice = (
+                "Typ, namn, kod, län och folkmängd kommer från SCB:s indelning och ändras bara av "
+                "registrets administratör."
+            )
 
 
 class PersonForm(RegisterForm):
@@ -425,7 +430,13 @@ class ParticipationForm(RegisterForm):
             arrangement=self.arrangement
         ).order_by("-date")
         org_id = self.instance.organisation_id
-        people = Person.objects.filter(organisation_id=org_id) if org_id else Person.objects.all()
+        if org_id:
+            people = Person.objects.filter(organisation_id=org_id)
+        elif self.access.is_admin:
+            people = Person.objects.all()
+        else:
+            # A new partner's owners are that partner's to enter; offer the user's own people.
+            people = Person.objects.filter(organisation__in=self.access.editor_org_ids)
         for name in ("political_owner", "admin_owner"):
             self.fields[name].queryset = people
 
@@ -481,7 +492,7 @@ class SeatForm(RegisterForm):
 
     def limit_choices(self):
         arrangement = self.body.arrangement
-        appointing = _editor_participants(self.access, arrangement)
+        appointing = editor_participants(self.access, arrangement)
         self.fields["appointed_by"].queryset = appointing
         self.fields["appointed_by"].empty_label = "– välj organisation –"
         self.fields["person"].queryset = Person.objects.filter(
@@ -513,7 +524,10 @@ class CostForm(RegisterForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not any(cleaned.get(name) is not None for name in ("budget", "outcome", "forecast")):
+        amounts = ("budget", "outcome", "forecast")
+        if any(name in self.errors for name in amounts):
+            return cleaned  # An amount was typed but is wrong; that message says enough.
+        if not any(cleaned.get(name) is not None for name in amounts):
             if not cleaned.get("DELETE"):
                 raise ValidationError(
                     "Fyll i minst ett belopp: budget, utfall eller prognos.", code="no_amount"
@@ -522,6 +536,8 @@ class CostForm(RegisterForm):
 
 
 class TotalCostForm(RegisterForm):
+    validate_fields = ("arrangement",)
+
     class Meta(RegisterForm.Meta):
         model = TotalCost
         fields = ["year", "budget", "outcome", "note"]
@@ -568,7 +584,7 @@ class GoalForm(RegisterForm):
 
 def _own_goals(access: Access, arrangement: Arrangement):
     """Return the own goals (of participating organisations) the user may link to."""
-    orgs = _editor_participants(access, arrangement)
+    orgs = editor_participants(access, arrangement)
     return Goal.objects.filter(organisation__in=orgs).select_related("organisation")
 
 
@@ -639,7 +655,7 @@ class _ArrangementRecordForm(RegisterForm):
 
     def limit_choices(self):
         field = self.fields["organisation"]
-        field.queryset = _editor_participants(self.access, self.arrangement)
+        field.queryset = editor_participants(self.access, self.arrangement)
         if self.access.can_change(self.arrangement):
             field.empty_label = self.joint_label
         else:
@@ -808,3 +824,12 @@ class ReviewItemForm(RegisterForm):
         field.label_from_instance = lambda p: p.arrangement.name
         field.label = "samverkan"
         field.empty_label = "– välj samverkan –"
+        if self.instance.pk:
+            # An item stays with its arrangement; the page shows the name as the row's heading.
+            field.disabled = True
+
+    @property
+    def legend(self):
+        if self.instance.pk:
+            return self.instance.participation.arrangement.name
+        return "Ny punkt"

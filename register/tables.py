@@ -38,7 +38,7 @@ class ArrangementTable(RegisterTable):
     status = tables.Column(verbose_name="Status")
     partner_count = tables.Column(verbose_name="Parter", attrs=NUM)
     host = tables.Column(
-        verbose_name="Värdkommun/huvudman",
+        verbose_name="Värdkommun",
         accessor="host__name",
         linkify=lambda record: record.host.get_absolute_url() if record.host_id else None,
     )
@@ -67,9 +67,8 @@ class ArrangementTable(RegisterTable):
             kwargs.setdefault("exclude", ("own_cost",))
         super().__init__(*args, **kwargs)
         if own_organisation is not None:
-            self.columns[
-                "own_cost"
-            ].column.verbose_name = f"Senaste kostnad för {own_organisation.display_name}"
+            column = self.columns["own_cost"].column
+            column.verbose_name = f"Kostnad {own_organisation.display_name}"
 
     def render_name(self, record, value):
         if record.is_example:
@@ -86,7 +85,11 @@ class ArrangementTable(RegisterTable):
     def render_own_cost(self, record, value):
         year = getattr(record, "own_cost_year", None)
         return (
-            format_html('{} <span class="muted">({})</span>', format_kronor(value), year)
+            format_html(
+                '<span class="nowrap">{}</span> <span class="muted">({})</span>',
+                format_kronor(value),
+                year,
+            )
             if year
             else format_kronor(value)
         )

@@ -36,9 +36,7 @@ urlpatterns = [
     path("samverkan/<int:pk>/malbidrag/nytt/", v.contribution_create, name="contribution_create"),
     path("malbidrag/<int:pk>/andra/", v.contribution_update, name="contribution_update"),
     path("malbidrag/<int:pk>/ta-bort/", v.contribution_delete, name="contribution_delete"),
-    path(
-        "samverkan/<int:pk>/malkonflikter/ny/", v.goalconflict_create, name="goalconflict_create"
-    ),
+    path("samverkan/<int:pk>/malkonflikter/ny/", v.goalconflict_create, name="goalconflict_create"),
     path("malkonflikter/<int:pk>/andra/", v.goalconflict_update, name="goalconflict_update"),
     path("malkonflikter/<int:pk>/ta-bort/", v.goalconflict_delete, name="goalconflict_delete"),
     # Follow-up, alternatives, decisions

@@ -35,7 +35,8 @@ class RegisterListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         context["intro"] = self.intro
         filterset = context.get("filter")
         context["is_filtered"] = bool(
-            filterset is not None and any(v not in ("", None) for v in filterset.data.values())
+            filterset is not None
+            and any(filterset.data.get(name) not in ("", None) for name in filterset.filters)
         )
         return context
 

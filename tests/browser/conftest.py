@@ -2,7 +2,7 @@
 
 Put every browser test under tests/browser/ so that it gets these fixtures:
 
-* ``browser`` – one headless Chromium for the session (``/usr/bin/chromium``; never downloaded).
+* ``browser`` – a headless Chromium for each test (``/usr/bin/chromium``; never downloaded).
 * ``page`` – a fresh browser context and page for each test.
 * ``login_as(username, password)`` – log in through the real login form; returns the page.
 * ``demo_data`` – runs ``load_demo``; ``logged_in_page`` logs in as ``demo_username``
@@ -53,8 +53,11 @@ def pytest_itemcollected(item):
         item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
+    # One Chromium per test, not per session (launching takes well under a second): while
+    # Playwright's sync API is running, the next test's database setup does not see the
+    # connection that holds the serialized reference data, so nothing would be restored.
     if not os.access(CHROMIUM, os.X_OK):
         message = f"Chromium saknas: {CHROMIUM} (make test installerar det från Debians paket)."
         if os.environ.get("CI"):

@@ -11,7 +11,9 @@ import pytest
 
 DATA = Path(__file__).parent / "data"
 EXAMPLE = DATA / "exempel_forteckning.xlsx"
-SHARED_EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "data" / "exempel_forteckning.xlsx"
+SHARED_EXAMPLE = (
+    Path(__file__).resolve().parents[3] / "shared" / "data" / "exempel_forteckning.xlsx"
+)
 
 
 def build_xlsx(sheets: dict[str, list[list]], merges: dict[str, list[str]] | None = None) -> bytes:

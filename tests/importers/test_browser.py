@@ -20,9 +20,7 @@ def shot(page, name):
         page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
 
 
-def test_upload_preview_commit_and_undo_in_the_browser(
-    transactional_db, live_server, page
-):
+def test_upload_preview_commit_and_undo_in_the_browser(transactional_db, live_server, page):
     taby = f.municipality("0160")
     f.make_member(taby, Membership.Role.EDITOR, "registrator")
 
@@ -40,7 +38,9 @@ def test_upload_preview_commit_and_undo_in_the_browser(
     page.wait_for_url("**/import/*/")
     assert "Förhandsgranskning" in page.locator("h1").inner_text()
     assert "Ingenting är sparat ännu" in page.content()
-    assert page.locator("table.import-rows > tbody > tr").count() == 6  # five arrangements and "Summa"
+    assert (
+        page.locator("table.import-rows > tbody > tr").count() == 6
+    )  # five arrangements and "Summa"
     assert page.locator("table.import-rows .outcome.new").count() == 5
     assert not Arrangement.objects.exists()
     shot(page, "import-preview")

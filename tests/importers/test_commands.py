@@ -48,7 +48,17 @@ def test_a_dry_run_writes_nothing(taby, capsys):
 
 def test_invalid_rows_exit_1_and_write_nothing_unless_skipped(taby, capsys, tmp_path, xlsx):
     path = tmp_path / "lista.xlsx"
-    path.write_bytes(xlsx({"B": [["Namn", "Samverkansform", "Parter"], ["Bra", "avtal", "Vaxholm"], ["Dålig", "avtal", "Atlantis"]]}))
+    path.write_bytes(
+        xlsx(
+            {
+                "B": [
+                    ["Namn", "Samverkansform", "Parter"],
+                    ["Bra", "avtal", "Vaxholm"],
+                    ["Dålig", "avtal", "Atlantis"],
+                ]
+            }
+        )
+    )
     code, out, _ = run(capsys, str(path), "--organisation", "0160", "--json")
     data = json.loads(out)
     assert code == 1 and data["invalid"] == 1 and data["created"] == 1
@@ -67,7 +77,9 @@ def test_invalid_rows_exit_1_and_write_nothing_unless_skipped(taby, capsys, tmp_
         (b"", "tom"),
     ],
 )
-def test_an_unreadable_file_exits_2_with_a_swedish_message(taby, capsys, tmp_path, content, message):
+def test_an_unreadable_file_exits_2_with_a_swedish_message(
+    taby, capsys, tmp_path, content, message
+):
     path = tmp_path / "trasig.xlsx"
     path.write_bytes(content)
     code, out, err = run(capsys, str(path), "--organisation", "0160")

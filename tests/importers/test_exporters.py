@@ -69,7 +69,15 @@ def test_the_export_holds_only_what_the_user_may_see(taby, vaxholm, knivsta):
 
 
 def test_invalid_rows_download_with_an_error_column(taby, xlsx):
-    data = xlsx({"B": [["Namn", "Samverkansform", "Parter"], ["Bra", "avtal", "Vaxholm"], ["Dålig", "avtal", "Atlantis"]]})
+    data = xlsx(
+        {
+            "B": [
+                ["Namn", "Samverkansform", "Parter"],
+                ["Bra", "avtal", "Vaxholm"],
+                ["Dålig", "avtal", "Atlantis"],
+            ]
+        }
+    )
     batch = batch_preview(data=data, file_name="x.xlsx", organisation=taby)
     sheet = openpyxl.load_workbook(io.BytesIO(invalid_rows_workbook(batch))).active
     assert [c.value for c in sheet[4]] == ["Namn", "Samverkansform", "Parter", "Fel vid import"]

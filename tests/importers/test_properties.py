@@ -24,8 +24,24 @@ SETTINGS = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 LETTERS = "abcdefghijklmnopqrstuvwxyzåäöABCDEFGHIJKLMNOPQRSTUVWXYZÅÄÖ"
-PARTNERS = ["Vaxholm", "Vaxholms kommun", "Danderyd", "Lidingö stad", "0117", "Region Stockholm", "Solna"]
-FORMS = ["kommunalförbund", "Gem. nämnd", "avtal", "AB", "Samordningsförbund", "nätverk", "Förening"]
+PARTNERS = [
+    "Vaxholm",
+    "Vaxholms kommun",
+    "Danderyd",
+    "Lidingö stad",
+    "0117",
+    "Region Stockholm",
+    "Solna",
+]
+FORMS = [
+    "kommunalförbund",
+    "Gem. nämnd",
+    "avtal",
+    "AB",
+    "Samordningsförbund",
+    "nätverk",
+    "Förening",
+]
 PARTIES = ["S", "M", "C", "L", "V", "KD", "MP", "SD", ""]
 ROLES = ["ordförande", "vice ordförande", "ledamot", "ersättare"]
 HEADERS = [
@@ -50,9 +66,9 @@ free_text = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Co", "Cn")), max_size=40
 )
 person = st.builds(
-    lambda first, last, party, role: f"{first.capitalize()} {last.capitalize()}"
-    + (f" ({party})" if party else "")
-    + f", {role}",
+    lambda first, last, party, role: (
+        f"{first.capitalize()} {last.capitalize()}" + (f" ({party})" if party else "") + f", {role}"
+    ),
     words,
     words,
     st.sampled_from(PARTIES),
@@ -67,7 +83,13 @@ def portfolio_rows(draw):
     rows = []
     for name in names:
         start = draw(st.one_of(st.none(), a_date))
-        end = draw(st.one_of(st.none(), st.just("tills vidare"), a_date.filter(lambda d, s=start: s is None or d >= s)))
+        end = draw(
+            st.one_of(
+                st.none(),
+                st.just("tills vidare"),
+                a_date.filter(lambda d, s=start: s is None or d >= s),
+            )
+        )
         rows.append(
             [
                 f"Samverkan {name}",
@@ -82,7 +104,9 @@ def portfolio_rows(draw):
                 draw(st.one_of(st.none(), st.integers(-10_000, 100_000))),
                 draw(st.one_of(st.none(), st.integers(-(10**9), 10**9))),
                 "; ".join(draw(st.lists(person, max_size=3, unique_by=lambda p: p.split(",")[0]))),
-                draw(st.one_of(st.just(""), free_text, st.sampled_from(["=1+1", "+46 8", "@x", "-"]))),
+                draw(
+                    st.one_of(st.just(""), free_text, st.sampled_from(["=1+1", "+46 8", "@x", "-"]))
+                ),
                 draw(st.one_of(st.just(""), free_text)),
             ]
         )
@@ -133,7 +157,9 @@ def test_importing_twice_is_a_no_op(taby, rows):
 @given(rows=portfolio_rows())
 def test_export_then_import_changes_nothing(taby, rows):
     def check():
-        run_import(source=workbook(HEADERS, rows), organisation=taby, dry_run=False, all_or_nothing=False)
+        run_import(
+            source=workbook(HEADERS, rows), organisation=taby, dry_run=False, all_or_nothing=False
+        )
         before = state()
         exported = export_portfolio(taby)
         result = run_import(source=exported, organisation=taby, dry_run=False)
@@ -170,7 +196,9 @@ cell = st.one_of(
     st.booleans(),
     st.dates(min_value=date(1900, 3, 1)),
     st.datetimes(min_value=datetime(1900, 3, 1)),
-    st.sampled_from(["tills vidare", "ca 9 800", "-0,6 mnkr", "Summa", "Vaxholm och Atlantis", "KF § 3"]),
+    st.sampled_from(
+        ["tills vidare", "ca 9 800", "-0,6 mnkr", "Summa", "Vaxholm och Atlantis", "KF § 3"]
+    ),
 )
 
 
@@ -180,7 +208,9 @@ cell = st.one_of(
     rows=st.lists(st.lists(cell, min_size=0, max_size=9), max_size=8),
     all_or_nothing=st.booleans(),
 )
-def test_no_workbook_makes_the_importer_raise_an_unhandled_exception(taby, headers, rows, all_or_nothing):
+def test_no_workbook_makes_the_importer_raise_an_unhandled_exception(
+    taby, headers, rows, all_or_nothing
+):
     def check():
         data = workbook(headers, rows)
         try:

@@ -92,7 +92,15 @@ def test_a_sheet_without_a_header_is_skipped_and_reported():
 
 
 def test_formula_cells_use_their_cached_value_and_missing_values_are_flagged():
-    data = build_xlsx({"Blad1": [["Namn", "Samverkansform", "Kostnad 2024"], ["X", "avtal", "=1+1"], ["Y", "avtal", "=2+2"]]})
+    data = build_xlsx(
+        {
+            "Blad1": [
+                ["Namn", "Samverkansform", "Kostnad 2024"],
+                ["X", "avtal", "=1+1"],
+                ["Y", "avtal", "=2+2"],
+            ]
+        }
+    )
     data = with_cached_values(data, {"C2": 2})
     first, second = rows_of(open_workbook(data).sheets[0])
     assert first.values[2] == 2 and first.formula_without_value == []
@@ -154,3 +162,9 @@ def test_it_refuses_sheets_over_the_row_limit_from_the_dimension():
     book.save(buffer)
     with pytest.raises(ReadError, match="högst 50 rader"):
         open_workbook(buffer.getvalue(), max_rows=50)
+
+
+def test_openpyxl_parses_with_defusedxml():
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML is True

@@ -17,7 +17,7 @@ from importers.services import (
 from register.models import Arrangement, Cost, Decision, Participation, Person, Seat
 from tests import factories as f
 
-from .conftest import EXAMPLE, HEADER, SHARED_EXAMPLE, build_xlsx, with_cached_values
+from .conftest import EXAMPLE, SHARED_EXAMPLE, with_cached_values
 
 pytestmark = pytest.mark.django_db
 
@@ -31,22 +31,44 @@ def state():
     return {
         "arrangements": sorted(
             Arrangement.objects.values_list(
-                "pk", "name", "form_id", "start_date", "end_date", "notice_months", "host_id", "orgnr",
+                "pk",
+                "name",
+                "form_id",
+                "start_date",
+                "end_date",
+                "notice_months",
+                "host_id",
+                "orgnr",
                 "public_description",
             )
         ),
-        "areas": sorted(Arrangement.service_areas.through.objects.values_list("arrangement_id", "servicearea_id")),
+        "areas": sorted(
+            Arrangement.service_areas.through.objects.values_list(
+                "arrangement_id", "servicearea_id"
+            )
+        ),
         "participations": sorted(
             Participation.objects.values_list(
-                "pk", "arrangement_id", "organisation_id", "role", "political_body", "internal_note",
+                "pk",
+                "arrangement_id",
+                "organisation_id",
+                "role",
+                "political_body",
+                "internal_note",
                 "entry_decision_id",
             )
         ),
         "extra": sorted((p.pk, str(p.extra_fields)) for p in Participation.objects.all()),
-        "costs": sorted(Cost.objects.values_list("pk", "participation_id", "year", "budget", "outcome", "forecast")),
+        "costs": sorted(
+            Cost.objects.values_list(
+                "pk", "participation_id", "year", "budget", "outcome", "forecast"
+            )
+        ),
         "seats": sorted(Seat.objects.values_list("pk", "body_id", "person_id", "role", "party")),
         "people": sorted(Person.objects.values_list("pk", "name", "party")),
-        "decisions": sorted(Decision.objects.values_list("pk", "date", "deciding_body", "reference")),
+        "decisions": sorted(
+            Decision.objects.values_list("pk", "date", "deciding_body", "reference")
+        ),
     }
 
 
@@ -64,7 +86,11 @@ def test_the_example_list_imports_taby_s_five_arrangements(taby):
     assert ssbf.form.slug == "municipal_federation"
     assert ssbf.start_date == date(2009, 1, 1) and ssbf.end_date is None
     assert ssbf.participations.count() == 10  # nine partners and Täby
-    assert set(ssbf.participations.values_list("organisation__code", flat=True)) >= {"0160", "0180", "0187"}
+    assert set(ssbf.participations.values_list("organisation__code", flat=True)) >= {
+        "0160",
+        "0180",
+        "0187",
+    }
     own = ssbf.participations.get(organisation=taby)
     assert own.political_body == "Kommunstyrelsen"
     assert dict(own.costs.values_list("year", "outcome")) == {
@@ -72,7 +98,9 @@ def test_the_example_list_imports_taby_s_five_arrangements(taby):
         2023: 43_100_000,
         2024: 45_950_000,
     }
-    assert sorted(Seat.objects.filter(body__arrangement=ssbf).values_list("person__name", "party", "role")) == [
+    assert sorted(
+        Seat.objects.filter(body__arrangement=ssbf).values_list("person__name", "party", "role")
+    ) == [
         ("Johan Ek", "S", "substitute"),
         ("Maria Berg", "M", "member"),
     ]
@@ -80,7 +108,10 @@ def test_the_example_list_imports_taby_s_five_arrangements(taby):
     kappala = Arrangement.objects.get(name="Käppalaförbundet")
     assert kappala.start_date == date(1957, 1, 1)
     assert kappala.participations.count() == 11
-    assert kappala.participations.get(organisation=taby).internal_note == "Kostnaden tas ut via VA-taxan"
+    assert (
+        kappala.participations.get(organisation=taby).internal_note
+        == "Kostnaden tas ut via VA-taxan"
+    )
 
     srmh = Arrangement.objects.get(name__startswith="Södra Roslagens")
     assert srmh.form.slug == "joint_committee" and srmh.host == taby
@@ -92,7 +123,9 @@ def test_the_example_list_imports_taby_s_five_arrangements(taby):
     tillsyn = Arrangement.objects.get(name__startswith="Tillsyn alkohol")
     assert tillsyn.form.slug == "agreement" and tillsyn.end_date == date(2026, 6, 30)
     assert tillsyn.participations.get(organisation=taby).role == "provider"
-    assert set(tillsyn.participations.filter(role="purchaser").values_list("organisation__code", flat=True)) == {
+    assert set(
+        tillsyn.participations.filter(role="purchaser").values_list("organisation__code", flat=True)
+    ) == {
         "0188",
         "0115",
         "0186",
@@ -133,7 +166,15 @@ def test_layout_title_rows_and_a_plain_header(taby, xlsx):
             "Lista": [
                 ["Täby kommuns samverkan"],
                 [],
-                ["Benämning", "Typ av samverkan", "Medlemmar", "Område", "Sedan", "Avtalstid", "Uppsägningstid"],
+                [
+                    "Benämning",
+                    "Typ av samverkan",
+                    "Medlemmar",
+                    "Område",
+                    "Sedan",
+                    "Avtalstid",
+                    "Uppsägningstid",
+                ],
                 ["IT-samverkan", "avtal", "Vaxholm", "IT", "2020-03", "tills vidare", "6 månader"],
             ]
         }
@@ -165,7 +206,13 @@ def test_layout_year_columns_with_budget_and_units(taby, xlsx):
     data = xlsx(
         {
             "Kostnader": [
-                ["Namn", "Samverkansform", "Kostnad 2023 (tkr)", "Budget 2025 (mnkr)", "Årlig kostnad (kr)"],
+                [
+                    "Namn",
+                    "Samverkansform",
+                    "Kostnad 2023 (tkr)",
+                    "Budget 2025 (mnkr)",
+                    "Årlig kostnad (kr)",
+                ],
                 ["Överförmyndarnämnden", "Gemensam nämnd", 450, "0,5", "480 000"],
             ]
         }
@@ -191,7 +238,12 @@ def test_layout_partner_cell_variants(taby, xlsx):
     result = run_import(source=data, organisation=taby, dry_run=True, all_or_nothing=False)
     a, b, c = result.rows
     assert a.outcome == "new" and {o.code for o in a.parsed["partners"]} == {"1493", "0186", "0187"}
-    assert b.outcome == "new" and {o.code for o in b.parsed["partners"]} == {"01", "0187", "0117", "0162"}
+    assert b.outcome == "new" and {o.code for o in b.parsed["partners"]} == {
+        "01",
+        "0187",
+        "0117",
+        "0162",
+    }
     assert c.outcome == "invalid"
     assert c.errors[0].field == "Samverkande kommuner"
     assert "Marriestad" in c.errors[0].message and "Mariestad" in c.errors[0].message
@@ -219,7 +271,10 @@ def test_layout_several_sheets(taby, xlsx):
     data = xlsx(
         {
             "Läs mig": [["Instruktioner"], ["Fyll i en rad per samverkan"]],
-            "Förbund": [["Namn", "Samverkansform", "Parter"], ["Brandförbundet", "KF-förbund", "Vaxholm"]],
+            "Förbund": [
+                ["Namn", "Samverkansform", "Parter"],
+                ["Brandförbundet", "KF-förbund", "Vaxholm"],
+            ],
             "Avtal": [["Namn", "Form", "Utförare"], ["Lönecenter", "avtal", "Vaxholm"]],
         }
     )
@@ -233,7 +288,15 @@ def test_layout_several_sheets(taby, xlsx):
 
 
 def test_layout_formulas_use_cached_values_and_warn_without_one(taby, xlsx):
-    data = xlsx({"Blad1": [["Namn", "Samverkansform", "Kostnad 2024"], ["X", "avtal", "=1+1"], ["Y", "avtal", "=2+2"]]})
+    data = xlsx(
+        {
+            "Blad1": [
+                ["Namn", "Samverkansform", "Kostnad 2024"],
+                ["X", "avtal", "=1+1"],
+                ["Y", "avtal", "=2+2"],
+            ]
+        }
+    )
     data = with_cached_values(data, {"C2": 1500})
     result = run_import(source=data, organisation=taby, dry_run=False)
     x, y = result.rows
@@ -248,7 +311,14 @@ def test_layout_unreadable_files_raise_a_read_error(taby):
 
 
 def test_layout_unrecognised_columns_are_kept_as_raw_text(taby, xlsx):
-    data = xlsx({"Blad1": [["Namn", "Samverkansform", "Diarienr", "Ansvarig nämnd"], ["X", "avtal", "KS 2024/12", "Kommunstyrelsen"]]})
+    data = xlsx(
+        {
+            "Blad1": [
+                ["Namn", "Samverkansform", "Diarienr", "Ansvarig nämnd"],
+                ["X", "avtal", "KS 2024/12", "Kommunstyrelsen"],
+            ]
+        }
+    )
     run_import(source=data, organisation=taby, dry_run=False)
     own = Participation.objects.get(organisation=taby, arrangement__name="X")
     assert own.extra_fields["columns"] == {"Diarienr": "KS 2024/12"}
@@ -259,7 +329,10 @@ def test_layout_unrecognised_columns_are_kept_as_raw_text(taby, xlsx):
 
 
 def test_a_changed_file_updates_with_a_per_field_diff(taby, xlsx):
-    rows = [["Namn", "Samverkansform", "Kostnad 2024 (tkr)", "Slutdatum"], ["X", "avtal", 100, "2030-12-31"]]
+    rows = [
+        ["Namn", "Samverkansform", "Kostnad 2024 (tkr)", "Slutdatum"],
+        ["X", "avtal", 100, "2030-12-31"],
+    ]
     run_import(source=xlsx({"B": rows}), organisation=taby, dry_run=False)
     rows[1][2], rows[1][3] = 120, "tills vidare"
     result = run_import(source=xlsx({"B": rows}), organisation=taby, dry_run=False)
@@ -274,10 +347,26 @@ def test_a_changed_file_updates_with_a_per_field_diff(taby, xlsx):
 
 def test_an_existing_arrangement_is_matched_by_orgnr_before_name(taby, xlsx):
     existing = f.make_arrangement(name="Gamla namnet", orgnr="2120000142")
-    data = xlsx({"B": [["Namn", "Samverkansform", "Orgnr"], ["Nya namnet", "Kommunalförbund", "212000-0143"]]})
+    data = xlsx(
+        {
+            "B": [
+                ["Namn", "Samverkansform", "Orgnr"],
+                ["Nya namnet", "Kommunalförbund", "212000-0143"],
+            ]
+        }
+    )
     result = run_import(source=data, organisation=taby, dry_run=True)
-    assert result.rows[0].outcome == "invalid" and "kontrollsiffra" in result.rows[0].errors[0].message
-    data = xlsx({"B": [["Namn", "Samverkansform", "Orgnr"], ["Nya namnet", "Kommunalförbund", "212000-0142"]]})
+    assert (
+        result.rows[0].outcome == "invalid" and "kontrollsiffra" in result.rows[0].errors[0].message
+    )
+    data = xlsx(
+        {
+            "B": [
+                ["Namn", "Samverkansform", "Orgnr"],
+                ["Nya namnet", "Kommunalförbund", "212000-0142"],
+            ]
+        }
+    )
     result = run_import(source=data, organisation=taby, dry_run=False)
     assert result.rows[0].outcome == "update"
     existing.refresh_from_db()
@@ -285,8 +374,17 @@ def test_an_existing_arrangement_is_matched_by_orgnr_before_name(taby, xlsx):
     assert existing.participations.filter(organisation=taby).exists()
 
 
-def test_an_arrangement_kept_by_another_municipality_gets_our_participation(taby, vaxholm, shared_arrangement, xlsx):
-    data = xlsx({"B": [["Namn", "Samverkansform"], ["södra roslagens  miljö- och hälsoskyddsnämnd", "gem. nämnd"]]})
+def test_an_arrangement_kept_by_another_municipality_gets_our_participation(
+    taby, vaxholm, shared_arrangement, xlsx
+):
+    data = xlsx(
+        {
+            "B": [
+                ["Namn", "Samverkansform"],
+                ["södra roslagens  miljö- och hälsoskyddsnämnd", "gem. nämnd"],
+            ]
+        }
+    )
     result = run_import(source=data, organisation=taby, dry_run=True)
     assert result.rows[0].outcome == "unchanged"
     knivsta = f.municipality("0330")
@@ -308,7 +406,13 @@ def test_all_or_nothing_writes_nothing_when_a_row_is_invalid(taby, xlsx):
 
 def test_it_rejects_end_before_start_and_a_row_without_a_name(taby, xlsx):
     data = xlsx(
-        {"B": [["Namn", "Samverkansform", "Startdatum", "Slutdatum"], ["X", "avtal", "2020-01-01", "2019-01-01"], [None, "avtal", "2020", None]]}
+        {
+            "B": [
+                ["Namn", "Samverkansform", "Startdatum", "Slutdatum"],
+                ["X", "avtal", "2020-01-01", "2019-01-01"],
+                [None, "avtal", "2020", None],
+            ]
+        }
     )
     first, second = run_import(source=data, organisation=taby, dry_run=True).rows
     assert first.outcome == "invalid" and first.errors[0].field == "Slutdatum"
@@ -324,7 +428,9 @@ def test_a_duplicate_row_in_the_file_is_an_error(taby, xlsx):
 
 
 def test_the_entry_decision_is_recorded_and_linked(taby, xlsx):
-    data = xlsx({"B": [["Namn", "Samverkansform", "KF-beslut"], ["X", "avtal", "KF 2019-03-25 § 45"]]})
+    data = xlsx(
+        {"B": [["Namn", "Samverkansform", "KF-beslut"], ["X", "avtal", "KF 2019-03-25 § 45"]]}
+    )
     run_import(source=data, organisation=taby, dry_run=False)
     own = Participation.objects.get(organisation=taby)
     decision = own.entry_decision
@@ -362,15 +468,41 @@ def test_undo_of_an_update_restores_exactly_the_previous_state(taby, example_byt
     changed = xlsx(
         {
             "Ändrad": [
-                ["Namn", "Samverkansform", "Parter", "Kostnad 2024 (tkr)", "Våra ledamöter", "KF-beslut", "Giltig t.o.m.", "Verksamhetsområde", "Övrigt"],
-                ["Storstockholms brandförsvar", "Kommunalförbund", "Knivsta", 50000, "Maria Berg (M), ordförande; Ny Person (KD), ersättare", "KF 2008-06-01 § 3", "2030-12-31", "Räddningstjänst, Krisberedskap", "ny text"],
+                [
+                    "Namn",
+                    "Samverkansform",
+                    "Parter",
+                    "Kostnad 2024 (tkr)",
+                    "Våra ledamöter",
+                    "KF-beslut",
+                    "Giltig t.o.m.",
+                    "Verksamhetsområde",
+                    "Övrigt",
+                ],
+                [
+                    "Storstockholms brandförsvar",
+                    "Kommunalförbund",
+                    "Knivsta",
+                    50000,
+                    "Maria Berg (M), ordförande; Ny Person (KD), ersättare",
+                    "KF 2008-06-01 § 3",
+                    "2030-12-31",
+                    "Räddningstjänst, Krisberedskap",
+                    "ny text",
+                ],
             ]
         }
     )
     batch = batch_preview(data=changed, file_name="v2.xlsx", organisation=taby)
     [row] = batch.rows.all()
     assert row.outcome == "update"
-    assert set(row.diff) >= {"Kostnad 2024", "Våra ledamöter", "Beslut om inträde", "Slutdatum", "Parter som läggs till"}
+    assert set(row.diff) >= {
+        "Kostnad 2024",
+        "Våra ledamöter",
+        "Beslut om inträde",
+        "Slutdatum",
+        "Parter som läggs till",
+    }
     assert row.diff["Parter som läggs till"]["after"] == "Medlem: Knivsta kommun"
     batch_commit(batch=batch)
     assert state() != before
@@ -390,9 +522,17 @@ def test_undo_is_refused_when_a_record_changed_after_the_import(taby, xlsx):
 
 
 def test_only_the_latest_committed_batch_can_be_undone(taby, xlsx):
-    first = batch_preview(data=xlsx({"B": [["Namn", "Samverkansform"], ["X", "avtal"]]}), file_name="1.xlsx", organisation=taby)
+    first = batch_preview(
+        data=xlsx({"B": [["Namn", "Samverkansform"], ["X", "avtal"]]}),
+        file_name="1.xlsx",
+        organisation=taby,
+    )
     batch_commit(batch=first)
-    second = batch_preview(data=xlsx({"B": [["Namn", "Samverkansform"], ["Y", "avtal"]]}), file_name="2.xlsx", organisation=taby)
+    second = batch_preview(
+        data=xlsx({"B": [["Namn", "Samverkansform"], ["Y", "avtal"]]}),
+        file_name="2.xlsx",
+        organisation=taby,
+    )
     batch_commit(batch=second)
     with pytest.raises(ImportRefused, match="senare import"):
         batch_undo(batch=first)
@@ -411,3 +551,22 @@ def test_a_commit_with_all_or_nothing_and_invalid_rows_writes_nothing(taby, xlsx
     assert result.written and Arrangement.objects.count() == 1
     with pytest.raises(ImportRefused):
         batch_commit(batch=batch)
+
+
+def test_undo_is_refused_when_someone_added_to_an_imported_arrangement(taby, example_bytes):
+    batch = batch_preview(data=example_bytes, file_name="x.xlsx", organisation=taby)
+    batch_commit(batch=batch)
+    f.make_evaluation(Arrangement.objects.get(name="Käppalaförbundet"))
+    with pytest.raises(ImportRefused, match="fått nya uppgifter"):
+        batch_undo(batch=batch)
+    assert Arrangement.objects.count() == 5
+
+
+def test_undo_is_refused_when_an_imported_person_now_holds_another_seat(taby, example_bytes):
+    batch = batch_preview(data=example_bytes, file_name="x.xlsx", organisation=taby)
+    batch_commit(batch=batch)
+    other = f.make_arrangement(name="Annan samverkan")
+    f.make_seat(f.make_body(other), Person.objects.get(name="Maria Berg"), taby)
+    with pytest.raises(ImportRefused, match="används nu"):
+        batch_undo(batch=batch)
+    assert Arrangement.objects.count() == 6

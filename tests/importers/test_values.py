@@ -132,7 +132,9 @@ def test_it_reads_representatives_with_party_and_role():
 
 
 def test_it_reads_representatives_on_separate_lines_and_with_commas_only():
-    assert [p.role for p in parse_representatives("Eva Lund (M), ordförande\nPer Sten (C), ledamot")] == [
+    assert [
+        p.role for p in parse_representatives("Eva Lund (M), ordförande\nPer Sten (C), ledamot")
+    ] == [
         "chair",
         "member",
     ]
@@ -200,7 +202,9 @@ def test_partners_match_by_code_name_case_diacritics_and_genitive(text, pk):
 
 
 def test_a_partner_cell_with_och_and_samt_gives_each_partner():
-    found, problems = PartnerMatcher(ORGS).match_list("Mariestad, Lidingö stad och Täby samt Region Stockholm")
+    found, problems = PartnerMatcher(ORGS).match_list(
+        "Mariestad, Lidingö stad och Täby samt Region Stockholm"
+    )
     assert [o.pk for o in found] == [1, 2, 3, 4]
     assert problems == []
 

@@ -30,7 +30,9 @@ def test_an_editor_uploads_previews_commits_and_undoes(client, taby, taby_editor
         {"organisation": taby.pk, "file": upload_file(), "all_or_nothing": "on"},
     )
     batch = ImportBatch.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("importers:batch_detail", args=[batch.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "importers:batch_detail", args=[batch.pk]
+    )
     assert not Arrangement.objects.exists()
     page = client.get(response["Location"]).content.decode()
     assert "Ingenting är sparat ännu" in page
@@ -38,7 +40,9 @@ def test_an_editor_uploads_previews_commits_and_undoes(client, taby, taby_editor
     assert "Storstockholms brandförsvar" in page and "45 950 000 kr" in page
     assert "Instruktioner" in page  # the skipped sheet is reported
 
-    response = client.post(reverse("importers:batch_commit", args=[batch.pk]), {"all_or_nothing": "on"}, follow=True)
+    response = client.post(
+        reverse("importers:batch_commit", args=[batch.pk]), {"all_or_nothing": "on"}, follow=True
+    )
     assert "Importen är sparad" in response.content.decode()
     assert Arrangement.objects.count() == 5
 
@@ -66,14 +70,17 @@ def test_an_unreadable_upload_shows_a_swedish_message_and_saves_nothing(client, 
 def test_a_file_with_another_extension_is_refused(client, taby, taby_editor):
     client.force_login(taby_editor)
     response = client.post(
-        reverse("importers:upload"), {"organisation": taby.pk, "file": upload_file(b"a;b", "lista.csv")}
+        reverse("importers:upload"),
+        {"organisation": taby.pk, "file": upload_file(b"a;b", "lista.csv")},
     )
     assert "formatet .xlsx" in response.content.decode()
 
 
 def test_an_editor_cannot_upload_for_another_organisation(client, taby, knivsta_editor):
     client.force_login(knivsta_editor)
-    response = client.post(reverse("importers:upload"), {"organisation": taby.pk, "file": upload_file()})
+    response = client.post(
+        reverse("importers:upload"), {"organisation": taby.pk, "file": upload_file()}
+    )
     assert response.status_code == 200
     assert "Välj ett giltigt alternativ" in response.content.decode()
     assert not ImportBatch.objects.exists()
@@ -84,7 +91,9 @@ def test_a_reader_cannot_upload(client, taby_reader):
     assert client.get(reverse("importers:upload")).status_code == 403
 
 
-def test_another_organisation_cannot_see_commit_or_undo_a_batch(client, taby, knivsta_editor, taby_reader):
+def test_another_organisation_cannot_see_commit_or_undo_a_batch(
+    client, taby, knivsta_editor, taby_reader
+):
     batch = batch_preview(data=EXAMPLE.read_bytes(), file_name="x.xlsx", organisation=taby)
     client.force_login(knivsta_editor)
     for name in ("batch_detail", "batch_invalid_rows"):
@@ -97,19 +106,33 @@ def test_another_organisation_cannot_see_commit_or_undo_a_batch(client, taby, kn
     assert not Arrangement.objects.exists()
 
 
-def test_the_preview_lists_invalid_rows_with_field_errors_and_offers_a_download(client, taby, taby_editor, xlsx):
-    data = xlsx({"B": [["Namn", "Samverkansform", "Parter"], ["Bra", "avtal", "Vaxholm"], ["Dålig", "avtal", "Atlantis"]]})
+def test_the_preview_lists_invalid_rows_with_field_errors_and_offers_a_download(
+    client, taby, taby_editor, xlsx
+):
+    data = xlsx(
+        {
+            "B": [
+                ["Namn", "Samverkansform", "Parter"],
+                ["Bra", "avtal", "Vaxholm"],
+                ["Dålig", "avtal", "Atlantis"],
+            ]
+        }
+    )
     batch = batch_preview(data=data, file_name="x.xlsx", organisation=taby)
     client.force_login(taby_editor)
     page = client.get(reverse("importers:batch_detail", args=[batch.pk])).content.decode()
     assert "Ogiltig" in page and "Parten ”Atlantis” finns inte" in page
     assert reverse("importers:batch_invalid_rows", args=[batch.pk]) in page
-    only_invalid = client.get(reverse("importers:batch_detail", args=[batch.pk]) + "?utfall=invalid").content.decode()
+    only_invalid = client.get(
+        reverse("importers:batch_detail", args=[batch.pk]) + "?utfall=invalid"
+    ).content.decode()
     assert "Atlantis" in only_invalid and ">Bra<" not in only_invalid
     response = client.get(reverse("importers:batch_invalid_rows", args=[batch.pk]))
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert sheet["A5"].value == "Dålig"
-    response = client.post(reverse("importers:batch_commit", args=[batch.pk]), {"all_or_nothing": "on"}, follow=True)
+    response = client.post(
+        reverse("importers:batch_commit", args=[batch.pk]), {"all_or_nothing": "on"}, follow=True
+    )
     assert "Ingenting sparades" in response.content.decode()
     assert not Arrangement.objects.exists()
 
@@ -131,7 +154,9 @@ def test_the_pages_need_a_login(client, taby):
 
 def test_an_admin_may_upload_for_any_organisation(client, admin_user, vaxholm):
     client.force_login(admin_user)
-    response = client.post(reverse("importers:upload"), {"organisation": vaxholm.pk, "file": upload_file()})
+    response = client.post(
+        reverse("importers:upload"), {"organisation": vaxholm.pk, "file": upload_file()}
+    )
     assert response.status_code == 302
     assert ImportBatch.objects.get().organisation == vaxholm
     assert Membership.objects.count() == 0

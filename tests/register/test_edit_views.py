@@ -13,6 +13,12 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The users here log in with force_login; hashing their passwords slowly buys nothing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def formset_data(prefix: str, rows: list[dict], *, initial: int) -> dict:
     """Return the POST data of a formset: management form plus one dict per row."""
     data = {
@@ -292,7 +298,9 @@ def test_a_duplicate_cost_year_in_the_formset_saves_no_row(
     )
     response = client.post(cost_url(own), data)
     assert response.status_code == 200
-    assert "Samma år finns på flera rader." in response.content.decode()
+    page = response.content.decode()
+    assert "Samma år finns på flera rader." in page
+    assert "Året finns redan på en annan rad." in page
     assert not own.costs.exists()
 
 

@@ -13,6 +13,12 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The users here log in with force_login; hashing their passwords slowly buys nothing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def test_arrangement_create_adds_the_organisation_as_participant(taby_editor, taby):
     arrangement = services.arrangement_create(
         access=Access.for_user(taby_editor),

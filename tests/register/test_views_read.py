@@ -367,3 +367,22 @@ def test_the_membership_role_does_not_change_what_a_member_reads(client, taby, r
     client.force_login(reader)
     url = reverse("register:arrangement_detail", args=[rich["arrangement"].pk])
     assert "Intern sak om samverkan" in client.get(url).content.decode()
+
+
+def test_the_menu_links_every_list_import_for_editors_and_admin_for_superusers(
+    client, taby_editor, taby_reader, admin_user
+):
+    from register.templatetags.register_tags import edit_url
+
+    client.force_login(taby_editor)
+    html = client.get(reverse("register:home")).content.decode()
+    for label in ("Översikt", "Samverkan", "Organisationer", "Personer", "Beslut", "Genomgångar"):
+        assert f">{label}</a>" in html, label
+    import_url = edit_url("importers:upload")
+    if import_url:
+        assert f'href="{import_url}"' in html
+    assert ">Admin</a>" not in html
+    client.force_login(taby_reader)
+    assert ">Import</a>" not in client.get(reverse("register:home")).content.decode()
+    client.force_login(admin_user)
+    assert ">Admin</a>" in client.get(reverse("register:home")).content.decode()

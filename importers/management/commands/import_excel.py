@@ -10,8 +10,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from importers.planning import ImportResult
 from importers.readers import ReadError, check_size
-from importers.services import ImportResult, import_file
+from importers.services import import_file
 from register.models import Organisation
 
 
