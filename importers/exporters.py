@@ -252,10 +252,14 @@ ERROR_HEADER = "Fel vid import"
 def invalid_rows_workbook(batch) -> bytes:
     """Return the batch's invalid rows as xlsx, as they were in the file, with an error column."""
     rows = list(batch.rows.filter(outcome="invalid").order_by("sheet", "row_number"))
+    sheets_with_errors = {row.sheet for row in rows}
     headers: list[str] = []
-    for row in rows:
+    for sheet_name, sheet_headers in batch.summary.get("headers", []):
+        if sheet_name in sheets_with_errors:
+            headers += [h for h in sheet_headers if h not in headers and h != ERROR_HEADER]
+    for row in rows:  # anything not in the recorded layout, so that nothing is lost
         for header in row.raw:
-            if header not in headers:
+            if header not in headers and header != ERROR_HEADER:
                 headers.append(header)
     book = Workbook()
     sheet = book.active

@@ -128,6 +128,7 @@ class ImportResult:
     skipped_sheets: list[tuple[str, str]] = field(default_factory=list)
     file_warnings: list[Issue] = field(default_factory=list)
     written: bool = False
+    headers: dict[str, list[str]] = field(default_factory=dict)  # sheet → headers, in file order
     batch: ImportBatch | None = None
     read_error: str | None = None
 
@@ -495,9 +496,17 @@ def compute_changes(plan: RowPlan, snap: Snapshot | None, lookups: Lookups) -> l
     current = snap.fields if snap else dict.fromkeys(ARR_FIELDS)
     form_slug = p.get("form") or (lookups.form_slug.get(current["form_id"]) if snap else None)
 
+    # An arrangement kept by others that we do not take part in yet: the import joins it and
+    # records our own data, but the shared fields stay the participants' to change.
+    joining = snap is not None and org_id not in snap.participants
+    ignored: list[str] = []
+
     def arr(field_name, label, after, fmt=_fmt):
         before = current.get(field_name)
         if after != before:
+            if joining:
+                ignored.append(label)
+                return
             changes.append(Change(label, fmt(before), fmt(after), "arr", field_name, after))
 
     if snap is None or normalise_name(current["name"] or "") != normalise_name(p["name"]):
@@ -524,7 +533,9 @@ def compute_changes(plan: RowPlan, snap: Snapshot | None, lookups: Lookups) -> l
     if "areas" in p:
         after = {lookups.area_by_slug[s] for s in p["areas"]}
         before = snap.area_ids if snap else set()
-        if after and after != before:
+        if after and after != before and joining:
+            ignored.append("Verksamhetsområden")
+        elif after and after != before:
             changes.append(
                 Change(
                     "Verksamhetsområden",
@@ -540,6 +551,19 @@ def compute_changes(plan: RowPlan, snap: Snapshot | None, lookups: Lookups) -> l
     wanted = [org_id] + [o.pk for o in p.get("partners", [])]
     if host_id and host_id not in wanted:
         wanted.append(host_id)
+    if joining:
+        extra_partners = [pk for pk in wanted if pk not in participants and pk != org_id]
+        if extra_partners:
+            ignored.append("Parter")
+        wanted = [org_id]
+    if ignored:
+        plan.warn(
+            "",
+            "Samverkan finns redan i registret med andra parter. Importen lägger bara till ert "
+            "deltagande och era egna uppgifter; dessa skillnader mot registret sparas inte: "
+            + ", ".join(ignored)
+            + ".",
+        )
     for pk in wanted:
         if pk not in participants:
             role = _role_for(form_slug, pk == host_id)
@@ -682,6 +706,7 @@ def plan_workbook(
     headers_by_sheet = {}
     for sheet in workbook.sheets:
         headers_by_sheet[sheet.name] = {c.field: c.header for c in sheet.columns if c.field}
+        result.headers[sheet.name] = [c.header for c in sheet.columns]
         for row in sheet.rows:
             done += 1
             if progress and done % 250 == 0:

@@ -481,6 +481,8 @@ def _store(batch: ImportBatch, result: ImportResult, *, mode: str) -> None:
     batch.mode = mode
     batch.summary = result.summary() | {
         "warnings": [w.as_dict() for w in result.file_warnings],
+        # A JSON list keeps the columns' order (PostgreSQL's jsonb does not keep a dict's).
+        "headers": [[sheet, headers] for sheet, headers in result.headers.items()],
     }
     if mode == ImportBatch.Mode.COMMITTED:
         batch.committed_at = timezone.now()

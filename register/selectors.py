@@ -10,9 +10,12 @@ taken by a window function.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.db import connection
 from django.db.models import (
     CharField,
     Count,
@@ -29,6 +32,8 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Cast, Coalesce, Concat, JSONObject, Lag
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from .access import Access
 from .models import (
@@ -170,6 +175,16 @@ def cost_value(cost, measure: str = "amount"):
                 return value
         return None
     return getattr(cost, measure, None)
+
+
+@dataclass(frozen=True, slots=True)
+class CostRow:
+    """A cost's figures for one year, without the model instance."""
+
+    year: int
+    budget: int | None = None
+    outcome: int | None = None
+    forecast: int | None = None
 
 
 @dataclass
@@ -446,6 +461,26 @@ def _object_label(model, label) -> str:
 ACTIONS = {"+": "Skapades", "~": "Ändrades", "-": "Togs bort"}
 
 
+LOG_COLUMNS = (
+    "log_model",
+    "log_object_id",
+    "log_history_id",
+    "log_date",
+    "log_type",
+    "log_user",
+    "log_reason",
+    "log_label",
+    "log_data",
+    "log_prev",
+)
+
+
+def _log_queryset(parts, limit: int) -> QuerySet:
+    querysets = [_log_part(model, cond, label) for model, cond, label in parts]
+    combined = querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
+    return combined.order_by("-log_date", "-log_history_id")[: limit * 2]
+
+
 def change_log(
     parts: list[tuple[type, Q, Any]],
     *,
@@ -463,20 +498,59 @@ def change_log(
     """
     if not parts:
         return []
-    querysets = [_log_part(model, cond, label) for model, cond, label in parts]
-    combined = querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
-    rows = combined.order_by("-log_date", "-log_history_id")[: limit * 2]
-    known = known or {}
+    return _log_entries(
+        _log_queryset(parts, limit),
+        show_internal=show_internal,
+        mention_internal=mention_internal,
+        known=known or {},
+        limit=limit,
+    )
+
+
+# Building and compiling the twelve-way UNION costs far more than running it, so its SQL is
+# compiled once per shape, with sentinel values where the primary keys go, and reused.
+_LOG_SQL: dict[tuple, tuple[str, tuple]] = {}
+_SENTINEL = -987_654_000  # never a primary key
+
+
+def _cached_log_rows(key: tuple, build_parts, values: list, limit: int) -> list[dict]:
+    """Return change-log rows for ``build_parts(sentinels)`` with ``values`` in their place."""
+    sentinels = [_SENTINEL - i for i in range(len(values))]
+    cache_key = (key, len(values), connection.vendor, limit)
+    compiled = _LOG_SQL.get(cache_key)
+    if compiled is None:
+        sql, params = _log_queryset(build_parts(sentinels), limit).query.sql_with_params()
+        compiled = _LOG_SQL[cache_key] = (sql, tuple(params))
+    sql, params = compiled
+    mapping = dict(zip(sentinels, values, strict=True))
+    real = [
+        mapping.get(p, p) if isinstance(p, int) and not isinstance(p, bool) else p for p in params
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, real)
+        rows = [dict(zip(LOG_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        row["log_date"] = _as_datetime(row["log_date"])
+        for name in ("log_data", "log_prev"):
+            if isinstance(row[name], str):
+                row[name] = json.loads(row[name])
+    return rows
+
+
+def _as_datetime(value):
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and settings.USE_TZ and timezone.is_naive(value):
+        value = timezone.make_aware(value, dt.UTC)
+    return value
+
+
+def _log_entries(rows, *, show_internal, mention_internal, known, limit) -> list[LogEntry]:
     entries = []
     for row in rows:
         model = LOG_MODELS[row["log_model"]]
         data = row["log_data"] or {}
         prev = row["log_prev"]
-        if isinstance(data, str):  # pragma: no cover - a backend that returns JSON as text
-            import json
-
-            data = json.loads(data)
-            prev = json.loads(prev) if prev else None
         changes = _changes(
             model,
             data,
@@ -503,6 +577,54 @@ def change_log(
         if len(entries) >= limit:
             break
     return entries
+
+
+def arrangement_change_log(
+    arrangement: Arrangement, *, access: Access, member: bool, known: dict, limit: int = 50
+) -> list[LogEntry]:
+    """Return the arrangement's change log (its own history and its related records')."""
+    rows = _cached_log_rows(
+        ("arrangement", member),
+        lambda ids: arrangement_log_parts(Arrangement(pk=ids[0]), member=member),
+        [arrangement.pk],
+        limit,
+    )
+    return _log_entries(
+        rows,
+        show_internal=access.is_admin,
+        mention_internal=member,
+        known=known,
+        limit=limit,
+    )
+
+
+def organisation_change_log(
+    organisation: Organisation, *, access: Access, member: bool, known: dict, limit: int = 50
+) -> list[LogEntry]:
+    """Return the organisation's change log, limited to what the user may see."""
+    member_ids = sorted(access.member_org_ids)
+
+    def build(ids):
+        shape = Access(
+            user_id=access.user_id,
+            is_admin=access.is_admin,
+            member_org_ids=frozenset(ids[1:]),
+        )
+        return organisation_log_parts(Organisation(pk=ids[0]), access=shape, member=member)
+
+    rows = _cached_log_rows(
+        ("organisation", access.is_admin, member),
+        build,
+        [organisation.pk, *member_ids],
+        limit,
+    )
+    return _log_entries(
+        rows,
+        show_internal=access.is_admin,
+        mention_internal=member,
+        known=known,
+        limit=limit,
+    )
 
 
 def arrangement_log_parts(arrangement: Arrangement, *, member: bool) -> list:
@@ -536,11 +658,14 @@ def arrangement_log_parts(arrangement: Arrangement, *, member: bool) -> list:
     return parts
 
 
-def organisation_log_parts(organisation: Organisation, *, access: Access) -> list:
+def organisation_log_parts(
+    organisation: Organisation, *, access: Access, member: bool | None = None
+) -> list:
     """Return the history the organisation's change log covers: only what happened on
     arrangements the user may see, and reviews only for the organisation's own users."""
     pk = organisation.pk
-    member = access.is_admin or pk in access.member_org_ids
+    if member is None:
+        member = access.is_admin or pk in access.member_org_ids
     if access.is_admin:
         visible = Q()
         visible_cost = Q()
@@ -688,7 +813,6 @@ def arrangement_detail(
     known[("cooperationform", arrangement.form_id)] = arrangement.form.name
     for body in bodies:
         known[("body", body.pk)] = body.name
-    log_parts = arrangement_log_parts(arrangement, member=is_member)
     return ArrangementDetail(
         arrangement=arrangement,
         participations=participations,
@@ -701,12 +825,8 @@ def arrangement_detail(
         evaluations=sections["evaluation"],
         alternatives=sections["alternative"],
         pivot=cost_pivot(participations, measure),
-        change_log=change_log(
-            log_parts,
-            show_internal=access.is_admin,
-            mention_internal=is_member,
-            known=known,
-            limit=log_limit,
+        change_log=arrangement_change_log(
+            arrangement, access=access, member=is_member, known=known, limit=log_limit
         ),
         is_member=is_member,
         show_internal=show_internal,
@@ -931,14 +1051,28 @@ def organisation_detail(
             organisation=organisation, arrangement__in=access.arrangements().values("pk")
         )
         .select_related("arrangement", "arrangement__form")
-        .prefetch_related(Prefetch("costs", queryset=Cost.objects.order_by("year")))
         .order_by("arrangement__name")
     )
+    # Costs as plain rows: the page needs figures per year, not thousands of model instances.
+    costs: dict[int, list] = {p.pk: [] for p in participations}
+    if participations:
+        rows = (
+            Cost.objects.filter(
+                participation__organisation=organisation,
+                participation__arrangement__in=access.arrangements().values("pk"),
+            )
+            .order_by("year")
+            .values_list("participation_id", "year", "budget", "outcome", "forecast")
+        )
+        for participation_id, year, budget, outcome, forecast in rows:
+            costs[participation_id].append(
+                CostRow(year=year, budget=budget, outcome=outcome, forecast=forecast)
+            )
     this_year = dt.date.today().year
     totals: dict[int, int] = {}
     for p in participations:
         p.organisation = organisation
-        p.cost_list = list(p.costs.all())
+        p.cost_list = costs[p.pk]
         p.trend = cost_trend(p.cost_list)
         for c in p.cost_list:
             value = cost_value(c)
@@ -952,10 +1086,10 @@ def organisation_detail(
         people=list(organisation.people.order_by("name")),
         goals=goal_tree(list(organisation.goals.order_by("sort_order", "title"))),
         reviews=list(reviews(access, organisation.reviews.order_by("-date", "-pk"))),
-        change_log=change_log(
-            organisation_log_parts(organisation, access=access),
-            show_internal=access.is_admin,
-            mention_internal=is_member,
+        change_log=organisation_change_log(
+            organisation,
+            access=access,
+            member=is_member,
             known={("organisation", organisation.pk): organisation.name},
             limit=log_limit,
         ),

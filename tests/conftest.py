@@ -7,6 +7,13 @@ from register.models import Membership
 from tests import factories as f
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Creating users with the production hasher costs ~0.6 s each; tests need no real hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def taby(db):
     return f.municipality("0160")

@@ -9,9 +9,11 @@ Put every browser test under tests/browser/ so that it gets these fixtures:
   (override it with ``@pytest.mark.parametrize("demo_username", [...])``).
 * ``screenshot(page, name)`` – a full-page PNG in ``test-artifacts/browser/`` (gitignored).
 
-Every test here that uses ``live_server`` runs with ``transaction=True, serialized_rollback=True``:
-a transactional test flushes the database when it ends, and the serialized rollback restores the
-reference data from the migrations (290 municipalities, 21 regions, forms, areas) before it starts.
+Every test that uses ``live_server`` or ``transactional_db`` (here or elsewhere) runs with
+``transaction=True, serialized_rollback=True`` and after all other tests: a transactional test
+flushes the database when it ends, and the serialized rollback restores the reference data from the
+migrations (290 municipalities, 21 regions, forms, areas) before it starts. See
+``pytest_collection_modifyitems`` below; it belongs in tests/conftest.py if that is preferred.
 """
 
 from __future__ import annotations
@@ -42,15 +44,31 @@ DEMO_PASSWORD = "demo-samverkan"
 HERE = Path(__file__).resolve().parent
 
 
-def pytest_itemcollected(item):
-    """Mark this folder's tests as browser tests whose database keeps its reference data."""
-    if HERE not in Path(str(item.path)).resolve().parents:
-        return
-    item.add_marker(pytest.mark.browser)
-    if "live_server" in getattr(item, "fixturenames", ()) and not item.get_closest_marker(
-        "django_db"
-    ):
-        item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+def flushes_the_database(item) -> bool:
+    """Return whether the test is transactional: it empties every table when it ends."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+        return True
+    names = getattr(item, "fixturenames", ())
+    return "live_server" in names or "transactional_db" in names
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Keep the reference data for the whole session, not only for this folder.
+
+    A transactional test (``live_server``, ``transactional_db``) flushes every table when it ends,
+    and with them the reference data the migrations loaded. So: such a test without its own
+    ``django_db`` marker gets ``serialized_rollback=True`` (the data is restored before it starts),
+    and all of them run last, after pytest-django's own ordering, so that no test after them, such
+    as one using a module-scoped fixture with ``django_db_blocker``, finds the tables empty.
+    """
+    for item in items:
+        if HERE in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+        if flushes_the_database(item) and item.get_closest_marker("django_db") is None:
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+    items.sort(key=flushes_the_database)  # stable: keeps the order within each group
 
 
 @pytest.fixture

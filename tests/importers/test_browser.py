@@ -15,6 +15,13 @@ pytestmark = [pytest.mark.browser]
 SCREENSHOTS = os.environ.get("IMPORT_SCREENSHOTS")
 
 
+def assert_accessible(page):
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright")
+    results = axe.Axe().run(page)
+    violations = results.response["violations"]
+    assert violations == [], results.generate_report()
+
+
 def shot(page, name):
     if SCREENSHOTS:
         page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
@@ -34,6 +41,7 @@ def test_upload_preview_commit_and_undo_in_the_browser(transactional_db, live_se
     page.get_by_label("Excel-fil (.xlsx)").set_input_files(str(EXAMPLE))
     assert page.get_by_label("Allt eller inget", exact=False).is_checked()
     shot(page, "import-upload")
+    assert_accessible(page)
     page.get_by_role("button", name="Granska filen").click()
     page.wait_for_url("**/import/*/")
     assert "Förhandsgranskning" in page.locator("h1").inner_text()
@@ -44,6 +52,7 @@ def test_upload_preview_commit_and_undo_in_the_browser(transactional_db, live_se
     assert page.locator("table.import-rows .outcome.new").count() == 5
     assert not Arrangement.objects.exists()
     shot(page, "import-preview")
+    assert_accessible(page)
 
     page.get_by_role("button", name="Spara importen").click()
     page.wait_for_load_state()

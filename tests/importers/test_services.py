@@ -346,7 +346,7 @@ def test_a_changed_file_updates_with_a_per_field_diff(taby, xlsx):
 
 
 def test_an_existing_arrangement_is_matched_by_orgnr_before_name(taby, xlsx):
-    existing = f.make_arrangement(name="Gamla namnet", orgnr="2120000142")
+    existing = f.make_arrangement(name="Gamla namnet", orgnr="2120000142", members=[taby])
     data = xlsx(
         {
             "B": [
@@ -371,7 +371,6 @@ def test_an_existing_arrangement_is_matched_by_orgnr_before_name(taby, xlsx):
     assert result.rows[0].outcome == "update"
     existing.refresh_from_db()
     assert existing.name == "Nya namnet"
-    assert existing.participations.filter(organisation=taby).exists()
 
 
 def test_an_arrangement_kept_by_another_municipality_gets_our_participation(
@@ -570,3 +569,33 @@ def test_undo_is_refused_when_an_imported_person_now_holds_another_seat(taby, ex
     with pytest.raises(ImportRefused, match="används nu"):
         batch_undo(batch=batch)
     assert Arrangement.objects.count() == 6
+
+
+def test_joining_an_arrangement_kept_by_others_leaves_its_shared_fields_alone(
+    taby, vaxholm, knivsta, shared_arrangement, xlsx
+):
+    data = xlsx(
+        {
+            "B": [
+                ["Namn", "Samverkansform", "Startdatum", "Parter", "Kostnad 2024"],
+                [
+                    "Södra Roslagens miljö- och hälsoskyddsnämnd",
+                    "gemensam nämnd",
+                    "1999",
+                    "Danderyd",
+                    5,
+                ],
+            ]
+        }
+    )
+    [row] = run_import(source=data, organisation=knivsta, dry_run=False).rows
+    assert row.outcome == "update"
+    assert "Startdatum" in row.warnings[0].message and "Parter" in row.warnings[0].message
+    shared_arrangement.refresh_from_db()
+    assert shared_arrangement.start_date is None
+    assert set(shared_arrangement.participations.values_list("organisation__code", flat=True)) == {
+        "0160",
+        "0187",
+        "0330",
+    }
+    assert Cost.objects.get(participation__organisation=knivsta).outcome == 5

@@ -160,3 +160,13 @@ def test_an_admin_may_upload_for_any_organisation(client, admin_user, vaxholm):
     assert response.status_code == 302
     assert ImportBatch.objects.get().organisation == vaxholm
     assert Membership.objects.count() == 0
+
+
+def test_the_admin_lists_and_shows_import_batches(client, admin_user, taby):
+    batch = batch_preview(data=EXAMPLE.read_bytes(), file_name="x.xlsx", organisation=taby)
+    client.force_login(admin_user)
+    assert client.get(reverse("admin:importers_importbatch_changelist")).status_code == 200
+    page = client.get(reverse("admin:importers_importbatch_change", args=[batch.pk]))
+    assert page.status_code == 200 and "x.xlsx" in page.content.decode()
+    row = batch.rows.first()
+    assert client.get(reverse("admin:importers_importrow_change", args=[row.pk])).status_code == 200

@@ -313,3 +313,40 @@ def test_home_summaries_count_costs_and_deadlines(shared_arrangement, taby):
 
 def test_home_summaries_are_empty_for_a_user_without_organisations(db):
     assert s.home_summaries(Access(user_id=1)) == []
+
+
+def test_the_cached_change_log_gives_the_same_entries_as_the_plain_query(
+    shared_arrangement, taby, vaxholm
+):
+    shared_arrangement.status = Arrangement.Status.ENDED
+    shared_arrangement.save()
+    p = shared_arrangement.participations.get(organisation=taby)
+    f.make_cost(p, year=2024, outcome=5)
+    for member in (True, False):
+        plain = s.change_log(
+            s.arrangement_log_parts(shared_arrangement, member=member), mention_internal=member
+        )
+        cached = s.arrangement_change_log(
+            shared_arrangement, access=Access(user_id=1), member=member, known={}
+        )
+        assert [(e.model, e.object_id, e.action, e.changes) for e in cached] == [
+            (e.model, e.object_id, e.action, e.changes) for e in plain
+        ]
+        assert all(e.date.tzinfo is not None for e in cached)
+
+
+def test_the_cached_organisation_log_respects_what_the_user_may_see(
+    shared_arrangement, taby, vaxholm, knivsta
+):
+    p = shared_arrangement.participations.get(organisation=taby)
+    f.make_cost(p, year=2024, outcome=5)
+    outsider = Access(user_id=1, member_org_ids=frozenset({knivsta.pk, vaxholm.pk + 10_000}))
+    member = Access(user_id=2, member_org_ids=frozenset({taby.pk}))
+    seen_by_outsider = s.organisation_change_log(taby, access=outsider, member=False, known={})
+    seen_by_member = s.organisation_change_log(taby, access=member, member=True, known={})
+    assert {e.model for e in seen_by_member} >= {"participation", "cost"}
+    assert not {e.model for e in seen_by_outsider} & {"participation", "cost"}
+    plain = s.change_log(s.organisation_log_parts(taby, access=member), mention_internal=True)
+    assert [(e.model, e.object_id) for e in seen_by_member] == [
+        (e.model, e.object_id) for e in plain
+    ]
