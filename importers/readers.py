@@ -70,8 +70,8 @@ FIELD_LABELS = {
         "intradesbeslut", "beslut i kf",
     ),
     "start": (
-        "start", "startdatum", "sedan", "fran", "fr o m", "from", "startar", "startar",
-        "bildad", "gallande fran", "galler fran", "avtalsstart", "startar", "start ar", "startar",
+        "start", "startdatum", "sedan", "fran", "fr o m", "from", "startar", "start ar",
+        "bildad", "gallande fran", "galler fran", "avtalsstart",
     ),
     "end": (
         "slut", "slutdatum", "giltig t o m", "giltig tom", "avtalstid", "t o m", "tom",

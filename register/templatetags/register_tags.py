@@ -47,7 +47,16 @@ def percent(value) -> str:
         text = f"{float(value):.2f}".rstrip("0").rstrip(".")
     except (TypeError, ValueError):
         return str(value)
-    return f"{text.replace('.', ',')}{NBSP}%"
+    return f"{text.replace('.', ',').replace('-', '−')}{NBSP}%"
+
+
+@register.filter
+def absolute(value):
+    """Return the number without its sign (the words say which way it went)."""
+    try:
+        return abs(value)
+    except TypeError:
+        return value
 
 
 @register.filter

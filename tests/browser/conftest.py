@@ -4,7 +4,7 @@ Put every browser test under tests/browser/ so that it gets these fixtures:
 
 * ``browser`` – a headless Chromium for each test (``/usr/bin/chromium``; never downloaded).
 * ``page`` – a fresh browser context and page for each test.
-* ``login_as(username, password)`` – log in through the real login form; returns the page.
+* ``login_as(username, password, on=page)`` – log in through the real login form; returns the page.
 * ``demo_data`` – runs ``load_demo``; ``logged_in_page`` logs in as ``demo_username``
   (override it with ``@pytest.mark.parametrize("demo_username", [...])``).
 * ``screenshot(page, name)`` – a full-page PNG in ``test-artifacts/browser/`` (gitignored).
@@ -100,15 +100,18 @@ def page(browser):
 
 @pytest.fixture
 def login_as(page, live_server):
-    def login(username: str, password: str = DEMO_PASSWORD):
-        page.goto(f"{live_server.url}/logga-in/")
-        page.get_by_label("Användarnamn").fill(username)
-        page.get_by_label("Lösenord").fill(password)
-        page.get_by_role("button", name="Logga in").click()
-        page.wait_for_load_state()
-        if "/logga-in/" in page.url:
-            raise AssertionError(f"Inloggningen som {username} misslyckades: {page.url}")
-        return page
+    """Return ``login(username, password=DEMO_PASSWORD, on=page)``: log in through the form."""
+
+    def login(username: str, password: str = DEMO_PASSWORD, on=None):
+        target = on or page
+        target.goto(f"{live_server.url}/logga-in/")
+        target.get_by_label("Användarnamn").fill(username)
+        target.get_by_label("Lösenord").fill(password)
+        target.get_by_role("button", name="Logga in").click()
+        target.wait_for_load_state()
+        if "/logga-in/" in target.url:
+            raise AssertionError(f"Inloggningen som {username} misslyckades: {target.url}")
+        return target
 
     return login
 

@@ -3,7 +3,6 @@ Swedish as the page language, and a main heading. Screenshots go to test-artifac
 
 from __future__ import annotations
 
-import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from django.db.models import Count
@@ -84,18 +83,23 @@ def test_anonymous_visitors_are_sent_to_the_login_page(page, live_server):
     assert page.get_by_label("Lösenord").is_visible()
 
 
-@pytest.mark.parametrize("demo_username", DEMO_USERS)
-def test_the_main_pages_are_accessible_for_each_demo_user(
-    logged_in_page, live_server, demo_username, screenshot
+def test_the_main_pages_are_accessible_for_every_demo_user(
+    demo_data, browser, login_as, live_server, screenshot
 ):
-    page = logged_in_page
+    # One test for all three users: the demo data are loaded once (a transactional test
+    # cannot share them with the next one), and each user gets a fresh browser context.
     problems = []
-    for name, path in main_pages(demo_username):
-        response = page.goto(f"{live_server.url}{path}")
-        screenshot(page, f"{demo_username}-{name}")
-        if response.status != 200:
-            problems.append(f"{name}: HTTP {response.status} för {path}")
-            continue
-        problems += page_problems(page, name)
+    for username in DEMO_USERS:
+        context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        login_as(username, on=page)
+        for name, path in main_pages(username):
+            response = page.goto(f"{live_server.url}{path}")
+            screenshot(page, f"{username}-{name}")
+            if response.status != 200:
+                problems.append(f"{username} {name}: HTTP {response.status} för {path}")
+                continue
+            problems += [f"{username} {problem}" for problem in page_problems(page, name)]
+        context.close()
 
     assert problems == [], "\n".join(problems)

@@ -65,13 +65,13 @@ def example_bytes():
     return EXAMPLE.read_bytes()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
     playwright_sync = pytest.importorskip("playwright.sync_api")
     if not Path("/usr/bin/chromium").exists():
         pytest.skip("Chromium saknas (/usr/bin/chromium).")
-    # Playwright's sync API runs an event loop in this thread for the whole session; the ORM
-    # calls of the tests (and pytest-django's flush at teardown) stay synchronous and safe.
+    # Playwright's sync API runs an event loop in this thread while the test runs; the ORM calls
+    # of the test (and pytest-django's flush at teardown) stay synchronous and safe.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with playwright_sync.sync_playwright() as p:

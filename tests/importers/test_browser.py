@@ -10,7 +10,12 @@ from tests import factories as f
 
 from .conftest import EXAMPLE
 
-pytestmark = [pytest.mark.browser]
+# A live server needs committed data: the test is transactional, and the reference data the
+# migrations loaded (municipalities) is restored for it (serialized_rollback).
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 SCREENSHOTS = os.environ.get("IMPORT_SCREENSHOTS")
 

@@ -28,6 +28,12 @@ def test_percent_uses_decimal_comma_and_drops_trailing_zeros():
     assert t.percent(Decimal("12.50")) == f"12,5{NBSP}%"
     assert t.percent(Decimal("23.00")) == f"23{NBSP}%"
     assert t.percent(None) == ""
+    assert t.percent(-10.7) == f"−10,7{NBSP}%"
+
+
+def test_absolute_drops_the_sign():
+    assert t.absolute(-300) == 300
+    assert t.absolute(None) is None
 
 
 def test_orgnr_is_shown_with_a_hyphen():

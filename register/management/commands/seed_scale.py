@@ -8,7 +8,8 @@ named "Syntetisk samverkan 00042: …" with ``external_id="scale-00042"``, peopl
 Running it again when synthetic data exist **refuses** with a message (exit status 1) unless
 ``--replace`` is given, which first deletes the earlier synthetic data (and nothing else). The
 same ``--seed`` gives the same names, counts and cost sums. The rows are written with
-``bulk_create`` and raw deletes, so no history rows are written for them.
+``bulk_create`` (costs with one executemany, or COPY on PostgreSQL) and deleted with raw deletes,
+so no history rows are written for them; on PostgreSQL the tables are analysed afterwards.
 """
 
 from __future__ import annotations
@@ -183,8 +184,28 @@ def _insert_costs(rows: list[tuple]) -> None:
         ", ".join(["%s"] * len(columns)),
     )
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # COPY is an order of magnitude faster there
+            copy_sql = "COPY {} ({}) FROM STDIN".format(
+                connection.ops.quote_name(meta.db_table),
+                ", ".join(connection.ops.quote_name(c) for c in columns),
+            )
+            with cursor.cursor.copy(copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
         for chunk in _chunks(rows, 10_000):
             cursor.executemany(sql, chunk)
+
+
+def _analyze() -> None:
+    """Give PostgreSQL's planner statistics for the new rows (visible inside this transaction),
+    so that the first queries after seeding do not plan for empty tables."""
+    if connection.vendor != "postgresql":
+        return
+    models_ = (Arrangement, Participation, Cost, Body, Seat, Person, Decision, Evaluation)
+    with connection.cursor() as cursor:
+        for model in models_:
+            cursor.execute("ANALYZE " + connection.ops.quote_name(model._meta.db_table))
 
 
 def _state_agencies() -> list[Organisation]:
@@ -469,6 +490,7 @@ def seed_scale(
             amount *= 1 + growth + rng.uniform(-0.02, 0.02)
     _insert_costs(cost_rows)
     costs = cost_rows
+    _analyze()
 
     return ScaleResult(
         arrangements=len(arrangement_objs),
