@@ -32,7 +32,7 @@ def shot(page, name):
         page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
 
 
-def test_upload_preview_commit_and_undo_in_the_browser(transactional_db, live_server, page):
+def test_upload_preview_commit_and_undo_in_the_browser(live_server, page):
     taby = f.municipality("0160")
     f.make_member(taby, Membership.Role.EDITOR, "registrator")
 
