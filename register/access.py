@@ -105,6 +105,13 @@ class Access:
         )
         return qs.filter(own | Q(is_published=True, arrangement__is_published=True))
 
+    def reviews(self, queryset: QuerySet | None = None) -> QuerySet:
+        """Return the strategic reviews the user may see: their own organisations' reviews."""
+        qs = Review.objects.all() if queryset is None else queryset
+        if self.is_admin:
+            return qs
+        return qs.filter(organisation_id__in=self.member_org_ids)
+
     def organisations(self, queryset: QuerySet | None = None) -> QuerySet:
         """Return the organisations the user may see (all: they are public facts)."""
         return Organisation.objects.all() if queryset is None else queryset

@@ -146,19 +146,8 @@ def decision_list_queryset(access: Access) -> QuerySet:
     return access.decisions(Decision.objects.select_related("arrangement", "organisation"))
 
 
-def reviews(access: Access, queryset: QuerySet | None = None) -> QuerySet:
-    """Return the strategic reviews the user may see: their own organisations' (all for admins).
-
-    Mirrors ``Access.can_view`` for reviews; Access has no queryset method for them yet.
-    """
-    qs = Review.objects.all() if queryset is None else queryset
-    if access.is_admin:
-        return qs
-    return qs.filter(organisation_id__in=access.member_org_ids)
-
-
 def review_list_queryset(access: Access) -> QuerySet:
-    return reviews(access, Review.objects.select_related("organisation")).annotate(
+    return access.reviews(Review.objects.select_related("organisation")).annotate(
         item_count=_count_subquery(ReviewItem.objects.filter(review=OuterRef("pk")), "review")
     )
 
@@ -1085,7 +1074,7 @@ def organisation_detail(
         participations=participations,
         people=list(organisation.people.order_by("name")),
         goals=goal_tree(list(organisation.goals.order_by("sort_order", "title"))),
-        reviews=list(reviews(access, organisation.reviews.order_by("-date", "-pk"))),
+        reviews=list(access.reviews(organisation.reviews.order_by("-date", "-pk"))),
         change_log=organisation_change_log(
             organisation,
             access=access,
@@ -1123,7 +1112,7 @@ def decision_detail(access: Access, pk: int) -> Decision | None:
 
 
 def review_detail(access: Access, pk: int):
-    review = reviews(access, Review.objects.select_related("organisation")).filter(pk=pk).first()
+    review = access.reviews(Review.objects.select_related("organisation")).filter(pk=pk).first()
     if review is None:
         return None, []
     items = list(
