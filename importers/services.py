@@ -18,7 +18,6 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from register.models import (
     Arrangement,
@@ -31,6 +30,7 @@ from register.models import (
     Seat,
 )
 
+from . import fastinsert
 from .models import ImportBatch, ImportRow
 from .planning import (
     ImportRefused,
@@ -249,12 +249,8 @@ def _apply_seats(journal: Journal, arrangement, snap, reps, lookups: Lookups, fo
 
 
 def _bulk(objs: list, model, reason: str) -> None:
-    """Insert objects in bulk, with their history records."""
-    if objs:
-        bulk_create_with_history(objs, model, batch_size=500, default_change_reason=reason)
-        missing = [o for o in objs if o.pk is None]
-        if missing:  # pragma: no cover - databases that cannot return ids from a bulk insert
-            raise DatabaseError("Databasen gav inga id:n vid massinsättning.")
+    """Insert objects in bulk, with their history records (see :mod:`importers.fastinsert`)."""
+    fastinsert.bulk_create(objs, model, reason=reason)
 
 
 def apply_new_rows(plans: list[RowPlan], lookups: Lookups, reason: str) -> None:
@@ -270,7 +266,7 @@ def apply_new_rows(plans: list[RowPlan], lookups: Lookups, reason: str) -> None:
         plan.arrangement_id = arrangement.pk
         created[id(plan)].append(("register.arrangement", arrangement))
     through = Arrangement.service_areas.through
-    through.objects.bulk_create(
+    fastinsert.bulk_create(
         [
             through(arrangement_id=arrangement.pk, servicearea_id=area_id)
             for plan, arrangement in pairs
@@ -278,7 +274,8 @@ def apply_new_rows(plans: list[RowPlan], lookups: Lookups, reason: str) -> None:
             if change.kind == "areas"
             for area_id in change.value
         ],
-        batch_size=500,
+        through,
+        history=False,  # as bulk_create_with_history: no history for many-to-many rows
     )
     decisions = {}
     for plan, arrangement in pairs:
@@ -488,7 +485,7 @@ def _store(batch: ImportBatch, result: ImportResult, *, mode: str) -> None:
         batch.committed_at = timezone.now()
     batch.save()
     batch.rows.all().delete()
-    ImportRow.objects.bulk_create(_row_records(batch, result), batch_size=1000)
+    fastinsert.bulk_create(_row_records(batch, result), ImportRow, history=False)
 
 
 def checksum(data: bytes) -> str:

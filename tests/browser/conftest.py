@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 
 # Playwright's sync API keeps an asyncio loop in this thread; the ORM calls the tests make
 # around it are still ordinary synchronous calls.
@@ -87,6 +88,9 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # The ORM calls made while Playwright ran opened connections of their own; close them,
+        # or PostgreSQL refuses to drop the test database at the end ("being accessed").
+        connections.close_all()
 
 
 @pytest.fixture
