@@ -13,6 +13,7 @@ from register.models import (
     Evaluation,
     GoalConflict,
     Participation,
+    Review,
 )
 from tests import factories as f
 
@@ -130,12 +131,10 @@ def test_organisation_list_counts_only_visible_arrangements(shared_arrangement, 
 
 
 def test_reviews_are_visible_to_their_organisation_only(taby, knivsta):
-    review = __import__("register.models", fromlist=["Review"]).Review.objects.create(
-        organisation=taby, date=dt.date(2025, 1, 1), title="Genomgång"
-    )
-    assert list(s.reviews(Access(user_id=1, member_org_ids=frozenset({taby.pk})))) == [review]
-    assert not s.reviews(Access(user_id=1, member_org_ids=frozenset({knivsta.pk}))).exists()
-    assert s.reviews(Access(user_id=1, is_admin=True)).count() == 1
+    review = Review.objects.create(organisation=taby, date=dt.date(2025, 1, 1), title="Genomgång")
+    assert list(Access(user_id=1, member_org_ids=frozenset({taby.pk})).reviews()) == [review]
+    assert not Access(user_id=1, member_org_ids=frozenset({knivsta.pk})).reviews().exists()
+    assert Access(user_id=1, is_admin=True).reviews().count() == 1
 
 
 # --- detail ----------------------------------------------------------------------------------
