@@ -1,7 +1,6 @@
 """Workbooks built in the tests with openpyxl, and a Playwright browser for the browser test."""
 
 import io
-import os
 import re
 import zipfile
 from pathlib import Path
@@ -63,39 +62,3 @@ def xlsx():
 @pytest.fixture
 def example_bytes():
     return EXAMPLE.read_bytes()
-
-
-@pytest.fixture
-def browser():
-    playwright_sync = pytest.importorskip("playwright.sync_api")
-    if not Path("/usr/bin/chromium").exists():
-        pytest.skip("Chromium saknas (/usr/bin/chromium).")
-    # Playwright's sync API runs an event loop in this thread while the test runs; the ORM calls
-    # of the test (and pytest-django's flush at teardown) stay synchronous and safe.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with playwright_sync.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()

@@ -349,6 +349,6 @@ def test_demo_users_have_their_roles(demo, taby):
 
 
 def test_the_command_prints_the_demo_logins(demo):
-    assert "Verkliga samverkansformer: 44, med 219 deltaganden." in demo
+    assert "Verkliga samarbeten: 44 med 219 deltaganden." in demo
     for username in ("admin", "taby-redaktor", "taby-lasare"):
         assert f"{username} / pw-demo-12345" in demo

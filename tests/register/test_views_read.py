@@ -178,7 +178,7 @@ def test_an_unknown_cost_measure_falls_back_to_the_best_figure(client, taby_read
 def test_example_data_is_marked_on_every_page_that_shows_it(client, taby_reader, rich, taby):
     client.force_login(taby_reader)
     a = rich["arrangement"]
-    banner = "Exempeldata: uppgifterna är påhittade för att visa hur registret fungerar"
+    banner = "Exempeldata: "
     detail = reverse("register:arrangement_detail", args=[a.pk])
     org = reverse("register:organisation_detail", args=[taby.pk])
     review = reverse("register:review_detail", args=[rich["review"].pk])
@@ -186,9 +186,13 @@ def test_example_data_is_marked_on_every_page_that_shows_it(client, taby_reader,
     for url in (detail, org, review, decision):
         assert banner not in client.get(url).content.decode().replace("</strong>", ""), url
     Participation.objects.filter(organisation=taby).update(is_example=True)
+    partly = client.get(detail).content.decode().replace("</strong>", "")
+    assert "Exempeldata: uppgifter markerade ”Exempel”" in partly
     Arrangement.objects.filter(pk=a.pk).update(is_example=True)
     for url in (detail, org, review, decision):
         assert banner in client.get(url).content.decode().replace("</strong>", ""), url
+    whole = client.get(detail).content.decode().replace("</strong>", "")
+    assert "Exempeldata: den här samverkan är påhittad" in whole
 
 
 def test_officials_contact_details_only_for_their_own_organisation(

@@ -7,7 +7,7 @@ from register.demo import DEFAULT_PASSWORD, load_demo
 
 class Command(BaseCommand):
     help = (
-        "Läser in de 44 verkliga samverkansformerna med medlemmar, Täby kommuns exempelportfölj "
+        "Läser in de 44 verkliga samarbetena med deras medlemmar, Täby kommuns exempelportfölj "
         "och demoanvändarna. Att köra kommandot igen ändrar ingenting."
     )
 
@@ -27,10 +27,10 @@ class Command(BaseCommand):
         result = load_demo(password=options["password"], portfolio=not options["no_portfolio"])
         s = result.stats
         self.stdout.write(
-            f"Verkliga samverkansformer: {result.real_arrangements}, "
+            f"Verkliga samarbeten: {result.real_arrangements} "
             f"med {result.real_participations} deltaganden."
         )
-        self.stdout.write(f"Exempelsamverkan (Täby): {result.example_arrangements}.")
+        self.stdout.write(f"Påhittade exempelsamarbeten (Täby): {result.example_arrangements}.")
         self.stdout.write(
             f"Poster: {s.created} nya, {s.updated} ändrade, {s.unchanged} oförändrade."
         )

@@ -7,8 +7,7 @@ import pytest
 from importers.models import ImportBatch
 from register.models import Arrangement, Membership
 from tests import factories as f
-
-from .conftest import EXAMPLE
+from tests.importers.conftest import EXAMPLE
 
 # A live server needs committed data: the test is transactional, and the reference data the
 # migrations loaded (municipalities) is restored for it (serialized_rollback).
