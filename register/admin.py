@@ -1,6 +1,7 @@
 """Django admin for every register model, with history (django-simple-history)."""
 
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -32,8 +33,12 @@ admin.site.site_title = "Samverkansregistret"
 admin.site.index_title = "Registeradministration"
 
 
+URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
+
+
 class RegisterAdmin(SimpleHistoryAdmin):
     list_per_page = 50
+    formfield_overrides = URL_FIELD_OVERRIDES
 
 
 # --- Reference tables ---------------------------------------------------------------------
