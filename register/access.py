@@ -182,7 +182,9 @@ class Access:
                 return frozenset({obj.organisation_id})
             return self.arrangement_org_ids(obj.arrangement)
         if isinstance(obj, Contribution | GoalConflict):
-            return frozenset({obj.goal.organisation_id}) if obj.goal.organisation_id else frozenset()
+            return (
+                frozenset({obj.goal.organisation_id}) if obj.goal.organisation_id else frozenset()
+            )
         if isinstance(obj, Evaluation | Alternative | Decision):
             if obj.organisation_id:
                 if for_reading:

@@ -588,12 +588,10 @@ def _own_goals(access: Access, arrangement: Arrangement):
     return Goal.objects.filter(organisation__in=orgs).select_related("organisation")
 
 
-class ContributionForm(RegisterForm):
-    validate_fields = ("arrangement",)
+class _OwnGoalLinkForm(RegisterForm):
+    """A link between an arrangement and one of the user's organisations' own goals."""
 
-    class Meta(RegisterForm.Meta):
-        model = Contribution
-        fields = ["goal", "strength", "public_description", "internal_note"]
+    validate_fields = ("arrangement",)
 
     def __init__(self, *args, arrangement: Arrangement, **kwargs):
         self.arrangement = arrangement
@@ -606,9 +604,13 @@ class ContributionForm(RegisterForm):
         self.fields["goal"].empty_label = "– välj mål –"
 
 
-class GoalConflictForm(RegisterForm):
-    validate_fields = ("arrangement",)
+class ContributionForm(_OwnGoalLinkForm):
+    class Meta(RegisterForm.Meta):
+        model = Contribution
+        fields = ["goal", "strength", "public_description", "internal_note"]
 
+
+class GoalConflictForm(_OwnGoalLinkForm):
     class Meta(RegisterForm.Meta):
         model = GoalConflict
         fields = [
@@ -622,15 +624,8 @@ class GoalConflictForm(RegisterForm):
             "internal_note",
         ]
 
-    def __init__(self, *args, arrangement: Arrangement, **kwargs):
-        self.arrangement = arrangement
-        super().__init__(*args, **kwargs)
-        self.instance.arrangement = arrangement
-
     def limit_choices(self):
-        self.fields["goal"].queryset = _own_goals(self.access, self.arrangement)
-        self.fields["goal"].label_from_instance = lambda g: f"{g.organisation.display_name}: {g}"
-        self.fields["goal"].empty_label = "– välj mål –"
+        super().limit_choices()
         self.fields["decision"].queryset = Decision.objects.filter(
             arrangement=self.arrangement
         ).order_by("-date")

@@ -37,7 +37,11 @@ def check_end_after_start(obj, start: str, end: str) -> None:
     s, e = getattr(obj, start), getattr(obj, end)
     if s and e and e < s:
         raise ValidationError(
-            {end: ValidationError("Slutdatum kan inte ligga före startdatum.", code="end_before_start")}
+            {
+                end: ValidationError(
+                    "Slutdatum kan inte ligga före startdatum.", code="end_before_start"
+                )
+            }
         )
 
 
@@ -235,13 +239,23 @@ class Organisation(models.Model):
             self.code and len(self.code) == 4 and self.code.isdigit()
         ):
             raise ValidationError(
-                {"code": ValidationError("En kommun ska ha en kommunkod med fyra siffror.", code="code")}
+                {
+                    "code": ValidationError(
+                        "En kommun ska ha en kommunkod med fyra siffror.", code="code"
+                    )
+                }
             )
-        if self.kind == self.Kind.REGION and self.code and not (
-            len(self.code) == 2 and self.code.isdigit()
+        if (
+            self.kind == self.Kind.REGION
+            and self.code
+            and not (len(self.code) == 2 and self.code.isdigit())
         ):
             raise ValidationError(
-                {"code": ValidationError("En region ska ha en länskod med två siffror.", code="code")}
+                {
+                    "code": ValidationError(
+                        "En region ska ha en länskod med två siffror.", code="code"
+                    )
+                }
             )
 
 
@@ -369,7 +383,10 @@ class Participation(models.Model):
         PURCHASER = "purchaser", "Beställare"
 
     arrangement = models.ForeignKey(
-        Arrangement, verbose_name="samverkan", on_delete=models.CASCADE, related_name="participations"
+        Arrangement,
+        verbose_name="samverkan",
+        on_delete=models.CASCADE,
+        related_name="participations",
     )
     organisation = models.ForeignKey(
         Organisation,
@@ -429,7 +446,10 @@ class Participation(models.Model):
         "exempeldata", default=False, help_text="Organisationens uppgifter här är illustrativa."
     )
     extra_fields = models.JSONField(
-        "övriga uppgifter", default=dict, blank=True, help_text="Kolumner från import som saknar fält."
+        "övriga uppgifter",
+        default=dict,
+        blank=True,
+        help_text="Kolumner från import som saknar fält.",
     )
 
     history = HistoricalRecords()
@@ -467,7 +487,11 @@ class Participation(models.Model):
     def clean(self):
         if self.left and self.joined and self.left < self.joined:
             raise ValidationError(
-                {"left": ValidationError("Utträdesdatum kan inte ligga före inträdesdatum.", code="end_before_start")}
+                {
+                    "left": ValidationError(
+                        "Utträdesdatum kan inte ligga före inträdesdatum.", code="end_before_start"
+                    )
+                }
             )
 
 
@@ -494,7 +518,9 @@ class Body(models.Model):
     )
     kind = models.CharField("typ av organ", max_length=30, choices=Kind.choices)
     name = models.CharField("namn", max_length=200)
-    powers = models.CharField("befogenhet", max_length=20, choices=Powers.choices, default=Powers.DECIDES)
+    powers = models.CharField(
+        "befogenhet", max_length=20, choices=Powers.choices, default=Powers.DECIDES
+    )
     seat_count = models.PositiveSmallIntegerField("antal platser", null=True, blank=True)
     meeting_frequency = models.CharField("sammanträden", max_length=100, blank=True)
     minutes_url = models.URLField("protokoll publiceras", blank=True)
@@ -561,7 +587,9 @@ class Seat(models.Model):
         SUBSTITUTE = "substitute", "Ersättare"
         OFFICIAL = "official", "Tjänsteperson"
 
-    body = models.ForeignKey(Body, verbose_name="organ", on_delete=models.CASCADE, related_name="seats")
+    body = models.ForeignKey(
+        Body, verbose_name="organ", on_delete=models.CASCADE, related_name="seats"
+    )
     person = models.ForeignKey(
         Person, verbose_name="person", on_delete=models.PROTECT, related_name="seats"
     )
@@ -760,12 +788,17 @@ class Contribution(models.Model):
         INDIRECT = "indirect", "Indirekt bidrag"
 
     arrangement = models.ForeignKey(
-        Arrangement, verbose_name="samverkan", on_delete=models.CASCADE, related_name="contributions"
+        Arrangement,
+        verbose_name="samverkan",
+        on_delete=models.CASCADE,
+        related_name="contributions",
     )
     goal = models.ForeignKey(
         Goal, verbose_name="eget mål", on_delete=models.CASCADE, related_name="contributions"
     )
-    strength = models.CharField("bidrag", max_length=20, choices=Strength.choices, default=Strength.SOME)
+    strength = models.CharField(
+        "bidrag", max_length=20, choices=Strength.choices, default=Strength.SOME
+    )
     public_description = models.TextField("hur samverkan bidrar (offentlig)", blank=True)
     internal_note = models.TextField("intern anteckning", blank=True)
 
@@ -804,7 +837,10 @@ class GoalConflict(models.Model):
         Goal, verbose_name="eget mål", on_delete=models.CASCADE, related_name="conflicts"
     )
     arrangement = models.ForeignKey(
-        Arrangement, verbose_name="samverkan", on_delete=models.CASCADE, related_name="goal_conflicts"
+        Arrangement,
+        verbose_name="samverkan",
+        on_delete=models.CASCADE,
+        related_name="goal_conflicts",
     )
     decision = models.ForeignKey(
         "Decision",
@@ -967,13 +1003,17 @@ class Decision(models.Model):
         related_name="decisions",
     )
     deciding_body = models.CharField(
-        "beslutande organ", max_length=200, help_text="Till exempel kommunfullmäktige eller direktionen."
+        "beslutande organ",
+        max_length=200,
+        help_text="Till exempel kommunfullmäktige eller direktionen.",
     )
     date = models.DateField("beslutsdatum")
     reference = models.CharField("paragraf", max_length=50, blank=True)
     diary_number = models.CharField("diarienummer", max_length=50, blank=True)
     title = models.CharField("rubrik", max_length=300)
-    kind = models.CharField("typ av beslut", max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    kind = models.CharField(
+        "typ av beslut", max_length=20, choices=Kind.choices, default=Kind.OTHER
+    )
     impact_cost = models.BooleanField("påverkar kostnad", default=False)
     impact_tariff = models.BooleanField("påverkar taxa", default=False)
     impact_service = models.BooleanField("påverkar service", default=False)
@@ -1068,7 +1108,10 @@ class ReviewItem(models.Model):
         Review, verbose_name="genomgång", on_delete=models.CASCADE, related_name="items"
     )
     participation = models.ForeignKey(
-        Participation, verbose_name="deltagande", on_delete=models.CASCADE, related_name="review_items"
+        Participation,
+        verbose_name="deltagande",
+        on_delete=models.CASCADE,
+        related_name="review_items",
     )
     direction = models.CharField("inriktning", max_length=20, choices=Direction.choices, blank=True)
     priority = models.CharField("prioritet", max_length=20, choices=Priority.choices, blank=True)
@@ -1116,7 +1159,10 @@ class Membership(models.Model):
         related_name="memberships",
     )
     organisation = models.ForeignKey(
-        Organisation, verbose_name="organisation", on_delete=models.CASCADE, related_name="memberships"
+        Organisation,
+        verbose_name="organisation",
+        on_delete=models.CASCADE,
+        related_name="memberships",
     )
     role = models.CharField("roll", max_length=20, choices=Role.choices, default=Role.READER)
 

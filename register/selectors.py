@@ -365,18 +365,7 @@ def _log_part(model, condition: Q, label) -> QuerySet:
             log_data=data,
             log_prev=Window(Lag(data), partition_by=[F("id")], order_by=F("history_id").asc()),
         )
-        .values(
-            "log_model",
-            "log_object_id",
-            "log_history_id",
-            "log_date",
-            "log_type",
-            "log_user",
-            "log_reason",
-            "log_label",
-            "log_data",
-            "log_prev",
-        )
+        .values(*LOG_COLUMNS)
     )
 
 
