@@ -26,6 +26,7 @@ from types import NoneType
 from django.conf import settings
 from django.db import connections, router
 from django.db.models import DateField, Field
+from django.db.models.base import ModelState
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
@@ -138,6 +139,47 @@ def insert_rows(model, columns: list[str], rows: list[tuple], *, using: str, ret
             if returning:
                 returned.extend(value for (value,) in cursor.fetchall())
     return returned if returning else None
+
+
+_defaults: dict = {}
+
+
+def new(model, **values):
+    """A new, unsaved instance of ``model``, as ``model(**values)`` but several times faster.
+
+    Django's ``Model.__init__`` looks up every field of the model for every instance; a commit
+    builds well over 100,000 instances. Here the fields' defaults are looked up once per model.
+    A value given by attribute name (``organisation_id``) is stored as it is; one given by field
+    name (``organisation=org``) goes through the field's descriptor as in ``__init__``. Meant for
+    the plain models of the import: no ``pre_init``/``post_init`` signal is sent.
+    """
+    defaults = _defaults.get(model)
+    if defaults is None:
+        fixed, dynamic = {}, []
+        for field in model._meta.concrete_fields:
+            if callable(field.default):
+                dynamic.append(field)
+            else:
+                fixed[field.attname] = field.get_default()
+        defaults = _defaults[model] = (
+            fixed,
+            dynamic,
+            frozenset(fixed) | {f.attname for f in dynamic},
+        )
+    fixed, dynamic, attnames = defaults
+    obj = model.__new__(model)
+    obj._state = ModelState()
+    state = obj.__dict__
+    state.update(fixed)
+    for field in dynamic:
+        if field.attname not in values:
+            state[field.attname] = field.get_default()
+    for name, value in values.items():
+        if name in attnames:  # a column: nothing to resolve, nor any cached object to clear
+            state[name] = value
+        else:  # a related object (``organisation=org``) goes through its descriptor
+            setattr(obj, name, value)
+    return obj
 
 
 def bulk_create(objs: list, model=None, *, history: bool = True, reason: str = "") -> list:

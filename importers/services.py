@@ -258,7 +258,8 @@ def apply_new_rows(plans: list[RowPlan], lookups: Lookups, reason: str) -> None:
     org = lookups.organisation
     created: dict[int, list[tuple[str, object]]] = {id(p): [] for p in plans}
     arrangements = [
-        Arrangement(**{c.key: c.value for c in plan.changes if c.kind == "arr"}) for plan in plans
+        fastinsert.new(Arrangement, **{c.key: c.value for c in plan.changes if c.kind == "arr"})
+        for plan in plans
     ]
     _bulk(arrangements, Arrangement, reason)
     pairs = list(zip(plans, arrangements, strict=True))
@@ -268,7 +269,7 @@ def apply_new_rows(plans: list[RowPlan], lookups: Lookups, reason: str) -> None:
     through = Arrangement.service_areas.through
     fastinsert.bulk_create(
         [
-            through(arrangement_id=arrangement.pk, servicearea_id=area_id)
+            fastinsert.new(through, arrangement_id=arrangement.pk, servicearea_id=area_id)
             for plan, arrangement in pairs
             for change in plan.changes
             if change.kind == "areas"
@@ -282,9 +283,10 @@ def apply_new_rows(plans: list[RowPlan], lookups: Lookups, reason: str) -> None:
         change = next((c for c in plan.changes if c.kind == "decision"), None)
         if change is not None:
             value: DecisionValue = change.value
-            decisions[id(plan)] = Decision(
+            decisions[id(plan)] = fastinsert.new(
+                Decision,
                 arrangement_id=arrangement.pk,
-                organisation=org,
+                organisation_id=org.pk,
                 deciding_body=value.deciding_body,
                 date=value.date,
                 reference=value.reference,
@@ -300,8 +302,11 @@ def apply_new_rows(plans: list[RowPlan], lookups: Lookups, reason: str) -> None:
         for change in plan.changes:
             if change.kind != "partner":
                 continue
-            participation = Participation(
-                arrangement_id=arrangement.pk, organisation_id=change.key, role=change.value
+            participation = fastinsert.new(
+                Participation,
+                arrangement_id=arrangement.pk,
+                organisation_id=change.key,
+                role=change.value,
             )
             if change.key == org.pk:
                 for own_change in plan.changes:
@@ -322,7 +327,9 @@ def apply_new_rows(plans: list[RowPlan], lookups: Lookups, reason: str) -> None:
                 year, kind = change.key
                 cost = by_year.get(year)
                 if cost is None:
-                    cost = by_year[year] = Cost(participation=own_of[id(plan)], year=year)
+                    cost = by_year[year] = fastinsert.new(
+                        Cost, participation_id=own_of[id(plan)].pk, year=year
+                    )
                     created[id(plan)].append(("register.cost", cost))
                     costs.append(cost)
                 setattr(cost, kind, change.value)
@@ -339,7 +346,9 @@ def apply_new_rows(plans: list[RowPlan], lookups: Lookups, reason: str) -> None:
                 lookups.form_slug.get(arrangement.form_id),
                 (Body.Kind.STEERING_GROUP, "Styrgruppen"),
             )
-            bodies[id(plan)] = Body(arrangement_id=arrangement.pk, kind=kind, name=name)
+            bodies[id(plan)] = fastinsert.new(
+                Body, arrangement_id=arrangement.pk, kind=kind, name=name
+            )
             created[id(plan)].append(("register.body", bodies[id(plan)]))
         _bulk(list(bodies.values()), Body, reason)
         names = {rep.name for _, _, reps in seat_plans for rep in reps}
@@ -353,7 +362,9 @@ def apply_new_rows(plans: list[RowPlan], lookups: Lookups, reason: str) -> None:
         for plan, _, reps in seat_plans:
             for rep in reps:
                 if (rep.name, rep.party) not in people:
-                    person = Person(name=rep.name, party=rep.party, organisation=org)
+                    person = fastinsert.new(
+                        Person, name=rep.name, party=rep.party, organisation_id=org.pk
+                    )
                     people[(rep.name, rep.party)] = person
                     new_people.append(person)
                     created[id(plan)].append(("register.person", person))
@@ -362,10 +373,11 @@ def apply_new_rows(plans: list[RowPlan], lookups: Lookups, reason: str) -> None:
         for plan, _, reps in seat_plans:
             for rep in reps:
                 person = people[(rep.name, rep.party)]
-                seat = Seat(
-                    body=bodies[id(plan)],
+                seat = fastinsert.new(
+                    Seat,
+                    body_id=bodies[id(plan)].pk,
                     person_id=person if isinstance(person, int) else person.pk,
-                    appointed_by=org,
+                    appointed_by_id=org.pk,
                     role=rep.role,
                     party=rep.party,
                 )
@@ -458,8 +470,9 @@ def run_import(
 
 def _row_records(batch: ImportBatch, result: ImportResult) -> list[ImportRow]:
     return [
-        ImportRow(
-            batch=batch,
+        fastinsert.new(
+            ImportRow,
+            batch_id=batch.pk,
             sheet=r.sheet[:100],
             row_number=r.number,
             outcome=r.outcome,
