@@ -58,7 +58,9 @@ def make_member(org: Organisation, role: str = Membership.Role.EDITOR, username:
     return user
 
 
-def make_arrangement(*, members=(), form_slug="municipal_federation", areas=("raddningstjanst",), **kw):
+def make_arrangement(
+    *, members=(), form_slug="municipal_federation", areas=("raddningstjanst",), **kw
+):
     kw.setdefault("name", f"Samverkan {next(_seq)}")
     arrangement = Arrangement.objects.create(form=form(form_slug), **kw)
     if areas:
