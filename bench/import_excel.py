@@ -112,7 +112,7 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
 
     from importers.services import import_file, run_import
     from register.models import Organisation
@@ -138,11 +138,21 @@ def main() -> None:
     emit("import_excel.dry_run_ratio_to_floor", round(dry / floor_seconds, 2), "x", ctx.count)
 
     if not args.no_commit:
-        with QueryCounter(connection) as ctx:
-            start = time.perf_counter()
-            result = import_file(data=data, file_name="bench.xlsx", organisation=organisation)
-            commit = time.perf_counter() - start
-        assert result.written, result.summary()
+        # Three commits, as three reads for the floor: the first two are rolled back after they
+        # are timed (the database is as before), the last one stays for the reimport below.
+        timings = []
+        for attempt in range(3):
+            with transaction.atomic():
+                with QueryCounter(connection) as ctx:
+                    start = time.perf_counter()
+                    result = import_file(
+                        data=data, file_name="bench.xlsx", organisation=organisation
+                    )
+                    timings.append(time.perf_counter() - start)
+                assert result.written, result.summary()
+                if attempt < 2:
+                    transaction.set_rollback(True)
+        commit = min(timings)
         emit("import_excel.commit", round(commit, 3), "s", ctx.count)
         emit("import_excel.commit_rows_per_second", round(args.rows / commit), "rows/s", ctx.count)
         emit("import_excel.commit_ratio_to_floor", round(commit / floor_seconds, 2), "x", ctx.count)

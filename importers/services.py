@@ -248,146 +248,158 @@ def _apply_seats(journal: Journal, arrangement, snap, reps, lookups: Lookups, fo
         )
 
 
-def _bulk(objs: list, model, reason: str) -> None:
-    """Insert objects in bulk, with their history records (see :mod:`importers.fastinsert`)."""
-    fastinsert.bulk_create(objs, model, reason=reason)
+def _insert(model, rows: list[dict], reason: str) -> list:
+    """Insert new records in bulk, with their history records (see :mod:`importers.fastinsert`)."""
+    return fastinsert.insert(model, rows, reason=reason)
 
 
 def apply_new_rows(plans: list[RowPlan], lookups: Lookups, reason: str) -> None:
-    """Write new arrangements in bulk: one insert per table instead of one per record."""
+    """Write new arrangements in bulk: one insert per table instead of one per record.
+
+    Records are built as plain dicts (attribute name to value); each plan's journal lists what
+    was created, in the order it was created.
+    """
     org = lookups.organisation
     created: dict[int, list[tuple[str, object]]] = {id(p): [] for p in plans}
-    arrangements = [
-        fastinsert.new(Arrangement, **{c.key: c.value for c in plan.changes if c.kind == "arr"})
-        for plan in plans
-    ]
-    _bulk(arrangements, Arrangement, reason)
-    pairs = list(zip(plans, arrangements, strict=True))
-    for plan, arrangement in pairs:
-        plan.arrangement_id = arrangement.pk
-        created[id(plan)].append(("register.arrangement", arrangement))
+
+    def journal(owners: list[RowPlan], ids: list, model_label: str) -> None:
+        for plan, pk in zip(owners, ids, strict=True):
+            created[id(plan)].append((model_label, pk))
+
+    arrangements = [{c.key: c.value for c in plan.changes if c.kind == "arr"} for plan in plans]
+    arrangement_ids = _insert(Arrangement, arrangements, reason)
+    for plan, pk in zip(plans, arrangement_ids, strict=True):
+        plan.arrangement_id = pk
+    journal(plans, arrangement_ids, "register.arrangement")
     through = Arrangement.service_areas.through
-    fastinsert.bulk_create(
+    fastinsert.insert(
+        through,
         [
-            fastinsert.new(through, arrangement_id=arrangement.pk, servicearea_id=area_id)
-            for plan, arrangement in pairs
+            {"arrangement_id": plan.arrangement_id, "servicearea_id": area_id}
+            for plan in plans
             for change in plan.changes
             if change.kind == "areas"
             for area_id in change.value
         ],
-        through,
         history=False,  # as bulk_create_with_history: no history for many-to-many rows
     )
-    decisions = {}
-    for plan, arrangement in pairs:
+    decision_plans, decisions = [], []
+    for plan, arrangement in zip(plans, arrangements, strict=True):
         change = next((c for c in plan.changes if c.kind == "decision"), None)
         if change is not None:
             value: DecisionValue = change.value
-            decisions[id(plan)] = fastinsert.new(
-                Decision,
-                arrangement_id=arrangement.pk,
-                organisation_id=org.pk,
-                deciding_body=value.deciding_body,
-                date=value.date,
-                reference=value.reference,
-                title=f"Beslut om inträde i {arrangement.name}"[:300],
-                kind=Decision.Kind.ENTRY,
+            decision_plans.append(plan)
+            decisions.append(
+                {
+                    "arrangement_id": plan.arrangement_id,
+                    "organisation_id": org.pk,
+                    "deciding_body": value.deciding_body,
+                    "date": value.date,
+                    "reference": value.reference,
+                    "title": f"Beslut om inträde i {arrangement['name']}"[:300],
+                    "kind": Decision.Kind.ENTRY.value,
+                }
             )
-    _bulk(list(decisions.values()), Decision, reason)
-    participations = []
-    own_of = {}
-    for plan, arrangement in pairs:
-        if id(plan) in decisions:
-            created[id(plan)].append(("register.decision", decisions[id(plan)]))
+    decision_ids = _insert(Decision, decisions, reason)
+    decision_of = {id(plan): pk for plan, pk in zip(decision_plans, decision_ids, strict=True)}
+    journal(decision_plans, decision_ids, "register.decision")
+    participation_plans, participations, own_index = [], [], {}
+    for plan in plans:
         for change in plan.changes:
             if change.kind != "partner":
                 continue
-            participation = fastinsert.new(
-                Participation,
-                arrangement_id=arrangement.pk,
-                organisation_id=change.key,
-                role=change.value,
-            )
+            participation = {
+                "arrangement_id": plan.arrangement_id,
+                "organisation_id": change.key,
+                "role": change.value,
+            }
             if change.key == org.pk:
                 for own_change in plan.changes:
                     if own_change.kind == "own":
-                        setattr(participation, own_change.key, own_change.value)
-                participation.extra_fields = _extra_fields(plan, {})
-                if id(plan) in decisions:
-                    participation.entry_decision_id = decisions[id(plan)].pk
-                own_of[id(plan)] = participation
+                        participation[own_change.key] = own_change.value
+                participation["extra_fields"] = _extra_fields(plan, {})
+                participation["entry_decision_id"] = decision_of.get(id(plan))
+                own_index[id(plan)] = len(participations)
+            participation_plans.append(plan)
             participations.append(participation)
-            created[id(plan)].append(("register.participation", participation))
-    _bulk(participations, Participation, reason)
-    costs = []
-    for plan, _ in pairs:
-        by_year: dict[int, Cost] = {}
+    participation_ids = _insert(Participation, participations, reason)
+    journal(participation_plans, participation_ids, "register.participation")
+    cost_plans, costs = [], []
+    for plan in plans:
+        by_year: dict[int, dict] = {}
         for change in plan.changes:
             if change.kind == "cost":
                 year, kind = change.key
                 cost = by_year.get(year)
                 if cost is None:
-                    cost = by_year[year] = fastinsert.new(
-                        Cost, participation_id=own_of[id(plan)].pk, year=year
-                    )
-                    created[id(plan)].append(("register.cost", cost))
+                    own_id = participation_ids[own_index[id(plan)]]
+                    cost = by_year[year] = {"participation_id": own_id, "year": year}
+                    cost_plans.append(plan)
                     costs.append(cost)
-                setattr(cost, kind, change.value)
-    _bulk(costs, Cost, reason)
+                cost[kind] = change.value
+    journal(cost_plans, _insert(Cost, costs, reason), "register.cost")
     seat_plans = [
-        (plan, arrangement, next(c for c in plan.changes if c.kind == "seats").value)
-        for plan, arrangement in pairs
+        (plan, next(c for c in plan.changes if c.kind == "seats").value)
+        for plan in plans
         if any(c.kind == "seats" for c in plan.changes)
     ]
     if seat_plans:
-        bodies = {}
-        for plan, arrangement, _ in seat_plans:
-            kind, name = BODY_FOR_FORM.get(
-                lookups.form_slug.get(arrangement.form_id),
-                (Body.Kind.STEERING_GROUP, "Styrgruppen"),
-            )
-            bodies[id(plan)] = fastinsert.new(
-                Body, arrangement_id=arrangement.pk, kind=kind, name=name
-            )
-            created[id(plan)].append(("register.body", bodies[id(plan)]))
-        _bulk(list(bodies.values()), Body, reason)
-        names = {rep.name for _, _, reps in seat_plans for rep in reps}
-        people: dict[tuple[str, str], object] = {}
-        for chunk in chunked(names):
-            for pk, name, party in Person.objects.filter(
-                organisation=org, name__in=chunk
-            ).values_list("pk", "name", "party"):
-                people.setdefault((name, party), pk)
-        new_people = []
-        for plan, _, reps in seat_plans:
-            for rep in reps:
-                if (rep.name, rep.party) not in people:
-                    person = fastinsert.new(
-                        Person, name=rep.name, party=rep.party, organisation_id=org.pk
-                    )
-                    people[(rep.name, rep.party)] = person
-                    new_people.append(person)
-                    created[id(plan)].append(("register.person", person))
-        _bulk(new_people, Person, reason)
-        seats = []
-        for plan, _, reps in seat_plans:
-            for rep in reps:
-                person = people[(rep.name, rep.party)]
-                seat = fastinsert.new(
-                    Seat,
-                    body_id=bodies[id(plan)].pk,
-                    person_id=person if isinstance(person, int) else person.pk,
-                    appointed_by_id=org.pk,
-                    role=rep.role,
-                    party=rep.party,
-                )
-                seats.append(seat)
-                created[id(plan)].append(("register.seat", seat))
-        _bulk(seats, Seat, reason)
+        _apply_new_seats(seat_plans, arrangements, plans, lookups, reason, journal)
     for plan in plans:
         plan.journal = [
-            {"op": "create", "model": model, "pk": obj.pk} for model, obj in created[id(plan)]
+            {"op": "create", "model": model, "pk": pk} for model, pk in created[id(plan)]
         ]
+
+
+def _apply_new_seats(seat_plans, arrangements, plans, lookups: Lookups, reason, journal) -> None:
+    """Create a body per new arrangement with representatives, their people and seats."""
+    org = lookups.organisation
+    form_of = {
+        id(plan): arrangement.get("form_id")
+        for plan, arrangement in zip(plans, arrangements, strict=True)
+    }
+    bodies = []
+    for plan, _ in seat_plans:
+        kind, name = BODY_FOR_FORM.get(
+            lookups.form_slug.get(form_of[id(plan)]),
+            (Body.Kind.STEERING_GROUP, "Styrgruppen"),
+        )
+        bodies.append({"arrangement_id": plan.arrangement_id, "kind": kind.value, "name": name})
+    body_ids = _insert(Body, bodies, reason)
+    journal([plan for plan, _ in seat_plans], body_ids, "register.body")
+    body_of = {id(plan): pk for (plan, _), pk in zip(seat_plans, body_ids, strict=True)}
+    names = {rep.name for _, reps in seat_plans for rep in reps}
+    people: dict[tuple[str, str], int | None] = {}
+    for chunk in chunked(names):
+        for pk, name, party in Person.objects.filter(organisation=org, name__in=chunk).values_list(
+            "pk", "name", "party"
+        ):
+            people.setdefault((name, party), pk)
+    person_plans, new_people = [], []
+    for plan, reps in seat_plans:
+        for rep in reps:
+            if (rep.name, rep.party) not in people:
+                people[(rep.name, rep.party)] = None  # created just below
+                person_plans.append(plan)
+                new_people.append({"name": rep.name, "party": rep.party, "organisation_id": org.pk})
+    person_ids = _insert(Person, new_people, reason)
+    for person, pk in zip(new_people, person_ids, strict=True):
+        people[(person["name"], person["party"])] = pk
+    journal(person_plans, person_ids, "register.person")
+    seat_plans_flat, seats = [], []
+    for plan, reps in seat_plans:
+        for rep in reps:
+            seat_plans_flat.append(plan)
+            seats.append(
+                {
+                    "body_id": body_of[id(plan)],
+                    "person_id": people[(rep.name, rep.party)],
+                    "appointed_by_id": org.pk,
+                    "role": rep.role,
+                    "party": rep.party,
+                }
+            )
+    journal(seat_plans_flat, _insert(Seat, seats, reason), "register.seat")
 
 
 def _extra_fields(plan: RowPlan, before: dict) -> dict:
@@ -468,21 +480,20 @@ def run_import(
     return result
 
 
-def _row_records(batch: ImportBatch, result: ImportResult) -> list[ImportRow]:
+def _row_records(batch: ImportBatch, result: ImportResult) -> list[dict]:
     return [
-        fastinsert.new(
-            ImportRow,
-            batch_id=batch.pk,
-            sheet=r.sheet[:100],
-            row_number=r.number,
-            outcome=r.outcome,
-            raw=r.raw,
-            errors=[{"field": e.field, "message": e.message} for e in r.errors],
-            warnings=[{"field": w.field, "message": w.message} for w in r.warnings],
-            diff=r.diff,
-            journal=r.journal,
-            arrangement_id=r.arrangement_id,
-        )
+        {
+            "batch_id": batch.pk,
+            "sheet": r.sheet[:100],
+            "row_number": r.number,
+            "outcome": r.outcome,
+            "raw": r.raw,
+            "errors": [{"field": e.field, "message": e.message} for e in r.errors],
+            "warnings": [{"field": w.field, "message": w.message} for w in r.warnings],
+            "diff": r.diff,
+            "journal": r.journal,
+            "arrangement_id": r.arrangement_id,
+        }
         for r in result.rows
     ]
 
@@ -498,7 +509,7 @@ def _store(batch: ImportBatch, result: ImportResult, *, mode: str) -> None:
         batch.committed_at = timezone.now()
     batch.save()
     batch.rows.all().delete()
-    fastinsert.bulk_create(_row_records(batch, result), ImportRow, history=False)
+    fastinsert.insert(ImportRow, _row_records(batch, result), history=False)
 
 
 def checksum(data: bytes) -> str:

@@ -1,0 +1,122 @@
+"""The importer's bulk insert writes what Django's own ``Model(**row)`` and simple-history's
+``bulk_create_with_history`` write: the same values, defaults, timestamps and history rows."""
+
+from datetime import date
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.forms.models import model_to_dict
+from simple_history.utils import bulk_create_with_history
+
+from importers import fastinsert
+from register.models import Arrangement, Cost, Participation, Person
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def _arrangement_rows(form_id, host_id):
+    return [
+        {"name": "Räddningstjänstförbundet", "form_id": form_id, "host_id": host_id},
+        {
+            "name": "Gemensam lönenämnd",
+            "form_id": form_id,
+            "start_date": date(2019, 1, 1),
+            "end_date": None,
+            "orgnr": "2220001230",
+            "public_description": "Lön för tre kommuner.",
+            "notice_months": 12,
+        },
+    ]
+
+
+def _comparable(obj):
+    values = model_to_dict(obj)
+    values.pop("id")
+    values.pop("service_areas", None)
+    return values
+
+
+def test_insert_writes_what_django_writes_defaults_included(taby):
+    form_id = f.form("municipal_federation").pk
+    ours = fastinsert.insert(Arrangement, _arrangement_rows(form_id, taby.pk), reason="Import")
+    theirs = bulk_create_with_history(
+        [Arrangement(**row) for row in _arrangement_rows(form_id, taby.pk)],
+        Arrangement,
+        default_change_reason="Import",
+    )
+    assert len(ours) == 2 and all(isinstance(pk, int) for pk in ours)
+    for pk, expected in zip(ours, theirs, strict=True):
+        written = Arrangement.objects.get(pk=pk)
+        assert _comparable(written) == _comparable(expected)
+        # Defaults the rows did not give: status, publication, example flag.
+        assert written.status == Arrangement.Status.ACTIVE
+        assert written.is_published is False and written.is_example is False
+        assert written.created_at is not None and written.updated_at is not None
+
+
+def test_insert_returns_the_ids_in_the_order_of_the_rows(taby):
+    participation = f.make_participation(f.make_arrangement(), taby)
+    rows = [{"participation_id": participation.pk, "year": year} for year in (2026, 2019, 2023)]
+    rows[0]["outcome"] = 5
+    ids = fastinsert.insert(Cost, rows)
+    assert [Cost.objects.get(pk=pk).year for pk in ids] == [2026, 2019, 2023]
+    assert Cost.objects.get(pk=ids[0]).outcome == 5
+    assert Cost.objects.get(pk=ids[1]).outcome is None
+
+
+def test_insert_writes_one_history_row_per_record_with_the_reason(taby):
+    ids = fastinsert.insert(
+        Person,
+        [{"name": "Anna Svensson", "party": "S", "organisation_id": taby.pk}] * 3,
+        reason="Import från Excel",
+    )
+    history = Person.history.filter(id__in=ids)
+    assert history.count() == 3
+    assert {h.history_type for h in history} == {"+"}
+    assert {h.history_change_reason for h in history} == {"Import från Excel"}
+    assert {(h.id, h.name, h.party, h.organisation_id) for h in history} == {
+        (pk, "Anna Svensson", "S", taby.pk) for pk in ids
+    }
+
+
+def test_insert_without_history_writes_no_history(taby):
+    ids = fastinsert.insert(
+        Person, [{"name": "Per Olsson", "organisation_id": taby.pk}], history=False
+    )
+    assert Person.objects.filter(pk__in=ids).count() == 1
+    assert not Person.history.filter(id__in=ids).exists()
+
+
+def test_a_callable_default_gives_every_row_its_own_value(taby):
+    arrangement = f.make_arrangement(members=[])
+    other = f.municipality("0187")
+    ids = fastinsert.insert(
+        Participation,
+        [
+            {"arrangement_id": arrangement.pk, "organisation_id": taby.pk},
+            {"arrangement_id": arrangement.pk, "organisation_id": other.pk},
+        ],
+    )
+    first, second = (Participation.objects.get(pk=pk) for pk in ids)
+    assert first.extra_fields == {} and second.extra_fields == {}
+    assert first.role == Participation.Role.MEMBER
+
+
+def test_an_unknown_column_is_refused_before_anything_is_written(taby):
+    with pytest.raises(ValueError, match="no column organisation"):
+        fastinsert.insert(Person, [{"name": "Anna", "organisation": taby}])
+    assert not Person.objects.exists()
+
+
+def test_a_constraint_violation_is_raised_by_the_database(taby):
+    arrangement = f.make_arrangement()
+    participation = f.make_participation(arrangement, taby)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        fastinsert.insert(Cost, [{"participation_id": participation.pk, "year": 1700}])
+    assert not Cost.objects.exists()
+
+
+def test_an_empty_list_writes_nothing(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert fastinsert.insert(Person, []) == []
