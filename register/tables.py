@@ -86,7 +86,7 @@ class ArrangementTable(RegisterTable):
         year = getattr(record, "own_cost_year", None)
         return (
             format_html(
-                '<span class="nowrap">{}</span> <span class="muted">({})</span>',
+                '<span class="nowrap">{}</span> <span class="muted nowrap">({})</span>',
                 format_kronor(value),
                 year,
             )
