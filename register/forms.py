@@ -588,8 +588,8 @@ def _own_goals(access: Access, arrangement: Arrangement):
     return Goal.objects.filter(organisation__in=orgs).select_related("organisation")
 
 
-class _OwnGoalLinkForm(RegisterForm):
-    """A link between an arrangement and one of the user's organisations' own goals."""
+class _OnArrangementForm(RegisterForm):
+    """A record that belongs to one arrangement, given to the form (not a field of it)."""
 
     validate_fields = ("arrangement",)
 
@@ -597,6 +597,10 @@ class _OwnGoalLinkForm(RegisterForm):
         self.arrangement = arrangement
         super().__init__(*args, **kwargs)
         self.instance.arrangement = arrangement
+
+
+class _OwnGoalLinkForm(_OnArrangementForm):
+    """A link between an arrangement and one of the user's organisations' own goals."""
 
     def limit_choices(self):
         self.fields["goal"].queryset = _own_goals(self.access, self.arrangement)
@@ -637,16 +641,10 @@ class GoalConflictForm(_OwnGoalLinkForm):
 JOINT_NOT_ALLOWED = "Du kan bara registrera för din egen organisation."
 
 
-class _ArrangementRecordForm(RegisterForm):
+class _ArrangementRecordForm(_OnArrangementForm):
     """A record on an arrangement made by one participant, or jointly (organisation left empty)."""
 
     joint_label = "– gemensam –"
-    validate_fields = ("arrangement",)
-
-    def __init__(self, *args, arrangement: Arrangement, **kwargs):
-        self.arrangement = arrangement
-        super().__init__(*args, **kwargs)
-        self.instance.arrangement = arrangement
 
     def limit_choices(self):
         field = self.fields["organisation"]

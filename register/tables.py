@@ -15,6 +15,17 @@ DATE_FORMAT = "Y-m-d"
 DATE = {"td": {"class": "date"}}
 
 
+def link_marking_examples(record, text):
+    """A link to the record, marked "Exempel" when the record is illustrative example data."""
+    if record.is_example:
+        return format_html(
+            '<a href="{}">{}</a> <span class="badge example">Exempel</span>',
+            record.get_absolute_url(),
+            text,
+        )
+    return format_html('<a href="{}">{}</a>', record.get_absolute_url(), text)
+
+
 class RegisterTable(tables.Table):
     caption = ""
 
@@ -71,13 +82,7 @@ class ArrangementTable(RegisterTable):
             column.verbose_name = f"Kostnad {own_organisation.display_name}"
 
     def render_name(self, record, value):
-        if record.is_example:
-            return format_html(
-                '<a href="{}">{}</a> <span class="badge example">Exempel</span>',
-                record.get_absolute_url(),
-                value,
-            )
-        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+        return link_marking_examples(record, value)
 
     def render_areas(self, record):
         return ", ".join(a.name for a in record.service_areas.all()) or "–"
@@ -142,13 +147,7 @@ class PersonTable(RegisterTable):
         order_by = ("name",)
 
     def render_name(self, record, value):
-        if record.is_example:
-            return format_html(
-                '<a href="{}">{}</a> <span class="badge example">Exempel</span>',
-                record.get_absolute_url(),
-                value,
-            )
-        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+        return link_marking_examples(record, value)
 
 
 class DecisionTable(RegisterTable):
@@ -189,13 +188,7 @@ class DecisionTable(RegisterTable):
         order_by = ("-date",)
 
     def render_title(self, record, value):
-        if record.is_example:
-            return format_html(
-                '<a href="{}">{}</a> <span class="badge example">Exempel</span>',
-                record.get_absolute_url(),
-                value,
-            )
-        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), value)
+        return link_marking_examples(record, value)
 
     def render_impacts(self, record):
         return ", ".join(record.impacts) or "–"
