@@ -106,9 +106,10 @@ def export_portfolio(
         .select_related("person", "body")
         .order_by("pk")
     ):
-        seats.setdefault(seat.body.arrangement_id, []).append(
-            Representative(seat.person.name, seat.party, seat.role)
-        )
+        listed = seats.setdefault(seat.body.arrangement_id, [])
+        rep = Representative(seat.person.name, seat.party, seat.role)
+        if rep not in listed:  # once, even when the person sits in two of its bodies
+            listed.append(rep)
     cost_columns = sorted(
         {
             (cost.year, kind)

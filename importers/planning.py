@@ -638,11 +638,15 @@ def compute_changes(plan: RowPlan, snap: Snapshot | None, lookups: Lookups) -> l
     # Our representatives.
     if "representatives" in p:
         reps: list[Representative] = p["representatives"]
-        before = [
-            Representative(s["person__name"], s["party"], s["role"])
-            for s in (snap.seats if snap else [])
-        ]
-        if sorted(map(_rep_key, reps)) != sorted(map(_rep_key, before)):
+        # Who represents us and in what role, whatever the body: a person who sits in two
+        # of the arrangement's bodies in the same role is listed once.
+        before = list(
+            dict.fromkeys(
+                Representative(s["person__name"], s["party"], s["role"])
+                for s in (snap.seats if snap else [])
+            )
+        )
+        if set(reps) != set(before):
             changes.append(
                 Change(
                     "Våra ledamöter",
@@ -653,10 +657,6 @@ def compute_changes(plan: RowPlan, snap: Snapshot | None, lookups: Lookups) -> l
                 )
             )
     return changes
-
-
-def _rep_key(rep: Representative):
-    return (rep.name, rep.party, rep.role)
 
 
 def _validate(plan: RowPlan, snap: Snapshot | None, lookups: Lookups, sheet_headers) -> None:
@@ -766,7 +766,46 @@ def plan_workbook(
             plan.outcome = ImportRow.Outcome.UPDATE
         else:
             plan.outcome = ImportRow.Outcome.UNCHANGED
+    warn_possible_duplicates(plans, lookups)
     result.rows = plans
     result._lookups = lookups  # noqa: SLF001 - kept for the commit step
     result._snapshots = snaps
     return result
+
+
+def warn_possible_duplicates(plans: list[RowPlan], lookups: Lookups) -> None:
+    """Warn on a new row that looks like an arrangement already in the register under another
+    name: one the organisation takes part in, of the same form, with exactly the parties the
+    row would give it, and not matched by another row of the file. The row is still new (the
+    match rule is orgnr, else name and form); the warning says how to make it match."""
+    new = [p for p in plans if p.outcome == ImportRow.Outcome.NEW and p.parsed.get("form")]
+    if not new:
+        return
+    org_id = lookups.organisation.pk
+    matched = {p.arrangement_id for p in plans if p.arrangement_id}
+    parties: dict[int, set[int]] = {}
+    arrangements: dict[int, tuple[str, int]] = {}
+    for arrangement_id, name, form_id, party_id in Participation.objects.filter(
+        arrangement__participations__organisation_id=org_id
+    ).values_list("arrangement_id", "arrangement__name", "arrangement__form_id", "organisation_id"):
+        if arrangement_id in matched:
+            continue
+        parties.setdefault(arrangement_id, set()).add(party_id)
+        arrangements[arrangement_id] = (name, form_id)
+    by_key: dict[tuple[int, frozenset], list[str]] = {}
+    for arrangement_id, (name, form_id) in arrangements.items():
+        by_key.setdefault((form_id, frozenset(parties[arrangement_id])), []).append(name)
+    for plan in new:
+        wanted = {c.key for c in plan.changes if c.kind == "partner"}
+        if len(wanted) < 2:  # only we take part: too little to tell arrangements apart
+            continue
+        names = by_key.get((lookups.form_by_slug[plan.parsed["form"]], frozenset(wanted)))
+        if names:
+            plan.warn(
+                "",
+                "Registret har redan "
+                + " och ".join(f"”{name}”" for name in sorted(names))
+                + " med samma samverkansform och samma parter. Är det samma samverkan? Skriv "
+                "då registrets namn eller organisationsnummer i filen, annars blir raden en ny "
+                "samverkan.",
+            )

@@ -207,13 +207,15 @@ def apply_row(plan: RowPlan, lookups: Lookups, snap: Snapshot | None, reason: st
 def _apply_seats(journal: Journal, arrangement, snap, reps, lookups: Lookups, form_slug) -> None:
     org = lookups.organisation
     existing = list(snap.seats) if snap else []
-    wanted = list(reps)
-    for seat in existing:
+    listed = set(reps)
+    seated = set()
+    for seat in existing:  # a listed person keeps every seat they hold in that role
         rep = Representative(seat["person__name"], seat["party"], seat["role"])
-        if rep in wanted:
-            wanted.remove(rep)
+        if rep in listed:
+            seated.add(rep)
         else:
             journal.delete(Seat.objects.get(pk=seat["pk"]))
+    wanted = [rep for rep in dict.fromkeys(reps) if rep not in seated]
     if not wanted:
         return
     body_id = snap.body_id if snap else None

@@ -467,13 +467,13 @@ def parse_representatives(value) -> list[Representative]:
                     f"Rollen ”{m['role']}” för {m['name'].strip()} känns inte igen. Skriv "
                     "ordförande, vice ordförande, ledamot eller ersättare."
                 )
-            people.append(
-                Representative(
-                    name=" ".join(m["name"].split()),
-                    party=(m["party"] or "").strip(),
-                    role=ROLE_WORDS.get(role_text, "member"),
-                )
+            rep = Representative(
+                name=" ".join(m["name"].split()),
+                party=(m["party"] or "").strip(),
+                role=ROLE_WORDS.get(role_text, "member"),
             )
+            if rep not in people:  # the same person and role twice says nothing more
+                people.append(rep)
     return people
 
 

@@ -1,8 +1,10 @@
 """The import service over differently laid-out workbooks and the real example list."""
 
+import io
 from datetime import date
 
 import pytest
+from django.core.management import call_command
 
 from importers.models import ImportBatch, ImportRow
 from importers.readers import ReadError
@@ -599,3 +601,85 @@ def test_joining_an_arrangement_kept_by_others_leaves_its_shared_fields_alone(
         "0330",
     }
     assert Cost.objects.get(participation__organisation=knivsta).outcome == 5
+
+
+def test_a_new_row_like_an_arrangement_under_another_name_is_warned_about(
+    taby, vaxholm, shared_arrangement, xlsx
+):
+    data = xlsx(
+        {
+            "B": [
+                ["Namn", "Samverkansform", "Parter", "Värdkommun"],
+                ["Miljönämnden", "gem. nämnd", "Vaxholm", "Täby"],
+                ["Miljö med fler", "gem. nämnd", "Vaxholm, Knivsta", "Täby"],
+                ["Miljöavtal", "avtal", "Vaxholm", "Täby"],
+            ]
+        }
+    )
+    result = run_import(source=data, organisation=taby, dry_run=True)
+    same, more_parties, other_form = result.rows
+    assert [r.outcome for r in result.rows] == ["new", "new", "new"]
+    assert len(same.warnings) == 1
+    message = same.warnings[0].message
+    assert "”Södra Roslagens miljö- och hälsoskyddsnämnd”" in message
+    assert "samma samverkansform och samma parter" in message
+    assert more_parties.warnings == [] and other_form.warnings == []
+
+
+def test_no_duplicate_warning_when_another_row_already_matches_the_arrangement(
+    taby, vaxholm, shared_arrangement, xlsx
+):
+    data = xlsx(
+        {
+            "B": [
+                ["Namn", "Samverkansform", "Parter", "Värdkommun"],
+                ["Södra Roslagens miljö- och hälsoskyddsnämnd", "gem. nämnd", "Vaxholm", "Täby"],
+                ["Miljönämnden", "gem. nämnd", "Vaxholm", "Täby"],
+            ]
+        }
+    )
+    result = run_import(source=data, organisation=taby, dry_run=True)
+    assert [r.outcome for r in result.rows] == ["unchanged", "new"]
+    assert result.rows[1].warnings == []
+
+
+def test_the_example_list_warns_about_the_demo_s_differently_named_contracts(taby, example_bytes):
+    call_command("load_demo", stdout=io.StringIO())
+    result = run_import(source=example_bytes, organisation=taby, dry_run=True)
+    warned = {r.parsed["name"]: r.warnings for r in result.rows if r.warnings}
+    assert any(
+        "livsmedelskontroll åt Norrtälje" in w.message
+        for w in warned["Livsmedelskontroll åt Norrtälje"]
+    )
+
+
+def test_a_person_in_two_of_the_arrangement_s_bodies_is_listed_once_and_keeps_both_seats(
+    taby, vaxholm, shared_arrangement, xlsx
+):
+    assembly = f.make_body(shared_arrangement, name="Förbundsfullmäktige")
+    board = f.make_body(shared_arrangement, name="Förbundsstyrelsen")
+    holm = f.make_person(name="Lars Holm", party="L", organisation=taby)
+    falk = f.make_person(name="Ingrid Falk", party="S", organisation=taby)
+    f.make_seat(assembly, holm, taby, party="L")
+    f.make_seat(board, holm, taby, party="L")
+    f.make_seat(assembly, falk, taby, party="S")
+    name = shared_arrangement.name
+
+    def import_reps(cell, dry_run):
+        data = xlsx(
+            {"B": [["Namn", "Samverkansform", "Våra ledamöter"], [name, "gem. nämnd", cell]]}
+        )
+        return run_import(source=data, organisation=taby, dry_run=dry_run).rows[0]
+
+    both = import_reps("Lars Holm (L), ledamot; Ingrid Falk (S), ledamot", dry_run=True)
+    assert both.outcome == "unchanged"
+    row = import_reps("Lars Holm (L), ledamot", dry_run=False)
+    assert row.diff["Våra ledamöter"] == {
+        "before": "Lars Holm (L), ledamot; Ingrid Falk (S), ledamot",
+        "after": "Lars Holm (L), ledamot",
+    }
+    assert sorted(Seat.objects.values_list("body__name", "person__name")) == [
+        ("Förbundsfullmäktige", "Lars Holm"),
+        ("Förbundsstyrelsen", "Lars Holm"),
+    ]
+    assert import_reps("Lars Holm (L), ledamot", dry_run=True).outcome == "unchanged"
