@@ -15,8 +15,9 @@ date and change reason resolved once.
 What is written is what ``Model(**row)`` followed by ``bulk_create_with_history`` writes: a
 field missing from a row gets its default, ``auto_now``/``auto_now_add`` fields get the time of
 the insert, and every record gets one history row of type "+" with simple-history's default
-history user, the date and the change reason. Like ``bulk_history_create``, no history is
-written for many-to-many fields.
+history user, the date and the change reason. Many-to-many links given with the records are
+written as ``.set()`` writes them, and recorded in the history row when simple-history tracks
+the field.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from django.conf import settings
 from django.db import connections, router
 from django.db.models import DateField, DateTimeField, Field
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
 # Field types whose get_db_prep_save returns a value of this exact Python type unchanged, on
@@ -54,12 +56,22 @@ _MAX_PARAMS = 30_000  # values per statement (PostgreSQL takes at most 65,535)
 _NOTHING = object()
 
 
-def insert(model, rows: list[dict], *, history: bool = True, reason: str = "") -> list:
+def insert(
+    model,
+    rows: list[dict],
+    *,
+    history: bool = True,
+    reason: str = "",
+    m2m: dict[str, list[list]] | None = None,
+) -> list:
     """Insert new records of ``model``, each given as a dict of attribute name to value
     (``organisation_id``, not ``organisation``), and return their primary keys in order.
 
     With ``history``, also write one history row per record with ``reason`` as change reason.
-    Raise ``ValueError`` for a name that is not a column of the model.
+    ``m2m`` gives, per many-to-many field name, the related primary keys of every row; they are
+    written as ``.set()`` would, and recorded in the history rows of a field simple-history
+    tracks (``HistoricalRecords(m2m_fields=...)``). Raise ``ValueError`` for a name that is not
+    a column of the model.
     """
     if not rows:
         return []
@@ -81,6 +93,9 @@ def insert(model, rows: list[dict], *, history: bool = True, reason: str = "") -
             bulk_create_with_history(objs, model, default_change_reason=reason)
         else:
             model._default_manager.bulk_create(objs)
+        for name, related in (m2m or {}).items():
+            for obj, pks in zip(objs, related, strict=True):
+                getattr(obj, name).set(pks)
         return [obj.pk for obj in objs]
     now = timezone.now()
     columns = {}
@@ -94,9 +109,49 @@ def insert(model, rows: list[dict], *, history: bool = True, reason: str = "") -
         returning=pk.column,
     )
     columns[pk.attname] = ids
+    history_ids = None
     if history and getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-        _insert_history(model, columns, len(rows), now=now, reason=reason, using=using)
+        history_ids = _insert_history(
+            model, columns, len(rows), now=now, reason=reason, using=using
+        )
+    for name, related in (m2m or {}).items():
+        _insert_m2m(meta.get_field(name), ids, related, history_ids, using=using)
     return ids
+
+
+def _insert_m2m(field, ids: list, related: list[list], history_ids: list | None, *, using: str):
+    """Link every new record to its related records, and record the links in its history row
+    when simple-history tracks the field (as ``create_historical_record_m2ms`` does)."""
+    through = field.remote_field.through
+    source = through._meta.get_field(field.m2m_field_name())
+    target = through._meta.get_field(field.m2m_reverse_field_name())
+    pairs = [(pk, other) for pk, others in zip(ids, related, strict=True) for other in others]
+    if not pairs:
+        return
+    link_ids = insert_rows(
+        through,
+        [source.column, target.column],
+        pairs,
+        using=using,
+        returning=through._meta.pk.column,
+    )
+    m2m_history_model = HistoricalRecords.m2m_models.get(field)
+    if history_ids is None or m2m_history_model is None:
+        return
+    history_of = dict(zip(ids, history_ids, strict=True))
+    values = {
+        through._meta.pk.attname: link_ids,
+        source.attname: [pk for pk, _ in pairs],
+        target.attname: [other for _, other in pairs],
+        "history_id": [history_of[pk] for pk, _ in pairs],
+    }
+    fields = [f for f in m2m_history_model._meta.concrete_fields if f.attname in values]
+    insert_rows(
+        m2m_history_model,
+        [f.column for f in fields],
+        list(zip(*(values[f.attname] for f in fields), strict=True)),
+        using=using,
+    )
 
 
 def _values(field, rows: list[dict], now) -> list:
@@ -185,8 +240,9 @@ def insert_rows(model, columns: list[str], rows: list[tuple], *, using: str, ret
     return returned if returning else None
 
 
-def _insert_history(model, columns: dict, count: int, *, now, reason: str, using: str) -> None:
-    """Write a "+" history row per record, as simple-history's ``bulk_history_create``.
+def _insert_history(model, columns: dict, count: int, *, now, reason: str, using: str) -> list:
+    """Write a "+" history row per record, as simple-history's ``bulk_history_create``, and
+    return the history rows' ids in the order of the records.
 
     ``columns`` holds the records' values as just inserted, by attribute name.
     """
@@ -213,9 +269,10 @@ def _insert_history(model, columns: dict, count: int, *, now, reason: str, using
         else:  # a field simple-history adds that the import does not set: its default
             values.append(_prepare(field, [field.get_default()] * count, connection))
         fields.append(field)
-    insert_rows(
+    return insert_rows(
         history_model,
         [f.column for f in fields],
         list(zip(*values, strict=True)),
         using=using,
+        returning=history_model._meta.pk.column,
     )

@@ -269,22 +269,13 @@ def apply_new_rows(plans: list[RowPlan], lookups: Lookups, reason: str) -> None:
             created[id(plan)].append((model_label, pk))
 
     arrangements = [{c.key: c.value for c in plan.changes if c.kind == "arr"} for plan in plans]
-    arrangement_ids = _insert(Arrangement, arrangements, reason)
+    areas = [next((c.value for c in plan.changes if c.kind == "areas"), []) for plan in plans]
+    arrangement_ids = fastinsert.insert(
+        Arrangement, arrangements, reason=reason, m2m={"service_areas": areas}
+    )
     for plan, pk in zip(plans, arrangement_ids, strict=True):
         plan.arrangement_id = pk
     journal(plans, arrangement_ids, "register.arrangement")
-    through = Arrangement.service_areas.through
-    fastinsert.insert(
-        through,
-        [
-            {"arrangement_id": plan.arrangement_id, "servicearea_id": area_id}
-            for plan in plans
-            for change in plan.changes
-            if change.kind == "areas"
-            for area_id in change.value
-        ],
-        history=False,  # as bulk_create_with_history: no history for many-to-many rows
-    )
     decision_plans, decisions = [], []
     for plan, arrangement in zip(plans, arrangements, strict=True):
         change = next((c for c in plan.changes if c.kind == "decision"), None)

@@ -120,3 +120,21 @@ def test_a_constraint_violation_is_raised_by_the_database(taby):
 def test_an_empty_list_writes_nothing(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert fastinsert.insert(Person, []) == []
+
+
+def test_many_to_many_links_are_written_and_recorded_in_the_history_row(taby):
+    form_id = f.form("municipal_federation").pk
+    rescue, it = f.area("raddningstjanst"), f.area("it")
+    ids = fastinsert.insert(
+        Arrangement,
+        [{"name": "Med två områden", "form_id": form_id}, {"name": "Utan", "form_id": form_id}],
+        reason="Import",
+        m2m={"service_areas": [[rescue.pk, it.pk], []]},
+    )
+    with_areas, without = (Arrangement.objects.get(pk=pk) for pk in ids)
+    assert set(with_areas.service_areas.all()) == {rescue, it}
+    assert not without.service_areas.exists()
+    record = with_areas.history.get()
+    assert record.history_type == "+"
+    assert {row.servicearea_id for row in record.service_areas.all()} == {rescue.pk, it.pk}
+    assert not without.history.get().service_areas.exists()

@@ -683,3 +683,14 @@ def test_a_person_in_two_of_the_arrangement_s_bodies_is_listed_once_and_keeps_bo
         ("Förbundsstyrelsen", "Lars Holm"),
     ]
     assert import_reps("Lars Holm (L), ledamot", dry_run=True).outcome == "unchanged"
+
+
+def test_an_imported_arrangement_s_first_history_record_has_its_service_areas(taby, xlsx):
+    data = xlsx(
+        {"B": [["Namn", "Samverkansform", "Verksamhetsområde"], ["Räddning", "avtal", "IT; Lön"]]}
+    )
+    import_file(data=data, file_name="lista.xlsx", organisation=taby)
+    arrangement = Arrangement.objects.get(name="Räddning")
+    record = arrangement.history.get()
+    assert record.history_type == "+"
+    assert {row.servicearea.name for row in record.service_areas.all()} == {"IT", "Lön"}
