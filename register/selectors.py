@@ -706,6 +706,13 @@ class ArrangementDetail:
             return True
         return any(s.person.is_example for b in self.bodies for s in b.seat_list)
 
+    @property
+    def shows_ownership(self) -> bool:
+        """Whether the participants table needs an ownership column (a company, or any share)."""
+        return self.arrangement.form.slug == "joint_company" or any(
+            p.ownership_share is not None for p in self.participations
+        )
+
 
 def _flag(model, **lookup) -> Exists:
     return Exists(model.objects.filter(**lookup))

@@ -390,3 +390,21 @@ def test_the_menu_links_every_list_import_for_editors_and_admin_for_superusers(
     assert ">Import</a>" not in client.get(reverse("register:home")).content.decode()
     client.force_login(admin_user)
     assert ">Admin</a>" in client.get(reverse("register:home")).content.decode()
+
+
+def test_the_ownership_column_shows_only_where_there_is_ownership(client, taby_reader, taby):
+    client.force_login(taby_reader)
+    committee = f.make_arrangement(form_slug="joint_committee", is_published=True)
+    f.make_participation(committee, taby)
+    company = f.make_arrangement(form_slug="joint_company", is_published=True)
+    f.make_participation(company, taby, role="owner")
+    shared = f.make_arrangement(form_slug="municipal_federation", is_published=True)
+    f.make_participation(shared, taby, ownership_share=25)
+
+    def page(arrangement):
+        url = reverse("register:arrangement_detail", args=[arrangement.pk])
+        return client.get(url).content.decode()
+
+    assert "Ägarandel" not in page(committee)
+    assert "Ägarandel" in page(company)
+    assert "Ägarandel" in page(shared) and "25\u00a0%" in page(shared)
