@@ -217,10 +217,10 @@ def parse_amount(value, multiplier: int = 1) -> int | None:
 
 
 def _whole_kronor(number: Decimal, original) -> int:
-    amount = int(number.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    if abs(amount) >= 10**15:
+    # Checked before rounding: a number beyond Decimal's 28 digits cannot even be rounded.
+    if abs(number) >= 10**15 - Decimal("0.5"):
         raise ValueProblem(f"Beloppet ”{cell_text(original)}” är orimligt stort.")
-    return amount
+    return int(number.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 # --- Dates ----------------------------------------------------------------------------------

@@ -85,6 +85,20 @@ def test_it_rejects_an_amount_that_is_not_a_number():
 
 
 @pytest.mark.parametrize(
+    ("value", "multiplier"),
+    [(1e25, 1000), (10**15, 1), ("999 999 999 999 999,6", 1), ("1" + "0" * 40, 1), (2e300, 1_000_000)],
+)
+def test_an_unreasonably_large_amount_is_a_clear_row_error(value, multiplier):
+    with pytest.raises(ValueProblem, match="orimligt stort"):
+        parse_amount(value, multiplier)
+
+
+def test_the_largest_reasonable_amount_is_kept_to_the_krona():
+    assert parse_amount("999 999 999 999 999", 1) == 999_999_999_999_999
+    assert parse_amount(-999_999_999_999.4, 1000) == -999_999_999_999_400
+
+
+@pytest.mark.parametrize(
     ("value", "end", "expected"),
     [
         (datetime(2009, 1, 1), False, date(2009, 1, 1)),
