@@ -86,7 +86,13 @@ def test_it_rejects_an_amount_that_is_not_a_number():
 
 @pytest.mark.parametrize(
     ("value", "multiplier"),
-    [(1e25, 1000), (10**15, 1), ("999 999 999 999 999,6", 1), ("1" + "0" * 40, 1), (2e300, 1_000_000)],
+    [
+        (1e25, 1000),
+        (10**15, 1),
+        ("999 999 999 999 999,6", 1),
+        ("1" + "0" * 40, 1),
+        (2e300, 1_000_000),
+    ],
 )
 def test_an_unreasonably_large_amount_is_a_clear_row_error(value, multiplier):
     with pytest.raises(ValueProblem, match="orimligt stort"):
