@@ -51,6 +51,9 @@ _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _WHOLE_NUMBER = re.compile(r"^-?\d+$")
 
 
+AMOUNT_LIMIT = 10**15 - 1  # as the importer: a larger amount is a typing error
+
+
 class WholeKronorField(forms.IntegerField):
     """An amount in whole kronor: "1 234 567" with spaces or non-breaking spaces; no decimals."""
 
@@ -58,10 +61,13 @@ class WholeKronorField(forms.IntegerField):
     default_error_messages = {
         "invalid": "Ange beloppet i hela kronor med siffror, till exempel 1 234 567 "
         "(inga decimaler).",
+        "max_value": "Beloppet är orimligt stort. Ange det i hela kronor, till exempel 1 234 567.",
+        "min_value": "Beloppet är orimligt stort. Ange det i hela kronor, till exempel -1 234 567.",
     }
 
     def __init__(self, **kwargs):
         kwargs.pop("localize", None)
+        kwargs.update(max_value=AMOUNT_LIMIT, min_value=-AMOUNT_LIMIT)
         super().__init__(**kwargs)
 
     def widget_attrs(self, widget):
@@ -504,6 +510,13 @@ class SeatForm(RegisterForm):
         ).order_by("-date")
 
 
+YEAR_ERRORS = {
+    "min_value": "Året ska ligga mellan 1900 och 2100.",
+    "max_value": "Året ska ligga mellan 1900 och 2100.",
+    "invalid": "Ange året med fyra siffror, till exempel 2024.",
+}
+
+
 class CostForm(RegisterForm):
     class Meta(RegisterForm.Meta):
         model = Cost
@@ -514,6 +527,7 @@ class CostForm(RegisterForm):
             "forecast": WholeKronorField,
         }
         widgets = {"year": forms.NumberInput(attrs={"class": "year"})}
+        error_messages = {"year": YEAR_ERRORS}
 
     def limit_choices(self):
         if "participation" in self.fields:
@@ -544,7 +558,8 @@ class TotalCostForm(RegisterForm):
         field_classes = {"budget": WholeKronorField, "outcome": WholeKronorField}
         widgets = {"year": forms.NumberInput(attrs={"class": "year"})}
         error_messages = {
-            NON_FIELD_ERRORS: {"unique_together": "Det finns redan en total kostnad för det året."}
+            "year": YEAR_ERRORS,
+            NON_FIELD_ERRORS: {"unique_together": "Det finns redan en total kostnad för det året."},
         }
 
 

@@ -421,3 +421,34 @@ def test_nothing_is_written_by_a_form_that_fails(taby_editor):
     )
     assert not form.is_valid()
     assert (Participation.objects.count(), Arrangement.objects.count()) == before
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("outcome", "1" + "0" * 30, "Beloppet är orimligt stort."),
+        ("outcome", "1 000 000 000 000 000", "Beloppet är orimligt stort."),
+        ("budget", "-9223372036854775809", "Beloppet är orimligt stort."),
+        ("year", "99999999999999999999", "Året ska ligga mellan 1900 och 2100."),
+        ("year", "1850", "Året ska ligga mellan 1900 och 2100."),
+        ("year", "2024,5", "Ange året med fyra siffror, till exempel 2024."),
+    ],
+)
+def test_a_cost_rejects_absurd_amounts_and_years_in_plain_swedish(
+    shared_arrangement, taby_editor, taby, field, typed, message
+):
+    own = shared_arrangement.participations.get(organisation=taby)
+    data = {"participation": own.pk, "year": 2024, "outcome": "5"} | {field: typed}
+    form = CostForm(data=data, access=Access.for_user(taby_editor))
+    assert not form.is_valid()
+    assert form.errors[field][0].startswith(message)
+
+
+def test_the_largest_reasonable_amount_is_accepted(shared_arrangement, taby_editor, taby):
+    own = shared_arrangement.participations.get(organisation=taby)
+    form = CostForm(
+        data={"participation": own.pk, "year": 2024, "outcome": "999 999 999 999 999"},
+        access=Access.for_user(taby_editor),
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["outcome"] == 999_999_999_999_999
