@@ -220,11 +220,30 @@ def _delete(
     )
 
 
+MAX_ROWS = 500  # rows one formset saves at once: more than any arrangement's members
+MAX_NEW_ROWS = 10  # new rows one save takes (the page offers one)
+
+
 class RegisterInlineFormSet(BaseInlineFormSet):
     """An inline formset with Swedish wording for deleting rows and for duplicates."""
 
+    default_error_messages = {
+        "missing_management_form": "Formuläret kom inte fram helt. Ladda om sidan och försök igen.",
+        "too_many_forms": f"Högst {MAX_ROWS} rader kan sparas på en gång.",
+        "too_few_forms": "Fyll i minst en rad.",
+    }
+
     duplicate_message = "Samma uppgift finns på flera rader. Ändra eller ta bort dubbletten."
     duplicate_row_message = "Den här raden är en dubblett av en annan rad."
+
+    def total_form_count(self):
+        # The page offers one new row per save; a posted row count far above that (tampered
+        # with, TOTAL_FORMS=100000) must not build and re-render hundreds of forms. The count
+        # itself is still checked against absolute_max, with the "too many rows" message.
+        count = super().total_form_count()
+        if self.is_bound:
+            count = min(count, self.initial_form_count() + MAX_NEW_ROWS)
+        return count
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
@@ -254,8 +273,18 @@ def _inline_formset(parent_model, model, form, *, fields=None, duplicate="", dup
         messages_["duplicate_row_message"] = duplicate_row
     base = type(f"{model.__name__}FormSet", (RegisterInlineFormSet,), messages_)
     extra = {"fields": fields} if fields else {}
+    # A tampered row count (TOTAL_FORMS=100000) builds at most MAX_ROWS + 1 forms, not 2,000.
     return inlineformset_factory(
-        parent_model, model, form=form, formset=base, extra=1, can_delete=True, **extra
+        parent_model,
+        model,
+        form=form,
+        formset=base,
+        extra=1,
+        can_delete=True,
+        max_num=MAX_ROWS,
+        absolute_max=MAX_ROWS + 1,
+        validate_max=True,
+        **extra,
     )
 
 

@@ -195,7 +195,9 @@ class DecisionFilterSet(SearchMixin, filters.FilterSet):
     kind = filters.ChoiceFilter(
         label="Typ av beslut", choices=Decision.Kind.choices, empty_label="Alla"
     )
-    year = filters.NumberFilter(label="År", field_name="date", lookup_expr="year", min_value=1900)
+    year = filters.NumberFilter(
+        label="År", field_name="date", lookup_expr="year", min_value=1900, max_value=2100
+    )
     form = filters.ModelChoiceFilter(
         label="Samverkansform",
         field_name="arrangement__form",
@@ -242,7 +244,9 @@ class ReviewFilterSet(SearchMixin, filters.FilterSet):
     organisation = filters.ModelChoiceFilter(
         label="Organisation", queryset=partner_organisations(), empty_label="Alla"
     )
-    year = filters.NumberFilter(label="År", field_name="date", lookup_expr="year", min_value=1900)
+    year = filters.NumberFilter(
+        label="År", field_name="date", lookup_expr="year", min_value=1900, max_value=2100
+    )
 
     class Meta:
         model = Review

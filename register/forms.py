@@ -147,10 +147,37 @@ class OrgnrFormField(forms.CharField):
 # --- Base form -------------------------------------------------------------------------------
 
 
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field, but a typed-in id too large for the database is an invalid choice.
+
+    Django looks the chosen ids up with ``pk__in``, which (unlike ``pk=``) passes an id beyond
+    the database's integer range on to the driver, and the page fails with a server error.
+    """
+
+    def _check_values(self, value):
+        key = self.to_field_name or "pk"
+        meta = self.queryset.model._meta
+        target = meta.pk if key == "pk" else meta.get_field(key)
+        if isinstance(target, models.IntegerField | models.AutoField):
+            low, high = -(2**63), 2**63 - 1
+            for item in value or ():
+                text = str(item).strip()
+                if text.lstrip("-").isdecimal() and not low <= int(text) <= high:
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": text[:30]},
+                    )
+        return super()._check_values(value)
+
+
 def _formfield(db_field, **kwargs):
-    """Build form fields the same way everywhere: web addresses default to https."""
+    """Build form fields the same way everywhere: web addresses default to https; many-to-many
+    choices refuse ids beyond the database's range."""
     if isinstance(db_field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
+    if isinstance(db_field, models.ManyToManyField):
+        kwargs.setdefault("form_class", ModelMultipleChoiceField)
     return db_field.formfield(**kwargs)
 
 

@@ -11,6 +11,7 @@ from .models import Arrangement, Decision, Organisation, Person, Review
 from .templatetags.register_tags import format_kronor
 
 NUM = {"th": {"class": "num"}, "td": {"class": "num"}}
+PER_PAGE = 50
 DATE_FORMAT = "Y-m-d"
 DATE = {"td": {"class": "date"}}
 
@@ -34,6 +35,12 @@ class RegisterTable(tables.Table):
         attrs = {"class": "data-table"}
         empty_text = "Inget att visa. Ändra filtret eller sökningen."
         default = "–"
+
+    def paginate(self, *args, per_page=None, **kwargs):
+        """Page as asked (``?per_page=``), but within 10–200 rows: a typed-in zero or negative
+        size would fail and a huge one would fetch the whole register in one page."""
+        per_page = min(max(per_page or PER_PAGE, 10), 200)
+        return super().paginate(*args, per_page=per_page, **kwargs)
 
 
 class ArrangementTable(RegisterTable):

@@ -18,7 +18,7 @@ from .selectors import MEASURES
 class RegisterListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     """A filtered, sortable, paginated list (NetBox style: queryset + filterset + table)."""
 
-    table_pagination = {"per_page": 50}
+    table_pagination = {"per_page": tables.PER_PAGE}
     selector = None
     heading = ""
     intro = ""

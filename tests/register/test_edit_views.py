@@ -502,3 +502,25 @@ def test_the_forbidden_page_is_in_swedish(client, taby_reader, shared_arrangemen
     response = client.get(reverse("register:arrangement_update", args=[shared_arrangement.pk]))
     assert response.status_code == 403
     assert "Du har inte behörighet" in response.content.decode()
+
+
+def test_a_tampered_row_count_is_refused_quickly_with_a_message(
+    client, taby_editor, shared_arrangement, taby
+):
+    own = shared_arrangement.participations.get(organisation=taby)
+    f.make_cost(own, year=2024, outcome=100)
+    client.force_login(taby_editor)
+    url = reverse("register:participation_costs", args=[own.pk])
+    data = {
+        "costs-TOTAL_FORMS": "100000",
+        "costs-INITIAL_FORMS": "1",
+        "costs-0-id": own.costs.get().pk,
+        "costs-0-year": "2024",
+        "costs-0-outcome": "200",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Högst 500 rader kan sparas på en gång." in html
+    assert html.count('name="costs-') < 100  # the rows on the page, not 100,000 or 501
+    assert own.costs.get().outcome == 100

@@ -452,3 +452,13 @@ def test_the_largest_reasonable_amount_is_accepted(shared_arrangement, taby_edit
     )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["outcome"] == 999_999_999_999_999
+
+
+def test_a_service_area_id_beyond_the_database_range_is_an_invalid_choice(admin_user):
+    form = ArrangementForm(
+        data={"name": "Ny", "form": f.form().pk, "service_areas": ["9" * 25], "status": "active"},
+        access=Access.for_user(admin_user),
+    )
+    assert not form.is_valid()
+    assert "service_areas" in form.errors
+    assert "9999999999" in form.errors["service_areas"][0]
