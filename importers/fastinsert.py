@@ -253,7 +253,7 @@ def _insert_history(model, columns: dict, count: int, *, now, reason: str, using
     user = history_model.get_default_history_user(model.__new__(model))
     computed = {
         "history_date": [now] * count,
-        "history_change_reason": [reason or None] * count,
+        "history_change_reason": [reason] * count,
         "history_type": ["+"] * count,
         "history_relation_id": columns[model._meta.pk.attname],
         "history_user_id": [getattr(user, "pk", user)] * count,  # a foreign key or a plain id
