@@ -215,7 +215,7 @@ def _apply_seats(journal: Journal, arrangement, snap, reps, lookups: Lookups, fo
             seated.add(rep)
         else:
             journal.delete(Seat.objects.get(pk=seat["pk"]))
-    wanted = [rep for rep in dict.fromkeys(reps) if rep not in seated]
+    wanted = [rep for rep in reps if rep not in seated]  # reps are distinct (parse)
     if not wanted:
         return
     body_id = snap.body_id if snap else None
@@ -248,11 +248,6 @@ def _apply_seats(journal: Journal, arrangement, snap, reps, lookups: Lookups, fo
                 party=rep.party,
             )
         )
-
-
-def _insert(model, rows: list[dict], reason: str) -> list:
-    """Insert new records in bulk, with their history records (see :mod:`importers.fastinsert`)."""
-    return fastinsert.insert(model, rows, reason=reason)
 
 
 def apply_new_rows(plans: list[RowPlan], lookups: Lookups, reason: str) -> None:
@@ -293,7 +288,7 @@ def apply_new_rows(plans: list[RowPlan], lookups: Lookups, reason: str) -> None:
                     "kind": Decision.Kind.ENTRY.value,
                 }
             )
-    decision_ids = _insert(Decision, decisions, reason)
+    decision_ids = fastinsert.insert(Decision, decisions, reason=reason)
     decision_of = {id(plan): pk for plan, pk in zip(decision_plans, decision_ids, strict=True)}
     journal(decision_plans, decision_ids, "register.decision")
     participation_plans, participations, own_index = [], [], {}
@@ -315,7 +310,7 @@ def apply_new_rows(plans: list[RowPlan], lookups: Lookups, reason: str) -> None:
                 own_index[id(plan)] = len(participations)
             participation_plans.append(plan)
             participations.append(participation)
-    participation_ids = _insert(Participation, participations, reason)
+    participation_ids = fastinsert.insert(Participation, participations, reason=reason)
     journal(participation_plans, participation_ids, "register.participation")
     cost_plans, costs = [], []
     for plan in plans:
@@ -330,38 +325,37 @@ def apply_new_rows(plans: list[RowPlan], lookups: Lookups, reason: str) -> None:
                     cost_plans.append(plan)
                     costs.append(cost)
                 cost[kind] = change.value
-    journal(cost_plans, _insert(Cost, costs, reason), "register.cost")
+    journal(cost_plans, fastinsert.insert(Cost, costs, reason=reason), "register.cost")
     seat_plans = [
-        (plan, next(c for c in plan.changes if c.kind == "seats").value)
-        for plan in plans
+        (plan, arrangement, next(c for c in plan.changes if c.kind == "seats").value)
+        for plan, arrangement in zip(plans, arrangements, strict=True)
         if any(c.kind == "seats" for c in plan.changes)
     ]
     if seat_plans:
-        _apply_new_seats(seat_plans, arrangements, plans, lookups, reason, journal)
+        _apply_new_seats(seat_plans, lookups, reason, journal)
     for plan in plans:
         plan.journal = [
             {"op": "create", "model": model, "pk": pk} for model, pk in created[id(plan)]
         ]
 
 
-def _apply_new_seats(seat_plans, arrangements, plans, lookups: Lookups, reason, journal) -> None:
-    """Create a body per new arrangement with representatives, their people and seats."""
+def _apply_new_seats(seat_plans, lookups: Lookups, reason, journal) -> None:
+    """Create a body per new arrangement with representatives, their people and seats.
+
+    ``seat_plans`` holds (row plan, the arrangement's values, its representatives).
+    """
     org = lookups.organisation
-    form_of = {
-        id(plan): arrangement.get("form_id")
-        for plan, arrangement in zip(plans, arrangements, strict=True)
-    }
     bodies = []
-    for plan, _ in seat_plans:
+    for plan, arrangement, _ in seat_plans:
         kind, name = BODY_FOR_FORM.get(
-            lookups.form_slug.get(form_of[id(plan)]),
+            lookups.form_slug.get(arrangement.get("form_id")),
             (Body.Kind.STEERING_GROUP, "Styrgruppen"),
         )
         bodies.append({"arrangement_id": plan.arrangement_id, "kind": kind.value, "name": name})
-    body_ids = _insert(Body, bodies, reason)
-    journal([plan for plan, _ in seat_plans], body_ids, "register.body")
-    body_of = {id(plan): pk for (plan, _), pk in zip(seat_plans, body_ids, strict=True)}
-    names = {rep.name for _, reps in seat_plans for rep in reps}
+    body_ids = fastinsert.insert(Body, bodies, reason=reason)
+    journal([plan for plan, _, _ in seat_plans], body_ids, "register.body")
+    body_of = {id(plan): pk for (plan, _, _), pk in zip(seat_plans, body_ids, strict=True)}
+    names = {rep.name for _, _, reps in seat_plans for rep in reps}
     people: dict[tuple[str, str], int | None] = {}
     for chunk in chunked(names):
         for pk, name, party in Person.objects.filter(organisation=org, name__in=chunk).values_list(
@@ -369,18 +363,18 @@ def _apply_new_seats(seat_plans, arrangements, plans, lookups: Lookups, reason, 
         ):
             people.setdefault((name, party), pk)
     person_plans, new_people = [], []
-    for plan, reps in seat_plans:
+    for plan, _, reps in seat_plans:
         for rep in reps:
             if (rep.name, rep.party) not in people:
                 people[(rep.name, rep.party)] = None  # created just below
                 person_plans.append(plan)
                 new_people.append({"name": rep.name, "party": rep.party, "organisation_id": org.pk})
-    person_ids = _insert(Person, new_people, reason)
+    person_ids = fastinsert.insert(Person, new_people, reason=reason)
     for person, pk in zip(new_people, person_ids, strict=True):
         people[(person["name"], person["party"])] = pk
     journal(person_plans, person_ids, "register.person")
     seat_plans_flat, seats = [], []
-    for plan, reps in seat_plans:
+    for plan, _, reps in seat_plans:
         for rep in reps:
             seat_plans_flat.append(plan)
             seats.append(
@@ -392,7 +386,7 @@ def _apply_new_seats(seat_plans, arrangements, plans, lookups: Lookups, reason, 
                     "party": rep.party,
                 }
             )
-    journal(seat_plans_flat, _insert(Seat, seats, reason), "register.seat")
+    journal(seat_plans_flat, fastinsert.insert(Seat, seats, reason=reason), "register.seat")
 
 
 def _extra_fields(plan: RowPlan, before: dict) -> dict:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from register.validators import MAX_AMOUNT
+
 
 class ValueProblem(ValueError):
     """A cell value that cannot be understood; the message is Swedish and names the value."""
@@ -218,7 +220,7 @@ def parse_amount(value, multiplier: int = 1) -> int | None:
 
 def _whole_kronor(number: Decimal, original) -> int:
     # Checked before rounding: a number beyond Decimal's 28 digits cannot even be rounded.
-    if abs(number) >= 10**15 - Decimal("0.5"):
+    if abs(number) >= MAX_AMOUNT + Decimal("0.5"):
         raise ValueProblem(f"Beloppet ”{cell_text(original)}” är orimligt stort.")
     return int(number.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 

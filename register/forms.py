@@ -11,7 +11,7 @@ import re
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 
 from .access import Access
@@ -33,7 +33,7 @@ from .models import (
     Seat,
     TotalCost,
 )
-from .validators import normalise_orgnr, validate_orgnr
+from .validators import MAX_AMOUNT, normalise_orgnr, validate_orgnr
 
 # --- Fields and widgets ----------------------------------------------------------------------
 
@@ -51,9 +51,6 @@ _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _WHOLE_NUMBER = re.compile(r"^-?\d+$")
 
 
-AMOUNT_LIMIT = 10**15 - 1  # as the importer: a larger amount is a typing error
-
-
 class WholeKronorField(forms.IntegerField):
     """An amount in whole kronor: "1 234 567" with spaces or non-breaking spaces; no decimals."""
 
@@ -67,7 +64,7 @@ class WholeKronorField(forms.IntegerField):
 
     def __init__(self, **kwargs):
         kwargs.pop("localize", None)
-        kwargs.update(max_value=AMOUNT_LIMIT, min_value=-AMOUNT_LIMIT)
+        kwargs.update(max_value=MAX_AMOUNT, min_value=-MAX_AMOUNT)
         super().__init__(**kwargs)
 
     def widget_attrs(self, widget):
@@ -151,7 +148,8 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Django's field, but a typed-in id too large for the database is an invalid choice.
 
     Django looks the chosen ids up with ``pk__in``, which (unlike ``pk=``) passes an id beyond
-    the database's integer range on to the driver, and the page fails with a server error.
+    the database's integer range on to the driver, and the page fails with a server error. The
+    range is the database's own for the column, as Django uses for ``pk=``.
     """
 
     def _check_values(self, value):
@@ -159,7 +157,8 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         meta = self.queryset.model._meta
         target = meta.pk if key == "pk" else meta.get_field(key)
         if isinstance(target, models.IntegerField | models.AutoField):
-            low, high = -(2**63), 2**63 - 1
+            ops = connections[self.queryset.db].ops
+            low, high = ops.integer_field_range(target.get_internal_type())
             for item in value or ():
                 text = str(item).strip()
                 if text.lstrip("-").isdecimal() and not low <= int(text) <= high:

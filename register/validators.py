@@ -5,6 +5,10 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Length, Mod, StrIndex, Substr
 from django.db.models.lookups import Exact, GreaterThan
 
+# The largest amount in whole kronor the register takes, typed or imported: anything larger is a
+# typing or unit error (far beyond any Swedish public budget).
+MAX_AMOUNT = 10**15 - 1
+
 
 def normalise_orgnr(value: str) -> str:
     """Return the orgnr without separators (212000-0142 -> 2120000142)."""
