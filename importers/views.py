@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from register.access import Access
 from register.models import Organisation
@@ -94,6 +94,7 @@ def upload(request):
 
 
 @login_required
+@require_safe
 def batch_list(request):
     access = Access.for_user(request.user)
     batches = ImportBatch.objects.select_related("organisation", "created_by").defer("file_content")
@@ -109,6 +110,7 @@ def batch_list(request):
 
 
 @login_required
+@require_safe
 def batch_detail(request, pk):
     batch, access = _batch_for(request, pk)
     counts = dict(
@@ -200,6 +202,7 @@ def batch_undo(request, pk):
 
 
 @login_required
+@require_safe
 def batch_invalid_rows(request, pk):
     batch, _ = _batch_for(request, pk)
     response = HttpResponse(invalid_rows_workbook(batch), content_type=XLSX)
@@ -209,6 +212,7 @@ def batch_invalid_rows(request, pk):
 
 
 @login_required
+@require_safe
 def export_portfolio(request, organisation_pk):
     organisation = get_object_or_404(Organisation, pk=organisation_pk)
     access = Access.for_user(request.user)

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
@@ -98,6 +99,7 @@ class ReviewListView(RegisterListView):
 
 
 @login_required
+@require_safe
 def home(request):
     access = Access.for_user(request.user)
     today = dt.date.today()
@@ -112,6 +114,7 @@ def home(request):
 
 
 @login_required
+@require_safe
 def arrangement_detail(request, pk):
     access = Access.for_user(request.user)
     measure = request.GET.get("kostnad", "amount")
@@ -134,6 +137,7 @@ def arrangement_detail(request, pk):
 
 
 @login_required
+@require_safe
 def organisation_detail(request, pk):
     access = Access.for_user(request.user)
     detail = selectors.organisation_detail(access, pk)
@@ -147,6 +151,7 @@ def organisation_detail(request, pk):
 
 
 @login_required
+@require_safe
 def person_detail(request, pk):
     access = Access.for_user(request.user)
     person, seats = selectors.person_detail(access, pk)
@@ -165,6 +170,7 @@ def person_detail(request, pk):
 
 
 @login_required
+@require_safe
 def decision_detail(request, pk):
     access = Access.for_user(request.user)
     decision = selectors.decision_detail(access, pk)
@@ -182,6 +188,7 @@ def decision_detail(request, pk):
 
 
 @login_required
+@require_safe
 def review_detail(request, pk):
     access = Access.for_user(request.user)
     review, items = selectors.review_detail(access, pk)

@@ -1,0 +1,383 @@
+"""The permission matrix: every URL pattern, every kind of user, GET and POST.
+
+The test walks the URL configuration itself, so a new URL that has no row in ``MATRIX`` (or in
+the admin rule) fails it: whoever adds a page also says who may use it. Each request runs in a
+transaction that is rolled back, so a POST that deletes something leaves the world intact for the
+next one.
+
+Actors (columns), in this order:
+
+* ``anon``: not logged in;
+* ``stranger``: logged in, no membership;
+* ``reader``: reader of Täby, which takes part in the arrangement;
+* ``other``: editor of Knivsta, which does not take part;
+* ``owner``: editor of Täby;
+* ``admin``: register administrator.
+
+Answers: ``ok`` (200), ``done`` (a redirect that is not the login page: the action went through),
+``login`` (redirected to log in), ``403``, ``404``, ``405``.
+
+The world: Täby (host) and Vaxholm share an *unpublished* joint committee with every kind of
+record on it; Täby owns the records, Vaxholm owns its own participation and seat.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.apps import apps
+from django.contrib.admin.sites import site as admin_site
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from importers.models import ImportBatch
+from register.models import (
+    Alternative,
+    Contribution,
+    GoalConflict,
+    Membership,
+    Review,
+    ReviewItem,
+    TotalCost,
+)
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+ACTORS = ("anon", "stranger", "reader", "other", "owner", "admin")
+
+
+def row(text: str) -> tuple[str, ...]:
+    answers = tuple(text.split())
+    assert len(answers) == len(ACTORS), text
+    return answers
+
+
+@dataclass(frozen=True)
+class Entry:
+    """The expected answers to GET and POST, one per actor; ``obj`` names the URL's object."""
+
+    obj: str | None
+    get: str
+    post: str
+
+
+# Shorthands for rows that recur.
+LOGIN_ONLY = "login ok ok ok ok ok"
+NOT_GET = "login 405 405 405 405 405"
+# A page about the unpublished arrangement (or a record on it): members read, others see nothing.
+MEMBERS_READ = "login 404 ok 404 ok ok"
+# An edit page of a Täby record on the unpublished arrangement.
+OWNER_EDITS = "login 404 403 404 ok ok"
+OWNER_SAVES = "login 404 403 404 ok ok"
+OWNER_DELETES = "login 404 403 404 done done"
+
+MATRIX: dict[str, Entry] = {
+    # --- auth ----------------------------------------------------------------------------------
+    "login": Entry(None, "ok ok ok ok ok ok", "ok ok ok ok ok ok"),
+    "logout": Entry(None, "405 405 405 405 405 405", "login login login login login login"),
+    # --- read side -----------------------------------------------------------------------------
+    "register:home": Entry(None, LOGIN_ONLY, NOT_GET),
+    "register:arrangement_list": Entry(None, LOGIN_ONLY, NOT_GET),
+    "register:arrangement_detail": Entry("arrangement", MEMBERS_READ, NOT_GET),
+    "register:organisation_list": Entry(None, LOGIN_ONLY, NOT_GET),
+    "register:organisation_detail": Entry("taby", LOGIN_ONLY, NOT_GET),
+    "register:person_list": Entry(None, LOGIN_ONLY, NOT_GET),
+    "register:person_detail": Entry("person", LOGIN_ONLY, NOT_GET),
+    "register:decision_list": Entry(None, LOGIN_ONLY, NOT_GET),
+    "register:decision_detail": Entry("decision", MEMBERS_READ, NOT_GET),
+    "register:review_list": Entry(None, LOGIN_ONLY, NOT_GET),
+    "register:review_detail": Entry("review", "login 404 ok 404 ok ok", NOT_GET),
+    # --- arrangements --------------------------------------------------------------------------
+    "register:arrangement_create": Entry(None, "login 403 403 ok ok ok", "login 403 403 ok ok ok"),
+    "register:arrangement_update": Entry("arrangement", OWNER_EDITS, OWNER_SAVES),
+    # Shared with Vaxholm: only the register administrator deletes the whole arrangement.
+    "register:arrangement_delete": Entry(
+        "arrangement", "login 404 403 404 403 ok", "login 404 403 404 403 done"
+    ),
+    "register:arrangement_participations": Entry("arrangement", OWNER_EDITS, OWNER_SAVES),
+    "register:arrangement_bodies": Entry("arrangement", OWNER_EDITS, OWNER_SAVES),
+    "register:arrangement_totalcosts": Entry("arrangement", OWNER_EDITS, OWNER_SAVES),
+    "register:participation_update": Entry("participation", OWNER_EDITS, OWNER_SAVES),
+    "register:participation_delete": Entry("participation", OWNER_EDITS, OWNER_DELETES),
+    "register:participation_costs": Entry("participation", OWNER_EDITS, OWNER_SAVES),
+    # Vaxholm's participation: Täby's editor may not touch it.
+    "register:body_seats": Entry("body", OWNER_EDITS, OWNER_SAVES),
+    # --- goals ---------------------------------------------------------------------------------
+    "register:arrangement_goal_create": Entry("arrangement", OWNER_EDITS, OWNER_SAVES),
+    "register:organisation_goal_create": Entry(
+        "taby", "login 403 403 403 ok ok", "login 403 403 403 ok ok"
+    ),
+    "register:goal_update": Entry("goal", "login 403 403 403 ok ok", "login 403 403 403 ok ok"),
+    "register:goal_delete": Entry("goal", "login 403 403 403 ok ok", "login 403 403 403 done done"),
+    "register:contribution_create": Entry("arrangement", OWNER_EDITS, OWNER_SAVES),
+    "register:contribution_update": Entry("contribution", OWNER_EDITS, OWNER_SAVES),
+    "register:contribution_delete": Entry("contribution", OWNER_EDITS, OWNER_DELETES),
+    "register:goalconflict_create": Entry("arrangement", OWNER_EDITS, OWNER_SAVES),
+    "register:goalconflict_update": Entry("goalconflict", OWNER_EDITS, OWNER_SAVES),
+    "register:goalconflict_delete": Entry("goalconflict", OWNER_EDITS, OWNER_DELETES),
+    # --- follow-up, alternatives, decisions ----------------------------------------------------
+    "register:evaluation_create": Entry("arrangement", OWNER_EDITS, OWNER_SAVES),
+    "register:evaluation_update": Entry("evaluation", OWNER_EDITS, OWNER_SAVES),
+    "register:evaluation_delete": Entry("evaluation", OWNER_EDITS, OWNER_DELETES),
+    "register:alternative_create": Entry("arrangement", OWNER_EDITS, OWNER_SAVES),
+    "register:alternative_update": Entry("alternative", OWNER_EDITS, OWNER_SAVES),
+    "register:alternative_delete": Entry("alternative", OWNER_EDITS, OWNER_DELETES),
+    "register:decision_create": Entry("arrangement", OWNER_EDITS, OWNER_SAVES),
+    "register:decision_update": Entry("decision", OWNER_EDITS, OWNER_SAVES),
+    "register:decision_delete": Entry("decision", OWNER_EDITS, OWNER_DELETES),
+    # --- people and organisations --------------------------------------------------------------
+    "register:person_create": Entry(None, "login 403 403 ok ok ok", "login 403 403 ok ok ok"),
+    "register:person_update": Entry("person", "login 403 403 403 ok ok", "login 403 403 403 ok ok"),
+    "register:person_delete": Entry(
+        "person", "login 403 403 403 ok ok", "login 403 403 403 done done"
+    ),
+    "register:organisation_create": Entry(
+        None, "login 403 403 403 403 ok", "login 403 403 403 403 ok"
+    ),
+    # Every field an editor may change is optional, so an empty form saves.
+    "register:organisation_update": Entry(
+        "taby", "login 403 403 403 ok ok", "login 403 403 403 done ok"
+    ),
+    # Reference municipalities are the register administrator's.
+    "register:organisation_delete": Entry(
+        "taby", "login 403 403 403 403 ok", "login 403 403 403 403 done"
+    ),
+    # --- strategic reviews ---------------------------------------------------------------------
+    "register:review_create": Entry(None, "login 403 403 ok ok ok", "login 403 403 ok ok ok"),
+    "register:review_update": Entry("review", "login 404 403 404 ok ok", "login 404 403 404 ok ok"),
+    "register:review_delete": Entry(
+        "review", "login 404 403 404 ok ok", "login 404 403 404 done done"
+    ),
+    "register:review_items": Entry("review", "login 404 403 404 ok ok", "login 404 403 404 ok ok"),
+    # --- import --------------------------------------------------------------------------------
+    "importers:batch_list": Entry(None, LOGIN_ONLY, NOT_GET),
+    "importers:upload": Entry(None, "login 403 403 ok ok ok", "login 403 403 ok ok ok"),
+    "importers:batch_detail": Entry("batch", "login 403 ok 403 ok ok", NOT_GET),
+    "importers:batch_commit": Entry(
+        "batch", "login 405 405 405 405 405", "login 403 403 403 done done"
+    ),
+    # GET asks for confirmation.
+    "importers:batch_undo": Entry(
+        "batch", "login 403 403 403 ok ok", "login 403 403 403 done done"
+    ),
+    "importers:batch_invalid_rows": Entry("batch", "login 403 ok 403 ok ok", NOT_GET),
+    # Anyone logged in may export an organisation's published portfolio; members get the rest.
+    "importers:export_portfolio": Entry("taby", LOGIN_ONLY, NOT_GET),
+}
+
+# Django's admin: only staff (here the register administrator) gets in; everyone else is sent to
+# the admin's login page. Checked for every admin pattern with the arguments it needs.
+ADMIN_GET = "login login login login login ok"
+# Admin pages that refuse even the administrator: import batches and rows are made by the
+# importer only, and the autocomplete answers only requests with its parameters.
+ADMIN_REFUSED = {
+    "admin:autocomplete",
+    "admin:importers_importbatch_add",
+    "admin:importers_importrow_add",
+}
+
+
+# --- the world -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(taby, vaxholm, knivsta):
+    a = f.make_arrangement(
+        name="Roslagens gemensamma nämnd",
+        form_slug="joint_committee",
+        areas=("miljo_bygg",),
+        host=taby,
+        is_published=False,
+    )
+    own = f.make_participation(a, taby, role="host")
+    f.make_participation(a, vaxholm, role="member")
+    f.make_cost(own, year=2024)
+    body = f.make_body(a, name="Nämnden")
+    person = f.make_person(name="Anna Svensson", organisation=taby)
+    f.make_seat(body, person, taby)
+    goal = f.make_goal(organisation=taby)
+    TotalCost.objects.create(arrangement=a, year=2024, outcome=5_000_000)
+    review = Review.objects.create(organisation=taby, date=dt.date(2025, 3, 1), title="KS 2025")
+    ReviewItem.objects.create(review=review, participation=own, direction="maintain")
+    admin = f.make_user("matris-admin", superuser=True)
+    batch = ImportBatch.objects.create(
+        organisation=taby, created_by=admin, file_name="lista.xlsx", checksum="0" * 64
+    )
+    objects = {
+        "arrangement": a,
+        "participation": own,
+        "body": body,
+        "person": person,
+        "goal": goal,
+        "contribution": Contribution.objects.create(arrangement=a, goal=goal),
+        "goalconflict": GoalConflict.objects.create(arrangement=a, goal=goal, description="Krock"),
+        "decision": f.make_decision(a, organisation=taby),
+        "evaluation": f.make_evaluation(a, organisation=taby),
+        "alternative": Alternative.objects.create(
+            arrangement=a, organisation=taby, kind="own_operation"
+        ),
+        "review": review,
+        "batch": batch,
+        "taby": taby,
+    }
+    users = {
+        "anon": None,
+        "stranger": f.make_user("matris-framling"),
+        "reader": f.make_member(taby, Membership.Role.READER, "matris-lasare"),
+        "other": f.make_member(knivsta, Membership.Role.EDITOR, "matris-annan"),
+        "owner": f.make_member(taby, Membership.Role.EDITOR, "matris-agare"),
+        "admin": admin,
+    }
+    return objects, users
+
+
+# --- walking the URL configuration ---------------------------------------------------------------
+
+
+def url_patterns(patterns=None, namespace=""):
+    """Yield (qualified name, pattern) for every named pattern, resolvers followed."""
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(p, URLResolver):
+            ns = namespace
+            if p.namespace:
+                ns = f"{namespace}{p.namespace}:"
+            yield from url_patterns(p.url_patterns, ns)
+        elif isinstance(p, URLPattern):
+            yield (f"{namespace}{p.name}" if p.name else f"{namespace}<unnamed>"), p
+
+
+def answer(response) -> str:
+    from django.conf import settings
+
+    if response.status_code in (301, 302):
+        location = response.headers["Location"]
+        login_urls = (reverse(settings.LOGIN_URL), reverse("admin:login"))
+        return "login" if location.split("?")[0] in login_urls else "done"
+    return "ok" if response.status_code == 200 else str(response.status_code)
+
+
+def request(client: Client, method: str, url: str) -> str:
+    """Return the answer to one request; whatever it wrote, the session included, is undone."""
+    cookies = copy.deepcopy(client.cookies)
+    with transaction.atomic():
+        response = getattr(client, method)(url)
+        transaction.set_rollback(True)
+    client.cookies = cookies
+    return answer(response)
+
+
+def clients(users) -> dict[str, Client]:
+    result = {}
+    for actor, user in users.items():
+        client = Client(raise_request_exception=False)
+        if user is not None:
+            client.force_login(user)
+        result[actor] = client
+    return result
+
+
+# --- the tests -----------------------------------------------------------------------------------
+
+
+def test_every_url_pattern_has_an_entry_in_the_matrix():
+    names = [name for name, _ in url_patterns() if not name.startswith("admin:")]
+    unnamed = [
+        str(p.pattern)
+        for name, p in url_patterns()
+        if name.endswith("<unnamed>") and not name.startswith("admin:")
+    ]
+    missing = sorted(set(names) - set(MATRIX))
+    assert missing == [], f"add these URLs to MATRIX in {__file__}: {missing}"
+    assert unnamed == [], f"name these URL patterns so the matrix can cover them: {unnamed}"
+    stale = sorted(set(MATRIX) - set(names))
+    assert stale == [], f"these MATRIX entries name no URL any more: {stale}"
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_every_url_answers_every_actor_as_the_matrix_says(world, method):
+    objects, users = world
+    actors = clients(users)
+    mismatches = []
+    for name, entry in MATRIX.items():
+        args = [objects[entry.obj].pk] if entry.obj else []
+        url = reverse(name, args=args)
+        expected = row(getattr(entry, method))
+        for actor, want in zip(ACTORS, expected, strict=True):
+            got = request(actors[actor], method, url)
+            if got != want:
+                mismatches.append(f"{method.upper()} {name} as {actor}: {got}, expected {want}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+def admin_urls(objects):
+    """Every admin pattern with arguments that resolve: each model's pages with a real object."""
+    by_model = {
+        (model._meta.app_label, model._meta.model_name): model._default_manager.order_by(
+            "pk"
+        ).first()
+        for model in apps.get_models()
+        if admin_site.is_registered(model)
+    }
+    for name, p in url_patterns():
+        if not name.startswith("admin:"):
+            continue
+        short = name.removeprefix("admin:")
+        params = set(p.pattern.regex.groupindex)
+        if short == "<unnamed>":
+            continue  # <object_id>/: the admin's redirect to the change page, checked there
+        if short in {"login", "logout"}:
+            continue  # the admin's own login: covered by the login lockout tests
+        if params == {"app_label"}:
+            yield name, reverse(name, kwargs={"app_label": "register"})
+            continue
+        if "content_type_id" in params:
+            continue  # view_on_site: a redirect to the object's own page
+        if not params and not short.endswith("_simple_history"):
+            yield name, reverse(name)
+            continue
+        if short.endswith("_simple_history"):  # simple-history's page of one past version
+            app_model, params = short.removesuffix("_simple_history"), {"object_id", "history_id"}
+        else:
+            app_model = short.rsplit("_", 1)[0]
+        matches = [obj for (app, model), obj in by_model.items() if app_model == f"{app}_{model}"]
+        if params == {"object_id"} and matches:
+            if matches[0] is not None:  # a model with no rows has no page to check
+                yield name, reverse(name, kwargs={"object_id": matches[0].pk})
+        elif params == {"object_id", "history_id"} and matches:
+            obj = matches[0]
+            latest = obj.history.order_by("-history_id").first() if obj is not None else None
+            if latest is not None:  # reference data loaded by a migration has no history
+                yield name, reverse(name, args=[obj.pk, latest.history_id])
+        elif params == {"id"} and short == "auth_user_password_change":
+            yield name, reverse(name, kwargs={"id": objects["batch"].created_by_id})
+        else:
+            raise AssertionError(f"the matrix cannot build arguments for {name}: {params}")
+
+
+def test_the_admin_is_for_the_register_administrator_only(world):
+    objects, users = world
+    actors = clients(users)
+    mismatches = []
+    seen = 0
+    for name, url in admin_urls(objects):
+        seen += 1
+        for actor, want in zip(ACTORS, row(ADMIN_GET), strict=True):
+            if actor == "admin" and name in ADMIN_REFUSED:
+                want = "403"
+            got = request(actors[actor], "get", url)
+            if want == "ok" and got in ("ok", "done"):
+                continue
+            if got != want:
+                mismatches.append(f"GET {name} as {actor}: {got}, expected {want}")
+        # Nobody but the administrator gets to POST anything to the admin.
+        for actor in ACTORS[:-1]:
+            got = request(actors[actor], "post", url)
+            if got != "login":
+                mismatches.append(f"POST {name} as {actor}: {got}, expected login")
+    assert seen > 50
+    assert not mismatches, "\n".join(mismatches)
