@@ -123,6 +123,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska")]
+LOCALE_PATHS = [BASE_DIR / "locale"]  # Swedish for django-axes' admin
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True

@@ -3,7 +3,11 @@ that combination out for a while, on the register's login page and on the admin'
 register administrator lifts the lock in the Django admin. Axes is on here exactly as in
 production (tests/settings.py does not touch it)."""
 
+import ast
+import gettext
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
@@ -18,6 +22,7 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "pw-test-12345"  # tests/factories.py
 LOCKED = "För många misslyckade inloggningsförsök"
 LOGIN_PAGES = ["login", "admin:login"]
+CATALOGUE = Path(settings.BASE_DIR) / "locale" / "sv" / "LC_MESSAGES"
 
 
 def log_in(client, page, username, password):
@@ -143,3 +148,29 @@ def test_only_a_register_administrator_sees_the_lockouts(client, taby_editor):
     response = client.get(reverse("admin:axes_accessattempt_changelist"))
 
     assert response.status_code == 302 and reverse("admin:login") in response["Location"]
+
+
+def test_the_lockouts_are_in_swedish_in_the_admin(client, admin_user, staff_user):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        log_in(client, "login", "kansliet", "fel-lösenord")
+    client.force_login(admin_user)
+
+    page = client.get(reverse("admin:axes_accessattempt_changelist")).content.decode()
+
+    assert "inloggningsförsök" in page and "Spärrad" in page and "Misslyckade inloggningar" in page
+    assert "Access attempt" not in page and "Locked Out" not in page
+
+
+def test_the_compiled_swedish_catalogue_matches_its_source():
+    """locale/sv/LC_MESSAGES/django.mo is compiled from django.po (see the .po's first lines)."""
+
+    def unquote(lines: str) -> str:
+        return "".join(ast.literal_eval(part) for part in re.findall(r'"(?:[^"\\]|\\.)*"', lines))
+
+    source = (CATALOGUE / "django.po").read_text(encoding="utf-8")
+    entries = re.findall(r"^msgid (.*?)^msgstr (.*?)(?=^$|\Z)", source, re.MULTILINE | re.DOTALL)
+    expected = {unquote(i): unquote(s) for i, s in entries if unquote(i)}
+    with (CATALOGUE / "django.mo").open("rb") as compiled:
+        catalogue = gettext.GNUTranslations(compiled)._catalog
+
+    assert {k: v for k, v in catalogue.items() if k} == expected
