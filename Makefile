@@ -53,6 +53,8 @@ $(VENV)/.installed-test: requirements-test.txt requirements.txt | $(PY)
 # no collectstatic is needed for the demo. Production: see README ("Drift").
 run: export DEBUG ?= 1
 run: $(VENV)/.installed-run migrate demo serve
+# Alone, too: without DEBUG the settings are production's and refuse to start without SECRET_KEY.
+migrate demo serve: export DEBUG ?= 1
 
 migrate: $(VENV)/.installed-run
 	$(PY) manage.py migrate --noinput

@@ -47,7 +47,7 @@ def main(argv=None) -> int:
     # Before django.setup(): a throwaway database, and the test client's host allowed.
     os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
     os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "register.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
     sys.path.insert(0, str(ROOT))
 
     warnings.filterwarnings("ignore", message="No directory at")  # whitenoise, no collectstatic

@@ -8,11 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from register.access import Access
+from register.downloads import download
 from register.models import Organisation
 
 from . import services
@@ -23,7 +23,6 @@ from .models import ImportBatch, ImportRow
 from .readers import ReadError, classify_header
 from .services import ImportRefused, undo_problem
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROWS_PER_PAGE = 100
 OUTCOME_FILTERS = [
     ("", "Alla rader"),
@@ -205,10 +204,7 @@ def batch_undo(request, pk):
 @require_safe
 def batch_invalid_rows(request, pk):
     batch, _ = _batch_for(request, pk)
-    response = HttpResponse(invalid_rows_workbook(batch), content_type=XLSX)
-    stem = batch.file_name.rsplit(".", 1)[0] or "import"
-    response["Content-Disposition"] = f'attachment; filename="ogiltiga-rader-{stem}.xlsx"'
-    return response
+    return download(invalid_rows_workbook(batch), batch.file_name, prefix="ogiltiga-rader-")
 
 
 @login_required
@@ -218,6 +214,4 @@ def export_portfolio(request, organisation_pk):
     access = Access.for_user(request.user)
     include_internal = access.is_admin or organisation.pk in access.member_org_ids
     data = build_portfolio(organisation, access=access, include_internal=include_internal)
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{portfolio_filename(organisation)}"'
-    return response
+    return download(data, portfolio_filename(organisation))

@@ -4,9 +4,12 @@ SQLite is the embedded default so that a fresh checkout just runs; set DATABASE_
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -18,12 +21,22 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_header(name: str) -> str:
+    """Return the request.META key of the HTTP header named in the variable ("" when unset)."""
+    header = os.environ.get(name, "").strip()
+    return "HTTP_" + header.upper().replace("-", "_") if header else ""
+
+
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and os.environ.get("DJANGO_REQUIRE_SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY måste sättas i produktion.")
-    # A development-only key; production sets SECRET_KEY (see README).
+    if not DEBUG:
+        # Without DEBUG this is production: never run on a key that is in the source code.
+        raise ImproperlyConfigured(
+            "SECRET_KEY måste sättas när DEBUG är av (se README, Konfiguration). "
+            "För utveckling: DEBUG=1 (som make run sätter)."
+        )
+    # A development-only key, used only with DEBUG on.
     SECRET_KEY = "dev-only-insecure-key-change-me"
 
 ALLOWED_HOSTS = [
@@ -47,12 +60,16 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "simple_history",
+    "axes",
+    "csp",
     "register",
     "importers",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that static files get the Content-Security-Policy header too.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -62,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a refused login (too many failures) into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "register.urls"
@@ -104,6 +123,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska")]
+LOCALE_PATHS = [BASE_DIR / "locale"]  # Swedish for django-axes' admin
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
@@ -117,6 +137,23 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one user name from
+# one address, that combination is refused for LOGIN_COOLOFF_MINUTES (on /logga-in/ and in the
+# admin alike). A register administrator unlocks under "Axes" in the Django admin.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "register.throttling.lockout_response"  # Swedish page, status 429
+# Behind a proxy every request comes from the proxy's address: CLIENT_IP_HEADER names the header in
+# which the proxy passes on the client's (e.g. X-Forwarded-For; its last address is used).
+CLIENT_IP_META_KEY = env_header("CLIENT_IP_HEADER")
+AXES_CLIENT_IP_CALLABLE = "register.throttling.client_ip"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "register:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -129,8 +166,37 @@ IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and "SECRET_KEY" in os.environ)
+# https: on by default when DEBUG is off (production); each can be turned off for a site that
+# really runs on plain http. `python manage.py check --deploy` checks them.
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# Behind an https-terminating proxy: the header it sets to "https", e.g. X-Forwarded-Proto. Only
+# when the proxy always sets it (and overwrites what the client sent).
+if proxy_header := env_header("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (proxy_header, "https")
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): only this site's own scripts, styles and images; no inline
+# script or style anywhere (tests/test_csp.py scans the templates; tests/browser/test_csp.py
+# visits the pages).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -5,9 +5,11 @@ running test settings are never touched.
 """
 
 import importlib.util
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 import register
 
@@ -22,8 +24,16 @@ CONFIG_VARS = [
     "LOG_LEVEL",
     "CONN_MAX_AGE",
     "SECURE_COOKIES",
-    "DJANGO_REQUIRE_SECRET_KEY",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "SECURE_PROXY_SSL_HEADER",
+    "LOGIN_FAILURE_LIMIT",
+    "LOGIN_COOLOFF_MINUTES",
+    "CLIENT_IP_HEADER",
 ]
+KEY = "en-lång-och-slumpmässig-nyckel"
 
 
 @pytest.fixture
@@ -44,7 +54,7 @@ def load_settings(monkeypatch):
 
 
 def test_it_uses_an_sqlite_file_in_the_project_by_default(load_settings):
-    settings = load_settings()
+    settings = load_settings(SECRET_KEY=KEY)
 
     db = settings.DATABASES["default"]
     assert db["ENGINE"] == "django.db.backends.sqlite3"
@@ -53,7 +63,9 @@ def test_it_uses_an_sqlite_file_in_the_project_by_default(load_settings):
 
 
 def test_it_reads_a_postgresql_database_url(load_settings):
-    settings = load_settings(DATABASE_URL="postgres://reg:hemligt@db.example.se:5433/samverkan")
+    settings = load_settings(
+        SECRET_KEY=KEY, DATABASE_URL="postgres://reg:hemligt@db.example.se:5433/samverkan"
+    )
 
     db = settings.DATABASES["default"]
     assert db["ENGINE"] == "django.db.backends.postgresql"
@@ -62,26 +74,30 @@ def test_it_reads_a_postgresql_database_url(load_settings):
 
 
 def test_it_keeps_database_connections_for_conn_max_age_seconds(load_settings):
-    settings = load_settings(DATABASE_URL="postgres://reg@db/samverkan", CONN_MAX_AGE="120")
+    settings = load_settings(
+        SECRET_KEY=KEY, DATABASE_URL="postgres://reg@db/samverkan", CONN_MAX_AGE="120"
+    )
 
     assert settings.DATABASES["default"]["CONN_MAX_AGE"] == 120
 
 
 def test_it_reads_the_secret_key(load_settings):
-    settings = load_settings(SECRET_KEY="en-lång-och-slumpmässig-nyckel")
+    settings = load_settings(SECRET_KEY=KEY)
 
-    assert settings.SECRET_KEY == "en-lång-och-slumpmässig-nyckel"
+    assert settings.SECRET_KEY == KEY
 
 
-def test_it_falls_back_to_a_development_key_when_none_is_set(load_settings):
-    settings = load_settings()
+def test_it_refuses_to_start_without_a_secret_key_when_debug_is_off(load_settings):
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY måste sättas"):
+        load_settings()
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
+        load_settings(DEBUG="0", SECRET_KEY="")
+
+
+def test_it_falls_back_to_a_development_key_only_in_debug_mode(load_settings):
+    settings = load_settings(DEBUG="1")
 
     assert settings.SECRET_KEY.startswith("dev-only")
-
-
-def test_it_refuses_to_start_without_a_secret_key_when_told_it_is_production(load_settings):
-    with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        load_settings(DJANGO_REQUIRE_SECRET_KEY="1")
 
 
 @pytest.mark.parametrize(
@@ -89,15 +105,16 @@ def test_it_refuses_to_start_without_a_secret_key_when_told_it_is_production(loa
     [("1", True), ("true", True), ("Yes", True), ("on", True), ("0", False), ("false", False)],
 )
 def test_it_reads_debug_as_a_flag(load_settings, value, expected):
-    assert load_settings(DEBUG=value).DEBUG is expected
+    assert load_settings(DEBUG=value, SECRET_KEY=KEY).DEBUG is expected
 
 
 def test_debug_is_off_by_default(load_settings):
-    assert load_settings().DEBUG is False
+    assert load_settings(SECRET_KEY=KEY).DEBUG is False
 
 
 def test_it_splits_allowed_hosts_and_trusted_origins_on_commas(load_settings):
     settings = load_settings(
+        SECRET_KEY=KEY,
         ALLOWED_HOSTS=" samverkan.example.se, www.samverkan.example.se ,",
         CSRF_TRUSTED_ORIGINS="https://samverkan.example.se",
     )
@@ -107,21 +124,84 @@ def test_it_splits_allowed_hosts_and_trusted_origins_on_commas(load_settings):
 
 
 def test_it_allows_only_the_local_host_by_default(load_settings):
-    settings = load_settings()
+    settings = load_settings(SECRET_KEY=KEY)
 
     assert settings.ALLOWED_HOSTS == ["127.0.0.1", "localhost"]
     assert settings.CSRF_TRUSTED_ORIGINS == []
 
 
 def test_it_reads_the_import_size_limit_and_log_level(load_settings):
-    settings = load_settings(IMPORT_MAX_BYTES="1048576", LOG_LEVEL="INFO")
+    settings = load_settings(SECRET_KEY=KEY, IMPORT_MAX_BYTES="1048576", LOG_LEVEL="INFO")
 
     assert settings.IMPORT_MAX_BYTES == 1_048_576
     assert settings.LOGGING["root"]["level"] == "INFO"
 
 
 def test_it_sends_cookies_over_https_only_in_production(load_settings):
-    assert load_settings(SECRET_KEY="prod-nyckel").SESSION_COOKIE_SECURE is True
-    assert load_settings(SECRET_KEY="prod-nyckel", DEBUG="1").SESSION_COOKIE_SECURE is False
-    assert load_settings().SESSION_COOKIE_SECURE is False
-    assert load_settings(SECURE_COOKIES="1").CSRF_COOKIE_SECURE is True
+    assert load_settings(SECRET_KEY=KEY).SESSION_COOKIE_SECURE is True
+    assert load_settings(SECRET_KEY=KEY).CSRF_COOKIE_SECURE is True
+    assert load_settings(DEBUG="1").SESSION_COOKIE_SECURE is False
+    assert load_settings(SECRET_KEY=KEY, SECURE_COOKIES="0").CSRF_COOKIE_SECURE is False
+    assert load_settings(DEBUG="1", SECURE_COOKIES="1").CSRF_COOKIE_SECURE is True
+
+
+def test_it_redirects_to_https_and_sends_hsts_by_default_in_production(load_settings):
+    settings = load_settings(SECRET_KEY=KEY)
+
+    assert settings.SECURE_SSL_REDIRECT is True
+    assert settings.SECURE_HSTS_SECONDS == 31_536_000
+    assert settings.SECURE_HSTS_INCLUDE_SUBDOMAINS is True
+    assert settings.SECURE_HSTS_PRELOAD is True
+
+
+def test_https_redirect_and_hsts_are_configurable(load_settings):
+    settings = load_settings(
+        SECRET_KEY=KEY,
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="3600",
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="0",
+        SECURE_HSTS_PRELOAD="0",
+    )
+
+    assert settings.SECURE_SSL_REDIRECT is False
+    assert settings.SECURE_HSTS_SECONDS == 3600
+    assert settings.SECURE_HSTS_INCLUDE_SUBDOMAINS is False
+    assert settings.SECURE_HSTS_PRELOAD is False
+
+
+def test_development_mode_neither_redirects_nor_sends_hsts(load_settings):
+    settings = load_settings(DEBUG="1")
+
+    assert settings.SECURE_SSL_REDIRECT is False
+    assert settings.SECURE_HSTS_SECONDS == 0
+
+
+def test_it_trusts_the_proxy_header_only_when_told_which_it_is(load_settings):
+    assert not hasattr(load_settings(SECRET_KEY=KEY), "SECURE_PROXY_SSL_HEADER")
+
+    settings = load_settings(SECRET_KEY=KEY, SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto")
+
+    assert settings.SECURE_PROXY_SSL_HEADER == ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def test_login_throttling_defaults_to_five_failures_and_fifteen_minutes(load_settings):
+    settings = load_settings(SECRET_KEY=KEY)
+
+    assert settings.AXES_FAILURE_LIMIT == 5
+    assert settings.AXES_COOLOFF_TIME == timedelta(minutes=15)
+    assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+
+
+def test_login_throttling_reads_its_limit_and_cool_off_from_the_environment(load_settings):
+    settings = load_settings(SECRET_KEY=KEY, LOGIN_FAILURE_LIMIT="3", LOGIN_COOLOFF_MINUTES="60")
+
+    assert settings.AXES_FAILURE_LIMIT == 3
+    assert settings.AXES_COOLOFF_TIME == timedelta(minutes=60)
+
+
+def test_it_takes_the_clients_address_from_the_header_the_proxy_names(load_settings):
+    assert load_settings(SECRET_KEY=KEY).CLIENT_IP_META_KEY == ""
+
+    settings = load_settings(SECRET_KEY=KEY, CLIENT_IP_HEADER="X-Forwarded-For")
+
+    assert settings.CLIENT_IP_META_KEY == "HTTP_X_FORWARDED_FOR"

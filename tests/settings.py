@@ -1,0 +1,18 @@
+"""Settings for the test suite (pytest's DJANGO_SETTINGS_MODULE, see pyproject.toml).
+
+The production settings (register/settings.py, DEBUG off) with two differences: a key of the
+tests' own when none is set, since the production settings refuse to start without one; and plain
+http, since the test client and the live server that Playwright visits speak http. Everything
+else, the Content-Security-Policy and the login throttling included, is as in production.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret-" + "k" * 40)
+
+from register.settings import *  # noqa: E402, F403
+
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
