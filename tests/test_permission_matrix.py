@@ -174,11 +174,16 @@ MATRIX: dict[str, Entry] = {
 # the admin's login page. Checked for every admin pattern with the arguments it needs.
 ADMIN_GET = "login login login login login ok"
 # Admin pages that refuse even the administrator: import batches and rows are made by the
-# importer only, and the autocomplete answers only requests with its parameters.
+# importer only, login attempts by django-axes, and the autocomplete answers only requests with
+# its parameters.
 ADMIN_REFUSED = {
     "admin:autocomplete",
     "admin:importers_importbatch_add",
     "admin:importers_importrow_add",
+    # Login attempts are recorded by django-axes itself.
+    "admin:axes_accessattempt_add",
+    "admin:axes_accesslog_add",
+    "admin:axes_accessfailurelog_add",
 }
 
 
