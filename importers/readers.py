@@ -32,10 +32,11 @@ MAX_ROWS = 100_000
 MAX_UNCOMPRESSED_BYTES = 128 * 1024 * 1024
 # A workbook is a few files per sheet plus styles and themes; hundreds at most.
 MAX_MEMBERS = 1_000
-# XML compresses about 10:1; the most repetitive real sheets (styled empty rows) about 30:1.
-# A zip bomb compresses about 1000:1. Only parts larger than RATIO_FROM_BYTES are judged.
-MAX_RATIO = 100
-RATIO_FROM_BYTES = 1024 * 1024
+# Sheet XML compresses about 10:1, styled empty rows 30:1, and even a sheet that repeats the
+# same 30,000-character text on every row 240:1; a zip bomb about 1000:1 (deflate's limit).
+# Only parts that unpack to more than RATIO_FROM_BYTES are judged: smaller ones cost little.
+MAX_RATIO = 300
+RATIO_FROM_BYTES = 10 * 1024 * 1024
 INFLATE_CHUNK = 64 * 1024
 HEADER_SCAN_ROWS = 30
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -301,8 +302,8 @@ def open_workbook(
         if not hasattr(ws, "iter_rows"):  # a chart sheet
             skipped.append((ws.title, "Bladet är ett diagram."))
             continue
-        sheet_xml = _sheet_xml(archive, ws)
-        max_row = _last_row(sheet_xml)
+        scan = _scan_sheet(archive, ws)
+        max_row = scan.last_row
         if max_row and max_row > max_rows:
             raise ReadError(
                 f"Bladet ”{ws.title}” har {max_row:,} rader; högst {max_rows:,} rader tillåts. "
@@ -317,7 +318,7 @@ def open_workbook(
         if not any(any(cell_text(v) for v in row) for row in head):
             skipped.append((ws.title, "Bladet är tomt."))
             continue
-        merges = _merged_ranges(sheet_xml)
+        merges = scan.merges
         found = find_header(head, merges, year_hint=_year_hint(ws.title, head) or year)
         if found is None:
             skipped.append(
@@ -326,9 +327,8 @@ def open_workbook(
             continue
         header_row, header_rows_used, columns = found
         first_data = header_row + header_rows_used
-        has_formulas = b"<f" in sheet_xml
         formulas_book = None
-        if has_formulas:
+        if scan.has_formulas:
             formulas_book = openpyxl.load_workbook(
                 io.BytesIO(data), read_only=True, data_only=False, keep_links=False
             )
@@ -545,61 +545,91 @@ def _read_bytes(source, max_bytes: int) -> bytes:
     return data
 
 
-def _sheet_xml(archive: zipfile.ZipFile, ws) -> bytes:
-    path = getattr(ws, "_worksheet_path", None)
-    if not path:
-        return b""
-    try:
-        return archive.read(path.lstrip("/"))
-    except KeyError:
-        return b""
-
-
 _LAST_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"')
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+SCAN_CHUNK = 1024 * 1024
+SCAN_OVERLAP = 4096  # longer than any row or mergeCell tag, so none is missed at a boundary
 
 
-def _last_row(sheet_xml: bytes) -> int | None:
-    """Return the sheet's last row number from its XML, without parsing the sheet.
+@dataclass
+class SheetScan:
+    """What the reader needs from a sheet's XML before openpyxl parses the sheet."""
+
+    last_row: int | None = None
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    has_formulas: bool = False
+
+
+def _scan_sheet(archive: zipfile.ZipFile, ws) -> SheetScan:
+    """Scan the sheet's XML in chunks for its last row, merged ranges and formulas.
 
     openpyxl's own ``max_row`` parses the whole sheet when the dimension tag is missing; the
-    last ``<row r="…">`` element is found with one backwards search instead.
+    last ``<row r="…">`` element is found with backwards searches instead. The sheet is read in
+    chunks that overlap a little, so it is never held in memory whole.
     """
-    if not sheet_xml:
-        return None
-    start = sheet_xml.rfind(b"<row ")
-    if start == -1:
-        start = sheet_xml.rfind(b":row ")
-    if start != -1:
-        m = _LAST_ROW.match(sheet_xml, start - (1 if sheet_xml[start : start + 1] == b":" else 0))
-        m = m or _LAST_ROW.search(sheet_xml, max(0, start - 20))
+    scan = SheetScan()
+    path = getattr(ws, "_worksheet_path", None)
+    if not path:
+        return scan
+    try:
+        stream = archive.open(path.lstrip("/"))
+    except KeyError:
+        return scan
+    head = b""
+    carry = b""
+    position = 0  # where the next chunk starts in the sheet's XML
+    merges_from = 0  # merged ranges ending before this were taken from an earlier chunk
+    with stream:
+        while chunk := stream.read(SCAN_CHUNK):
+            if len(head) < 4096:
+                head = (head + chunk)[:4096]
+            buffer = carry + chunk
+            start = position - len(carry)
+            last = _last_row_in(buffer)
+            if last is not None:
+                scan.last_row = last
+            for m in _MERGE.finditer(buffer):
+                if start + m.start() >= merges_from:
+                    scan.merges.extend(_merged_range(m))
+                    merges_from = start + m.end()
+            scan.has_formulas = scan.has_formulas or b"<f" in buffer
+            position += len(chunk)
+            carry = buffer[-SCAN_OVERLAP:]
+    if scan.last_row is None:
+        m = _DIMENSION.search(head)
+        if m and m[1]:
+            scan.last_row = int(m[1])
+    return scan
+
+
+def _last_row_in(xml: bytes) -> int | None:
+    """Return the number of the last complete ``<row r="…">`` tag in ``xml``, if any."""
+    end = len(xml)
+    while end > 0:
+        start = max(xml.rfind(b"<row ", 0, end), xml.rfind(b":row ", 0, end))
+        if start == -1:
+            return None
+        m = _LAST_ROW.match(xml, xml.rfind(b"<", 0, start + 1))
         if m:
             return int(m[1])
-    m = _DIMENSION.search(sheet_xml, 0, 4096)
-    if m and m[1]:
-        return int(m[1])
+        end = start
     return None
 
 
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
-
-
-def _merged_ranges(sheet_xml: bytes) -> list[tuple[int, int, int, int]]:
-    """Return merged ranges as (min_col, min_row, max_col, max_row), 1-based (from the XML)."""
-    ranges = []
-    for m in _MERGE.finditer(sheet_xml):
-        try:
-            ranges.append(
-                (
-                    column_index_from_string(m[1].decode()),
-                    int(m[2]),
-                    column_index_from_string(m[3].decode()),
-                    int(m[4]),
-                )
+def _merged_range(m: re.Match) -> list[tuple[int, int, int, int]]:
+    """Return a mergeCell match as [(min_col, min_row, max_col, max_row)], 1-based (or [])."""
+    try:
+        return [
+            (
+                column_index_from_string(m[1].decode()),
+                int(m[2]),
+                column_index_from_string(m[3].decode()),
+                int(m[4]),
             )
-        except ValueError:
-            continue
-    return ranges
+        ]
+    except ValueError:
+        return []
 
 
 def _head_rows(ws) -> list[list]:
