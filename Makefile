@@ -104,6 +104,7 @@ test-postgres: $(VENV)/.installed-test chromium
 bench: $(VENV)/.installed-test
 	$(PY) bench/pages.py
 	$(PY) bench/import_excel.py
+	$(PY) bench/zip_bomb.py
 
 # --- code style --------------------------------------------------------------------------------
 

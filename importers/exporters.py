@@ -97,10 +97,10 @@ def export_portfolio(
         mine = [p for p in arrangement.own_participations if p.organisation_id == organisation.pk]
         own[arrangement.pk] = mine[0] if mine else None
     decision_ids = [p.entry_decision_id for p in own.values() if p and p.entry_decision_id]
-    decisions = Decision.objects.filter(pk__in=decision_ids)
-    if access is not None:  # an unpublished entry decision is for the arrangement's members
-        decisions = access.decisions(decisions)
-    decisions = {d.pk: d for d in decisions}
+    decision_qs = Decision.objects.filter(pk__in=decision_ids)
+    if access is not None:
+        decision_qs = access.decisions(decision_qs)
+    decisions = {d.pk: d for d in decision_qs}
     seats: dict[int, list[Representative]] = {}
     for seat in (
         Seat.objects.filter(

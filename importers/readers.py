@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +25,19 @@ from .values import cell_text, find_unit, fold
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
-MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
+# What a sheet at the row limit needs once unpacked: 100,000 rows × at most about 1.1 KB of
+# sheet XML (16 filled columns with long texts written inline, as openpyxl writes them, are
+# 1.09 KB; the benchmark's 13 columns 0.79 KB; Excel's shared strings make rows smaller), so
+# about 110 MB, and a margin. The setting IMPORT_MAX_UNCOMPRESSED_BYTES overrides it.
+MAX_UNCOMPRESSED_BYTES = 128 * 1024 * 1024
+# A workbook is a few files per sheet plus styles and themes; hundreds at most.
+MAX_MEMBERS = 1_000
+# Sheet XML compresses about 10:1, styled empty rows 30:1, and even a sheet that repeats the
+# same 30,000-character text on every row 240:1; a zip bomb about 1000:1 (deflate's limit).
+# Only parts that unpack to more than RATIO_FROM_BYTES are judged: smaller ones cost little.
+MAX_RATIO = 300
+RATIO_FROM_BYTES = 10 * 1024 * 1024
+INFLATE_CHUNK = 64 * 1024
 HEADER_SCAN_ROWS = 30
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -243,11 +257,17 @@ def check_size(size: int, max_bytes: int = MAX_BYTES) -> None:
 
 
 def open_workbook(
-    source, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS, today_year: int | None = None
+    source,
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_rows: int = MAX_ROWS,
+    max_uncompressed: int | None = None,
+    today_year: int | None = None,
 ) -> Workbook:
     """Open an xlsx file (path, bytes or binary file) and find its sheets' headers.
 
     Raise :class:`ReadError` with a Swedish message when the file cannot be read at all.
+    ``max_uncompressed`` defaults to the setting IMPORT_MAX_UNCOMPRESSED_BYTES.
     """
     data = _read_bytes(source, max_bytes)
     if data[:8] == OLE_SIGNATURE:
@@ -257,18 +277,7 @@ def open_workbook(
         )
     if not data:
         raise ReadError("Filen är tom.")
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ReadError(
-            "Filen är inte en Excel-arbetsbok (.xlsx). Spara listan som .xlsx i Excel och "
-            "försök igen."
-        )
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        uncompressed = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ReadError("Filen är skadad och kan inte läsas som en Excel-arbetsbok.") from exc
-    if uncompressed > MAX_UNCOMPRESSED_BYTES:
-        raise ReadError("Filen packas upp till mer än 400 MB och kan inte läsas. Dela upp den.")
+    archive = open_archive(data, max_uncompressed=max_uncompressed)
     try:
         values_book = openpyxl.load_workbook(
             io.BytesIO(data), read_only=True, data_only=True, keep_links=False
@@ -293,8 +302,8 @@ def open_workbook(
         if not hasattr(ws, "iter_rows"):  # a chart sheet
             skipped.append((ws.title, "Bladet är ett diagram."))
             continue
-        sheet_xml = _sheet_xml(archive, ws)
-        max_row = _last_row(sheet_xml)
+        scan = _scan_sheet(archive, ws)
+        max_row = scan.last_row
         if max_row and max_row > max_rows:
             raise ReadError(
                 f"Bladet ”{ws.title}” har {max_row:,} rader; högst {max_rows:,} rader tillåts. "
@@ -309,7 +318,7 @@ def open_workbook(
         if not any(any(cell_text(v) for v in row) for row in head):
             skipped.append((ws.title, "Bladet är tomt."))
             continue
-        merges = _merged_ranges(sheet_xml)
+        merges = scan.merges
         found = find_header(head, merges, year_hint=_year_hint(ws.title, head) or year)
         if found is None:
             skipped.append(
@@ -318,9 +327,8 @@ def open_workbook(
             continue
         header_row, header_rows_used, columns = found
         first_data = header_row + header_rows_used
-        has_formulas = b"<f" in sheet_xml
         formulas_book = None
-        if has_formulas:
+        if scan.has_formulas:
             formulas_book = openpyxl.load_workbook(
                 io.BytesIO(data), read_only=True, data_only=False, keep_links=False
             )
@@ -351,6 +359,164 @@ def open_workbook(
     return Workbook(sheets=sheets, skipped_sheets=skipped, total_rows=total)
 
 
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
+
+
+def _megabytes(size: int) -> str:
+    """Return ``size`` in MB as Swedish text: whole MB from 10 MB, else one decimal (comma)."""
+    megabytes = size / 1024 / 1024
+    return f"{megabytes:.0f}" if megabytes >= 10 else f"{megabytes:.1f}".replace(".", ",")
+
+
+def uncompressed_limit() -> int:
+    """Return the largest unpacked size allowed: the setting, else MAX_UNCOMPRESSED_BYTES."""
+    try:
+        from django.conf import settings
+
+        if settings.configured:
+            return int(getattr(settings, "IMPORT_MAX_UNCOMPRESSED_BYTES", MAX_UNCOMPRESSED_BYTES))
+    except ImportError:  # pragma: no cover - the reader also runs without Django
+        pass
+    return MAX_UNCOMPRESSED_BYTES
+
+
+def open_archive(data: bytes, *, max_uncompressed: int | None = None) -> zipfile.ZipFile:
+    """Return the workbook's zip archive once it is known to unpack to a sane size.
+
+    Checked before openpyxl reads anything, so that a zip bomb costs neither time nor memory:
+    the member count (from the end record, before the central directory is parsed), each
+    member's and the total declared unpacked size, and the compression ratio. Then every member
+    is inflated once in small chunks and counted, so that a member whose header understates
+    its size is refused too: zipfile itself would inflate such a member whole into memory
+    before noticing (``ZipFile.read`` asks zlib for everything at once).
+    """
+    limit = uncompressed_limit() if max_uncompressed is None else max_uncompressed
+    damaged = "Filen är skadad och kan inte läsas som en Excel-arbetsbok."
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise ReadError(
+            "Filen är inte en Excel-arbetsbok (.xlsx). Spara listan som .xlsx i Excel och "
+            "försök igen."
+        )
+    count = _declared_member_count(data)
+    if count is not None and count > MAX_MEMBERS:
+        raise ReadError(
+            f"Filen består av {_number(count)} delar; en Excel-arbetsbok här får ha högst "
+            f"{_number(MAX_MEMBERS)}. Spara listan på nytt som .xlsx i Excel och försök igen."
+        )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, struct.error) as exc:
+        raise ReadError(damaged) from exc
+    if len(infos) > MAX_MEMBERS:
+        raise ReadError(damaged)
+    too_big = (
+        f"högst {_megabytes(limit)} MB tillåts, vilket räcker för 100 000 rader. Dela upp listan "
+        "i flera filer eller ta bort bilder och tomma formaterade rader."
+    )
+    total = 0
+    for info in infos:
+        if info.file_size > limit:
+            raise ReadError(
+                f"En del av filen ({info.filename}) blir {_megabytes(info.file_size)} MB "
+                f"uppackad; {too_big}"
+            )
+        ratio = info.file_size // max(info.compress_size, 1)
+        if info.file_size > RATIO_FROM_BYTES and ratio > MAX_RATIO:
+            raise ReadError(
+                f"Filen är packad ovanligt hårt (en del av den blir {_number(ratio)} gånger större "
+                "uppackad) och ser inte ut som en vanlig Excel-arbetsbok. Den läses inte. Spara "
+                "listan på nytt som .xlsx i Excel och försök igen."
+            )
+        total += info.file_size
+    if total > limit:
+        raise ReadError(f"Filen blir {_megabytes(total)} MB uppackad; {too_big}")
+    for info in infos:
+        _inflated_size(data, info)  # so no member unpacks to more than it declares
+    return archive
+
+
+def _declared_member_count(data: bytes) -> int | None:
+    """Return the number of members the zip's end record declares (None if not found)."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if end == -1 or end + 22 > len(data):
+        return None
+    count = struct.unpack_from("<H", data, end + 10)[0]
+    if count != 0xFFFF:
+        return count
+    locator = end - 20  # a ZIP64 end record: its locator stands just before the end record
+    if locator < 0 or data[locator : locator + 4] != b"PK\x06\x07":
+        return None
+    offset = struct.unpack_from("<Q", data, locator + 8)[0]
+    if data[offset : offset + 4] != b"PK\x06\x06" or offset + 40 > len(data):
+        return None
+    return struct.unpack_from("<Q", data, offset + 32)[0]
+
+
+def _inflated_size(data: bytes, info: zipfile.ZipInfo) -> int:
+    """Inflate one member in small chunks and return its real unpacked size.
+
+    Refuse the file as soon as the member unpacks to more than its header says, never holding
+    more than one chunk of it.
+    """
+    damaged = "Filen är skadad och kan inte läsas som en Excel-arbetsbok."
+    if info.flag_bits & 0x1:
+        raise ReadError(
+            "Filen är lösenordsskyddad. Öppna den i Excel, ta bort lösenordet och spara den som "
+            "Excel-arbetsbok (.xlsx)."
+        )
+    start = info.header_offset
+    if data[start : start + 4] != b"PK\x03\x04" or start + 30 > len(data):
+        raise ReadError(damaged)
+    name_length, extra_length = struct.unpack_from("<HH", data, start + 26)
+    begin = start + 30 + name_length + extra_length
+    payload = memoryview(data)[begin : begin + info.compress_size]
+    if len(payload) < info.compress_size:
+        raise ReadError(damaged)
+    if info.compress_type == zipfile.ZIP_STORED:
+        size, crc = len(payload), zlib.crc32(payload)
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        size, crc = _inflate_counting(payload, info.file_size)
+    else:
+        raise ReadError(
+            "Filen är packad på ett sätt som Excel inte använder. Spara listan på nytt som .xlsx "
+            "i Excel och försök igen."
+        )
+    if size > info.file_size:
+        raise ReadError(
+            f"Filen är skadad eller manipulerad: en del av den ({info.filename}) blir större "
+            "uppackad än filen själv anger. Den läses inte."
+        )
+    if size < info.file_size or crc != info.CRC:
+        raise ReadError(damaged)
+    return size
+
+
+def _inflate_counting(payload: memoryview, ceiling: int) -> tuple[int, int]:
+    """Return how many bytes a raw deflate stream unpacks to, and their CRC-32; stop as soon
+    as it is past ``ceiling``."""
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    size = crc = 0
+    try:
+        for offset in range(0, len(payload), INFLATE_CHUNK):
+            pending = payload[offset : offset + INFLATE_CHUNK]
+            while not inflater.eof:
+                out = inflater.decompress(pending, INFLATE_CHUNK)
+                size += len(out)
+                if size > ceiling:
+                    return size, crc
+                crc = zlib.crc32(out, crc)
+                pending = inflater.unconsumed_tail
+                if not pending and not out:
+                    break
+            if inflater.eof:
+                break
+    except zlib.error as exc:
+        raise ReadError("Filen är skadad och kan inte läsas som en Excel-arbetsbok.") from exc
+    return size, crc
+
+
 def _this_year() -> int:
     from datetime import date
 
@@ -379,61 +545,91 @@ def _read_bytes(source, max_bytes: int) -> bytes:
     return data
 
 
-def _sheet_xml(archive: zipfile.ZipFile, ws) -> bytes:
-    path = getattr(ws, "_worksheet_path", None)
-    if not path:
-        return b""
-    try:
-        return archive.read(path.lstrip("/"))
-    except KeyError:
-        return b""
-
-
 _LAST_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"')
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+SCAN_CHUNK = 1024 * 1024
+SCAN_OVERLAP = 4096  # longer than any row or mergeCell tag, so none is missed at a boundary
 
 
-def _last_row(sheet_xml: bytes) -> int | None:
-    """Return the sheet's last row number from its XML, without parsing the sheet.
+@dataclass
+class SheetScan:
+    """What the reader needs from a sheet's XML before openpyxl parses the sheet."""
+
+    last_row: int | None = None
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    has_formulas: bool = False
+
+
+def _scan_sheet(archive: zipfile.ZipFile, ws) -> SheetScan:
+    """Scan the sheet's XML in chunks for its last row, merged ranges and formulas.
 
     openpyxl's own ``max_row`` parses the whole sheet when the dimension tag is missing; the
-    last ``<row r="…">`` element is found with one backwards search instead.
+    last ``<row r="…">`` element is found with backwards searches instead. The sheet is read in
+    chunks that overlap a little, so it is never held in memory whole.
     """
-    if not sheet_xml:
-        return None
-    start = sheet_xml.rfind(b"<row ")
-    if start == -1:
-        start = sheet_xml.rfind(b":row ")
-    if start != -1:
-        m = _LAST_ROW.match(sheet_xml, start - (1 if sheet_xml[start : start + 1] == b":" else 0))
-        m = m or _LAST_ROW.search(sheet_xml, max(0, start - 20))
+    scan = SheetScan()
+    path = getattr(ws, "_worksheet_path", None)
+    if not path:
+        return scan
+    try:
+        stream = archive.open(path.lstrip("/"))
+    except KeyError:
+        return scan
+    head = b""
+    carry = b""
+    position = 0  # where the next chunk starts in the sheet's XML
+    merges_from = 0  # merged ranges ending before this were taken from an earlier chunk
+    with stream:
+        while chunk := stream.read(SCAN_CHUNK):
+            if len(head) < 4096:
+                head = (head + chunk)[:4096]
+            buffer = carry + chunk
+            start = position - len(carry)
+            last = _last_row_in(buffer)
+            if last is not None:
+                scan.last_row = last
+            for m in _MERGE.finditer(buffer):
+                if start + m.start() >= merges_from:
+                    scan.merges.extend(_merged_range(m))
+                    merges_from = start + m.end()
+            scan.has_formulas = scan.has_formulas or b"<f" in buffer
+            position += len(chunk)
+            carry = buffer[-SCAN_OVERLAP:]
+    if scan.last_row is None:
+        m = _DIMENSION.search(head)
+        if m and m[1]:
+            scan.last_row = int(m[1])
+    return scan
+
+
+def _last_row_in(xml: bytes) -> int | None:
+    """Return the number of the last complete ``<row r="…">`` tag in ``xml``, if any."""
+    end = len(xml)
+    while end > 0:
+        start = max(xml.rfind(b"<row ", 0, end), xml.rfind(b":row ", 0, end))
+        if start == -1:
+            return None
+        m = _LAST_ROW.match(xml, xml.rfind(b"<", 0, start + 1))
         if m:
             return int(m[1])
-    m = _DIMENSION.search(sheet_xml, 0, 4096)
-    if m and m[1]:
-        return int(m[1])
+        end = start
     return None
 
 
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
-
-
-def _merged_ranges(sheet_xml: bytes) -> list[tuple[int, int, int, int]]:
-    """Return merged ranges as (min_col, min_row, max_col, max_row), 1-based (from the XML)."""
-    ranges = []
-    for m in _MERGE.finditer(sheet_xml):
-        try:
-            ranges.append(
-                (
-                    column_index_from_string(m[1].decode()),
-                    int(m[2]),
-                    column_index_from_string(m[3].decode()),
-                    int(m[4]),
-                )
+def _merged_range(m: re.Match) -> list[tuple[int, int, int, int]]:
+    """Return a mergeCell match as [(min_col, min_row, max_col, max_row)], 1-based (or [])."""
+    try:
+        return [
+            (
+                column_index_from_string(m[1].decode()),
+                int(m[2]),
+                column_index_from_string(m[3].decode()),
+                int(m[4]),
             )
-        except ValueError:
-            continue
-    return ranges
+        ]
+    except ValueError:
+        return []
 
 
 def _head_rows(ws) -> list[list]:

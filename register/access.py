@@ -6,6 +6,9 @@ Rules (see the README, "Roller"):
 * A user belongs to organisations as **editor** or **reader** (``Membership``).
 * Anyone logged in sees the published arrangements; members of an organisation also see every
   arrangement their organisation takes part in, with internal notes.
+* On a published arrangement, a non-member sees only the published decisions, evaluations,
+  goal conflicts and alternatives. ``visible_q`` is the one rule: pages, lists, exports and the
+  change log (which follows each record's current state) all use it.
 * An **editor** changes the arrangements their organisation takes part in (the arrangement's own
   fields, its bodies and its joint records) and their own organisation's data on them: its
   participation, costs, the seats it appoints, its goals and contributions, its evaluations,
@@ -73,19 +76,77 @@ class Access:
 
     # --- what may be seen --------------------------------------------------------------------
 
-    def _participates(self, org_ids) -> Exists:
+    # Records that hang on an arrangement, by the path from the record to its arrangement.
+    ARRANGEMENT_PATHS = {
+        Participation: "arrangement",
+        Cost: "participation__arrangement",
+        TotalCost: "arrangement",
+        Body: "arrangement",
+        Seat: "body__arrangement",
+        Goal: "arrangement",
+        Contribution: "arrangement",
+        GoalConflict: "arrangement",
+        Evaluation: "arrangement",
+        Alternative: "arrangement",
+        Decision: "arrangement",
+    }
+    # Of those, the ones a non-member sees only when published (and the arrangement is too).
+    PUBLISHED_RECORDS = (Decision, Evaluation, GoalConflict, Alternative)
+
+    def _participates(self, org_ids, path: str = "") -> Exists:
+        """EXISTS a participation of one of ``org_ids`` in the arrangement at ``path``."""
         return Exists(
-            Participation.objects.filter(arrangement=OuterRef("pk"), organisation_id__in=org_ids)
+            Participation.objects.filter(
+                arrangement_id=OuterRef(f"{path}_id" if path else "id"),
+                organisation_id__in=org_ids,
+            )
         )
+
+    def visible_q(self, model) -> Q:
+        """Return the condition for the records of ``model`` that the user may see.
+
+        The one rule for every page, list, export and the change log. It is written on the
+        model's own fields (``id``, never ``pk``), which its simple-history model has too, so the
+        change log applies it to a deleted record's last version as well. An empty ``Q()`` means
+        every record.
+        """
+        if self.is_admin:
+            return Q()
+        if model is Arrangement:
+            return self._arrangement_q("")
+        if model in self.ARRANGEMENT_PATHS:
+            path = self.ARRANGEMENT_PATHS[model]
+            if model in self.PUBLISHED_RECORDS:
+                public = Q(is_published=True, **{f"{path}__is_published": True})
+                if not self.member_org_ids:
+                    return public
+                return public | self._participates(self.member_org_ids, path)
+            condition = self._arrangement_q(path)
+            if model is Goal:  # an organisation's own goals are public; an arrangement's follow it
+                return Q(arrangement_id__isnull=True) | condition
+            return condition
+        if model is Review:  # a strategic review is its own organisation's
+            return Q(organisation_id__in=self.member_org_ids)
+        if model is ReviewItem:
+            return Q(review__organisation_id__in=self.member_org_ids)
+        if model in (Organisation, Person):
+            return Q()  # names, parties and roles are public facts
+        return Q(pk__in=[])
+
+    def _arrangement_q(self, path: str) -> Q:
+        published = Q(**{f"{path}__is_published" if path else "is_published": True})
+        if not self.member_org_ids:
+            return published
+        return published | self._participates(self.member_org_ids, path)
+
+    def visible(self, queryset: QuerySet) -> QuerySet:
+        """Return the rows of ``queryset`` that the user may see (by ``visible_q``)."""
+        condition = self.visible_q(queryset.model)
+        return queryset.filter(condition) if condition else queryset
 
     def arrangements(self, queryset: QuerySet | None = None) -> QuerySet:
         """Return the arrangements the user may see."""
-        qs = Arrangement.objects.all() if queryset is None else queryset
-        if self.is_admin:
-            return qs
-        if not self.member_org_ids:
-            return qs.filter(is_published=True)
-        return qs.filter(Q(is_published=True) | self._participates(self.member_org_ids))
+        return self.visible(Arrangement.objects.all() if queryset is None else queryset)
 
     def editable_arrangements(self, queryset: QuerySet | None = None) -> QuerySet:
         qs = Arrangement.objects.all() if queryset is None else queryset
@@ -95,22 +156,25 @@ class Access:
 
     def decisions(self, queryset: QuerySet | None = None) -> QuerySet:
         """Return the decisions the user may see: all on their own arrangements, else published."""
-        qs = Decision.objects.all() if queryset is None else queryset
-        if self.is_admin:
-            return qs
-        own = Exists(
-            Participation.objects.filter(
-                arrangement=OuterRef("arrangement_id"), organisation_id__in=self.member_org_ids
-            )
-        )
-        return qs.filter(own | Q(is_published=True, arrangement__is_published=True))
+        return self.visible(Decision.objects.all() if queryset is None else queryset)
+
+    def evaluations(self, queryset: QuerySet | None = None) -> QuerySet:
+        """Return the evaluations the user may see: all on their own arrangements, else published."""
+        return self.visible(Evaluation.objects.all() if queryset is None else queryset)
+
+    def goal_conflicts(self, queryset: QuerySet | None = None) -> QuerySet:
+        """Return the goal conflicts the user may see: all on their own arrangements, else
+        published."""
+        return self.visible(GoalConflict.objects.all() if queryset is None else queryset)
+
+    def alternatives(self, queryset: QuerySet | None = None) -> QuerySet:
+        """Return the alternatives the user may see: all on their own arrangements, else
+        published."""
+        return self.visible(Alternative.objects.all() if queryset is None else queryset)
 
     def reviews(self, queryset: QuerySet | None = None) -> QuerySet:
         """Return the strategic reviews the user may see: their own organisations' reviews."""
-        qs = Review.objects.all() if queryset is None else queryset
-        if self.is_admin:
-            return qs
-        return qs.filter(organisation_id__in=self.member_org_ids)
+        return self.visible(Review.objects.all() if queryset is None else queryset)
 
     def organisations(self, queryset: QuerySet | None = None) -> QuerySet:
         """Return the organisations the user may see (all: they are public facts)."""
@@ -121,21 +185,27 @@ class Access:
         return Person.objects.all() if queryset is None else queryset
 
     def can_view(self, obj) -> bool:
+        """Return True if the user may see ``obj``: ``visible_q`` for one loaded object."""
         if self.is_admin:
             return True
         if isinstance(obj, Arrangement):
             return obj.is_published or bool(self.arrangement_org_ids(obj) & self.member_org_ids)
-        if isinstance(obj, Decision):
-            if self.arrangement_org_ids(obj.arrangement) & self.member_org_ids:
+        path = self.ARRANGEMENT_PATHS.get(type(obj))
+        if path is not None:
+            if isinstance(obj, Goal) and obj.arrangement_id is None:
                 return True
-            return obj.is_published and obj.arrangement.is_published
+            arrangement = obj
+            for name in path.split("__"):
+                arrangement = getattr(arrangement, name)
+            if isinstance(obj, self.PUBLISHED_RECORDS):
+                if self.arrangement_org_ids(arrangement) & self.member_org_ids:
+                    return True
+                return obj.is_published and arrangement.is_published
+            return self.can_view(arrangement)
         if isinstance(obj, Review | ReviewItem):
             review = obj if isinstance(obj, Review) else obj.review
             return review.organisation_id in self.member_org_ids
-        arrangement = getattr(obj, "arrangement", None)
-        if isinstance(arrangement, Arrangement):
-            return self.can_view(arrangement)
-        return self.user_id is not None
+        return isinstance(obj, Organisation | Person)
 
     def can_view_internal(self, obj) -> bool:
         """Return True if the user may see internal notes and officials' contact details."""

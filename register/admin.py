@@ -264,8 +264,15 @@ class EvaluationAdmin(RegisterAdmin):
 
 @admin.register(Alternative)
 class AlternativeAdmin(RegisterAdmin):
-    list_display = ("arrangement", "kind", "organisation", "estimated_cost", "assessed_on")
-    list_filter = ("kind",)
+    list_display = (
+        "arrangement",
+        "kind",
+        "organisation",
+        "estimated_cost",
+        "assessed_on",
+        "is_published",
+    )
+    list_filter = ("kind", "is_published")
     search_fields = ("arrangement__name", "description")
     list_select_related = ("arrangement", "organisation")
     autocomplete_fields = ("arrangement", "organisation")

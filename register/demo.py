@@ -661,7 +661,7 @@ class DemoLoader:
                     "is_published": published,
                 },
             )
-        for key, kind, description, cost, why_not, day in P.ALTERNATIVES:
+        for key, kind, description, cost, why_not, day, published in P.ALTERNATIVES:
             self.sync(
                 Alternative,
                 {"arrangement": self.arrangements[key], "organisation": taby, "kind": kind},
@@ -671,6 +671,7 @@ class DemoLoader:
                     "why_not_chosen": why_not,
                     "assessed_on": date.fromisoformat(day),
                     "internal_note": P.EXAMPLE_NOTE,
+                    "is_published": published,
                 },
             )
 

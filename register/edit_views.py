@@ -743,9 +743,7 @@ def _arrangement_record_views(model, form_class, *, new_title: str, anchor: str,
         )
 
     def lookup(access, pk):
-        if model is Decision:
-            return get_object_or_404(access.decisions().select_related("arrangement"), pk=pk)
-        return _on_visible_arrangement(access, model, pk)
+        return get_object_or_404(access.visible(model.objects.select_related("arrangement")), pk=pk)
 
     @_edit_view
     def update(request, pk):

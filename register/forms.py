@@ -741,8 +741,13 @@ class AlternativeForm(_ArrangementRecordForm):
             "why_not_chosen",
             "assessed_on",
             "internal_note",
+            "is_published",
         ]
         field_classes = {"estimated_cost": WholeKronorField}
+        help_texts = {
+            "is_published": "Ett publicerat alternativ syns för alla inloggade; ett opublicerat "
+            "bara för parterna i samverkan."
+        }
 
 
 class DecisionForm(_ArrangementRecordForm):

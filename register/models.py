@@ -956,6 +956,7 @@ class Alternative(models.Model):
     why_not_chosen = models.TextField("varför det inte valdes", blank=True)
     assessed_on = models.DateField("bedömt", null=True, blank=True)
     internal_note = models.TextField("intern anteckning", blank=True)
+    is_published = models.BooleanField("publicerat", default=False)
 
     history = HistoricalRecords()
 

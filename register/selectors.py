@@ -560,13 +560,16 @@ def _log_entries(rows, *, show_internal, mention_internal, known, limit) -> list
 def arrangement_change_log(
     arrangement: Arrangement, *, access: Access, member: bool, known: dict, limit: int = 50
 ) -> list[LogEntry]:
-    """Return the arrangement's change log (its own history and its related records')."""
-    rows = _cached_log_rows(
-        ("arrangement", member),
-        lambda ids: arrangement_log_parts(Arrangement(pk=ids[0]), member=member),
-        [arrangement.pk],
-        limit,
-    )
+    """Return the arrangement's change log (its own history and its related records'), limited
+    to the records the user may see (see ``visible_history``)."""
+    narrowed = not (access.is_admin or member)
+    member_ids = sorted(access.member_org_ids) if narrowed else []
+
+    def build(ids):
+        shape = Access(user_id=access.user_id, member_org_ids=frozenset(ids[1:]))
+        return arrangement_log_parts(Arrangement(pk=ids[0]), access=shape if narrowed else None)
+
+    rows = _cached_log_rows(("arrangement", narrowed), build, [arrangement.pk, *member_ids], limit)
     return _log_entries(
         rows,
         show_internal=access.is_admin,
@@ -588,10 +591,10 @@ def organisation_change_log(
             is_admin=access.is_admin,
             member_org_ids=frozenset(ids[1:]),
         )
-        return organisation_log_parts(Organisation(pk=ids[0]), access=shape, member=member)
+        return organisation_log_parts(Organisation(pk=ids[0]), access=shape)
 
     rows = _cached_log_rows(
-        ("organisation", access.is_admin, member),
+        ("organisation", access.is_admin),
         build,
         [organisation.pk, *member_ids],
         limit,
@@ -605,10 +608,32 @@ def organisation_change_log(
     )
 
 
-def arrangement_log_parts(arrangement: Arrangement, *, member: bool) -> list:
-    """Return the history the arrangement's change log covers (non-members: public parts)."""
+def visible_history(model, condition: Q, access: Access | None) -> Q:
+    """Narrow a change-log part to the records the user may see now, by ``Access.visible_q``.
+
+    Visibility follows a record's current state, not the state of each old version: a decision
+    that was published and then unpublished drops out of an outsider's log with all its history.
+    A deleted record counts as it was when it was deleted (its last version, which
+    simple-history keeps with the fields of the model). ``access=None`` keeps every record.
+    """
+    if access is None:
+        return condition
+    rule = access.visible_q(model)
+    if not rule:
+        return condition
+    current = model.objects.filter(condition)
+    deleted = (
+        model.history.model.objects.filter(condition, rule, history_type="-")
+        .exclude(id__in=current.values("id"))
+        .values("id")
+    )
+    return condition & (Q(id__in=current.filter(rule).values("id")) | Q(id__in=deleted))
+
+
+def arrangement_log_parts(arrangement: Arrangement, *, access: Access | None) -> list:
+    """Return the history the arrangement's change log covers, limited to what ``access`` may
+    see (``None``: everything, for the arrangement's own members and the administrator)."""
     pk = arrangement.pk
-    published = Q() if member else Q(is_published=True)
     parts = [
         (Arrangement, Q(id=pk), F("name")),
         (Participation, Q(arrangement_id=pk), F("organisation__name")),
@@ -625,40 +650,30 @@ def arrangement_log_parts(arrangement: Arrangement, *, member: bool) -> list:
         (TotalCost, Q(arrangement_id=pk), F("year")),
         (Body, Q(arrangement_id=pk), F("name")),
         (Seat, Q(body__arrangement_id=pk), F("person__name")),
-        (Decision, Q(arrangement_id=pk) & published, F("title")),
-        (Evaluation, Q(arrangement_id=pk) & published, F("date")),
-        (GoalConflict, Q(arrangement_id=pk) & published, F("goal__title")),
+        (Decision, Q(arrangement_id=pk), F("title")),
+        (Evaluation, Q(arrangement_id=pk), F("date")),
+        (GoalConflict, Q(arrangement_id=pk), F("goal__title")),
         (Goal, Q(arrangement_id=pk), F("title")),
         (Contribution, Q(arrangement_id=pk), F("goal__title")),
+        (Alternative, Q(arrangement_id=pk), F("kind")),
     ]
-    if member:
-        parts.append((Alternative, Q(arrangement_id=pk), F("kind")))
-    return parts
+    return [
+        (model, visible_history(model, condition, access), label)
+        for model, condition, label in parts
+    ]
 
 
-def organisation_log_parts(
-    organisation: Organisation, *, access: Access, member: bool | None = None
-) -> list:
-    """Return the history the organisation's change log covers: only what happened on
-    arrangements the user may see, and reviews only for the organisation's own users."""
+def organisation_log_parts(organisation: Organisation, *, access: Access) -> list:
+    """Return the history the organisation's change log covers, limited to the records the
+    user may see (records on arrangements they may not see, and other organisations' reviews,
+    are left out)."""
     pk = organisation.pk
-    if member is None:
-        member = access.is_admin or pk in access.member_org_ids
-    if access.is_admin:
-        visible = Q()
-        visible_cost = Q()
-        visible_seat = Q()
-    else:
-        ids = access.arrangements().values("pk")
-        visible = Q(arrangement_id__in=ids)
-        visible_cost = Q(participation__arrangement_id__in=ids)
-        visible_seat = Q(body__arrangement_id__in=ids)
     parts = [
         (Organisation, Q(id=pk), F("name")),
-        (Participation, Q(organisation_id=pk) & visible, F("arrangement__name")),
+        (Participation, Q(organisation_id=pk), F("arrangement__name")),
         (
             Cost,
-            Q(participation__organisation_id=pk) & visible_cost,
+            Q(participation__organisation_id=pk),
             Concat(
                 F("participation__arrangement__name"),
                 Value(" "),
@@ -668,11 +683,14 @@ def organisation_log_parts(
         ),
         (Goal, Q(organisation_id=pk), F("title")),
         (Person, Q(organisation_id=pk), F("name")),
-        (Seat, Q(appointed_by_id=pk) & visible_seat, F("person__name")),
+        (Seat, Q(appointed_by_id=pk), F("person__name")),
+        (Review, Q(organisation_id=pk), F("title")),
     ]
-    if member:
-        parts.append((Review, Q(organisation_id=pk), F("title")))
-    return parts
+    narrowing = None if access.is_admin else access
+    return [
+        (model, visible_history(model, condition, narrowing), label)
+        for model, condition, label in parts
+    ]
 
 
 # --- Arrangement detail -----------------------------------------------------------------------
@@ -793,7 +811,11 @@ def arrangement_detail(
             Decision.objects.filter(arrangement=arrangement).select_related("organisation", "body")
         ).order_by("-date", "-pk"),
     )
-    sections = _fetch_sections(arrangement, is_member=is_member)
+    sections = _fetch_sections(arrangement, access=access)
+    if not access.is_admin:
+        seats = [seat for body in bodies for seat in body.seat_list]
+        records = [*participations, *seats, *sections["goalconflict"]]
+        _hide_unseen_decisions(records, {d.pk for d in decisions})
     known = {("organisation", p.organisation_id): p.organisation.name for p in participations}
     known[("cooperationform", arrangement.form_id)] = arrangement.form.name
     for body in bodies:
@@ -818,17 +840,35 @@ def arrangement_detail(
     )
 
 
-def _fetch_sections(arrangement: Arrangement, *, is_member: bool) -> dict[str, list]:
+DECISION_REFERENCES = {
+    Participation: "entry_decision",
+    Seat: "appointing_decision",
+    GoalConflict: "decision",
+}
+
+
+def _hide_unseen_decisions(records, visible_ids: set[int]) -> None:
+    """Drop the page's references to decisions the user may not see (an unpublished decision
+    as a participation's entry decision, a seat's appointing decision or a goal conflict's
+    decision), so that nothing of them is shown. The records are not saved."""
+    for record in records:
+        name = DECISION_REFERENCES[type(record)]
+        decision_id = getattr(record, f"{name}_id")
+        if decision_id and decision_id not in visible_ids:
+            setattr(record, name, None)
+
+
+def _fetch_sections(arrangement: Arrangement, *, access: Access) -> dict[str, list]:
     """Return the arrangement's goals, contributions, goal conflicts, evaluations and
-    alternatives, in one UNION query (none if all are empty). Non-members see published ones."""
-    published = Q() if is_member else Q(is_published=True)
+    alternatives that the user may see (``Access.visible``), in one UNION query (none if all
+    are empty)."""
     specs = []
     if arrangement.has_goals:
-        specs.append((Goal.objects.filter(arrangement=arrangement), {}))
+        specs.append((access.visible(Goal.objects.filter(arrangement=arrangement)), {}))
     if arrangement.has_contributions:
         specs.append(
             (
-                Contribution.objects.filter(arrangement=arrangement),
+                access.visible(Contribution.objects.filter(arrangement=arrangement)),
                 {
                     "goal": ["title", "level", "organisation_id", "parent_id"],
                     "goal__organisation": ["name"],
@@ -839,7 +879,7 @@ def _fetch_sections(arrangement: Arrangement, *, is_member: bool) -> dict[str, l
     if arrangement.has_conflicts:
         specs.append(
             (
-                GoalConflict.objects.filter(published, arrangement=arrangement),
+                access.goal_conflicts(GoalConflict.objects.filter(arrangement=arrangement)),
                 {
                     "goal": ["title", "level", "organisation_id", "parent_id"],
                     "goal__organisation": ["name"],
@@ -850,13 +890,16 @@ def _fetch_sections(arrangement: Arrangement, *, is_member: bool) -> dict[str, l
     if arrangement.has_evaluations:
         specs.append(
             (
-                Evaluation.objects.filter(published, arrangement=arrangement),
+                access.evaluations(Evaluation.objects.filter(arrangement=arrangement)),
                 {"organisation": ["name"]},
             )
         )
     if arrangement.has_alternatives:
         specs.append(
-            (Alternative.objects.filter(arrangement=arrangement), {"organisation": ["name"]})
+            (
+                access.alternatives(Alternative.objects.filter(arrangement=arrangement)),
+                {"organisation": ["name"]},
+            )
         )
     sections = {
         key: [] for key in ("goal", "contribution", "goalconflict", "evaluation", "alternative")

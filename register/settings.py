@@ -163,6 +163,11 @@ DJANGO_TABLES2_PAGE_RANGE = 8
 
 # Uploads: the importer refuses files over 20 MB before parsing them.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+# A workbook that unpacks to more is refused before it is read: 128 MB holds 100,000 rows of
+# about 1.1 KB (see importers/readers.py, MAX_UNCOMPRESSED_BYTES).
+IMPORT_MAX_UNCOMPRESSED_BYTES = int(
+    os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(128 * 1024 * 1024))
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

@@ -21,6 +21,7 @@ CONFIG_VARS = [
     "ALLOWED_HOSTS",
     "CSRF_TRUSTED_ORIGINS",
     "IMPORT_MAX_BYTES",
+    "IMPORT_MAX_UNCOMPRESSED_BYTES",
     "LOG_LEVEL",
     "CONN_MAX_AGE",
     "SECURE_COOKIES",
@@ -135,6 +136,12 @@ def test_it_reads_the_import_size_limit_and_log_level(load_settings):
 
     assert settings.IMPORT_MAX_BYTES == 1_048_576
     assert settings.LOGGING["root"]["level"] == "INFO"
+
+
+def test_it_reads_the_unpacked_size_limit_of_imports(load_settings):
+    assert load_settings().IMPORT_MAX_UNCOMPRESSED_BYTES == 128 * 1024 * 1024
+    settings = load_settings(IMPORT_MAX_UNCOMPRESSED_BYTES="52428800")
+    assert settings.IMPORT_MAX_UNCOMPRESSED_BYTES == 50 * 1024 * 1024
 
 
 def test_it_sends_cookies_over_https_only_in_production(load_settings):

@@ -982,7 +982,8 @@ EVALUATIONS = [
 
 # --- Alternatives ---------------------------------------------------------------------------
 
-# (arrangement key, kind, description, estimated annual cost (kr), why not chosen, assessed on)
+# (arrangement key, kind, description, estimated annual cost (kr), why not chosen, assessed on,
+#  published). Assessments behind a decision are published; one still under investigation is not.
 ALTERNATIVES = [
     (
         "ssbf",
@@ -991,6 +992,7 @@ ALTERNATIVES = [
         52_000_000,
         "Sårbart och dyrare; svårt att rekrytera specialister.",
         "2008-05-01",
+        True,
     ),
     (
         "demo-taby-it",
@@ -999,6 +1001,7 @@ ALTERNATIVES = [
         15_500_000,
         "Kräver nyrekrytering och egen serverhall.",
         "2019-09-01",
+        True,
     ),
     (
         "demo-taby-it",
@@ -1007,6 +1010,7 @@ ALTERNATIVES = [
         14_200_000,
         "Utreds 2025.",
         "2025-03-17",
+        False,
     ),
     (
         "demo-taby-lon",
@@ -1015,6 +1019,7 @@ ALTERNATIVES = [
         7_900_000,
         "Högre kostnad och sämre kontroll över personuppgifterna.",
         "2016-03-01",
+        True,
     ),
     (
         "demo-taby-bolag",
@@ -1023,6 +1028,7 @@ ALTERNATIVES = [
         36_000_000,
         "Förlorade stordriftsfördelar.",
         "2013-03-01",
+        True,
     ),
 ]
 

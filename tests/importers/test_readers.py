@@ -7,6 +7,7 @@ from datetime import datetime
 import openpyxl
 import pytest
 
+from importers import readers
 from importers.readers import ReadError, classify_header, open_workbook
 
 from .conftest import EXAMPLE, HEADER, build_xlsx, with_cached_values
@@ -162,6 +163,29 @@ def test_it_refuses_sheets_over_the_row_limit_from_the_dimension():
     book.save(buffer)
     with pytest.raises(ReadError, match="högst 50 rader"):
         open_workbook(buffer.getvalue(), max_rows=50)
+
+
+def test_scanning_a_sheet_in_tiny_chunks_finds_the_same_rows_merges_and_formulas(monkeypatch):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Förteckning över samverkan"])
+    sheet.append(HEADER)
+    for i in range(40):
+        sheet.append([f"Samverkan {i}", "avtal", "Vaxholm"])
+    sheet["D3"] = "=1+1"
+    sheet.merge_cells("A1:C1")
+    sheet.merge_cells("A30:B31")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    archive = zipfile.ZipFile(buffer)
+    ws = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()), read_only=True).active
+    whole = readers._scan_sheet(archive, ws)
+    assert whole.last_row == 42 and whole.has_formulas
+    assert whole.merges == [(1, 1, 3, 1), (1, 30, 2, 31)]
+    for chunk in (7, 64, 1000):
+        monkeypatch.setattr(readers, "SCAN_CHUNK", chunk)
+        monkeypatch.setattr(readers, "SCAN_OVERLAP", 200)
+        assert readers._scan_sheet(archive, ws) == whole
 
 
 def test_openpyxl_parses_with_defusedxml():
