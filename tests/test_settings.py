@@ -139,8 +139,8 @@ def test_it_reads_the_import_size_limit_and_log_level(load_settings):
 
 
 def test_it_reads_the_unpacked_size_limit_of_imports(load_settings):
-    assert load_settings().IMPORT_MAX_UNCOMPRESSED_BYTES == 128 * 1024 * 1024
-    settings = load_settings(IMPORT_MAX_UNCOMPRESSED_BYTES="52428800")
+    assert load_settings(SECRET_KEY=KEY).IMPORT_MAX_UNCOMPRESSED_BYTES == 128 * 1024 * 1024
+    settings = load_settings(SECRET_KEY=KEY, IMPORT_MAX_UNCOMPRESSED_BYTES="52428800")
     assert settings.IMPORT_MAX_UNCOMPRESSED_BYTES == 50 * 1024 * 1024
 
 
