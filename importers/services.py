@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import date
 
 from django.core import serializers
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
@@ -474,9 +474,11 @@ def run_import(
                         apply_join(plan, lookups, user, batch)
                     else:
                         apply_row(plan, lookups, snap, reason)
-            except (DatabaseError, ValidationError) as exc:
+            except (DatabaseError, ValidationError, PermissionDenied) as exc:
                 messages = getattr(exc, "messages", None) or [
-                    "Raden kunde inte sparas (databasen vägrade)."
+                    str(exc)
+                    if isinstance(exc, PermissionDenied)
+                    else "Raden kunde inte sparas (databasen vägrade)."
                 ]
                 for message in messages:
                     plan.error("", message)
@@ -654,6 +656,23 @@ def undo_problem(batch: ImportBatch) -> str | None:
     return None
 
 
+def _journal(batch: ImportBatch) -> list[dict]:
+    return [e for row in batch.rows.order_by("pk") for e in row.journal]
+
+
+def undo_refusal(batch: ImportBatch) -> str | None:
+    """Return why the batch cannot be undone now, or None: a later import, or records that
+    someone added or changed since and that the undo would delete or change
+    (:mod:`importers.undo`), with who did what where."""
+    problem = undo_problem(batch)
+    if problem:
+        return problem
+    from .undo import describe, find_obstacles
+
+    obstacles = find_obstacles(batch, _journal(batch))
+    return describe(obstacles) if obstacles else None
+
+
 def _model(label: str):
     from django.apps import apps
 
@@ -670,17 +689,12 @@ def batch_undo(*, batch: ImportBatch) -> int:
     what the import created and restores only what it changed.
     """
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    problem = undo_problem(batch)
+    # Check first: undo must not delete or overwrite what anyone added or changed since.
+    problem = undo_refusal(batch)
     if problem:
         raise ImportRefused(problem)
-    entries = [e for row in batch.rows.order_by("pk") for e in row.journal]
+    entries = _journal(batch)
     reason = f"Ångrad import: {batch.file_name}"
-    # Check first: undo must not delete or overwrite what anyone added or changed since.
-    from .undo import describe, find_obstacles
-
-    obstacles = find_obstacles(batch, entries)
-    if obstacles:
-        raise ImportRefused(describe(obstacles))
     count = 0
     created: dict[str, list[int]] = {}
     try:

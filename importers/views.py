@@ -200,7 +200,6 @@ def batch_commit(request, pk):
 @require_http_methods(["GET", "POST"])
 def batch_undo(request, pk):
     batch, _ = _batch_for(request, pk, edit=True)
-    problem = undo_problem(batch)
     if request.method == "POST":
         try:
             restored = services.batch_undo(batch=batch)
@@ -212,6 +211,7 @@ def batch_undo(request, pk):
                 f"Importen är ångrad. {restored} poster återställdes till läget före importen.",
             )
         return redirect("importers:batch_detail", pk=batch.pk)
+    problem = services.undo_refusal(batch)
     return render(request, "importers/undo_confirm.html", {"batch": batch, "problem": problem})
 
 

@@ -213,7 +213,7 @@ def join_request_create(
 def _pending(join_request: JoinRequest) -> JoinRequest:
     """Return the request locked for the decision; raise if it is already answered."""
     locked = (
-        JoinRequest.objects.select_for_update()
+        JoinRequest.objects.select_for_update(of=("self",))
         .select_related("arrangement", "organisation")
         .get(pk=join_request.pk)
     )
