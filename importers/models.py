@@ -59,6 +59,7 @@ class ImportRow(models.Model):
     class Outcome(models.TextChoices):
         NEW = "new", "Ny"
         UPDATE = "update", "Uppdateras"
+        JOIN = "join", "Begäran om deltagande"
         UNCHANGED = "unchanged", "Oförändrad"
         INVALID = "invalid", "Ogiltig"
         SKIPPED = "skipped", "Överhoppad"

@@ -1,8 +1,16 @@
 """Classify every row of a file against the database, writing nothing.
 
-A file becomes a *plan*: every row is new, update, unchanged or invalid, with field errors and a
-per-field diff, computed with one query per kind of lookup (organisations, forms, areas,
-arrangements, then the matched arrangements' participations, costs, seats and decisions).
+A file becomes a *plan*: every row is new, update, unchanged, a request to join or invalid, with
+field errors and a per-field diff, computed with one query per kind of lookup (organisations,
+forms, areas, arrangements, then the matched arrangements' participations, costs, seats and
+decisions).
+
+The import acts for one organisation and sees what its members see
+(``Access.for_organisation``): a row is matched only against arrangements that are published or
+that the organisation takes part in, filtered in the query, so an arrangement hidden from the
+organisation is never loaded and a row naming it is planned exactly as a row naming nothing
+(a new arrangement). A row naming a visible arrangement the organisation does not take part in
+becomes a request to join it (``JoinRequest``) and writes nothing else.
 """
 
 from __future__ import annotations
@@ -12,13 +20,16 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from register.access import Access
 from register.models import (
     Arrangement,
     Body,
     CooperationForm,
     Cost,
     Decision,
+    JoinRequest,
     Organisation,
     Participation,
     Seat,
@@ -75,7 +86,7 @@ class Change:
     label: str
     before: str
     after: str
-    kind: str  # arr, areas, partner, own, extra, cost, decision, seats, own_participation
+    kind: str  # arr, areas, partner, own, extra, column, cost, decision, seats, join
     key: object = None
     value: object = None
 
@@ -151,6 +162,7 @@ class ImportResult:
         return {
             "created": self.count(ImportRow.Outcome.NEW),
             "updated": self.count(ImportRow.Outcome.UPDATE),
+            "join_requests": self.count(ImportRow.Outcome.JOIN),
             "unchanged": self.count(ImportRow.Outcome.UNCHANGED),
             "invalid": self.invalid,
             "skipped_rows": self.skipped_rows,
@@ -179,10 +191,15 @@ class ImportRefused(Exception):
 
 
 class Lookups:
-    """Everything a file's rows are matched against, with one query per kind of lookup."""
+    """Everything a file's rows are matched against, with one query per kind of lookup.
 
-    def __init__(self, organisation: Organisation):
+    Arrangements come through ``access`` (what the organisation's members may see), in the
+    query: one the organisation may not see is never loaded.
+    """
+
+    def __init__(self, organisation: Organisation, access: Access):
         self.organisation = organisation
+        self.access = access
         forms = list(CooperationForm.objects.values_list("pk", "slug", "name"))
         self.form_by_slug = {slug: pk for pk, slug, _ in forms}
         self.form_name = {pk: name for pk, _, name in forms}
@@ -209,7 +226,7 @@ class Lookups:
         self.arrangement_keys: dict[tuple[str, int], list[int]] = {}
         self.arrangement_names: dict[str, list[int]] = {}
         self.arrangement_orgnr: dict[str, int] = {}
-        for pk, name, form_id, orgnr in Arrangement.objects.values_list(
+        for pk, name, form_id, orgnr in access.arrangements().values_list(
             "pk", "name", "form_id", "orgnr"
         ):
             key = normalise_name(name)
@@ -489,24 +506,19 @@ def match_arrangement(plan: RowPlan, lookups: Lookups, own_ids: set[int]) -> int
 
 
 def compute_changes(plan: RowPlan, snap: Snapshot | None, lookups: Lookups) -> list[Change]:
-    """Return what importing the row would change, field by field (blank cells change nothing)."""
+    """Return what importing the row would change, field by field (blank cells change nothing).
+
+    ``snap`` is a new arrangement (None) or one the organisation takes part in; a row naming
+    one it does not take part in is a request to join (:func:`plan_join`)."""
     p = plan.parsed
     org_id = lookups.organisation.pk
     changes: list[Change] = []
     current = snap.fields if snap else dict.fromkeys(ARR_FIELDS)
     form_slug = p.get("form") or (lookups.form_slug.get(current["form_id"]) if snap else None)
 
-    # An arrangement kept by others that we do not take part in yet: the import joins it and
-    # records our own data, but the shared fields stay the participants' to change.
-    joining = snap is not None and org_id not in snap.participants
-    ignored: list[str] = []
-
     def arr(field_name, label, after, fmt=_fmt):
         before = current.get(field_name)
         if after != before:
-            if joining:
-                ignored.append(label)
-                return
             changes.append(Change(label, fmt(before), fmt(after), "arr", field_name, after))
 
     if snap is None or normalise_name(current["name"] or "") != normalise_name(p["name"]):
@@ -533,9 +545,7 @@ def compute_changes(plan: RowPlan, snap: Snapshot | None, lookups: Lookups) -> l
     if "areas" in p:
         after = {lookups.area_by_slug[s] for s in p["areas"]}
         before = snap.area_ids if snap else set()
-        if after and after != before and joining:
-            ignored.append("Verksamhetsområden")
-        elif after and after != before:
+        if after and after != before:
             changes.append(
                 Change(
                     "Verksamhetsområden",
@@ -551,19 +561,6 @@ def compute_changes(plan: RowPlan, snap: Snapshot | None, lookups: Lookups) -> l
     wanted = [org_id] + [o.pk for o in p.get("partners", [])]
     if host_id and host_id not in wanted:
         wanted.append(host_id)
-    if joining:
-        extra_partners = [pk for pk in wanted if pk not in participants and pk != org_id]
-        if extra_partners:
-            ignored.append("Parter")
-        wanted = [org_id]
-    if ignored:
-        plan.warn(
-            "",
-            "Samverkan finns redan i registret med andra parter. Importen lägger bara till ert "
-            "deltagande och era egna uppgifter; dessa skillnader mot registret sparas inte: "
-            + ", ".join(ignored)
-            + ".",
-        )
     for pk in wanted:
         if pk not in participants:
             role = _role_for(form_slug, pk == host_id)
@@ -692,14 +689,85 @@ def _validate(plan: RowPlan, snap: Snapshot | None, lookups: Lookups, sheet_head
                 plan.error(header, message)
 
 
+JOIN_LABEL = "Begäran om deltagande"
+
+
+def _join_message(organisation: Organisation, status: str | None, when=None) -> str:
+    """Return what the preview says about a row that names an arrangement the organisation does
+    not take part in (``status``: of its latest request to join, or None)."""
+    later = (
+        "Inget annat på raden sparas nu (kostnader, ledamöter, ansvarig nämnd, beslut och "
+        "övriga uppgifter). När begäran är godkänd sparas de om ni importerar listan igen."
+    )
+    if status == JoinRequest.Status.PENDING:
+        return (
+            f"{organisation} har redan begärt att få delta i samverkan ({when:%Y-%m-%d}). "
+            "Begäran väntar på svar från samverkans parter; importen skickar ingen ny. " + later
+        )
+    if status == JoinRequest.Status.DECLINED:
+        return (
+            f"Samverkans parter avslog begäran om deltagande från {organisation} "
+            f"({when:%Y-%m-%d}). Importen skickar ingen ny begäran och sparar inget på raden. "
+            "Vill ni försöka igen: begär deltagande på samverkans sida."
+        )
+    return (
+        f"Samverkan finns i registret, men {organisation} deltar inte i den. När importen "
+        "sparas skickas en begäran om deltagande till samverkans parter, som godkänner eller "
+        "avslår den. " + later
+    )
+
+
+def latest_join_requests(organisation: Organisation, arrangement_ids) -> dict[int, dict]:
+    """Return the organisation's latest request to join each of the arrangements."""
+    latest: dict[int, dict] = {}
+    for chunk in chunked(set(arrangement_ids)):
+        for row in (
+            JoinRequest.objects.filter(organisation=organisation, arrangement_id__in=chunk)
+            .order_by("arrangement_id", "-requested_at", "-pk")
+            .values("arrangement_id", "status", "requested_at", "decided_at")
+        ):
+            latest.setdefault(row["arrangement_id"], row)
+    return latest
+
+
+def plan_join(plan: RowPlan, snap: Snapshot, lookups: Lookups, latest: dict | None) -> None:
+    """Plan a row naming a visible arrangement the organisation does not take part in: a request
+    to join it (unless one waits for an answer or the last one was declined), nothing else.
+
+    The row's own data (costs, seats, responsible body ...) is not written: it belongs on a
+    participation that does not exist until a participant accepts; the next import writes it.
+    """
+    org = lookups.organisation
+    plan.outcome = ImportRow.Outcome.JOIN
+    status = latest["status"] if latest else None
+    if status in (JoinRequest.Status.PENDING, JoinRequest.Status.DECLINED):
+        when = timezone.localtime(latest["decided_at"] or latest["requested_at"])
+        plan.warn("", _join_message(org, status, when))
+        return
+    host_id = snap.fields.get("host_id") or (
+        plan.parsed["host"].pk if "host" in plan.parsed else None
+    )
+    role = _role_for(lookups.form_slug.get(snap.fields["form_id"]), host_id == org.pk)
+    label = Participation.Role(role).label.lower()
+    plan.changes = [Change(JOIN_LABEL, "", f"{org} som {label}", "join", org.pk, role)]
+    plan.warn("", _join_message(org, None))
+
+
 def plan_workbook(
     workbook: Workbook,
     organisation: Organisation,
     *,
     progress: Callable[[int, int], None] | None = None,
+    access: Access | None = None,
 ) -> ImportResult:
-    """Classify every row of the workbook against the database; write nothing."""
-    lookups = Lookups(organisation)
+    """Classify every row of the workbook against the database; write nothing.
+
+    ``access`` is what the import may see and change: by default that of an editor of the
+    organisation (``Access.for_organisation``), whoever runs it.
+    """
+    if access is None:
+        access = Access.for_organisation(organisation)
+    lookups = Lookups(organisation, access)
     result = ImportResult(skipped_sheets=list(workbook.skipped_sheets))
     plans: list[RowPlan] = []
     done = 0
@@ -730,6 +798,8 @@ def plan_workbook(
         if plan.parsed.get("name"):
             plan.arrangement_id = match_arrangement(plan, lookups, own_ids)
     snaps = load_snapshots([p.arrangement_id for p in active if p.arrangement_id], organisation.pk)
+    joining = {pk for pk, snap in snaps.items() if organisation.pk not in snap.participants}
+    join_requests = latest_join_requests(organisation, joining)
     seen: dict = {}
     for plan in active:
         headers = headers_by_sheet[plan.sheet]
@@ -755,6 +825,9 @@ def plan_workbook(
             plan.outcome = ImportRow.Outcome.INVALID
             continue
         snap = snaps.get(plan.arrangement_id) if plan.arrangement_id else None
+        if snap is not None and snap.pk in joining:
+            plan_join(plan, snap, lookups, join_requests.get(snap.pk))
+            continue
         plan.changes = compute_changes(plan, snap, lookups)
         if plan.changes:  # an unchanged row leaves a valid record as it is
             _validate(plan, snap, lookups, headers)
@@ -786,7 +859,8 @@ def warn_possible_duplicates(plans: list[RowPlan], lookups: Lookups) -> None:
     parties: dict[int, set[int]] = {}
     arrangements: dict[int, tuple[str, int]] = {}
     for arrangement_id, name, form_id, party_id in Participation.objects.filter(
-        arrangement__participations__organisation_id=org_id
+        arrangement__in=lookups.access.arrangements(),
+        arrangement__participations__organisation_id=org_id,
     ).values_list("arrangement_id", "arrangement__name", "arrangement__form_id", "organisation_id"):
         if arrangement_id in matched:
             continue

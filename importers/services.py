@@ -14,11 +14,12 @@ from collections.abc import Callable
 from datetime import date
 
 from django.core import serializers
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
 
+from register.access import Access
 from register.models import (
     Arrangement,
     Body,
@@ -29,6 +30,7 @@ from register.models import (
     Person,
     Seat,
 )
+from register.services import join_request_create
 
 from . import fastinsert
 from .models import ImportBatch, ImportRow
@@ -404,6 +406,21 @@ def _extra_fields(plan: RowPlan, before: dict) -> dict:
 # --- Entry points ----------------------------------------------------------------------------
 
 
+def apply_join(plan: RowPlan, lookups: Lookups, user, batch: ImportBatch | None) -> None:
+    """Send the row's request to join (the plan made sure that none waits already); write
+    nothing else to the arrangement."""
+    change = next(c for c in plan.changes if c.kind == "join")
+    join_request = join_request_create(
+        access=lookups.access,
+        arrangement=Arrangement.objects.get(pk=plan.arrangement_id),
+        organisation=lookups.organisation,
+        role=change.value,
+        user=user,
+        import_batch=batch,
+    )
+    plan.journal = [{"op": "create", "model": "register.joinrequest", "pk": join_request.pk}]
+
+
 def run_import(
     *,
     source,
@@ -412,25 +429,34 @@ def run_import(
     all_or_nothing: bool = True,
     progress: Callable[[int, int], None] | None = None,
     batch: ImportBatch | None = None,
+    user=None,
 ) -> ImportResult:
     """Read, classify and (unless ``dry_run``) write a file for one organisation.
 
-    Raise :class:`importers.readers.ReadError` when the file cannot be read at all. With
-    ``all_or_nothing``, nothing is written when any row is invalid.
+    The import sees and changes what an editor of the organisation does
+    (``Access.for_organisation``), whoever runs it; ``user`` is recorded as the one who asked
+    in the requests to join it sends. Raise :class:`importers.readers.ReadError` when the file
+    cannot be read at all. With ``all_or_nothing``, nothing is written when any row is invalid.
     """
     workbook = open_workbook(source)
-    result = plan_workbook(workbook, organisation, progress=progress)
+    access = Access.for_organisation(
+        organisation, user_id=user.pk if user is not None and user.is_authenticated else None
+    )
+    result = plan_workbook(workbook, organisation, progress=progress, access=access)
     if dry_run or (all_or_nothing and result.invalid):
         return result
     lookups = result._lookups
     snaps = result._snapshots
     reason = f"Import: {batch.file_name}" if batch else "Import från Excel"
     writable = [
-        r for r in result.rows if r.outcome in (ImportRow.Outcome.NEW, ImportRow.Outcome.UPDATE)
+        r
+        for r in result.rows
+        if r.outcome in (ImportRow.Outcome.NEW, ImportRow.Outcome.UPDATE)
+        or (r.outcome == ImportRow.Outcome.JOIN and r.changes)
     ]
     new_rows = [r for r in writable if r.outcome == ImportRow.Outcome.NEW]
     with transaction.atomic():
-        per_row = [r for r in writable if r.outcome == ImportRow.Outcome.UPDATE]
+        per_row = [r for r in writable if r.outcome != ImportRow.Outcome.NEW]
         try:
             with transaction.atomic():
                 apply_new_rows(new_rows, lookups, reason)
@@ -444,10 +470,15 @@ def run_import(
             snap = snaps.get(plan.arrangement_id) if plan.arrangement_id else None
             try:
                 with transaction.atomic():
-                    apply_row(plan, lookups, snap, reason)
-            except (DatabaseError, ValidationError) as exc:
+                    if plan.outcome == ImportRow.Outcome.JOIN:
+                        apply_join(plan, lookups, user, batch)
+                    else:
+                        apply_row(plan, lookups, snap, reason)
+            except (DatabaseError, ValidationError, PermissionDenied) as exc:
                 messages = getattr(exc, "messages", None) or [
-                    "Raden kunde inte sparas (databasen vägrade)."
+                    str(exc)
+                    if isinstance(exc, PermissionDenied)
+                    else "Raden kunde inte sparas (databasen vägrade)."
                 ]
                 for message in messages:
                     plan.error("", message)
@@ -530,11 +561,14 @@ def batch_preview(
     return batch
 
 
-def batch_commit(*, batch: ImportBatch, all_or_nothing: bool | None = None) -> ImportResult:
+def batch_commit(
+    *, batch: ImportBatch, all_or_nothing: bool | None = None, user=None
+) -> ImportResult:
     """Write a previewed batch's valid rows in one transaction (nothing if all-or-nothing fails).
 
     The file is classified again against the database as it is now, so a commit never writes
-    from a stale preview.
+    from a stale preview. ``user`` (else whoever uploaded the file) is the one who asks in the
+    requests to join that the import sends.
     """
     if batch.mode != ImportBatch.Mode.DRY_RUN:
         raise ImportRefused("Importen är redan genomförd eller ångrad.")
@@ -551,6 +585,7 @@ def batch_commit(*, batch: ImportBatch, all_or_nothing: bool | None = None) -> I
                 dry_run=False,
                 all_or_nothing=batch.all_or_nothing,
                 batch=batch,
+                user=user if user is not None else batch.created_by,
             )
         except ReadError as exc:
             raise ImportRefused(str(exc)) from exc
@@ -564,25 +599,6 @@ def batch_commit(*, batch: ImportBatch, all_or_nothing: bool | None = None) -> I
         return result
 
 
-def record_batch(
-    *, data: bytes, file_name: str, organisation: Organisation, result: ImportResult, all_or_nothing
-) -> ImportBatch:
-    """Record a command-line import as a batch (committed, or failed when nothing was written)."""
-    batch = ImportBatch.objects.create(
-        organisation=organisation,
-        file_name=file_name[:255],
-        checksum=checksum(data),
-        all_or_nothing=all_or_nothing,
-        file_content=data,
-    )
-    _store(
-        batch,
-        result,
-        mode=ImportBatch.Mode.COMMITTED if result.written else ImportBatch.Mode.FAILED,
-    )
-    return batch
-
-
 def import_file(
     *,
     data: bytes,
@@ -592,23 +608,32 @@ def import_file(
     all_or_nothing: bool = True,
     progress=None,
 ) -> ImportResult:
-    """Import a file in one go (the command line): classify, write, record the batch."""
+    """Import a file in one go (the command line): classify, write, record the batch (committed,
+    or failed when nothing was written)."""
     with transaction.atomic():
         batch = None
+        if not dry_run:  # recorded first, so that the requests to join it sends can name it
+            batch = ImportBatch.objects.create(
+                organisation=organisation,
+                file_name=file_name[:255],
+                checksum=checksum(data),
+                all_or_nothing=all_or_nothing,
+                file_content=data,
+                mode=ImportBatch.Mode.FAILED,
+            )
         result = run_import(
             source=data,
             organisation=organisation,
             dry_run=dry_run,
             all_or_nothing=all_or_nothing,
             progress=progress,
+            batch=batch,
         )
-        if not dry_run:
-            batch = record_batch(
-                data=data,
-                file_name=file_name,
-                organisation=organisation,
-                result=result,
-                all_or_nothing=all_or_nothing,
+        if batch is not None:
+            _store(
+                batch,
+                result,
+                mode=ImportBatch.Mode.COMMITTED if result.written else ImportBatch.Mode.FAILED,
             )
             result.batch = batch
     return result
@@ -631,43 +656,21 @@ def undo_problem(batch: ImportBatch) -> str | None:
     return None
 
 
-def _refuse_if_built_on(batch: ImportBatch, entries: list[dict]) -> None:
-    """Refuse to undo when someone has changed or added to what the import created."""
-    arrangement_ids = [
-        e["pk"] for e in entries if e["op"] == "create" and e["model"] == "register.arrangement"
-    ]
-    if not arrangement_ids or batch.committed_at is None:
-        return
-    from register.models import (
-        Alternative,
-        Evaluation,
-        Goal,
-        GoalConflict,
-        TotalCost,
-    )
+def _journal(batch: ImportBatch) -> list[dict]:
+    return [e for row in batch.rows.order_by("pk") for e in row.journal]
 
-    checks = [(Arrangement.history, "id")] + [
-        (model.history, "arrangement_id")
-        for model in (
-            Participation,
-            Decision,
-            Evaluation,
-            Alternative,
-            Goal,
-            GoalConflict,
-            Body,
-            TotalCost,
-        )
-    ]
-    for chunk in chunked(arrangement_ids):
-        for history, column in checks:
-            if history.filter(
-                **{f"{column}__in": chunk}, history_date__gt=batch.committed_at
-            ).exists():
-                raise ImportRefused(
-                    "Importen kan inte ångras: samverkan som importen skapade har ändrats eller "
-                    "fått nya uppgifter efter importen."
-                )
+
+def undo_refusal(batch: ImportBatch) -> str | None:
+    """Return why the batch cannot be undone now, or None: a later import, or records that
+    someone added or changed since and that the undo would delete or change
+    (:mod:`importers.undo`), with who did what where."""
+    problem = undo_problem(batch)
+    if problem:
+        return problem
+    from .undo import describe, find_obstacles
+
+    obstacles = find_obstacles(batch, _journal(batch))
+    return describe(obstacles) if obstacles else None
 
 
 def _model(label: str):
@@ -679,27 +682,19 @@ def _model(label: str):
 @transaction.atomic
 def batch_undo(*, batch: ImportBatch) -> int:
     """Restore what the batch changed to exactly its state before the import; return the number
-    of records restored. Refuse when a record has been changed since the import."""
+    of records restored.
+
+    Refuse, saying who did what where, when the undo would delete or change a record that
+    someone added or changed since the import (:mod:`importers.undo`): the undo deletes only
+    what the import created and restores only what it changed.
+    """
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    problem = undo_problem(batch)
+    # Check first: undo must not delete or overwrite what anyone added or changed since.
+    problem = undo_refusal(batch)
     if problem:
         raise ImportRefused(problem)
-    entries = [e for row in batch.rows.order_by("pk") for e in row.journal]
+    entries = _journal(batch)
     reason = f"Ångrad import: {batch.file_name}"
-    # Check first: a record changed after the import would be silently overwritten.
-    for entry in entries:
-        if entry["op"] == "update":
-            model = _model(entry["model"])
-            obj = model.objects.filter(pk=entry["pk"]).first()
-            if obj is None:
-                continue
-            for name, value in entry["after"].items():
-                if _jsonable(getattr(obj, name)) != value and name != "extra_fields":
-                    raise ImportRefused(
-                        f"{model._meta.verbose_name.capitalize()} ”{obj}” har ändrats efter "
-                        "importen och kan inte återställas automatiskt."
-                    )
-    _refuse_if_built_on(batch, entries)
     count = 0
     created: dict[str, list[int]] = {}
     try:

@@ -29,6 +29,7 @@ OUTCOME_FILTERS = [
     (ImportRow.Outcome.INVALID, "Ogiltiga"),
     (ImportRow.Outcome.NEW, "Nya"),
     (ImportRow.Outcome.UPDATE, "Uppdateras"),
+    (ImportRow.Outcome.JOIN, "Begäran om deltagande"),
     (ImportRow.Outcome.UNCHANGED, "Oförändrade"),
     (ImportRow.Outcome.SKIPPED, "Överhoppade"),
 ]
@@ -127,6 +128,9 @@ def batch_detail(request, pk):
     can_edit = _can_edit(access, batch.organisation_id)
     invalid = counts.get(ImportRow.Outcome.INVALID, 0)
     to_write = counts.get(ImportRow.Outcome.NEW, 0) + counts.get(ImportRow.Outcome.UPDATE, 0)
+    # A row naming an arrangement we do not take part in sends a request to join (unless one
+    # waits for an answer already); its diff says so.
+    to_join = batch.rows.filter(outcome=ImportRow.Outcome.JOIN).exclude(diff={}).count()
     context = {
         "batch": batch,
         "page": page,
@@ -134,6 +138,7 @@ def batch_detail(request, pk):
         "counts": counts,
         "invalid": invalid,
         "to_write": to_write,
+        "to_join": to_join,
         "outcome": outcome,
         "filters": [
             (value, label, counts.get(value, 0) if value else sum(counts.values()))
@@ -144,7 +149,9 @@ def batch_detail(request, pk):
         "can_undo": can_edit and batch.mode == ImportBatch.Mode.COMMITTED,
         "undo_problem": undo_problem(batch) if batch.mode == ImportBatch.Mode.COMMITTED else None,
         "skipped_sheets": batch.summary.get("skipped_sheets", []),
-        "warning_rows": batch.rows.exclude(warnings=[]).count() if batch.pk else 0,
+        "warning_rows": (
+            batch.rows.exclude(warnings=[]).exclude(outcome=ImportRow.Outcome.JOIN).count()
+        ),
     }
     return render(request, "importers/batch_detail.html", context)
 
@@ -156,16 +163,25 @@ def batch_commit(request, pk):
     form = CommitForm(request.POST)
     all_or_nothing = form.cleaned_data["all_or_nothing"] if form.is_valid() else True
     try:
-        result = services.batch_commit(batch=batch, all_or_nothing=all_or_nothing)
+        result = services.batch_commit(
+            batch=batch, all_or_nothing=all_or_nothing, user=request.user
+        )
     except ImportRefused as exc:
         messages.error(request, str(exc))
         return redirect("importers:batch_detail", pk=batch.pk)
     if result.written:
         summary = result.summary()
+        sent = sum(1 for r in result.rows if r.outcome == ImportRow.Outcome.JOIN and r.journal)
         messages.success(
             request,
             f"Importen är sparad: {summary['created']} nya och {summary['updated']} uppdaterade "
             f"samverkan, {summary['unchanged']} oförändrade"
+            + (
+                f", {sent} {'begäran' if sent == 1 else 'begäranden'} om deltagande "
+                f"skickad{'' if sent == 1 else 'e'}"
+                if sent
+                else ""
+            )
             + (
                 f", {summary['invalid']} ogiltiga rader hoppades över."
                 if summary["invalid"]
@@ -185,7 +201,6 @@ def batch_commit(request, pk):
 @require_http_methods(["GET", "POST"])
 def batch_undo(request, pk):
     batch, _ = _batch_for(request, pk, edit=True)
-    problem = undo_problem(batch)
     if request.method == "POST":
         try:
             restored = services.batch_undo(batch=batch)
@@ -197,6 +212,7 @@ def batch_undo(request, pk):
                 f"Importen är ångrad. {restored} poster återställdes till läget före importen.",
             )
         return redirect("importers:batch_detail", pk=batch.pk)
+    problem = services.undo_refusal(batch)
     return render(request, "importers/undo_confirm.html", {"batch": batch, "problem": problem})
 
 

@@ -14,6 +14,10 @@ Rules (see the README, "Roller"):
   participation, costs, the seats it appoints, its goals and contributions, its evaluations,
   alternatives and decisions, its reviews and its people. Another organisation's data stays read-only.
 * A **reader** reads; nothing else.
+* An organisation joins an arrangement it does not take part in by a **request to join**
+  (``JoinRequest``): an editor of the organisation asks, an editor of one of the arrangement's
+  participants (or a register administrator) accepts or declines, exactly as they may add a
+  partner on the participations page.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from .models import (
     Evaluation,
     Goal,
     GoalConflict,
+    JoinRequest,
     Membership,
     Organisation,
     Participation,
@@ -69,6 +74,17 @@ class Access:
         )
         user._register_access = access
         return access
+
+    @classmethod
+    def for_organisation(cls, organisation: Organisation, *, user_id: int | None = None) -> Access:
+        """Return the access of an editor of exactly ``organisation`` and nothing else.
+
+        The importer acts for one organisation, whoever runs it (an editor, a register
+        administrator, the command line): it sees what the organisation's members see and
+        changes what its editors change. That is never more than the person running it sees.
+        """
+        ids = frozenset({organisation.pk})
+        return cls(user_id=user_id, member_org_ids=ids, editor_org_ids=ids)
 
     @property
     def is_editor(self) -> bool:
@@ -176,6 +192,23 @@ class Access:
         """Return the strategic reviews the user may see: their own organisations' reviews."""
         return self.visible(Review.objects.all() if queryset is None else queryset)
 
+    def join_requests(self, queryset: QuerySet | None = None) -> QuerySet:
+        """Return the requests to join the user may see: on arrangements they may see, those of
+        their own organisations and those to arrangements their organisations take part in."""
+        qs = JoinRequest.objects.all() if queryset is None else queryset
+        if self.is_admin:
+            return qs
+        if not self.member_org_ids:
+            return qs.none()
+        to_ours = Exists(
+            Participation.objects.filter(
+                arrangement=OuterRef("arrangement_id"), organisation_id__in=self.member_org_ids
+            )
+        )
+        return qs.filter(arrangement__in=self.arrangements()).filter(
+            Q(organisation_id__in=self.member_org_ids) | to_ours
+        )
+
     def organisations(self, queryset: QuerySet | None = None) -> QuerySet:
         """Return the organisations the user may see (all: they are public facts)."""
         return Organisation.objects.all() if queryset is None else queryset
@@ -205,6 +238,11 @@ class Access:
         if isinstance(obj, Review | ReviewItem):
             review = obj if isinstance(obj, Review) else obj.review
             return review.organisation_id in self.member_org_ids
+        if isinstance(obj, JoinRequest):
+            return self.can_view(obj.arrangement) and bool(
+                ({obj.organisation_id} | self.arrangement_org_ids(obj.arrangement))
+                & self.member_org_ids
+            )
         return isinstance(obj, Organisation | Person)
 
     def can_view_internal(self, obj) -> bool:
@@ -279,6 +317,28 @@ class Access:
 
     def can_create_arrangement(self) -> bool:
         return self.is_editor
+
+    def join_request_organisation_ids(self, arrangement: Arrangement) -> frozenset[int]:
+        """Return the organisations for which the user may ask to take part in ``arrangement``:
+        those they edit for that do not take part yet (none if they may not see it)."""
+        if not self.editor_org_ids or not self.can_view(arrangement):
+            return frozenset()
+        return self.editor_org_ids - self.arrangement_org_ids(arrangement)
+
+    def can_request_join(self, arrangement: Arrangement, organisation: Organisation) -> bool:
+        """Return True if the user may ask for ``organisation`` to take part in ``arrangement``."""
+        if organisation.pk in self.arrangement_org_ids(arrangement):
+            return False
+        if self.is_admin:
+            return True
+        return organisation.pk in self.join_request_organisation_ids(arrangement)
+
+    def can_decide_join_request(self, join_request: JoinRequest) -> bool:
+        """Return True if the user may accept or decline the (pending) request: a register
+        administrator, or an editor of one of the arrangement's participants, the same rule as
+        for adding a partner on the participations page. The requesting organisation's own
+        editors may not decide (unless they also edit for a participant)."""
+        return join_request.is_pending and self.can_change(join_request.arrangement)
 
     def can_create_organisation(self) -> bool:
         return self.is_admin

@@ -16,6 +16,7 @@ from .models import (
     Evaluation,
     Goal,
     GoalConflict,
+    JoinRequest,
     Membership,
     Motive,
     Organisation,
@@ -313,3 +314,15 @@ class ReviewItemAdmin(RegisterAdmin):
     search_fields = ("review__title", "participation__arrangement__name")
     list_select_related = ("review", "participation__arrangement", "participation__organisation")
     raw_id_fields = ("review", "participation")
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(RegisterAdmin):
+    list_display = ("arrangement", "organisation", "role", "status", "requested_at", "decided_at")
+    list_filter = ("status", "role")
+    search_fields = ("arrangement__name", "organisation__name", "message")
+    list_select_related = ("arrangement", "organisation")
+    autocomplete_fields = ("arrangement", "organisation")
+    raw_id_fields = ("requested_by", "decided_by", "import_batch")
+    readonly_fields = ("requested_at",)
+    date_hierarchy = "requested_at"

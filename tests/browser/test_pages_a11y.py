@@ -40,6 +40,7 @@ def main_pages(username: str) -> list[tuple[str, str]]:
         ("organisation_detail", reverse("register:organisation_detail", args=[taby.pk])),
         ("person_list", reverse("register:person_list")),
         ("decision_list", reverse("register:decision_list")),
+        ("join_request_list", reverse("register:join_request_list")),
     ]
     if real is not None and real.pk != richest.pk:
         pages.append(

@@ -1,5 +1,9 @@
 """python manage.py import_excel PATH --organisation KOMMUNKOD [--dry-run] [--skip-invalid] [--json]
 
+The command acts for the organisation and sees what an editor of it sees (published arrangements
+and those it takes part in, ``Access.for_organisation``), exactly as an import on the web does: a
+row naming an arrangement it does not take part in becomes a request to join it.
+
 Exit 0 when no row was invalid (or with --skip-invalid), 1 when rows were invalid and nothing was
 written, 2 when the file cannot be read at all.
 """
@@ -101,7 +105,8 @@ class Command(BaseCommand):
             return
         summary = result.summary()
         self.stdout.write(
-            f"Nya: {summary['created']}, uppdateras: {summary['updated']}, oförändrade: "
+            f"Nya: {summary['created']}, uppdateras: {summary['updated']}, begäran om "
+            f"deltagande: {summary['join_requests']}, oförändrade: "
             f"{summary['unchanged']}, ogiltiga: {summary['invalid']}, överhoppade rader: "
             f"{summary['skipped_rows']}."
         )
