@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import services
 from .access import Access
@@ -192,6 +192,7 @@ join_request_decline.__name__ = "join_request_decline"
 
 
 @login_required
+@require_safe
 def join_request_list(request):
     """Requests waiting for the user's answer, and their own organisations' requests."""
     access = _access(request)

@@ -39,6 +39,7 @@ from register.models import (
     Alternative,
     Contribution,
     GoalConflict,
+    JoinRequest,
     Membership,
     Review,
     ReviewItem,
@@ -154,6 +155,16 @@ MATRIX: dict[str, Entry] = {
         "review", "login 404 403 404 ok ok", "login 404 403 404 done done"
     ),
     "register:review_items": Entry("review", "login 404 403 404 ok ok", "login 404 403 404 ok ok"),
+    # --- requests to join (Knivsta asks to join the arrangement) ------------------------------
+    # Täby already takes part; only an editor of an organisation outside may ask (and must see
+    # the arrangement first, which Knivsta cannot: it is unpublished).
+    "register:join_request_create": Entry(
+        "arrangement", "login 404 403 404 403 ok", "login 404 403 404 403 ok"
+    ),
+    "register:join_request_list": Entry(None, LOGIN_ONLY, NOT_GET),
+    # A participant's editor decides; Knivsta's own editor does not (and cannot see it here).
+    "register:join_request_accept": Entry("join_request", NOT_GET, OWNER_DELETES),
+    "register:join_request_decline": Entry("join_request", NOT_GET, OWNER_DELETES),
     # --- import --------------------------------------------------------------------------------
     "importers:batch_list": Entry(None, LOGIN_ONLY, NOT_GET),
     "importers:upload": Entry(None, "login 403 403 ok ok ok", "login 403 403 ok ok ok"),
@@ -229,6 +240,9 @@ def world(taby, vaxholm, knivsta):
         "review": review,
         "batch": batch,
         "taby": taby,
+        "join_request": JoinRequest.objects.create(
+            arrangement=a, organisation=knivsta, role="member", requested_by=admin
+        ),
     }
     users = {
         "anon": None,
