@@ -218,7 +218,8 @@ class Access:
 
         Reference organisations (municipalities, regions) and whole arrangements shared with
         others are the register administrator's to delete; an editor may delete an arrangement
-        only when their organisations are its only participants.
+        only when their organisations are its only participants, and a body only when no other
+        organisation has appointed seats in it.
         """
         if self.is_admin:
             return True
@@ -227,7 +228,25 @@ class Access:
         if isinstance(obj, Arrangement):
             owners = self.arrangement_org_ids(obj)
             return bool(owners) and owners <= self.editor_org_ids
+        if isinstance(obj, Body):
+            return self.can_change(obj) and not self.other_appointers(obj).exists()
         return self.can_change(obj)
+
+    def other_appointers(self, body: Body) -> QuerySet:
+        """Return the organisations other than the user's own that have appointed seats in the
+        body (none for a register administrator).
+
+        Deleting a body deletes its seats, so while another organisation has seats in it only the
+        register administrator may delete it.
+        """
+        if self.is_admin or body.pk is None:
+            return Organisation.objects.none()
+        return (
+            Organisation.objects.filter(appointed_seats__body=body)
+            .exclude(pk__in=self.editor_org_ids)
+            .distinct()
+            .order_by("name")
+        )
 
     def editor_organisations(self) -> QuerySet:
         """Return the organisations on whose behalf the user may enter data."""
