@@ -10,6 +10,8 @@ Rules (see the README, "Roller"):
   fields, its bodies and its joint records) and their own organisation's data on them: its
   participation, costs, the seats it appoints, its goals and contributions, its evaluations,
   alternatives and decisions, its reviews and its people. Another organisation's data stays read-only.
+  A body in which another organisation has appointed seats is the register administrator's to
+  delete (deleting a body deletes its seats).
 * A **reader** reads; nothing else.
 """
 

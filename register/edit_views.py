@@ -364,8 +364,12 @@ def _formset_page(
         "initial": initial,
         "form_kwargs": {"access": access, **form_kwargs},
     }
+
+    def build(*data):
+        return _with_hidden_initial(formset_class(*data, **kwargs), initial)
+
     if request.method == "POST":
-        formset = _with_hidden_initial(formset_class(request.POST, **kwargs), initial)
+        formset = build(request.POST)
         stale = None
         if formset.is_valid():
             try:
@@ -389,14 +393,9 @@ def _formset_page(
             except versions.StaleEdit as exc:
                 stale = exc
         if stale is not None:
-            data, typed = _without_rows_gone(formset, version)
-            formset = _with_hidden_initial(formset_class(data, **kwargs), initial)
-            formset.full_clean()
-            formset._non_form_errors = formset.error_class(
-                stale.messages[:-1] + typed + stale.messages[-1:] + list(formset.non_form_errors())
-            )
+            formset = _refused_as_stale(formset, stale, version, build)
     else:
-        formset = _with_hidden_initial(formset_class(**kwargs), initial)
+        formset = build()
     return render(
         request,
         FORMSET_TEMPLATE,
@@ -420,6 +419,19 @@ def _with_hidden_initial(formset, initial: list | None):
     for form in formset.extra_forms:
         for name in names & set(form.fields):
             form.fields[name].show_hidden_initial = True
+    return formset
+
+
+def _refused_as_stale(formset, stale: versions.StaleEdit, version: versions.Version, build):
+    """Return the formset to show after a refused stale save: what the user typed, without the
+    rows deleted meanwhile (so that saving again works), with the refusal on top."""
+    messages_ = stale.messages
+    if formset.management_form.is_valid():
+        data, typed = _without_rows_gone(formset, version)
+        formset = build(data)
+        formset.full_clean()
+        messages_ = messages_[:-1] + typed + messages_[-1:] + list(formset.non_form_errors())
+    formset._non_form_errors = formset.error_class(messages_)
     return formset
 
 

@@ -31,7 +31,7 @@ def _names(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} och {names[-1]}"
 
 
-def _require_deletable(access: Access | None, instance: models.Model) -> None:
+def require_deletable(access: Access | None, instance: models.Model) -> None:
     """Refuse to delete what the user may not delete (call inside the deleting transaction).
 
     A body where another organisation has appointed seats is refused with a message that says
@@ -90,7 +90,7 @@ def record_delete(
     Raises ``django.db.models.ProtectedError`` when other records still refer to it, and
     ``versions.StaleEdit`` when it changed since the page in ``version`` was shown.
     """
-    _require_deletable(access, instance)
+    require_deletable(access, instance)
     if version is not None:
         version.check()
     instance.delete()
@@ -115,7 +115,7 @@ def formset_save(
         version.check()
     instances = formset.save(commit=False)
     for obj in formset.deleted_objects:
-        _require_deletable(access, obj)
+        require_deletable(access, obj)
     if access is not None:
         for obj in instances:
             if obj.pk is None and may_add is not None:

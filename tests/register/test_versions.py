@@ -96,6 +96,23 @@ def test_a_stale_save_of_a_form_is_refused_and_says_what_changed_meanwhile(
     )
 
 
+def test_a_stale_form_with_errors_says_at_once_that_it_changed_meanwhile(
+    taby_editor, vaxholm_editor, shared_arrangement
+):
+    url = reverse("register:arrangement_update", args=[shared_arrangement.pk])
+    taby, vaxholm = browser(taby_editor), browser(vaxholm_editor)
+    vaxholm_form = fields_of(vaxholm.get(url))
+    assert taby.post(url, fields_of(taby.get(url)) | {"seat": "Täby"}).status_code == 302
+
+    refused = vaxholm.post(
+        url, vaxholm_form | {"start_date": "2024-01-01", "end_date": "2023-01-01"}
+    )
+    page = text_of(refused)
+    assert "Någon annan har sparat ändringar här sedan du öppnade sidan" in page
+    assert "Säte: – → Täby" in page
+    assert "Slutdatum kan inte ligga före startdatum." in page
+
+
 def test_a_fresh_form_saves_as_before(taby_editor, shared_arrangement):
     url = reverse("register:arrangement_update", args=[shared_arrangement.pk])
     taby = browser(taby_editor)
