@@ -13,6 +13,8 @@ Rules (see the README, "Roller"):
   fields, its bodies and its joint records) and their own organisation's data on them: its
   participation, costs, the seats it appoints, its goals and contributions, its evaluations,
   alternatives and decisions, its reviews and its people. Another organisation's data stays read-only.
+  A body in which another organisation has appointed seats is the register administrator's to
+  delete (deleting a body deletes its seats).
 * A **reader** reads; nothing else.
 * An organisation joins an arrangement it does not take part in by a **request to join**
   (``JoinRequest``): an editor of the organisation asks, an editor of one of the arrangement's
@@ -348,7 +350,8 @@ class Access:
 
         Reference organisations (municipalities, regions) and whole arrangements shared with
         others are the register administrator's to delete; an editor may delete an arrangement
-        only when their organisations are its only participants.
+        only when their organisations are its only participants, and a body only when no other
+        organisation has appointed seats in it.
         """
         if self.is_admin:
             return True
@@ -357,7 +360,25 @@ class Access:
         if isinstance(obj, Arrangement):
             owners = self.arrangement_org_ids(obj)
             return bool(owners) and owners <= self.editor_org_ids
+        if isinstance(obj, Body):
+            return self.can_change(obj) and not self.other_appointers(obj).exists()
         return self.can_change(obj)
+
+    def other_appointers(self, body: Body) -> QuerySet:
+        """Return the organisations other than the user's own that have appointed seats in the
+        body (none for a register administrator).
+
+        Deleting a body deletes its seats, so while another organisation has seats in it only the
+        register administrator may delete it.
+        """
+        if self.is_admin or body.pk is None:
+            return Organisation.objects.none()
+        return (
+            Organisation.objects.filter(appointed_seats__body=body)
+            .exclude(pk__in=self.editor_org_ids)
+            .distinct()
+            .order_by("name")
+        )
 
     def editor_organisations(self) -> QuerySet:
         """Return the organisations on whose behalf the user may enter data."""

@@ -2,11 +2,14 @@
 
 Every view looks its object up through the access selector (an object the user may not see is a
 404) and asks ``Access.can_change`` / ``can_delete`` / ``can_create_*`` before showing or saving a
-form (not allowed is a 403). Writes go through ``register.services`` in one transaction.
+form (not allowed is a 403). Writes go through ``register.services`` in one transaction. Every page
+that changes or deletes existing records carries their version (``register.versions``), so that a
+save never silently reverts what someone else saved meanwhile.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -22,7 +25,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.views.decorators.http import require_http_methods
 
-from . import forms, services
+from . import forms, services, versions
 from .access import Access
 from .models import (
     Alternative,
@@ -60,6 +63,11 @@ STALE_ROW = (
 def _edit_view(func):
     """Require a logged-in user and GET or POST."""
     return login_required(require_http_methods(["GET", "POST"])(func))
+
+
+def _posted_version(request) -> str | None:
+    """Return the version token the page sent back (None when the page is only being shown)."""
+    return request.POST.get(versions.FIELD, "") if request.method == "POST" else None
 
 
 # --- Lookups through the access selector -----------------------------------------------------
@@ -113,8 +121,13 @@ def _form_page(
     intro: str = "",
     delete_url: str = "",
     context: dict | None = None,
+    version: versions.Version | None = None,
 ):
-    """Show a form; on a valid POST call ``save(form)`` (a service) and go to the saved record."""
+    """Show a form; on a valid POST call ``save(form)`` (a service) and go to the saved record.
+
+    ``version`` is the version of the record the form changes (none when it creates one); the
+    ``save`` service checks it.
+    """
     access = _access(request)
     if request.method == "POST":
         form = form_class(request.POST, access=access, **form_kwargs)
@@ -128,6 +141,12 @@ def _form_page(
             else:
                 _saved(request, obj)
                 return redirect(obj.get_absolute_url())
+        elif version is not None:
+            # Say now, not after the user has corrected the form, that it was changed meanwhile.
+            try:
+                version.check(lock=False)
+            except versions.StaleEdit as exc:
+                form.add_error(None, exc.messages)
     else:
         form = form_class(access=access, **form_kwargs)
     ctx = {
@@ -136,15 +155,18 @@ def _form_page(
         "form": form,
         "cancel_url": cancel_url,
         "delete_url": delete_url,
+        "version_input": version.input() if version else "",
     }
     ctx.update(context or {})
     return render(request, FORM_TEMPLATE, ctx)
 
 
-def _save_record(access: Access) -> Callable:
+def _save_record(access: Access, version: versions.Version | None = None) -> Callable:
     def save(form):
         instance = form.save(commit=False)
-        return services.record_save(access=access, instance=instance, save_m2m=form.save_m2m)
+        return services.record_save(
+            access=access, instance=instance, save_m2m=form.save_m2m, version=version
+        )
 
     return save
 
@@ -169,15 +191,19 @@ def _update(request, obj, *, form_class, form_kwargs=None, title, cancel_url, de
     delete_url = ""
     if delete_name and access.can_delete(obj):
         delete_url = reverse(f"register:{delete_name}", args=[obj.pk])
+    version = versions.Version.of_record(
+        obj, fields=form_class.base_fields, posted=_posted_version(request)
+    )
     return _form_page(
         request,
         form_class=form_class,
         form_kwargs={"instance": obj, **(form_kwargs or {})},
-        save=_save_record(access),
+        save=_save_record(access, version),
         title=title,
         cancel_url=cancel_url,
         delete_url=delete_url,
         context={"object": obj},
+        version=version,
     )
 
 
@@ -190,13 +216,22 @@ def _delete(
     consequences: str = "",
     protected_message: str = "",
 ):
-    """Confirm on GET, delete on POST (only)."""
+    """Confirm on GET, delete on POST (only), unless the record changed since the page was shown."""
     access = _access(request)
     _require(access.can_delete(obj))
     label = f"{capfirst(obj._meta.verbose_name)} ”{obj}”"
+    version = versions.Version.of_record(
+        obj,
+        fields=versions.editable_fields(type(obj)),
+        posted=_posted_version(request),
+        deleting=True,
+    )
+    errors = []
     if request.method == "POST":
         try:
-            services.record_delete(access=access, instance=obj)
+            services.record_delete(access=access, instance=obj, version=version)
+        except ValidationError as exc:
+            errors = exc.messages
         except ProtectedError:
             messages.error(
                 request,
@@ -205,8 +240,9 @@ def _delete(
                 "med den.",
             )
             return redirect(cancel_url)
-        messages.success(request, f"{label} har tagits bort.")
-        return redirect(next_url() if callable(next_url) else next_url)
+        else:
+            messages.success(request, f"{label} har tagits bort.")
+            return redirect(next_url() if callable(next_url) else next_url)
     return render(
         request,
         DELETE_TEMPLATE,
@@ -216,6 +252,8 @@ def _delete(
             "label": f"{obj._meta.verbose_name} ”{obj}”",
             "consequences": consequences,
             "cancel_url": cancel_url,
+            "errors": errors,
+            "version_input": version.input(),
         },
     )
 
@@ -304,21 +342,43 @@ def _formset_page(
     may_add: Callable | None = None,
     readonly: dict | None = None,
     initial: list | None = None,
+    scope: Q | None = None,
 ):
-    """Edit a set of rows; save all of them in one transaction or none."""
+    """Edit a set of rows; save all of them in one transaction or none.
+
+    ``scope`` (a filter on the rows' own columns) limits the rows the user edits under the parent
+    and, with them, the version the page carries (other organisations' rows don't make it stale).
+    """
     access = _access(request)
+    version = versions.Version.of_rows(
+        formset_class.model,
+        parent=parent,
+        fk=formset_class.fk.name,
+        scope=scope,
+        fields=formset_class.form.base_fields,
+        posted=_posted_version(request),
+    )
     kwargs = {
         "instance": parent,
         "queryset": queryset,
         "initial": initial,
         "form_kwargs": {"access": access, **form_kwargs},
     }
+
+    def build(*data):
+        return _with_hidden_initial(formset_class(*data, **kwargs), initial)
+
     if request.method == "POST":
-        formset = formset_class(request.POST, **kwargs)
+        formset = build(request.POST)
+        stale = None
         if formset.is_valid():
             try:
                 with transaction.atomic():
-                    services.formset_save(access=access, formset=formset, may_add=may_add)
+                    services.formset_save(
+                        access=access, formset=formset, may_add=may_add, version=version
+                    )
+            except versions.StaleEdit as exc:
+                stale = exc
             except ValidationError as exc:
                 formset._non_form_errors = formset.error_class(exc.messages)
             except IntegrityError:
@@ -326,8 +386,16 @@ def _formset_page(
             else:
                 messages.success(request, success_message)
                 return redirect(success_url)
+        else:
+            # Say now, not after the user has corrected the rows, that they were changed meanwhile.
+            try:
+                version.check(lock=False)
+            except versions.StaleEdit as exc:
+                stale = exc
+        if stale is not None:
+            formset = _refused_as_stale(formset, stale, version, build)
     else:
-        formset = formset_class(**kwargs)
+        formset = build()
     return render(
         request,
         FORMSET_TEMPLATE,
@@ -339,8 +407,64 @@ def _formset_page(
             "cancel_url": cancel_url,
             "readonly": readonly,
             "object": parent,
+            "version_input": version.input(),
         },
     )
+
+
+def _with_hidden_initial(formset, initial: list | None):
+    """Let the new rows' suggested values (next year) travel with the page, so that a suggestion
+    the user left alone is not taken for typed-in data when it has moved on meanwhile."""
+    names = {name for row in initial or () for name in row}
+    for form in formset.extra_forms:
+        for name in names & set(form.fields):
+            form.fields[name].show_hidden_initial = True
+    return formset
+
+
+def _refused_as_stale(formset, stale: versions.StaleEdit, version: versions.Version, build):
+    """Return the formset to show after a refused stale save: what the user typed, without the
+    rows deleted meanwhile (so that saving again works), with the refusal on top."""
+    messages_ = stale.messages
+    if formset.management_form.is_valid():
+        data, typed = _without_rows_gone(formset, version)
+        formset = build(data)
+        formset.full_clean()
+        messages_ = messages_[:-1] + typed + messages_[-1:] + list(formset.non_form_errors())
+    formset._non_form_errors = formset.error_class(messages_)
+    return formset
+
+
+def _without_rows_gone(formset, version: versions.Version):
+    """Return the formset's posted data without the rows deleted meanwhile (the refusal lists
+    them), so that saving the page again works, and a line for each such row the user had
+    changed, with what they typed in it."""
+    prefix, data = formset.prefix, formset.data
+    initial_count = formset.initial_form_count()
+    kept, typed = [], []
+    for i, form in enumerate(formset.forms):
+        if i < initial_count and form.instance.pk is None:
+            changes = version.typed_in_row_gone(form)
+            if changes:
+                typed.append(
+                    "Det du skrev på en rad som har tagits bort har inte sparats: "
+                    + "; ".join(changes)
+                    + "."
+                )
+            continue
+        kept.append(i)
+    rebuilt = data.copy()
+    for key in list(rebuilt):
+        if re.match(rf"^(initial-)?{re.escape(prefix)}-\d+-", key):
+            del rebuilt[key]
+    for new, old in enumerate(kept):
+        for key in data:
+            match = re.match(rf"^(initial-)?{re.escape(prefix)}-{old}-(.+)$", key)
+            if match:
+                rebuilt.setlist(f"{match[1] or ''}{prefix}-{new}-{match[2]}", data.getlist(key))
+    rebuilt[f"{prefix}-TOTAL_FORMS"] = str(len(kept))
+    rebuilt[f"{prefix}-INITIAL_FORMS"] = str(sum(1 for i in kept if i < initial_count))
+    return rebuilt, typed
 
 
 def _editor_filter(access: Access, field: str) -> Q:
@@ -436,7 +560,8 @@ def arrangement_participations(request, pk):
     arrangement = _arrangement(access, pk)
     _require(access.can_change(arrangement))
     all_rows = arrangement.participations.select_related("organisation")
-    editable = all_rows.filter(_editor_filter(access, "organisation"))
+    scope = _editor_filter(access, "organisation")
+    editable = all_rows.filter(scope)
     others = all_rows.exclude(pk__in=editable.values("pk"))
     readonly = None
     if others.exists():
@@ -467,6 +592,7 @@ def arrangement_participations(request, pk):
         layout="stacked",
         may_add=lambda obj: access.can_change(arrangement),
         readonly=readonly,
+        scope=scope,
     )
 
 
@@ -570,7 +696,8 @@ def arrangement_bodies(request, pk):
         title=f"Organ i {arrangement}",
         intro="Samverkans organ: förbundsfullmäktige, direktion, gemensam nämnd, styrgrupp och "
         "liknande. Ledamöter och ersättare lägger du till under varje organ. Att ta bort ett organ "
-        "tar också bort dess uppdrag.",
+        "tar också bort dess uppdrag; har en annan part utsett uppdrag i organet kan bara "
+        "registrets administratör ta bort det.",
         cancel_url=_arrangement_url(arrangement, "organ"),
         success_url=_arrangement_url(arrangement, "organ"),
         success_message="Organen har sparats.",
@@ -589,7 +716,8 @@ def body_seats(request, pk):
     appointing = forms.editor_participants(access, arrangement)
     _require(access.can_change(body) and appointing.exists())
     seats = body.seats.select_related("person", "appointed_by")
-    editable = seats.filter(_editor_filter(access, "appointed_by"))
+    scope = _editor_filter(access, "appointed_by")
+    editable = seats.filter(scope)
     others = seats.exclude(pk__in=editable.values("pk"))
     readonly = None
     if others.exists():
@@ -621,6 +749,7 @@ def body_seats(request, pk):
         success_message="Uppdragen har sparats.",
         layout="stacked",
         readonly=readonly,
+        scope=scope,
     )
 
 

@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from register import urls_edit
+from register import urls_edit, versions
 from register.models import (
     Alternative,
     Arrangement,
@@ -45,6 +45,8 @@ def fast_password_hashing(settings):
 
 EDIT_URL_NAMES = sorted(p.name for p in urls_edit.urlpatterns)
 
+# URLs that change or delete existing records: each page carries the version of what it shows.
+VERSIONED_URL_NAMES = [n for n in EDIT_URL_NAMES if not n.endswith("_create")]
 # URLs that create something new for the user's own organisation and take no object.
 OWN_CREATE_URLS = {"arrangement_create", "person_create", "review_create"}
 # URLs of the shared arrangement itself (or its bodies), which every participant's editor edits.
@@ -382,7 +384,7 @@ def test_the_administrator_can_delete_anything_not_referenced(client, admin_user
         url = reverse("register:person_delete", args=[target.pk])
     else:
         url = url_for(name, world, "vaxholm")
-    response = client.post(url)
+    response = client.post(url, form_payload(client.get(url).content.decode()))
     assert response.status_code == 302
 
 
@@ -394,5 +396,27 @@ def test_an_editor_can_delete_their_own_decision_but_a_get_does_not(client, taby
     assert response.status_code == 200
     assert "Ja, ta bort" in response.content.decode()
     assert Decision.objects.filter(pk=decision.pk).exists()
-    assert client.post(url).status_code == 302
+    assert client.post(url, form_payload(response.content.decode())).status_code == 302
     assert not Decision.objects.filter(pk=decision.pk).exists()
+
+
+@pytest.mark.parametrize("name", VERSIONED_URL_NAMES)
+def test_every_edit_page_carries_the_version_of_what_it_shows(client, admin_user, world, name):
+    """A new edit or delete page without the version token fails here. (The token is the newest
+    history id; 0 for reference data loaded without history, such as the municipalities.)"""
+    client.force_login(admin_user)
+    payload = form_payload(client.get(url_for(name, world, "taby")).content.decode())
+    assert re.fullmatch(r"[0-9]+", payload.get(versions.FIELD, "")), name
+
+
+@pytest.mark.parametrize("name", VERSIONED_URL_NAMES)
+def test_every_edit_page_refuses_a_save_without_its_version(client, admin_user, world, name):
+    client.force_login(admin_user)
+    url = url_for(name, world, "taby")
+    payload = form_payload(client.get(url).content.decode())
+    del payload[versions.FIELD]
+    before = snapshot()
+    response = client.post(url, payload)
+    assert response.status_code == 200
+    assert "Sidan saknar uppgift om vilken version" in response.content.decode()
+    assert snapshot() == before

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from register import versions
 from register.models import Arrangement, Cost, Decision, Membership, Participation, Person, Seat
 from tests import factories as f
 
@@ -36,6 +37,12 @@ def formset_data(prefix: str, rows: list[dict], *, initial: int) -> dict:
 def row_ids(page: str, prefix: str) -> list[int]:
     """Return the ids of the existing rows a formset page lets the user edit."""
     return [int(pk) for pk in re.findall(rf'name="{prefix}-\d+-id" value="(\d+)"', page)]
+
+
+def version(client, url) -> dict:
+    """Return the version token the page carries now (what a browser sends back with it)."""
+    page = client.get(url).content.decode()
+    return {versions.FIELD: re.search(rf'name="{versions.FIELD}" value="(\d*)"', page).group(1)}
 
 
 def messages_of(response) -> list[str]:
@@ -122,7 +129,7 @@ def test_an_editor_adds_a_partner_and_sees_the_others_rows_read_only(
         [participation_row(own, cost_share="55"), {"organisation": knivsta.pk, "role": "member"}],
         initial=1,
     )
-    response = client.post(url, data)
+    response = client.post(url, data | version(client, url))
     assert response.status_code == 302
     assert shared_arrangement.participations.filter(organisation=knivsta).exists()
     own.refresh_from_db()
@@ -144,7 +151,7 @@ def test_a_duplicate_participation_in_the_formset_saves_no_row(
         ],
         initial=1,
     )
-    response = client.post(url, data)
+    response = client.post(url, data | version(client, url))
     assert response.status_code == 200
     assert "Samma organisation finns på flera rader." in response.content.decode()
     assert not shared_arrangement.participations.filter(organisation=knivsta).exists()
@@ -163,7 +170,7 @@ def test_adding_an_organisation_that_already_takes_part_is_a_message_not_an_erro
         [participation_row(own), {"organisation": vaxholm.pk, "role": "member"}],
         initial=1,
     )
-    response = client.post(url, data)
+    response = client.post(url, data | version(client, url))
     assert response.status_code == 200
     assert "Organisationen deltar redan i den här samverkan." in response.content.decode()
     assert shared_arrangement.participations.filter(organisation=vaxholm).count() == 1
@@ -183,7 +190,7 @@ def test_one_bad_row_in_the_participation_formset_saves_nothing(
         ],
         initial=1,
     )
-    response = client.post(url, data)
+    response = client.post(url, data | version(client, url))
     assert response.status_code == 200
     assert "Andelen ska vara mellan 0 och 100 procent." in response.content.decode()
     own.refresh_from_db()
@@ -203,7 +210,7 @@ def test_an_editor_cannot_change_another_organisations_participation_through_the
         [participation_row(own), participation_row(other, cost_share="1", role="owner")],
         initial=2,
     )
-    response = client.post(url, data)
+    response = client.post(url, data | version(client, url))
     assert response.status_code == 200
     assert "får bara ändras av en annan organisation" in response.content.decode()
     other.refresh_from_db()
@@ -222,7 +229,7 @@ def test_an_editor_cannot_delete_another_organisations_participation_through_the
         [participation_row(own), participation_row(other, DELETE="on")],
         initial=2,
     )
-    client.post(url, data)
+    client.post(url, data | version(client, url))
     assert Participation.objects.filter(pk=other.pk).exists()
 
 
@@ -236,7 +243,8 @@ def test_the_administrator_edits_every_participation(
             row["cost_share"] = "12,5"
     client.force_login(admin_user)
     url = reverse("register:arrangement_participations", args=[shared_arrangement.pk])
-    response = client.post(url, formset_data("participations", rows, initial=len(rows)))
+    data = formset_data("participations", rows, initial=len(rows))
+    response = client.post(url, data | version(client, url))
     assert response.status_code == 302
     other.refresh_from_db()
     assert str(other.cost_share) == "12.50"
@@ -260,7 +268,7 @@ def test_costs_accept_amounts_with_spaces(client, taby_editor, shared_arrangemen
         ],
         initial=0,
     )
-    response = client.post(cost_url(own), data)
+    response = client.post(cost_url(own), data | version(client, cost_url(own)))
     assert response.status_code == 302
     assert list(
         own.costs.order_by("year").values_list("year", "budget", "outcome", "forecast")
@@ -282,7 +290,7 @@ def test_costs_reject_decimals_with_a_swedish_message_and_save_no_row(
         [{"year": "2023", "budget": "1 000 000"}, {"year": "2024", "budget": "1 234,50"}],
         initial=0,
     )
-    response = client.post(cost_url(own), data)
+    response = client.post(cost_url(own), data | version(client, cost_url(own)))
     assert response.status_code == 200
     assert "hela kronor" in response.content.decode()
     assert not own.costs.exists()
@@ -296,7 +304,7 @@ def test_a_duplicate_cost_year_in_the_formset_saves_no_row(
     data = formset_data(
         "costs", [{"year": "2024", "budget": "1"}, {"year": "2024", "outcome": "2"}], initial=0
     )
-    response = client.post(cost_url(own), data)
+    response = client.post(cost_url(own), data | version(client, cost_url(own)))
     assert response.status_code == 200
     page = response.content.decode()
     assert "Samma år finns på flera rader." in page
@@ -316,7 +324,7 @@ def test_a_cost_year_that_already_exists_is_a_message(
         + [{"year": "2024", "outcome": "20"}],
         initial=1,
     )
-    response = client.post(cost_url(own), data)
+    response = client.post(cost_url(own), data | version(client, cost_url(own)))
     assert response.status_code == 200
     assert "Samma år finns på flera rader." in response.content.decode()
     assert list(own.costs.values_list("outcome", flat=True)) == [10]
@@ -337,7 +345,7 @@ def test_an_editor_cannot_post_a_cost_for_another_organisations_participation(
         [{"id": foreign_cost.pk, "participation": own.pk, "year": "2024", "outcome": "1"}],
         initial=1,
     )
-    response = client.post(cost_url(own), data)
+    response = client.post(cost_url(own), data | version(client, cost_url(own)))
     assert response.status_code == 200
     foreign_cost.refresh_from_db()
     assert (foreign_cost.participation, foreign_cost.outcome) == (other, 500)
@@ -365,7 +373,8 @@ def test_an_editor_adds_a_seat_for_their_own_organisation_only(
             "seats",
             [{"person": person.pk, "appointed_by": vaxholm.pk, "role": "member"}],
             initial=0,
-        ),
+        )
+        | version(client, url),
     )
     assert refused.status_code == 200
     assert "Välj ett giltigt alternativ" in refused.content.decode()
@@ -377,7 +386,8 @@ def test_an_editor_adds_a_seat_for_their_own_organisation_only(
             "seats",
             [{"person": person.pk, "appointed_by": taby.pk, "role": "chair", "party": "M"}],
             initial=0,
-        ),
+        )
+        | version(client, url),
     )
     assert accepted.status_code == 302
     assert Seat.objects.get(person=person).appointed_by == taby
@@ -398,7 +408,8 @@ def test_an_editor_adds_a_body(client, taby_editor, shared_arrangement):
                 }
             ],
             initial=0,
-        ),
+        )
+        | version(client, url),
     )
     assert response.status_code == 302
     assert shared_arrangement.bodies.get().name == "Miljö- och hälsoskyddsnämnden"
@@ -458,7 +469,7 @@ def test_delete_asks_first_and_deletes_only_on_post(client, taby_editor, taby):
     assert confirm.status_code == 200
     assert "Vill du ta bort" in confirm.content.decode()
     assert Person.objects.filter(pk=person.pk).exists()
-    response = client.post(url)
+    response = client.post(url, version(client, url))
     assert response.status_code == 302
     assert not Person.objects.filter(pk=person.pk).exists()
     assert any("har tagits bort" in m for m in messages_of(response))
@@ -470,7 +481,8 @@ def test_deleting_a_person_with_seats_is_a_message_not_an_error(
     person = f.make_person(name="Sitter kvar", organisation=taby)
     f.make_seat(f.make_body(shared_arrangement), person, taby)
     client.force_login(taby_editor)
-    response = client.post(reverse("register:person_delete", args=[person.pk]), follow=True)
+    url = reverse("register:person_delete", args=[person.pk])
+    response = client.post(url, version(client, url), follow=True)
     assert response.status_code == 200
     assert any("kan inte tas bort" in m for m in messages_of(response))
     assert Person.objects.filter(pk=person.pk).exists()
@@ -480,7 +492,8 @@ def test_deleting_an_organisation_that_takes_part_is_a_message(
     client, admin_user, shared_arrangement, vaxholm
 ):
     client.force_login(admin_user)
-    response = client.post(reverse("register:organisation_delete", args=[vaxholm.pk]))
+    url = reverse("register:organisation_delete", args=[vaxholm.pk])
+    response = client.post(url, version(client, url))
     assert response.status_code == 302
     assert any("kan inte tas bort" in m for m in messages_of(response))
     assert Participation.objects.filter(organisation=vaxholm).exists()
@@ -491,7 +504,8 @@ def test_an_editor_deletes_an_arrangement_only_their_organisation_takes_part_in(
 ):
     own = f.make_arrangement(members=[taby])
     client.force_login(taby_editor)
-    response = client.post(reverse("register:arrangement_delete", args=[own.pk]))
+    url = reverse("register:arrangement_delete", args=[own.pk])
+    response = client.post(url, version(client, url))
     assert response.status_code == 302
     assert response["Location"] == reverse("register:arrangement_list")
     assert not Arrangement.objects.filter(pk=own.pk).exists()
@@ -518,7 +532,7 @@ def test_a_tampered_row_count_is_refused_quickly_with_a_message(
         "costs-0-year": "2024",
         "costs-0-outcome": "200",
     }
-    response = client.post(url, data)
+    response = client.post(url, data | version(client, url))
     assert response.status_code == 200
     html = response.content.decode()
     assert "Högst 500 rader kan sparas på en gång." in html
