@@ -1,0 +1,198 @@
+"""Reference tables (counties, forms of cooperation, service areas, motives) and organisations."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from ..validators import digits_condition, format_orgnr, orgnr_constraint_condition
+from .fields import OrgnrField
+
+# --- Reference tables (data, not migrations, so that new entries are a data change) -----------
+
+
+class County(models.Model):
+    code = models.CharField("länskod", max_length=2, unique=True)
+    name = models.CharField("län", max_length=100)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "län"
+        verbose_name_plural = "län"
+
+    def __str__(self):
+        return self.name
+
+
+class CooperationForm(models.Model):
+    """A form of cooperation (samverkansform). Extensible: a new form is a new row."""
+
+    slug = models.SlugField("kod", max_length=50, unique=True)
+    name = models.CharField("benämning", max_length=100)
+    legal_basis = models.CharField("rättslig grund", max_length=200, blank=True)
+    description = models.TextField("beskrivning", blank=True)
+    is_legal_entity = models.BooleanField("egen juridisk person", default=False)
+    sort_order = models.PositiveSmallIntegerField("sortering", default=100)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = "samverkansform"
+        verbose_name_plural = "samverkansformer"
+
+    def __str__(self):
+        return self.name
+
+
+class ServiceArea(models.Model):
+    """A service area (verksamhetsområde). A table, not choices."""
+
+    slug = models.SlugField("kod", max_length=50, unique=True)
+    name = models.CharField("benämning", max_length=100)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="överordnat område",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    sort_order = models.PositiveSmallIntegerField("sortering", default=100)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = "verksamhetsområde"
+        verbose_name_plural = "verksamhetsområden"
+
+    def __str__(self):
+        return self.name
+
+
+class Motive(models.Model):
+    """A motive for cooperating (kompetens, kostnad, robusthet …)."""
+
+    slug = models.SlugField("kod", max_length=50, unique=True)
+    name = models.CharField("benämning", max_length=100)
+    sort_order = models.PositiveSmallIntegerField("sortering", default=100)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = "motiv"
+        verbose_name_plural = "motiv"
+
+    def __str__(self):
+        return self.name
+
+
+# --- Organisations ---------------------------------------------------------------------------
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", "Kommun"
+        REGION = "region", "Region"
+        STATE_AGENCY = "state_agency", "Statlig myndighet"
+        FEDERATION = "federation", "Kommunalförbund/samordningsförbund"
+        COMPANY = "company", "Bolag"
+        ASSOCIATION = "association", "Förening/stiftelse"
+        OTHER = "other", "Övrig"
+
+    kind = models.CharField("typ", max_length=20, choices=Kind.choices)
+    name = models.CharField("namn", max_length=200)
+    short_name = models.CharField("kortnamn", max_length=100, blank=True)
+    code = models.CharField(
+        "kod",
+        max_length=4,
+        null=True,
+        blank=True,
+        help_text="Kommunkod (fyra siffror) för kommuner, länskod (två siffror) för regioner.",
+    )
+    orgnr = OrgnrField()
+    county = models.ForeignKey(
+        County, verbose_name="län", null=True, blank=True, on_delete=models.PROTECT
+    )
+    population = models.PositiveIntegerField("folkmängd", null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField("folkmängd avser år", null=True, blank=True)
+    website = models.URLField("webbplats", blank=True)
+    is_reference = models.BooleanField(
+        "referensdata", default=False, help_text="Kommuner och regioner från SCB:s indelning."
+    )
+    public_description = models.TextField("beskrivning (offentlig)", blank=True)
+    internal_note = models.TextField("intern anteckning", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "organisation"
+        verbose_name_plural = "organisationer"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"],
+                name="organisation_code_unique",
+                violation_error_message="Det finns redan en organisation med den koden.",
+            ),
+            models.UniqueConstraint(
+                fields=["orgnr"],
+                name="organisation_orgnr_unique",
+                violation_error_message="Det finns redan en organisation med det organisationsnumret.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="municipality") | digits_condition("code", 4),
+                name="organisation_municipality_code_4_digits",
+                violation_error_message="En kommun ska ha en kommunkod med fyra siffror.",
+            ),
+            models.CheckConstraint(
+                condition=orgnr_constraint_condition("orgnr"),
+                name="organisation_orgnr_luhn",
+                violation_error_message="Organisationsnumret ska ha tio siffror och giltig kontrollsiffra.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("register:organisation_detail", args=[self.pk])
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+    @property
+    def orgnr_display(self):
+        return format_orgnr(self.orgnr) if self.orgnr else ""
+
+    def clean(self):
+        if self.code == "":
+            self.code = None
+        if self.kind == self.Kind.MUNICIPALITY and not (
+            self.code and len(self.code) == 4 and self.code.isdigit()
+        ):
+            raise ValidationError(
+                {
+                    "code": ValidationError(
+                        "En kommun ska ha en kommunkod med fyra siffror.", code="code"
+                    )
+                }
+            )
+        if (
+            self.kind == self.Kind.REGION
+            and self.code
+            and not (len(self.code) == 2 and self.code.isdigit())
+        ):
+            raise ValidationError(
+                {
+                    "code": ValidationError(
+                        "En region ska ha en länskod med två siffror.", code="code"
+                    )
+                }
+            )

@@ -1,0 +1,94 @@
+"""Strategic reviews of an organisation's cooperation and their items."""
+
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from .arrangements import Participation
+from .reference import Organisation
+
+
+class Review(models.Model):
+    """A dated strategic review of an organisation's cooperation (KS strategisk genomgång)."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="organisation", on_delete=models.CASCADE, related_name="reviews"
+    )
+    date = models.DateField("datum")
+    body = models.CharField("organ", max_length=200, default="Kommunstyrelsen")
+    title = models.CharField("rubrik", max_length=300)
+    reference = models.CharField("paragraf/diarienummer", max_length=100, blank=True)
+    public_summary = models.TextField("sammanfattning (offentlig)", blank=True)
+    internal_note = models.TextField("intern anteckning", blank=True)
+    is_example = models.BooleanField("exempeldata", default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "pk"]
+        verbose_name = "strategisk genomgång"
+        verbose_name_plural = "strategiska genomgångar"
+
+    def __str__(self):
+        return f"{self.title} ({self.date:%Y-%m-%d})"
+
+    def get_absolute_url(self):
+        return reverse("register:review_detail", args=[self.pk])
+
+
+class ReviewItem(models.Model):
+    class Direction(models.TextChoices):
+        DEVELOP = "develop", "Utveckla"
+        MAINTAIN = "maintain", "Behåll"
+        REDUCE = "reduce", "Minska"
+        RENEGOTIATE = "renegotiate", "Omförhandla"
+        INVESTIGATE = "investigate", "Utred alternativ"
+        EXIT = "exit", "Avveckla/träd ur"
+
+    class Priority(models.TextChoices):
+        HIGH = "high", "Hög"
+        MEDIUM = "medium", "Medel"
+        LOW = "low", "Låg"
+
+    class FollowUp(models.TextChoices):
+        ON_TRACK = "on_track", "Enligt plan"
+        DEVIATION = "deviation", "Avvikelse"
+        OVERDUE = "overdue", "Uppföljning försenad"
+        NOT_STARTED = "not_started", "Inte påbörjad"
+
+    review = models.ForeignKey(
+        Review, verbose_name="genomgång", on_delete=models.CASCADE, related_name="items"
+    )
+    participation = models.ForeignKey(
+        Participation,
+        verbose_name="deltagande",
+        on_delete=models.CASCADE,
+        related_name="review_items",
+    )
+    direction = models.CharField("inriktning", max_length=20, choices=Direction.choices, blank=True)
+    priority = models.CharField("prioritet", max_length=20, choices=Priority.choices, blank=True)
+    follow_up = models.CharField("uppföljning", max_length=20, choices=FollowUp.choices, blank=True)
+    decision = models.TextField("beslut", blank=True)
+    assignment = models.TextField("uppdrag", blank=True)
+    due_date = models.DateField("klart senast", null=True, blank=True)
+    internal_note = models.TextField("intern anteckning", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review", "participation__arrangement__name"]
+        verbose_name = "genomgångspunkt"
+        verbose_name_plural = "genomgångspunkter"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "participation"],
+                name="review_item_unique",
+                violation_error_message="Samverkan finns redan med i genomgången.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.review}: {self.participation.arrangement}"
+
+    def get_absolute_url(self):
+        return self.review.get_absolute_url()
