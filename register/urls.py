@@ -7,5 +7,5 @@ urlpatterns = [
     path("logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("import/", include("importers.urls")),
-    path("", include("register.register_urls")),
+    path("", include("register.web.urls")),
 ]

@@ -8,7 +8,7 @@ was saved in between, nothing is written and the user is told what changed (whic
 old → new, by whom and when); the page keeps what they typed and now carries the current version,
 so that saving again is a deliberate choice. Creating a new record needs no token.
 
-Used by ``register.services`` (the check) and ``register.edit_views`` (the hidden field).
+Used by ``register.services`` (the check) and ``register.web.edit`` (the hidden field).
 """
 
 from __future__ import annotations

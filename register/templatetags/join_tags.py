@@ -1,4 +1,4 @@
-"""The requests to join an arrangement that its page shows (see ``register.join_views``)."""
+"""The requests to join an arrangement that its page shows (see ``register.web.join``)."""
 
 from __future__ import annotations
 

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from register import filters
 from register.models import Arrangement, Decision, Organisation, Person, Review
+from register.web import filters
 from tests import factories as f
 
 

@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from register.access import Access
-from register.forms import (
+from register.models import Arrangement, Membership, Organisation, Participation, TotalCost
+from register.web.forms import (
     SHARE_ERROR,
     ArrangementForm,
     ContributionForm,
@@ -20,7 +21,6 @@ from register.forms import (
     TotalCostForm,
     WholeKronorField,
 )
-from register.models import Arrangement, Membership, Organisation, Participation, TotalCost
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

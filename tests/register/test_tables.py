@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from register import tables
 from register.models import Review, ReviewItem
+from register.web import tables
 from tests import factories as f
 
 LISTS = [

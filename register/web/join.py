@@ -19,10 +19,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from . import services
-from .access import Access
+from .. import services
+from ..access import Access
+from ..models import Arrangement, JoinRequest, Organisation, Participation
 from .forms import RegisterForm
-from .models import Arrangement, JoinRequest, Organisation, Participation
 
 FORM_TEMPLATE = "register/join_request_form.html"
 

@@ -14,8 +14,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connections, models
 from django.db.models import Q
 
-from .access import Access
-from .models import (
+from ..access import Access
+from ..models import (
     Alternative,
     Arrangement,
     Body,
@@ -33,7 +33,7 @@ from .models import (
     Seat,
     TotalCost,
 )
-from .validators import MAX_AMOUNT, normalise_orgnr, validate_orgnr
+from ..validators import MAX_AMOUNT, normalise_orgnr, validate_orgnr
 
 # --- Fields and widgets ----------------------------------------------------------------------
 

@@ -1,5 +1,5 @@
 """Read side of the internal register: lists, detail pages and the overview. Thin views: the
-data comes from register/selectors.py, filtered by the user's Access."""
+data comes from register/selectors/, filtered by the user's Access."""
 
 import datetime as dt
 
@@ -11,9 +11,10 @@ from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from . import filters, selectors, tables
-from .access import Access
-from .selectors import MEASURES
+from .. import selectors
+from ..access import Access
+from ..selectors import MEASURES
+from . import filters, tables
 
 
 class RegisterListView(LoginRequiredMixin, SingleTableMixin, FilterView):

@@ -25,9 +25,9 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.views.decorators.http import require_http_methods
 
-from . import forms, services, versions
-from .access import Access
-from .models import (
+from .. import services, versions
+from ..access import Access
+from ..models import (
     Alternative,
     Arrangement,
     Body,
@@ -43,6 +43,7 @@ from .models import (
     Seat,
     TotalCost,
 )
+from . import forms
 
 FORM_TEMPLATE = "register/forms/form.html"
 FORMSET_TEMPLATE = "register/forms/formset.html"

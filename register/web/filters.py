@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
-from .models import (
+from ..models import (
     Arrangement,
     CooperationForm,
     County,
@@ -21,7 +21,7 @@ from .models import (
     Review,
     ServiceArea,
 )
-from .validators import normalise_orgnr
+from ..validators import normalise_orgnr
 
 
 def partner_organisations():

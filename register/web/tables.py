@@ -7,8 +7,8 @@ prefetched areas), so a page costs the same number of queries whatever its rows.
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from .models import Arrangement, Decision, Organisation, Person, Review
-from .templatetags.register_tags import format_kronor
+from ..models import Arrangement, Decision, Organisation, Person, Review
+from ..templatetags.register_tags import format_kronor
 
 NUM = {"th": {"class": "num"}, "td": {"class": "num"}}
 PER_PAGE = 50
