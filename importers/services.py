@@ -30,7 +30,7 @@ from register.models import (
     Person,
     Seat,
 )
-from register.services import join_request_create
+from register.services.join_requests import join_request_create
 
 from . import fastinsert
 from .models import ImportBatch, ImportRow

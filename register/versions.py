@@ -26,7 +26,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from simple_history.utils import get_m2m_reverse_field_name
 
-from .selectors import _display as display_value
+from .selectors.changelog import _display as display_value
 
 #: The name of the hidden field that carries the token.
 FIELD = "edit_version"

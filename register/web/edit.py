@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.views.decorators.http import require_http_methods
 
-from .. import services, versions
+from .. import versions
 from ..access import Access
 from ..models import (
     Alternative,
@@ -43,6 +43,7 @@ from ..models import (
     Seat,
     TotalCost,
 )
+from ..services import arrangements, records
 from . import forms
 
 FORM_TEMPLATE = "register/forms/form.html"
@@ -165,7 +166,7 @@ def _form_page(
 def _save_record(access: Access, version: versions.Version | None = None) -> Callable:
     def save(form):
         instance = form.save(commit=False)
-        return services.record_save(
+        return records.record_save(
             access=access, instance=instance, save_m2m=form.save_m2m, version=version
         )
 
@@ -230,7 +231,7 @@ def _delete(
     errors = []
     if request.method == "POST":
         try:
-            services.record_delete(access=access, instance=obj, version=version)
+            records.record_delete(access=access, instance=obj, version=version)
         except ValidationError as exc:
             errors = exc.messages
         except ProtectedError:
@@ -375,7 +376,7 @@ def _formset_page(
         if formset.is_valid():
             try:
                 with transaction.atomic():
-                    services.formset_save(
+                    records.formset_save(
                         access=access, formset=formset, may_add=may_add, version=version
                     )
             except versions.StaleEdit as exc:
@@ -486,7 +487,7 @@ def arrangement_create(request):
         organisation = data.pop("for_organisation", None)
         if organisation is None and not access.is_admin:
             organisation = access.editor_organisations().get()
-        return services.arrangement_create(
+        return arrangements.arrangement_create(
             access=access,
             organisation=organisation,
             service_areas=data.pop("service_areas", ()),

@@ -19,9 +19,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from .. import services
 from ..access import Access
 from ..models import Arrangement, JoinRequest, Organisation, Participation
+from ..services import join_requests
 from .forms import RegisterForm
 
 FORM_TEMPLATE = "register/join_request_form.html"
@@ -99,7 +99,7 @@ def join_request_create(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.join_request_create(
+            join_requests.join_request_create(
                 access=access,
                 arrangement=arrangement,
                 organisation=form.cleaned_data["organisation"],
@@ -180,12 +180,12 @@ def _decision_view(decide, done_message):
 
 
 join_request_accept = _decision_view(
-    services.join_request_accept,
+    join_requests.join_request_accept,
     lambda r: f"{r.organisation} deltar nu i ”{r.arrangement}” som {r.get_role_display().lower()}.",
 )
 join_request_accept.__name__ = "join_request_accept"
 join_request_decline = _decision_view(
-    services.join_request_decline,
+    join_requests.join_request_decline,
     lambda r: f"Begäran från {r.organisation} om att delta i ”{r.arrangement}” är avslagen.",
 )
 join_request_decline.__name__ = "join_request_decline"

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from .. import selectors
 from ..access import Access
-from ..selectors import MEASURES
+from ..selectors import arrangements, lists, organisations, overview, people, reviews
+from ..selectors.costs import MEASURES
 from . import filters, tables
 
 
@@ -52,8 +52,8 @@ class ArrangementListView(RegisterListView):
 
     def get_queryset(self):
         access = self.get_access()
-        self.own_organisation = selectors.own_organisation(access)
-        return selectors.arrangement_list_queryset(
+        self.own_organisation = lists.own_organisation(access)
+        return lists.arrangement_list_queryset(
             access, own_org_id=self.own_organisation.pk if self.own_organisation else None
         )
 
@@ -65,7 +65,7 @@ class OrganisationListView(RegisterListView):
     template_name = "register/organisation_list.html"
     filterset_class = filters.OrganisationFilterSet
     table_class = tables.OrganisationTable
-    selector = selectors.organisation_list_queryset
+    selector = lists.organisation_list_queryset
     heading = "Organisationer"
     intro = "Kommuner, regioner, förbund, bolag och andra parter i samverkan."
 
@@ -74,7 +74,7 @@ class PersonListView(RegisterListView):
     template_name = "register/person_list.html"
     filterset_class = filters.PersonFilterSet
     table_class = tables.PersonTable
-    selector = selectors.person_list_queryset
+    selector = lists.person_list_queryset
     heading = "Personer"
     intro = "Förtroendevalda och tjänstepersoner med uppdrag i samverkans organ."
 
@@ -83,7 +83,7 @@ class DecisionListView(RegisterListView):
     template_name = "register/decision_list.html"
     filterset_class = filters.DecisionFilterSet
     table_class = tables.DecisionTable
-    selector = selectors.decision_list_queryset
+    selector = lists.decision_list_queryset
     heading = "Beslut"
     intro = "Beslut som rör samverkan, i de egna organen och i samverkans organ."
 
@@ -92,7 +92,7 @@ class ReviewListView(RegisterListView):
     template_name = "register/review_list.html"
     filterset_class = filters.ReviewFilterSet
     table_class = tables.ReviewTable
-    selector = selectors.review_list_queryset
+    selector = lists.review_list_queryset
     heading = "Strategiska genomgångar"
     intro = (
         "Kommunstyrelsens genomgångar av all samverkan: inriktning, prioritering och uppföljning."
@@ -108,7 +108,7 @@ def home(request):
         request,
         "register/home.html",
         {
-            "summaries": selectors.home_summaries(access, today=today),
+            "summaries": overview.home_summaries(access, today=today),
             "today": today,
         },
     )
@@ -121,7 +121,7 @@ def arrangement_detail(request, pk):
     measure = request.GET.get("kostnad", "amount")
     if measure not in MEASURES:
         measure = "amount"
-    detail = selectors.arrangement_detail(access, pk, measure=measure)
+    detail = arrangements.arrangement_detail(access, pk, measure=measure)
     if detail is None:
         raise Http404("Samverkan finns inte eller så saknar du behörighet.")
     return render(
@@ -141,7 +141,7 @@ def arrangement_detail(request, pk):
 @require_safe
 def organisation_detail(request, pk):
     access = Access.for_user(request.user)
-    detail = selectors.organisation_detail(access, pk)
+    detail = organisations.organisation_detail(access, pk)
     if detail is None:
         raise Http404("Organisationen finns inte.")
     return render(
@@ -155,7 +155,7 @@ def organisation_detail(request, pk):
 @require_safe
 def person_detail(request, pk):
     access = Access.for_user(request.user)
-    person, seats = selectors.person_detail(access, pk)
+    person, seats = people.person_detail(access, pk)
     if person is None:
         raise Http404("Personen finns inte.")
     return render(
@@ -174,7 +174,7 @@ def person_detail(request, pk):
 @require_safe
 def decision_detail(request, pk):
     access = Access.for_user(request.user)
-    decision = selectors.decision_detail(access, pk)
+    decision = arrangements.decision_detail(access, pk)
     if decision is None:
         raise Http404("Beslutet finns inte eller så saknar du behörighet.")
     return render(
@@ -192,7 +192,7 @@ def decision_detail(request, pk):
 @require_safe
 def review_detail(request, pk):
     access = Access.for_user(request.user)
-    review, items = selectors.review_detail(access, pk)
+    review, items = reviews.review_detail(access, pk)
     if review is None:
         raise Http404("Genomgången finns inte eller så saknar du behörighet.")
     return render(

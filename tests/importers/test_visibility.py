@@ -11,7 +11,7 @@ from django.core.management import call_command
 from importers.models import ImportBatch
 from importers.services import batch_commit, batch_preview, batch_undo, import_file, run_import
 from register.models import Arrangement, Cost, JoinRequest, Participation, Seat
-from register.services import join_request_accept, join_request_decline
+from register.services.join_requests import join_request_accept, join_request_decline
 from tests import factories as f
 
 from .test_services import state

@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from register import services
 from register.access import Access
 from register.models import Body, Membership, Seat
+from register.services import records
 from tests import factories as f
 from tests.test_bad_input import PostForm
 
@@ -108,6 +108,6 @@ def test_the_delete_service_refuses_a_body_with_other_organisations_seats_by_nam
     taby_editor, bodies
 ):
     with pytest.raises(ValidationError) as refused:
-        services.record_delete(access=Access.for_user(taby_editor), instance=bodies["joint"])
+        records.record_delete(access=Access.for_user(taby_editor), instance=bodies["joint"])
     assert "Knivsta kommun och Vaxholms kommun" in refused.value.messages[0]
     assert Body.objects.filter(pk=bodies["joint"].pk).exists()

@@ -78,7 +78,7 @@ def resolve(params):
 
 def test_a_partner_filter_does_not_repeat_rows_or_break_counts(two, taby, vaxholm):
     from register.access import Access
-    from register.selectors import arrangement_list_queryset
+    from register.selectors.lists import arrangement_list_queryset
 
     qs = arrangement_list_queryset(Access(user_id=1, is_admin=True))
     fs = filters.ArrangementFilterSet(resolve({"county": "01"}), queryset=qs)

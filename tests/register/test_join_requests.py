@@ -6,9 +6,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from register import services
 from register.access import Access
 from register.models import JoinRequest, Membership, Participation
+from register.services import join_requests
+from register.services.participations import participation_set
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,7 @@ def published(shared_arrangement):
 
 @pytest.fixture
 def pending(published, knivsta, knivsta_editor):
-    return services.join_request_create(
+    return join_requests.join_request_create(
         access=Access.for_user(knivsta_editor),
         arrangement=published,
         organisation=knivsta,
@@ -88,7 +89,7 @@ def test_asking_twice_sends_one_request(client, published, knivsta, knivsta_edit
     url = reverse("register:join_request_create", args=[published.pk])
     assert client.get(url).status_code == 302  # with a message that it waits already
     with pytest.raises(ValidationError, match="väntar på svar"):
-        services.join_request_create(
+        join_requests.join_request_create(
             access=Access.for_user(knivsta_editor), arrangement=published, organisation=knivsta
         )
     assert JoinRequest.objects.count() == 1
@@ -102,7 +103,7 @@ def test_an_arrangement_the_user_may_not_see_cannot_be_asked_for(
     assert client.get(url).status_code == 404
     assert client.post(url, {"organisation": knivsta.pk, "role": "member"}).status_code == 404
     with pytest.raises(PermissionDenied):
-        services.join_request_create(
+        join_requests.join_request_create(
             access=Access.for_user(knivsta_editor),
             arrangement=shared_arrangement,
             organisation=knivsta,
@@ -172,7 +173,9 @@ def test_the_register_administrator_declines_and_nothing_else_changes(
     assert pending.status == JoinRequest.Status.DECLINED and pending.decided_by == admin_user
     assert not published.participations.filter(organisation=knivsta).exists()
     # A declined request may be asked again (by a person; the import does not repeat it).
-    assert services.join_request_create(access=None, arrangement=published, organisation=knivsta)
+    assert join_requests.join_request_create(
+        access=None, arrangement=published, organisation=knivsta
+    )
 
 
 @pytest.mark.parametrize("who", ["taby_reader", "knivsta_editor"])
@@ -229,11 +232,11 @@ def test_accepting_goes_through_the_participation_service(
     published, knivsta, taby_editor, pending, monkeypatch
 ):
     calls = []
-    original = services.participation_set
+    original = participation_set
     monkeypatch.setattr(
-        services, "participation_set", lambda **kw: calls.append(kw) or original(**kw)
+        join_requests, "participation_set", lambda **kw: calls.append(kw) or original(**kw)
     )
-    services.join_request_accept(
+    join_requests.join_request_accept(
         access=Access.for_user(taby_editor), join_request=pending, user=taby_editor
     )
     assert [c["organisation"] for c in calls] == [knivsta]

@@ -7,7 +7,6 @@ import pytest
 from django.db.models import Q
 from django.urls import reverse
 
-from register import selectors as s
 from register.access import Access
 from register.models import (
     Alternative,
@@ -17,6 +16,9 @@ from register.models import (
     Review,
     TotalCost,
 )
+from register.selectors.arrangements import arrangement_detail
+from register.selectors.changelog import INTERNAL_FIELDS, LOG_MODELS
+from register.selectors.organisations import organisation_detail
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -42,11 +44,11 @@ def reachable_log(access: Access, arrangement, organisations) -> set[tuple[str, 
     """Return (model, id) of every entry in every change log the user can open: the
     arrangement's page (if they may see it) and the organisations' pages."""
     seen = set()
-    detail = s.arrangement_detail(access, arrangement.pk)
+    detail = arrangement_detail(access, arrangement.pk)
     if detail is not None:
         seen |= {(e.model, e.object_id) for e in detail.change_log}
     for organisation in organisations:
-        org_detail = s.organisation_detail(access, organisation.pk)
+        org_detail = organisation_detail(access, organisation.pk)
         seen |= {(e.model, e.object_id) for e in org_detail.change_log}
     return seen
 
@@ -149,14 +151,14 @@ MAKERS = {
 
 
 def test_every_model_of_the_change_log_has_a_visibility_case():
-    assert set(MAKERS) == set(s.LOG_MODELS), "add a case to MAKERS for each model of the log"
+    assert set(MAKERS) == set(LOG_MODELS), "add a case to MAKERS for each model of the log"
 
 
-@pytest.mark.parametrize("name", sorted(s.LOG_MODELS))
+@pytest.mark.parametrize("name", sorted(LOG_MODELS))
 def test_a_non_member_sees_no_log_entry_of_a_record_they_may_not_see(
     name, world, taby, vaxholm, knivsta
 ):
-    model = s.LOG_MODELS[name]
+    model = LOG_MODELS[name]
     organisations = [taby, vaxholm, knivsta]
     maker = MAKERS.get(name)
     if maker is None:
@@ -186,13 +188,13 @@ def test_a_decision_unpublished_after_publication_is_absent_from_an_outsiders_pa
     client.force_login(knivsta_editor)
     html = client.get(url).content.decode()
     assert "Taxehöjning 2026" not in html
-    log = s.arrangement_detail(Access.for_user(knivsta_editor), world.pk).change_log
+    log = arrangement_detail(Access.for_user(knivsta_editor), world.pk).change_log
     assert [e for e in log if e.model == "decision"] == []
 
     client.force_login(taby_editor)
     html = client.get(url).content.decode()
     assert html.count("Taxehöjning 2026") >= 2  # the decisions table and the log
-    log = s.arrangement_detail(Access.for_user(taby_editor), world.pk).change_log
+    log = arrangement_detail(Access.for_user(taby_editor), world.pk).change_log
     assert {e.object_label for e in log if e.model == "decision"} == {"Taxehöjning 2026"}
 
 
@@ -200,7 +202,7 @@ def test_a_published_decision_that_was_deleted_keeps_its_history_for_everyone(wo
     decision = f.make_decision(world, title="Budget 2025", is_published=True)
     pk = decision.pk
     decision.delete()
-    log = s.arrangement_detail(outsider(knivsta), world.pk).change_log
+    log = arrangement_detail(outsider(knivsta), world.pk).change_log
     assert [
         (e.action, e.object_label) for e in log if (e.model, e.object_id) == ("decision", pk)
     ] == [
@@ -253,13 +255,13 @@ def test_an_unpublished_alternative_is_absent_for_outsiders_on_the_page_and_in_t
     html = client.get(url).content.decode()
     assert "Slå ihop förvaltningarna i hemlighet" not in html and "Sammanslagning" not in html
     assert "Upphandla tillsynen öppet" in html
-    log = s.arrangement_detail(Access.for_user(knivsta_editor), world.pk).change_log
+    log = arrangement_detail(Access.for_user(knivsta_editor), world.pk).change_log
     assert {e.object_id for e in log if e.model == "alternative"} == {shown.pk}
 
     client.force_login(taby_editor)
     html = client.get(url).content.decode()
     assert "Slå ihop förvaltningarna i hemlighet" in html and "Upphandla tillsynen öppet" in html
-    log = s.arrangement_detail(Access.for_user(taby_editor), world.pk).change_log
+    log = arrangement_detail(Access.for_user(taby_editor), world.pk).change_log
     assert {e.object_id for e in log if e.model == "alternative"} == {hidden.pk, shown.pk}
 
 
@@ -273,12 +275,12 @@ def test_a_non_member_cannot_open_the_edit_page_of_an_unpublished_alternative(
 
 
 def internal_attnames(model) -> list[str]:
-    return [fld.attname for fld in model._meta.concrete_fields if fld.name in s.INTERNAL_FIELDS]
+    return [fld.attname for fld in model._meta.concrete_fields if fld.name in INTERNAL_FIELDS]
 
 
-@pytest.mark.parametrize("name", sorted(n for n, m in s.LOG_MODELS.items() if internal_attnames(m)))
+@pytest.mark.parametrize("name", sorted(n for n, m in LOG_MODELS.items() if internal_attnames(m)))
 def test_internal_fields_never_appear_in_a_non_members_log(name, world, taby, vaxholm, knivsta):
-    model = s.LOG_MODELS[name]
+    model = LOG_MODELS[name]
     organisations = [taby, vaxholm, knivsta]
     if name == "organisation":
         record = Organisation.objects.create(kind="association", name="Föreningen")
@@ -291,11 +293,11 @@ def test_internal_fields_never_appear_in_a_non_members_log(name, world, taby, va
         setattr(record, attname, "hemlig@example.se" if attname == "email" else "Hemligt")
     record.save()
     access = outsider(knivsta)
-    entries = list(s.arrangement_detail(access, world.pk).change_log)
+    entries = list(arrangement_detail(access, world.pk).change_log)
     for organisation in organisations:
-        entries += s.organisation_detail(access, organisation.pk).change_log
+        entries += organisation_detail(access, organisation.pk).change_log
     changes = [c for e in entries for c in e.changes]
-    assert [c for c in changes if c.field in s.INTERNAL_FIELDS or "emlig" in c.new] == []
+    assert [c for c in changes if c.field in INTERNAL_FIELDS or "emlig" in c.new] == []
     if name != "review":  # the record itself is in the log; only its internal change is not
         assert (name, record.pk) in {(e.model, e.object_id) for e in entries}
 

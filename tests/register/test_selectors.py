@@ -4,7 +4,6 @@ from types import SimpleNamespace as NS
 import pytest
 from django.db.models import Q
 
-from register import selectors as s
 from register.access import Access
 from register.models import (
     Alternative,
@@ -15,6 +14,7 @@ from register.models import (
     Participation,
     Review,
 )
+from register.selectors import arrangements, changelog, costs, lists, organisations, overview
 from tests import factories as f
 
 
@@ -26,17 +26,17 @@ def cost(year, outcome=None, budget=None, forecast=None):
 
 
 def test_cost_value_prefers_outcome_then_forecast_then_budget():
-    assert s.cost_value(cost(2024, outcome=3, forecast=2, budget=1)) == 3
-    assert s.cost_value(cost(2024, forecast=2, budget=1)) == 2
-    assert s.cost_value(cost(2024, budget=1)) == 1
-    assert s.cost_value(cost(2024)) is None
-    assert s.cost_value(cost(2024, outcome=3, budget=1), "budget") == 1
+    assert costs.cost_value(cost(2024, outcome=3, forecast=2, budget=1)) == 3
+    assert costs.cost_value(cost(2024, forecast=2, budget=1)) == 2
+    assert costs.cost_value(cost(2024, budget=1)) == 1
+    assert costs.cost_value(cost(2024)) is None
+    assert costs.cost_value(cost(2024, outcome=3, budget=1), "budget") == 1
 
 
 def test_cost_pivot_has_a_row_per_participant_a_column_per_year_and_totals():
     a = NS(cost_list=[cost(2023, outcome=100), cost(2024, outcome=150)])
     b = NS(cost_list=[cost(2024, outcome=50), cost(2025, budget=70)])
-    pivot = s.cost_pivot([a, b])
+    pivot = costs.cost_pivot([a, b])
     assert pivot.years == [2023, 2024, 2025]
     assert [r.cells for r in pivot.rows] == [[100, 150, None], [None, 50, 70]]
     assert [r.total for r in pivot.rows] == [250, 120]
@@ -46,32 +46,34 @@ def test_cost_pivot_has_a_row_per_participant_a_column_per_year_and_totals():
 
 def test_cost_pivot_for_one_measure_leaves_out_years_without_it():
     a = NS(cost_list=[cost(2023, outcome=100, budget=90), cost(2024, budget=120)])
-    pivot = s.cost_pivot([a], "outcome")
+    pivot = costs.cost_pivot([a], "outcome")
     assert pivot.years == [2023]
     assert pivot.grand_total == 100
 
 
 def test_cost_pivot_falls_back_to_the_best_figure_for_an_unknown_measure():
-    pivot = s.cost_pivot([NS(cost_list=[cost(2024, budget=5)])], "nonsense")
+    pivot = costs.cost_pivot([NS(cost_list=[cost(2024, budget=5)])], "nonsense")
     assert pivot.measure == "amount"
     assert pivot.grand_total == 5
 
 
 def test_cost_pivot_without_costs_is_empty():
-    pivot = s.cost_pivot([NS(cost_list=[])])
+    pivot = costs.cost_pivot([NS(cost_list=[])])
     assert pivot.is_empty
     assert pivot.grand_total is None
 
 
 def test_cost_trend_compares_the_latest_year_with_the_one_before():
-    trend = s.cost_trend([cost(2022, outcome=100), cost(2023, outcome=110), cost(2024, budget=121)])
+    trend = costs.cost_trend(
+        [cost(2022, outcome=100), cost(2023, outcome=110), cost(2024, budget=121)]
+    )
     assert (trend.year, trend.amount, trend.previous_year) == (2024, 121, 2023)
     assert trend.change == 11
     assert trend.change_percent == 10.0
 
 
 def test_cost_trend_of_a_single_year_has_no_change():
-    trend = s.cost_trend([cost(2024, outcome=1)])
+    trend = costs.cost_trend([cost(2024, outcome=1)])
     assert trend.change is None and trend.change_percent is None
 
 
@@ -80,15 +82,15 @@ def test_goal_tree_nests_focus_areas_and_goals_under_their_vision():
     focus = NS(pk=2, parent_id=1)
     goal = NS(pk=3, parent_id=2)
     orphan = NS(pk=4, parent_id=99)
-    roots = s.goal_tree([vision, focus, goal, orphan])
+    roots = organisations.goal_tree([vision, focus, goal, orphan])
     assert [n.goal for n in roots] == [vision, orphan]
     assert roots[0].children[0].goal is focus
     assert roots[0].children[0].children[0].goal is goal
 
 
 def test_add_months_clamps_to_the_end_of_the_month():
-    assert s.add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
-    assert s.add_months(dt.date(2024, 3, 15), -15) == dt.date(2022, 12, 15)
+    assert overview.add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
+    assert overview.add_months(dt.date(2024, 3, 15), -15) == dt.date(2022, 12, 15)
 
 
 def test_upcoming_lists_what_ends_or_must_be_given_notice_within_24_months():
@@ -98,7 +100,7 @@ def test_upcoming_lists_what_ends_or_must_be_given_notice_within_24_months():
     far = NS(name="C", end_date=dt.date(2030, 1, 1), notice_months=6)
     ended = NS(name="D", end_date=dt.date(2024, 1, 1), notice_months=None)
     open_ended = NS(name="E", end_date=None, notice_months=6)
-    result = s.upcoming([far, notice_soon, ends_soon, ended, open_ended], today=today)
+    result = overview.upcoming([far, notice_soon, ends_soon, ended, open_ended], today=today)
     assert [d.arrangement.name for d in result] == ["A", "B"]
     assert result[1].notice_date == dt.date(2026, 12, 31)
 
@@ -110,24 +112,26 @@ def test_arrangement_list_counts_partners_and_shows_the_own_latest_cost(shared_a
     taby_part = Participation.objects.get(arrangement=shared_arrangement, organisation=taby)
     f.make_cost(taby_part, year=2023, outcome=100)
     f.make_cost(taby_part, year=2024, outcome=None, budget=250)
-    row = s.arrangement_list_queryset(Access(user_id=1, is_admin=True), own_org_id=taby.pk).get()
+    row = lists.arrangement_list_queryset(
+        Access(user_id=1, is_admin=True), own_org_id=taby.pk
+    ).get()
     assert row.partner_count == 2
     assert (row.own_cost, row.own_cost_year) == (250, 2024)
 
 
 def test_arrangement_list_hides_unpublished_arrangements_of_others(shared_arrangement, knivsta):
     outsider = Access(user_id=1, member_org_ids=frozenset({knivsta.pk}))
-    assert not s.arrangement_list_queryset(outsider).exists()
+    assert not lists.arrangement_list_queryset(outsider).exists()
     shared_arrangement.is_published = True
     shared_arrangement.save()
-    assert s.arrangement_list_queryset(outsider).count() == 1
+    assert lists.arrangement_list_queryset(outsider).count() == 1
 
 
 def test_organisation_list_counts_only_visible_arrangements(shared_arrangement, taby, knivsta):
     outsider = Access(user_id=1, member_org_ids=frozenset({knivsta.pk}))
     member = Access(user_id=2, member_org_ids=frozenset({taby.pk}))
-    assert s.organisation_list_queryset(outsider).get(pk=taby.pk).arrangement_count == 0
-    assert s.organisation_list_queryset(member).get(pk=taby.pk).arrangement_count == 1
+    assert lists.organisation_list_queryset(outsider).get(pk=taby.pk).arrangement_count == 0
+    assert lists.organisation_list_queryset(member).get(pk=taby.pk).arrangement_count == 1
 
 
 def test_reviews_are_visible_to_their_organisation_only(taby, knivsta):
@@ -167,7 +171,7 @@ def full_arrangement(shared_arrangement, taby, vaxholm):
 
 
 def test_arrangement_detail_gathers_every_section(full_arrangement, taby):
-    detail = s.arrangement_detail(
+    detail = arrangements.arrangement_detail(
         Access(user_id=1, member_org_ids=frozenset({taby.pk})), full_arrangement.pk
     )
     assert [p.organisation.name for p in detail.participations][0] == "Täby kommun"  # host first
@@ -191,7 +195,7 @@ def test_arrangement_detail_shows_outsiders_only_published_parts(full_arrangemen
     full_arrangement.is_published = True
     full_arrangement.save()
     outsider = Access(user_id=1, member_org_ids=frozenset({knivsta.pk}))
-    detail = s.arrangement_detail(outsider, full_arrangement.pk)
+    detail = arrangements.arrangement_detail(outsider, full_arrangement.pk)
     assert detail.decisions == []
     assert len(detail.evaluations) == 1
     assert detail.goal_conflicts == []
@@ -203,19 +207,19 @@ def test_arrangement_detail_is_none_for_an_arrangement_the_user_may_not_see(
     shared_arrangement, knivsta
 ):
     outsider = Access(user_id=1, member_org_ids=frozenset({knivsta.pk}))
-    assert s.arrangement_detail(outsider, shared_arrangement.pk) is None
-    assert s.arrangement_detail(outsider, 999999) is None
+    assert arrangements.arrangement_detail(outsider, shared_arrangement.pk) is None
+    assert arrangements.arrangement_detail(outsider, 999999) is None
 
 
 def test_arrangement_detail_marks_example_data(shared_arrangement, taby):
     admin = Access(user_id=1, is_admin=True)
-    assert not s.arrangement_detail(admin, shared_arrangement.pk).is_example
+    assert not arrangements.arrangement_detail(admin, shared_arrangement.pk).is_example
     Participation.objects.filter(organisation=taby).update(is_example=True)
-    assert s.arrangement_detail(admin, shared_arrangement.pk).is_example
+    assert arrangements.arrangement_detail(admin, shared_arrangement.pk).is_example
 
 
 def test_union_instances_loads_several_models_with_their_related_objects(full_arrangement):
-    objects = s.union_instances(
+    objects = arrangements.union_instances(
         [
             (Evaluation.objects.filter(arrangement=full_arrangement), {"organisation": ["name"]}),
             (Alternative.objects.filter(arrangement=full_arrangement), {"organisation": ["name"]}),
@@ -238,7 +242,7 @@ def test_change_log_shows_field_changes_newest_first(shared_arrangement, taby):
     p = shared_arrangement.participations.get(organisation=taby)
     p.cost_share = 12.5
     p.save()
-    log = s.change_log(s.arrangement_log_parts(shared_arrangement, access=None))
+    log = changelog.change_log(changelog.arrangement_log_parts(shared_arrangement, access=None))
     assert log[0].model == "participation"
     assert [(c.label, c.old, c.new) for c in log[0].changes] == [("Kostnadsandel (%)", "–", "12,5")]
     status_change = next(e for e in log if e.model == "arrangement" and e.action == "Ändrades")
@@ -250,10 +254,10 @@ def test_change_log_hides_internal_values_unless_allowed(shared_arrangement):
     shared_arrangement.internal_note = "Hemligt"
     shared_arrangement.save()
     parts = [(Arrangement, Q(id=shared_arrangement.pk), shared_arrangement.name)]
-    assert s.change_log(parts)[0].action == "Skapades"  # the change itself is left out
-    mentioned = s.change_log(parts, mention_internal=True)[0].changes[0]
+    assert changelog.change_log(parts)[0].action == "Skapades"  # the change itself is left out
+    mentioned = changelog.change_log(parts, mention_internal=True)[0].changes[0]
     assert mentioned.internal and mentioned.new == ""
-    shown = s.change_log(parts, show_internal=True)[0].changes[0]
+    shown = changelog.change_log(parts, show_internal=True)[0].changes[0]
     assert shown.new == "Hemligt"
 
 
@@ -263,7 +267,9 @@ def test_change_log_skips_saves_without_changes_and_respects_the_limit(shared_ar
     for i in range(3):
         shared_arrangement.name = f"Namn {i}"
         shared_arrangement.save()
-    log = s.change_log(s.arrangement_log_parts(shared_arrangement, access=None), limit=2)
+    log = changelog.change_log(
+        changelog.arrangement_log_parts(shared_arrangement, access=None), limit=2
+    )
     assert len(log) == 2
     assert log[0].changes[0].new == "Namn 2"
 
@@ -272,7 +278,7 @@ def test_change_log_records_who_made_the_change(shared_arrangement, admin_user):
     shared_arrangement._history_user = admin_user
     shared_arrangement.name = "Nytt namn"
     shared_arrangement.save()
-    log = s.change_log([(Arrangement, Q(id=shared_arrangement.pk), "")])
+    log = changelog.change_log([(Arrangement, Q(id=shared_arrangement.pk), "")])
     assert log[0].user == "registeradmin"
 
 
@@ -287,7 +293,9 @@ def test_organisation_detail_sums_the_latest_year_and_builds_the_goal_tree(
     f.make_cost(p, year=2024, outcome=150)
     vision = f.make_goal(organisation=taby, level="vision", title="Vision")
     f.make_goal(organisation=taby, level="goal", title="Mål", parent=vision)
-    detail = s.organisation_detail(Access(user_id=1, member_org_ids=frozenset({taby.pk})), taby.pk)
+    detail = organisations.organisation_detail(
+        Access(user_id=1, member_org_ids=frozenset({taby.pk})), taby.pk
+    )
     assert (detail.total_year, detail.total_latest) == (2024, 150)
     assert detail.participations[0].trend.change == 50
     assert detail.goals[0].children[0].goal.title == "Mål"
@@ -301,7 +309,7 @@ def test_home_summaries_count_costs_and_deadlines(shared_arrangement, taby):
     p = shared_arrangement.participations.get(organisation=taby)
     f.make_cost(p, year=2024, outcome=1000)
     f.make_cost(p, year=2030, budget=5)  # a future budget is not the latest annual cost
-    [summary] = s.home_summaries(
+    [summary] = overview.home_summaries(
         Access(user_id=1, member_org_ids=frozenset({taby.pk})), today=today
     )
     assert summary.arrangement_count == 1
@@ -311,7 +319,7 @@ def test_home_summaries_count_costs_and_deadlines(shared_arrangement, taby):
 
 
 def test_home_summaries_are_empty_for_a_user_without_organisations(db):
-    assert s.home_summaries(Access(user_id=1)) == []
+    assert overview.home_summaries(Access(user_id=1)) == []
 
 
 def test_the_cached_change_log_gives_the_same_entries_as_the_plain_query(
@@ -322,13 +330,13 @@ def test_the_cached_change_log_gives_the_same_entries_as_the_plain_query(
     p = shared_arrangement.participations.get(organisation=taby)
     f.make_cost(p, year=2024, outcome=5)
     for member in (True, False):
-        plain = s.change_log(
-            s.arrangement_log_parts(
+        plain = changelog.change_log(
+            changelog.arrangement_log_parts(
                 shared_arrangement, access=None if member else Access(user_id=1)
             ),
             mention_internal=member,
         )
-        cached = s.arrangement_change_log(
+        cached = changelog.arrangement_change_log(
             shared_arrangement, access=Access(user_id=1), member=member, known={}
         )
         assert [(e.model, e.object_id, e.action, e.changes) for e in cached] == [
@@ -344,11 +352,15 @@ def test_the_cached_organisation_log_respects_what_the_user_may_see(
     f.make_cost(p, year=2024, outcome=5)
     outsider = Access(user_id=1, member_org_ids=frozenset({knivsta.pk, vaxholm.pk + 10_000}))
     member = Access(user_id=2, member_org_ids=frozenset({taby.pk}))
-    seen_by_outsider = s.organisation_change_log(taby, access=outsider, member=False, known={})
-    seen_by_member = s.organisation_change_log(taby, access=member, member=True, known={})
+    seen_by_outsider = changelog.organisation_change_log(
+        taby, access=outsider, member=False, known={}
+    )
+    seen_by_member = changelog.organisation_change_log(taby, access=member, member=True, known={})
     assert {e.model for e in seen_by_member} >= {"participation", "cost"}
     assert not {e.model for e in seen_by_outsider} & {"participation", "cost"}
-    plain = s.change_log(s.organisation_log_parts(taby, access=member), mention_internal=True)
+    plain = changelog.change_log(
+        changelog.organisation_log_parts(taby, access=member), mention_internal=True
+    )
     assert [(e.model, e.object_id) for e in seen_by_member] == [
         (e.model, e.object_id) for e in plain
     ]

@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from register import services
 from register.access import Access
 from register.models import Arrangement, Cost, Decision, Participation
+from register.services import arrangements, participations, records
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ def fast_password_hashing(settings):
 
 
 def test_arrangement_create_adds_the_organisation_as_participant(taby_editor, taby):
-    arrangement = services.arrangement_create(
+    arrangement = arrangements.arrangement_create(
         access=Access.for_user(taby_editor),
         organisation=taby,
         name="Norrorts IT-nämnd",
@@ -33,7 +33,7 @@ def test_arrangement_create_adds_the_organisation_as_participant(taby_editor, ta
 
 
 def test_arrangement_create_makes_the_host_a_host(taby_editor, taby):
-    arrangement = services.arrangement_create(
+    arrangement = arrangements.arrangement_create(
         access=Access.for_user(taby_editor),
         organisation=taby,
         name="Norrorts IT-nämnd",
@@ -45,7 +45,7 @@ def test_arrangement_create_makes_the_host_a_host(taby_editor, taby):
 
 def test_arrangement_create_rejects_end_before_start_and_writes_nothing(taby_editor, taby):
     with pytest.raises(ValidationError) as excinfo:
-        services.arrangement_create(
+        arrangements.arrangement_create(
             access=Access.for_user(taby_editor),
             organisation=taby,
             name="Baklänges",
@@ -59,7 +59,7 @@ def test_arrangement_create_rejects_end_before_start_and_writes_nothing(taby_edi
 
 def test_a_reader_cannot_create_an_arrangement(taby_reader, taby):
     with pytest.raises(PermissionDenied):
-        services.arrangement_create(
+        arrangements.arrangement_create(
             access=Access.for_user(taby_reader), organisation=taby, name="X", form=f.form()
         )
     assert not Arrangement.objects.filter(name="X").exists()
@@ -67,7 +67,7 @@ def test_a_reader_cannot_create_an_arrangement(taby_reader, taby):
 
 def test_an_editor_cannot_create_on_behalf_of_another_organisation(taby_editor, vaxholm):
     with pytest.raises(PermissionDenied):
-        services.arrangement_create(
+        arrangements.arrangement_create(
             access=Access.for_user(taby_editor), organisation=vaxholm, name="X", form=f.form()
         )
     assert not Arrangement.objects.filter(name="X").exists()
@@ -76,11 +76,11 @@ def test_an_editor_cannot_create_on_behalf_of_another_organisation(taby_editor, 
 def test_participation_set_creates_then_updates(taby_editor, taby, knivsta):
     arrangement = f.make_arrangement(members=[taby])
     access = Access.for_user(taby_editor)
-    added = services.participation_set(
+    added = participations.participation_set(
         access=access, arrangement=arrangement, organisation=knivsta, role="member"
     )
     assert added.organisation == knivsta
-    changed = services.participation_set(
+    changed = participations.participation_set(
         access=access, arrangement=arrangement, organisation=taby, cost_share=40
     )
     assert changed.cost_share == 40
@@ -91,7 +91,7 @@ def test_participation_set_refuses_another_organisations_participation(
     taby_editor, shared_arrangement, vaxholm
 ):
     with pytest.raises(PermissionDenied):
-        services.participation_set(
+        participations.participation_set(
             access=Access.for_user(taby_editor),
             arrangement=shared_arrangement,
             organisation=vaxholm,
@@ -102,7 +102,7 @@ def test_participation_set_refuses_another_organisations_participation(
 
 def test_participation_set_rejects_a_share_over_100(taby_editor, shared_arrangement, taby):
     with pytest.raises(ValidationError):
-        services.participation_set(
+        participations.participation_set(
             access=Access.for_user(taby_editor),
             arrangement=shared_arrangement,
             organisation=taby,
@@ -114,8 +114,8 @@ def test_participation_set_rejects_a_share_over_100(taby_editor, shared_arrangem
 def test_cost_set_creates_and_updates_one_row_per_year(taby_editor, shared_arrangement, taby):
     participation = shared_arrangement.participations.get(organisation=taby)
     access = Access.for_user(taby_editor)
-    services.cost_set(access=access, participation=participation, year=2024, budget=100)
-    services.cost_set(access=access, participation=participation, year=2024, outcome=120)
+    participations.cost_set(access=access, participation=participation, year=2024, budget=100)
+    participations.cost_set(access=access, participation=participation, year=2024, outcome=120)
     cost = Cost.objects.get(participation=participation)
     assert (cost.year, cost.budget, cost.outcome) == (2024, None, 120)
 
@@ -125,7 +125,7 @@ def test_cost_set_refuses_another_organisations_participation(
 ):
     participation = shared_arrangement.participations.get(organisation=vaxholm)
     with pytest.raises(PermissionDenied):
-        services.cost_set(
+        participations.cost_set(
             access=Access.for_user(taby_editor), participation=participation, year=2024, budget=1
         )
     assert not Cost.objects.exists()
@@ -134,7 +134,7 @@ def test_cost_set_refuses_another_organisations_participation(
 def test_cost_set_rejects_a_year_out_of_range(taby_editor, shared_arrangement, taby):
     participation = shared_arrangement.participations.get(organisation=taby)
     with pytest.raises(ValidationError):
-        services.cost_set(
+        participations.cost_set(
             access=Access.for_user(taby_editor), participation=participation, year=1800, budget=1
         )
     assert not Cost.objects.exists()
@@ -149,7 +149,7 @@ def test_record_save_checks_access_on_the_record(taby_editor, shared_arrangement
         title="Vaxholms beslut",
     )
     with pytest.raises(PermissionDenied):
-        services.record_save(access=Access.for_user(taby_editor), instance=decision)
+        records.record_save(access=Access.for_user(taby_editor), instance=decision)
     assert not Decision.objects.exists()
 
 
@@ -158,7 +158,7 @@ def test_record_save_validates_before_writing(taby_editor, shared_arrangement, t
     seat = f.make_seat(body, f.make_person(organisation=taby), taby)
     seat.term_start, seat.term_end = date(2023, 1, 1), date(2022, 1, 1)
     with pytest.raises(ValidationError):
-        services.record_save(access=Access.for_user(taby_editor), instance=seat)
+        records.record_save(access=Access.for_user(taby_editor), instance=seat)
     seat.refresh_from_db()
     assert seat.term_start is None
 
@@ -166,16 +166,16 @@ def test_record_save_validates_before_writing(taby_editor, shared_arrangement, t
 def test_record_delete_checks_access(taby_editor, shared_arrangement, vaxholm):
     decision = f.make_decision(shared_arrangement, organisation=vaxholm)
     with pytest.raises(PermissionDenied):
-        services.record_delete(access=Access.for_user(taby_editor), instance=decision)
+        records.record_delete(access=Access.for_user(taby_editor), instance=decision)
     assert Decision.objects.filter(pk=decision.pk).exists()
 
 
 def test_the_administrator_may_do_everything(admin_user, shared_arrangement, vaxholm):
     access = Access.for_user(admin_user)
-    services.participation_set(
+    participations.participation_set(
         access=access, arrangement=shared_arrangement, organisation=vaxholm, cost_share=25
     )
     decision = f.make_decision(shared_arrangement, organisation=vaxholm)
-    services.record_delete(access=access, instance=decision)
+    records.record_delete(access=access, instance=decision)
     assert shared_arrangement.participations.get(organisation=vaxholm).cost_share == 25
     assert not Decision.objects.exists()

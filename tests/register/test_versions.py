@@ -14,9 +14,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from register import services, versions
+from register import versions
 from register.access import Access
 from register.models import Cost, Decision, Membership
+from register.services import participations, records
 from tests import factories as f
 from tests.test_bad_input import PostForm
 
@@ -205,7 +206,7 @@ def test_what_was_typed_in_a_row_deleted_meanwhile_is_shown(
     url = reverse("register:participation_costs", args=[own.pk])
     mine = browser(taby_editor)
     my_form = fields_of(mine.get(url))
-    services.record_delete(access=None, instance=gone)
+    records.record_delete(access=None, instance=gone)
 
     refused = mine.post(url, my_form | {f"{cost_row(my_form, 2023)}-outcome": "7 000"})
     assert refused.status_code == 200
@@ -225,7 +226,7 @@ def test_a_row_added_meanwhile_makes_a_formset_stale(
     url = reverse("register:participation_costs", args=[own.pk])
     mine = browser(taby_editor)
     my_form = fields_of(mine.get(url))
-    services.cost_set(access=None, participation=own, year=2025, budget=7)
+    participations.cost_set(access=None, participation=own, year=2025, budget=7)
 
     refused = mine.post(url, my_form | {f"{cost_row(my_form, 2024)}-outcome": "30"})
     assert refused.status_code == 200
@@ -343,12 +344,12 @@ def test_the_save_service_refuses_an_older_version_itself(taby_editor, shared_ar
     own = shared_arrangement.participations.get(organisation=taby)
     cost = f.make_cost(own, year=2024, outcome=10)
     shown = versions.Version.of_record(cost, fields=["outcome"]).current()
-    services.cost_set(access=None, participation=own, year=2024, outcome=20)
+    participations.cost_set(access=None, participation=own, year=2024, outcome=20)
 
     cost.outcome = 30
     stale = versions.Version.of_record(cost, fields=["outcome"], posted=str(shown))
     with pytest.raises(ValidationError) as refused:
-        services.record_save(access=Access.for_user(taby_editor), instance=cost, version=stale)
+        records.record_save(access=Access.for_user(taby_editor), instance=cost, version=stale)
     assert isinstance(refused.value, versions.StaleEdit)
     assert "Utfall (kr): 10 → 20" in refused.value.messages
     assert Cost.objects.get(pk=cost.pk).outcome == 20

@@ -1,0 +1,443 @@
+"""The change log: history rows of several models as one UNION query, limited to what the
+user may see now, with the fields that changed in each version."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import (
+    CharField,
+    F,
+    Q,
+    QuerySet,
+    Value,
+    Window,
+)
+from django.db.models.functions import Cast, Coalesce, Concat, JSONObject, Lag
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from ..access import Access
+from ..models import (
+    Alternative,
+    Arrangement,
+    Body,
+    Contribution,
+    Cost,
+    Decision,
+    Evaluation,
+    Goal,
+    GoalConflict,
+    Organisation,
+    Participation,
+    Person,
+    Review,
+    Seat,
+    TotalCost,
+)
+
+HIDDEN_LOG_FIELDS = {"id", "created_at", "updated_at", "extra_fields"}
+INTERNAL_FIELDS = {"internal_note", "email", "phone"}
+
+
+@dataclass
+class FieldChange:
+    field: str
+    label: str
+    old: str
+    new: str
+    internal: bool = False
+
+
+@dataclass
+class LogEntry:
+    model: str
+    model_label: str
+    object_id: int
+    object_label: str
+    date: dt.datetime
+    user: str
+    action: str
+    changes: list[FieldChange]
+    reason: str = ""
+
+
+LOG_MODELS = {
+    "arrangement": Arrangement,
+    "participation": Participation,
+    "cost": Cost,
+    "totalcost": TotalCost,
+    "body": Body,
+    "seat": Seat,
+    "decision": Decision,
+    "goal": Goal,
+    "contribution": Contribution,
+    "goalconflict": GoalConflict,
+    "evaluation": Evaluation,
+    "alternative": Alternative,
+    "organisation": Organisation,
+    "person": Person,
+    "review": Review,
+}
+
+
+def _log_fields(model) -> list:
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if f.attname not in HIDDEN_LOG_FIELDS and not f.primary_key
+    ]
+
+
+def _log_part(model, condition: Q, label) -> QuerySet:
+    """Return one model's history rows as uniform values for the change-log UNION."""
+    history = model.history.model
+    if not hasattr(label, "resolve_expression"):
+        label = Value(str(label), output_field=CharField())
+    data = JSONObject(**{f.attname: F(f.attname) for f in _log_fields(model)})
+    return (
+        history.objects.filter(condition)
+        .order_by()
+        .annotate(
+            log_model=Value(model._meta.model_name, output_field=CharField()),
+            log_object_id=F("id"),
+            log_history_id=F("history_id"),
+            log_date=F("history_date"),
+            log_type=F("history_type"),
+            log_user=Coalesce(F("history_user__username"), Value(""), output_field=CharField()),
+            log_reason=Coalesce(F("history_change_reason"), Value(""), output_field=CharField()),
+            log_label=Cast(label, output_field=CharField()),
+            log_data=data,
+            log_prev=Window(Lag(data), partition_by=[F("id")], order_by=F("history_id").asc()),
+        )
+        .values(*LOG_COLUMNS)
+    )
+
+
+def _display(model, field_obj, value, known: dict) -> str:
+    if value is None or value == "":
+        return "–"
+    if field_obj.choices:
+        return str(dict(field_obj.flatchoices).get(value, value))
+    if field_obj.get_internal_type() == "BooleanField":
+        return "Ja" if value in (True, 1, "1", "true") else "Nej"
+    if field_obj.is_relation:
+        name = known.get((field_obj.related_model._meta.model_name, value))
+        return name or f"nr {value}"
+    internal_type = field_obj.get_internal_type()
+    if internal_type in {"BigIntegerField", "IntegerField", "PositiveIntegerField"}:
+        try:
+            return f"{int(value):,}".replace(",", "\u00a0")
+        except (TypeError, ValueError):
+            pass
+    if internal_type in {"DecimalField", "FloatField"}:
+        try:
+            return f"{float(value):.2f}".rstrip("0").rstrip(".").replace(".", ",")
+        except (TypeError, ValueError):
+            pass
+    text = str(value)
+    return text if len(text) <= 200 else text[:197] + "…"
+
+
+def _changes(
+    model, data, prev, *, show_internal: bool, mention_internal: bool, known: dict
+) -> list[FieldChange]:
+    changes = []
+    if prev is None:
+        return changes
+    for f in _log_fields(model):
+        old, new = prev.get(f.attname), data.get(f.attname)
+        if old == new or (old in (None, "") and new in (None, "")):
+            continue
+        # Decimal and float values come back from JSON in different shapes; compare as numbers.
+        try:
+            if old is not None and new is not None and float(old) == float(new):
+                continue
+        except (TypeError, ValueError):
+            pass
+        internal = f.name in INTERNAL_FIELDS
+        if internal and not (show_internal or mention_internal):
+            continue
+        label = str(f.verbose_name)
+        label = label[:1].upper() + label[1:]
+        if internal and not show_internal:
+            changes.append(FieldChange(f.name, label, "", "", internal=True))
+        else:
+            changes.append(
+                FieldChange(
+                    f.name,
+                    label,
+                    _display(model, f, old, known),
+                    _display(model, f, new, known),
+                    internal=internal,
+                )
+            )
+    return changes
+
+
+def _object_label(model, label) -> str:
+    if model is Alternative and label:
+        return str(dict(Alternative.Kind.choices).get(label, label))
+    return "" if label is None else str(label)
+
+
+ACTIONS = {"+": "Skapades", "~": "Ändrades", "-": "Togs bort"}
+
+
+LOG_COLUMNS = (
+    "log_model",
+    "log_object_id",
+    "log_history_id",
+    "log_date",
+    "log_type",
+    "log_user",
+    "log_reason",
+    "log_label",
+    "log_data",
+    "log_prev",
+)
+
+
+def _log_queryset(parts, limit: int) -> QuerySet:
+    querysets = [_log_part(model, cond, label) for model, cond, label in parts]
+    combined = querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
+    return combined.order_by("-log_date", "-log_history_id")[: limit * 2]
+
+
+def change_log(
+    parts: list[tuple[type, Q, Any]],
+    *,
+    show_internal: bool = False,
+    mention_internal: bool = False,
+    known: dict | None = None,
+    limit: int = 50,
+) -> list[LogEntry]:
+    """Return the newest ``limit`` history entries of several models as one list, in one query.
+
+    ``parts`` are (model, condition on its historical model, label expression). Each entry
+    carries the fields that changed since the version before it. Internal fields (notes,
+    officials' contact details) show their values with ``show_internal``, are mentioned without
+    values with ``mention_internal``, and are left out otherwise.
+    """
+    if not parts:
+        return []
+    return _log_entries(
+        _log_queryset(parts, limit),
+        show_internal=show_internal,
+        mention_internal=mention_internal,
+        known=known or {},
+        limit=limit,
+    )
+
+
+# Building and compiling the twelve-way UNION costs far more than running it, so its SQL is
+# compiled once per shape, with sentinel values where the primary keys go, and reused.
+_LOG_SQL: dict[tuple, tuple[str, tuple]] = {}
+_SENTINEL = -987_654_000  # never a primary key
+
+
+def _cached_log_rows(key: tuple, build_parts, values: list, limit: int) -> list[dict]:
+    """Return change-log rows for ``build_parts(sentinels)`` with ``values`` in their place."""
+    sentinels = [_SENTINEL - i for i in range(len(values))]
+    cache_key = (key, len(values), connection.vendor, limit)
+    compiled = _LOG_SQL.get(cache_key)
+    if compiled is None:
+        sql, params = _log_queryset(build_parts(sentinels), limit).query.sql_with_params()
+        compiled = _LOG_SQL[cache_key] = (sql, tuple(params))
+    sql, params = compiled
+    mapping = dict(zip(sentinels, values, strict=True))
+    real = [
+        mapping.get(p, p) if isinstance(p, int) and not isinstance(p, bool) else p for p in params
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, real)
+        rows = [dict(zip(LOG_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        row["log_date"] = _as_datetime(row["log_date"])
+        for name in ("log_data", "log_prev"):
+            if isinstance(row[name], str):
+                row[name] = json.loads(row[name])
+    return rows
+
+
+def _as_datetime(value):
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and settings.USE_TZ and timezone.is_naive(value):
+        value = timezone.make_aware(value, dt.UTC)
+    return value
+
+
+def _log_entries(rows, *, show_internal, mention_internal, known, limit) -> list[LogEntry]:
+    entries = []
+    for row in rows:
+        model = LOG_MODELS[row["log_model"]]
+        data = row["log_data"] or {}
+        prev = row["log_prev"]
+        changes = _changes(
+            model,
+            data,
+            prev,
+            show_internal=show_internal,
+            mention_internal=mention_internal,
+            known=known,
+        )
+        if row["log_type"] == "~" and not changes:
+            continue  # saved without any visible change
+        entries.append(
+            LogEntry(
+                model=row["log_model"],
+                model_label=str(model._meta.verbose_name).capitalize(),
+                object_id=row["log_object_id"],
+                object_label=_object_label(model, row["log_label"]),
+                date=row["log_date"],
+                user=row["log_user"] or "",
+                action=ACTIONS.get(row["log_type"], row["log_type"]),
+                changes=changes,
+                reason=row["log_reason"] or "",
+            )
+        )
+        if len(entries) >= limit:
+            break
+    return entries
+
+
+def arrangement_change_log(
+    arrangement: Arrangement, *, access: Access, member: bool, known: dict, limit: int = 50
+) -> list[LogEntry]:
+    """Return the arrangement's change log (its own history and its related records'), limited
+    to the records the user may see (see ``visible_history``)."""
+    narrowed = not (access.is_admin or member)
+    member_ids = sorted(access.member_org_ids) if narrowed else []
+
+    def build(ids):
+        shape = Access(user_id=access.user_id, member_org_ids=frozenset(ids[1:]))
+        return arrangement_log_parts(Arrangement(pk=ids[0]), access=shape if narrowed else None)
+
+    rows = _cached_log_rows(("arrangement", narrowed), build, [arrangement.pk, *member_ids], limit)
+    return _log_entries(
+        rows,
+        show_internal=access.is_admin,
+        mention_internal=member,
+        known=known,
+        limit=limit,
+    )
+
+
+def organisation_change_log(
+    organisation: Organisation, *, access: Access, member: bool, known: dict, limit: int = 50
+) -> list[LogEntry]:
+    """Return the organisation's change log, limited to what the user may see."""
+    member_ids = sorted(access.member_org_ids)
+
+    def build(ids):
+        shape = Access(
+            user_id=access.user_id,
+            is_admin=access.is_admin,
+            member_org_ids=frozenset(ids[1:]),
+        )
+        return organisation_log_parts(Organisation(pk=ids[0]), access=shape)
+
+    rows = _cached_log_rows(
+        ("organisation", access.is_admin),
+        build,
+        [organisation.pk, *member_ids],
+        limit,
+    )
+    return _log_entries(
+        rows,
+        show_internal=access.is_admin,
+        mention_internal=member,
+        known=known,
+        limit=limit,
+    )
+
+
+def visible_history(model, condition: Q, access: Access | None) -> Q:
+    """Narrow a change-log part to the records the user may see now, by ``Access.visible_q``.
+
+    Visibility follows a record's current state, not the state of each old version: a decision
+    that was published and then unpublished drops out of an outsider's log with all its history.
+    A deleted record counts as it was when it was deleted (its last version, which
+    simple-history keeps with the fields of the model). ``access=None`` keeps every record.
+    """
+    if access is None:
+        return condition
+    rule = access.visible_q(model)
+    if not rule:
+        return condition
+    current = model.objects.filter(condition)
+    deleted = (
+        model.history.model.objects.filter(condition, rule, history_type="-")
+        .exclude(id__in=current.values("id"))
+        .values("id")
+    )
+    return condition & (Q(id__in=current.filter(rule).values("id")) | Q(id__in=deleted))
+
+
+def arrangement_log_parts(arrangement: Arrangement, *, access: Access | None) -> list:
+    """Return the history the arrangement's change log covers, limited to what ``access`` may
+    see (``None``: everything, for the arrangement's own members and the administrator)."""
+    pk = arrangement.pk
+    parts = [
+        (Arrangement, Q(id=pk), F("name")),
+        (Participation, Q(arrangement_id=pk), F("organisation__name")),
+        (
+            Cost,
+            Q(participation__arrangement_id=pk),
+            Concat(
+                F("participation__organisation__name"),
+                Value(" "),
+                Cast("year", output_field=CharField()),
+                output_field=CharField(),
+            ),
+        ),
+        (TotalCost, Q(arrangement_id=pk), F("year")),
+        (Body, Q(arrangement_id=pk), F("name")),
+        (Seat, Q(body__arrangement_id=pk), F("person__name")),
+        (Decision, Q(arrangement_id=pk), F("title")),
+        (Evaluation, Q(arrangement_id=pk), F("date")),
+        (GoalConflict, Q(arrangement_id=pk), F("goal__title")),
+        (Goal, Q(arrangement_id=pk), F("title")),
+        (Contribution, Q(arrangement_id=pk), F("goal__title")),
+        (Alternative, Q(arrangement_id=pk), F("kind")),
+    ]
+    return [
+        (model, visible_history(model, condition, access), label)
+        for model, condition, label in parts
+    ]
+
+
+def organisation_log_parts(organisation: Organisation, *, access: Access) -> list:
+    """Return the history the organisation's change log covers, limited to the records the
+    user may see (records on arrangements they may not see, and other organisations' reviews,
+    are left out)."""
+    pk = organisation.pk
+    parts = [
+        (Organisation, Q(id=pk), F("name")),
+        (Participation, Q(organisation_id=pk), F("arrangement__name")),
+        (
+            Cost,
+            Q(participation__organisation_id=pk),
+            Concat(
+                F("participation__arrangement__name"),
+                Value(" "),
+                Cast("year", output_field=CharField()),
+                output_field=CharField(),
+            ),
+        ),
+        (Goal, Q(organisation_id=pk), F("title")),
+        (Person, Q(organisation_id=pk), F("name")),
+        (Seat, Q(appointed_by_id=pk), F("person__name")),
+        (Review, Q(organisation_id=pk), F("title")),
+    ]
+    narrowing = None if access.is_admin else access
+    return [
+        (model, visible_history(model, condition, narrowing), label)
+        for model, condition, label in parts
+    ]

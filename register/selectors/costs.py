@@ -1,0 +1,133 @@
+"""Costs as the pages show them: the best figure, a table per year, the latest trend.
+
+Pure Python fed with prefetched rows, apart from ``BEST_AMOUNT`` for querysets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models.functions import Coalesce
+
+# The best figure for a year: outcome, else forecast, else budget (as Cost.amount).
+BEST_AMOUNT = Coalesce("outcome", "forecast", "budget")
+
+MEASURES = {
+    "amount": "Utfall, annars prognos eller budget",
+    "outcome": "Utfall",
+    "budget": "Budget",
+    "forecast": "Prognos",
+}
+
+
+def cost_value(cost, measure: str = "amount"):
+    """Return the figure of ``measure`` for a cost row (``amount`` = the best available)."""
+    if measure == "amount":
+        for name in ("outcome", "forecast", "budget"):
+            value = getattr(cost, name, None)
+            if value is not None:
+                return value
+        return None
+    return getattr(cost, measure, None)
+
+
+@dataclass(frozen=True, slots=True)
+class CostRow:
+    """A cost's figures for one year, without the model instance."""
+
+    year: int
+    budget: int | None = None
+    outcome: int | None = None
+    forecast: int | None = None
+
+
+@dataclass
+class PivotRow:
+    participation: Any
+    cells: list
+    total: int | None
+
+
+@dataclass
+class CostPivot:
+    measure: str
+    years: list[int]
+    rows: list[PivotRow]
+    column_totals: list
+    grand_total: int | None
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.years
+
+
+def _sum(values) -> int | None:
+    present = [v for v in values if v is not None]
+    return sum(present) if present else None
+
+
+def cost_pivot(participations, measure: str = "amount") -> CostPivot:
+    """Return costs as a table: one row per participation, one column per year, with totals.
+
+    ``participations`` carry their costs as ``p.costs.all()`` (prefetched) or a list ``p.cost_list``.
+    """
+    if measure not in MEASURES:
+        measure = "amount"
+    rows_by_year = []
+    years: set[int] = set()
+    for p in participations:
+        costs = getattr(p, "cost_list", None)
+        if costs is None:
+            costs = list(p.costs.all())
+        by_year = {c.year: cost_value(c, measure) for c in costs}
+        years.update(y for y, v in by_year.items() if v is not None)
+        rows_by_year.append((p, by_year))
+    ordered_years = sorted(years)
+    rows = []
+    for p, by_year in rows_by_year:
+        cells = [by_year.get(y) for y in ordered_years]
+        rows.append(PivotRow(participation=p, cells=cells, total=_sum(cells)))
+    column_totals = [_sum(row.cells[i] for row in rows) for i in range(len(ordered_years))]
+    return CostPivot(
+        measure=measure,
+        years=ordered_years,
+        rows=rows,
+        column_totals=column_totals,
+        grand_total=_sum(column_totals),
+    )
+
+
+@dataclass
+class CostTrend:
+    year: int | None = None
+    amount: int | None = None
+    previous_year: int | None = None
+    previous_amount: int | None = None
+
+    @property
+    def change(self) -> int | None:
+        if self.amount is None or self.previous_amount is None:
+            return None
+        return self.amount - self.previous_amount
+
+    @property
+    def change_percent(self) -> float | None:
+        if self.change is None or not self.previous_amount:
+            return None
+        return round(100 * self.change / self.previous_amount, 1)
+
+
+def cost_trend(costs, *, until_year: int | None = None) -> CostTrend:
+    """Return the latest year with a figure and the change since the year before it."""
+    known = sorted(
+        (c.year, cost_value(c))
+        for c in costs
+        if cost_value(c) is not None and (until_year is None or c.year <= until_year)
+    )
+    trend = CostTrend()
+    if known:
+        trend.year, trend.amount = known[-1]
+    if len(known) > 1:
+        trend.previous_year, trend.previous_amount = known[-2]
+    return trend

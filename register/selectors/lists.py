@@ -1,0 +1,94 @@
+"""The list pages' querysets: what the user may see, with counts and the own latest cost."""
+
+from __future__ import annotations
+
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+
+from ..access import Access
+from ..models import (
+    Arrangement,
+    Cost,
+    Decision,
+    Organisation,
+    Participation,
+    Person,
+    Review,
+    ReviewItem,
+    Seat,
+    ServiceArea,
+)
+from .costs import BEST_AMOUNT
+
+
+def _count_subquery(queryset: QuerySet, outer_field: str) -> Coalesce:
+    """Return COUNT(*) of ``queryset`` grouped on ``outer_field`` as a correlated subquery."""
+    counted = queryset.order_by().values(outer_field).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def own_organisation(access: Access) -> Organisation | None:
+    """Return the organisation whose figures a user's lists show: the first they belong to."""
+    if not access.member_org_ids:
+        return None
+    return Organisation.objects.filter(pk__in=access.member_org_ids).order_by("name").first()
+
+
+def arrangement_list_queryset(access: Access, *, own_org_id: int | None = None) -> QuerySet:
+    """Return the arrangements the user may see, with partner counts and the own latest cost."""
+    qs = access.arrangements(Arrangement.objects.select_related("form", "host")).annotate(
+        partner_count=_count_subquery(
+            Participation.objects.filter(arrangement=OuterRef("pk")), "arrangement"
+        )
+    )
+    if own_org_id:
+        latest = (
+            Cost.objects.filter(
+                participation__arrangement=OuterRef("pk"),
+                participation__organisation_id=own_org_id,
+            )
+            .annotate(best=BEST_AMOUNT)
+            .filter(best__isnull=False)
+            .order_by("-year")
+        )
+        qs = qs.annotate(
+            own_cost=Subquery(latest.values("best")[:1]),
+            own_cost_year=Subquery(latest.values("year")[:1]),
+        )
+    return qs.prefetch_related(
+        Prefetch("service_areas", queryset=ServiceArea.objects.order_by("sort_order", "name"))
+    )
+
+
+def organisation_list_queryset(access: Access) -> QuerySet:
+    """Return organisations with the number of visible arrangements each takes part in."""
+    visible = access.arrangements().values("pk")
+    return access.organisations(Organisation.objects.select_related("county")).annotate(
+        arrangement_count=_count_subquery(
+            Participation.objects.filter(organisation=OuterRef("pk"), arrangement__in=visible),
+            "organisation",
+        )
+    )
+
+
+def person_list_queryset(access: Access) -> QuerySet:
+    return access.people(Person.objects.select_related("organisation")).annotate(
+        seat_count=_count_subquery(Seat.objects.filter(person=OuterRef("pk")), "person")
+    )
+
+
+def decision_list_queryset(access: Access) -> QuerySet:
+    return access.decisions(Decision.objects.select_related("arrangement", "organisation"))
+
+
+def review_list_queryset(access: Access) -> QuerySet:
+    return access.reviews(Review.objects.select_related("organisation")).annotate(
+        item_count=_count_subquery(ReviewItem.objects.filter(review=OuterRef("pk")), "review")
+    )

@@ -1,0 +1,110 @@
+"""The overview (home page): each of the user's organisations in figures, and deadlines ahead."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    Count,
+    Sum,
+)
+
+from ..access import Access
+from ..models import (
+    Arrangement,
+    Cost,
+    Organisation,
+    Participation,
+)
+from .costs import BEST_AMOUNT
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Return ``day`` moved by ``months`` (negative for earlier), clamped to the month's end."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=d)
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover
+
+
+@dataclass
+class Deadline:
+    arrangement: Any
+    end_date: dt.date
+    notice_date: dt.date | None
+
+    @property
+    def first_date(self) -> dt.date:
+        return self.notice_date or self.end_date
+
+
+def upcoming(arrangements, *, today: dt.date, months: int = 24) -> list[Deadline]:
+    """Return arrangements that end, or whose notice deadline falls, within ``months``.
+
+    The notice deadline is the end date minus the notice period; a passed deadline with an end
+    still ahead is kept, since the arrangement still ends within the horizon or has to be handled.
+    """
+    horizon = add_months(today, months)
+    result = []
+    for a in arrangements:
+        if not a.end_date or a.end_date < today:
+            continue
+        notice = add_months(a.end_date, -a.notice_months) if a.notice_months else None
+        if a.end_date <= horizon or (notice and notice <= horizon):
+            result.append(Deadline(arrangement=a, end_date=a.end_date, notice_date=notice))
+    return sorted(result, key=lambda d: (d.first_date, d.arrangement.name))
+
+
+@dataclass
+class OrganisationSummary:
+    organisation: Organisation
+    arrangement_count: int
+    cost_year: int | None
+    cost_total: int | None
+    by_form: list
+    deadlines: list
+
+
+def home_summaries(access: Access, *, today: dt.date | None = None, limit: int = 5) -> list:
+    """Return, for each of the user's organisations (at most ``limit``), the overview figures."""
+    today = today or dt.date.today()
+    organisations = list(
+        Organisation.objects.filter(pk__in=access.member_org_ids).order_by("name")[:limit]
+    )
+    summaries = []
+    for org in organisations:
+        active = Participation.objects.filter(organisation=org).exclude(
+            arrangement__status=Arrangement.Status.ENDED
+        )
+        by_form = list(
+            active.values("arrangement__form__name")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "arrangement__form__name")
+        )
+        yearly = list(
+            Cost.objects.filter(participation__organisation=org, year__lte=today.year)
+            .values("year")
+            .annotate(total=Sum(BEST_AMOUNT))
+            .filter(total__isnull=False)
+            .order_by("-year")[:1]
+        )
+        ending = Arrangement.objects.filter(
+            participations__organisation=org, end_date__gte=today
+        ).exclude(status=Arrangement.Status.ENDED)
+        summaries.append(
+            OrganisationSummary(
+                organisation=org,
+                arrangement_count=sum(row["n"] for row in by_form),
+                cost_year=yearly[0]["year"] if yearly else None,
+                cost_total=yearly[0]["total"] if yearly else None,
+                by_form=by_form,
+                deadlines=upcoming(ending, today=today),
+            )
+        )
+    return summaries
