@@ -35,6 +35,7 @@ from register.models import (
     Seat,
     ServiceArea,
 )
+from register.rules import format_kronor, format_number, participant_role
 from register.validators import format_orgnr, normalise_orgnr
 
 from .models import ImportBatch, ImportRow
@@ -339,14 +340,6 @@ def load_snapshots(pks, organisation_id: int) -> dict[int, Snapshot]:
 # --- Parsing a row ---------------------------------------------------------------------------
 
 
-def _role_for(form_slug: str | None, is_host: bool) -> str:
-    if form_slug == "agreement":
-        return Participation.Role.PROVIDER if is_host else Participation.Role.PURCHASER
-    if form_slug == "joint_company":
-        return Participation.Role.OWNER
-    return Participation.Role.HOST if is_host else Participation.Role.MEMBER
-
-
 def _is_total_row(values: dict) -> bool:
     first = next((v for v in values.values() if isinstance(v, str) and v.strip()), None)
     if first is None or len(first) > 40:
@@ -477,12 +470,8 @@ def _fmt(value) -> str:
     if isinstance(value, bool):
         return "ja" if value else "nej"
     if isinstance(value, int):
-        return f"{value:,}".replace(",", " ")
+        return format_number(value)
     return str(value)
-
-
-def _kr(value) -> str:
-    return "" if value is None else f"{_fmt(value)} kr"
 
 
 def match_arrangement(plan: RowPlan, lookups: Lookups, own_ids: set[int]) -> int | None:
@@ -563,7 +552,7 @@ def compute_changes(plan: RowPlan, snap: Snapshot | None, lookups: Lookups) -> l
         wanted.append(host_id)
     for pk in wanted:
         if pk not in participants:
-            role = _role_for(form_slug, pk == host_id)
+            role = participant_role(form_slug, is_host=pk == host_id)
             label = "Vårt deltagande" if pk == org_id else f"Part: {lookups.org_label(pk)}"
             changes.append(Change(label, "", Participation.Role(role).label, "partner", pk, role))
     own = snap.own if snap and snap.own else {}
@@ -606,8 +595,8 @@ def compute_changes(plan: RowPlan, snap: Snapshot | None, lookups: Lookups) -> l
             changes.append(
                 Change(
                     f"{COST_KIND_LABELS[kind]} {year}",
-                    _kr(before),
-                    _kr(amount),
+                    format_kronor(before),
+                    format_kronor(amount),
                     "cost",
                     (year, kind),
                     amount,
@@ -747,7 +736,9 @@ def plan_join(plan: RowPlan, snap: Snapshot, lookups: Lookups, latest: dict | No
     host_id = snap.fields.get("host_id") or (
         plan.parsed["host"].pk if "host" in plan.parsed else None
     )
-    role = _role_for(lookups.form_slug.get(snap.fields["form_id"]), host_id == org.pk)
+    role = participant_role(
+        lookups.form_slug.get(snap.fields["form_id"]), is_host=host_id == org.pk
+    )
     label = Participation.Role(role).label.lower()
     plan.changes = [Change(JOIN_LABEL, "", f"{org} som {label}", "join", org.pk, role)]
     plan.warn("", _join_message(org, None))

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from .. import rules  # the module: rules.py itself uses the models
 from .arrangements import Arrangement, Participation
 
 
@@ -47,10 +48,7 @@ class Cost(models.Model):
     @property
     def amount(self):
         """Return the best figure for the year: outcome, else forecast, else budget."""
-        for value in (self.outcome, self.forecast, self.budget):
-            if value is not None:
-                return value
-        return None
+        return rules.best_amount(self)
 
 
 class TotalCost(models.Model):

@@ -15,6 +15,7 @@ from django.db.models import (
 )
 from django.db.models.functions import JSONObject
 
+from .. import rules
 from ..access import Access
 from ..models import (
     Alternative,
@@ -83,7 +84,7 @@ class ArrangementDetail:
     @property
     def shows_ownership(self) -> bool:
         """Whether the participants table needs an ownership column (a company, or any share)."""
-        return self.arrangement.form.slug == "joint_company" or any(
+        return rules.has_owners(self.arrangement.form.slug) or any(
             p.ownership_share is not None for p in self.participations
         )
 

@@ -22,6 +22,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, JSONObject, Lag
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from .. import rules
 from ..access import Access
 from ..models import (
     Alternative,
@@ -131,15 +132,9 @@ def _display(model, field_obj, value, known: dict) -> str:
         return name or f"nr {value}"
     internal_type = field_obj.get_internal_type()
     if internal_type in {"BigIntegerField", "IntegerField", "PositiveIntegerField"}:
-        try:
-            return f"{int(value):,}".replace(",", "\u00a0")
-        except (TypeError, ValueError):
-            pass
+        return rules.format_number(value)
     if internal_type in {"DecimalField", "FloatField"}:
-        try:
-            return f"{float(value):.2f}".rstrip("0").rstrip(".").replace(".", ",")
-        except (TypeError, ValueError):
-            pass
+        return rules.format_decimal(value)
     text = str(value)
     return text if len(text) <= 200 else text[:197] + "…"
 

@@ -1,6 +1,6 @@
 """Costs as the pages show them: the best figure, a table per year, the latest trend.
 
-Pure Python fed with prefetched rows, apart from ``BEST_AMOUNT`` for querysets.
+Pure Python fed with prefetched rows; the best figure is ``rules.best_amount``.
 """
 
 from __future__ import annotations
@@ -8,10 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models.functions import Coalesce
-
-# The best figure for a year: outcome, else forecast, else budget (as Cost.amount).
-BEST_AMOUNT = Coalesce("outcome", "forecast", "budget")
+from .. import rules
 
 MEASURES = {
     "amount": "Utfall, annars prognos eller budget",
@@ -24,11 +21,7 @@ MEASURES = {
 def cost_value(cost, measure: str = "amount"):
     """Return the figure of ``measure`` for a cost row (``amount`` = the best available)."""
     if measure == "amount":
-        for name in ("outcome", "forecast", "budget"):
-            value = getattr(cost, name, None)
-            if value is not None:
-                return value
-        return None
+        return rules.best_amount(cost)
     return getattr(cost, measure, None)
 
 

@@ -25,7 +25,7 @@ from ..models import (
     Seat,
     ServiceArea,
 )
-from .costs import BEST_AMOUNT
+from ..rules import BEST_AMOUNT
 
 
 def _count_subquery(queryset: QuerySet, outer_field: str) -> Coalesce:

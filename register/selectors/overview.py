@@ -18,7 +18,7 @@ from ..models import (
     Organisation,
     Participation,
 )
-from .costs import BEST_AMOUNT
+from ..rules import BEST_AMOUNT
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from ..access import Access
-from ..models import Arrangement, Organisation, Participation
+from ..models import Arrangement, Organisation
+from ..rules import participant_role
 from .participations import participation_set
 from .records import _require
 
@@ -35,10 +36,8 @@ def arrangement_create(
     arrangement.service_areas.set(service_areas)
     arrangement.motives.set(motives)
     if organisation is not None:
-        role = (
-            Participation.Role.HOST
-            if arrangement.host_id == organisation.pk
-            else Participation.Role.MEMBER
+        role = participant_role(
+            arrangement.form.slug, is_host=arrangement.host_id == organisation.pk
         )
         participation_set(
             access=None, arrangement=arrangement, organisation=organisation, role=role

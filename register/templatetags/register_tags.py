@@ -1,53 +1,34 @@
-"""Template filters and tags for the register's pages: Swedish number formats, access checks,
-and edit links that disappear while an edit view does not exist."""
+"""Template filters and tags for the register's pages: Swedish number formats (from
+register/rules.py), access checks, and edit links that disappear while an edit view does not
+exist."""
 
 from __future__ import annotations
 
 from django import template
 from django.urls import NoReverseMatch, reverse
 
+from register import rules
 from register.validators import format_orgnr
 
 register = template.Library()
-
-NBSP = "\u00a0"
-
-
-def format_kronor(value, suffix: str = " kr") -> str:
-    """Return a whole-kronor amount as Swedish text: 1234567 -> '1 234 567 kr' (non-breaking spaces)."""
-    if value is None or value == "":
-        return ""
-    try:
-        number = round(float(value))
-    except (TypeError, ValueError):
-        return str(value)
-    sign = "−" if number < 0 else ""
-    grouped = f"{abs(number):,}".replace(",", NBSP)
-    return f"{sign}{grouped}{suffix.replace(' ', NBSP)}" if suffix else f"{sign}{grouped}"
 
 
 @register.filter
 def kronor(value) -> str:
     """Render whole kronor: 1 234 567 kr."""
-    return format_kronor(value)
+    return rules.format_kronor(value)
 
 
 @register.filter
 def number(value) -> str:
     """Render an integer with Swedish thousands separators and no unit: 1 234 567."""
-    return format_kronor(value, suffix="")
+    return rules.format_number(value)
 
 
 @register.filter
 def percent(value) -> str:
     """Render a share as Swedish percent: 12,5 %."""
-    if value is None or value == "":
-        return ""
-    try:
-        text = f"{float(value):.2f}".rstrip("0").rstrip(".")
-    except (TypeError, ValueError):
-        return str(value)
-    return f"{text.replace('.', ',').replace('-', '−')}{NBSP}%"
+    return rules.format_percent(value)
 
 
 @register.filter

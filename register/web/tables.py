@@ -7,8 +7,8 @@ prefetched areas), so a page costs the same number of queries whatever its rows.
 import django_tables2 as tables
 from django.utils.html import format_html
 
+from .. import rules
 from ..models import Arrangement, Decision, Organisation, Person, Review
-from ..templatetags.register_tags import format_kronor
 
 NUM = {"th": {"class": "num"}, "td": {"class": "num"}}
 PER_PAGE = 50
@@ -99,11 +99,11 @@ class ArrangementTable(RegisterTable):
         return (
             format_html(
                 '<span class="nowrap">{}</span> <span class="muted nowrap">({})</span>',
-                format_kronor(value),
+                rules.format_kronor(value),
                 year,
             )
             if year
-            else format_kronor(value)
+            else rules.format_kronor(value)
         )
 
 
@@ -128,7 +128,7 @@ class OrganisationTable(RegisterTable):
         return record.orgnr_display
 
     def render_population(self, value):
-        return format_kronor(value, suffix="")
+        return rules.format_number(value)
 
 
 class PersonTable(RegisterTable):

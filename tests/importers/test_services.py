@@ -342,7 +342,7 @@ def test_a_changed_file_updates_with_a_per_field_diff(taby, xlsx):
     assert row.outcome == "update"
     assert row.diff == {
         "Slutdatum": {"before": "2030-12-31", "after": "tills vidare"},
-        "Kostnad 2024": {"before": "100 000 kr", "after": "120 000 kr"},
+        "Kostnad 2024": {"before": "100\u00a0000\u00a0kr", "after": "120\u00a0000\u00a0kr"},
     }
     assert Arrangement.objects.get(name="X").end_date is None
 

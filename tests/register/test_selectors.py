@@ -250,6 +250,15 @@ def test_change_log_shows_field_changes_newest_first(shared_arrangement, taby):
     assert any(e.action == "Skapades" and e.model == "arrangement" for e in log)
 
 
+def test_change_log_writes_amounts_as_the_pages_do(shared_arrangement, taby):
+    cost = f.make_cost(shared_arrangement.participations.get(organisation=taby), outcome=1_500)
+    cost.outcome = -1_234_567
+    cost.save()
+    log = changelog.change_log(changelog.arrangement_log_parts(shared_arrangement, access=None))
+    [change] = log[0].changes
+    assert (change.old, change.new) == ("1\u00a0500", "\u22121\u00a0234\u00a0567")
+
+
 def test_change_log_hides_internal_values_unless_allowed(shared_arrangement):
     shared_arrangement.internal_note = "Hemligt"
     shared_arrangement.save()

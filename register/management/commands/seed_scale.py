@@ -35,6 +35,7 @@ from register.models import (
     Seat,
     ServiceArea,
 )
+from register.rules import has_owners, participant_role
 
 EXTERNAL_PREFIX = "scale-"
 PERSON_MARK = "seed_scale"
@@ -348,24 +349,16 @@ def seed_scale(
     for arrangement, (slug, _area, members, extra) in zip(arrangement_objs, plans, strict=True):
         everyone = members + extra
         shares = None
-        if slug == "joint_company":
+        if has_owners(slug):
             raw = [rng.randint(1, 10) for _ in everyone]
             shares = [round(100 * r / sum(raw), 2) for r in raw]
             shares[0] = round(100 - sum(shares[1:]), 2)
         for k, org in enumerate(everyone):
-            if slug == "agreement":
-                role = "provider" if k == 0 else "purchaser"
-            elif slug == "joint_committee":
-                role = "host" if k == 0 else "member"
-            elif slug == "joint_company":
-                role = "owner"
-            else:
-                role = "member"
             participations.append(
                 Participation(
                     arrangement=arrangement,
                     organisation=org,
-                    role=role,
+                    role=participant_role(slug, is_host=org.pk == arrangement.host_id),
                     joined=arrangement.start_date,
                     left=arrangement.end_date,
                     ownership_share=shares[k] if shares else None,

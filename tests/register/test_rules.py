@@ -1,0 +1,137 @@
+"""register/rules.py: each domain rule once, and every writer and page that uses it."""
+
+from itertools import product
+from types import SimpleNamespace as NS
+
+import pytest
+
+from register import rules
+from register.access import Access
+from register.models import Cost, Participation
+from register.services import arrangements
+from tests import factories as f
+
+NBSP = "\u00a0"
+Role = Participation.Role
+
+
+# --- The role of a participant ---------------------------------------------------------------
+
+
+def test_the_host_of_an_agreement_provides_and_the_others_purchase():
+    assert rules.participant_role("agreement", is_host=True) == Role.PROVIDER
+    assert rules.participant_role("agreement", is_host=False) == Role.PURCHASER
+
+
+def test_every_participant_in_a_joint_company_is_an_owner_host_or_not():
+    assert rules.participant_role("joint_company", is_host=True) == Role.OWNER
+    assert rules.participant_role("joint_company", is_host=False) == Role.OWNER
+
+
+@pytest.mark.parametrize("slug", ["municipal_federation", "joint_committee", "network", None])
+def test_in_any_other_form_the_host_hosts_and_the_others_are_members(slug):
+    assert rules.participant_role(slug, is_host=True) == Role.HOST
+    assert rules.participant_role(slug, is_host=False) == Role.MEMBER
+
+
+def test_only_a_joint_company_has_owners():
+    assert rules.has_owners("joint_company")
+    assert not rules.has_owners("agreement")
+    assert not rules.has_owners(None)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("slug", "host", "role"),
+    [
+        ("agreement", True, Role.PROVIDER),
+        ("agreement", False, Role.PURCHASER),
+        ("joint_company", True, Role.OWNER),
+        ("joint_committee", True, Role.HOST),
+        ("joint_committee", False, Role.MEMBER),
+    ],
+)
+def test_a_new_arrangement_gives_its_creator_the_role_of_its_form(
+    taby_editor, taby, slug, host, role
+):
+    arrangement = arrangements.arrangement_create(
+        access=Access.for_user(taby_editor),
+        organisation=taby,
+        name="Ny samverkan",
+        form=f.form(slug),
+        host=taby if host else None,
+    )
+    assert arrangement.participations.get(organisation=taby).role == role
+
+
+# --- The best figure of a year ---------------------------------------------------------------
+
+
+def test_the_best_amount_is_the_outcome_else_the_forecast_else_the_budget():
+    assert rules.best_amount(NS(outcome=3, forecast=2, budget=1)) == 3
+    assert rules.best_amount(NS(outcome=None, forecast=2, budget=1)) == 2
+    assert rules.best_amount(NS(outcome=None, forecast=None, budget=1)) == 1
+    assert rules.best_amount(NS(outcome=None, forecast=None, budget=None)) is None
+
+
+def test_a_zero_outcome_is_a_figure_not_a_missing_one():
+    assert rules.best_amount(NS(outcome=0, forecast=2, budget=1)) == 0
+
+
+def test_a_cost_s_amount_is_the_best_amount():
+    cost = Cost(year=2024, budget=1, forecast=2)
+    assert cost.amount == rules.best_amount(cost) == 2
+
+
+@pytest.mark.django_db
+def test_the_best_amount_in_a_query_agrees_with_the_rule(taby):
+    participation = f.make_participation(f.make_arrangement(), taby)
+    figures = list(product([None, 0, 7], repeat=3))
+    for year, (outcome, forecast, budget) in enumerate(figures, start=2000):
+        Cost.objects.create(
+            participation=participation,
+            year=year,
+            outcome=outcome,
+            forecast=forecast,
+            budget=budget,
+        )
+    queried = Cost.objects.annotate(best=rules.BEST_AMOUNT).order_by("year")
+    assert [c.best for c in queried] == [rules.best_amount(c) for c in queried]
+
+
+# --- Swedish numbers -------------------------------------------------------------------------
+
+
+def test_kronor_have_non_breaking_spaces_between_thousands_and_before_the_unit():
+    assert rules.format_kronor(1234567) == f"1{NBSP}234{NBSP}567{NBSP}kr"
+    assert rules.format_kronor(0) == f"0{NBSP}kr"
+
+
+def test_a_negative_amount_has_a_minus_sign():
+    assert rules.format_kronor(-1500) == f"\u22121{NBSP}500{NBSP}kr"
+    assert rules.format_number(-1500) == f"\u22121{NBSP}500"
+
+
+def test_a_missing_amount_is_empty_and_text_stays_text():
+    assert rules.format_kronor(None) == ""
+    assert rules.format_kronor("") == ""
+    assert rules.format_kronor("okänt") == "okänt"
+    assert rules.format_kronor(float("nan")) == "nan"
+    assert rules.format_number(float("inf")) == "inf"
+
+
+def test_a_large_amount_keeps_every_digit():
+    assert rules.format_number(123_456_789_012_345_678) == NBSP.join(
+        ["123", "456", "789", "012", "345", "678"]
+    )
+    assert rules.format_number("9007199254740993") == NBSP.join(
+        ["9", "007", "199", "254", "740", "993"]
+    )
+
+
+def test_decimals_have_a_decimal_comma_and_no_trailing_zeros():
+    assert rules.format_decimal("12.50") == "12,5"
+    assert rules.format_decimal(23) == "23"
+    assert rules.format_decimal(-0.25) == "\u22120,25"
+    assert rules.format_percent(12.5) == f"12,5{NBSP}%"
+    assert rules.format_percent(None) == ""
