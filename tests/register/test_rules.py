@@ -1,4 +1,4 @@
-"""register/rules.py: each domain rule once, and every writer and page that uses it."""
+"""register/rules.py: each domain rule, written once."""
 
 from itertools import product
 from types import SimpleNamespace as NS
@@ -6,9 +6,7 @@ from types import SimpleNamespace as NS
 import pytest
 
 from register import rules
-from register.access import Access
 from register.models import Cost, Participation
-from register.services import arrangements
 from tests import factories as f
 
 NBSP = "\u00a0"
@@ -40,30 +38,6 @@ def test_only_a_joint_company_has_owners():
     assert not rules.has_owners(None)
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("slug", "host", "role"),
-    [
-        ("agreement", True, Role.PROVIDER),
-        ("agreement", False, Role.PURCHASER),
-        ("joint_company", True, Role.OWNER),
-        ("joint_committee", True, Role.HOST),
-        ("joint_committee", False, Role.MEMBER),
-    ],
-)
-def test_a_new_arrangement_gives_its_creator_the_role_of_its_form(
-    taby_editor, taby, slug, host, role
-):
-    arrangement = arrangements.arrangement_create(
-        access=Access.for_user(taby_editor),
-        organisation=taby,
-        name="Ny samverkan",
-        form=f.form(slug),
-        host=taby if host else None,
-    )
-    assert arrangement.participations.get(organisation=taby).role == role
-
-
 # --- The best figure of a year ---------------------------------------------------------------
 
 
@@ -76,11 +50,6 @@ def test_the_best_amount_is_the_outcome_else_the_forecast_else_the_budget():
 
 def test_a_zero_outcome_is_a_figure_not_a_missing_one():
     assert rules.best_amount(NS(outcome=0, forecast=2, budget=1)) == 0
-
-
-def test_a_cost_s_amount_is_the_best_amount():
-    cost = Cost(year=2024, budget=1, forecast=2)
-    assert cost.amount == rules.best_amount(cost) == 2
 
 
 @pytest.mark.django_db
