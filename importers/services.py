@@ -30,6 +30,7 @@ from register.models import (
     Person,
     Seat,
 )
+from register.rules import DECIDING_BODIES as BODY_FOR_FORM  # the rule is written once
 from register.services.join_requests import join_request_create
 
 from . import fastinsert
@@ -48,13 +49,6 @@ from .values import (
     DecisionValue,
     Representative,
 )
-
-BODY_FOR_FORM = {
-    "municipal_federation": (Body.Kind.FEDERATION_BOARD, "Förbundsdirektionen"),
-    "coordination_federation": (Body.Kind.FEDERATION_BOARD, "Styrelsen"),
-    "joint_committee": (Body.Kind.JOINT_COMMITTEE, "Gemensamma nämnden"),
-    "joint_company": (Body.Kind.COMPANY_BOARD, "Bolagsstyrelsen"),
-}
 
 # --- Writing ---------------------------------------------------------------------------------
 

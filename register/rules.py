@@ -2,7 +2,7 @@
 
 Forms, services, selectors, tables, templates, the importer, the demo loader and the seed all
 ask here instead of deciding for themselves: the role a participant has by the form of
-cooperation, the best figure of a year's cost, and how amounts are written in Swedish.
+cooperation, the body that decides for it, the best figure of a year's cost, and how amounts are written in Swedish.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import math
 
 from django.db.models.functions import Coalesce
 
-from .models.arrangements import Participation
+from .models.arrangements import Body, Participation
 
 # --- Forms of cooperation --------------------------------------------------------------------
 
@@ -37,6 +37,23 @@ def participant_role(form_slug: str | None, *, is_host: bool) -> str:
 def has_owners(form_slug: str | None) -> bool:
     """Return whether the participants of the form own it (and so have ownership shares)."""
     return form_slug == JOINT_COMPANY
+
+
+# The joint body that decides for an arrangement of the form: (kind, name). A coordination
+# federation (samordningsförbund, lag 2003:1210) and a company (aktiebolagslagen) each have a
+# "styrelse"; a municipal federation with a board has a "förbundsdirektion". Forms without a body
+# of their own (an agreement, a network) are not listed: the host's or members' bodies decide.
+DECIDING_BODIES: dict[str, tuple[str, str]] = {
+    "municipal_federation": (Body.Kind.FEDERATION_BOARD, "Förbundsdirektionen"),
+    "coordination_federation": (Body.Kind.FEDERATION_BOARD, "Styrelsen"),
+    "joint_committee": (Body.Kind.JOINT_COMMITTEE, "Gemensamma nämnden"),
+    "joint_company": (Body.Kind.COMPANY_BOARD, "Styrelsen"),
+}
+
+
+def deciding_body(form_slug: str | None) -> tuple[str, str] | None:
+    """Return (kind, name) of the joint body that decides for the form, or None if it has none."""
+    return DECIDING_BODIES.get(form_slug)
 
 
 # --- Costs -----------------------------------------------------------------------------------

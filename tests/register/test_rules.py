@@ -104,3 +104,35 @@ def test_decimals_have_a_decimal_comma_and_no_trailing_zeros():
     assert rules.format_decimal(-0.25) == "\u22120,25"
     assert rules.format_percent(12.5) == f"12,5{NBSP}%"
     assert rules.format_percent(None) == ""
+
+
+# --- The body that decides -------------------------------------------------------------------
+
+
+def test_a_coordination_federation_and_a_company_are_decided_by_their_styrelse():
+    assert rules.deciding_body("coordination_federation") == ("federation_board", "Styrelsen")
+    assert rules.deciding_body("joint_company") == ("company_board", "Styrelsen")
+
+
+def test_a_federation_is_decided_by_its_direktion_and_a_joint_committee_by_itself():
+    assert rules.deciding_body("municipal_federation") == (
+        "federation_board",
+        "Förbundsdirektionen",
+    )
+    assert rules.deciding_body("joint_committee") == ("joint_committee", "Gemensamma nämnden")
+
+
+@pytest.mark.parametrize("slug", ["agreement", "network", None])
+def test_a_form_without_a_joint_body_has_no_deciding_body(slug):
+    assert rules.deciding_body(slug) is None
+
+
+def test_the_importer_and_the_seed_ask_the_rule_for_the_deciding_body():
+    from importers.services import BODY_FOR_FORM
+    from register.management.commands.seed_scale import BODY_KINDS
+
+    assert BODY_FOR_FORM is rules.DECIDING_BODIES
+    for slug, bodies in BODY_KINDS.items():
+        if rules.deciding_body(slug) is not None:
+            kind, name, powers = bodies[-1]
+            assert (kind, name) == rules.deciding_body(slug) and powers == "decides"

@@ -3,10 +3,12 @@
 from io import StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count, Sum
 
+from register.management.commands import seed_scale as seed_module
 from register.management.commands.seed_scale import (
     ScaleDataExists,
     delete_scale_data,
@@ -18,11 +20,13 @@ from register.models import (
     Body,
     Cost,
     Decision,
+    Evaluation,
     Organisation,
     Participation,
     Person,
     Seat,
 )
+from register.rules import deciding_body, participant_role
 
 SMALL = {"arrangements": 120, "years": 4}
 
@@ -152,3 +156,51 @@ def test_coordination_federations_include_the_region_and_the_state():
         assert kinds.count(Organisation.Kind.REGION) == 1
         assert kinds.count(Organisation.Kind.STATE_AGENCY) == 2
     assert Organisation.objects.filter(kind="municipality").count() == 290
+
+
+@pytest.mark.django_db
+def test_every_kind_of_seeded_row_passes_full_clean():
+    seed_scale(arrangements=60, years=2, seed=4)
+    arrangements = scale_arrangements()
+    samples = {
+        Arrangement: arrangements,
+        Participation: Participation.objects.filter(arrangement__in=arrangements),
+        Body: Body.objects.filter(arrangement__in=arrangements),
+        Seat: Seat.objects.filter(body__arrangement__in=arrangements),
+        Person: Person.objects.filter(internal_note="seed_scale"),
+        Cost: Cost.objects.filter(participation__arrangement__in=arrangements),
+        Decision: Decision.objects.filter(arrangement__in=arrangements),
+        Evaluation: Evaluation.objects.filter(arrangement__in=arrangements),
+    }
+    for model, rows in samples.items():
+        picked = list(rows.order_by("?")[:15])
+        assert picked, model
+        for row in picked:
+            row.full_clean()
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_value_the_forms_would_refuse_and_writes_nothing(monkeypatch):
+    monkeypatch.setattr(seed_module, "FIRST_NAMES", ["Ett förnamn långt som en roman " * 10])
+    with pytest.raises(ValidationError, match="namn"):
+        seed_scale(arrangements=5, years=2)
+    assert not Person.objects.filter(internal_note="seed_scale").exists()
+    assert not scale_arrangements().exists()
+
+
+@pytest.mark.django_db
+def test_roles_and_deciding_bodies_are_the_rules():
+    seed_scale(arrangements=300, years=1, seed=2)
+    for p in Participation.objects.filter(arrangement__in=scale_arrangements()).select_related(
+        "arrangement__form"
+    ):
+        is_host = p.organisation_id == p.arrangement.host_id
+        assert p.role == participant_role(p.arrangement.form.slug, is_host=is_host)
+    for slug in ("coordination_federation", "joint_company", "municipal_federation"):
+        kind, name = deciding_body(slug)
+        arrangements = scale_arrangements().filter(form__slug=slug)
+        assert arrangements.exists(), slug
+        for a in arrangements:
+            assert a.bodies.filter(kind=kind, name=name, powers="decides").exists()
+        later = Decision.objects.filter(arrangement__in=arrangements).exclude(kind="entry")
+        assert set(later.values_list("deciding_body", flat=True)) <= {name}

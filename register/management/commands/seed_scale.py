@@ -7,9 +7,14 @@ named "Syntetisk samverkan 00042: …" with ``external_id="scale-00042"``, peopl
 
 Running it again when synthetic data exist **refuses** with a message (exit status 1) unless
 ``--replace`` is given, which first deletes the earlier synthetic data (and nothing else). The
-same ``--seed`` gives the same names, counts and cost sums. The rows are written with
-``bulk_create`` (costs with one executemany, or COPY on PostgreSQL) and deleted with raw deletes,
-so no history rows are written for them; on PostgreSQL the tables are analysed afterwards.
+same ``--seed`` gives the same names, counts and cost sums.
+
+The rows go through the register's rules: each participant's role is ``rules.participant_role``,
+the body that decides is ``rules.deciding_body``, and every row is checked by
+``register.services.bulk.validate`` (the model's fields and ``clean()``, as ``full_clean()``)
+before it is written with the register's one bulk path, ``register.services.bulk.insert``. No
+history rows are written for them, and they are deleted with raw deletes; on PostgreSQL the
+tables are analysed afterwards.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import random
 import time
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
@@ -35,7 +41,9 @@ from register.models import (
     Seat,
     ServiceArea,
 )
-from register.rules import has_owners, participant_role
+from register.rules import deciding_body, has_owners, participant_role
+from register.services import bulk
+from register.services.records import record_save
 
 EXTERNAL_PREFIX = "scale-"
 PERSON_MARK = "seed_scale"
@@ -73,18 +81,25 @@ PER_CAPITA = {
     "coordination_federation": (10, 40),
     "association": (2, 30),
 }
-BODY_KINDS = {
+# Bodies besides the deciding one, by form: (kind, name, powers).
+OTHER_BODIES = {
     "agreement": [("officials_group", "Samverkansgrupp", "advises")],
-    "joint_committee": [("joint_committee", "Gemensamma nämnden", "decides")],
-    "municipal_federation": [
-        ("federation_assembly", "Förbundsfullmäktige", "decides"),
-        ("federation_board", "Förbundsdirektionen", "decides"),
-    ],
+    "municipal_federation": [("federation_assembly", "Förbundsfullmäktige", "decides")],
     "network": [("steering_group", "Politisk styrgrupp", "advises")],
-    "joint_company": [("company_board", "Styrelsen", "decides")],
-    "coordination_federation": [("federation_board", "Förbundsstyrelsen", "decides")],
     "association": [("other", "Föreningsstämman", "decides")],
 }
+
+
+def _bodies(slug: str) -> list[tuple[str, str, str]]:
+    """The bodies of an arrangement of the form, (kind, name, powers); the last one decides: the
+    rule's deciding body when the form has one."""
+    deciding = deciding_body(slug)
+    return OTHER_BODIES.get(slug, []) + (
+        [(str(deciding[0]), deciding[1], "decides")] if deciding else []
+    )
+
+
+BODY_KINDS = {slug: _bodies(slug) for slug in FORMS}
 STATUSES = [
     ("active", 85),
     ("ended", 5),
@@ -173,29 +188,22 @@ def delete_scale_data() -> int:
     return len(ids)
 
 
-def _insert_costs(rows: list[tuple]) -> None:
-    meta = Cost._meta
-    columns = [
-        meta.get_field(n).column
-        for n in ("participation", "year", "budget", "outcome", "forecast", "note")
-    ]
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        connection.ops.quote_name(meta.db_table),
-        ", ".join(connection.ops.quote_name(c) for c in columns),
-        ", ".join(["%s"] * len(columns)),
-    )
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # COPY is an order of magnitude faster there
-            copy_sql = "COPY {} ({}) FROM STDIN".format(
-                connection.ops.quote_name(meta.db_table),
-                ", ".join(connection.ops.quote_name(c) for c in columns),
-            )
-            with cursor.cursor.copy(copy_sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        for chunk in _chunks(rows, 10_000):
-            cursor.executemany(sql, chunk)
+def _write(model, rows: list[dict]) -> list[int]:
+    """Check the rows by the model's rules, insert them (no history rows) and return their ids."""
+    bulk.validate(model, rows)
+    return bulk.insert(model, rows, history=False)
+
+
+def _write_objects(objs: list[models.Model]) -> None:
+    """Write unsaved instances of one model as :func:`_write` does and give them their ids."""
+    if not objs:
+        return
+    meta = objs[0]._meta
+    names = [f.attname for f in meta.concrete_fields if f is not meta.pk]
+    rows = [{name: getattr(obj, name) for name in names} for obj in objs]
+    for obj, pk in zip(objs, _write(type(objs[0]), rows), strict=True):
+        obj.pk = pk
+        obj._state.adding = False
 
 
 def _analyze() -> None:
@@ -217,8 +225,7 @@ def _state_agencies() -> list[Organisation]:
             org = Organisation(name=name, short_name=name, kind=Organisation.Kind.STATE_AGENCY)
             if not Organisation.objects.filter(orgnr=orgnr).exists():
                 org.orgnr = orgnr
-            org.full_clean()
-            org.save()
+            record_save(access=None, instance=org)
         result.append(org)
     return result
 
@@ -281,7 +288,7 @@ def seed_scale(
             pool.append(person)
             people.append(person)
         pools[org.pk] = pool
-    Person.objects.bulk_create(people)
+    _write_objects(people)
 
     # Arrangements and their participants (chosen before anything is written).
     plans = []
@@ -330,10 +337,10 @@ def seed_scale(
         )
         arrangement_objs.append(arrangement)
         plans.append((slug, area, members, extra))
-    Arrangement.objects.bulk_create(arrangement_objs)
+    _write_objects(arrangement_objs)
 
     through = Arrangement.service_areas.through
-    through.objects.bulk_create(
+    _write_objects(
         [
             through(arrangement_id=a.pk, servicearea_id=plan[1].pk)
             for a, plan in zip(arrangement_objs, plans, strict=True)
@@ -353,6 +360,7 @@ def seed_scale(
             raw = [rng.randint(1, 10) for _ in everyone]
             shares = [round(100 * r / sum(raw), 2) for r in raw]
             shares[0] = round(100 - sum(shares[1:]), 2)
+            shares = [Decimal(str(share)) for share in shares]
         for k, org in enumerate(everyone):
             participations.append(
                 Participation(
@@ -423,7 +431,7 @@ def seed_scale(
                 Evaluation(
                     arrangement=arrangement,
                     organisation=entry_org if rng.random() < 0.5 else None,
-                    date=date(rng.choice(year_range[:-1]), rng.randint(1, 12), 1),
+                    date=date(rng.choice(year_range[:-1] or year_range), rng.randint(1, 12), 1),
                     evaluator="Syntetisk utvärderare",
                     goal_attainment=rng.choice(["met", "partly", "not_met", "unknown"]),
                     recommendation=rng.choice(
@@ -433,10 +441,8 @@ def seed_scale(
                     is_published=rng.random() < 0.7,
                 )
             )
-    Participation.objects.bulk_create(participations)
-    Body.objects.bulk_create(bodies)
-    Decision.objects.bulk_create(decisions)
-    Evaluation.objects.bulk_create(evaluations)
+    for objs in (participations, bodies, decisions, evaluations):
+        _write_objects(objs)
 
     seats: list[Seat] = []
     for body, orgs in zip(bodies, body_orgs, strict=True):
@@ -462,11 +468,10 @@ def seed_scale(
                     term_end=date(2026, 12, 31),
                 )
             )
-    Seat.objects.bulk_create(seats)
+    _write_objects(seats)
 
-    # Costs are the bulk of the rows (participations × years): written with one executemany,
-    # which is several times faster than bulk_create and still portable (SQLite, PostgreSQL).
-    cost_rows: list[tuple] = []
+    # Costs are the bulk of the rows (participations × years).
+    cost_rows: list[dict] = []
     cost_sum = 0
     for participation, (population, slug) in zip(participations, part_meta, strict=True):
         low, high = PER_CAPITA[slug]
@@ -478,10 +483,18 @@ def seed_scale(
                 outcome, forecast = None, int(round(amount * rng.uniform(0.97, 1.05), -3))
             else:
                 outcome, forecast = int(round(amount, -3)), None
-            cost_rows.append((participation.pk, year, budget, outcome, forecast, ""))
+            cost_rows.append(
+                {
+                    "participation_id": participation.pk,
+                    "year": year,
+                    "budget": budget,
+                    "outcome": outcome,
+                    "forecast": forecast,
+                }
+            )
             cost_sum += budget + (outcome or 0) + (forecast or 0)
             amount *= 1 + growth + rng.uniform(-0.02, 0.02)
-    _insert_costs(cost_rows)
+    _write(Cost, cost_rows)
     costs = cost_rows
     _analyze()
 
