@@ -48,6 +48,10 @@ from .models import (
     ServiceArea,
     TotalCost,
 )
+from .rules import participant_role
+from .services.arrangements import arrangement_create
+from .services.participations import cost_set, participation_set
+from .services.records import record_save
 from .validators import luhn_ok
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -177,6 +181,16 @@ def read_csv(path: Path) -> list[dict]:
         return list(csv.DictReader(f))
 
 
+def _setter(obj, m2m: dict):
+    """Return a function that sets the record's many-to-many links (after it is saved)."""
+
+    def save_m2m():
+        for name, targets in m2m.items():
+            getattr(obj, name).set(targets)
+
+    return save_m2m
+
+
 def _same(current, new) -> bool:
     if isinstance(current, Decimal) and new is not None:
         return current == Decimal(str(new))
@@ -196,15 +210,13 @@ class DemoLoader:
         self.decisions: dict[tuple[str, str], Decision] = {}
         self.bodies: dict[tuple[str, str], Body] = {}
 
-    # -- generic upsert that writes only what differs
+    # -- generic upsert that writes only what differs, through the register's services
 
     def sync(self, model, lookup: dict, values: dict | None = None, *, m2m: dict | None = None):
         values = values or {}
         obj = model.objects.filter(**lookup).first()
         if obj is None:
-            obj = model(**lookup, **values)
-            obj.full_clean()
-            obj.save()
+            obj = self.create(model, {**lookup, **values}, m2m or {})
             outcome = "created"
         else:
             changed = {}
@@ -217,23 +229,58 @@ class DemoLoader:
                         changed[name] = new
                 elif not _same(getattr(obj, name), new):
                     changed[name] = new
-            if changed:
-                for name, new in changed.items():
-                    setattr(obj, name, new)
-                obj.full_clean()
-                obj.save()
+            links = {
+                name: targets
+                for name, targets in (m2m or {}).items()
+                if set(getattr(obj, name).values_list("pk", flat=True)) != {t.pk for t in targets}
+            }
+            if changed or links:
+                obj = self.change(obj, changed, links)
                 outcome = "updated"
             else:
                 outcome = "unchanged"
-        for name, targets in (m2m or {}).items():
-            manager = getattr(obj, name)
-            wanted = {t.pk for t in targets}
-            if set(manager.values_list("pk", flat=True)) != wanted:
-                manager.set(targets)
-                if outcome == "unchanged":
-                    outcome = "updated"
         self.stats.count(model, outcome)
         return obj
+
+    @staticmethod
+    def create(model, fields: dict, m2m: dict):
+        """Create a record through the service the forms use (``ValidationError`` if it breaks
+        a rule, and then nothing is written)."""
+        if model is Arrangement:
+            return arrangement_create(
+                access=None,
+                organisation=None,
+                service_areas=m2m.get("service_areas", ()),
+                motives=m2m.get("motives", ()),
+                **fields,
+            )
+        if model is Participation:
+            return participation_set(access=None, **fields)
+        if model is Cost:
+            return cost_set(access=None, **fields)
+        obj = model(**fields)
+        return record_save(access=None, instance=obj, save_m2m=_setter(obj, m2m))
+
+    @staticmethod
+    def change(obj, changed: dict, m2m: dict):
+        """Change a record through the service the forms use."""
+        if isinstance(obj, Participation):
+            return participation_set(
+                access=None, arrangement=obj.arrangement, organisation=obj.organisation, **changed
+            )
+        for name, value in changed.items():
+            setattr(obj, name, value)
+        if isinstance(obj, Cost):
+            return cost_set(
+                access=None,
+                participation=obj.participation,
+                year=obj.year,
+                budget=obj.budget,
+                outcome=obj.outcome,
+                forecast=obj.forecast,
+                note=obj.note,
+            )
+        return record_save(access=None, instance=obj, save_m2m=_setter(obj, m2m))
 
     # -- organisations
 
@@ -404,14 +451,17 @@ class DemoLoader:
             },
         )
         self.arrangements[spec["key"]] = arrangement
-        for participant in spec["participants"]:
-            code, role = participant[0], participant[1]
-            share = participant[2] if len(participant) > 2 else None
+        shares = spec.get("ownership_shares", {})
+        for code in spec["participants"]:
+            organisation = self.org(code)
+            share = shares.get(code)
             self.sync(
                 Participation,
-                {"arrangement": arrangement, "organisation": self.org(code)},
+                {"arrangement": arrangement, "organisation": organisation},
                 {
-                    "role": role,
+                    "role": participant_role(
+                        spec["form"], is_host=organisation.pk == arrangement.host_id
+                    ),
                     "joined": values["start_date"],
                     "ownership_share": Decimal(str(share)) if share is not None else None,
                     "is_example": True,

@@ -33,7 +33,7 @@ ARRANGEMENTS = [
             "för omkring 9 000 anställda i de tre kommunerna, vilket ger stabilare drift och lägre "
             "kostnad per lönespecifikation."
         ),
-        "participants": [(TABY, "host"), ("0162", "member"), ("0115", "member")],
+        "participants": [TABY, "0162", "0115"],
     },
     {
         "key": "demo-taby-it",
@@ -47,12 +47,13 @@ ARRANGEMENTS = [
         "start_date": "2020-01-01",
         "end_date": "2027-12-31",
         "notice_months": 12,
+        "host": "0162",
         "decision_rule": "Avtal enligt 9 kap. 37 § kommunallagen; Danderyd utför, Täby beställer.",
         "public_description": (
             "Danderyds kommun driftar Täbys servrar, nätverk och e-post enligt ett "
             "samverkansavtal. Täby behåller ansvaret och beställer tjänsterna."
         ),
-        "participants": [("0162", "provider"), (TABY, "purchaser")],
+        "participants": ["0162", TABY],
     },
     {
         "key": "demo-taby-ofn",
@@ -72,10 +73,10 @@ ARRANGEMENTS = [
             "specialiserad personal."
         ),
         "participants": [
-            ("0117", "host"),
-            (TABY, "member"),
-            ("0187", "member"),
-            ("0162", "member"),
+            "0117",
+            TABY,
+            "0187",
+            "0162",
         ],
     },
     {
@@ -95,14 +96,14 @@ ARRANGEMENTS = [
             "komma i arbete."
         ),
         "participants": [
-            (TABY, "member"),
-            ("0162", "member"),
-            ("0115", "member"),
-            ("0187", "member"),
-            ("0117", "member"),
-            ("01", "member"),
-            ("FK", "member"),
-            ("AF", "member"),
+            TABY,
+            "0162",
+            "0115",
+            "0187",
+            "0117",
+            "01",
+            "FK",
+            "AF",
         ],
     },
     {
@@ -120,13 +121,8 @@ ARRANGEMENTS = [
             "Ett bolag som ägs av fem kommuner och sköter insamling av hushållsavfall och driver "
             "återvinningscentralerna. Kommunerna beslutar om renhållningstaxan."
         ),
-        "participants": [
-            (TABY, "owner", 35),
-            ("0117", "owner", 25),
-            ("0115", "owner", 20),
-            ("0162", "owner", 12),
-            ("0187", "owner", 8),
-        ],
+        "participants": [TABY, "0117", "0115", "0162", "0187"],
+        "ownership_shares": {TABY: 35, "0117": 25, "0115": 20, "0162": 12, "0187": 8},
     },
     {
         "key": "demo-taby-natverk",
@@ -144,14 +140,14 @@ ARRANGEMENTS = [
             "om trafik, bostäder och näringsliv och tala med en röst gentemot regionen."
         ),
         "participants": [
-            (TABY, "member"),
-            ("0162", "member"),
-            ("0163", "member"),
-            ("0114", "member"),
-            ("0115", "member"),
-            ("0187", "member"),
-            ("0117", "member"),
-            ("0188", "member"),
+            TABY,
+            "0162",
+            "0163",
+            "0114",
+            "0115",
+            "0187",
+            "0117",
+            "0188",
         ],
     },
     {
@@ -166,12 +162,13 @@ ARRANGEMENTS = [
         "start_date": "2019-08-01",
         "end_date": "2026-07-31",
         "notice_months": 6,
+        "host": TABY,
         "decision_rule": "Avtal enligt 9 kap. 37 § kommunallagen; Täby upphandlar åt alla tre.",
         "public_description": (
             "Täby upphandlar och följer upp skolskjutsavtalet för sig själv, Vallentuna och "
             "Vaxholm. Avtalet löper ut sommaren 2026 och en ny upphandling behövs."
         ),
-        "participants": [(TABY, "provider"), ("0115", "purchaser"), ("0187", "purchaser")],
+        "participants": [TABY, "0115", "0187"],
     },
 ]
 
@@ -323,7 +320,7 @@ BODIES = {
     ],
     "demo-taby-finsam": [
         (
-            "Förbundsstyrelsen",
+            "Styrelsen",  # rules.deciding_body("coordination_federation")
             "federation_board",
             "decides",
             8,

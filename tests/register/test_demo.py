@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 
+from register import rules
 from register.data import demo_portfolio as P
 from register.demo import load_demo
 from register.models import (
@@ -352,3 +353,20 @@ def test_the_command_prints_the_demo_logins(demo):
     assert "Verkliga samarbeten: 44 med 219 deltaganden." in demo
     for username in ("admin", "taby-redaktor", "taby-lasare"):
         assert f"{username} / pw-demo-12345" in demo
+
+
+# --- one write path: the services and the rules ----------------------------------------------
+
+
+def test_the_roles_of_the_example_participants_are_the_rules(demo, db):
+    for p in Participation.objects.filter(arrangement__is_example=True).select_related(
+        "arrangement__form"
+    ):
+        is_host = p.organisation_id == p.arrangement.host_id
+        assert p.role == rules.participant_role(p.arrangement.form.slug, is_host=is_host), p
+
+
+def test_the_deciding_body_of_the_example_federation_and_company_is_the_rules(demo, db):
+    finsam = Arrangement.objects.get(external_id="demo-taby-finsam")
+    kind, name = rules.deciding_body("coordination_federation")
+    assert finsam.bodies.filter(kind=kind, name=name, powers="decides").exists()
