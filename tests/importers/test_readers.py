@@ -179,13 +179,14 @@ def test_scanning_a_sheet_in_tiny_chunks_finds_the_same_rows_merges_and_formulas
     book.save(buffer)
     archive = zipfile.ZipFile(buffer)
     ws = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()), read_only=True).active
-    whole = readers._scan_sheet(archive, ws)
+    part = readers.sheet_parts(archive)[ws.title]
+    whole = readers._scan_sheet(archive, part)
     assert whole.last_row == 42 and whole.has_formulas
     assert whole.merges == [(1, 1, 3, 1), (1, 30, 2, 31)]
     for chunk in (7, 64, 1000):
         monkeypatch.setattr(readers, "SCAN_CHUNK", chunk)
         monkeypatch.setattr(readers, "SCAN_OVERLAP", 200)
-        assert readers._scan_sheet(archive, ws) == whole
+        assert readers._scan_sheet(archive, part) == whole
 
 
 def test_openpyxl_parses_with_defusedxml():
