@@ -12,6 +12,14 @@ value the database driver takes as it is (a ``str`` for a text column, an ``int`
 integer column, ...), and the history rows are built as plain tuples with the history user,
 date and change reason resolved once.
 
+Before anything is written every value is checked with its model field's own rules, those of
+``full_clean()``: maximum length, choices, blank and null, and the field's validators (ranges,
+organisation numbers ...), each distinct value of a column once. SQLite does not enforce a
+column's length, PostgreSQL does; checked here, a value too long is refused alike on both. What
+the database enforces itself on every backend (foreign keys, unique and check constraints) is
+left to it, and a model's own ``clean()`` (rules across fields, such as an end date after the
+start date) is checked where the import plans the record (``importers.planning``).
+
 What is written is what ``Model(**row)`` followed by ``bulk_create_with_history`` writes: a
 field missing from a row gets its default, ``auto_now``/``auto_now_add`` fields get the time of
 the insert, and every record gets one history row of type "+" with simple-history's default
@@ -23,9 +31,11 @@ the field.
 from __future__ import annotations
 
 import sqlite3
+from datetime import date, datetime
 from types import NoneType
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connections, router
 from django.db.models import DateField, DateTimeField, Field
 from django.utils import timezone
@@ -51,6 +61,10 @@ _PLAIN_TYPES = {
     "SlugField": str,
 }
 
+# Types whose equal values pass or fail a field's checks alike (unlike Decimal("1.00") and
+# Decimal("1"), which are equal but have different decimal places), so each is checked once.
+_SAME_WHEN_EQUAL = {str, int, bool, NoneType, date, datetime}
+
 _MAX_ROWS = 1000  # rows per INSERT statement
 _MAX_PARAMS = 30_000  # values per statement (PostgreSQL takes at most 65,535)
 _NOTHING = object()
@@ -71,7 +85,8 @@ def insert(
     ``m2m`` gives, per many-to-many field name, the related primary keys of every row; they are
     written as ``.set()`` would, and recorded in the history rows of a field simple-history
     tracks (``HistoricalRecords(m2m_fields=...)``). Raise ``ValueError`` for a name that is not
-    a column of the model.
+    a column of the model and ``ValidationError`` for a value its field refuses (see the module
+    docstring), before anything is written.
     """
     if not rows:
         return []
@@ -83,6 +98,10 @@ def insert(
     unknown = set().union(*rows) - {f.attname for f in fields}
     if unknown:
         raise ValueError(f"{meta.label} has no column {', '.join(sorted(unknown))}.")
+    now = timezone.now()
+    values = {field.attname: _values(field, rows, now) for field in fields}
+    for field in fields:
+        validate(field, values[field.attname])
     if not connection.features.can_return_rows_from_bulk_insert or any(
         _sets_own_value(f) for f in fields
     ):
@@ -97,10 +116,9 @@ def insert(
             for obj, pks in zip(objs, related, strict=True):
                 getattr(obj, name).set(pks)
         return [obj.pk for obj in objs]
-    now = timezone.now()
     columns = {}
     for field in fields:
-        columns[field.attname] = _prepare(field, _values(field, rows, now), connection)
+        columns[field.attname] = _prepare(field, values[field.attname], connection)
     ids = insert_rows(
         model,
         [f.column for f in fields],
@@ -152,6 +170,34 @@ def _insert_m2m(field, ids: list, related: list[list], history_ids: list | None,
         list(zip(*(values[f.attname] for f in fields), strict=True)),
         using=using,
     )
+
+
+def validate(field, values: list) -> None:
+    """Check every value of a column with the field's own rules (``Field.clean``, as
+    ``full_clean()`` does: maximum length, choices, blank, null, validators); raise
+    ``ValidationError`` naming the field for the first value refused.
+
+    A relation is left to the database (its ``clean`` asks the database whether the related
+    record exists, one query per value), as is the time of the insert. Each distinct value is
+    checked once: most columns hold a few (a role, a default), and the check stays cheap for the
+    others (names, amounts).
+    """
+    if field.is_relation or (
+        isinstance(field, DateField) and (field.auto_now or field.auto_now_add)
+    ):
+        return
+    checked = set()
+    for value in values:
+        kind = type(value)
+        if kind in _SAME_WHEN_EQUAL:
+            key = (kind, value)
+            if key in checked:
+                continue
+            checked.add(key)
+        try:
+            field.clean(value, None)
+        except ValidationError as exc:
+            raise ValidationError({field.name: exc.messages}) from exc
 
 
 def _values(field, rows: list[dict], now) -> list:
