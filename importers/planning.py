@@ -374,7 +374,8 @@ def _check(plan: RowPlan, header: str, model, field_name: str, value, label: str
         plan.error(header, f"{label}: {message}" if label else message)
 
 
-def _part(model, field_name: str) -> str:
+def field_label(model, field_name: str) -> str:
+    """Return the field's name as the forms show it ("Beslutande organ")."""
     return capfirst(model._meta.get_field(field_name).verbose_name)
 
 
@@ -485,17 +486,9 @@ def parse_row(row, sheet, lookups: Lookups) -> RowPlan | None:
                             break
             elif name == "decision":
                 p["decision"] = parse_decision(value)
-                if p["decision"] is not None:
-                    for field_name in ("deciding_body", "reference"):
-                        value_of = getattr(p["decision"], field_name)
-                        _check(
-                            plan,
-                            header,
-                            Decision,
-                            field_name,
-                            value_of,
-                            _part(Decision, field_name),
-                        )
+                for part in ("deciding_body", "reference") if p["decision"] else ():
+                    text_of = getattr(p["decision"], part)
+                    _check(plan, header, Decision, part, text_of, field_label(Decision, part))
             elif name == "orgnr":
                 digits = normalise_orgnr(text)
                 try:
