@@ -2,9 +2,12 @@
 ``bulk_create_with_history`` write: the same values, defaults, timestamps and history rows."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Field
 from django.forms.models import model_to_dict
 from simple_history.utils import bulk_create_with_history
 
@@ -112,9 +115,59 @@ def test_an_unknown_column_is_refused_before_anything_is_written(taby):
 def test_a_constraint_violation_is_raised_by_the_database(taby):
     arrangement = f.make_arrangement()
     participation = f.make_participation(arrangement, taby)
+    same_year = {"participation_id": participation.pk, "year": 2024}
     with pytest.raises(IntegrityError), transaction.atomic():
-        fastinsert.insert(Cost, [{"participation_id": participation.pk, "year": 1700}])
+        fastinsert.insert(Cost, [same_year, dict(same_year)])
     assert not Cost.objects.exists()
+
+
+def test_a_value_its_field_refuses_is_refused_before_anything_is_written(taby):
+    arrangement = f.make_arrangement()
+    participation = f.make_participation(arrangement, taby)
+    with pytest.raises(ValidationError) as refused:
+        fastinsert.insert(Cost, [{"participation_id": participation.pk, "year": 1700}])
+    assert refused.value.message_dict == {
+        "year": ["Kontrollera att detta värde är större än eller lika med 1900."]
+    }
+    assert not Cost.objects.exists()
+
+
+def test_a_text_longer_than_its_column_is_refused_on_sqlite_too(taby):
+    """SQLite does not enforce a column's length (PostgreSQL does): the insert checks it."""
+    form_id = f.form("municipal_federation").pk
+    rows = [
+        {"name": "Räddningstjänstförbundet", "form_id": form_id},
+        {"name": "x" * 301, "form_id": form_id},
+    ]
+    with pytest.raises(ValidationError) as refused:
+        fastinsert.insert(Arrangement, rows)
+    assert refused.value.message_dict == {
+        "name": ["Säkerställ att detta värde har som mest 300 tecken (den har 301)."]
+    }
+    assert not Arrangement.objects.exists()
+    assert not Arrangement.history.exists()
+
+
+def test_every_field_of_every_row_is_checked_by_its_own_rules(taby, monkeypatch):
+    """Each distinct value of a column is checked once with ``Field.clean`` (as full_clean()),
+    relations left to the database."""
+    checked = []
+    original = Field.clean
+
+    def spy(field, value, instance):
+        checked.append((field.name, value))
+        return original(field, value, instance)
+
+    monkeypatch.setattr(Field, "clean", spy)
+    form_id = f.form("municipal_federation").pk
+    fastinsert.insert(
+        Arrangement,
+        [{"name": "A", "form_id": form_id, "notice_months": 12}]
+        + [{"name": "B", "form_id": form_id, "notice_months": 12}],
+    )
+    assert sorted(value for name, value in checked if name == "name") == ["A", "B"]
+    assert [value for name, value in checked if name == "notice_months"] == [12]
+    assert not [name for name, _ in checked if name in ("form", "host", "created_at")]
 
 
 def test_an_empty_list_writes_nothing(django_assert_num_queries):
@@ -138,3 +191,17 @@ def test_many_to_many_links_are_written_and_recorded_in_the_history_row(taby):
     assert record.history_type == "+"
     assert {row.servicearea_id for row in record.service_areas.all()} == {rescue.pk, it.pk}
     assert not without.history.get().service_areas.exists()
+
+
+def test_equal_decimals_with_more_places_than_the_field_allows_are_each_refused(taby):
+    """Decimal("1.5") == Decimal("1.500"), yet only the first fits two decimal places: a value
+    is checked once per distinct value only where equal values are checked alike."""
+    arrangement = f.make_arrangement()
+    rows = [
+        {"arrangement_id": arrangement.pk, "organisation_id": taby.pk, "cost_share": share}
+        for share in (Decimal("1.5"), Decimal("1.500"))
+    ]
+    with pytest.raises(ValidationError) as refused:
+        fastinsert.insert(Participation, rows)
+    assert list(refused.value.message_dict) == ["cost_share"]
+    assert not Participation.objects.exists()
