@@ -1,8 +1,12 @@
-"""Import batches: one per uploaded file, with the outcome of every row."""
+"""Import batches: one per uploaded file, with the outcome of every row, and the file itself
+while the batch is a preview that can still be saved."""
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from register.models import Arrangement, Organisation
@@ -37,8 +41,9 @@ class ImportBatch(models.Model):
     mode = models.CharField("läge", max_length=20, choices=Mode.choices, default=Mode.DRY_RUN)
     all_or_nothing = models.BooleanField("allt eller inget", default=True)
     summary = models.JSONField("sammanfattning", default=dict, blank=True)
-    file_content = models.BinaryField("fil", null=True, blank=True, editable=False)
 
+    # The uploaded file is not a field here: a batch has history, and every save would copy the
+    # file into the history table. It is an ImportFile, without history.
     history = HistoricalRecords()
 
     class Meta:
@@ -53,6 +58,60 @@ class ImportBatch(models.Model):
 
     def get_absolute_url(self):
         return reverse("importers:batch_detail", args=[self.pk])
+
+
+# How long a preview's file is kept (README, "Excelimport"): the commit reads the file again, so a
+# preview can be saved as long as its file is kept. The setting IMPORT_PREVIEW_DAYS overrides it.
+PREVIEW_DAYS = 7
+
+
+def preview_days() -> int:
+    return int(getattr(settings, "IMPORT_PREVIEW_DAYS", PREVIEW_DAYS))
+
+
+def _kept_q(now=None) -> models.Q:
+    """The retention rule: a file is kept only for a preview (not saved, undone or failed)
+    uploaded within the last ``preview_days()`` days."""
+    cutoff = (now or timezone.now()) - timedelta(days=preview_days())
+    return models.Q(batch__mode=ImportBatch.Mode.DRY_RUN, batch__created_at__gte=cutoff)
+
+
+class ImportFileQuerySet(models.QuerySet):
+    def kept(self, *, now=None):
+        """The files the retention rule keeps (the one a preview's commit may read)."""
+        return self.filter(_kept_q(now))
+
+    def expired(self, *, now=None):
+        """The files the retention rule no longer keeps (purged)."""
+        return self.exclude(_kept_q(now))
+
+
+class ImportFile(models.Model):
+    """The uploaded file of a preview, read again when the preview is saved.
+
+    Kept apart from :class:`ImportBatch` and without history, so that saving a batch never copies
+    the file (up to 20 MB) anywhere, and deleted when the rule no longer keeps it
+    (:meth:`ImportFileQuerySet.kept`): when the batch is saved, and a preview that nobody saved
+    within ``PREVIEW_DAYS`` days.
+    """
+
+    batch = models.OneToOneField(
+        ImportBatch,
+        verbose_name="importomgång",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="upload",
+    )
+    content = models.BinaryField("innehåll")
+
+    objects = ImportFileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "uppladdad fil"
+        verbose_name_plural = "uppladdade filer"
+
+    def __str__(self):
+        return f"Fil för importomgång {self.batch_id}"
 
 
 class ImportRow(models.Model):

@@ -21,6 +21,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from register.access import Access
 from register.models import (
@@ -32,6 +33,7 @@ from register.models import (
     JoinRequest,
     Organisation,
     Participation,
+    Person,
     Seat,
     ServiceArea,
 )
@@ -337,6 +339,47 @@ def load_snapshots(pks, organisation_id: int) -> dict[int, Snapshot]:
     return snaps
 
 
+# --- Field rules -----------------------------------------------------------------------------
+
+
+def max_length(model, field_name: str) -> int | None:
+    """Return the model field's maximum length: the one place a length is written."""
+    return model._meta.get_field(field_name).max_length
+
+
+def fit(model, field_name: str, text: str) -> str:
+    """Cut a text that the importer makes itself (a file name, a decision's title) to the
+    model field's length. A cell's own value is never cut: too long is a row error
+    (:func:`field_problems`)."""
+    limit = max_length(model, field_name)
+    return text[:limit] if limit else text
+
+
+def field_problems(model, field_name: str, value) -> list[str]:
+    """Return what the model field's own checks (those of ``full_clean()``: maximum length,
+    choices, validators) say against ``value``, in Swedish; nothing when it may be saved.
+
+    SQLite does not enforce a column's length and PostgreSQL does, so the preview checks here
+    and a value too long is the same row error on both."""
+    try:
+        model._meta.get_field(field_name).clean(value, None)
+    except ValidationError as exc:
+        return exc.messages
+    return []
+
+
+def _check(plan: RowPlan, header: str, model, field_name: str, value, label: str = "") -> None:
+    """Record the field's problems with ``value`` as errors in the cell's column; ``label``
+    says which part of the cell (a cell like "KF 2019-03-25 § 45" fills two fields)."""
+    for message in field_problems(model, field_name, value):
+        plan.error(header, f"{label}: {message}" if label else message)
+
+
+def field_label(model, field_name: str) -> str:
+    """Return the field's name as the forms show it ("Beslutande organ")."""
+    return capfirst(model._meta.get_field(field_name).verbose_name)
+
+
 # --- Parsing a row ---------------------------------------------------------------------------
 
 
@@ -382,7 +425,8 @@ def parse_row(row, sheet, lookups: Lookups) -> RowPlan | None:
             if name is None:
                 p["extra"][header] = text
             elif name == "name":
-                p["name"] = " ".join(text.split())[:300]
+                p["name"] = " ".join(text.split())
+                _check(plan, header, Arrangement, "name", p["name"])
             elif name == "form":
                 p["form"] = parse_form(value, lookups.known_forms)
             elif name == "partners":
@@ -424,8 +468,20 @@ def parse_row(row, sheet, lookups: Lookups) -> RowPlan | None:
                     p["costs"][(column.year, column.kind)] = amount
             elif name == "representatives":
                 p["representatives"] = parse_representatives(value)
+                for rep in p["representatives"]:
+                    short = rep.name if len(rep.name) <= 60 else rep.name[:60] + "…"
+                    who = f"Ledamoten ”{short}”"
+                    _check(plan, header, Person, "name", rep.name, f"{who}, namnet")
+                    # The party is written on the person and on the seat.
+                    for model in (Person, Seat):
+                        if field_problems(model, "party", rep.party):
+                            _check(plan, header, model, "party", rep.party, f"{who}, partiet")
+                            break
             elif name == "decision":
                 p["decision"] = parse_decision(value)
+                for part in ("deciding_body", "reference") if p["decision"] else ():
+                    text_of = getattr(p["decision"], part)
+                    _check(plan, header, Decision, part, text_of, field_label(Decision, part))
             elif name == "orgnr":
                 digits = normalise_orgnr(text)
                 try:
@@ -436,7 +492,8 @@ def parse_row(row, sheet, lookups: Lookups) -> RowPlan | None:
                     raise ValueProblem(" ".join(exc.messages)) from exc
                 p["orgnr"] = digits
             elif name == "responsible_body":
-                p["responsible_body"] = text[:200]
+                p["responsible_body"] = text
+                _check(plan, header, Participation, "political_body", text)
             elif name == "comment":
                 p["comment"] = text
             elif name == "purpose":

@@ -9,6 +9,7 @@ recognised are kept as raw text.
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import struct
 import zipfile
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
+from defusedxml import DefusedXmlException, ElementTree
 from openpyxl.utils import column_index_from_string
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -295,6 +297,7 @@ def open_workbook(
         raise ReadError("Arbetsboken innehåller inga blad.")
 
     year = today_year or _this_year()
+    parts = sheet_parts(archive)
     sheets: list[Sheet] = []
     skipped: list[tuple[str, str]] = []
     total = 0
@@ -302,7 +305,7 @@ def open_workbook(
         if not hasattr(ws, "iter_rows"):  # a chart sheet
             skipped.append((ws.title, "Bladet är ett diagram."))
             continue
-        scan = _scan_sheet(archive, ws)
+        scan = _scan_sheet(archive, parts.get(ws.title))
         max_row = scan.last_row
         if max_row and max_row > max_rows:
             raise ReadError(
@@ -561,19 +564,74 @@ class SheetScan:
     has_formulas: bool = False
 
 
-def _scan_sheet(archive: zipfile.ZipFile, ws) -> SheetScan:
-    """Scan the sheet's XML in chunks for its last row, merged ranges and formulas.
+# The package relationships of an xlsx file (ECMA-376 part 2, Open Packaging Conventions).
+_PACKAGE_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Return the name of every sheet's part in the archive, by sheet title, as openpyxl finds
+    them: the package's office document (the workbook), its ``<sheet name r:id>`` elements and
+    the workbook's relationships (a target relative to the workbook's folder, or absolute).
+
+    openpyxl has no public API for where a sheet's XML is (its read-only sheet keeps it in a
+    private attribute), and the reader scans that XML itself (:func:`_scan_sheet`), so the
+    path is resolved here from the file format's own, documented relationships.
+    ``tests/importers/test_readers.py`` pins that this finds the parts openpyxl reads, also
+    when they are not named in the order of the sheets. A file without them gives no parts.
+    """
+
+    def relationships(source: str) -> dict[str, tuple[str, str]]:
+        """Return {id: (type, part name)} of the part ``source`` ("" for the package)."""
+        folder, name = posixpath.split(source)
+        try:
+            root = ElementTree.fromstring(
+                archive.read(posixpath.join(folder, "_rels", f"{name}.rels"))
+            )
+        except (KeyError, ElementTree.ParseError, DefusedXmlException):
+            return {}
+        found = {}
+        for rel in root.iter(_PACKAGE_RELS):
+            target = rel.get("Target") or ""
+            if rel.get("TargetMode") == "External" or not target:
+                continue
+            path = target[1:] if target.startswith("/") else posixpath.join(folder, target)
+            found[rel.get("Id")] = (rel.get("Type") or "", posixpath.normpath(path))
+        return found
+
+    workbook = next(
+        (path for kind, path in relationships("").values() if kind.endswith("/officeDocument")),
+        None,
+    )
+    if workbook is None:
+        return {}
+    targets = relationships(workbook)
+    try:
+        root = ElementTree.fromstring(archive.read(workbook))
+    except (KeyError, ElementTree.ParseError, DefusedXmlException):
+        return {}
+    parts = {}
+    for sheet in root.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(_REL_ID))
+        if target is not None and sheet.get("name") is not None:
+            parts[sheet.get("name")] = target[1]
+    return parts
+
+
+def _scan_sheet(archive: zipfile.ZipFile, path: str | None) -> SheetScan:
+    """Scan the sheet's XML (the part ``path``, :func:`sheet_parts`) in chunks for its last
+    row, merged ranges and formulas.
 
     openpyxl's own ``max_row`` parses the whole sheet when the dimension tag is missing; the
     last ``<row r="…">`` element is found with backwards searches instead. The sheet is read in
     chunks that overlap a little, so it is never held in memory whole.
     """
     scan = SheetScan()
-    path = getattr(ws, "_worksheet_path", None)
     if not path:
         return scan
     try:
-        stream = archive.open(path.lstrip("/"))
+        stream = archive.open(path)
     except KeyError:
         return scan
     head = b""

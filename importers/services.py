@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import date
 
 from django.core import serializers
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils import timezone
@@ -31,10 +31,10 @@ from register.models import (
     Seat,
 )
 from register.rules import DECIDING_BODIES as BODY_FOR_FORM  # the rule is written once
+from register.services import bulk
 from register.services.join_requests import join_request_create
 
-from . import fastinsert
-from .models import ImportBatch, ImportRow
+from .models import ImportBatch, ImportFile, ImportRow, preview_days
 from .planning import (
     ImportRefused,
     ImportResult,
@@ -42,6 +42,8 @@ from .planning import (
     RowPlan,
     Snapshot,
     chunked,
+    field_label,
+    fit,
     plan_workbook,
 )
 from .readers import ReadError, open_workbook
@@ -64,6 +66,7 @@ class Journal:
         return obj._meta.label_lower
 
     def create(self, obj) -> None:
+        validate_record(obj)
         obj._change_reason = self.reason
         obj.save()
         self.entries.append({"op": "create", "model": self._label(obj), "pk": obj.pk})
@@ -72,6 +75,7 @@ class Journal:
         before = {name: _jsonable(getattr(obj, name)) for name in fields}
         for name, value in fields.items():
             setattr(obj, name, value)
+        validate_record(obj, fields)
         obj._change_reason = self.reason
         obj.save(update_fields=[*fields, *(["updated_at"] if hasattr(obj, "updated_at") else [])])
         after = {name: _jsonable(getattr(obj, name)) for name in fields}
@@ -104,6 +108,42 @@ class Journal:
         model, pk = self._label(obj), obj.pk
         obj.delete()
         self.entries.append({"op": "delete", "model": model, "pk": pk, "data": data})
+
+
+def validate_record(obj, fields=None) -> None:
+    """Check a record before the import saves it, with ``full_clean()``: the fields' own rules
+    (maximum length, choices, validators) for ``fields`` (attribute names; every field of a
+    new record) and the model's ``clean()``, as the bulk insert (:mod:`register.services.bulk`)
+    checks every field. Relations, uniqueness and constraints are the database's to enforce.
+
+    Raise ``ValidationError`` whose messages name the field, in Swedish.
+    """
+    concrete = obj._meta.concrete_fields
+    checked = {f.attname for f in concrete} if fields is None else set(fields)
+    exclude = [f.name for f in concrete if f.is_relation or f.attname not in checked]
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        raise ValidationError(labelled_messages(obj._meta.model, exc)) from exc
+
+
+def labelled_messages(model, exc: ValidationError) -> list[str]:
+    """Return the error's messages, each after the name of its field ("Namn: ...")."""
+    if not hasattr(exc, "error_dict"):
+        return exc.messages
+    messages = []
+    for name, errors in exc.message_dict.items():
+        try:
+            label = field_label(model, name)
+        except FieldDoesNotExist:  # NON_FIELD_ERRORS: the model's own clean()
+            label = ""
+        messages += [f"{label}: {message}" if label else message for message in errors]
+    return messages
+
+
+def entry_decision_title(name: str) -> str:
+    """Return the title of the entry decision the import records for an arrangement."""
+    return fit(Decision, "title", f"Beslut om inträde i {name}")
 
 
 def _jsonable(value):
@@ -163,7 +203,7 @@ def apply_row(plan: RowPlan, lookups: Lookups, snap: Snapshot | None, reason: st
                 deciding_body=value.deciding_body,
                 date=value.date,
                 reference=value.reference,
-                title=f"Beslut om inträde i {arrangement.name}"[:300],
+                title=entry_decision_title(arrangement.name),
                 kind=Decision.Kind.ENTRY,
             )
             journal.create(decision)
@@ -261,7 +301,7 @@ def apply_new_rows(plans: list[RowPlan], lookups: Lookups, reason: str) -> None:
 
     arrangements = [{c.key: c.value for c in plan.changes if c.kind == "arr"} for plan in plans]
     areas = [next((c.value for c in plan.changes if c.kind == "areas"), []) for plan in plans]
-    arrangement_ids = fastinsert.insert(
+    arrangement_ids = bulk.insert(
         Arrangement, arrangements, reason=reason, m2m={"service_areas": areas}
     )
     for plan, pk in zip(plans, arrangement_ids, strict=True):
@@ -280,11 +320,11 @@ def apply_new_rows(plans: list[RowPlan], lookups: Lookups, reason: str) -> None:
                     "deciding_body": value.deciding_body,
                     "date": value.date,
                     "reference": value.reference,
-                    "title": f"Beslut om inträde i {arrangement['name']}"[:300],
+                    "title": entry_decision_title(arrangement["name"]),
                     "kind": Decision.Kind.ENTRY.value,
                 }
             )
-    decision_ids = fastinsert.insert(Decision, decisions, reason=reason)
+    decision_ids = bulk.insert(Decision, decisions, reason=reason)
     decision_of = {id(plan): pk for plan, pk in zip(decision_plans, decision_ids, strict=True)}
     journal(decision_plans, decision_ids, "register.decision")
     participation_plans, participations, own_index = [], [], {}
@@ -306,7 +346,7 @@ def apply_new_rows(plans: list[RowPlan], lookups: Lookups, reason: str) -> None:
                 own_index[id(plan)] = len(participations)
             participation_plans.append(plan)
             participations.append(participation)
-    participation_ids = fastinsert.insert(Participation, participations, reason=reason)
+    participation_ids = bulk.insert(Participation, participations, reason=reason)
     journal(participation_plans, participation_ids, "register.participation")
     cost_plans, costs = [], []
     for plan in plans:
@@ -321,7 +361,7 @@ def apply_new_rows(plans: list[RowPlan], lookups: Lookups, reason: str) -> None:
                     cost_plans.append(plan)
                     costs.append(cost)
                 cost[kind] = change.value
-    journal(cost_plans, fastinsert.insert(Cost, costs, reason=reason), "register.cost")
+    journal(cost_plans, bulk.insert(Cost, costs, reason=reason), "register.cost")
     seat_plans = [
         (plan, arrangement, next(c for c in plan.changes if c.kind == "seats").value)
         for plan, arrangement in zip(plans, arrangements, strict=True)
@@ -348,7 +388,7 @@ def _apply_new_seats(seat_plans, lookups: Lookups, reason, journal) -> None:
             (Body.Kind.STEERING_GROUP, "Styrgruppen"),
         )
         bodies.append({"arrangement_id": plan.arrangement_id, "kind": kind.value, "name": name})
-    body_ids = fastinsert.insert(Body, bodies, reason=reason)
+    body_ids = bulk.insert(Body, bodies, reason=reason)
     journal([plan for plan, _, _ in seat_plans], body_ids, "register.body")
     body_of = {id(plan): pk for (plan, _, _), pk in zip(seat_plans, body_ids, strict=True)}
     names = {rep.name for _, _, reps in seat_plans for rep in reps}
@@ -365,7 +405,7 @@ def _apply_new_seats(seat_plans, lookups: Lookups, reason, journal) -> None:
                 people[(rep.name, rep.party)] = None  # created just below
                 person_plans.append(plan)
                 new_people.append({"name": rep.name, "party": rep.party, "organisation_id": org.pk})
-    person_ids = fastinsert.insert(Person, new_people, reason=reason)
+    person_ids = bulk.insert(Person, new_people, reason=reason)
     for person, pk in zip(new_people, person_ids, strict=True):
         people[(person["name"], person["party"])] = pk
     journal(person_plans, person_ids, "register.person")
@@ -382,7 +422,7 @@ def _apply_new_seats(seat_plans, lookups: Lookups, reason, journal) -> None:
                     "party": rep.party,
                 }
             )
-    journal(seat_plans_flat, fastinsert.insert(Seat, seats, reason=reason), "register.seat")
+    journal(seat_plans_flat, bulk.insert(Seat, seats, reason=reason), "register.seat")
 
 
 def _extra_fields(plan: RowPlan, before: dict) -> dict:
@@ -455,7 +495,7 @@ def run_import(
             with transaction.atomic():
                 apply_new_rows(new_rows, lookups, reason)
         except (DatabaseError, ValidationError):
-            # Some row was refused by the database: write row by row to find out which.
+            # A field or the database refused some row: write row by row to find out which.
             for plan in new_rows:
                 plan.arrangement_id = None
                 plan.journal = []
@@ -496,7 +536,7 @@ def _row_records(batch: ImportBatch, result: ImportResult) -> list[dict]:
     return [
         {
             "batch_id": batch.pk,
-            "sheet": r.sheet[:100],
+            "sheet": fit(ImportRow, "sheet", r.sheet),
             "row_number": r.number,
             "outcome": r.outcome,
             "raw": r.raw,
@@ -521,11 +561,31 @@ def _store(batch: ImportBatch, result: ImportResult, *, mode: str) -> None:
         batch.committed_at = timezone.now()
     batch.save()
     batch.rows.all().delete()
-    fastinsert.insert(ImportRow, _row_records(batch, result), history=False)
+    # The batch's rows are the importer's own record of the plan, not register data: the cells'
+    # texts as read (JSON, kept whole for the invalid-rows download), the sheet's name cut to
+    # its field, an outcome of the choices. Their values are not checked again.
+    bulk.insert(ImportRow, _row_records(batch, result), history=False, validate_values=False)
 
 
 def checksum(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def purge_files(*, now=None) -> int:
+    """Delete every stored file that the retention rule no longer keeps
+    (``ImportFile.objects.expired()``: a file is kept only for a preview uploaded within the last
+    ``preview_days()`` days); return how many were deleted. Run on every upload and by
+    ``manage.py purge_imports``."""
+    deleted, _ = ImportFile.objects.expired(now=now).delete()
+    return deleted
+
+
+def file_gone_message() -> str:
+    return (
+        f"Filen till den här förhandsgranskningen finns inte längre sparad (en fil sparas i "
+        f"{preview_days()} dagar, tills importen sparas). Ladda upp filen igen för att spara "
+        "importen."
+    )
 
 
 @transaction.atomic
@@ -539,20 +599,31 @@ def batch_preview(
 ) -> ImportBatch:
     """Create an import batch for an uploaded file and classify its rows; write no register data.
 
-    Raise :class:`ReadError` when the file cannot be read.
+    The file is stored (an :class:`ImportFile`, without history) for the commit to read again;
+    files that the retention rule no longer keeps are purged on the way. Raise
+    :class:`ReadError` when the file cannot be read.
     """
     result = run_import(source=data, organisation=organisation, dry_run=True)
+    purge_files()
     batch = ImportBatch(
         organisation=organisation,
-        file_name=file_name[:255],
+        file_name=fit(ImportBatch, "file_name", file_name),
         checksum=checksum(data),
         created_by=user if user is not None and user.is_authenticated else None,
         all_or_nothing=all_or_nothing,
-        file_content=data,
     )
     batch.save()
+    ImportFile.objects.create(batch=batch, content=data)
     _store(batch, result, mode=ImportBatch.Mode.DRY_RUN)
     return batch
+
+
+def stored_file(batch: ImportBatch) -> bytes | None:
+    """Return the batch's file if the retention rule still keeps it, else None."""
+    content = (
+        ImportFile.objects.kept().filter(batch=batch).values_list("content", flat=True).first()
+    )
+    return None if content is None else bytes(content)
 
 
 def batch_commit(
@@ -560,9 +631,10 @@ def batch_commit(
 ) -> ImportResult:
     """Write a previewed batch's valid rows in one transaction (nothing if all-or-nothing fails).
 
-    The file is classified again against the database as it is now, so a commit never writes
-    from a stale preview. ``user`` (else whoever uploaded the file) is the one who asks in the
-    requests to join that the import sends.
+    The stored file is classified again against the database as it is now, so a commit never
+    writes from a stale preview; once the batch is saved its file is deleted. ``user`` (else
+    whoever uploaded the file) is the one who asks in the requests to join that the import
+    sends.
     """
     if batch.mode != ImportBatch.Mode.DRY_RUN:
         raise ImportRefused("Importen är redan genomförd eller ångrad.")
@@ -572,9 +644,12 @@ def batch_commit(
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.mode != ImportBatch.Mode.DRY_RUN:
             raise ImportRefused("Importen är redan genomförd eller ångrad.")
+        data = stored_file(batch)
+        if data is None:
+            raise ImportRefused(file_gone_message())
         try:
             result = run_import(
-                source=bytes(batch.file_content or b""),
+                source=data,
                 organisation=batch.organisation,
                 dry_run=False,
                 all_or_nothing=batch.all_or_nothing,
@@ -589,6 +664,7 @@ def batch_commit(
             batch.save(update_fields=["summary", "all_or_nothing"])
             return result
         _store(batch, result, mode=ImportBatch.Mode.COMMITTED)
+        ImportFile.objects.filter(batch=batch).delete()
         result.batch = batch
         return result
 
@@ -607,12 +683,11 @@ def import_file(
     with transaction.atomic():
         batch = None
         if not dry_run:  # recorded first, so that the requests to join it sends can name it
-            batch = ImportBatch.objects.create(
+            batch = ImportBatch.objects.create(  # no file stored: nothing reads it again
                 organisation=organisation,
-                file_name=file_name[:255],
+                file_name=fit(ImportBatch, "file_name", file_name),
                 checksum=checksum(data),
                 all_or_nothing=all_or_nothing,
-                file_content=data,
                 mode=ImportBatch.Mode.FAILED,
             )
         result = run_import(
@@ -727,4 +802,5 @@ def batch_undo(*, batch: ImportBatch) -> int:
     batch.mode = ImportBatch.Mode.UNDONE
     batch.undone_at = timezone.now()
     batch.save(update_fields=["mode", "undone_at"])
+    ImportFile.objects.filter(batch=batch).delete()  # none after a commit; kept by no rule
     return count

@@ -6,58 +6,29 @@ Thin views: permissions through ``register.access.Access``, work in ``importers.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Count
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from register.access import Access
 from register.downloads import download
-from register.models import Organisation
 
-from . import services
+from . import selectors, services
 from .exporters import export_portfolio as build_portfolio
 from .exporters import invalid_rows_workbook, portfolio_filename
 from .forms import CommitForm, UploadForm
 from .models import ImportBatch, ImportRow
-from .readers import ReadError, classify_header
+from .readers import ReadError
 from .services import ImportRefused, undo_problem
-
-ROWS_PER_PAGE = 100
-OUTCOME_FILTERS = [
-    ("", "Alla rader"),
-    (ImportRow.Outcome.INVALID, "Ogiltiga"),
-    (ImportRow.Outcome.NEW, "Nya"),
-    (ImportRow.Outcome.UPDATE, "Uppdateras"),
-    (ImportRow.Outcome.JOIN, "Begäran om deltagande"),
-    (ImportRow.Outcome.UNCHANGED, "Oförändrade"),
-    (ImportRow.Outcome.SKIPPED, "Överhoppade"),
-]
-
-
-def _row_name(row: ImportRow) -> str:
-    for header, text in row.raw.items():
-        if classify_header(header)[0] == "name":
-            return text
-    return row.arrangement.name if row.arrangement_id and row.arrangement else ""
-
-
-def _can_edit(access: Access, organisation_id: int) -> bool:
-    return access.is_admin or organisation_id in access.editor_org_ids
-
-
-def _can_view(access: Access, organisation_id: int) -> bool:
-    return access.is_admin or organisation_id in access.member_org_ids
 
 
 def _batch_for(request, pk: int, *, edit: bool = False) -> tuple[ImportBatch, Access]:
-    batch = get_object_or_404(
-        ImportBatch.objects.select_related("organisation", "created_by").defer("file_content"),
-        pk=pk,
-    )
+    batch = selectors.batch(pk)
+    if batch is None:
+        raise Http404("Importen finns inte.")
     access = Access.for_user(request.user)
-    allowed = _can_edit if edit else _can_view
-    if not allowed(access, batch.organisation_id):
+    allowed = access.can_change(batch) if edit else access.can_view(batch)
+    if not allowed:
         raise PermissionDenied("Du har inte behörighet till den här importen.")
     return batch, access
 
@@ -89,7 +60,7 @@ def upload(request):
             form.add_error("file", str(exc))
         else:
             return redirect("importers:batch_detail", pk=batch.pk)
-    templates = list(organisations.order_by("name")[:6]) if not access.is_admin else []
+    templates = selectors.template_organisations(access)
     return render(request, "importers/upload.html", {"form": form, "templates": templates})
 
 
@@ -97,11 +68,7 @@ def upload(request):
 @require_safe
 def batch_list(request):
     access = Access.for_user(request.user)
-    batches = ImportBatch.objects.select_related("organisation", "created_by").defer("file_content")
-    if not access.is_admin:
-        batches = batches.filter(organisation_id__in=access.member_org_ids)
-    paginator = Paginator(batches.order_by("-created_at", "-pk"), 50)
-    page = paginator.get_page(request.GET.get("sida"))
+    page = selectors.batch_list_page(access, request.GET.get("sida"))
     return render(
         request,
         "importers/batch_list.html",
@@ -113,45 +80,27 @@ def batch_list(request):
 @require_safe
 def batch_detail(request, pk):
     batch, access = _batch_for(request, pk)
-    counts = dict(
-        batch.rows.values_list("outcome").annotate(n=Count("pk")).values_list("outcome", "n")
-    )
     outcome = request.GET.get("utfall", "")
-    rows = batch.rows.select_related("arrangement").order_by("sheet", "row_number")
-    if outcome in ImportRow.Outcome.values:
-        rows = rows.filter(outcome=outcome)
-    paginator = Paginator(rows, ROWS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("sida"))
-    page_rows = list(page.object_list)
-    for row in page_rows:
-        row.display_name = _row_name(row)
-    can_edit = _can_edit(access, batch.organisation_id)
-    invalid = counts.get(ImportRow.Outcome.INVALID, 0)
-    to_write = counts.get(ImportRow.Outcome.NEW, 0) + counts.get(ImportRow.Outcome.UPDATE, 0)
-    # A row naming an arrangement we do not take part in sends a request to join (unless one
-    # waits for an answer already); its diff says so.
-    to_join = batch.rows.filter(outcome=ImportRow.Outcome.JOIN).exclude(diff={}).count()
+    shown = selectors.batch_rows(batch, outcome=outcome, page_number=request.GET.get("sida"))
+    can_edit = access.can_change(batch)
+    preview = batch.mode == ImportBatch.Mode.DRY_RUN
     context = {
         "batch": batch,
-        "page": page,
-        "rows": page_rows,
-        "counts": counts,
-        "invalid": invalid,
-        "to_write": to_write,
-        "to_join": to_join,
+        "page": shown.page,
+        "rows": shown.rows,
+        "counts": shown.counts,
+        "invalid": shown.invalid,
+        "to_write": shown.to_write,
+        "to_join": shown.to_join,
         "outcome": outcome,
-        "filters": [
-            (value, label, counts.get(value, 0) if value else sum(counts.values()))
-            for value, label in OUTCOME_FILTERS
-        ],
-        "can_commit": can_edit and batch.mode == ImportBatch.Mode.DRY_RUN,
+        "filters": shown.filters,
+        "can_commit": can_edit and preview and shown.has_file,
+        "file_gone": services.file_gone_message() if preview and not shown.has_file else "",
         "commit_form": CommitForm(initial={"all_or_nothing": batch.all_or_nothing}),
         "can_undo": can_edit and batch.mode == ImportBatch.Mode.COMMITTED,
         "undo_problem": undo_problem(batch) if batch.mode == ImportBatch.Mode.COMMITTED else None,
         "skipped_sheets": batch.summary.get("skipped_sheets", []),
-        "warning_rows": (
-            batch.rows.exclude(warnings=[]).exclude(outcome=ImportRow.Outcome.JOIN).count()
-        ),
+        "warning_rows": shown.warning_rows,
     }
     return render(request, "importers/batch_detail.html", context)
 
@@ -226,8 +175,11 @@ def batch_invalid_rows(request, pk):
 @login_required
 @require_safe
 def export_portfolio(request, organisation_pk):
-    organisation = get_object_or_404(Organisation, pk=organisation_pk)
     access = Access.for_user(request.user)
-    include_internal = access.is_admin or organisation.pk in access.member_org_ids
-    data = build_portfolio(organisation, access=access, include_internal=include_internal)
+    organisation = selectors.organisation(access, organisation_pk)
+    if organisation is None:
+        raise Http404("Organisationen finns inte.")
+    data = build_portfolio(
+        organisation, access=access, include_internal=access.can_view_internal(organisation)
+    )
     return download(data, portfolio_filename(organisation))

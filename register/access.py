@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from importers.models import ImportBatch
+
 from .models import (
     Alternative,
     Arrangement,
@@ -149,6 +151,8 @@ class Access:
             return Q(review__organisation_id__in=self.member_org_ids)
         if model in (Organisation, Person):
             return Q()  # names, parties and roles are public facts
+        if model is ImportBatch:  # an import is its organisation's members' to see
+            return Q(organisation_id__in=self.member_org_ids)
         return Q(pk__in=[])
 
     def _arrangement_q(self, path: str) -> Q:
@@ -240,6 +244,8 @@ class Access:
         if isinstance(obj, Review | ReviewItem):
             review = obj if isinstance(obj, Review) else obj.review
             return review.organisation_id in self.member_org_ids
+        if isinstance(obj, ImportBatch):
+            return obj.organisation_id in self.member_org_ids
         if isinstance(obj, JoinRequest):
             return self.can_view(obj.arrangement) and bool(
                 ({obj.organisation_id} | self.arrangement_org_ids(obj.arrangement))
@@ -309,6 +315,8 @@ class Access:
             return frozenset({obj.organisation_id}) if obj.organisation_id else frozenset()
         if isinstance(obj, Organisation):
             return frozenset({obj.pk}) if obj.pk else frozenset()
+        if isinstance(obj, ImportBatch):  # its organisation's editors save and undo it
+            return frozenset({obj.organisation_id})
         return frozenset()
 
     def can_change(self, obj) -> bool:
@@ -385,3 +393,11 @@ class Access:
         if self.is_admin:
             return Organisation.objects.all()
         return Organisation.objects.filter(pk__in=self.editor_org_ids)
+
+    # --- import batches ----------------------------------------------------------------------
+
+    def import_batches(self, queryset: QuerySet | None = None) -> QuerySet:
+        """Return the import batches the user may see: those of the organisations they are a
+        member of (all for a register administrator). ``can_view`` says the same for one batch,
+        ``can_change`` who may save or undo it (the organisation's editors)."""
+        return self.visible(ImportBatch.objects.all() if queryset is None else queryset)

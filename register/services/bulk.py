@@ -15,6 +15,14 @@ value the database driver takes as it is (a ``str`` for a text column, an ``int`
 integer column, ...), and the history rows are built as plain tuples with the history user,
 date and change reason resolved once.
 
+Before anything is written every value is checked with its model field's own rules, those of
+``full_clean()``: maximum length, choices, blank and null, and the field's validators (ranges,
+organisation numbers ...), each distinct value of a column once. SQLite does not enforce a
+column's length, PostgreSQL does; checked here, a value too long is refused alike on both. What
+the database enforces itself on every backend (foreign keys, unique and check constraints) is
+left to it, and a model's own ``clean()`` (rules across fields, such as an end date after the
+start date) is checked where the import plans the record (``importers.planning``).
+
 What is written is what ``Model(**row)`` followed by ``bulk_create_with_history`` writes: a
 field missing from a row gets its default, ``auto_now``/``auto_now_add`` fields get the time of
 the insert, and every record gets one history row of type "+" with simple-history's default
@@ -26,6 +34,7 @@ the field.
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from types import NoneType
 
 from django.conf import settings
@@ -54,6 +63,12 @@ _PLAIN_TYPES = {
     "TextField": str,
     "SlugField": str,
 }
+
+# Types (and their subclasses: choices are str or int enums, True is an int) whose equal values
+# pass or fail a field's checks alike, unlike Decimal("1.00") and Decimal("1"), which are equal
+# but have different decimal places, or 1.0 and 1. A column of them checks each distinct value
+# once.
+_SAME_WHEN_EQUAL = (str, int, date, NoneType)
 
 _MAX_ROWS = 1000  # rows per INSERT statement
 _MAX_PARAMS = 30_000  # values per statement (PostgreSQL takes at most 65,535)
@@ -109,6 +124,7 @@ def insert(
     history: bool = True,
     reason: str = "",
     m2m: dict[str, list[list]] | None = None,
+    validate_values: bool = True,
 ) -> list:
     """Insert new records of ``model``, each given as a dict of attribute name to value
     (``organisation_id``, not ``organisation``), and return their primary keys in order.
@@ -117,7 +133,9 @@ def insert(
     ``m2m`` gives, per many-to-many field name, the related primary keys of every row; they are
     written as ``.set()`` would, and recorded in the history rows of a field simple-history
     tracks (``HistoricalRecords(m2m_fields=...)``). Raise ``ValueError`` for a name that is not
-    a column of the model.
+    a column of the model and ``ValidationError`` for a value its field refuses (see the module
+    docstring), before anything is written; ``validate_values=False`` skips that check, for
+    records the importer makes of its own values only.
     """
     if not rows:
         return []
@@ -129,6 +147,10 @@ def insert(
     unknown = set().union(*rows) - {f.attname for f in fields}
     if unknown:
         raise ValueError(f"{meta.label} has no column {', '.join(sorted(unknown))}.")
+    now = timezone.now()
+    values = {field.attname: _values(field, rows, now) for field in fields}
+    for field in fields if validate_values else ():
+        validate_column(field, values[field.attname])
     if not connection.features.can_return_rows_from_bulk_insert or any(
         _sets_own_value(f) for f in fields
     ):
@@ -143,10 +165,9 @@ def insert(
             for obj, pks in zip(objs, related, strict=True):
                 getattr(obj, name).set(pks)
         return [obj.pk for obj in objs]
-    now = timezone.now()
     columns = {}
     for field in fields:
-        columns[field.attname] = _prepare(field, _values(field, rows, now), connection)
+        columns[field.attname] = _prepare(field, values[field.attname], connection)
     ids = insert_rows(
         model,
         [f.column for f in fields],
@@ -206,6 +227,30 @@ def _insert_m2m(field, ids: list, related: list[list], history_ids: list | None,
         list(zip(*(values[f.attname] for f in fields), strict=True)),
         using=using,
     )
+
+
+def validate_column(field, values: list) -> None:
+    """Check every value of a column with the field's own rules (``Field.clean``, as
+    ``full_clean()`` does: maximum length, choices, blank, null, validators); raise
+    ``ValidationError`` naming the field for the first value refused.
+
+    A relation is left to the database (its ``clean`` asks the database whether the related
+    record exists, one query per value), as is the time of the insert. Each distinct value is
+    checked once: most columns hold a few (a role, a default), and the check stays cheap for the
+    others (names, amounts).
+    """
+    if field.is_relation or (
+        isinstance(field, DateField) and (field.auto_now or field.auto_now_add)
+    ):
+        return
+    types = set(map(type, values))  # at C speed, as the set below
+    if all(issubclass(kind, _SAME_WHEN_EQUAL) for kind in types):
+        values = set(values)
+    for value in values:
+        try:
+            field.clean(value, None)
+        except ValidationError as exc:
+            raise ValidationError({field.name: exc.messages}) from exc
 
 
 def _values(field, rows: list[dict], now) -> list:

@@ -1,6 +1,7 @@
 """Reading workbooks: headers below titles, merged headers, sheets, formulas, limits. No database."""
 
 import io
+import re
 import zipfile
 from datetime import datetime
 
@@ -179,16 +180,106 @@ def test_scanning_a_sheet_in_tiny_chunks_finds_the_same_rows_merges_and_formulas
     book.save(buffer)
     archive = zipfile.ZipFile(buffer)
     ws = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()), read_only=True).active
-    whole = readers._scan_sheet(archive, ws)
+    part = readers.sheet_parts(archive)[ws.title]
+    whole = readers._scan_sheet(archive, part)
     assert whole.last_row == 42 and whole.has_formulas
     assert whole.merges == [(1, 1, 3, 1), (1, 30, 2, 31)]
     for chunk in (7, 64, 1000):
         monkeypatch.setattr(readers, "SCAN_CHUNK", chunk)
         monkeypatch.setattr(readers, "SCAN_OVERLAP", 200)
-        assert readers._scan_sheet(archive, ws) == whole
+        assert readers._scan_sheet(archive, part) == whole
 
 
 def test_openpyxl_parses_with_defusedxml():
     from openpyxl.xml import DEFUSEDXML
 
     assert DEFUSEDXML is True
+
+
+# --- where a sheet's XML is (no private openpyxl API) ----------------------------------------
+
+
+def _rewritten(data: bytes, renames: dict[str, str], absolute: bool = False) -> bytes:
+    """Return the workbook with its sheet parts renamed, the workbook's relationships and the
+    content types following them; the relationships' targets absolute ("/xl/worksheets/...",
+    as openpyxl writes them) or relative to the workbook ("worksheets/...", as Excel does)."""
+
+    def target(match):
+        part = renames.get(match[1].lstrip("/"), match[1].lstrip("/"))
+        return f'Target="{"/" + part if absolute else part.removeprefix("xl/")}"'
+
+    def part_name(match):
+        return f'PartName="/{renames.get(match[1], match[1])}"'
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as rewritten:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/_rels/workbook.xml.rels":
+                text = re.sub(r'Target="(/?xl/worksheets/[^"]+)"', target, content.decode())
+                content = text.encode()
+            elif item.filename == "[Content_Types].xml":
+                content = re.sub(r'PartName="/([^"]+)"', part_name, content.decode()).encode()
+            rewritten.writestr(renames.get(item.filename, item.filename), content)
+    return out.getvalue()
+
+
+def _two_sheets() -> bytes:
+    return build_xlsx(
+        {
+            "Instruktioner": [["Fyll i en rad per samverkan."]],
+            "Samverkan": [HEADER] + [[f"Samverkan {i}", "avtal", "Vaxholm"] for i in range(40)],
+        },
+        merges={"Samverkan": ["A30:B31"]},
+    )
+
+
+@pytest.mark.parametrize("absolute", [False, True])
+def test_each_sheet_is_scanned_in_the_part_openpyxl_reads_whatever_the_parts_are_named(absolute):
+    """Parts named against the sheets' order (as Excel leaves them after sheets are moved):
+    the reader follows the package's relationships, as openpyxl does."""
+    swapped = {
+        "xl/worksheets/sheet1.xml": "xl/worksheets/sheet2.xml",
+        "xl/worksheets/sheet2.xml": "xl/worksheets/sheet1.xml",
+    }
+    data = _rewritten(_two_sheets(), swapped, absolute=absolute)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    parts = readers.sheet_parts(archive)
+    assert parts == {
+        "Instruktioner": "xl/worksheets/sheet2.xml",
+        "Samverkan": "xl/worksheets/sheet1.xml",
+    }
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    for ws in book.worksheets:  # openpyxl reads each sheet from the same part
+        assert readers._scan_sheet(archive, parts[ws.title]).last_row == ws.max_row
+    assert readers._scan_sheet(archive, parts["Samverkan"]).merges == [(1, 30, 2, 31)]
+    workbook = open_workbook(data)
+    [sheet] = workbook.sheets
+    assert sheet.name == "Samverkan" and sheet.row_count == 40
+    assert [name for name, _ in workbook.skipped_sheets] == ["Instruktioner"]
+
+
+def test_a_package_without_relationships_has_no_sheet_parts():
+    archive = zipfile.ZipFile(io.BytesIO(_two_sheets()))
+    assert len(readers.sheet_parts(archive)) == 2
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in archive.infolist():
+            if item.filename != "_rels/.rels":
+                target.writestr(item, archive.read(item.filename))
+    assert readers.sheet_parts(zipfile.ZipFile(out)) == {}
+
+
+def test_the_importer_uses_no_private_openpyxl_attribute():
+    import ast
+    from pathlib import Path
+
+    private = []
+    for path in Path(readers.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Attribute) and node.attr.startswith("_worksheet"):
+                private.append(f"{path.name}:{node.lineno} {node.attr}")
+            if isinstance(node, ast.Constant) and node.value == "_worksheet_path":
+                private.append(f"{path.name}:{node.lineno} {node.value}")
+    assert private == []

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
-from importers import fastinsert
+import importers.services
 from register.models import Body, Participation
 from register.services import bulk
 
@@ -18,7 +18,7 @@ def _body(arrangement, **values):
 
 
 def test_the_importers_bulk_insert_is_the_registers_one():
-    assert fastinsert.insert is bulk.insert
+    assert importers.services.bulk is bulk
 
 
 def test_validate_accepts_rows_that_keep_the_rules(shared_arrangement):

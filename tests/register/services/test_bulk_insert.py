@@ -2,14 +2,17 @@
 ``bulk_create_with_history`` write: the same values, defaults, timestamps and history rows."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Field
 from django.forms.models import model_to_dict
 from simple_history.utils import bulk_create_with_history
 
-from importers import fastinsert
 from register.models import Arrangement, Cost, Participation, Person
+from register.services import bulk
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +42,7 @@ def _comparable(obj):
 
 def test_insert_writes_what_django_writes_defaults_included(taby):
     form_id = f.form("municipal_federation").pk
-    ours = fastinsert.insert(Arrangement, _arrangement_rows(form_id, taby.pk), reason="Import")
+    ours = bulk.insert(Arrangement, _arrangement_rows(form_id, taby.pk), reason="Import")
     theirs = bulk_create_with_history(
         [Arrangement(**row) for row in _arrangement_rows(form_id, taby.pk)],
         Arrangement,
@@ -59,14 +62,14 @@ def test_insert_returns_the_ids_in_the_order_of_the_rows(taby):
     participation = f.make_participation(f.make_arrangement(), taby)
     rows = [{"participation_id": participation.pk, "year": year} for year in (2026, 2019, 2023)]
     rows[0]["outcome"] = 5
-    ids = fastinsert.insert(Cost, rows)
+    ids = bulk.insert(Cost, rows)
     assert [Cost.objects.get(pk=pk).year for pk in ids] == [2026, 2019, 2023]
     assert Cost.objects.get(pk=ids[0]).outcome == 5
     assert Cost.objects.get(pk=ids[1]).outcome is None
 
 
 def test_insert_writes_one_history_row_per_record_with_the_reason(taby):
-    ids = fastinsert.insert(
+    ids = bulk.insert(
         Person,
         [{"name": "Anna Svensson", "party": "S", "organisation_id": taby.pk}] * 3,
         reason="Import från Excel",
@@ -81,9 +84,7 @@ def test_insert_writes_one_history_row_per_record_with_the_reason(taby):
 
 
 def test_insert_without_history_writes_no_history(taby):
-    ids = fastinsert.insert(
-        Person, [{"name": "Per Olsson", "organisation_id": taby.pk}], history=False
-    )
+    ids = bulk.insert(Person, [{"name": "Per Olsson", "organisation_id": taby.pk}], history=False)
     assert Person.objects.filter(pk__in=ids).count() == 1
     assert not Person.history.filter(id__in=ids).exists()
 
@@ -91,7 +92,7 @@ def test_insert_without_history_writes_no_history(taby):
 def test_a_callable_default_gives_every_row_its_own_value(taby):
     arrangement = f.make_arrangement(members=[])
     other = f.municipality("0187")
-    ids = fastinsert.insert(
+    ids = bulk.insert(
         Participation,
         [
             {"arrangement_id": arrangement.pk, "organisation_id": taby.pk},
@@ -105,27 +106,77 @@ def test_a_callable_default_gives_every_row_its_own_value(taby):
 
 def test_an_unknown_column_is_refused_before_anything_is_written(taby):
     with pytest.raises(ValueError, match="no column organisation"):
-        fastinsert.insert(Person, [{"name": "Anna", "organisation": taby}])
+        bulk.insert(Person, [{"name": "Anna", "organisation": taby}])
     assert not Person.objects.exists()
 
 
 def test_a_constraint_violation_is_raised_by_the_database(taby):
     arrangement = f.make_arrangement()
     participation = f.make_participation(arrangement, taby)
+    same_year = {"participation_id": participation.pk, "year": 2024}
     with pytest.raises(IntegrityError), transaction.atomic():
-        fastinsert.insert(Cost, [{"participation_id": participation.pk, "year": 1700}])
+        bulk.insert(Cost, [same_year, dict(same_year)])
     assert not Cost.objects.exists()
+
+
+def test_a_value_its_field_refuses_is_refused_before_anything_is_written(taby):
+    arrangement = f.make_arrangement()
+    participation = f.make_participation(arrangement, taby)
+    with pytest.raises(ValidationError) as refused:
+        bulk.insert(Cost, [{"participation_id": participation.pk, "year": 1700}])
+    assert refused.value.message_dict == {
+        "year": ["Kontrollera att detta värde är större än eller lika med 1900."]
+    }
+    assert not Cost.objects.exists()
+
+
+def test_a_text_longer_than_its_column_is_refused_on_sqlite_too(taby):
+    """SQLite does not enforce a column's length (PostgreSQL does): the insert checks it."""
+    form_id = f.form("municipal_federation").pk
+    rows = [
+        {"name": "Räddningstjänstförbundet", "form_id": form_id},
+        {"name": "x" * 301, "form_id": form_id},
+    ]
+    with pytest.raises(ValidationError) as refused:
+        bulk.insert(Arrangement, rows)
+    assert refused.value.message_dict == {
+        "name": ["Säkerställ att detta värde har som mest 300 tecken (den har 301)."]
+    }
+    assert not Arrangement.objects.exists()
+    assert not Arrangement.history.exists()
+
+
+def test_every_field_of_every_row_is_checked_by_its_own_rules(taby, monkeypatch):
+    """Each distinct value of a column is checked once with ``Field.clean`` (as full_clean()),
+    relations left to the database."""
+    checked = []
+    original = Field.clean
+
+    def spy(field, value, instance):
+        checked.append((field.name, value))
+        return original(field, value, instance)
+
+    monkeypatch.setattr(Field, "clean", spy)
+    form_id = f.form("municipal_federation").pk
+    bulk.insert(
+        Arrangement,
+        [{"name": "A", "form_id": form_id, "notice_months": 12}]
+        + [{"name": "B", "form_id": form_id, "notice_months": 12}],
+    )
+    assert sorted(value for name, value in checked if name == "name") == ["A", "B"]
+    assert [value for name, value in checked if name == "notice_months"] == [12]
+    assert not [name for name, _ in checked if name in ("form", "host", "created_at")]
 
 
 def test_an_empty_list_writes_nothing(django_assert_num_queries):
     with django_assert_num_queries(0):
-        assert fastinsert.insert(Person, []) == []
+        assert bulk.insert(Person, []) == []
 
 
 def test_many_to_many_links_are_written_and_recorded_in_the_history_row(taby):
     form_id = f.form("municipal_federation").pk
     rescue, it = f.area("raddningstjanst"), f.area("it")
-    ids = fastinsert.insert(
+    ids = bulk.insert(
         Arrangement,
         [{"name": "Med två områden", "form_id": form_id}, {"name": "Utan", "form_id": form_id}],
         reason="Import",
@@ -138,3 +189,17 @@ def test_many_to_many_links_are_written_and_recorded_in_the_history_row(taby):
     assert record.history_type == "+"
     assert {row.servicearea_id for row in record.service_areas.all()} == {rescue.pk, it.pk}
     assert not without.history.get().service_areas.exists()
+
+
+def test_equal_decimals_with_more_places_than_the_field_allows_are_each_refused(taby):
+    """Decimal("1.5") == Decimal("1.500"), yet only the first fits two decimal places: a value
+    is checked once per distinct value only where equal values are checked alike."""
+    arrangement = f.make_arrangement()
+    rows = [
+        {"arrangement_id": arrangement.pk, "organisation_id": taby.pk, "cost_share": share}
+        for share in (Decimal("1.5"), Decimal("1.500"))
+    ]
+    with pytest.raises(ValidationError) as refused:
+        bulk.insert(Participation, rows)
+    assert list(refused.value.message_dict) == ["cost_share"]
+    assert not Participation.objects.exists()
