@@ -6,17 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import (
-    DEFERRED,
-    CharField,
     Exists,
-    F,
     OuterRef,
     Prefetch,
-    QuerySet,
-    Value,
     prefetch_related_objects,
 )
-from django.db.models.functions import JSONObject
 
 from .. import rules
 from ..access import Access
@@ -38,6 +32,7 @@ from ..models import (
 )
 from .changelog import arrangement_change_log
 from .costs import CostPivot, cost_pivot, cost_trend
+from .union import union_instances
 
 ROLE_ORDER = {
     Participation.Role.HOST: 0,
@@ -245,16 +240,8 @@ def _related_lookups(arrangement: Arrangement) -> list[Prefetch]:
     ]
 
 
-# --- The one exception to plain ORM loading ------------------------------------------------------
-#
-# The five follow-up sections (goals, contributions, goal conflicts, evaluations, alternatives)
-# come in ONE UNION query instead of five prefetches. With every section filled the page would
-# otherwise run 18 queries (tests/register/web/test_views.py::
-# test_the_arrangement_detail_with_every_section_stays_within_15_queries allows 15); with the
-# UNION it runs 14. Each part is the ORM's own queryset (filtered by ``Access.visible``), its
-# columns packed by ``JSONObject`` so that models of different shapes fit one result, and every
-# row becomes an instance through ``Model.from_db``, the ORM's hook for loading rows (fields not
-# loaded are deferred, not guessed). Measured with bench/pages.py: see the README, "Mätningar".
+# The five follow-up sections come in one UNION query (``union.union_instances``, the selectors'
+# one documented exception to plain ORM loading; see register/selectors/union.py for why).
 
 #: Per section: the flag that says it has rows, the attribute that holds its list on the
 #: arrangement, and the related objects loaded with it (their listed fields; others deferred).
@@ -305,74 +292,6 @@ def _attach_sections(arrangement: Arrangement, *, access: Access) -> None:
         lists[type(obj)].append(obj)
     for model, (_flag, attr, _relations) in SECTIONS.items():
         setattr(arrangement, attr, sorted(lists[model], key=SECTION_ORDER[attr]))
-
-
-def _from_json(model, values: dict, db: str):
-    """Return an instance of ``model`` loaded by ``Model.from_db`` from JSON ``values`` (fields
-    missing from them are deferred)."""
-    row = []
-    names = []
-    for f in model._meta.concrete_fields:
-        if f.attname in values:
-            value = values[f.attname]
-            row.append(None if value is None else f.to_python(value))
-            names.append(f.attname)
-        else:
-            row.append(DEFERRED)
-    return model.from_db(db, names, row)
-
-
-def union_instances(specs: list[tuple[QuerySet, dict[str, list[str]]]]) -> list:
-    """Load rows of several models in one UNION query and return them as model instances.
-
-    Each spec is a queryset and the related objects to load with it, as
-    ``{"goal": ["title", ...], "goal__organisation": ["name"]}``: each related object gets its
-    primary key from the foreign key and the listed fields (the rest deferred).
-    """
-    if not specs:
-        return []
-    querysets = []
-    for queryset, relations in specs:
-        model = queryset.model
-        data = JSONObject(**{f.attname: F(f.attname) for f in model._meta.concrete_fields})
-        related = {
-            f"{path}__{name}": F(f"{path}__{name}")
-            for path, names in relations.items()
-            for name in names
-        }
-        querysets.append(
-            queryset.order_by()
-            .annotate(
-                u_model=Value(model._meta.label_lower, output_field=CharField()),
-                u_data=data,
-                u_related=JSONObject(**related) if related else JSONObject(none=Value(None)),
-            )
-            .values("u_model", "u_data", "u_related")
-        )
-    combined = querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
-    by_label = {qs.model._meta.label_lower: (qs.model, rel) for qs, rel in specs}
-    db = specs[0][0].db
-    result = []
-    for row in combined:
-        model, relations = by_label[row["u_model"]]
-        obj = _from_json(model, row["u_data"] or {}, db)
-        related_values = row["u_related"] or {}
-        for path in sorted(relations, key=lambda p: p.count("__")):
-            *parents, last = path.split("__")
-            owner = obj
-            for name in parents:
-                owner = getattr(owner, name) if owner is not None else None
-            if owner is None:
-                continue
-            fk = owner._meta.get_field(last)
-            fk_id = getattr(owner, fk.attname)
-            if fk_id is None:
-                continue
-            values = {name: related_values.get(f"{path}__{name}") for name in relations[path]}
-            values[fk.related_model._meta.pk.attname] = fk_id
-            setattr(owner, last, _from_json(fk.related_model, values, db))
-        result.append(obj)
-    return result
 
 
 def decision_detail(access: Access, pk: int) -> Decision | None:

@@ -122,3 +122,22 @@ def test_access_reads_the_participants_the_page_loaded_without_a_private_attribu
         assert set(detail.arrangement.participations.all()) == set(detail.participations)
         assert access.arrangement_org_ids(detail.arrangement) == {taby.pk, vaxholm.pk}
         assert access.can_change(detail.arrangement)
+
+
+def test_a_related_record_of_a_section_reads_its_real_values_not_guessed_defaults(
+    full_arrangement, taby
+):
+    own_goal = full_arrangement.contributions.get().goal
+    own_goal.public_description = "Tryggare centrum"
+    own_goal.sort_order = 7
+    own_goal.save()
+    detail = arrangements.arrangement_detail(
+        Access(user_id=1, member_org_ids=frozenset({taby.pk})), full_arrangement.pk
+    )
+    goal = detail.contributions[0].goal
+    assert (goal.title, goal.public_description, goal.sort_order) == (
+        "Trygg kommun",
+        "Tryggare centrum",
+        7,
+    )
+    assert goal._state.adding is False
