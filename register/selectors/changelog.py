@@ -149,10 +149,16 @@ def _changes(
     by simple-history's ``HistoricalRecord.diff_against``, in the model's field order."""
     if prev is None:
         return []
-    fields = _log_fields(model)
+    # Only fields whose stored values differ can have changed (both versions come from the same
+    # columns); which of them did is diff_against's verdict on the typed values.
+    fields = [f for f in _log_fields(model) if data.get(f.attname) != prev.get(f.attname)]
+    if not fields:
+        return []
     history = model.history.model
     db = connection.alias
-    new, old = from_json(history, data, db), from_json(history, prev, db)
+    loaded = {f.attname for f in fields}
+    new = from_json(history, {k: v for k, v in data.items() if k in loaded}, db)
+    old = from_json(history, {k: v for k, v in prev.items() if k in loaded}, db)
     delta = new.diff_against(old, included_fields=[f.name for f in fields])
     changed = {change.field: change for change in delta.changes}
     changes = []
