@@ -22,6 +22,12 @@ server time of bench/pages.py that way, so this module holds their two tools:
     (bench/pages.py, ``arrangement_detail``). Its SQL is therefore compiled once per shape (which
     parts, how many of the user's organisations, database vendor, limit), with sentinel numbers
     where the primary keys go, and run with the real keys put in their place.
+
+Measured with bench/pages.py (seed_scale, 5,000 arrangements; an editor of the busiest
+municipality), the commit before these pages moved to prefetches (e369dcd) against the commit
+after, run alternately four times each in one run; medians of the four medians, server time and
+queries: arrangement list 129.7 → 114.7 ms (11 → 11 queries), arrangement page 66.7 → 60.0 ms
+(11 → 12), organisation page 145.2 → 116.3 ms (10 → 10).
 """
 
 from __future__ import annotations
