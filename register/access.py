@@ -262,22 +262,29 @@ class Access:
     # --- what may be changed -----------------------------------------------------------------
 
     def arrangement_org_ids(self, arrangement: Arrangement | None) -> frozenset[int]:
-        """Return the ids of the organisations taking part in the arrangement (cached on it)."""
+        """Return the ids of the organisations taking part in the arrangement.
+
+        A selector that has loaded the participants passes them the ORM's way, as the
+        arrangement's prefetched ``participations`` (``prefetch_related("participations")``),
+        and they are read from there. Otherwise they are asked for in one query, which Access
+        remembers on that arrangement object (its own memo: nothing else writes or reads it).
+        """
         if arrangement is None or arrangement.pk is None:
             return frozenset()
-        cached = getattr(arrangement, "_participant_org_ids", None)
+        prefetched = getattr(arrangement, "_prefetched_objects_cache", {}).get("participations")
+        if prefetched is not None:
+            return frozenset(p.organisation_id for p in prefetched)
+        cached = arrangement.__dict__.get(self._ORG_IDS_MEMO)
         if cached is None:
-            prefetched = getattr(arrangement, "_prefetched_objects_cache", {}).get("participations")
-            if prefetched is not None:
-                cached = frozenset(p.organisation_id for p in prefetched)
-            else:
-                cached = frozenset(
-                    Participation.objects.filter(arrangement=arrangement).values_list(
-                        "organisation_id", flat=True
-                    )
+            cached = frozenset(
+                Participation.objects.filter(arrangement=arrangement).values_list(
+                    "organisation_id", flat=True
                 )
-            arrangement._participant_org_ids = cached
+            )
+            arrangement.__dict__[self._ORG_IDS_MEMO] = cached
         return cached
+
+    _ORG_IDS_MEMO = "_access_participant_org_ids"
 
     def owner_org_ids(self, obj, *, for_reading: bool = False) -> frozenset[int]:
         """Return the organisations whose editors may change ``obj``."""

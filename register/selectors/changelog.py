@@ -1,5 +1,7 @@
 """The change log: history rows of several models as one UNION query, limited to what the
-user may see now, with the fields that changed in each version."""
+user may see now (``Access.visible_q``), with the fields that changed in each version as
+simple-history's ``diff_against`` finds them. The UNION and its compiled-SQL cache are the
+selectors' documented exception to plain ORM loading (register/selectors/union.py)."""
 
 from __future__ import annotations
 
@@ -41,6 +43,7 @@ from ..models import (
     Seat,
     TotalCost,
 )
+from .union import cached_rows, from_json
 
 HIDDEN_LOG_FIELDS = {"id", "created_at", "updated_at", "extra_fields"}
 INTERNAL_FIELDS = {"internal_note", "email", "phone"}
@@ -142,19 +145,27 @@ def _display(model, field_obj, value, known: dict) -> str:
 def _changes(
     model, data, prev, *, show_internal: bool, mention_internal: bool, known: dict
 ) -> list[FieldChange]:
-    changes = []
+    """Return what changed from version ``prev`` to ``data`` (JSON values of the history rows),
+    by simple-history's ``HistoricalRecord.diff_against``, in the model's field order."""
     if prev is None:
-        return changes
-    for f in _log_fields(model):
-        old, new = prev.get(f.attname), data.get(f.attname)
-        if old == new or (old in (None, "") and new in (None, "")):
+        return []
+    # Only fields whose stored values differ can have changed (both versions come from the same
+    # columns); which of them did is diff_against's verdict on the typed values.
+    fields = [f for f in _log_fields(model) if data.get(f.attname) != prev.get(f.attname)]
+    if not fields:
+        return []
+    history = model.history.model
+    db = connection.alias
+    loaded = {f.attname for f in fields}
+    new = from_json(history, {k: v for k, v in data.items() if k in loaded}, db)
+    old = from_json(history, {k: v for k, v in prev.items() if k in loaded}, db)
+    delta = new.diff_against(old, included_fields=[f.name for f in fields])
+    changed = {change.field: change for change in delta.changes}
+    changes = []
+    for f in fields:
+        change = changed.get(f.name)
+        if change is None or (change.old in (None, "") and change.new in (None, "")):
             continue
-        # Decimal and float values come back from JSON in different shapes; compare as numbers.
-        try:
-            if old is not None and new is not None and float(old) == float(new):
-                continue
-        except (TypeError, ValueError):
-            pass
         internal = f.name in INTERNAL_FIELDS
         if internal and not (show_internal or mention_internal):
             continue
@@ -167,8 +178,8 @@ def _changes(
                 FieldChange(
                     f.name,
                     label,
-                    _display(model, f, old, known),
-                    _display(model, f, new, known),
+                    _display(model, f, change.old, known),
+                    _display(model, f, change.new, known),
                     internal=internal,
                 )
             )
@@ -230,28 +241,15 @@ def change_log(
     )
 
 
-# Building and compiling the twelve-way UNION costs far more than running it, so its SQL is
-# compiled once per shape, with sentinel values where the primary keys go, and reused.
-_LOG_SQL: dict[tuple, tuple[str, tuple]] = {}
-_SENTINEL = -987_654_000  # never a primary key
-
-
 def _cached_log_rows(key: tuple, build_parts, values: list, limit: int) -> list[dict]:
-    """Return change-log rows for ``build_parts(sentinels)`` with ``values`` in their place."""
-    sentinels = [_SENTINEL - i for i in range(len(values))]
-    cache_key = (key, len(values), connection.vendor, limit)
-    compiled = _LOG_SQL.get(cache_key)
-    if compiled is None:
-        sql, params = _log_queryset(build_parts(sentinels), limit).query.sql_with_params()
-        compiled = _LOG_SQL[cache_key] = (sql, tuple(params))
-    sql, params = compiled
-    mapping = dict(zip(sentinels, values, strict=True))
-    real = [
-        mapping.get(p, p) if isinstance(p, int) and not isinstance(p, bool) else p for p in params
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, real)
-        rows = [dict(zip(LOG_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+    """Return change-log rows for ``build_parts(sentinels)`` with ``values`` in their place,
+    by ``union.cached_rows`` (the twelve-way UNION costs more to compile than to run)."""
+    rows = cached_rows(
+        (*key, limit),
+        lambda sentinels: _log_queryset(build_parts(sentinels), limit),
+        values,
+        LOG_COLUMNS,
+    )
     for row in rows:
         row["log_date"] = _as_datetime(row["log_date"])
         for name in ("log_data", "log_prev"):

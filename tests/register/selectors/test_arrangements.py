@@ -8,7 +8,6 @@ from register.access import Access
 from register.models import (
     Alternative,
     Contribution,
-    Evaluation,
     GoalConflict,
     Participation,
 )
@@ -90,16 +89,55 @@ def test_arrangement_detail_marks_example_data(shared_arrangement, taby):
     assert arrangements.arrangement_detail(admin, shared_arrangement.pk).is_example
 
 
-def test_union_instances_loads_several_models_with_their_related_objects(full_arrangement):
-    objects = arrangements.union_instances(
-        [
-            (Evaluation.objects.filter(arrangement=full_arrangement), {"organisation": ["name"]}),
-            (Alternative.objects.filter(arrangement=full_arrangement), {"organisation": ["name"]}),
-        ]
+def test_the_page_needs_no_further_query_for_what_it_shows_of_each_section(
+    full_arrangement, taby, django_assert_num_queries
+):
+    access = Access(user_id=1, member_org_ids=frozenset({taby.pk}))
+    detail = arrangements.arrangement_detail(access, full_arrangement.pk)
+    with django_assert_num_queries(0):
+        assert {e.organisation.name for e in detail.evaluations} == {
+            "Täby kommun",
+            "Vaxholms kommun",
+        }
+        assert all(isinstance(e.date, dt.date) and e.pk for e in detail.evaluations)
+        [alternative] = detail.alternatives
+        assert alternative.organisation is None and alternative.estimated_cost == 5
+        assert detail.contributions[0].goal.organisation.name == "Täby kommun"
+        assert [
+            c.participation.organisation.name for p in detail.participations for c in p.cost_list
+        ] == ["Täby kommun"]
+        assert {s.appointed_by.name for b in detail.bodies for s in b.seat_list} == {"Täby kommun"}
+        assert all(g.arrangement is detail.arrangement for g in detail.goals)
+
+
+def test_access_reads_the_participants_the_page_loaded_without_a_private_attribute(
+    full_arrangement, taby, vaxholm, django_assert_num_queries
+):
+    access = Access(
+        user_id=1, member_org_ids=frozenset({taby.pk}), editor_org_ids=frozenset({taby.pk})
     )
-    evaluations = [o for o in objects if isinstance(o, Evaluation)]
-    assert len(evaluations) == 2
-    assert {e.organisation.name for e in evaluations} == {"Täby kommun", "Vaxholms kommun"}
-    assert all(isinstance(e.date, dt.date) and e.pk for e in evaluations)
-    alternative = next(o for o in objects if isinstance(o, Alternative))
-    assert alternative.organisation_id is None and alternative.estimated_cost == 5
+    detail = arrangements.arrangement_detail(access, full_arrangement.pk)
+    assert not [name for name in vars(detail.arrangement) if "participant" in name]
+    with django_assert_num_queries(0):
+        assert set(detail.arrangement.participations.all()) == set(detail.participations)
+        assert access.arrangement_org_ids(detail.arrangement) == {taby.pk, vaxholm.pk}
+        assert access.can_change(detail.arrangement)
+
+
+def test_a_related_record_of_a_section_reads_its_real_values_not_guessed_defaults(
+    full_arrangement, taby
+):
+    own_goal = full_arrangement.contributions.get().goal
+    own_goal.public_description = "Tryggare centrum"
+    own_goal.sort_order = 7
+    own_goal.save()
+    detail = arrangements.arrangement_detail(
+        Access(user_id=1, member_org_ids=frozenset({taby.pk})), full_arrangement.pk
+    )
+    goal = detail.contributions[0].goal
+    assert (goal.title, goal.public_description, goal.sort_order) == (
+        "Trygg kommun",
+        "Tryggare centrum",
+        7,
+    )
+    assert goal._state.adding is False

@@ -107,3 +107,30 @@ def test_the_cached_organisation_log_respects_what_the_user_may_see(
     assert [(e.model, e.object_id) for e in seen_by_member] == [
         (e.model, e.object_id) for e in plain
     ]
+
+
+def test_change_log_shows_a_text_change_even_when_both_texts_read_as_the_same_number(
+    shared_arrangement,
+):
+    shared_arrangement.name = "10"
+    shared_arrangement.save()
+    shared_arrangement.name = "010"
+    shared_arrangement.save()
+    log = changelog.change_log([(Arrangement, Q(id=shared_arrangement.pk), "")])
+    assert [(c.label, c.old, c.new) for c in log[0].changes] == [("Namn", "10", "010")]
+
+
+def test_change_log_compares_versions_by_their_field_types_as_simple_history_does(
+    shared_arrangement, taby
+):
+    p = shared_arrangement.participations.get(organisation=taby)
+    p.cost_share = "12.50"
+    p.save()
+    p.refresh_from_db()
+    p.cost_share = 12.5  # the same share written another way: no change
+    p.save()
+    p.cost_share = 13
+    p.save()
+    log = changelog.change_log(changelog.arrangement_log_parts(shared_arrangement, access=None))
+    shares = [(c.old, c.new) for e in log for c in e.changes if c.field == "cost_share"]
+    assert shares == [("12,5", "13"), ("–", "12,5")]

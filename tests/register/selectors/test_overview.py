@@ -3,7 +3,10 @@
 import datetime as dt
 from types import SimpleNamespace as NS
 
+from django.urls import reverse
+
 from register.access import Access
+from register.models import Membership
 from register.selectors import overview
 from tests import factories as f
 
@@ -43,3 +46,41 @@ def test_home_summaries_count_costs_and_deadlines(shared_arrangement, taby):
 
 def test_home_summaries_are_empty_for_a_user_without_organisations(db):
     assert overview.home_summaries(Access(user_id=1)) == []
+
+
+MUNICIPALITIES = ("0160", "0187", "0330", "0114", "0115")
+
+
+def test_home_summaries_run_four_queries_however_many_organisations(db, django_assert_num_queries):
+    today = dt.date(2025, 1, 1)
+    orgs = [f.municipality(code) for code in MUNICIPALITIES]
+    for i, org in enumerate(orgs):
+        a = f.make_arrangement(members=orgs[: i + 1], end_date=dt.date(2026, 1, 1 + i))
+        f.make_cost(a.participations.get(organisation=org), year=2023, outcome=100 * (i + 1))
+    access = Access(user_id=1, member_org_ids=frozenset(o.pk for o in orgs))
+    with django_assert_num_queries(4):
+        summaries = overview.home_summaries(access, today=today)
+    by_name = {s.organisation.name: s for s in summaries}
+    assert len(summaries) == 5
+    taby = by_name["Täby kommun"]
+    assert taby.arrangement_count == 5 and len(taby.deadlines) == 5
+    assert (taby.cost_year, taby.cost_total) == (2023, 100)
+    last = by_name[orgs[-1].name]
+    assert last.arrangement_count == 1 and (last.cost_year, last.cost_total) == (2023, 500)
+    assert [d.arrangement.end_date for d in taby.deadlines] == sorted(
+        d.arrangement.end_date for d in taby.deadlines
+    )
+
+
+def test_the_home_page_of_a_member_of_five_organisations_stays_within_15_queries(
+    db, client, django_assert_max_num_queries
+):
+    orgs = [f.municipality(code) for code in MUNICIPALITIES]
+    user = f.make_member(orgs[0])
+    for org in orgs[1:]:
+        Membership.objects.create(user=user, organisation=org, role=Membership.Role.READER)
+    for org in orgs:
+        f.make_cost(f.make_arrangement(members=[org]).participations.get(), outcome=1)
+    client.force_login(user)
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("register:home")).status_code == 200
