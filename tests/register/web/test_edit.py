@@ -538,3 +538,43 @@ def test_a_tampered_row_count_is_refused_quickly_with_a_message(
     assert "Högst 500 rader kan sparas på en gång." in html
     assert html.count('name="costs-') < 100  # the rows on the page, not 100,000 or 501
     assert own.costs.get().outcome == 100
+
+
+def read_only_rows(page: str) -> list[list[str]]:
+    """Return the cells of the table of rows the user sees but does not edit."""
+    table = re.search(r'<table class="readonly-rows">(.*?)</table>', page, re.S).group(1)
+    return [
+        [
+            re.sub(r"\s+", " ", cell).strip()
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)
+    ]
+
+
+def test_the_participations_page_lists_the_other_partners_rows_with_their_values(
+    client, taby_editor, shared_arrangement, vaxholm
+):
+    shared_arrangement.participations.filter(organisation=vaxholm).update(
+        joined=date(2020, 1, 1), ownership_share="12.5", cost_share=None
+    )
+    client.force_login(taby_editor)
+    url = reverse("register:arrangement_participations", args=[shared_arrangement.pk])
+    assert read_only_rows(client.get(url).content.decode()) == [
+        ["Organisation", "Roll", "Gick med", "Lämnade", "Ägarandel (%)", "Kostnadsandel (%)"],
+        ["Vaxholms kommun", "Medlem", "1 januari 2020", "", "12,50", ""],
+    ]
+
+
+def test_the_seats_page_lists_the_seats_other_partners_appointed(
+    client, taby_editor, shared_arrangement, vaxholm
+):
+    body = f.make_body(shared_arrangement)
+    person = f.make_person(name="Anna <Andersson>", organisation=vaxholm)
+    f.make_seat(body, person, vaxholm, role="member", party="S", term_start=date(2023, 1, 1))
+    client.force_login(taby_editor)
+    page = client.get(reverse("register:body_seats", args=[body.pk])).content.decode()
+    assert read_only_rows(page) == [
+        ["Person", "Utsedd av", "Roll", "Parti", "Mandatperiod"],
+        ["Anna &lt;Andersson&gt;", "Vaxholms kommun", "Ledamot", "S", "2023-01-01"],
+    ]
