@@ -244,6 +244,13 @@ class RegisterForm(forms.ModelForm):
         return str(self.instance) if self.instance.pk else "Ny rad"
 
     def _get_validation_exclusions(self):
+        # The one private Django hook in the edit forms. Django leaves every model field that is
+        # not a form field out of the model's checks (full_clean, unique and constraint checks),
+        # so a duplicate on a field the view sets (the arrangement a record hangs on) would pass
+        # the form and fail in the database. No public ModelForm API adds a field back to those
+        # checks (a hidden, disabled form field would, but would change the page and its version
+        # token). Pinned by tests/register/web/test_forms.py::
+        # test_the_model_checks_cover_the_fields_the_view_sets.
         return super()._get_validation_exclusions() - set(self.validate_fields)
 
 

@@ -1,5 +1,6 @@
 """The edit pages: what they save, what they refuse, and that a refused form saves nothing."""
 
+import inspect
 import re
 from datetime import date
 
@@ -8,7 +9,9 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from register import versions
+from register.access import Access
 from register.models import Arrangement, Cost, Decision, Membership, Participation, Person, Seat
+from register.web import edit, urls
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -578,3 +581,34 @@ def test_the_seats_page_lists_the_seats_other_partners_appointed(
         ["Person", "Utsedd av", "Roll", "Parti", "Mandatperiod"],
         ["Anna &lt;Andersson&gt;", "Vaxholms kommun", "Ledamot", "S", "2023-01-01"],
     ]
+
+
+# --- The views themselves ------------------------------------------------------------------------
+
+
+def test_every_edit_and_join_view_is_a_plain_function_named_after_its_url():
+    """No factory builds views out of closures: each URL's view is defined under its own name."""
+    views = [
+        p
+        for p in urls.urlpatterns
+        if p.callback.__module__ in ("register.web.edit", "register.web.join")
+    ]
+    assert len(views) > 40
+    for pattern in views:
+        view = inspect.unwrap(pattern.callback)
+        assert view.__qualname__ == pattern.name
+        assert getattr(inspect.getmodule(view), pattern.name) is pattern.callback
+
+
+def test_a_refused_formset_shows_only_the_refusal_above_the_rows(shared_arrangement, taby):
+    participation = shared_arrangement.participations.get(organisation=taby)
+    formset = edit.CostFormSet(
+        formset_data("costs", [{"year": "2024", "budget": "x"}], initial=0),
+        instance=participation,
+        form_kwargs={"access": Access.for_user(f.make_user(superuser=True))},
+    )
+    assert not formset.is_valid()
+    formset.refuse(["Inget har sparats."])
+    assert list(formset.non_form_errors()) == ["Inget har sparats."]
+    assert formset.total_error_count() == 2  # the refusal and the row's own error
+    assert not formset.is_valid()
