@@ -317,21 +317,36 @@ class RegisterInlineFormSet(BaseInlineFormSet):
             raise ValidationError(STALE_ROW, code="stale_row")
 
 
-def _inline_formset(parent_model, model, form, *, fields=None, duplicate="", duplicate_row=""):
+class YearRowsFormSet(RegisterInlineFormSet):
+    """Rows with one year each (costs, total costs)."""
+
+    duplicate_message = "Samma år finns på flera rader. Varje år kan bara finnas en gång."
+    duplicate_row_message = "Året finns redan på en annan rad."
+
+
+class ParticipationRowsFormSet(RegisterInlineFormSet):
+    duplicate_message = (
+        "Samma organisation finns på flera rader. En organisation kan bara delta en gång."
+    )
+    duplicate_row_message = "Organisationen finns redan på en annan rad."
+
+
+class ReviewItemRowsFormSet(RegisterInlineFormSet):
+    duplicate_message = (
+        "Samma samverkan finns på flera rader. Varje samverkan kan bara finnas med en gång."
+    )
+    duplicate_row_message = "Samverkan finns redan på en annan rad."
+
+
+def _inline_formset(parent_model, model, form, *, formset=RegisterInlineFormSet, fields=None):
     """Return an inline formset class (one extra row, rows deletable) with Swedish messages."""
-    messages_ = {}
-    if duplicate:
-        messages_["duplicate_message"] = duplicate
-    if duplicate_row:
-        messages_["duplicate_row_message"] = duplicate_row
-    base = type(f"{model.__name__}FormSet", (RegisterInlineFormSet,), messages_)
     extra = {"fields": fields} if fields else {}
     # A tampered row count (TOTAL_FORMS=100000) builds at most MAX_ROWS + 1 forms, not 2,000.
     return inlineformset_factory(
         parent_model,
         model,
         form=form,
-        formset=base,
+        formset=formset,
         extra=1,
         can_delete=True,
         max_num=MAX_ROWS,
@@ -554,8 +569,7 @@ ParticipationFormSet = _inline_formset(
     Arrangement,
     Participation,
     forms.ParticipationForm,
-    duplicate="Samma organisation finns på flera rader. En organisation kan bara delta en gång.",
-    duplicate_row="Organisationen finns redan på en annan rad.",
+    formset=ParticipationRowsFormSet,
 )
 
 
@@ -637,9 +651,8 @@ CostFormSet = _inline_formset(
     Participation,
     Cost,
     forms.CostForm,
+    formset=YearRowsFormSet,
     fields=["year", "budget", "outcome", "forecast", "note"],
-    duplicate="Samma år finns på flera rader. Varje år kan bara finnas en gång.",
-    duplicate_row="Året finns redan på en annan rad.",
 )
 
 
@@ -734,8 +747,7 @@ TotalCostFormSet = _inline_formset(
     Arrangement,
     TotalCost,
     forms.TotalCostForm,
-    duplicate="Samma år finns på flera rader. Varje år kan bara finnas en gång.",
-    duplicate_row="Året finns redan på en annan rad.",
+    formset=YearRowsFormSet,
 )
 
 
@@ -1156,8 +1168,7 @@ ReviewItemFormSet = _inline_formset(
     Review,
     ReviewItem,
     forms.ReviewItemForm,
-    duplicate="Samma samverkan finns på flera rader. Varje samverkan kan bara finnas med en gång.",
-    duplicate_row="Samverkan finns redan på en annan rad.",
+    formset=ReviewItemRowsFormSet,
 )
 
 

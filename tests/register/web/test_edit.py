@@ -612,3 +612,20 @@ def test_a_refused_formset_shows_only_the_refusal_above_the_rows(shared_arrangem
     assert list(formset.non_form_errors()) == ["Inget har sparats."]
     assert formset.total_error_count() == 2  # the refusal and the row's own error
     assert not formset.is_valid()
+
+
+@pytest.mark.parametrize(
+    ("formset", "duplicate", "duplicate_row"),
+    [
+        ("ParticipationFormSet", "Samma organisation finns", "Organisationen finns redan"),
+        ("CostFormSet", "Samma år finns", "Året finns redan"),
+        ("TotalCostFormSet", "Samma år finns", "Året finns redan"),
+        ("ReviewItemFormSet", "Samma samverkan finns", "Samverkan finns redan"),
+        ("BodyFormSet", "Samma uppgift finns", "Den här raden är en dubblett"),
+        ("SeatFormSet", "Samma uppgift finns", "Den här raden är en dubblett"),
+    ],
+)
+def test_each_formset_names_a_duplicate_in_its_own_words(formset, duplicate, duplicate_row):
+    rows = getattr(edit, formset)()
+    assert rows.get_unique_error_message(["year"]).startswith(duplicate)
+    assert rows.get_form_error().startswith(duplicate_row)
