@@ -1,11 +1,10 @@
 """Template filters and tags for the register's pages: Swedish number formats (from
-register/rules.py), access checks, and edit links that disappear while an edit view does not
-exist."""
+register/rules.py), access checks, and edit links."""
 
 from __future__ import annotations
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from register import rules
 from register.validators import format_orgnr
@@ -65,11 +64,13 @@ def can_view_internal(access, obj) -> bool:
 
 @register.simple_tag
 def edit_url(name: str, *args) -> str:
-    """Return the URL for ``name`` or "" when the view does not (yet) exist."""
-    try:
-        return reverse(name, args=[a for a in args if a is not None])
-    except NoReverseMatch:
-        return ""
+    """Return the URL for ``name`` (arguments that are None are left out).
+
+    A wrong URL name raises ``NoReverseMatch``, so that a typo breaks the page (and its tests)
+    instead of silently hiding a button. Whether the user may use the link is the template's
+    check (``access|can_change:obj`` and the like), never this tag's.
+    """
+    return reverse(name, args=[a for a in args if a is not None])
 
 
 @register.filter

@@ -276,6 +276,19 @@ class RegisterInlineFormSet(BaseInlineFormSet):
     duplicate_message = "Samma uppgift finns på flera rader. Ändra eller ta bort dubbletten."
     duplicate_row_message = "Den här raden är en dubblett av en annan rad."
 
+    #: Messages that replace the errors above the rows: why a save was refused after the rows
+    #: themselves were valid (a stale page, a service's refusal). Set by ``refuse``.
+    refusal: list[str] | None = None
+
+    def refuse(self, messages_: list[str]) -> None:
+        """Show ``messages_`` above the rows instead of the formset's own errors."""
+        self.refusal = list(messages_)
+
+    def non_form_errors(self):
+        if self.refusal is not None:
+            return self.error_class(self.refusal)
+        return super().non_form_errors()
+
     def total_form_count(self):
         # The page offers one new row per save; a posted row count far above that (tampered
         # with, TOTAL_FORMS=100000) must not build and re-render hundreds of forms. The count
@@ -304,21 +317,36 @@ class RegisterInlineFormSet(BaseInlineFormSet):
             raise ValidationError(STALE_ROW, code="stale_row")
 
 
-def _inline_formset(parent_model, model, form, *, fields=None, duplicate="", duplicate_row=""):
+class YearRowsFormSet(RegisterInlineFormSet):
+    """Rows with one year each (costs, total costs)."""
+
+    duplicate_message = "Samma år finns på flera rader. Varje år kan bara finnas en gång."
+    duplicate_row_message = "Året finns redan på en annan rad."
+
+
+class ParticipationRowsFormSet(RegisterInlineFormSet):
+    duplicate_message = (
+        "Samma organisation finns på flera rader. En organisation kan bara delta en gång."
+    )
+    duplicate_row_message = "Organisationen finns redan på en annan rad."
+
+
+class ReviewItemRowsFormSet(RegisterInlineFormSet):
+    duplicate_message = (
+        "Samma samverkan finns på flera rader. Varje samverkan kan bara finnas med en gång."
+    )
+    duplicate_row_message = "Samverkan finns redan på en annan rad."
+
+
+def _inline_formset(parent_model, model, form, *, formset=RegisterInlineFormSet, fields=None):
     """Return an inline formset class (one extra row, rows deletable) with Swedish messages."""
-    messages_ = {}
-    if duplicate:
-        messages_["duplicate_message"] = duplicate
-    if duplicate_row:
-        messages_["duplicate_row_message"] = duplicate_row
-    base = type(f"{model.__name__}FormSet", (RegisterInlineFormSet,), messages_)
     extra = {"fields": fields} if fields else {}
     # A tampered row count (TOTAL_FORMS=100000) builds at most MAX_ROWS + 1 forms, not 2,000.
     return inlineformset_factory(
         parent_model,
         model,
         form=form,
-        formset=base,
+        formset=formset,
         extra=1,
         can_delete=True,
         max_num=MAX_ROWS,
@@ -342,7 +370,8 @@ def _formset_page(
     success_message: str,
     layout: str = "table",
     may_add: Callable | None = None,
-    readonly: dict | None = None,
+    others=None,
+    others_template: str = "",
     initial: list | None = None,
     scope: Q | None = None,
 ):
@@ -350,6 +379,8 @@ def _formset_page(
 
     ``scope`` (a filter on the rows' own columns) limits the rows the user edits under the parent
     and, with them, the version the page carries (other organisations' rows don't make it stale).
+    ``others`` are the rows under the parent that the user sees but does not edit, shown by
+    ``others_template`` above the form.
     """
     access = _access(request)
     version = versions.Version.of_rows(
@@ -382,9 +413,9 @@ def _formset_page(
             except versions.StaleEdit as exc:
                 stale = exc
             except ValidationError as exc:
-                formset._non_form_errors = formset.error_class(exc.messages)
+                formset.refuse(exc.messages)
             except IntegrityError:
-                formset._non_form_errors = formset.error_class([SAVE_FAILED])
+                formset.refuse([SAVE_FAILED])
             else:
                 messages.success(request, success_message)
                 return redirect(success_url)
@@ -407,7 +438,8 @@ def _formset_page(
             "formset": formset,
             "layout": layout,
             "cancel_url": cancel_url,
-            "readonly": readonly,
+            "others": others,
+            "others_template": others_template,
             "object": parent,
             "version_input": version.input(),
         },
@@ -433,7 +465,7 @@ def _refused_as_stale(formset, stale: versions.StaleEdit, version: versions.Vers
         formset = build(data)
         formset.full_clean()
         messages_ = messages_[:-1] + typed + messages_[-1:] + list(formset.non_form_errors())
-    formset._non_form_errors = formset.error_class(messages_)
+    formset.refuse(messages_)
     return formset
 
 
@@ -537,23 +569,8 @@ ParticipationFormSet = _inline_formset(
     Arrangement,
     Participation,
     forms.ParticipationForm,
-    duplicate="Samma organisation finns på flera rader. En organisation kan bara delta en gång.",
-    duplicate_row="Organisationen finns redan på en annan rad.",
+    formset=ParticipationRowsFormSet,
 )
-
-
-def _participation_rows(participations) -> list[list]:
-    return [
-        [
-            p.organisation.name,
-            p.get_role_display(),
-            p.joined or "",
-            p.left or "",
-            p.ownership_share if p.ownership_share is not None else "",
-            p.cost_share if p.cost_share is not None else "",
-        ]
-        for p in participations
-    ]
 
 
 @_edit_view
@@ -565,20 +582,6 @@ def arrangement_participations(request, pk):
     scope = _editor_filter(access, "organisation")
     editable = all_rows.filter(scope)
     others = all_rows.exclude(pk__in=editable.values("pk"))
-    readonly = None
-    if others.exists():
-        readonly = {
-            "caption": "Andra parters deltaganden (ändras av respektive organisation)",
-            "headers": [
-                "Organisation",
-                "Roll",
-                "Gick med",
-                "Lämnade",
-                "Ägarandel (%)",
-                "Kostnadsandel (%)",
-            ],
-            "rows": _participation_rows(others),
-        }
     return _formset_page(
         request,
         formset_class=ParticipationFormSet,
@@ -593,7 +596,8 @@ def arrangement_participations(request, pk):
         success_message="Parterna har sparats.",
         layout="stacked",
         may_add=lambda obj: access.can_change(arrangement),
-        readonly=readonly,
+        others=others,
+        others_template="register/forms/_others_participations.html",
         scope=scope,
     )
 
@@ -647,9 +651,8 @@ CostFormSet = _inline_formset(
     Participation,
     Cost,
     forms.CostForm,
+    formset=YearRowsFormSet,
     fields=["year", "budget", "outcome", "forecast", "note"],
-    duplicate="Samma år finns på flera rader. Varje år kan bara finnas en gång.",
-    duplicate_row="Året finns redan på en annan rad.",
 )
 
 
@@ -721,22 +724,6 @@ def body_seats(request, pk):
     scope = _editor_filter(access, "appointed_by")
     editable = seats.filter(scope)
     others = seats.exclude(pk__in=editable.values("pk"))
-    readonly = None
-    if others.exists():
-        readonly = {
-            "caption": "Uppdrag som andra parter har utsett (ändras av respektive organisation)",
-            "headers": ["Person", "Utsedd av", "Roll", "Parti", "Mandatperiod"],
-            "rows": [
-                [
-                    s.person.name,
-                    s.appointed_by.name,
-                    s.get_role_display(),
-                    s.party,
-                    "–".join(str(d) for d in (s.term_start, s.term_end) if d),
-                ]
-                for s in others
-            ],
-        }
     return _formset_page(
         request,
         formset_class=SeatFormSet,
@@ -750,7 +737,8 @@ def body_seats(request, pk):
         success_url=body.get_absolute_url(),
         success_message="Uppdragen har sparats.",
         layout="stacked",
-        readonly=readonly,
+        others=others,
+        others_template="register/forms/_others_seats.html",
         scope=scope,
     )
 
@@ -759,8 +747,7 @@ TotalCostFormSet = _inline_formset(
     Arrangement,
     TotalCost,
     forms.TotalCostForm,
-    duplicate="Samma år finns på flera rader. Varje år kan bara finnas en gång.",
-    duplicate_row="Året finns redan på en annan rad.",
+    formset=YearRowsFormSet,
 )
 
 
@@ -854,96 +841,195 @@ def goal_delete(request, pk):
 # --- Records on an arrangement ---------------------------------------------------------------
 
 
-def _arrangement_record_views(model, form_class, *, new_title: str, anchor: str, intro: str = ""):
-    """Return (create, update, delete) views for a record that hangs on one arrangement."""
-    name = model._meta.model_name
-
-    @_edit_view
-    def create(request, pk):
-        access = _access(request)
-        arrangement = _arrangement(access, pk)
-        _require(access.can_change(arrangement))
-        return _create(
-            request,
-            form_class=form_class,
-            form_kwargs={"arrangement": arrangement},
-            title=f"{new_title} – {arrangement}",
-            intro=intro,
-            cancel_url=_arrangement_url(arrangement, anchor),
-            context={"arrangement": arrangement},
-        )
-
-    def lookup(access, pk):
-        return get_object_or_404(access.visible(model.objects.select_related("arrangement")), pk=pk)
-
-    @_edit_view
-    def update(request, pk):
-        obj = lookup(_access(request), pk)
-        return _update(
-            request,
-            obj,
-            form_class=form_class,
-            form_kwargs={"arrangement": obj.arrangement},
-            title=f"Ändra {model._meta.verbose_name}: {obj}",
-            cancel_url=obj.get_absolute_url(),
-            delete_name=f"{name}_delete",
-        )
-
-    @_edit_view
-    def delete(request, pk):
-        obj = lookup(_access(request), pk)
-        return _delete(
-            request,
-            obj,
-            next_url=_arrangement_url(obj.arrangement, anchor),
-            cancel_url=obj.get_absolute_url(),
-        )
-
-    create.__name__, update.__name__, delete.__name__ = (
-        f"{name}_create",
-        f"{name}_update",
-        f"{name}_delete",
+def _record_on_arrangement_create(request, pk, *, form_class, title, anchor, intro):
+    """Create a record (goal link, goal conflict, evaluation, alternative, decision) on an
+    arrangement the user changes."""
+    access = _access(request)
+    arrangement = _arrangement(access, pk)
+    _require(access.can_change(arrangement))
+    return _create(
+        request,
+        form_class=form_class,
+        form_kwargs={"arrangement": arrangement},
+        title=f"{title} – {arrangement}",
+        intro=intro,
+        cancel_url=_arrangement_url(arrangement, anchor),
+        context={"arrangement": arrangement},
     )
-    return create, update, delete
 
 
-contribution_create, contribution_update, contribution_delete = _arrangement_record_views(
-    Contribution,
-    forms.ContributionForm,
-    new_title="Koppla till eget mål",
-    anchor="mal",
-    intro="Vilket av organisationens egna mål ska samverkan bidra till, och hur?",
-)
-goalconflict_create, goalconflict_update, goalconflict_delete = _arrangement_record_views(
-    GoalConflict,
-    forms.GoalConflictForm,
-    new_title="Ny målkonflikt",
-    anchor="malkonflikter",
-    intro="En konflikt mellan ett eget mål och samverkan eller ett av dess beslut, och hur den "
-    "hanteras.",
-)
-evaluation_create, evaluation_update, evaluation_delete = _arrangement_record_views(
-    Evaluation,
-    forms.EvaluationForm,
-    new_title="Ny uppföljning",
-    anchor="uppfoljning",
-    intro="Hur samverkan har gått: måluppfyllelse, kostnader, samspelet mellan parterna och "
-    "rekommendation.",
-)
-alternative_create, alternative_update, alternative_delete = _arrangement_record_views(
-    Alternative,
-    forms.AlternativeForm,
-    new_title="Nytt alternativ",
-    anchor="alternativ",
-    intro="Vad man kunde ha gjort i stället, vad det hade kostat och varför det inte valdes.",
-)
-decision_create, decision_update, decision_delete = _arrangement_record_views(
-    Decision,
-    forms.DecisionForm,
-    new_title="Nytt beslut",
-    anchor="beslut",
-    intro="Ett beslut i en egen nämnd eller i samverkans organ som påverkar samverkan.",
-)
+def _record_on_arrangement(request, model, pk):
+    """Return a record on an arrangement that the user may see, else 404."""
+    queryset = _access(request).visible(model.objects.select_related("arrangement"))
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _record_on_arrangement_update(request, obj, *, form_class, delete_name):
+    return _update(
+        request,
+        obj,
+        form_class=form_class,
+        form_kwargs={"arrangement": obj.arrangement},
+        title=f"Ändra {obj._meta.verbose_name}: {obj}",
+        cancel_url=obj.get_absolute_url(),
+        delete_name=delete_name,
+    )
+
+
+def _record_on_arrangement_delete(request, obj, *, anchor):
+    return _delete(
+        request,
+        obj,
+        next_url=_arrangement_url(obj.arrangement, anchor),
+        cancel_url=obj.get_absolute_url(),
+    )
+
+
+@_edit_view
+def contribution_create(request, pk):
+    return _record_on_arrangement_create(
+        request,
+        pk,
+        form_class=forms.ContributionForm,
+        title="Koppla till eget mål",
+        anchor="mal",
+        intro="Vilket av organisationens egna mål ska samverkan bidra till, och hur?",
+    )
+
+
+@_edit_view
+def contribution_update(request, pk):
+    return _record_on_arrangement_update(
+        request,
+        _record_on_arrangement(request, Contribution, pk),
+        form_class=forms.ContributionForm,
+        delete_name="contribution_delete",
+    )
+
+
+@_edit_view
+def contribution_delete(request, pk):
+    return _record_on_arrangement_delete(
+        request, _record_on_arrangement(request, Contribution, pk), anchor="mal"
+    )
+
+
+@_edit_view
+def goalconflict_create(request, pk):
+    return _record_on_arrangement_create(
+        request,
+        pk,
+        form_class=forms.GoalConflictForm,
+        title="Ny målkonflikt",
+        anchor="malkonflikter",
+        intro="En konflikt mellan ett eget mål och samverkan eller ett av dess beslut, och hur den "
+        "hanteras.",
+    )
+
+
+@_edit_view
+def goalconflict_update(request, pk):
+    return _record_on_arrangement_update(
+        request,
+        _record_on_arrangement(request, GoalConflict, pk),
+        form_class=forms.GoalConflictForm,
+        delete_name="goalconflict_delete",
+    )
+
+
+@_edit_view
+def goalconflict_delete(request, pk):
+    return _record_on_arrangement_delete(
+        request, _record_on_arrangement(request, GoalConflict, pk), anchor="malkonflikter"
+    )
+
+
+@_edit_view
+def evaluation_create(request, pk):
+    return _record_on_arrangement_create(
+        request,
+        pk,
+        form_class=forms.EvaluationForm,
+        title="Ny uppföljning",
+        anchor="uppfoljning",
+        intro="Hur samverkan har gått: måluppfyllelse, kostnader, samspelet mellan parterna och "
+        "rekommendation.",
+    )
+
+
+@_edit_view
+def evaluation_update(request, pk):
+    return _record_on_arrangement_update(
+        request,
+        _record_on_arrangement(request, Evaluation, pk),
+        form_class=forms.EvaluationForm,
+        delete_name="evaluation_delete",
+    )
+
+
+@_edit_view
+def evaluation_delete(request, pk):
+    return _record_on_arrangement_delete(
+        request, _record_on_arrangement(request, Evaluation, pk), anchor="uppfoljning"
+    )
+
+
+@_edit_view
+def alternative_create(request, pk):
+    return _record_on_arrangement_create(
+        request,
+        pk,
+        form_class=forms.AlternativeForm,
+        title="Nytt alternativ",
+        anchor="alternativ",
+        intro="Vad man kunde ha gjort i stället, vad det hade kostat och varför det inte valdes.",
+    )
+
+
+@_edit_view
+def alternative_update(request, pk):
+    return _record_on_arrangement_update(
+        request,
+        _record_on_arrangement(request, Alternative, pk),
+        form_class=forms.AlternativeForm,
+        delete_name="alternative_delete",
+    )
+
+
+@_edit_view
+def alternative_delete(request, pk):
+    return _record_on_arrangement_delete(
+        request, _record_on_arrangement(request, Alternative, pk), anchor="alternativ"
+    )
+
+
+@_edit_view
+def decision_create(request, pk):
+    return _record_on_arrangement_create(
+        request,
+        pk,
+        form_class=forms.DecisionForm,
+        title="Nytt beslut",
+        anchor="beslut",
+        intro="Ett beslut i en egen nämnd eller i samverkans organ som påverkar samverkan.",
+    )
+
+
+@_edit_view
+def decision_update(request, pk):
+    return _record_on_arrangement_update(
+        request,
+        _record_on_arrangement(request, Decision, pk),
+        form_class=forms.DecisionForm,
+        delete_name="decision_delete",
+    )
+
+
+@_edit_view
+def decision_delete(request, pk):
+    return _record_on_arrangement_delete(
+        request, _record_on_arrangement(request, Decision, pk), anchor="beslut"
+    )
 
 
 # --- People and organisations ----------------------------------------------------------------
@@ -1082,8 +1168,7 @@ ReviewItemFormSet = _inline_formset(
     Review,
     ReviewItem,
     forms.ReviewItemForm,
-    duplicate="Samma samverkan finns på flera rader. Varje samverkan kan bara finnas med en gång.",
-    duplicate_row="Samverkan finns redan på en annan rad.",
+    formset=ReviewItemRowsFormSet,
 )
 
 

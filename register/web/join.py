@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.db.models import Exists, OuterRef
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -155,40 +156,49 @@ def _next_url(request, join_request: JoinRequest) -> str:
     return join_request.arrangement.get_absolute_url() + "#parter"
 
 
-def _decision_view(decide, done_message):
-    @login_required
-    @require_POST
-    def view(request, pk):
-        access = _access(request)
-        join_request = _join_request(access, pk)
-        if not join_request.is_pending:
-            messages.info(request, f"Begäran är redan {join_request.get_status_display().lower()}.")
-            return redirect(_next_url(request, join_request))
-        if not access.can_decide_join_request(join_request):
-            raise PermissionDenied(
-                "Bara en redigerare hos någon av samverkans parter kan besvara begäran."
-            )
-        try:
-            decide(access=access, join_request=join_request, user=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, done_message(join_request))
+def _decide(request, pk, decide, done_message) -> HttpResponse:
+    """Accept or decline a pending request (POST only): 404 for a request the user may not see,
+    403 for one they may see but not answer."""
+    access = _access(request)
+    join_request = _join_request(access, pk)
+    if not join_request.is_pending:
+        messages.info(request, f"Begäran är redan {join_request.get_status_display().lower()}.")
         return redirect(_next_url(request, join_request))
+    if not access.can_decide_join_request(join_request):
+        raise PermissionDenied(
+            "Bara en redigerare hos någon av samverkans parter kan besvara begäran."
+        )
+    try:
+        decide(access=access, join_request=join_request, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done_message(join_request))
+    return redirect(_next_url(request, join_request))
 
-    return view
+
+@login_required
+@require_POST
+def join_request_accept(request, pk):
+    return _decide(
+        request,
+        pk,
+        join_requests.join_request_accept,
+        lambda r: (
+            f"{r.organisation} deltar nu i ”{r.arrangement}” som {r.get_role_display().lower()}."
+        ),
+    )
 
 
-join_request_accept = _decision_view(
-    join_requests.join_request_accept,
-    lambda r: f"{r.organisation} deltar nu i ”{r.arrangement}” som {r.get_role_display().lower()}.",
-)
-join_request_accept.__name__ = "join_request_accept"
-join_request_decline = _decision_view(
-    join_requests.join_request_decline,
-    lambda r: f"Begäran från {r.organisation} om att delta i ”{r.arrangement}” är avslagen.",
-)
-join_request_decline.__name__ = "join_request_decline"
+@login_required
+@require_POST
+def join_request_decline(request, pk):
+    return _decide(
+        request,
+        pk,
+        join_requests.join_request_decline,
+        lambda r: f"Begäran från {r.organisation} om att delta i ”{r.arrangement}” är avslagen.",
+    )
 
 
 @login_required

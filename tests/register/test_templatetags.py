@@ -1,6 +1,12 @@
 from decimal import Decimal
 
+import pytest
+from django.template import Context, Template
+from django.urls import NoReverseMatch, reverse
+
+from register.models import Membership
 from register.templatetags import register_tags as t
+from tests import factories as f
 
 NBSP = "\u00a0"
 
@@ -41,8 +47,25 @@ def test_orgnr_is_shown_with_a_hyphen():
     assert t.orgnr(None) == ""
 
 
-def test_edit_url_returns_empty_string_for_a_view_that_does_not_exist():
-    assert t.edit_url("register:no_such_view", 1) == ""
+def test_edit_url_raises_on_a_url_name_that_does_not_exist(db):
+    with pytest.raises(NoReverseMatch):
+        t.edit_url("register:no_such_view", 1)
+
+
+def test_a_template_with_a_wrong_url_name_in_edit_url_fails_to_render(db):
+    page = Template('{% load register_tags %}{% edit_url "register:no_such_view" 1 as u %}{{ u }}')
+    with pytest.raises(NoReverseMatch):
+        page.render(Context({}))
+
+
+def test_the_edit_button_is_hidden_from_a_reader_and_shown_to_an_editor(db, client):
+    taby = f.municipality("0160")
+    arrangement = f.make_arrangement(members=[taby])
+    edit_link = f'href="{reverse("register:arrangement_update", args=[arrangement.pk])}"'
+    client.force_login(f.make_member(taby, role=Membership.Role.READER))
+    assert edit_link not in client.get(arrangement.get_absolute_url()).content.decode()
+    client.force_login(f.make_member(taby))
+    assert edit_link in client.get(arrangement.get_absolute_url()).content.decode()
 
 
 def test_edit_url_reverses_an_existing_view(db):

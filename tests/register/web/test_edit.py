@@ -1,5 +1,6 @@
 """The edit pages: what they save, what they refuse, and that a refused form saves nothing."""
 
+import inspect
 import re
 from datetime import date
 
@@ -8,7 +9,9 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from register import versions
+from register.access import Access
 from register.models import Arrangement, Cost, Decision, Membership, Participation, Person, Seat
+from register.web import edit, urls
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -538,3 +541,91 @@ def test_a_tampered_row_count_is_refused_quickly_with_a_message(
     assert "Högst 500 rader kan sparas på en gång." in html
     assert html.count('name="costs-') < 100  # the rows on the page, not 100,000 or 501
     assert own.costs.get().outcome == 100
+
+
+def read_only_rows(page: str) -> list[list[str]]:
+    """Return the cells of the table of rows the user sees but does not edit."""
+    table = re.search(r'<table class="readonly-rows">(.*?)</table>', page, re.S).group(1)
+    return [
+        [
+            re.sub(r"\s+", " ", cell).strip()
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)
+        ]
+        for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)
+    ]
+
+
+def test_the_participations_page_lists_the_other_partners_rows_with_their_values(
+    client, taby_editor, shared_arrangement, vaxholm
+):
+    shared_arrangement.participations.filter(organisation=vaxholm).update(
+        joined=date(2020, 1, 1), ownership_share="12.5", cost_share=None
+    )
+    client.force_login(taby_editor)
+    url = reverse("register:arrangement_participations", args=[shared_arrangement.pk])
+    assert read_only_rows(client.get(url).content.decode()) == [
+        ["Organisation", "Roll", "Gick med", "Lämnade", "Ägarandel (%)", "Kostnadsandel (%)"],
+        ["Vaxholms kommun", "Medlem", "1 januari 2020", "", "12,50", ""],
+    ]
+
+
+def test_the_seats_page_lists_the_seats_other_partners_appointed(
+    client, taby_editor, shared_arrangement, vaxholm
+):
+    body = f.make_body(shared_arrangement)
+    person = f.make_person(name="Anna <Andersson>", organisation=vaxholm)
+    f.make_seat(body, person, vaxholm, role="member", party="S", term_start=date(2023, 1, 1))
+    client.force_login(taby_editor)
+    page = client.get(reverse("register:body_seats", args=[body.pk])).content.decode()
+    assert read_only_rows(page) == [
+        ["Person", "Utsedd av", "Roll", "Parti", "Mandatperiod"],
+        ["Anna &lt;Andersson&gt;", "Vaxholms kommun", "Ledamot", "S", "2023-01-01"],
+    ]
+
+
+# --- The views themselves ------------------------------------------------------------------------
+
+
+def test_every_edit_and_join_view_is_a_plain_function_named_after_its_url():
+    """No factory builds views out of closures: each URL's view is defined under its own name."""
+    views = [
+        p
+        for p in urls.urlpatterns
+        if p.callback.__module__ in ("register.web.edit", "register.web.join")
+    ]
+    assert len(views) > 40
+    for pattern in views:
+        view = inspect.unwrap(pattern.callback)
+        assert view.__qualname__ == pattern.name
+        assert getattr(inspect.getmodule(view), pattern.name) is pattern.callback
+
+
+def test_a_refused_formset_shows_only_the_refusal_above_the_rows(shared_arrangement, taby):
+    participation = shared_arrangement.participations.get(organisation=taby)
+    formset = edit.CostFormSet(
+        formset_data("costs", [{"year": "2024", "budget": "x"}], initial=0),
+        instance=participation,
+        form_kwargs={"access": Access.for_user(f.make_user(superuser=True))},
+    )
+    assert not formset.is_valid()
+    formset.refuse(["Inget har sparats."])
+    assert list(formset.non_form_errors()) == ["Inget har sparats."]
+    assert formset.total_error_count() == 2  # the refusal and the row's own error
+    assert not formset.is_valid()
+
+
+@pytest.mark.parametrize(
+    ("formset", "duplicate", "duplicate_row"),
+    [
+        ("ParticipationFormSet", "Samma organisation finns", "Organisationen finns redan"),
+        ("CostFormSet", "Samma år finns", "Året finns redan"),
+        ("TotalCostFormSet", "Samma år finns", "Året finns redan"),
+        ("ReviewItemFormSet", "Samma samverkan finns", "Samverkan finns redan"),
+        ("BodyFormSet", "Samma uppgift finns", "Den här raden är en dubblett"),
+        ("SeatFormSet", "Samma uppgift finns", "Den här raden är en dubblett"),
+    ],
+)
+def test_each_formset_names_a_duplicate_in_its_own_words(formset, duplicate, duplicate_row):
+    rows = getattr(edit, formset)()
+    assert rows.get_unique_error_message(["year"]).startswith(duplicate)
+    assert rows.get_form_error().startswith(duplicate_row)

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.forms.models import BaseModelForm
 
 from register.access import Access
 from register.models import Arrangement, Membership, Organisation, Participation, TotalCost
@@ -462,3 +463,18 @@ def test_a_service_area_id_beyond_the_database_range_is_an_invalid_choice(admin_
     assert not form.is_valid()
     assert "service_areas" in form.errors
     assert "9999999999" in form.errors["service_areas"][0]
+
+
+def test_the_model_checks_cover_the_fields_the_view_sets(shared_arrangement, taby_editor, taby):
+    """Pins ``RegisterForm._get_validation_exclusions``, the one private Django hook the forms
+    use: Django alone leaves the arrangement (set by the view, not a form field) out of the
+    model's checks; the wrapper puts it back, so a duplicate is a form error, not a crash."""
+    goal = f.make_goal(organisation=taby)
+    data = {"goal": goal.pk, "strength": "some"}
+    access = Access.for_user(taby_editor)
+    ContributionForm(data=data, arrangement=shared_arrangement, access=access).save()
+    form = ContributionForm(data=data, arrangement=shared_arrangement, access=access)
+    assert not form.is_valid()
+    assert "Samverkan är redan kopplad till det målet." in form.non_field_errors()
+    assert "arrangement" in BaseModelForm._get_validation_exclusions(form)
+    assert "arrangement" not in form._get_validation_exclusions()
