@@ -60,13 +60,10 @@ class ImportBatch(models.Model):
         return reverse("importers:batch_detail", args=[self.pk])
 
 
-# How long a preview's file is kept (README, "Excelimport"): the commit reads the file again, so a
-# preview can be saved as long as its file is kept. The setting IMPORT_PREVIEW_DAYS overrides it.
-PREVIEW_DAYS = 7
-
-
 def preview_days() -> int:
-    return int(getattr(settings, "IMPORT_PREVIEW_DAYS", PREVIEW_DAYS))
+    """Return how many days a preview's file is kept (README, "Excelimport"): the commit reads
+    the file again, so a preview can be saved as long as its file is kept."""
+    return settings.IMPORT_PREVIEW_DAYS
 
 
 def _kept_q(now=None) -> models.Q:
@@ -92,7 +89,7 @@ class ImportFile(models.Model):
     Kept apart from :class:`ImportBatch` and without history, so that saving a batch never copies
     the file (up to 20 MB) anywhere, and deleted when the rule no longer keeps it
     (:meth:`ImportFileQuerySet.kept`): when the batch is saved, and a preview that nobody saved
-    within ``PREVIEW_DAYS`` days.
+    within ``preview_days()`` days.
     """
 
     batch = models.OneToOneField(

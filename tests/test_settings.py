@@ -22,6 +22,7 @@ CONFIG_VARS = [
     "CSRF_TRUSTED_ORIGINS",
     "IMPORT_MAX_BYTES",
     "IMPORT_MAX_UNCOMPRESSED_BYTES",
+    "IMPORT_PREVIEW_DAYS",
     "LOG_LEVEL",
     "CONN_MAX_AGE",
     "SECURE_COOKIES",
@@ -212,3 +213,8 @@ def test_it_takes_the_clients_address_from_the_header_the_proxy_names(load_setti
     settings = load_settings(SECRET_KEY=KEY, CLIENT_IP_HEADER="X-Forwarded-For")
 
     assert settings.CLIENT_IP_META_KEY == "HTTP_X_FORWARDED_FOR"
+
+
+def test_it_reads_how_long_an_import_preview_keeps_its_file(load_settings):
+    assert load_settings(SECRET_KEY=KEY).IMPORT_PREVIEW_DAYS == 7
+    assert load_settings(SECRET_KEY=KEY, IMPORT_PREVIEW_DAYS="30").IMPORT_PREVIEW_DAYS == 30

@@ -11,7 +11,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
-from importers.models import PREVIEW_DAYS, ImportBatch, ImportFile
+from importers.models import ImportBatch, ImportFile, preview_days
 from importers.services import (
     ImportRefused,
     batch_commit,
@@ -94,14 +94,14 @@ def test_the_command_line_import_stores_no_file(taby):
 
 def test_a_preview_older_than_the_retention_period_cannot_be_saved(client, taby, taby_editor):
     batch = preview(taby, user=taby_editor)
-    age(batch, PREVIEW_DAYS + 1)
+    age(batch, preview_days() + 1)
     with pytest.raises(ImportRefused, match="finns inte längre sparad"):
         batch_commit(batch=ImportBatch.objects.get(pk=batch.pk))
     assert not Arrangement.objects.exists()
 
     client.force_login(taby_editor)
     page = client.get(reverse("importers:batch_detail", args=[batch.pk])).content.decode()
-    assert f"en fil sparas i {PREVIEW_DAYS} dagar" in page
+    assert f"en fil sparas i {preview_days()} dagar" in page
     assert "Ladda upp filen igen" in page
     assert reverse("importers:batch_commit", args=[batch.pk]) not in page
     response = client.post(reverse("importers:batch_commit", args=[batch.pk]), follow=True)
@@ -111,7 +111,7 @@ def test_a_preview_older_than_the_retention_period_cannot_be_saved(client, taby,
 
 def test_a_preview_within_the_retention_period_can_be_saved(taby):
     batch = preview(taby)
-    age(batch, PREVIEW_DAYS - 1)
+    age(batch, preview_days() - 1)
     assert batch_commit(batch=ImportBatch.objects.get(pk=batch.pk)).written
 
 
@@ -126,14 +126,14 @@ def test_the_retention_period_is_a_setting(taby, settings):
 def test_purge_imports_deletes_every_file_the_rule_no_longer_keeps(taby):
     recent = preview(taby)
     old = preview(taby)
-    age(old, PREVIEW_DAYS + 1)
+    age(old, preview_days() + 1)
     # A committed batch with a file (as the migration moves them) keeps it only until the purge.
     committed = ImportBatch.objects.create(
         organisation=taby, file_name="gammal.xlsx", checksum="0" * 64, mode="committed"
     )
     ImportFile.objects.create(batch=committed, content=DATA)
     out = call_command_output("purge_imports")
-    assert "2 filer togs bort" in out and f"sparas i {PREVIEW_DAYS} dagar" in out
+    assert "2 filer togs bort" in out and f"sparas i {preview_days()} dagar" in out
     assert list(ImportFile.objects.values_list("batch_id", flat=True)) == [recent.pk]
     assert ImportBatch.objects.count() == 3  # the batches and their rows stay
     assert call_command_output("purge_imports").startswith("0 filer togs bort")
@@ -141,7 +141,7 @@ def test_purge_imports_deletes_every_file_the_rule_no_longer_keeps(taby):
 
 def test_every_upload_purges_the_files_the_rule_no_longer_keeps(taby):
     old = preview(taby)
-    age(old, PREVIEW_DAYS + 1)
+    age(old, preview_days() + 1)
     new = preview(taby)
     assert list(ImportFile.objects.values_list("batch_id", flat=True)) == [new.pk]
 
