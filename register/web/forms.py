@@ -47,6 +47,16 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+class Textarea(forms.Textarea):
+    """A textarea whose text is kept with plain line breaks. Browsers send CRLF; stored as sent,
+    a first save would "change" every multi-line text nobody edited (in the change log and in
+    the message about a save made meanwhile)."""
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
 _WHOLE_NUMBER = re.compile(r"^-?\d+$")
 
@@ -214,9 +224,12 @@ class RegisterForm(forms.ModelForm):
             choices = list(field.choices)
             if choices and choices[0][0] == "":
                 field.choices = [("", "– välj –" if field.required else "– ingen –")] + choices[1:]
-        if isinstance(field.widget, forms.Textarea) and field.widget.attrs.get("rows") == "10":
-            # Django's default of ten rows makes every form a long scroll.
-            field.widget.attrs["rows"] = 3
+        if isinstance(field.widget, forms.Textarea):
+            if not isinstance(field.widget, Textarea):
+                field.widget = Textarea(attrs=field.widget.attrs)
+            if field.widget.attrs.get("rows") == "10":
+                # Django's default of ten rows makes every form a long scroll.
+                field.widget.attrs["rows"] = 3
 
     #: A note shown above the fields (e.g. why some of them are locked).
     notice: str = ""

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django import forms
 from django.forms.models import BaseModelForm
 
 from register.access import Access
@@ -111,6 +112,25 @@ def test_it_accepts_an_orgnr_with_hyphen_and_stores_ten_digits(taby_editor):
     )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["orgnr"] == "2120000142"
+
+
+def test_a_text_typed_with_browser_line_breaks_is_kept_with_plain_ones(taby_editor):
+    form = ArrangementForm(
+        data=arrangement_data(public_description="Varför:\r\nbrandskydd\roch räddning"),
+        access=Access.for_user(taby_editor),
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["public_description"] == "Varför:\nbrandskydd\noch räddning"
+
+
+def test_every_textarea_of_a_register_form_keeps_plain_line_breaks(taby_editor):
+    from register.web.forms import Textarea
+
+    form = ArrangementForm(access=Access.for_user(taby_editor))
+    textareas = [f for f in form.fields.values() if isinstance(f.widget, forms.Textarea)]
+    assert textareas
+    assert all(isinstance(f.widget, Textarea) for f in textareas)
+    assert all(f.widget.attrs.get("rows") != "10" for f in textareas)
 
 
 def test_dates_are_native_date_inputs(taby_editor):
