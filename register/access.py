@@ -206,11 +206,7 @@ class Access:
             return qs
         if not self.member_org_ids:
             return qs.none()
-        to_ours = Exists(
-            Participation.objects.filter(
-                arrangement=OuterRef("arrangement_id"), organisation_id__in=self.member_org_ids
-            )
-        )
+        to_ours = self._participates(self.member_org_ids, "arrangement")
         return qs.filter(arrangement__in=self.arrangements()).filter(
             Q(organisation_id__in=self.member_org_ids) | to_ours
         )

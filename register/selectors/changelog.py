@@ -373,6 +373,13 @@ def visible_history(model, condition: Q, access: Access | None) -> Q:
     return condition & (Q(id__in=current.filter(rule).values("id")) | Q(id__in=deleted))
 
 
+def _name_and_year(name: str) -> Concat:
+    """A cost's label in the log: the named record's name and the cost's year."""
+    return Concat(
+        F(name), Value(" "), Cast("year", output_field=CharField()), output_field=CharField()
+    )
+
+
 def arrangement_log_parts(arrangement: Arrangement, *, access: Access | None) -> list:
     """Return the history the arrangement's change log covers, limited to what ``access`` may
     see (``None``: everything, for the arrangement's own members and the administrator)."""
@@ -383,12 +390,7 @@ def arrangement_log_parts(arrangement: Arrangement, *, access: Access | None) ->
         (
             Cost,
             Q(participation__arrangement_id=pk),
-            Concat(
-                F("participation__organisation__name"),
-                Value(" "),
-                Cast("year", output_field=CharField()),
-                output_field=CharField(),
-            ),
+            _name_and_year("participation__organisation__name"),
         ),
         (TotalCost, Q(arrangement_id=pk), F("year")),
         (Body, Q(arrangement_id=pk), F("name")),
@@ -417,12 +419,7 @@ def organisation_log_parts(organisation: Organisation, *, access: Access) -> lis
         (
             Cost,
             Q(participation__organisation_id=pk),
-            Concat(
-                F("participation__arrangement__name"),
-                Value(" "),
-                Cast("year", output_field=CharField()),
-                output_field=CharField(),
-            ),
+            _name_and_year("participation__arrangement__name"),
         ),
         (Goal, Q(organisation_id=pk), F("title")),
         (Person, Q(organisation_id=pk), F("name")),
