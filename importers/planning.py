@@ -203,12 +203,12 @@ class Lookups:
     def __init__(self, organisation: Organisation, access: Access):
         self.organisation = organisation
         self.access = access
-        forms = list(CooperationForm.objects.values_list("pk", "slug", "name"))
-        self.form_by_slug = {slug: pk for pk, slug, _ in forms}
-        self.form_name = {pk: name for pk, _, name in forms}
-        self.form_slug = {pk: slug for pk, slug, _ in forms}
+        self.forms = {form.slug: form for form in CooperationForm.objects.all()}
+        self.form_by_slug = {slug: form.pk for slug, form in self.forms.items()}
+        self.form_name = {form.pk: form.name for form in self.forms.values()}
+        self.form_slug = {form.pk: slug for slug, form in self.forms.items()}
         self.known_forms = {}
-        for _, slug, name in forms:
+        for slug, name in ((slug, form.name) for slug, form in self.forms.items()):
             self.known_forms[fold(name)] = slug
             self.known_forms[fold(slug)] = slug
         areas = list(ServiceArea.objects.values_list("pk", "slug", "name"))
@@ -609,7 +609,7 @@ def compute_changes(plan: RowPlan, snap: Snapshot | None, lookups: Lookups) -> l
         wanted.append(host_id)
     for pk in wanted:
         if pk not in participants:
-            role = participant_role(form_slug, is_host=pk == host_id)
+            role = participant_role(lookups.forms.get(form_slug), is_host=pk == host_id)
             label = "Vårt deltagande" if pk == org_id else f"Part: {lookups.org_label(pk)}"
             changes.append(Change(label, "", Participation.Role(role).label, "partner", pk, role))
     own = snap.own if snap and snap.own else {}
@@ -793,9 +793,8 @@ def plan_join(plan: RowPlan, snap: Snapshot, lookups: Lookups, latest: dict | No
     host_id = snap.fields.get("host_id") or (
         plan.parsed["host"].pk if "host" in plan.parsed else None
     )
-    role = participant_role(
-        lookups.form_slug.get(snap.fields["form_id"]), is_host=host_id == org.pk
-    )
+    form = lookups.forms.get(lookups.form_slug.get(snap.fields["form_id"]))
+    role = participant_role(form, is_host=host_id == org.pk)
     label = Participation.Role(role).label.lower()
     plan.changes = [Change(JOIN_LABEL, "", f"{org} som {label}", "join", org.pk, role)]
     plan.warn("", _join_message(org, None))

@@ -30,7 +30,7 @@ from register.models import (
     Person,
     Seat,
 )
-from register.rules import DECIDING_BODIES as BODY_FOR_FORM  # the rule is written once
+from register.rules import body_for_seats
 from register.services import bulk
 from register.services.join_requests import join_request_create
 
@@ -257,7 +257,7 @@ def _apply_seats(journal: Journal, arrangement, snap, reps, lookups: Lookups, fo
     body_id = snap.body_id if snap else None
     if body_id is None:
         slug = form_slug or lookups.form_slug.get(arrangement.form_id)
-        kind, name = BODY_FOR_FORM.get(slug, (Body.Kind.STEERING_GROUP, "Styrgruppen"))
+        kind, name = body_for_seats(lookups.forms.get(slug))
         body = Body(arrangement=arrangement, kind=kind, name=name)
         journal.create(body)
         body_id = body.pk
@@ -383,9 +383,8 @@ def _apply_new_seats(seat_plans, lookups: Lookups, reason, journal) -> None:
     org = lookups.organisation
     bodies = []
     for plan, arrangement, _ in seat_plans:
-        kind, name = BODY_FOR_FORM.get(
-            lookups.form_slug.get(arrangement.get("form_id")),
-            (Body.Kind.STEERING_GROUP, "Styrgruppen"),
+        kind, name = body_for_seats(
+            lookups.forms.get(lookups.form_slug.get(arrangement.get("form_id")))
         )
         bodies.append({"arrangement_id": plan.arrangement_id, "kind": kind.value, "name": name})
     body_ids = bulk.insert(Body, bodies, reason=reason)

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import DO_NOTHING
-from django.db.models.deletion import get_candidate_relations_to_delete
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_manager_for_model
 
 from register.access import Access
 from register.models import Arrangement, Membership, Organisation
+from register.services import bulk
 
 from .models import ImportBatch, ImportRow
 from .planning import chunked
@@ -179,7 +179,7 @@ def find_obstacles(batch: ImportBatch, entries: list[dict]) -> list[Obstacle]:
     # too, or set exactly that reference (the undo restores it first), they were put there
     # after the import.
     for model, pks in created.items():
-        for relation in get_candidate_relations_to_delete(model._meta):
+        for relation in bulk.dependent_relations(model):
             field = relation.field
             related_model = relation.related_model
             if field.remote_field.on_delete is DO_NOTHING:  # e.g. history rows

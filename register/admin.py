@@ -53,7 +53,7 @@ class CountyAdmin(RegisterAdmin):
 
 @admin.register(CooperationForm)
 class CooperationFormAdmin(RegisterAdmin):
-    list_display = ("name", "slug", "legal_basis", "is_legal_entity", "sort_order")
+    list_display = ("name", "slug", "participant_roles", "deciding_body_name", "sort_order")
     list_filter = ("is_legal_entity",)
     search_fields = ("name", "slug", "legal_basis")
     prepopulated_fields = {"slug": ("name",)}

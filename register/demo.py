@@ -460,7 +460,7 @@ class DemoLoader:
                 {"arrangement": arrangement, "organisation": organisation},
                 {
                     "role": participant_role(
-                        spec["form"], is_host=organisation.pk == arrangement.host_id
+                        arrangement.form, is_host=organisation.pk == arrangement.host_id
                     ),
                     "joined": values["start_date"],
                     "ownership_share": Decimal(str(share)) if share is not None else None,

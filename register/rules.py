@@ -2,7 +2,8 @@
 
 Forms, services, selectors, tables, templates, the importer, the demo loader and the seed all
 ask here instead of deciding for themselves: the role a participant has by the form of
-cooperation, the body that decides for it, the best figure of a year's cost, and how amounts are written in Swedish.
+cooperation, the body that decides for it, the best figure of a year's cost, and how amounts
+are written in Swedish.
 """
 
 from __future__ import annotations
@@ -12,48 +13,54 @@ import math
 from django.db.models.functions import Coalesce
 
 from .models.arrangements import Body, Participation
+from .models.reference import CooperationForm
 
 # --- Forms of cooperation --------------------------------------------------------------------
-
-# The forms whose participants have roles of their own (slugs of CooperationForm rows).
-AGREEMENT = "agreement"
-JOINT_COMPANY = "joint_company"
+# What a form means for its participants and bodies is data on the form (``CooperationForm``:
+# a new form is a new row); these functions read it, so that every caller asks the same way.
 
 
-def participant_role(form_slug: str | None, *, is_host: bool) -> str:
+def participant_role(form: CooperationForm | None, *, is_host: bool) -> str:
     """Return the role of a participant in an arrangement of the given form.
 
     In an agreement (avtalssamverkan) the host provides the service and the others buy it; in a
     jointly owned company every participant is an owner; in any other form the host is the host
     and the others are members.
     """
-    if form_slug == AGREEMENT:
+    roles = form.participant_roles if form is not None else CooperationForm.Roles.HOST_AND_MEMBERS
+    if roles == CooperationForm.Roles.PROVIDER_AND_PURCHASERS:
         return Participation.Role.PROVIDER if is_host else Participation.Role.PURCHASER
-    if form_slug == JOINT_COMPANY:
+    if roles == CooperationForm.Roles.OWNERS:
         return Participation.Role.OWNER
     return Participation.Role.HOST if is_host else Participation.Role.MEMBER
 
 
-def has_owners(form_slug: str | None) -> bool:
+def has_owners(form: CooperationForm | None) -> bool:
     """Return whether the participants of the form own it (and so have ownership shares)."""
-    return form_slug == JOINT_COMPANY
+    return form is not None and form.participant_roles == CooperationForm.Roles.OWNERS
 
 
-# The joint body that decides for an arrangement of the form: (kind, name). A coordination
-# federation (samordningsförbund, lag 2003:1210) and a company (aktiebolagslagen) each have a
-# "styrelse"; a municipal federation with a board has a "förbundsdirektion". Forms without a body
-# of their own (an agreement, a network) are not listed: the host's or members' bodies decide.
-DECIDING_BODIES: dict[str, tuple[str, str]] = {
-    "municipal_federation": (Body.Kind.FEDERATION_BOARD, "Förbundsdirektionen"),
-    "coordination_federation": (Body.Kind.FEDERATION_BOARD, "Styrelsen"),
-    "joint_committee": (Body.Kind.JOINT_COMMITTEE, "Gemensamma nämnden"),
-    "joint_company": (Body.Kind.COMPANY_BOARD, "Styrelsen"),
-}
+def deciding_body(form: CooperationForm | None) -> tuple[str, str] | None:
+    """Return (kind, name) of the joint body that decides for the form, or None if it has none.
+
+    A coordination federation (samordningsförbund, lag 2003:1210) and a company
+    (aktiebolagslagen) each have a "styrelse"; a municipal federation with a board has a
+    "förbundsdirektion"; an agreement or a network has no body of its own: the host's or the
+    members' bodies decide.
+    """
+    if form is None or not form.deciding_body_kind:
+        return None
+    return Body.Kind(form.deciding_body_kind), form.deciding_body_name
 
 
-def deciding_body(form_slug: str | None) -> tuple[str, str] | None:
-    """Return (kind, name) of the joint body that decides for the form, or None if it has none."""
-    return DECIDING_BODIES.get(form_slug)
+# Where a list's representatives sit when the form has no deciding body of its own.
+STEERING_GROUP = (Body.Kind.STEERING_GROUP, "Styrgruppen")
+
+
+def body_for_seats(form: CooperationForm | None) -> tuple[str, str]:
+    """Return (kind, name) of the body an imported list's representatives are given seats in:
+    the form's deciding body, else a political steering group."""
+    return deciding_body(form) or STEERING_GROUP
 
 
 # --- Costs -----------------------------------------------------------------------------------

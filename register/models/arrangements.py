@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from ..validators import format_orgnr, orgnr_constraint_condition
 from .fields import OrgnrField, check_end_after_start, end_after_start
-from .reference import CooperationForm, Motive, Organisation, ServiceArea
+from .reference import BodyKind, CooperationForm, Motive, Organisation, ServiceArea
 
 
 class Arrangement(models.Model):
@@ -248,15 +248,7 @@ class Participation(models.Model):
 class Body(models.Model):
     """A body of an arrangement (samverkansorgan)."""
 
-    class Kind(models.TextChoices):
-        FEDERATION_ASSEMBLY = "federation_assembly", "Förbundsfullmäktige"
-        FEDERATION_BOARD = "federation_board", "Förbundsdirektion"
-        JOINT_COMMITTEE = "joint_committee", "Gemensam nämnd"
-        COMPANY_BOARD = "company_board", "Bolagsstyrelse"
-        STEERING_GROUP = "steering_group", "Politisk styrgrupp"
-        OFFICIALS_GROUP = "officials_group", "Tjänstepersonsgrupp"
-        WORKING_GROUP = "working_group", "Arbetsgrupp"
-        OTHER = "other", "Annat organ"
+    Kind = BodyKind
 
     class Powers(models.TextChoices):
         DECIDES = "decides", "Beslutar"

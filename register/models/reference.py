@@ -27,14 +27,53 @@ class County(models.Model):
         return self.name
 
 
+class BodyKind(models.TextChoices):
+    """The kinds of body an arrangement has (``Body.Kind``); a form names the one that decides."""
+
+    FEDERATION_ASSEMBLY = "federation_assembly", "Förbundsfullmäktige"
+    FEDERATION_BOARD = "federation_board", "Förbundsdirektion"
+    JOINT_COMMITTEE = "joint_committee", "Gemensam nämnd"
+    COMPANY_BOARD = "company_board", "Bolagsstyrelse"
+    STEERING_GROUP = "steering_group", "Politisk styrgrupp"
+    OFFICIALS_GROUP = "officials_group", "Tjänstepersonsgrupp"
+    WORKING_GROUP = "working_group", "Arbetsgrupp"
+    OTHER = "other", "Annat organ"
+
+
 class CooperationForm(models.Model):
-    """A form of cooperation (samverkansform). Extensible: a new form is a new row."""
+    """A form of cooperation (samverkansform). Extensible: a new form is a new row, and what the
+    register's rules need to know of a form (``register.rules``) is on the row too: the roles of
+    its participants and the joint body that decides for it."""
+
+    class Roles(models.TextChoices):
+        HOST_AND_MEMBERS = "host_members", "Värd och medlemmar"
+        PROVIDER_AND_PURCHASERS = "provider_purchasers", "Utförare och köpare"
+        OWNERS = "owners", "Ägare"
 
     slug = models.SlugField("kod", max_length=50, unique=True)
     name = models.CharField("benämning", max_length=100)
     legal_basis = models.CharField("rättslig grund", max_length=200, blank=True)
     description = models.TextField("beskrivning", blank=True)
     is_legal_entity = models.BooleanField("egen juridisk person", default=False)
+    participant_roles = models.CharField(
+        "parternas roller",
+        max_length=20,
+        choices=Roles.choices,
+        default=Roles.HOST_AND_MEMBERS,
+        help_text="Avtalssamverkan: en utförare och köpare. Bolag: alla är ägare. Annars: en värd "
+        "och medlemmar.",
+    )
+    deciding_body_kind = models.CharField(
+        "beslutande organ, typ",
+        max_length=30,
+        choices=BodyKind.choices,
+        blank=True,
+        help_text="Det gemensamma organ som beslutar för samverkan. Tomt om formen saknar eget "
+        "organ (då beslutar parternas egna organ).",
+    )
+    deciding_body_name = models.CharField(
+        "beslutande organ, namn", max_length=200, blank=True, help_text="Till exempel Styrelsen."
+    )
     sort_order = models.PositiveSmallIntegerField("sortering", default=100)
 
     history = HistoricalRecords()
@@ -43,6 +82,15 @@ class CooperationForm(models.Model):
         ordering = ["sort_order", "name"]
         verbose_name = "samverkansform"
         verbose_name_plural = "samverkansformer"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(deciding_body_kind="", deciding_body_name="")
+                | (~Q(deciding_body_kind="") & ~Q(deciding_body_name="")),
+                name="cooperationform_deciding_body_kind_and_name",
+                violation_error_message="Ange både typ och namn på det beslutande organet, eller "
+                "inget av dem.",
+            )
+        ]
 
     def __str__(self):
         return self.name

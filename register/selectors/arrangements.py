@@ -81,7 +81,7 @@ class ArrangementDetail:
     @property
     def shows_ownership(self) -> bool:
         """Whether the participants table needs an ownership column (a company, or any share)."""
-        return rules.has_owners(self.arrangement.form.slug) or any(
+        return rules.has_owners(self.arrangement.form) or any(
             p.ownership_share is not None for p in self.participations
         )
 

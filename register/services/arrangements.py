@@ -36,9 +36,7 @@ def arrangement_create(
     arrangement.service_areas.set(service_areas)
     arrangement.motives.set(motives)
     if organisation is not None:
-        role = participant_role(
-            arrangement.form.slug, is_host=arrangement.host_id == organisation.pk
-        )
+        role = participant_role(arrangement.form, is_host=arrangement.host_id == organisation.pk)
         participation_set(
             access=None, arrangement=arrangement, organisation=organisation, role=role
         )

@@ -339,6 +339,31 @@ def insert_rows(model, columns: list[str], rows: list[tuple], *, using: str, ret
     return returned if returning else None
 
 
+def dependent_relations(model) -> list:
+    """Return the relations that point at ``model`` (reverse foreign keys and one-to-ones): what
+    deleting a row of it cascades to, sets to null or is refused by. The same relations Django's
+    deletion collector follows, found through the public ``_meta.get_fields()`` API."""
+    return [
+        rel
+        for rel in model._meta.get_fields(include_hidden=True)
+        if rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)
+    ]
+
+
+def delete_rows(model, ids: list, *, using: str = "default") -> None:
+    """Delete rows of ``model`` by id with plain SQL: no signals, so no history rows. The caller
+    deletes or unlinks their dependents first (:func:`dependent_relations`)."""
+    connection = connections[using]
+    qn = connection.ops.quote_name
+    head = f"DELETE FROM {qn(model._meta.db_table)} WHERE {qn(model._meta.pk.column)} IN "
+    connection.ensure_connection()
+    step = _rows_per_statement(connection, 1)
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), step):
+            batch = ids[start : start + step]
+            cursor.execute(head + "(" + ", ".join(["%s"] * len(batch)) + ")", batch)
+
+
 def _insert_history(model, columns: dict, count: int, *, now, reason: str, using: str) -> list:
     """Write a "+" history row per record, as simple-history's ``bulk_history_create``, and
     return the history rows' ids in the order of the records.

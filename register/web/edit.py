@@ -1,43 +1,51 @@
-"""Edit side of the internal register: create, change and delete, one thin view per URL.
+"""Edit side of the internal register: create, change and delete, one class-based view per page.
 
 Every view looks its object up through the access selector (an object the user may not see is a
 404) and asks ``Access.can_change`` / ``can_delete`` / ``can_create_*`` before showing or saving a
 form (not allowed is a 403). Writes go through ``register.services`` in one transaction. Every page
 that changes or deletes existing records carries their version (``register.versions``), so that a
 save never silently reverts what someone else saved meanwhile.
+
+Three kinds of page, each a small class on Django's own generic views:
+
+* ``RecordFormView`` (``RecordCreateView``, ``RecordUpdateView``): one record in a form;
+* ``RecordDeleteView``: confirm, then delete one record;
+* ``RowsView``: a set of rows under one parent (an inline formset), saved all or nothing.
+
+A page says what it shows with class attributes and small hooks (``get_queryset``,
+``get_form_extra``, ``get_title``); the URLs name the class, or pass attributes to ``as_view``
+where only the model and form differ.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from functools import cached_property
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q
 from django.forms import BaseInlineFormSet, inlineformset_factory
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.text import capfirst
-from django.views.decorators.http import require_http_methods
+from django.views import View
+from django.views.generic.base import ContextMixin, TemplateResponseMixin
+from django.views.generic.edit import FormMixin
 
 from .. import versions
 from ..access import Access
 from ..models import (
-    Alternative,
     Arrangement,
     Body,
-    Contribution,
     Cost,
-    Decision,
-    Evaluation,
     Goal,
-    GoalConflict,
+    Organisation,
     Participation,
+    Person,
     Review,
     ReviewItem,
     Seat,
@@ -62,202 +70,15 @@ STALE_ROW = (
 )
 
 
-def _edit_view(func):
-    """Require a logged-in user and GET or POST."""
-    return login_required(require_http_methods(["GET", "POST"])(func))
-
-
-def _posted_version(request) -> str | None:
-    """Return the version token the page sent back (None when the page is only being shown)."""
-    return request.POST.get(versions.FIELD, "") if request.method == "POST" else None
-
-
-# --- Lookups through the access selector -----------------------------------------------------
-
-
-def _access(request) -> Access:
-    return Access.for_user(request.user)
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied("Du har inte behörighet att ändra de här uppgifterna.")
-
-
-def _arrangement(access: Access, pk: int) -> Arrangement:
-    return get_object_or_404(access.arrangements(), pk=pk)
-
-
-def _on_visible_arrangement(access: Access, model, pk: int, path: str = "arrangement"):
-    """Return the record if it belongs to an arrangement the user may see, else 404."""
-    queryset = model.objects.filter(**{f"{path}__in": access.arrangements()})
-    return get_object_or_404(queryset, pk=pk)
-
-
-def _visible(access: Access, queryset, pk: int):
-    obj = get_object_or_404(queryset, pk=pk)
-    if not access.can_view(obj):
-        raise Http404
-    return obj
-
-
 def _arrangement_url(arrangement: Arrangement, anchor: str = "") -> str:
     return arrangement.get_absolute_url() + (f"#{anchor}" if anchor else "")
 
 
-def _saved(request, obj) -> None:
-    messages.success(request, f"{capfirst(obj._meta.verbose_name)} ”{obj}” har sparats.")
+def _this_year() -> int:
+    return timezone.localdate().year
 
 
-# --- Generic pages ---------------------------------------------------------------------------
-
-
-def _form_page(
-    request,
-    *,
-    form_class,
-    form_kwargs: dict,
-    save: Callable,
-    title: str,
-    cancel_url: str,
-    intro: str = "",
-    delete_url: str = "",
-    context: dict | None = None,
-    version: versions.Version | None = None,
-):
-    """Show a form; on a valid POST call ``save(form)`` (a service) and go to the saved record.
-
-    ``version`` is the version of the record the form changes (none when it creates one); the
-    ``save`` service checks it.
-    """
-    access = _access(request)
-    if request.method == "POST":
-        form = form_class(request.POST, access=access, **form_kwargs)
-        if form.is_valid():
-            try:
-                obj = save(form)
-            except ValidationError as exc:
-                form.add_error(None, exc.messages)
-            except IntegrityError:
-                form.add_error(None, SAVE_FAILED)
-            else:
-                _saved(request, obj)
-                return redirect(obj.get_absolute_url())
-        elif version is not None:
-            # Say now, not after the user has corrected the form, that it was changed meanwhile.
-            try:
-                version.check(lock=False)
-            except versions.StaleEdit as exc:
-                form.add_error(None, exc.messages)
-    else:
-        form = form_class(access=access, **form_kwargs)
-    ctx = {
-        "title": title,
-        "intro": intro,
-        "form": form,
-        "cancel_url": cancel_url,
-        "delete_url": delete_url,
-        "version_input": version.input() if version else "",
-    }
-    ctx.update(context or {})
-    return render(request, FORM_TEMPLATE, ctx)
-
-
-def _save_record(access: Access, version: versions.Version | None = None) -> Callable:
-    def save(form):
-        instance = form.save(commit=False)
-        return records.record_save(
-            access=access, instance=instance, save_m2m=form.save_m2m, version=version
-        )
-
-    return save
-
-
-def _create(request, *, form_class, form_kwargs, title, cancel_url, intro="", context=None):
-    access = _access(request)
-    return _form_page(
-        request,
-        form_class=form_class,
-        form_kwargs=form_kwargs,
-        save=_save_record(access),
-        title=title,
-        cancel_url=cancel_url,
-        intro=intro,
-        context=context,
-    )
-
-
-def _update(request, obj, *, form_class, form_kwargs=None, title, cancel_url, delete_name=""):
-    access = _access(request)
-    _require(access.can_change(obj))
-    delete_url = ""
-    if delete_name and access.can_delete(obj):
-        delete_url = reverse(f"register:{delete_name}", args=[obj.pk])
-    version = versions.Version.of_record(
-        obj, fields=form_class.base_fields, posted=_posted_version(request)
-    )
-    return _form_page(
-        request,
-        form_class=form_class,
-        form_kwargs={"instance": obj, **(form_kwargs or {})},
-        save=_save_record(access, version),
-        title=title,
-        cancel_url=cancel_url,
-        delete_url=delete_url,
-        context={"object": obj},
-        version=version,
-    )
-
-
-def _delete(
-    request,
-    obj,
-    *,
-    next_url: str | Callable[[], str],
-    cancel_url: str,
-    consequences: str = "",
-    protected_message: str = "",
-):
-    """Confirm on GET, delete on POST (only), unless the record changed since the page was shown."""
-    access = _access(request)
-    _require(access.can_delete(obj))
-    label = f"{capfirst(obj._meta.verbose_name)} ”{obj}”"
-    version = versions.Version.of_record(
-        obj,
-        fields=versions.editable_fields(type(obj)),
-        posted=_posted_version(request),
-        deleting=True,
-    )
-    errors = []
-    if request.method == "POST":
-        try:
-            records.record_delete(access=access, instance=obj, version=version)
-        except ValidationError as exc:
-            errors = exc.messages
-        except ProtectedError:
-            messages.error(
-                request,
-                protected_message
-                or f"{label} kan inte tas bort eftersom andra uppgifter i registret hänger ihop "
-                "med den.",
-            )
-            return redirect(cancel_url)
-        else:
-            messages.success(request, f"{label} har tagits bort.")
-            return redirect(next_url() if callable(next_url) else next_url)
-    return render(
-        request,
-        DELETE_TEMPLATE,
-        {
-            "title": f"Ta bort {obj._meta.verbose_name}",
-            "object": obj,
-            "label": f"{obj._meta.verbose_name} ”{obj}”",
-            "consequences": consequences,
-            "cancel_url": cancel_url,
-            "errors": errors,
-            "version_input": version.input(),
-        },
-    )
+# --- Formsets ----------------------------------------------------------------------------------
 
 
 MAX_ROWS = 500  # rows one formset saves at once: more than any arrangement's members
@@ -288,6 +109,10 @@ class RegisterInlineFormSet(BaseInlineFormSet):
         if self.refusal is not None:
             return self.error_class(self.refusal)
         return super().non_form_errors()
+
+    def has_row_errors(self) -> bool:
+        """Whether a row has an error of its own (not only the set of rows as a whole)."""
+        return any(form.errors for form in self.forms)
 
     def total_form_count(self):
         # The page offers one new row per save; a posted row count far above that (tampered
@@ -356,119 +181,6 @@ def _inline_formset(parent_model, model, form, *, formset=RegisterInlineFormSet,
     )
 
 
-def _formset_page(
-    request,
-    *,
-    formset_class,
-    parent,
-    queryset,
-    form_kwargs: dict,
-    title: str,
-    intro: str,
-    cancel_url: str,
-    success_url: str,
-    success_message: str,
-    layout: str = "table",
-    may_add: Callable | None = None,
-    others=None,
-    others_template: str = "",
-    initial: list | None = None,
-    scope: Q | None = None,
-):
-    """Edit a set of rows; save all of them in one transaction or none.
-
-    ``scope`` (a filter on the rows' own columns) limits the rows the user edits under the parent
-    and, with them, the version the page carries (other organisations' rows don't make it stale).
-    ``others`` are the rows under the parent that the user sees but does not edit, shown by
-    ``others_template`` above the form.
-    """
-    access = _access(request)
-    version = versions.Version.of_rows(
-        formset_class.model,
-        parent=parent,
-        fk=formset_class.fk.name,
-        scope=scope,
-        fields=formset_class.form.base_fields,
-        posted=_posted_version(request),
-    )
-    kwargs = {
-        "instance": parent,
-        "queryset": queryset,
-        "initial": initial,
-        "form_kwargs": {"access": access, **form_kwargs},
-    }
-
-    def build(*data):
-        return _with_hidden_initial(formset_class(*data, **kwargs), initial)
-
-    if request.method == "POST":
-        formset = build(request.POST)
-        stale = None
-        if formset.is_valid():
-            try:
-                with transaction.atomic():
-                    records.formset_save(
-                        access=access, formset=formset, may_add=may_add, version=version
-                    )
-            except versions.StaleEdit as exc:
-                stale = exc
-            except ValidationError as exc:
-                formset.refuse(exc.messages)
-            except IntegrityError:
-                formset.refuse([SAVE_FAILED])
-            else:
-                messages.success(request, success_message)
-                return redirect(success_url)
-        else:
-            # Say now, not after the user has corrected the rows, that they were changed meanwhile.
-            try:
-                version.check(lock=False)
-            except versions.StaleEdit as exc:
-                stale = exc
-        if stale is not None:
-            formset = _refused_as_stale(formset, stale, version, build)
-    else:
-        formset = build()
-    return render(
-        request,
-        FORMSET_TEMPLATE,
-        {
-            "title": title,
-            "intro": intro,
-            "formset": formset,
-            "layout": layout,
-            "cancel_url": cancel_url,
-            "others": others,
-            "others_template": others_template,
-            "object": parent,
-            "version_input": version.input(),
-        },
-    )
-
-
-def _with_hidden_initial(formset, initial: list | None):
-    """Let the new rows' suggested values (next year) travel with the page, so that a suggestion
-    the user left alone is not taken for typed-in data when it has moved on meanwhile."""
-    names = {name for row in initial or () for name in row}
-    for form in formset.extra_forms:
-        for name in names & set(form.fields):
-            form.fields[name].show_hidden_initial = True
-    return formset
-
-
-def _refused_as_stale(formset, stale: versions.StaleEdit, version: versions.Version, build):
-    """Return the formset to show after a refused stale save: what the user typed, without the
-    rows deleted meanwhile (so that saving again works), with the refusal on top."""
-    messages_ = stale.messages
-    if formset.management_form.is_valid():
-        data, typed = _without_rows_gone(formset, version)
-        formset = build(data)
-        formset.full_clean()
-        messages_ = messages_[:-1] + typed + messages_[-1:] + list(formset.non_form_errors())
-    formset.refuse(messages_)
-    return formset
-
-
 def _without_rows_gone(formset, version: versions.Version):
     """Return the formset's posted data without the rows deleted meanwhile (the refusal lists
     them), so that saving the page again works, and a line for each such row the user had
@@ -501,6 +213,370 @@ def _without_rows_gone(formset, version: versions.Version):
     return rebuilt, typed
 
 
+# --- The three kinds of page -----------------------------------------------------------------
+
+
+class EditView(LoginRequiredMixin, ContextMixin, TemplateResponseMixin, View):
+    """An edit page: logged in (else the login page), GET or POST (else 405), the user's access.
+
+    ``prepare()`` runs first on every GET and POST: it looks up what the page is about (404 when
+    the user may not see it) and checks that the user may do what the page does (403).
+    """
+
+    http_method_names = ["get", "post"]
+    title = ""
+    intro = ""
+
+    @cached_property
+    def access(self) -> Access:
+        return Access.for_user(self.request.user)
+
+    def require(self, allowed: bool) -> None:
+        if not allowed:
+            raise PermissionDenied("Du har inte behörighet att ändra de här uppgifterna.")
+
+    def prepare(self) -> None:
+        """Look up the page's objects and check the user's rights (subclasses extend)."""
+
+    def posted_version(self) -> str | None:
+        """Return the version token the page sent back (None when the page is only shown)."""
+        return self.request.POST.get(versions.FIELD, "") if self.request.method == "POST" else None
+
+    def get_title(self) -> str:
+        return self.title
+
+    def get_cancel_url(self) -> str:
+        return ""
+
+    def get_context_data(self, **kwargs) -> dict:
+        kwargs.setdefault("title", self.get_title())
+        kwargs.setdefault("intro", self.intro)
+        kwargs.setdefault("cancel_url", self.get_cancel_url())
+        return super().get_context_data(**kwargs)
+
+    def get(self, request, *args, **kwargs):
+        self.prepare()
+        return self.render_to_response(self.get_context_data())
+
+
+class RecordFormView(FormMixin, EditView):
+    """One record in a form; a valid POST saves it through a service and goes to the record.
+
+    ``version`` is the version of the record the form changes (none when it creates one); the
+    ``save`` service checks it.
+    """
+
+    template_name = FORM_TEMPLATE
+    object = None
+    version: versions.Version | None = None
+
+    def get_form_extra(self) -> dict:
+        """Return the keyword arguments the form takes besides ``access`` (e.g. its arrangement)."""
+        return {}
+
+    def get_form_kwargs(self) -> dict:
+        kwargs = super().get_form_kwargs()
+        return {**kwargs, "access": self.access, "instance": self.object, **self.get_form_extra()}
+
+    def get_delete_url(self) -> str:
+        return ""
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            delete_url=self.get_delete_url(),
+            version_input=self.version.input() if self.version else "",
+        )
+        if self.object is not None:
+            context["object"] = self.object
+        return context
+
+    def save(self, form):
+        """Save the valid form through the records service and return the record."""
+        return records.record_save(
+            access=self.access,
+            instance=form.save(commit=False),
+            save_m2m=form.save_m2m,
+            version=self.version,
+        )
+
+    def post(self, request, *args, **kwargs):
+        self.prepare()
+        form = self.get_form()
+        if form.is_valid():
+            try:
+                obj = self.save(form)
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            except IntegrityError:
+                form.add_error(None, SAVE_FAILED)
+            else:
+                messages.success(
+                    request, f"{capfirst(obj._meta.verbose_name)} ”{obj}” har sparats."
+                )
+                return redirect(obj.get_absolute_url())
+        elif self.version is not None:
+            # Say now, not after the user has corrected the form, that it was changed meanwhile.
+            try:
+                self.version.check(lock=False)
+            except versions.StaleEdit as exc:
+                form.add_error(None, exc.messages)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class RecordCreateView(RecordFormView):
+    """A form that creates a record; ``may_create()`` says whether the user may."""
+
+    cancel_url = ""
+
+    def may_create(self) -> bool:
+        return self.access.is_editor
+
+    def prepare(self) -> None:
+        self.require(self.may_create())
+
+    def get_cancel_url(self) -> str:
+        return str(self.cancel_url)
+
+
+class _OneRecord:
+    """The record a page changes or deletes: a ``model`` the user may see, by the URL's pk."""
+
+    model = None
+    #: Relations the page shows (``select_related``).
+    related: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        return self.access.visible(self.model.objects.select_related(*self.related))
+
+    def get_object(self):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+
+    def get_cancel_url(self) -> str:
+        return self.object.get_absolute_url()
+
+
+class RecordUpdateView(_OneRecord, RecordFormView):
+    """A form that changes a record the user may change; it offers deleting it where allowed.
+
+    The delete page's URL is named after the model (``register:<model>_delete``).
+    """
+
+    def prepare(self) -> None:
+        self.object = self.get_object()
+        self.require(self.access.can_change(self.object))
+        self.version = versions.Version.of_record(
+            self.object, fields=self.get_form_class().base_fields, posted=self.posted_version()
+        )
+
+    def get_title(self) -> str:
+        return f"Ändra {self.object._meta.verbose_name}: {self.object}"
+
+    def get_delete_url(self) -> str:
+        if not self.access.can_delete(self.object):
+            return ""
+        return reverse(f"register:{self.object._meta.model_name}_delete", args=[self.object.pk])
+
+
+class RecordDeleteView(_OneRecord, EditView):
+    """Confirm on GET, delete on POST, unless the record changed since the page was shown."""
+
+    template_name = DELETE_TEMPLATE
+    consequences = ""
+    protected_message = ""
+    success_url = ""
+
+    def prepare(self) -> None:
+        self.object = self.get_object()
+        self.require(self.access.can_delete(self.object))
+        self.version = versions.Version.of_record(
+            self.object,
+            fields=versions.editable_fields(type(self.object)),
+            posted=self.posted_version(),
+            deleting=True,
+        )
+
+    def get_success_url(self) -> str:
+        return str(self.success_url)
+
+    def label(self) -> str:
+        return f"{self.object._meta.verbose_name} ”{self.object}”"
+
+    def get_title(self) -> str:
+        return f"Ta bort {self.object._meta.verbose_name}"
+
+    def get_context_data(self, **kwargs) -> dict:
+        return super().get_context_data(
+            object=self.object,
+            label=self.label(),
+            consequences=self.consequences,
+            version_input=self.version.input(),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        self.prepare()
+        label = capfirst(self.label())
+        try:
+            records.record_delete(access=self.access, instance=self.object, version=self.version)
+        except ValidationError as exc:
+            return self.render_to_response(self.get_context_data(errors=exc.messages))
+        except ProtectedError:
+            messages.error(
+                request,
+                self.protected_message
+                or f"{label} kan inte tas bort eftersom andra uppgifter i registret hänger ihop "
+                "med den.",
+            )
+            return redirect(self.get_cancel_url())
+        messages.success(request, f"{label} har tagits bort.")
+        return redirect(self.get_success_url())
+
+
+class RowsView(EditView):
+    """A set of rows under one parent (an inline formset); saves all of them or none.
+
+    ``get_scope()`` (a filter on the rows' own columns) limits the rows the user edits under the
+    parent and, with them, the version the page carries (other organisations' rows don't make it
+    stale). ``get_others()`` are the rows under the parent that the user sees but does not edit,
+    shown by ``others_template`` above the form.
+    """
+
+    template_name = FORMSET_TEMPLATE
+    formset_class: type[BaseInlineFormSet]
+    layout = "table"
+    success_message = ""
+    others_template = ""
+    #: The section of the parent's page the page goes back to.
+    anchor = ""
+
+    def get_parent(self):
+        raise NotImplementedError
+
+    def may_edit(self) -> bool:
+        return self.access.can_change(self.parent)
+
+    def get_scope(self) -> Q | None:
+        return None
+
+    def get_rows(self):
+        """Return the rows under the parent, the ones the user edits and the others."""
+        raise NotImplementedError
+
+    def get_others(self):
+        """Return the rows the user sees but does not edit (shown when ``others_template``)."""
+        if not self.others_template:
+            return None
+        rows = self.get_rows()
+        return rows.exclude(pk__in=rows.filter(self.scope or Q()).values("pk"))
+
+    def get_initial(self) -> list | None:
+        return None
+
+    def get_form_extra(self) -> dict:
+        return {}
+
+    def may_add(self, obj) -> bool:
+        """Whether the user may add the new row ``obj`` (by default: may change it)."""
+        return self.access.can_change(obj)
+
+    def get_return_url(self) -> str:
+        return self.parent.get_absolute_url() + (f"#{self.anchor}" if self.anchor else "")
+
+    def get_cancel_url(self) -> str:
+        return self.get_return_url()
+
+    def prepare(self) -> None:
+        self.parent = self.get_parent()
+        self.require(self.may_edit())
+        self.scope = self.get_scope()
+        self.initial = self.get_initial()
+        self.version = versions.Version.of_rows(
+            self.formset_class.model,
+            parent=self.parent,
+            fk=self.formset_class.fk.name,
+            scope=self.scope,
+            fields=self.formset_class.form.base_fields,
+            posted=self.posted_version(),
+        )
+
+    def build(self, data=None):
+        """Return the formset, bound to ``data`` when given."""
+        rows = self.get_rows()
+        if self.scope is not None:
+            rows = rows.filter(self.scope)
+        formset = self.formset_class(
+            data,
+            instance=self.parent,
+            queryset=rows,
+            initial=self.initial,
+            form_kwargs={"access": self.access, **self.get_form_extra()},
+        )
+        # Let the new rows' suggested values (next year) travel with the page, so that a
+        # suggestion the user left alone is not taken for typed-in data when it has moved on.
+        names = {name for row in self.initial or () for name in row}
+        for form in formset.extra_forms:
+            for name in names & set(form.fields):
+                form.fields[name].show_hidden_initial = True
+        return formset
+
+    def get_context_data(self, **kwargs) -> dict:
+        if "formset" not in kwargs:
+            kwargs["formset"] = self.build()
+        return super().get_context_data(
+            layout=self.layout,
+            others=self.get_others(),
+            others_template=self.others_template,
+            object=self.parent,
+            version_input=self.version.input(),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        self.prepare()
+        formset = self.build(request.POST)
+        stale = None
+        if formset.is_valid():
+            try:
+                with transaction.atomic():
+                    records.formset_save(
+                        access=self.access,
+                        formset=formset,
+                        may_add=self.may_add,
+                        version=self.version,
+                    )
+            except versions.StaleEdit as exc:
+                stale = exc
+            except ValidationError as exc:
+                formset.refuse(exc.messages)
+            except IntegrityError:
+                formset.refuse([SAVE_FAILED])
+            else:
+                messages.success(request, self.success_message)
+                return redirect(self.get_return_url())
+        else:
+            # Say now, not after the user has corrected the rows, that they were changed meanwhile.
+            try:
+                self.version.check(lock=False)
+            except versions.StaleEdit as exc:
+                stale = exc
+        if stale is not None:
+            formset = self.refused_as_stale(formset, stale)
+        return self.render_to_response(self.get_context_data(formset=formset))
+
+    def refused_as_stale(self, formset, stale: versions.StaleEdit):
+        """Return the formset to show after a refused stale save: what the user typed, without
+        the rows deleted meanwhile (so that saving again works), with the refusal on top."""
+        messages_ = stale.messages
+        if formset.management_form.is_valid():
+            data, typed = _without_rows_gone(formset, self.version)
+            formset = self.build(data)
+            formset.full_clean()
+            messages_ = messages_[:-1] + typed + messages_[-1:] + list(formset.non_form_errors())
+        formset.refuse(messages_)
+        return formset
+
+
 def _editor_filter(access: Access, field: str) -> Q:
     """Return a filter for the rows the user edits (all rows for a register administrator)."""
     return Q() if access.is_admin else Q(**{f"{field}__in": access.editor_org_ids})
@@ -509,60 +585,46 @@ def _editor_filter(access: Access, field: str) -> Q:
 # --- Arrangements ----------------------------------------------------------------------------
 
 
-@_edit_view
-def arrangement_create(request):
-    access = _access(request)
-    _require(access.can_create_arrangement())
+class ArrangementCreate(RecordCreateView):
+    form_class = forms.ArrangementForm
+    title = "Ny samverkan"
+    intro = (
+        "Din organisation läggs till som part. Fler parter, organ och kostnader lägger du till "
+        "från samverkans sida när den är sparad."
+    )
+    cancel_url = reverse_lazy("register:arrangement_list")
 
-    def save(form):
+    def may_create(self) -> bool:
+        return self.access.can_create_arrangement()
+
+    def save(self, form):
         data = dict(form.cleaned_data)
         organisation = data.pop("for_organisation", None)
-        if organisation is None and not access.is_admin:
-            organisation = access.editor_organisations().get()
+        if organisation is None and not self.access.is_admin:
+            organisation = self.access.editor_organisations().get()
         return arrangements.arrangement_create(
-            access=access,
+            access=self.access,
             organisation=organisation,
             service_areas=data.pop("service_areas", ()),
             motives=data.pop("motives", ()),
             **data,
         )
 
-    return _form_page(
-        request,
-        form_class=forms.ArrangementForm,
-        form_kwargs={},
-        save=save,
-        title="Ny samverkan",
-        intro="Din organisation läggs till som part. Fler parter, organ och kostnader lägger du "
-        "till från samverkans sida när den är sparad.",
-        cancel_url=reverse("register:arrangement_list"),
+
+class ArrangementDelete(RecordDeleteView):
+    consequences = (
+        "Samverkan tas bort för alla parter, med deltaganden, organ, uppdrag, kostnader, mål, "
+        "uppföljningar, alternativ och beslut."
     )
+    model = Arrangement
+    success_url = reverse_lazy("register:arrangement_list")
 
 
-@_edit_view
-def arrangement_update(request, pk):
-    arrangement = _arrangement(_access(request), pk)
-    return _update(
-        request,
-        arrangement,
-        form_class=forms.ArrangementForm,
-        title=f"Ändra samverkan: {arrangement}",
-        cancel_url=arrangement.get_absolute_url(),
-        delete_name="arrangement_delete",
-    )
+class _ArrangementRows(RowsView):
+    """Rows under an arrangement the user may see (and change)."""
 
-
-@_edit_view
-def arrangement_delete(request, pk):
-    arrangement = _arrangement(_access(request), pk)
-    return _delete(
-        request,
-        arrangement,
-        next_url=reverse("register:arrangement_list"),
-        cancel_url=arrangement.get_absolute_url(),
-        consequences="Samverkan tas bort för alla parter, med deltaganden, organ, uppdrag, "
-        "kostnader, mål, uppföljningar, alternativ och beslut.",
-    )
+    def get_parent(self):
+        return get_object_or_404(self.access.arrangements(), pk=self.kwargs["pk"])
 
 
 ParticipationFormSet = _inline_formset(
@@ -573,78 +635,57 @@ ParticipationFormSet = _inline_formset(
 )
 
 
-@_edit_view
-def arrangement_participations(request, pk):
-    access = _access(request)
-    arrangement = _arrangement(access, pk)
-    _require(access.can_change(arrangement))
-    all_rows = arrangement.participations.select_related("organisation")
-    scope = _editor_filter(access, "organisation")
-    editable = all_rows.filter(scope)
-    others = all_rows.exclude(pk__in=editable.values("pk"))
-    return _formset_page(
-        request,
-        formset_class=ParticipationFormSet,
-        parent=arrangement,
-        queryset=editable,
-        form_kwargs={"arrangement": arrangement},
-        title=f"Parter i {arrangement}",
-        intro="Du kan lägga till andra organisationer som parter. Varje organisation ändrar sedan "
-        "sina egna uppgifter. Lägg till en part i taget; spara för att få en ny tom rad.",
-        cancel_url=_arrangement_url(arrangement, "parter"),
-        success_url=_arrangement_url(arrangement, "parter"),
-        success_message="Parterna har sparats.",
-        layout="stacked",
-        may_add=lambda obj: access.can_change(arrangement),
-        others=others,
-        others_template="register/forms/_others_participations.html",
-        scope=scope,
+class ArrangementParticipations(_ArrangementRows):
+    formset_class = ParticipationFormSet
+    intro = (
+        "Du kan lägga till andra organisationer som parter. Varje organisation ändrar sedan sina "
+        "egna uppgifter. Lägg till en part i taget; spara för att få en ny tom rad."
     )
+    anchor = "parter"
+    success_message = "Parterna har sparats."
+    layout = "stacked"
+    others_template = "register/forms/_others_participations.html"
+
+    def get_title(self) -> str:
+        return f"Parter i {self.parent}"
+
+    def get_rows(self):
+        return self.parent.participations.select_related("organisation")
+
+    def get_scope(self) -> Q:
+        return _editor_filter(self.access, "organisation")
+
+    def get_form_extra(self) -> dict:
+        return {"arrangement": self.parent}
+
+    def may_add(self, obj) -> bool:
+        # Whoever changes the arrangement may add another organisation as a partner.
+        return self.access.can_change(self.parent)
 
 
-def _participation(access: Access, pk: int) -> Participation:
-    return get_object_or_404(
-        Participation.objects.select_related("arrangement", "organisation").filter(
-            arrangement__in=access.arrangements()
-        ),
-        pk=pk,
-    )
+class ParticipationUpdate(RecordUpdateView):
+    model = Participation
+    related = ("arrangement", "organisation")
+    form_class = forms.ParticipationForm
+
+    def get_form_extra(self) -> dict:
+        return {"arrangement": self.object.arrangement}
+
+    def get_title(self) -> str:
+        return f"Ändra deltagande: {self.object.organisation} i {self.object.arrangement}"
 
 
-@_edit_view
-def participation_update(request, pk):
-    participation = _participation(_access(request), pk)
-    return _update(
-        request,
-        participation,
-        form_class=forms.ParticipationForm,
-        form_kwargs={"arrangement": participation.arrangement},
-        title=f"Ändra deltagande: {participation.organisation} i {participation.arrangement}",
-        cancel_url=participation.get_absolute_url(),
-        delete_name="participation_delete",
-    )
+class ParticipationDelete(RecordDeleteView):
+    model = Participation
+    related = ("arrangement", "organisation")
+    consequences = "Organisationens kostnader och genomgångspunkter för samverkan tas också bort."
 
-
-@_edit_view
-def participation_delete(request, pk):
-    access = _access(request)
-    participation = _participation(access, pk)
-    arrangement = participation.arrangement
-
-    def next_url():
+    def get_success_url(self) -> str:
         # After removing their own participation the user may no longer see the arrangement.
-        if access.arrangements().filter(pk=arrangement.pk).exists():
+        arrangement = self.object.arrangement
+        if self.access.arrangements().filter(pk=arrangement.pk).exists():
             return arrangement.get_absolute_url()
         return reverse("register:arrangement_list")
-
-    return _delete(
-        request,
-        participation,
-        next_url=next_url,
-        cancel_url=participation.get_absolute_url(),
-        consequences="Organisationens kostnader och genomgångspunkter för samverkan tas också "
-        "bort.",
-    )
 
 
 CostFormSet = _inline_formset(
@@ -656,512 +697,317 @@ CostFormSet = _inline_formset(
 )
 
 
-@_edit_view
-def participation_costs(request, pk):
-    access = _access(request)
-    participation = _participation(access, pk)
-    _require(access.can_change(participation))
-    costs = participation.costs.order_by("year")
-    last = costs.last()
-    next_year = (last.year + 1) if last else _this_year()
-    return _formset_page(
-        request,
-        formset_class=CostFormSet,
-        parent=participation,
-        queryset=costs,
-        form_kwargs={},
-        title=f"Kostnader för {participation.organisation} i {participation.arrangement}",
-        intro="Belopp i hela kronor per år. Du kan skriva mellanslag mellan tusental, till exempel "
-        "1\u00a0234\u00a0567. Spara för att få en ny tom rad.",
-        cancel_url=_arrangement_url(participation.arrangement, "kostnader"),
-        success_url=_arrangement_url(participation.arrangement, "kostnader"),
-        success_message="Kostnaderna har sparats.",
-        initial=[{"year": next_year}],
+class _YearRows(RowsView):
+    """Rows with one year each; the new row suggests the year after the last one."""
+
+    formset_class: type[YearRowsFormSet]
+
+    def get_rows(self):
+        return self.formset_class.model.objects.filter(
+            **{self.formset_class.fk.name: self.parent}
+        ).order_by("year")
+
+    def get_initial(self) -> list:
+        last = self.get_rows().last()
+        return [{"year": (last.year + 1) if last else _this_year()}]
+
+
+class ParticipationCosts(_YearRows):
+    formset_class = CostFormSet
+    intro = (
+        "Belopp i hela kronor per år. Du kan skriva mellanslag mellan tusental, till exempel "
+        "1\u00a0234\u00a0567. Spara för att få en ny tom rad."
     )
+    success_message = "Kostnaderna har sparats."
+
+    def get_parent(self):
+        participations = Participation.objects.select_related("arrangement", "organisation")
+        return get_object_or_404(self.access.visible(participations), pk=self.kwargs["pk"])
+
+    def get_title(self) -> str:
+        return f"Kostnader för {self.parent.organisation} i {self.parent.arrangement}"
+
+    def get_return_url(self) -> str:
+        return _arrangement_url(self.parent.arrangement, "kostnader")
 
 
-def _this_year() -> int:
-    return timezone.localdate().year
+TotalCostFormSet = _inline_formset(
+    Arrangement, TotalCost, forms.TotalCostForm, formset=YearRowsFormSet
+)
+
+
+class ArrangementTotalCosts(_ArrangementRows, _YearRows):
+    formset_class = TotalCostFormSet
+    intro = (
+        "Samverkans hela omslutning eller budget per år, i hela kronor. Används för att räkna ut "
+        "varje parts andel."
+    )
+    anchor = "kostnader"
+    success_message = "De totala kostnaderna har sparats."
+
+    def get_title(self) -> str:
+        return f"Total kostnad för {self.parent}"
 
 
 BodyFormSet = _inline_formset(Arrangement, Body, forms.BodyForm)
 
 
-@_edit_view
-def arrangement_bodies(request, pk):
-    access = _access(request)
-    arrangement = _arrangement(access, pk)
-    _require(access.can_change(arrangement))
-    return _formset_page(
-        request,
-        formset_class=BodyFormSet,
-        parent=arrangement,
-        queryset=arrangement.bodies.order_by("name"),
-        form_kwargs={},
-        title=f"Organ i {arrangement}",
-        intro="Samverkans organ: förbundsfullmäktige, direktion, gemensam nämnd, styrgrupp och "
+class ArrangementBodies(_ArrangementRows):
+    formset_class = BodyFormSet
+    intro = (
+        "Samverkans organ: förbundsfullmäktige, direktion, gemensam nämnd, styrgrupp och "
         "liknande. Ledamöter och ersättare lägger du till under varje organ. Att ta bort ett organ "
         "tar också bort dess uppdrag; har en annan part utsett uppdrag i organet kan bara "
-        "registrets administratör ta bort det.",
-        cancel_url=_arrangement_url(arrangement, "organ"),
-        success_url=_arrangement_url(arrangement, "organ"),
-        success_message="Organen har sparats.",
-        layout="stacked",
+        "registrets administratör ta bort det."
     )
+    anchor = "organ"
+    success_message = "Organen har sparats."
+    layout = "stacked"
+
+    def get_title(self) -> str:
+        return f"Organ i {self.parent}"
+
+    def get_rows(self):
+        return self.parent.bodies.order_by("name")
 
 
 SeatFormSet = _inline_formset(Body, Seat, forms.SeatForm)
 
 
-@_edit_view
-def body_seats(request, pk):
-    access = _access(request)
-    body = _on_visible_arrangement(access, Body, pk)
-    arrangement = body.arrangement
-    appointing = forms.editor_participants(access, arrangement)
-    _require(access.can_change(body) and appointing.exists())
-    seats = body.seats.select_related("person", "appointed_by")
-    scope = _editor_filter(access, "appointed_by")
-    editable = seats.filter(scope)
-    others = seats.exclude(pk__in=editable.values("pk"))
-    return _formset_page(
-        request,
-        formset_class=SeatFormSet,
-        parent=body,
-        queryset=editable,
-        form_kwargs={"body": body},
-        title=f"Uppdrag i {body} ({arrangement})",
-        intro="Vem sitter i organet och vem har utsett dem. Du ändrar de uppdrag som din "
-        "organisation utser. Saknas personen? Lägg först till den under Personer.",
-        cancel_url=body.get_absolute_url(),
-        success_url=body.get_absolute_url(),
-        success_message="Uppdragen har sparats.",
-        layout="stacked",
-        others=others,
-        others_template="register/forms/_others_seats.html",
-        scope=scope,
+class BodySeats(RowsView):
+    formset_class = SeatFormSet
+    intro = (
+        "Vem sitter i organet och vem har utsett dem. Du ändrar de uppdrag som din organisation "
+        "utser. Saknas personen? Lägg först till den under Personer."
     )
+    success_message = "Uppdragen har sparats."
+    layout = "stacked"
+    others_template = "register/forms/_others_seats.html"
 
+    def get_parent(self):
+        bodies = Body.objects.filter(arrangement__in=self.access.arrangements())
+        return get_object_or_404(bodies, pk=self.kwargs["pk"])
 
-TotalCostFormSet = _inline_formset(
-    Arrangement,
-    TotalCost,
-    forms.TotalCostForm,
-    formset=YearRowsFormSet,
-)
+    def may_edit(self) -> bool:
+        appointing = forms.editor_participants(self.access, self.parent.arrangement)
+        return self.access.can_change(self.parent) and appointing.exists()
 
+    def get_title(self) -> str:
+        return f"Uppdrag i {self.parent} ({self.parent.arrangement})"
 
-@_edit_view
-def arrangement_totalcosts(request, pk):
-    access = _access(request)
-    arrangement = _arrangement(access, pk)
-    _require(access.can_change(arrangement))
-    totals = arrangement.total_costs.order_by("year")
-    last = totals.last()
-    return _formset_page(
-        request,
-        formset_class=TotalCostFormSet,
-        parent=arrangement,
-        queryset=totals,
-        form_kwargs={},
-        title=f"Total kostnad för {arrangement}",
-        intro="Samverkans hela omslutning eller budget per år, i hela kronor. Används för att "
-        "räkna ut varje parts andel.",
-        cancel_url=_arrangement_url(arrangement, "kostnader"),
-        success_url=_arrangement_url(arrangement, "kostnader"),
-        success_message="De totala kostnaderna har sparats.",
-        initial=[{"year": (last.year + 1) if last else _this_year()}],
-    )
+    def get_rows(self):
+        return self.parent.seats.select_related("person", "appointed_by")
+
+    def get_scope(self) -> Q:
+        return _editor_filter(self.access, "appointed_by")
+
+    def get_form_extra(self) -> dict:
+        return {"body": self.parent}
 
 
 # --- Goals -----------------------------------------------------------------------------------
 
 
-@_edit_view
-def arrangement_goal_create(request, pk):
-    access = _access(request)
-    arrangement = _arrangement(access, pk)
-    _require(access.can_change(arrangement))
-    return _create(
-        request,
-        form_class=forms.GoalForm,
-        form_kwargs={"owner": arrangement},
-        title=f"Nytt mål för {arrangement}",
-        intro="Samverkans eget mål, som parterna är överens om.",
-        cancel_url=_arrangement_url(arrangement, "mal"),
+class ArrangementGoalCreate(RecordCreateView):
+    form_class = forms.GoalForm
+    intro = "Samverkans eget mål, som parterna är överens om."
+
+    def prepare(self) -> None:
+        self.owner = get_object_or_404(self.access.arrangements(), pk=self.kwargs["pk"])
+        self.require(self.access.can_change(self.owner))
+
+    def get_form_extra(self) -> dict:
+        return {"owner": self.owner}
+
+    def get_title(self) -> str:
+        return f"Nytt mål för {self.owner}"
+
+    def get_cancel_url(self) -> str:
+        return _arrangement_url(self.owner, "mal")
+
+
+class OrganisationGoalCreate(ArrangementGoalCreate):
+    intro = "Organisationens egna mål: vision, målområde och mål."
+
+    def prepare(self) -> None:
+        self.owner = get_object_or_404(self.access.organisations(), pk=self.kwargs["pk"])
+        self.require(self.access.can_change(self.owner))
+
+    def get_title(self) -> str:
+        return f"Nytt eget mål för {self.owner}"
+
+    def get_cancel_url(self) -> str:
+        return self.owner.get_absolute_url() + "#mal"
+
+
+class GoalDelete(RecordDeleteView):
+    model = Goal
+    consequences = (
+        "Delmål under målet, kopplingar till samverkan och målkonflikter som gäller målet tas "
+        "också bort."
     )
 
-
-@_edit_view
-def organisation_goal_create(request, pk):
-    access = _access(request)
-    organisation = get_object_or_404(access.organisations(), pk=pk)
-    _require(access.can_change(organisation))
-    return _create(
-        request,
-        form_class=forms.GoalForm,
-        form_kwargs={"owner": organisation},
-        title=f"Nytt eget mål för {organisation}",
-        intro="Organisationens egna mål: vision, målområde och mål.",
-        cancel_url=organisation.get_absolute_url() + "#mal",
-    )
-
-
-def _goal(access: Access, pk: int) -> Goal:
-    visible = Q(organisation__isnull=False) | Q(arrangement__in=access.arrangements())
-    return get_object_or_404(Goal.objects.filter(visible), pk=pk)
-
-
-@_edit_view
-def goal_update(request, pk):
-    goal = _goal(_access(request), pk)
-    return _update(
-        request,
-        goal,
-        form_class=forms.GoalForm,
-        title=f"Ändra mål: {goal}",
-        cancel_url=goal.get_absolute_url(),
-        delete_name="goal_delete",
-    )
-
-
-@_edit_view
-def goal_delete(request, pk):
-    goal = _goal(_access(request), pk)
-    return _delete(
-        request,
-        goal,
-        next_url=goal.get_absolute_url(),
-        cancel_url=goal.get_absolute_url(),
-        consequences="Delmål under målet, kopplingar till samverkan och målkonflikter som gäller "
-        "målet tas också bort.",
-    )
+    def get_success_url(self) -> str:
+        return self.object.get_absolute_url()
 
 
 # --- Records on an arrangement ---------------------------------------------------------------
+# Goal links, goal conflicts, evaluations, alternatives and decisions: created from the
+# arrangement's page, changed and deleted from their own. The URLs pass the model, the form and
+# the section of the arrangement's page (``anchor``) to the update and delete views.
 
 
-def _record_on_arrangement_create(request, pk, *, form_class, title, anchor, intro):
-    """Create a record (goal link, goal conflict, evaluation, alternative, decision) on an
-    arrangement the user changes."""
-    access = _access(request)
-    arrangement = _arrangement(access, pk)
-    _require(access.can_change(arrangement))
-    return _create(
-        request,
-        form_class=form_class,
-        form_kwargs={"arrangement": arrangement},
-        title=f"{title} – {arrangement}",
-        intro=intro,
-        cancel_url=_arrangement_url(arrangement, anchor),
-        context={"arrangement": arrangement},
+class OnArrangementCreate(RecordCreateView):
+    """Create a record on an arrangement the user changes."""
+
+    anchor = ""
+
+    def prepare(self) -> None:
+        self.arrangement = get_object_or_404(self.access.arrangements(), pk=self.kwargs["pk"])
+        self.require(self.access.can_change(self.arrangement))
+
+    def get_form_extra(self) -> dict:
+        return {"arrangement": self.arrangement}
+
+    def get_title(self) -> str:
+        return f"{self.title} – {self.arrangement}"
+
+    def get_cancel_url(self) -> str:
+        return _arrangement_url(self.arrangement, self.anchor)
+
+    def get_context_data(self, **kwargs) -> dict:
+        return super().get_context_data(arrangement=self.arrangement, **kwargs)
+
+
+class OnArrangementUpdate(RecordUpdateView):
+    """Change a record on an arrangement (the URL names its model and form)."""
+
+    related = ("arrangement",)
+
+    def get_form_extra(self) -> dict:
+        return {"arrangement": self.object.arrangement}
+
+
+class OnArrangementDelete(RecordDeleteView):
+    """Delete a record on an arrangement, then go to its section (``anchor``) of the page."""
+
+    related = ("arrangement",)
+    anchor = ""
+
+    def get_success_url(self) -> str:
+        return _arrangement_url(self.object.arrangement, self.anchor)
+
+
+class ContributionCreate(OnArrangementCreate):
+    form_class = forms.ContributionForm
+    title = "Koppla till eget mål"
+    anchor = "mal"
+    intro = "Vilket av organisationens egna mål ska samverkan bidra till, och hur?"
+
+
+class GoalConflictCreate(OnArrangementCreate):
+    form_class = forms.GoalConflictForm
+    title = "Ny målkonflikt"
+    anchor = "malkonflikter"
+    intro = (
+        "En konflikt mellan ett eget mål och samverkan eller ett av dess beslut, och hur den "
+        "hanteras."
     )
 
 
-def _record_on_arrangement(request, model, pk):
-    """Return a record on an arrangement that the user may see, else 404."""
-    queryset = _access(request).visible(model.objects.select_related("arrangement"))
-    return get_object_or_404(queryset, pk=pk)
-
-
-def _record_on_arrangement_update(request, obj, *, form_class, delete_name):
-    return _update(
-        request,
-        obj,
-        form_class=form_class,
-        form_kwargs={"arrangement": obj.arrangement},
-        title=f"Ändra {obj._meta.verbose_name}: {obj}",
-        cancel_url=obj.get_absolute_url(),
-        delete_name=delete_name,
+class EvaluationCreate(OnArrangementCreate):
+    form_class = forms.EvaluationForm
+    title = "Ny uppföljning"
+    anchor = "uppfoljning"
+    intro = (
+        "Hur samverkan har gått: måluppfyllelse, kostnader, samspelet mellan parterna och "
+        "rekommendation."
     )
 
 
-def _record_on_arrangement_delete(request, obj, *, anchor):
-    return _delete(
-        request,
-        obj,
-        next_url=_arrangement_url(obj.arrangement, anchor),
-        cancel_url=obj.get_absolute_url(),
-    )
+class AlternativeCreate(OnArrangementCreate):
+    form_class = forms.AlternativeForm
+    title = "Nytt alternativ"
+    anchor = "alternativ"
+    intro = "Vad man kunde ha gjort i stället, vad det hade kostat och varför det inte valdes."
 
 
-@_edit_view
-def contribution_create(request, pk):
-    return _record_on_arrangement_create(
-        request,
-        pk,
-        form_class=forms.ContributionForm,
-        title="Koppla till eget mål",
-        anchor="mal",
-        intro="Vilket av organisationens egna mål ska samverkan bidra till, och hur?",
-    )
-
-
-@_edit_view
-def contribution_update(request, pk):
-    return _record_on_arrangement_update(
-        request,
-        _record_on_arrangement(request, Contribution, pk),
-        form_class=forms.ContributionForm,
-        delete_name="contribution_delete",
-    )
-
-
-@_edit_view
-def contribution_delete(request, pk):
-    return _record_on_arrangement_delete(
-        request, _record_on_arrangement(request, Contribution, pk), anchor="mal"
-    )
-
-
-@_edit_view
-def goalconflict_create(request, pk):
-    return _record_on_arrangement_create(
-        request,
-        pk,
-        form_class=forms.GoalConflictForm,
-        title="Ny målkonflikt",
-        anchor="malkonflikter",
-        intro="En konflikt mellan ett eget mål och samverkan eller ett av dess beslut, och hur den "
-        "hanteras.",
-    )
-
-
-@_edit_view
-def goalconflict_update(request, pk):
-    return _record_on_arrangement_update(
-        request,
-        _record_on_arrangement(request, GoalConflict, pk),
-        form_class=forms.GoalConflictForm,
-        delete_name="goalconflict_delete",
-    )
-
-
-@_edit_view
-def goalconflict_delete(request, pk):
-    return _record_on_arrangement_delete(
-        request, _record_on_arrangement(request, GoalConflict, pk), anchor="malkonflikter"
-    )
-
-
-@_edit_view
-def evaluation_create(request, pk):
-    return _record_on_arrangement_create(
-        request,
-        pk,
-        form_class=forms.EvaluationForm,
-        title="Ny uppföljning",
-        anchor="uppfoljning",
-        intro="Hur samverkan har gått: måluppfyllelse, kostnader, samspelet mellan parterna och "
-        "rekommendation.",
-    )
-
-
-@_edit_view
-def evaluation_update(request, pk):
-    return _record_on_arrangement_update(
-        request,
-        _record_on_arrangement(request, Evaluation, pk),
-        form_class=forms.EvaluationForm,
-        delete_name="evaluation_delete",
-    )
-
-
-@_edit_view
-def evaluation_delete(request, pk):
-    return _record_on_arrangement_delete(
-        request, _record_on_arrangement(request, Evaluation, pk), anchor="uppfoljning"
-    )
-
-
-@_edit_view
-def alternative_create(request, pk):
-    return _record_on_arrangement_create(
-        request,
-        pk,
-        form_class=forms.AlternativeForm,
-        title="Nytt alternativ",
-        anchor="alternativ",
-        intro="Vad man kunde ha gjort i stället, vad det hade kostat och varför det inte valdes.",
-    )
-
-
-@_edit_view
-def alternative_update(request, pk):
-    return _record_on_arrangement_update(
-        request,
-        _record_on_arrangement(request, Alternative, pk),
-        form_class=forms.AlternativeForm,
-        delete_name="alternative_delete",
-    )
-
-
-@_edit_view
-def alternative_delete(request, pk):
-    return _record_on_arrangement_delete(
-        request, _record_on_arrangement(request, Alternative, pk), anchor="alternativ"
-    )
-
-
-@_edit_view
-def decision_create(request, pk):
-    return _record_on_arrangement_create(
-        request,
-        pk,
-        form_class=forms.DecisionForm,
-        title="Nytt beslut",
-        anchor="beslut",
-        intro="Ett beslut i en egen nämnd eller i samverkans organ som påverkar samverkan.",
-    )
-
-
-@_edit_view
-def decision_update(request, pk):
-    return _record_on_arrangement_update(
-        request,
-        _record_on_arrangement(request, Decision, pk),
-        form_class=forms.DecisionForm,
-        delete_name="decision_delete",
-    )
-
-
-@_edit_view
-def decision_delete(request, pk):
-    return _record_on_arrangement_delete(
-        request, _record_on_arrangement(request, Decision, pk), anchor="beslut"
-    )
+class DecisionCreate(OnArrangementCreate):
+    form_class = forms.DecisionForm
+    title = "Nytt beslut"
+    anchor = "beslut"
+    intro = "Ett beslut i en egen nämnd eller i samverkans organ som påverkar samverkan."
 
 
 # --- People and organisations ----------------------------------------------------------------
 
 
-@_edit_view
-def person_create(request):
-    access = _access(request)
-    _require(access.is_editor)
-    return _create(
-        request,
-        form_class=forms.PersonForm,
-        form_kwargs={},
-        title="Ny person",
-        intro="Förtroendevalda och tjänstepersoner. Namn, parti och uppdrag är offentliga; "
-        "kontaktuppgifter syns bara internt.",
-        cancel_url=reverse("register:person_list"),
+class PersonCreate(RecordCreateView):
+    form_class = forms.PersonForm
+    title = "Ny person"
+    intro = (
+        "Förtroendevalda och tjänstepersoner. Namn, parti och uppdrag är offentliga; "
+        "kontaktuppgifter syns bara internt."
+    )
+    cancel_url = reverse_lazy("register:person_list")
+
+
+class PersonDelete(RecordDeleteView):
+    model = Person
+    success_url = reverse_lazy("register:person_list")
+    protected_message = (
+        "Personen har uppdrag i registret och kan inte tas bort. Ta bort uppdragen först."
     )
 
 
-@_edit_view
-def person_update(request, pk):
-    person = get_object_or_404(_access(request).people(), pk=pk)
-    return _update(
-        request,
-        person,
-        form_class=forms.PersonForm,
-        title=f"Ändra person: {person}",
-        cancel_url=person.get_absolute_url(),
-        delete_name="person_delete",
+class OrganisationCreate(RecordCreateView):
+    form_class = forms.OrganisationForm
+    title = "Ny organisation"
+    intro = (
+        "Kommuner och regioner finns redan. Lägg här till förbund, bolag, myndigheter och andra "
+        "parter."
     )
+    cancel_url = reverse_lazy("register:organisation_list")
+
+    def may_create(self) -> bool:
+        return self.access.can_create_organisation()
 
 
-@_edit_view
-def person_delete(request, pk):
-    person = get_object_or_404(_access(request).people(), pk=pk)
-    return _delete(
-        request,
-        person,
-        next_url=reverse("register:person_list"),
-        cancel_url=person.get_absolute_url(),
-        protected_message="Personen har uppdrag i registret och kan inte tas bort. Ta bort "
-        "uppdragen först.",
-    )
-
-
-@_edit_view
-def organisation_create(request):
-    access = _access(request)
-    _require(access.can_create_organisation())
-    return _create(
-        request,
-        form_class=forms.OrganisationForm,
-        form_kwargs={},
-        title="Ny organisation",
-        intro="Kommuner och regioner finns redan. Lägg här till förbund, bolag, myndigheter och "
-        "andra parter.",
-        cancel_url=reverse("register:organisation_list"),
-    )
-
-
-@_edit_view
-def organisation_update(request, pk):
-    organisation = get_object_or_404(_access(request).organisations(), pk=pk)
-    return _update(
-        request,
-        organisation,
-        form_class=forms.OrganisationForm,
-        title=f"Ändra organisation: {organisation}",
-        cancel_url=organisation.get_absolute_url(),
-        delete_name="organisation_delete",
-    )
-
-
-@_edit_view
-def organisation_delete(request, pk):
-    organisation = get_object_or_404(_access(request).organisations(), pk=pk)
-    return _delete(
-        request,
-        organisation,
-        next_url=reverse("register:organisation_list"),
-        cancel_url=organisation.get_absolute_url(),
-        protected_message="Organisationen kan inte tas bort eftersom den fortfarande deltar i "
-        "samverkan eller har beslut, uppföljningar eller uppdrag i registret.",
+class OrganisationDelete(RecordDeleteView):
+    model = Organisation
+    success_url = reverse_lazy("register:organisation_list")
+    protected_message = (
+        "Organisationen kan inte tas bort eftersom den fortfarande deltar i samverkan eller har "
+        "beslut, uppföljningar eller uppdrag i registret."
     )
 
 
 # --- Strategic reviews -----------------------------------------------------------------------
 
 
-def _review(access: Access, pk: int) -> Review:
-    return _visible(access, Review.objects.select_related("organisation"), pk)
-
-
-@_edit_view
-def review_create(request):
-    access = _access(request)
-    _require(access.is_editor)
-    return _create(
-        request,
-        form_class=forms.ReviewForm,
-        form_kwargs={},
-        title="Ny strategisk genomgång",
-        intro="Kommunstyrelsens genomgång av all samverkan: inriktning, prioritet och uppföljning. "
-        "Punkterna per samverkan lägger du till när genomgången är sparad.",
-        cancel_url=reverse("register:review_list"),
+class ReviewCreate(RecordCreateView):
+    form_class = forms.ReviewForm
+    title = "Ny strategisk genomgång"
+    intro = (
+        "Kommunstyrelsens genomgång av all samverkan: inriktning, prioritet och uppföljning. "
+        "Punkterna per samverkan lägger du till när genomgången är sparad."
     )
+    cancel_url = reverse_lazy("register:review_list")
 
 
-@_edit_view
-def review_update(request, pk):
-    review = _review(_access(request), pk)
-    return _update(
-        request,
-        review,
-        form_class=forms.ReviewForm,
-        title=f"Ändra genomgång: {review}",
-        cancel_url=review.get_absolute_url(),
-        delete_name="review_delete",
-    )
+class ReviewUpdate(RecordUpdateView):
+    model = Review
+    related = ("organisation",)
+    form_class = forms.ReviewForm
+
+    def get_title(self) -> str:
+        return f"Ändra genomgång: {self.object}"
 
 
-@_edit_view
-def review_delete(request, pk):
-    review = _review(_access(request), pk)
-    return _delete(
-        request,
-        review,
-        next_url=reverse("register:review_list"),
-        cancel_url=review.get_absolute_url(),
-        consequences="Genomgångens alla punkter tas också bort.",
-    )
+class ReviewDelete(RecordDeleteView):
+    model = Review
+    consequences = "Genomgångens alla punkter tas också bort."
+    success_url = reverse_lazy("register:review_list")
 
 
 ReviewItemFormSet = _inline_formset(
@@ -1172,21 +1018,20 @@ ReviewItemFormSet = _inline_formset(
 )
 
 
-@_edit_view
-def review_items(request, pk):
-    access = _access(request)
-    review = _review(access, pk)
-    _require(access.can_change(review))
-    return _formset_page(
-        request,
-        formset_class=ReviewItemFormSet,
-        parent=review,
-        queryset=review.items.select_related("participation__arrangement"),
-        form_kwargs={"review": review},
-        title=f"Punkter i {review}",
-        intro="En punkt per samverkan: inriktning, prioritet, uppföljning, beslut och uppdrag.",
-        cancel_url=review.get_absolute_url(),
-        success_url=review.get_absolute_url(),
-        success_message="Genomgångens punkter har sparats.",
-        layout="table",
-    )
+class ReviewItems(RowsView):
+    formset_class = ReviewItemFormSet
+    intro = "En punkt per samverkan: inriktning, prioritet, uppföljning, beslut och uppdrag."
+    success_message = "Genomgångens punkter har sparats."
+
+    def get_parent(self):
+        reviews = Review.objects.select_related("organisation")
+        return get_object_or_404(self.access.visible(reviews), pk=self.kwargs["pk"])
+
+    def get_title(self) -> str:
+        return f"Punkter i {self.parent}"
+
+    def get_rows(self):
+        return self.parent.items.select_related("participation__arrangement")
+
+    def get_form_extra(self) -> dict:
+        return {"review": self.parent}

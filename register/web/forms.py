@@ -252,6 +252,11 @@ class RegisterForm(forms.ModelForm):
     def limit_choices(self) -> None:
         """Restrict the choice fields to what the user may pick (subclasses override)."""
 
+    def has_field_errors(self) -> bool:
+        """Whether a field has an error (not only the form as a whole, e.g. a save refused
+        because the record changed meanwhile: then there is nothing to correct)."""
+        return any(name != NON_FIELD_ERRORS for name in self.errors)
+
     @property
     def legend(self) -> str:
         return str(self.instance) if self.instance.pk else "Ny rad"

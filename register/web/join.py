@@ -21,7 +21,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ..access import Access
-from ..models import Arrangement, JoinRequest, Organisation, Participation
+from ..models import Arrangement, JoinRequest, Organisation
+from ..selectors.join_requests import join_requests_to_answer, own_join_requests
 from ..services import join_requests
 from .forms import RegisterForm
 
@@ -206,19 +207,8 @@ def join_request_decline(request, pk):
 def join_request_list(request):
     """Requests waiting for the user's answer, and their own organisations' requests."""
     access = _access(request)
-    visible = access.join_requests(
-        JoinRequest.objects.select_related(
-            "arrangement", "organisation", "requested_by", "decided_by", "import_batch"
-        )
-    )
-    if access.is_admin:
-        to_answer = visible.filter(status=JoinRequest.Status.PENDING)
-    else:
-        ours = Participation.objects.filter(
-            arrangement=OuterRef("arrangement_id"), organisation_id__in=access.editor_org_ids
-        )
-        to_answer = visible.filter(Exists(ours), status=JoinRequest.Status.PENDING)
-    own = visible.filter(organisation_id__in=access.member_org_ids)
+    to_answer = join_requests_to_answer(access)
+    own = own_join_requests(access)
     return render(
         request,
         "register/join_request_list.html",

@@ -2,9 +2,34 @@
 
 from django.urls import path
 
-from . import edit, join, views
+from ..models import (
+    Alternative,
+    Arrangement,
+    Contribution,
+    Decision,
+    Evaluation,
+    Goal,
+    GoalConflict,
+    Organisation,
+    Person,
+)
+from . import edit, forms, join, views
 
 app_name = "register"
+
+
+def _on_arrangement(name: str, model, form_class, create_view, *, new: str, own: str, anchor: str):
+    """Return the URLs of one kind of record on an arrangement: ``<name>_create`` (from the
+    arrangement, ``samverkan/<pk>/<new>/``), ``<name>_update`` and ``<name>_delete`` (from the
+    record's own path ``<own>/<pk>/``)."""
+    update = edit.OnArrangementUpdate.as_view(model=model, form_class=form_class)
+    delete = edit.OnArrangementDelete.as_view(model=model, anchor=anchor)
+    return [
+        path(f"samverkan/<int:pk>/{new}/", create_view.as_view(), name=f"{name}_create"),
+        path(f"{own}/<int:pk>/andra/", update, name=f"{name}_update"),
+        path(f"{own}/<int:pk>/ta-bort/", delete, name=f"{name}_delete"),
+    ]
+
 
 urlpatterns = [
     # Reading
@@ -20,67 +45,129 @@ urlpatterns = [
     path("genomgangar/", views.ReviewListView.as_view(), name="review_list"),
     path("genomgangar/<int:pk>/", views.review_detail, name="review_detail"),
     # Editing: arrangements and what is edited from them
-    path("samverkan/ny/", edit.arrangement_create, name="arrangement_create"),
-    path("samverkan/<int:pk>/andra/", edit.arrangement_update, name="arrangement_update"),
-    path("samverkan/<int:pk>/ta-bort/", edit.arrangement_delete, name="arrangement_delete"),
+    path("samverkan/ny/", edit.ArrangementCreate.as_view(), name="arrangement_create"),
+    path(
+        "samverkan/<int:pk>/andra/",
+        edit.RecordUpdateView.as_view(model=Arrangement, form_class=forms.ArrangementForm),
+        name="arrangement_update",
+    ),
+    path(
+        "samverkan/<int:pk>/ta-bort/", edit.ArrangementDelete.as_view(), name="arrangement_delete"
+    ),
     path(
         "samverkan/<int:pk>/deltagare/",
-        edit.arrangement_participations,
+        edit.ArrangementParticipations.as_view(),
         name="arrangement_participations",
     ),
-    path("samverkan/<int:pk>/organ/", edit.arrangement_bodies, name="arrangement_bodies"),
+    path("samverkan/<int:pk>/organ/", edit.ArrangementBodies.as_view(), name="arrangement_bodies"),
     path(
         "samverkan/<int:pk>/totala-kostnader/",
-        edit.arrangement_totalcosts,
+        edit.ArrangementTotalCosts.as_view(),
         name="arrangement_totalcosts",
     ),
-    path("deltaganden/<int:pk>/andra/", edit.participation_update, name="participation_update"),
-    path("deltaganden/<int:pk>/ta-bort/", edit.participation_delete, name="participation_delete"),
-    path("deltaganden/<int:pk>/kostnader/", edit.participation_costs, name="participation_costs"),
-    path("organ/<int:pk>/uppdrag/", edit.body_seats, name="body_seats"),
+    path(
+        "deltaganden/<int:pk>/andra/",
+        edit.ParticipationUpdate.as_view(),
+        name="participation_update",
+    ),
+    path(
+        "deltaganden/<int:pk>/ta-bort/",
+        edit.ParticipationDelete.as_view(),
+        name="participation_delete",
+    ),
+    path(
+        "deltaganden/<int:pk>/kostnader/",
+        edit.ParticipationCosts.as_view(),
+        name="participation_costs",
+    ),
+    path("organ/<int:pk>/uppdrag/", edit.BodySeats.as_view(), name="body_seats"),
     # Goals
     path(
-        "samverkan/<int:pk>/mal/nytt/", edit.arrangement_goal_create, name="arrangement_goal_create"
+        "samverkan/<int:pk>/mal/nytt/",
+        edit.ArrangementGoalCreate.as_view(),
+        name="arrangement_goal_create",
     ),
     path(
         "organisationer/<int:pk>/mal/nytt/",
-        edit.organisation_goal_create,
+        edit.OrganisationGoalCreate.as_view(),
         name="organisation_goal_create",
     ),
-    path("mal/<int:pk>/andra/", edit.goal_update, name="goal_update"),
-    path("mal/<int:pk>/ta-bort/", edit.goal_delete, name="goal_delete"),
     path(
-        "samverkan/<int:pk>/malbidrag/nytt/", edit.contribution_create, name="contribution_create"
+        "mal/<int:pk>/andra/",
+        edit.RecordUpdateView.as_view(model=Goal, form_class=forms.GoalForm),
+        name="goal_update",
     ),
-    path("malbidrag/<int:pk>/andra/", edit.contribution_update, name="contribution_update"),
-    path("malbidrag/<int:pk>/ta-bort/", edit.contribution_delete, name="contribution_delete"),
-    path(
-        "samverkan/<int:pk>/malkonflikter/ny/", edit.goalconflict_create, name="goalconflict_create"
+    path("mal/<int:pk>/ta-bort/", edit.GoalDelete.as_view(), name="goal_delete"),
+    # Records on an arrangement: goal links, goal conflicts, follow-up, alternatives, decisions
+    *_on_arrangement(
+        "contribution",
+        Contribution,
+        forms.ContributionForm,
+        edit.ContributionCreate,
+        new="malbidrag/nytt",
+        own="malbidrag",
+        anchor="mal",
     ),
-    path("malkonflikter/<int:pk>/andra/", edit.goalconflict_update, name="goalconflict_update"),
-    path("malkonflikter/<int:pk>/ta-bort/", edit.goalconflict_delete, name="goalconflict_delete"),
-    # Follow-up, alternatives, decisions
-    path("samverkan/<int:pk>/uppfoljningar/ny/", edit.evaluation_create, name="evaluation_create"),
-    path("uppfoljningar/<int:pk>/andra/", edit.evaluation_update, name="evaluation_update"),
-    path("uppfoljningar/<int:pk>/ta-bort/", edit.evaluation_delete, name="evaluation_delete"),
-    path("samverkan/<int:pk>/alternativ/nytt/", edit.alternative_create, name="alternative_create"),
-    path("alternativ/<int:pk>/andra/", edit.alternative_update, name="alternative_update"),
-    path("alternativ/<int:pk>/ta-bort/", edit.alternative_delete, name="alternative_delete"),
-    path("samverkan/<int:pk>/beslut/nytt/", edit.decision_create, name="decision_create"),
-    path("beslut/<int:pk>/andra/", edit.decision_update, name="decision_update"),
-    path("beslut/<int:pk>/ta-bort/", edit.decision_delete, name="decision_delete"),
+    *_on_arrangement(
+        "goalconflict",
+        GoalConflict,
+        forms.GoalConflictForm,
+        edit.GoalConflictCreate,
+        new="malkonflikter/ny",
+        own="malkonflikter",
+        anchor="malkonflikter",
+    ),
+    *_on_arrangement(
+        "evaluation",
+        Evaluation,
+        forms.EvaluationForm,
+        edit.EvaluationCreate,
+        new="uppfoljningar/ny",
+        own="uppfoljningar",
+        anchor="uppfoljning",
+    ),
+    *_on_arrangement(
+        "alternative",
+        Alternative,
+        forms.AlternativeForm,
+        edit.AlternativeCreate,
+        new="alternativ/nytt",
+        own="alternativ",
+        anchor="alternativ",
+    ),
+    *_on_arrangement(
+        "decision",
+        Decision,
+        forms.DecisionForm,
+        edit.DecisionCreate,
+        new="beslut/nytt",
+        own="beslut",
+        anchor="beslut",
+    ),
     # People and organisations
-    path("personer/ny/", edit.person_create, name="person_create"),
-    path("personer/<int:pk>/andra/", edit.person_update, name="person_update"),
-    path("personer/<int:pk>/ta-bort/", edit.person_delete, name="person_delete"),
-    path("organisationer/ny/", edit.organisation_create, name="organisation_create"),
-    path("organisationer/<int:pk>/andra/", edit.organisation_update, name="organisation_update"),
-    path("organisationer/<int:pk>/ta-bort/", edit.organisation_delete, name="organisation_delete"),
+    path("personer/ny/", edit.PersonCreate.as_view(), name="person_create"),
+    path(
+        "personer/<int:pk>/andra/",
+        edit.RecordUpdateView.as_view(model=Person, form_class=forms.PersonForm),
+        name="person_update",
+    ),
+    path("personer/<int:pk>/ta-bort/", edit.PersonDelete.as_view(), name="person_delete"),
+    path("organisationer/ny/", edit.OrganisationCreate.as_view(), name="organisation_create"),
+    path(
+        "organisationer/<int:pk>/andra/",
+        edit.RecordUpdateView.as_view(model=Organisation, form_class=forms.OrganisationForm),
+        name="organisation_update",
+    ),
+    path(
+        "organisationer/<int:pk>/ta-bort/",
+        edit.OrganisationDelete.as_view(),
+        name="organisation_delete",
+    ),
     # Strategic reviews
-    path("genomgangar/ny/", edit.review_create, name="review_create"),
-    path("genomgangar/<int:pk>/andra/", edit.review_update, name="review_update"),
-    path("genomgangar/<int:pk>/ta-bort/", edit.review_delete, name="review_delete"),
-    path("genomgangar/<int:pk>/punkter/", edit.review_items, name="review_items"),
+    path("genomgangar/ny/", edit.ReviewCreate.as_view(), name="review_create"),
+    path("genomgangar/<int:pk>/andra/", edit.ReviewUpdate.as_view(), name="review_update"),
+    path("genomgangar/<int:pk>/ta-bort/", edit.ReviewDelete.as_view(), name="review_delete"),
+    path("genomgangar/<int:pk>/punkter/", edit.ReviewItems.as_view(), name="review_items"),
     # Requests to join an arrangement
     path(
         "samverkan/<int:pk>/begar-deltagande/",

@@ -14,6 +14,7 @@ from django_tables2 import SingleTableMixin
 from ..access import Access
 from ..selectors import arrangements, lists, organisations, overview, people, reviews
 from ..selectors.costs import MEASURES
+from ..selectors.join_requests import join_requests_to_answer
 from . import filters, tables
 
 
@@ -110,6 +111,9 @@ def home(request):
         {
             "summaries": overview.home_summaries(access, today=today),
             "today": today,
+            "join_requests_to_answer": join_requests_to_answer(access).count()
+            if access.is_editor
+            else 0,
         },
     )
 

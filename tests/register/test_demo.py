@@ -18,6 +18,7 @@ from register.demo import load_demo
 from register.models import (
     Arrangement,
     Body,
+    CooperationForm,
     Cost,
     Decision,
     Evaluation,
@@ -363,10 +364,10 @@ def test_the_roles_of_the_example_participants_are_the_rules(demo, db):
         "arrangement__form"
     ):
         is_host = p.organisation_id == p.arrangement.host_id
-        assert p.role == rules.participant_role(p.arrangement.form.slug, is_host=is_host), p
+        assert p.role == rules.participant_role(p.arrangement.form, is_host=is_host), p
 
 
 def test_the_deciding_body_of_the_example_federation_and_company_is_the_rules(demo, db):
     finsam = Arrangement.objects.get(external_id="demo-taby-finsam")
-    kind, name = rules.deciding_body("coordination_federation")
+    kind, name = rules.deciding_body(CooperationForm.objects.get(slug="coordination_federation"))
     assert finsam.bodies.filter(kind=kind, name=name, powers="decides").exists()

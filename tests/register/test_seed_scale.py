@@ -18,6 +18,7 @@ from register.management.commands.seed_scale import (
 from register.models import (
     Arrangement,
     Body,
+    CooperationForm,
     Cost,
     Decision,
     Evaluation,
@@ -195,9 +196,9 @@ def test_roles_and_deciding_bodies_are_the_rules():
         "arrangement__form"
     ):
         is_host = p.organisation_id == p.arrangement.host_id
-        assert p.role == participant_role(p.arrangement.form.slug, is_host=is_host)
+        assert p.role == participant_role(p.arrangement.form, is_host=is_host)
     for slug in ("coordination_federation", "joint_company", "municipal_federation"):
-        kind, name = deciding_body(slug)
+        kind, name = deciding_body(CooperationForm.objects.get(slug=slug))
         arrangements = scale_arrangements().filter(form__slug=slug)
         assert arrangements.exists(), slug
         for a in arrangements:

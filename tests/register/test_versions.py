@@ -73,6 +73,8 @@ def test_a_stale_save_of_a_form_is_refused_and_says_what_changed_meanwhile(
     assert refused.status_code == 200
     page = text_of(refused)
     assert "Någon annan har sparat ändringar här sedan du öppnade sidan" in page
+    # Nothing on the page is wrong, so the summary does not ask to correct what is marked.
+    assert "Rätta det som är markerat" not in page
     assert "Ändrat av taby-redaktor den " in page
     assert "Namn: Södra Roslagens miljö- och hälsoskyddsnämnd → Roslagens miljönämnd" in page
     assert "Status: Aktiv → Under omförhandling" in page
@@ -112,6 +114,7 @@ def test_a_stale_form_with_errors_says_at_once_that_it_changed_meanwhile(
     assert "Någon annan har sparat ändringar här sedan du öppnade sidan" in page
     assert "Säte: – → Täby" in page
     assert "Slutdatum kan inte ligga före startdatum." in page
+    assert "Rätta det som är markerat och spara igen" in page  # a field is wrong too
 
 
 def test_a_fresh_form_saves_as_before(taby_editor, shared_arrangement):
@@ -186,6 +189,7 @@ def test_a_stale_save_of_a_formset_is_refused_and_says_which_rows_changed(
     assert "Någon annan har sparat ändringar här sedan du öppnade sidan" in page
     assert "Utfall (kr): 10 → 20 (av Karin Kollega den " in page
     assert "Borttagen rad: kostnad ”Täby kommun i Södra Roslagens" in page
+    assert "Rätta det som är markerat" not in page
     assert 'value="30"' in page and 'value="99"' in page  # what I typed
     assert dict(own.costs.values_list("year", "outcome")) == {2024: 20}
 

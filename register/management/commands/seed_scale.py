@@ -90,16 +90,15 @@ OTHER_BODIES = {
 }
 
 
-def _bodies(slug: str) -> list[tuple[str, str, str]]:
+def _bodies(form: CooperationForm) -> list[tuple[str, str, str]]:
     """The bodies of an arrangement of the form, (kind, name, powers); the last one decides: the
     rule's deciding body when the form has one."""
-    deciding = deciding_body(slug)
-    return OTHER_BODIES.get(slug, []) + (
+    deciding = deciding_body(form)
+    return OTHER_BODIES.get(form.slug, []) + (
         [(str(deciding[0]), deciding[1], "decides")] if deciding else []
     )
 
 
-BODY_KINDS = {slug: _bodies(slug) for slug in FORMS}
 STATUSES = [
     ("active", 85),
     ("ended", 5),
@@ -153,9 +152,7 @@ def _purge(model, ids: list) -> None:
     the links pointing at them (SET_NULL, many-to-many). No signals, so no history rows."""
     if not ids:
         return
-    for rel in model._meta.get_fields(include_hidden=True):
-        if not (rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)):
-            continue
+    for rel in bulk.dependent_relations(model):
         related, field = rel.related_model, rel.field
         if related._meta.app_label == model._meta.app_label and related.__name__.startswith(
             "Historical"
@@ -171,9 +168,7 @@ def _purge(model, ids: list) -> None:
                 _purge(related, child_ids)
             elif on_delete is models.SET_NULL:
                 qs.update(**{field.name: None})
-    for chunk in _chunks(ids):
-        qs = model._base_manager.filter(pk__in=chunk)
-        qs._raw_delete(qs.db)
+    bulk.delete_rows(model, ids)
 
 
 @transaction.atomic
@@ -204,7 +199,7 @@ def _write_objects(objs: list[models.Model]) -> None:
     rows = [{name: getattr(obj, name) for name in names} for obj in objs]
     for obj, pk in zip(objs, _write(type(objs[0]), rows), strict=True):
         obj.pk = pk
-        obj._state.adding = False
+        obj._state.adding = False  # documented (Model._state): the instance is now saved
 
 
 def _analyze() -> None:
@@ -259,6 +254,7 @@ def seed_scale(
     for m in municipalities:
         by_county.setdefault(m.county.code, []).append(m)
     forms = {f.slug: f for f in CooperationForm.objects.filter(slug__in=FORMS)}
+    bodies_by_form = {slug: _bodies(form) for slug, form in forms.items()}
     areas = {a.slug: a for a in ServiceArea.objects.all()}
     form_slugs = list(FORMS)
     form_weights = [FORMS[s][0] for s in form_slugs]
@@ -357,7 +353,7 @@ def seed_scale(
     for arrangement, (slug, _area, members, extra) in zip(arrangement_objs, plans, strict=True):
         everyone = members + extra
         shares = None
-        if has_owners(slug):
+        if has_owners(forms[slug]):
             raw = [rng.randint(1, 10) for _ in everyone]
             shares = [round(100 * r / sum(raw), 2) for r in raw]
             shares[0] = round(100 - sum(shares[1:]), 2)
@@ -367,7 +363,7 @@ def seed_scale(
                 Participation(
                     arrangement=arrangement,
                     organisation=org,
-                    role=participant_role(slug, is_host=org.pk == arrangement.host_id),
+                    role=participant_role(forms[slug], is_host=org.pk == arrangement.host_id),
                     joined=arrangement.start_date,
                     left=arrangement.end_date,
                     ownership_share=shares[k] if shares else None,
@@ -375,8 +371,8 @@ def seed_scale(
                 )
             )
             part_meta.append((org.population or 50_000, slug))
-        for kind, name, powers in BODY_KINDS[slug]:
-            if slug == "agreement" and rng.random() < 0.5:
+        for kind, name, powers in bodies_by_form[slug]:
+            if kind == "officials_group" and rng.random() < 0.5:  # half have one
                 continue
             per_org = 2 if kind == "federation_assembly" else 1
             bodies.append(
@@ -409,7 +405,7 @@ def seed_scale(
             decisions.append(
                 Decision(
                     arrangement=arrangement,
-                    deciding_body=BODY_KINDS[slug][-1][1],
+                    deciding_body=bodies_by_form[slug][-1][1],
                     date=date(year, rng.randint(1, 12), rng.randint(1, 28)),
                     reference=f"§ {rng.randint(1, 200)}",
                     title=rng.choice(

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 import importers.services
-from register.models import Body, Participation
+from register.models import Arrangement, Body, Organisation, Participation, Person
 from register.services import bulk
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +61,21 @@ def test_validate_then_insert_writes_the_rows(shared_arrangement):
     bulk.validate(Body, rows)
     (pk,) = bulk.insert(Body, rows)
     assert Body.objects.get(pk=pk).arrangement == shared_arrangement
+
+
+@pytest.mark.parametrize("model", [Arrangement, Participation, Organisation, Person])
+def test_dependent_relations_are_the_ones_djangos_deletion_follows(model):
+    # Django's collector uses a private helper; the public _meta API gives the same relations.
+    from django.db.models.deletion import get_candidate_relations_to_delete
+
+    assert set(bulk.dependent_relations(model)) == set(
+        get_candidate_relations_to_delete(model._meta)
+    )
+
+
+def test_delete_rows_deletes_exactly_the_given_rows_and_writes_no_history(shared_arrangement):
+    people = [Person.objects.create(name=f"Person {i}") for i in range(3)]
+    history_before = Person.history.count()
+    bulk.delete_rows(Person, [people[0].pk, people[2].pk])
+    assert list(Person.objects.filter(pk__in=[p.pk for p in people])) == [people[1]]
+    assert Person.history.count() == history_before

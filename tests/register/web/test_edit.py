@@ -586,18 +586,39 @@ def test_the_seats_page_lists_the_seats_other_partners_appointed(
 # --- The views themselves ------------------------------------------------------------------------
 
 
-def test_every_edit_and_join_view_is_a_plain_function_named_after_its_url():
-    """No factory builds views out of closures: each URL's view is defined under its own name."""
-    views = [
-        p
-        for p in urls.urlpatterns
-        if p.callback.__module__ in ("register.web.edit", "register.web.join")
-    ]
-    assert len(views) > 40
-    for pattern in views:
+def test_every_edit_view_is_a_class_defined_under_its_own_name():
+    """No factory builds views out of closures or generated classes: each edit URL's view is a
+    class written in register.web.edit (``as_view`` may set its model, form or anchor)."""
+    patterns = [p for p in urls.urlpatterns if p.callback.__module__ == "register.web.edit"]
+    assert len(patterns) == 39
+    for pattern in patterns:
+        view_class = pattern.callback.view_class
+        assert issubclass(view_class, edit.EditView), pattern.name
+        assert getattr(edit, view_class.__name__) is view_class, pattern.name
+    # Those that share a class differ only in what as_view gave them, never in code.
+    shared = [p for p in patterns if p.callback.view_initkwargs]
+    assert {p.callback.view_class.__name__ for p in shared} == {
+        "RecordUpdateView",
+        "OnArrangementUpdate",
+        "OnArrangementDelete",
+    }
+
+
+def test_every_join_view_is_a_plain_function_named_after_its_url():
+    patterns = [p for p in urls.urlpatterns if p.callback.__module__ == "register.web.join"]
+    assert len(patterns) == 4
+    for pattern in patterns:
         view = inspect.unwrap(pattern.callback)
         assert view.__qualname__ == pattern.name
         assert getattr(inspect.getmodule(view), pattern.name) is pattern.callback
+
+
+def test_an_edit_page_refuses_other_methods_before_looking_anything_up(client, shared_arrangement):
+    client.force_login(f.make_user(superuser=True))
+    url = reverse("register:decision_create", args=[shared_arrangement.pk])
+    assert client.put(url).status_code == 405
+    assert client.head(url).status_code == 405
+    assert client.put(reverse("register:decision_update", args=[999999])).status_code == 405
 
 
 def test_a_refused_formset_shows_only_the_refusal_above_the_rows(shared_arrangement, taby):

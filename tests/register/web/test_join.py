@@ -308,3 +308,16 @@ def test_nasty_values_in_the_request_form_are_messages_and_write_nothing(
                 assert "Begäran är inte skickad" in response.content.decode()
                 assert not JoinRequest.objects.exists()
             JoinRequest.objects.all().delete()
+
+
+def test_the_start_page_says_how_many_requests_wait_for_the_user_s_answer(
+    client, taby_editor, knivsta_editor, taby_reader, pending
+):
+    client.force_login(taby_editor)
+    page = client.get(reverse("register:home")).content.decode()
+    assert "En begäran om deltagande väntar" in page
+    assert reverse("register:join_request_list") in page
+    # The one who asked, and a reader who cannot answer, are not told to answer.
+    for user in (knivsta_editor, taby_reader):
+        client.force_login(user)
+        assert "väntar på ditt svar" not in client.get(reverse("register:home")).content.decode()
