@@ -1,0 +1,115 @@
+"""Run a benchmark of this tree and of an older commit side by side, in one run.
+
+Run from the repository root::
+
+    .venv/bin/python bench/compare.py --base 9703d54 [--rounds 3] pages [-- --runs 15]
+
+The older commit is unpacked with ``git archive`` into a temporary folder (the working tree is not
+touched). Each round runs the benchmark script (``bench/<name>.py``) of both trees, in turns
+(old, new; then new, old; ...), with this tree's Python, so that a busy moment of the machine
+falls on both alike. Each tree uses its own benchmark script, so both measure the code they ship.
+Every figure is the median over the rounds; one JSON line per figure::
+
+    {"name": "pages.arrangement_list", "old": 129.7, "new": 114.7, "ratio": 0.88,
+     "unit": "ms", "queries_old": 11, "queries_new": 12, "rounds": 3, "base": "9703d54"}
+
+``ratio`` is new / old: below 1 is faster (or less) now. Progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def unpack(rev: str, into: Path) -> Path:
+    """Unpack commit ``rev`` of this repository into ``into`` and return the folder."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", rev],
+        check=True,
+        capture_output=True,
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into
+
+
+def run(tree: Path, bench: str, extra: list[str]) -> list[dict]:
+    """Run ``bench/<bench>.py`` of ``tree`` and return its JSON lines."""
+    env = {**os.environ, "DEBUG": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("DATABASE_URL", None)  # each benchmark makes its own throwaway database
+    done = subprocess.run(
+        [sys.executable, f"bench/{bench}.py", *extra],
+        cwd=tree,
+        env=env,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", required=True, help="the older commit")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("bench", help="the benchmark: pages, import_excel, ...")
+    parser.add_argument("extra", nargs="*", help="arguments for the benchmark (after --)")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="bench-compare-") as tmp:
+        old_tree = unpack(args.base, Path(tmp))
+        results: dict[str, dict[str, list]] = {"old": defaultdict(list), "new": defaultdict(list)}
+        units, queries = {}, {"old": {}, "new": {}}
+        for i in range(args.rounds):
+            order = [("old", old_tree), ("new", ROOT)]
+            if i % 2:
+                order.reverse()
+            for label, tree in order:
+                log(f"round {i + 1}/{args.rounds}: {label}")
+                for line in run(tree, args.bench, args.extra):
+                    results[label][line["name"]].append(line["value"])
+                    units[line["name"]] = line.get("unit", "")
+                    queries[label][line["name"]] = line.get("queries")
+    for name in results["new"]:
+        if name not in results["old"]:
+            continue
+        old = statistics.median(results["old"][name])
+        new = statistics.median(results["new"][name])
+        print(
+            json.dumps(
+                {
+                    "name": f"{args.bench}.{name}",
+                    "old": round(old, 3),
+                    "new": round(new, 3),
+                    "ratio": round(new / old, 3) if old else None,
+                    "unit": units[name],
+                    "queries_old": queries["old"].get(name),
+                    "queries_new": queries["new"].get(name),
+                    "rounds": args.rounds,
+                    "base": args.base,
+                },
+                ensure_ascii=False,
+            ),
+            flush=True,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
