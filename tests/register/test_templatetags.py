@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -87,3 +88,18 @@ def test_get_item_reads_a_dict_and_tolerates_none():
 def test_access_filters_are_false_without_access():
     assert t.can_change(None, object()) is False
     assert t.can_view_internal(None, object()) is False
+
+
+def test_no_template_of_ours_hides_a_link_behind_a_url_that_may_not_resolve():
+    # Django's {% url ... as var %} turns a wrong URL name into an empty string, so a typo would
+    # silently hide a button. Our templates use {% url %} or {% edit_url %}, which raise.
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "templates"
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.html")
+        if "simple_history" not in path.parts
+        and re.search(r"{%\s*url\s[^%]*\sas\s", path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
