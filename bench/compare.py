@@ -94,7 +94,7 @@ def main(argv=None) -> int:
         print(
             json.dumps(
                 {
-                    "name": f"{args.bench}.{name}",
+                    "name": name if name.startswith(args.bench) else f"{args.bench}.{name}",
                     "old": round(old, 3),
                     "new": round(new, 3),
                     "ratio": round(new / old, 3) if old else None,
