@@ -13,6 +13,7 @@ from django.db.models import Max
 
 from .. import rules
 from ..access import Access
+from .. import graph
 from ..graph import Arr, BodyRow, NetworkData, Org, Part, SeatRow
 from ..models import Body, Cost, Organisation, Participation, Seat, TotalCost
 from .costs import CostRow
@@ -126,3 +127,28 @@ def network_data(
         seats=seats,
         cost_year=year,
     )
+
+
+def organisation_figures(
+    access: Access,
+    *,
+    on: dt.date | None = None,
+    kind: str = "all",
+    include_ended: bool = False,
+    organisation_id: int | None = None,
+    county_code: str | None = None,
+):
+    """Return (network, figures of item 2) for one organisation, a county's or every one."""
+    on = on or dt.date.today()
+    data = network_data(
+        access, on=on, organisation_id=organisation_id, county_code=county_code, with_seats=True
+    )
+    net = graph.build(data, on=on, include_ended=include_ended, kind=kind)
+    if organisation_id is not None:
+        ids = [organisation_id]
+    elif county_code is not None:
+        ids = [n for n in net.graph.nodes if data.orgs[n].county_code == county_code]
+    else:
+        ids = list(net.graph.nodes)
+    influence = graph.influence_by_org(data, ids, on=on, include_ended=include_ended)
+    return net, graph.all_org_figures(net, ids, influence)
