@@ -154,7 +154,7 @@ def project(bip: nx.Graph) -> nx.Graph:
     graph.add_nodes_from(n[1] for n, d in bip.nodes(data=True) if d["bipartite"] == 0)
     for a in (n for n, d in bip.nodes(data=True) if d["bipartite"] == 1):
         members = sorted(bip[a], key=lambda n: n[1])
-        for (u, v) in itertools.combinations(members, 2):
+        for u, v in itertools.combinations(members, 2):
             money = (bip[u][a]["cost"] or 0) + (bip[v][a]["cost"] or 0)
             if graph.has_edge(u[1], v[1]):
                 edge = graph[u[1]][v[1]]

@@ -11,9 +11,8 @@ import datetime as dt
 
 from django.db.models import Max
 
-from .. import rules
+from .. import graph, rules
 from ..access import Access
-from .. import graph
 from ..graph import Arr, BodyRow, NetworkData, Org, Part, SeatRow
 from ..models import Body, Cost, Organisation, Participation, Seat, TotalCost
 from .costs import CostRow
@@ -115,9 +114,9 @@ def network_data(
         ]
         seats = [
             SeatRow(body_id=body, appointed_by_id=org, role=role)
-            for body, org, role in Seat.objects.filter(
-                body__arrangement__in=scope_ids
-            ).values_list("body_id", "appointed_by_id", "role")
+            for body, org, role in Seat.objects.filter(body__arrangement__in=scope_ids).values_list(
+                "body_id", "appointed_by_id", "role"
+            )
         ]
     return NetworkData(
         orgs=orgs,

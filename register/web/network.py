@@ -49,7 +49,9 @@ class NetworkOptions(forms.Form):
         help_text="Tomt: i dag.",
         error_messages={"invalid": "Skriv datumet som ÅÅÅÅ-MM-DD."},
     )
-    historik = forms.BooleanField(label="Ta med avslutad samverkan och parter som lämnat", required=False)
+    historik = forms.BooleanField(
+        label="Ta med avslutad samverkan och parter som lämnat", required=False
+    )
 
     def clean_datum(self):
         value = self.cleaned_data.get("datum")

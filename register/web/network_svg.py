@@ -57,6 +57,11 @@ class Picture:
     texts: list[tuple[float, float, str]] = field(default_factory=list)
 
 
+def short_label(text: str, limit: int = 28) -> str:
+    """A label of at most ``limit`` characters (the full name is in the node's title)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def shape_of(kind: str) -> str:
     return {graph.MUNICIPALITY: "circle", graph.REGION: "square"}.get(kind, "diamond")
 
@@ -144,26 +149,41 @@ def ego_picture(net: graph.Network, org_id: int, urls) -> Picture:
     orgs, arrangements = net.data.orgs, net.data.arrangements
     me = orgs[org_id]
     mine = sorted(net.arrangements_of(org_id), key=lambda a: (arrangements[a].name, a))
-    partners = sorted(net.graph[org_id], key=lambda p: (orgs[p].name, p)) if org_id in net.graph else []
+    partners = (
+        sorted(net.graph[org_id], key=lambda p: (orgs[p].name, p)) if org_id in net.graph else []
+    )
     many = len(partners) > 60
     height = 820 if len(partners) <= 40 else 1000
     cx, cy = WIDTH / 2, height / 2
     inner = min(170, 60 + 12 * len(mine))
     outer = height / 2 - 70
     centre = Node(
-        cx, cy, me.name, f"{me.name}: {len(mine)} samverkan, {len(partners)} parter",
-        urls.organisation(me.id), shape_of(me.kind), size=12, fill="#ffffff", bold=True,
+        cx,
+        cy,
+        me.name,
+        f"{me.name}: {len(mine)} samverkan, {len(partners)} parter",
+        urls.organisation(me.id),
+        shape_of(me.kind),
+        size=12,
+        fill="#ffffff",
+        bold=True,
     )
     a_nodes, a_angle = {}, {}
     for a, (x, y, angle) in zip(mine, _ring(len(mine), inner, cx, cy), strict=True):
         n_members = len(net.members(a))
         a_nodes[a] = Node(
-            x, y, arrangements[a].name,
+            x,
+            y,
+            short_label(arrangements[a].name),
             f"Samverkan: {arrangements[a].name} ({n_members} parter)",
-            urls.arrangement(a), "triangle", size=7, fill="#f0f0f0",
+            urls.arrangement(a),
+            "triangle",
+            size=7,
+            fill="#f0f0f0",
             show_label=len(mine) <= 30,
         )
         a_angle[a] = angle
+
     # Partners by the circular mean of their arrangements' angles.
     def mean_angle(p):
         shared = net.graph[org_id][p]["arrangements"]
@@ -179,11 +199,16 @@ def ego_picture(net: graph.Network, org_id: int, urls) -> Picture:
         cross = graph.crosses_county(me, o)
         county = f", {o.county_name}" if o.county_name else ""
         p_nodes[p] = Node(
-            x, y, o.name,
+            x,
+            y,
+            o.name,
             f"{o.name}{county}: {edge['shared']} gemensamma samverkan"
             + (" (annat län)" if cross else ""),
-            urls.organisation(p), shape_of(o.kind), size=4 + min(6, 1.5 * edge["shared"]),
-            fill=PALETTE[1] if cross else PALETTE[0], show_label=not many,
+            urls.organisation(p),
+            shape_of(o.kind),
+            size=4 + min(6, 1.5 * edge["shared"]),
+            fill=PALETTE[1] if cross else PALETTE[0],
+            show_label=not many,
         )
     edges = [Edge(centre, a_nodes[a], width=1.5) for a in mine]
     for a in mine:
@@ -203,46 +228,64 @@ def ego_picture(net: graph.Network, org_id: int, urls) -> Picture:
 
 
 def area_picture(net: graph.Network, area: graph.AreaFigures, urls, *, title: str) -> Picture:
-    """The organisations with ties on a circle, grouped by community (with a gap and the
-    community's number between groups); those without any tie in a grid below."""
+    """Each community on a small circle of its own, the communities round a large circle
+    (largest first, clockwise from the top, numbered as in the table); the organisations without
+    any tie in a grid below. Everything is scaled to the picture's width."""
     orgs = net.data.orgs
     connected = [n for c in area.communities for n in c]
     isolated = [n for n in area.orgs if n not in area.community_of]
-    size = 460 if len(connected) > 60 else 330
-    cx, cy = WIDTH / 2, size + 40
-    gaps = len(area.communities)
-    slots = len(connected) + 2 * gaps
+    spacing, gap = 16.0, 40.0
+    radii = [
+        max(14.0, len(c) * spacing / (2 * math.pi)) if len(c) > 1 else 0.0 for c in area.communities
+    ]
+    spans = [2 * r + gap for r in radii]
+    big = max(sum(spans) / (2 * math.pi), (max(radii) + gap) if radii else 0.0)
+    if len(area.communities) == 1:
+        big = 0.0
+    # Abstract coordinates round (0, 0), scaled to fit afterwards.
+    places = []
+    turned = 0.0
+    for r, span in zip(radii, spans, strict=True):
+        angle = -math.pi / 2 + 2 * math.pi * (turned + span / 2) / max(sum(spans), 1)
+        turned += span
+        ccx, ccy = big * math.cos(angle), big * math.sin(angle)
+        places.append((ccx, ccy, r, angle))
+    extent = max((math.hypot(x, y) + r for x, y, r, _ in places), default=1.0) + 40
+    scale = min(1.6, (WIDTH / 2 - 40) / extent)
+    cx = WIDTH / 2
+    cy = extent * scale + 30
     nodes: dict[int, Node] = {}
     texts = []
     top = {f.org.id for f in area.most_connected}
-    slot = 0
-    for k, community in enumerate(area.communities, 1):
-        slot += 1
-        middle = slot + len(community) / 2
-        angle = -math.pi / 2 + 2 * math.pi * middle / max(slots, 1)
-        if len(community) >= 3:
-            texts.append(
-                (cx + (size + 38) * math.cos(angle), cy + (size + 38) * math.sin(angle) + 5, f"{k}")
+    for k, (community, (ccx, ccy, r, angle)) in enumerate(
+        zip(area.communities, places, strict=True), 1
+    ):
+        bx, by = cx + ccx * scale, cy + ccy * scale
+        texts.append(
+            (
+                bx + (r * scale + 18) * math.cos(angle),
+                by + (r * scale + 18) * math.sin(angle) + 5,
+                f"{k}",
             )
-        for n in community:
-            angle = -math.pi / 2 + 2 * math.pi * slot / max(slots, 1)
+        )
+        for i, n in enumerate(community):
+            a = -math.pi / 2 + 2 * math.pi * i / len(community)
             f = area.figures[n]
             o = orgs[n]
             nodes[n] = Node(
-                cx + size * math.cos(angle), cy + size * math.sin(angle), o.name,
+                bx + r * scale * math.cos(a),
+                by + r * scale * math.sin(a),
+                o.name,
                 f"{o.name} (grupp {k}): {f.partners} parter, {f.arrangements} samverkan",
-                urls.organisation(n), shape_of(o.kind), size=3 + min(7, math.sqrt(f.partners)),
+                urls.organisation(n),
+                shape_of(o.kind),
+                size=3 + min(6, math.sqrt(f.partners) / 1.5),
                 fill=PALETTE[(k - 1) % len(PALETTE)],
                 show_label=n in top or len(connected) <= 40,
                 bold=n in top,
             )
-            slot += 1
-        slot += 1
     ties = sorted(
-        (
-            (u, v, e)
-            for u, v, e in net.graph.subgraph(connected).edges(data=True)
-        ),
+        ((u, v, e) for u, v, e in net.graph.subgraph(connected).edges(data=True)),
         key=lambda t: (-t[2]["shared"], -t[2]["money"], t[0], t[1]),
     )
     notes = []
@@ -253,11 +296,15 @@ def area_picture(net: graph.Network, area: graph.AreaFigures, urls, *, title: st
         )
         ties = ties[:MAX_EDGES]
     edges = [
-        Edge(nodes[u], nodes[v], width=_width(e["shared"]),
-             dashed=graph.crosses_county(orgs[u], orgs[v]))
+        Edge(
+            nodes[u],
+            nodes[v],
+            width=_width(e["shared"]),
+            dashed=graph.crosses_county(orgs[u], orgs[v]),
+        )
         for u, v, e in ties
     ]
-    height = int(cy + size + 70)
+    height = int(cy + extent * scale + 20)
     if isolated:
         per_row = 40
         texts.append((WIDTH / 2, height, f"Utan registrerad samverkan ({len(isolated)})"))
@@ -265,12 +312,22 @@ def area_picture(net: graph.Network, area: graph.AreaFigures, urls, *, title: st
             row, col = divmod(i, per_row)
             o = orgs[n]
             nodes[n] = Node(
-                30 + col * (WIDTH - 60) / (per_row - 1), height + 25 + row * 22, o.name,
-                f"{o.name}: ingen registrerad samverkan", urls.organisation(n),
-                shape_of(o.kind), size=4, fill="#ffffff", show_label=False,
+                30 + col * (WIDTH - 60) / (per_row - 1),
+                height + 25 + row * 22,
+                o.name,
+                f"{o.name}: ingen registrerad samverkan",
+                urls.organisation(n),
+                shape_of(o.kind),
+                size=4,
+                fill="#ffffff",
+                show_label=False,
             )
         height += 25 + (len(isolated) // per_row + 1) * 22 + 10
     return Picture(
-        nodes=list(nodes.values()), edges=edges, height=int(height), label=title, notes=notes,
+        nodes=list(nodes.values()),
+        edges=edges,
+        height=int(height),
+        label=title,
+        notes=notes,
         texts=texts,
     )
