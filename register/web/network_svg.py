@@ -37,6 +37,7 @@ class Node:
     fill: str = PALETTE[0]
     show_label: bool = True
     bold: bool = False
+    label_angle: float | None = None  # put the label outwards at this angle (radians)
 
 
 @dataclass
@@ -116,11 +117,17 @@ def render(picture: Picture) -> str:
         out.append(f"<title>{escape(n.title)}</title>")
         out.append(_shape(n))
         if n.show_label:
-            anchor = "start" if n.x >= WIDTH / 2 else "end"
-            dx = n.size + 3 if anchor == "start" else -(n.size + 3)
-            if abs(n.x - WIDTH / 2) < 1:
-                anchor, dx = "middle", 0
-            dy = n.size + 14 if anchor == "middle" else 4
+            if n.label_angle is not None:
+                cos, sin = math.cos(n.label_angle), math.sin(n.label_angle)
+                anchor = "start" if cos > 0.35 else "end" if cos < -0.35 else "middle"
+                dx = cos * (n.size + 3)
+                dy = sin * (n.size + 3) + (4 if anchor != "middle" else (12 if sin > 0 else -4))
+            else:
+                anchor = "start" if n.x >= WIDTH / 2 else "end"
+                dx = n.size + 3 if anchor == "start" else -(n.size + 3)
+                if abs(n.x - WIDTH / 2) < 1:
+                    anchor, dx = "middle", 0
+                dy = n.size + 14 if anchor == "middle" else 4
             weight = ' font-weight="700"' if n.bold else ""
             out.append(
                 f'<text x="{_f(n.x + dx)}" y="{_f(n.y + dy)}" font-size="12" fill="{INK}" '
@@ -193,7 +200,7 @@ def ego_picture(net: graph.Network, org_id: int, urls) -> Picture:
 
     ordered = sorted(partners, key=lambda p: (round(mean_angle(p), 3), orgs[p].name, p))
     p_nodes = {}
-    for p, (x, y, _) in zip(ordered, _ring(len(ordered), outer, cx, cy), strict=True):
+    for p, (x, y, angle) in zip(ordered, _ring(len(ordered), outer, cx, cy), strict=True):
         o = orgs[p]
         edge = net.graph[org_id][p]
         cross = graph.crosses_county(me, o)
@@ -209,6 +216,7 @@ def ego_picture(net: graph.Network, org_id: int, urls) -> Picture:
             size=4 + min(6, 1.5 * edge["shared"]),
             fill=PALETTE[1] if cross else PALETTE[0],
             show_label=not many,
+            label_angle=angle,
         )
     edges = [Edge(centre, a_nodes[a], width=1.5) for a in mine]
     for a in mine:
@@ -234,7 +242,7 @@ def area_picture(net: graph.Network, area: graph.AreaFigures, urls, *, title: st
     orgs = net.data.orgs
     connected = [n for c in area.communities for n in c]
     isolated = [n for n in area.orgs if n not in area.community_of]
-    spacing, gap = 16.0, 40.0
+    spacing, gap = (34.0, 90.0) if len(connected) <= 60 else (16.0, 40.0)
     radii = [
         max(14.0, len(c) * spacing / (2 * math.pi)) if len(c) > 1 else 0.0 for c in area.communities
     ]
@@ -263,8 +271,8 @@ def area_picture(net: graph.Network, area: graph.AreaFigures, urls, *, title: st
         bx, by = cx + ccx * scale, cy + ccy * scale
         texts.append(
             (
-                bx + (r * scale + 18) * math.cos(angle),
-                by + (r * scale + 18) * math.sin(angle) + 5,
+                bx + (r * scale + 34) * math.cos(angle),
+                by + (r * scale + 34) * math.sin(angle) + 5,
                 f"{k}",
             )
         )
@@ -283,6 +291,7 @@ def area_picture(net: graph.Network, area: graph.AreaFigures, urls, *, title: st
                 fill=PALETTE[(k - 1) % len(PALETTE)],
                 show_label=n in top or len(connected) <= 40,
                 bold=n in top,
+                label_angle=a,
             )
     ties = sorted(
         ((u, v, e) for u, v, e in net.graph.subgraph(connected).edges(data=True)),
