@@ -151,7 +151,7 @@ def main(argv=None) -> int:
     for name, url in pages.items():
         queries = 0
 
-        def get(url=url):
+        def get(url=url, name=name):
             nonlocal queries, status
             with CaptureQueriesContext(connection) as ctx:
                 response = client.get(url)

@@ -152,17 +152,21 @@ def project(bip: nx.Graph) -> nx.Graph:
     """
     graph = nx.Graph()
     graph.add_nodes_from(n[1] for n, d in bip.nodes(data=True) if d["bipartite"] == 0)
+    ties: dict[tuple[int, int], list] = {}
     for a in (n for n, d in bip.nodes(data=True) if d["bipartite"] == 1):
-        members = sorted(bip[a], key=lambda n: n[1])
-        for u, v in itertools.combinations(members, 2):
-            money = (bip[u][a]["cost"] or 0) + (bip[v][a]["cost"] or 0)
-            if graph.has_edge(u[1], v[1]):
-                edge = graph[u[1]][v[1]]
-                edge["shared"] += 1
-                edge["money"] += money
-                edge["arrangements"].append(a[1])
+        members = sorted((m[1], bip[m][a]["cost"] or 0) for m in bip[a])
+        for (u, cu), (v, cv) in itertools.combinations(members, 2):
+            tie = ties.get((u, v))
+            if tie is None:
+                ties[(u, v)] = [1, cu + cv, [a[1]]]
             else:
-                graph.add_edge(u[1], v[1], shared=1, money=money, arrangements=[a[1]])
+                tie[0] += 1
+                tie[1] += cu + cv
+                tie[2].append(a[1])
+    graph.add_edges_from(
+        (u, v, {"shared": shared, "money": money, "arrangements": arrangements})
+        for (u, v), (shared, money, arrangements) in ties.items()
+    )
     return graph
 
 
@@ -178,8 +182,11 @@ class Network:
     kind: str
 
     def members(self, arrangement_id: int) -> list[int]:
-        node = ("a", arrangement_id)
-        return sorted(n[1] for n in self.bip[node]) if node in self.bip else []
+        cache = self.__dict__.setdefault("_members", {})
+        if arrangement_id not in cache:
+            node = ("a", arrangement_id)
+            cache[arrangement_id] = sorted(n[1] for n in self.bip[node]) if node in self.bip else []
+        return cache[arrangement_id]
 
     def arrangements_of(self, org_id: int) -> list[int]:
         node = ("o", org_id)
@@ -371,9 +378,15 @@ def area_figures(
         n for n in net.graph.nodes if county_code is None or orgs[n].county_code == county_code
     ]
     scope.sort(key=lambda n: (orgs[n].name, n))
-    sub = net.graph.subgraph(scope)
-    connected = [n for n in scope if sub.degree(n) > 0]
-    core = sub.subgraph(connected)
+    in_scope = set(scope)
+    # A plain graph of the ties within scope (graph views make the algorithms several times slower).
+    core = nx.Graph()
+    core.add_edges_from(
+        (u, v, {"shared": e["shared"]})
+        for u, v, e in net.graph.edges(data=True)
+        if u in in_scope and v in in_scope
+    )
+    connected = [n for n in scope if n in core]
     communities = (
         nx.community.louvain_communities(core, weight="shared", seed=LOUVAIN_SEED)
         if connected
@@ -393,7 +406,6 @@ def area_figures(
         (figures[n] for n in connected),
         key=lambda f: (-f.partners, -f.weighted_degree, f.org.name),
     )[:top]
-    in_scope = set(scope)
     cross = []
     for u, v, edge in net.graph.edges(data=True):
         if (u in in_scope or v in in_scope) and crosses_county(orgs[u], orgs[v]):

@@ -155,21 +155,24 @@ def organisation_network(request, pk):
     in_graph = organisation.pk in net.graph
     figures = graph.org_figures(net, organisation.pk, influence) if in_graph else None
     partners = []
+    links = Urls()
     if in_graph:
         for p, edge in net.graph[organisation.pk].items():
+            arrangements = sorted(
+                (data.arrangements[a] for a in edge["arrangements"]), key=lambda a: a.name
+            )
             partners.append(
                 {
                     "org": data.orgs[p],
+                    "url": links.organisation(p),
                     "shared": edge["shared"],
                     "money": edge["money"],
                     "cross": graph.crosses_county(data.orgs[organisation.pk], data.orgs[p]),
-                    "arrangements": sorted(
-                        (data.arrangements[a] for a in edge["arrangements"]), key=lambda a: a.name
-                    ),
+                    "arrangements": [(a, links.arrangement(a.id)) for a in arrangements],
                 }
             )
         partners.sort(key=lambda r: (-r["shared"], -r["money"], r["org"].name))
-    picture = network_svg.ego_picture(net, organisation.pk, Urls()) if in_graph else None
+    picture = network_svg.ego_picture(net, organisation.pk, links) if in_graph else None
     return render(
         request,
         "register/network_organisation.html",
@@ -178,7 +181,10 @@ def organisation_network(request, pk):
             "opts": opts,
             "figures": figures,
             "partners": partners,
-            "arrangements": [data.arrangements[a] for a in net.arrangements_of(organisation.pk)],
+            "arrangements": [
+                (data.arrangements[a], links.arrangement(a))
+                for a in net.arrangements_of(organisation.pk)
+            ],
             "svg": network_svg.render(picture) if picture else "",
             "picture": picture,
             "cost_year": data.cost_year,
@@ -243,11 +249,14 @@ def _area_page(request, county: County | None):
     access, opts, data, net, area = _area(request, county)
     where = county.name if county else "hela registret"
     title = f"Partnernätverket i {where}"
-    picture = network_svg.area_picture(net, area, Urls(), title=title)
+    links = Urls()
+    network_url = reverse("register:organisation_network", args=[0]).replace("/0/", "/{}/")
+    picture = network_svg.area_picture(net, area, links, title=title)
     orgs = data.orgs
     rows = [
         {
             "figures": area.figures[n],
+            "url": network_url.format(n),
             "community": area.community_of.get(n),
             "betweenness": area.betweenness.get(n, 0.0),
         }
@@ -266,11 +275,18 @@ def _area_page(request, county: County | None):
             "rows": rows,
             "communities": [[orgs[n] for n in c] for c in area.communities],
             "cross": [
-                {"a": orgs[u], "b": orgs[v], "shared": e["shared"], "money": e["money"]}
+                {
+                    "a": orgs[u],
+                    "b": orgs[v],
+                    "a_url": network_url.format(u),
+                    "b_url": network_url.format(v),
+                    "shared": e["shared"],
+                    "money": e["money"],
+                }
                 for u, v, e in area.cross_county_ties[:100]
             ],
             "cross_count": len(area.cross_county_ties),
-            "without": [orgs[n] for n in area.without_arrangement],
+            "without": [(orgs[n], links.organisation(n)) for n in area.without_arrangement],
             "svg": network_svg.render(picture),
             "picture": picture,
             "cost_year": data.cost_year,

@@ -26,7 +26,9 @@ def test_an_organisations_network_has_a_picture_a_table_and_links(
 ):
     page = logged_in_page
     csp = []
-    page.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on(
+        "console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None
+    )
     taby = Organisation.objects.get(code="0160", kind=Organisation.Kind.MUNICIPALITY)
     page.goto(f"{live_server.url}{reverse('register:organisation_detail', args=[taby.pk])}")
     page.get_by_role("link", name="Partnernätverk").click()
