@@ -380,12 +380,16 @@ def area_figures(
     scope.sort(key=lambda n: (orgs[n].name, n))
     in_scope = set(scope)
     # A plain graph of the ties within scope (graph views make the algorithms several times slower).
+    # Nodes by name and ties in a fixed order, so that Louvain's answer depends on the data only.
     core = nx.Graph()
-    core.add_edges_from(
-        (u, v, {"shared": e["shared"]})
+    core.add_nodes_from(scope)
+    ties = sorted(
+        (min(u, v), max(u, v), e["shared"])
         for u, v, e in net.graph.edges(data=True)
         if u in in_scope and v in in_scope
     )
+    core.add_weighted_edges_from(ties, weight="shared")
+    core.remove_nodes_from([n for n in scope if core.degree(n) == 0])
     connected = [n for n in scope if n in core]
     communities = (
         nx.community.louvain_communities(core, weight="shared", seed=LOUVAIN_SEED)
