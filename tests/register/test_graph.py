@@ -354,3 +354,16 @@ def test_the_export_graph_is_written_and_read_back_as_gexf_and_graphml(net, tmp_
         assert read.number_of_nodes() == 6
         assert int(read["0001"]["0003"]["money"]) == 710
         assert read.nodes["0001"]["label"] == "Alfa"
+
+
+def test_it_says_why_when_all_the_participants_costs_are_zero(data):
+    data.participations[3] = g.Part(11, ALFA, cost=0)
+    data.participations[4] = g.Part(11, BETA, cost=0)
+    data.arrangements[11] = g.Arr(11, "Lön", "joint_committee")
+    assert rows_by_name(data, ALFA)["Lön"].cost_reason == "Parternas kostnader för 2024 är noll."
+
+
+def test_without_influence_rows_the_minority_share_is_not_computed(net):
+    f = g.org_figures(net, ALFA)
+    assert f.minority_cost_share is None
+    assert f.minority_cost_reason == "Inflytandet är inte beräknat."
