@@ -137,3 +137,58 @@ def format_percent(value) -> str:
     """Return a share in per cent as Swedish text: 12.5 -> '12,5 %'."""
     text = format_decimal(value)
     return f"{text}{NBSP}%" if _number(value) is not None else text
+
+
+# --- In force on a date ----------------------------------------------------------------------
+
+# An arrangement with this status is over: out of the network unless history is asked for.
+ENDED_STATUSES = frozenset({"ended"})
+
+
+def in_force(start, end, on) -> bool:
+    """Return whether a period from ``start`` to ``end`` (either may be missing) covers ``on``.
+
+    A period covers the day it starts and not the day it ends (a participation that ``left`` on
+    2024-01-01 is out on that day).
+    """
+    return (start is None or start <= on) and (end is None or end > on)
+
+
+# --- Influence ---------------------------------------------------------------------------------
+
+# The seats that vote: ordinary members, the chair and the vice chair. Substitutes (ersättare)
+# and officials are not counted.
+ORDINARY_SEAT_ROLES = frozenset({"chair", "vice_chair", "member"})
+# When several bodies decide and none is the form's own deciding body, the first kind here wins.
+DECIDING_KIND_ORDER = (
+    Body.Kind.FEDERATION_BOARD,
+    Body.Kind.JOINT_COMMITTEE,
+    Body.Kind.COMPANY_BOARD,
+    Body.Kind.FEDERATION_ASSEMBLY,
+    Body.Kind.STEERING_GROUP,
+    Body.Kind.OTHER,
+    Body.Kind.OFFICIALS_GROUP,
+    Body.Kind.WORKING_GROUP,
+)
+# A seat share this many percentage points (or more) below the cost share is flagged.
+INFLUENCE_GAP_POINTS = 10
+
+
+def choose_deciding_body(form_deciding_kind: str, bodies):
+    """Return the body (any object with ``kind``, ``powers`` and ``id``) that decides for an
+    arrangement, or None.
+
+    Only a body with the power to decide counts. A body of the kind the form names as its
+    deciding body (``deciding_body(form)[0]``, "" when none) comes first; otherwise the kinds in
+    ``DECIDING_KIND_ORDER``.
+    """
+    deciding = [b for b in bodies if b.powers == Body.Powers.DECIDES]
+    if not deciding:
+        return None
+    order = {kind: i for i, kind in enumerate(DECIDING_KIND_ORDER)}
+
+    def rank(body):
+        own = 0 if form_deciding_kind and body.kind == form_deciding_kind else 1
+        return (own, order.get(body.kind, len(order)), body.id)
+
+    return min(deciding, key=rank)

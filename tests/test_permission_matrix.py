@@ -89,6 +89,14 @@ MATRIX: dict[str, Entry] = {
     "register:arrangement_detail": Entry("arrangement", MEMBERS_READ, NOT_GET),
     "register:organisation_list": Entry(None, LOGIN_ONLY, NOT_GET),
     "register:organisation_detail": Entry("taby", LOGIN_ONLY, NOT_GET),
+    # The partner network: anyone logged in; what it counts follows Access (published + own).
+    "register:organisation_network": Entry("taby", LOGIN_ONLY, NOT_GET),
+    "register:organisation_network_download": Entry("taby", LOGIN_ONLY, NOT_GET),
+    "register:organisation_influence": Entry("taby", LOGIN_ONLY, NOT_GET),
+    "register:network_national": Entry(None, LOGIN_ONLY, NOT_GET),
+    "register:network_download": Entry(None, LOGIN_ONLY, NOT_GET),
+    "register:network_county": Entry("county", LOGIN_ONLY, NOT_GET),
+    "register:network_county_download": Entry("county", LOGIN_ONLY, NOT_GET),
     "register:person_list": Entry(None, LOGIN_ONLY, NOT_GET),
     "register:person_detail": Entry("person", LOGIN_ONLY, NOT_GET),
     "register:decision_list": Entry(None, LOGIN_ONLY, NOT_GET),
@@ -237,6 +245,7 @@ def world(taby, vaxholm, knivsta):
         "review": review,
         "batch": batch,
         "taby": taby,
+        "county": taby.county,
         "join_request": JoinRequest.objects.create(
             arrangement=a, organisation=knivsta, role="member", requested_by=admin
         ),

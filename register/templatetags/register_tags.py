@@ -94,3 +94,11 @@ def trend_arrow(change) -> str:
     if change < 0:
         return "↓ minskar"
     return "→ oförändrad"
+
+
+@register.filter
+def share(value) -> str:
+    """A share from 0 to 1 as Swedish per cent with one decimal: 0.125 -> '12,5 %'."""
+    if value is None or value == "":
+        return ""
+    return rules.format_percent(round(100 * float(value), 1))

@@ -13,7 +13,7 @@ from ..models import (
     Organisation,
     Person,
 )
-from . import edit, forms, join, views
+from . import edit, forms, join, network, views
 
 app_name = "register"
 
@@ -38,6 +38,30 @@ urlpatterns = [
     path("samverkan/<int:pk>/", views.arrangement_detail, name="arrangement_detail"),
     path("organisationer/", views.OrganisationListView.as_view(), name="organisation_list"),
     path("organisationer/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    # The partner network
+    path(
+        "organisationer/<int:pk>/natverk/",
+        network.organisation_network,
+        name="organisation_network",
+    ),
+    path(
+        "organisationer/<int:pk>/natverk/ladda-ned/",
+        network.organisation_network_download,
+        name="organisation_network_download",
+    ),
+    path(
+        "organisationer/<int:pk>/inflytande/",
+        network.organisation_influence,
+        name="organisation_influence",
+    ),
+    path("natverk/", network.network_national, name="network_national"),
+    path("natverk/ladda-ned/", network.network_download, name="network_download"),
+    path("natverk/lan/<int:pk>/", network.network_county, name="network_county"),
+    path(
+        "natverk/lan/<int:pk>/ladda-ned/",
+        network.network_county_download,
+        name="network_county_download",
+    ),
     path("personer/", views.PersonListView.as_view(), name="person_list"),
     path("personer/<int:pk>/", views.person_detail, name="person_detail"),
     path("beslut/", views.DecisionListView.as_view(), name="decision_list"),

@@ -190,3 +190,31 @@ def test_the_seed_gives_each_form_its_deciding_body_last():
         if deciding is not None:
             kind, name, powers = _bodies(cooperation_form)[-1]
             assert (kind, name) == deciding and powers == "decides"
+
+
+# --- in force on a date, and the deciding body (the partner network) -------------------------
+
+
+def test_a_period_covers_its_first_day_and_not_its_last():
+    from datetime import date
+
+    from register.rules import in_force
+
+    assert in_force(date(2024, 1, 1), None, date(2024, 1, 1))
+    assert not in_force(None, date(2024, 1, 1), date(2024, 1, 1))
+    assert in_force(None, None, date(2024, 1, 1))
+    assert not in_force(date(2025, 1, 1), None, date(2024, 1, 1))
+
+
+def test_the_deciding_body_is_the_forms_own_among_those_that_decide():
+    from types import SimpleNamespace as B
+
+    from register.rules import choose_deciding_body
+
+    assembly = B(id=1, kind="federation_assembly", powers="decides")
+    board = B(id=2, kind="federation_board", powers="decides")
+    officials = B(id=3, kind="officials_group", powers="prepares")
+    assert choose_deciding_body("federation_board", [assembly, board, officials]) is board
+    assert choose_deciding_body("", [officials]) is None
+    steering = B(id=4, kind="steering_group", powers="decides")
+    assert choose_deciding_body("", [officials, steering]) is steering

@@ -1,6 +1,7 @@
 """With the seed_scale data loaded (5,000 arrangements over 10 years), the arrangement list, an
-arrangement detail and the busiest municipality's organisation page each run at most 15 SQL
-queries, for an editor and for a register administrator."""
+arrangement detail, the busiest municipality's organisation page, its network and influence
+pages, its county's and the national network each run at most 15 SQL queries, for an editor and
+for a register administrator."""
 
 import pytest
 from django.db import transaction
@@ -57,6 +58,15 @@ def pages(scale):
             "register:arrangement_detail", args=[scale["arrangement"].pk]
         ),
         "organisation_detail": reverse("register:organisation_detail", args=[scale["busiest"].pk]),
+        # The partner network (register/web/network.py)
+        "organisation_network": reverse(
+            "register:organisation_network", args=[scale["busiest"].pk]
+        ),
+        "organisation_influence": reverse(
+            "register:organisation_influence", args=[scale["busiest"].pk]
+        ),
+        "network_county": reverse("register:network_county", args=[scale["busiest"].county_id]),
+        "network_national": reverse("register:network_national"),
     }
 
 
@@ -69,7 +79,18 @@ def test_the_scale_data_cover_every_municipality_and_region(scale, db):
     assert scale["arrangement"].participations.count() >= 8
 
 
-@pytest.mark.parametrize("page", ["arrangement_list", "arrangement_detail", "organisation_detail"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "arrangement_list",
+        "arrangement_detail",
+        "organisation_detail",
+        "organisation_network",
+        "organisation_influence",
+        "network_county",
+        "network_national",
+    ],
+)
 def test_the_page_runs_at_most_15_queries(page, scale, user, client, django_assert_max_num_queries):
     client.force_login(user)
     url = pages(scale)[page]

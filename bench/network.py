@@ -1,0 +1,173 @@
+"""The partner network with the seed_scale data: the national figures and an organisation's
+network page.
+
+Run from the repository root: ``.venv/bin/python bench/network.py [--arrangements 5000]
+[--years 10] [--seed 1] [--runs 5]``. Like bench/pages.py it builds a throwaway SQLite database,
+migrates it and loads ``seed_scale``; then it measures (median of N runs, after a warm-up):
+
+* ``network_national_figures``: the national figures of register/graph.py (communities,
+  betweenness, most connected, cross-county ties, figures per organisation) on the data already
+  read (goal ≤ 2 s, stretch ≤ 0.5 s);
+* ``network_national_figures_with_queries``: the same including the selector's queries;
+* ``organisation_network_page`` and ``network_national_page``: the pages' server time with
+  Django's test Client for the busiest municipality's editor (goal ≤ 300 ms for the first).
+
+One JSON line per figure on stdout, progress on stderr::
+
+    {"name": "network_national_figures", "value": 812.3, "unit": "ms", "nodes": 311, "edges": 40122}
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--arrangements", type=int, default=5000)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--warmup", type=int, default=1)
+    return parser.parse_args(argv)
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def median_ms(fn, runs: int, warmup: int):
+    for _ in range(warmup):
+        fn()
+    times = []
+    result = None
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return round(statistics.median(times), 1), result
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    tmp = tempfile.TemporaryDirectory(prefix="bench-network-")
+    db_path = Path(tmp.name) / "bench.sqlite3"
+    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
+    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+    sys.path.insert(0, str(ROOT))
+
+    warnings.filterwarnings("ignore", message="No directory at")  # whitenoise, no collectstatic
+    import django
+
+    django.setup()
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from register import graph
+    from register.access import Access
+    from register.management.commands.seed_scale import seed_scale
+    from register.models import Membership, Organisation
+    from register.selectors.network import network_data
+
+    log(f"Databas: {db_path}")
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    log(f"Migrerad på {time.perf_counter() - started:.1f} s.")
+    result = seed_scale(arrangements=args.arrangements, years=args.years, seed=args.seed)
+    log(
+        f"seed_scale: {result.arrangements} samverkan, {result.participations} deltaganden, "
+        f"{result.costs} kostnadsrader på {result.seconds:.1f} s."
+    )
+    on = dt.date.today()
+    admin = Access(user_id=None, is_admin=True)
+    data = network_data(admin, on=on)
+
+    def national(data=data):
+        net = graph.build(data, on=on, kind="municipality_region")
+        big = len(net.graph) > 400 or net.graph.number_of_edges() > 5000
+        return net, graph.area_figures(net, betweenness_sample=100 if big else 0)
+
+    value, (net, area) = median_ms(national, args.runs, args.warmup)
+    print(
+        json.dumps(
+            {
+                "name": "network_national_figures",
+                "value": value,
+                "unit": "ms",
+                "nodes": net.graph.number_of_nodes(),
+                "edges": net.graph.number_of_edges(),
+                "communities": len(area.communities),
+            }
+        ),
+        flush=True,
+    )
+
+    def national_with_queries():
+        return national(network_data(admin, on=on))
+
+    value, _ = median_ms(national_with_queries, args.runs, args.warmup)
+    print(
+        json.dumps({"name": "network_national_figures_with_queries", "value": value, "unit": "ms"}),
+        flush=True,
+    )
+
+    busiest = (
+        Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY)
+        .annotate(n=Count("participations"))
+        .order_by("-n", "code")
+        .first()
+    )
+    user = get_user_model().objects.create_user(username="bench-editor", password=None)
+    Membership.objects.create(user=user, organisation=busiest, role=Membership.Role.EDITOR)
+    client = Client()
+    client.force_login(user)
+    log(f"Redigerare i {busiest} ({busiest.n} deltaganden).")
+    status = 0
+    pages = {
+        "organisation_network_page": reverse("register:organisation_network", args=[busiest.pk]),
+        "organisation_influence_page": reverse(
+            "register:organisation_influence", args=[busiest.pk]
+        ),
+        "network_national_page": reverse("register:network_national"),
+    }
+    for name, url in pages.items():
+        queries = 0
+
+        def get(url=url, name=name):
+            nonlocal queries, status
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(url)
+            queries = len(ctx.captured_queries)
+            if response.status_code != 200:
+                log(f"{name}: HTTP {response.status_code}")
+                status = 1
+
+        value, _ = median_ms(get, args.runs, args.warmup)
+        print(
+            json.dumps({"name": name, "value": value, "unit": "ms", "queries": queries}),
+            flush=True,
+        )
+    tmp.cleanup()
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Reports and files that return bytes; only the views know about HTTP."""

@@ -1,0 +1,99 @@
+"""The partner network as files: GEXF, GraphML and JSON node-link of the graph, and the figures
+per organisation as CSV and XLSX. Bytes only; the views send them through register/downloads.py."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import networkx as nx
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from importers.exporters import safe_text
+
+from .. import graph
+
+# The figures' columns: (key in OrgFigures.as_json() or a derived one, Swedish heading).
+COLUMNS = (
+    ("code", "Kod"),
+    ("name", "Organisation"),
+    ("arrangements", "Samverkan"),
+    ("partners", "Parter"),
+    ("weighted_degree", "Gemensamma samverkan med parterna (summa)"),
+    ("weighted_degree_money", "Gemensamma kostnader med parterna (kr)"),
+    ("top_shared", "Flest gemensamma samverkan med"),
+    ("top_money", "Mest gemensamma kostnader med"),
+    ("cross_county_partners", "Parter i annat län"),
+    ("distinct_partner_groups", "Olika partnergrupper"),
+    ("minority_cost_share", "Andel av kostnaden där vi har minoritet av platserna (%)"),
+    ("minority_cost_reason", "Anmärkning"),
+)
+
+
+def graph_gexf(net: graph.Network, nodes=None) -> bytes:
+    buffer = io.BytesIO()
+    nx.write_gexf(graph.export_graph(net, nodes), buffer)
+    return buffer.getvalue()
+
+
+def graph_graphml(net: graph.Network, nodes=None) -> bytes:
+    buffer = io.BytesIO()
+    nx.write_graphml(graph.export_graph(net, nodes), buffer)
+    return buffer.getvalue()
+
+
+def graph_json(net: graph.Network, nodes=None) -> bytes:
+    data = nx.node_link_data(graph.export_graph(net, nodes))
+    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _rows(figures: list[graph.OrgFigures]):
+    for f in figures:
+        row = f.as_json()
+        row["code"] = f.org.code or ""
+        row["top_shared"] = f.top_partner_shared[0].name if f.top_partner_shared else ""
+        row["top_money"] = f.top_partner_money[0].name if f.top_partner_money else ""
+        share = row["minority_cost_share"]
+        row["minority_cost_share"] = "" if share is None else round(100 * share, 1)
+        row["minority_cost_reason"] = row["minority_cost_reason"] or ""
+        yield [row[key] for key, _ in COLUMNS]
+
+
+def _text(value):
+    """A cell's text that no spreadsheet reads as a formula."""
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
+        return "'" + value
+    return value
+
+
+def figures_csv(figures: list[graph.OrgFigures]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([title for _, title in COLUMNS])
+    for row in _rows(figures):
+        writer.writerow([_text(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel reads it as UTF-8
+
+
+def figures_xlsx(figures: list[graph.OrgFigures], *, title: str) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Nätverksmått"
+    sheet["A1"] = title[:200]
+    sheet["A1"].font = Font(bold=True, size=14)
+    for col, (_, heading) in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=3, column=col)
+        safe_text(cell, heading)
+        cell.font = Font(bold=True)
+    for r, row in enumerate(_rows(figures), start=4):
+        for col, value in enumerate(row, start=1):
+            cell = sheet.cell(row=r, column=col)
+            if isinstance(value, str):
+                safe_text(cell, value)
+            else:
+                cell.value = value
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,163 @@
+"""The partner network's data: plain rows for ``register/graph.py``, as Access lets the user see.
+
+A handful of queries whatever the data size: the organisations (public facts), the visible
+arrangements in scope, their participations, the participants' costs and the arrangements' totals
+in the cost year, and (for influence) the bodies and their seats.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Max
+
+from .. import graph, rules
+from ..access import Access
+from ..graph import Arr, BodyRow, NetworkData, Org, Part, SeatRow
+from ..models import Body, Cost, Organisation, Participation, Seat, TotalCost
+from .costs import CostRow
+
+
+def organisations() -> dict[int, Org]:
+    rows = Organisation.objects.values_list(
+        "id", "name", "short_name", "kind", "code", "county__code", "county__name", "population"
+    )
+    return {
+        pk: Org(
+            id=pk,
+            name=short or name,
+            kind=kind,
+            code=code,
+            county_code=county_code,
+            county_name=county_name,
+            population=population,
+        )
+        for pk, name, short, kind, code, county_code, county_name, population in rows
+    }
+
+
+def network_data(
+    access: Access,
+    *,
+    on: dt.date | None = None,
+    organisation_id: int | None = None,
+    county_code: str | None = None,
+    with_seats: bool = False,
+) -> NetworkData:
+    """Return the network's rows: the arrangements the user may see, those of one organisation
+    (``organisation_id``) or with a participant in one county (``county_code``), with every
+    participant. Costs are those of the cost year: the latest year up to ``on``'s with a cost."""
+    on = on or dt.date.today()
+    scope = access.arrangements()
+    if organisation_id is not None:
+        scope = scope.filter(participations__organisation_id=organisation_id)
+    elif county_code is not None:
+        scope = scope.filter(participations__organisation__county__code=county_code)
+    scope_ids = scope.values("pk")
+    orgs = organisations()
+    arrangement_rows = list(
+        access.arrangements()
+        .filter(pk__in=scope_ids)
+        .values_list(
+            "id",
+            "name",
+            "short_name",
+            "form__slug",
+            "form__deciding_body_kind",
+            "status",
+            "start_date",
+            "end_date",
+        )
+    )
+    year = Cost.objects.filter(
+        participation__arrangement__in=scope_ids, year__lte=on.year
+    ).aggregate(year=Max("year"))["year"]
+    costs: dict[int, int | None] = {}
+    totals: dict[int, int | None] = {}
+    if year is not None:
+        for pid, budget, outcome, forecast in Cost.objects.filter(
+            participation__arrangement__in=scope_ids, year=year
+        ).values_list("participation_id", "budget", "outcome", "forecast"):
+            costs[pid] = rules.best_amount(
+                CostRow(year=year, budget=budget, outcome=outcome, forecast=forecast)
+            )
+        for aid, budget, outcome in TotalCost.objects.filter(
+            arrangement__in=scope_ids, year=year
+        ).values_list("arrangement_id", "budget", "outcome"):
+            totals[aid] = rules.best_amount(CostRow(year=year, budget=budget, outcome=outcome))
+    arrangements = {
+        pk: Arr(
+            id=pk,
+            name=short or name,
+            form_slug=form,
+            deciding_kind=deciding_kind,
+            status=status,
+            start_date=start,
+            end_date=end,
+            total_cost=totals.get(pk),
+        )
+        for pk, name, short, form, deciding_kind, status, start, end in arrangement_rows
+    }
+    participations = [
+        Part(
+            arrangement_id=aid,
+            organisation_id=oid,
+            role=role,
+            joined=joined,
+            left=left,
+            cost=costs.get(pid),
+            cost_share=share,
+        )
+        for pid, aid, oid, role, joined, left, share in Participation.objects.filter(
+            arrangement__in=scope_ids
+        ).values_list(
+            "id", "arrangement_id", "organisation_id", "role", "joined", "left", "cost_share"
+        )
+    ]
+    bodies, seats = [], []
+    if with_seats:
+        bodies = [
+            BodyRow(id=pk, arrangement_id=aid, name=name, kind=kind, powers=powers)
+            for pk, aid, name, kind, powers in Body.objects.filter(
+                arrangement__in=scope_ids
+            ).values_list("id", "arrangement_id", "name", "kind", "powers")
+        ]
+        seats = [
+            SeatRow(body_id=body, appointed_by_id=org, role=role)
+            for body, org, role in Seat.objects.filter(body__arrangement__in=scope_ids).values_list(
+                "body_id", "appointed_by_id", "role"
+            )
+        ]
+    return NetworkData(
+        orgs=orgs,
+        arrangements=arrangements,
+        participations=participations,
+        bodies=bodies,
+        seats=seats,
+        cost_year=year,
+    )
+
+
+def organisation_figures(
+    access: Access,
+    *,
+    on: dt.date | None = None,
+    kind: str = "all",
+    include_ended: bool = False,
+    organisation_id: int | None = None,
+    county_code: str | None = None,
+):
+    """Return (network, figures of item 2) for one organisation, a county's or every one."""
+    on = on or dt.date.today()
+    data = network_data(
+        access, on=on, organisation_id=organisation_id, county_code=county_code, with_seats=True
+    )
+    net = graph.build(data, on=on, include_ended=include_ended, kind=kind)
+    if organisation_id is not None:
+        ids = [organisation_id]
+    elif county_code is not None:
+        ids = [n for n in net.graph.nodes if data.orgs[n].county_code == county_code]
+    else:
+        ids = list(net.graph.nodes)
+    influence = graph.influence_by_org(data, ids, on=on, include_ended=include_ended)
+    return net, graph.all_org_figures(net, ids, influence)
