@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 
 from register.public import views as public_views
 from register.public.cache import public_page
@@ -14,7 +15,12 @@ urlpatterns = [
     path("import/", include("importers.urls")),
     # The public site (Insyn): no login; it reads published records only (register/public/).
     path("insyn/", include("register.public.urls")),
-    path("sitemap.xml", public_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        require_safe(public_page(sitemap)),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
     path("robots.txt", public_views.robots, name="robots"),
     path("", include("register.web.urls")),
 ]

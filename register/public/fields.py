@@ -90,6 +90,8 @@ PUBLIC_FIELDS: dict[type, tuple[str, ...]] = {
         "id",
         "body_id",
         "appointed_by_id",
+        "appointed_by__code",
+        "appointed_by__name",
         "role",
         "party",
         "term_start",

@@ -125,19 +125,9 @@ class Portfolio:
         return sorted(rows, key=lambda d: (d["date"], d["id"]), reverse=True)
 
 
-def published_arrangement_ids(organisation_id: int) -> list[int]:
-    """Return the ids of the published arrangements that the organisation takes part in."""
-    return list(
-        PUBLIC.arrangements()
-        .filter(participations__organisation_id=organisation_id)
-        .order_by("name", "id")
-        .values_list("id", flat=True)
-        .distinct()
-    )
-
-
 def portfolio(organisation: dict) -> Portfolio:
-    ids = published_arrangement_ids(organisation["id"])
+    ours = PUBLIC.arrangements().filter(participations__organisation_id=organisation["id"])
+    ids = ours.values("id")  # a subquery: no query of its own
     return Portfolio(organisation, arrangement_documents(ids, organisation=organisation))
 
 
@@ -147,8 +137,9 @@ def arrangement_document(arrangement_id: int) -> dict | None:
     return docs[0] if docs else None
 
 
-def arrangement_documents(ids: list[int], *, organisation: dict | None = None) -> list[dict]:
-    """Return the published arrangements ``ids`` as documents (dicts), in a fixed number of
+def arrangement_documents(ids, *, organisation: dict | None = None) -> list[dict]:
+    """Return the published arrangements ``ids`` (a list or a ``values("id")`` subquery) as
+    documents (dicts), in a fixed number of
     queries whatever their number.
 
     Each has its public fields and: ``areas``, ``motives``, ``participants`` (with the
@@ -192,28 +183,42 @@ def arrangement_documents(ids: list[int], *, organisation: dict | None = None) -
     for row in motives.order_by("motive__sort_order").values("arrangement_id", "motive__name"):
         by_id[row["arrangement_id"]]["motives"].append(row["motive__name"])
 
+    participations = PUBLIC.visible(Participation.objects.filter(arrangement_id__in=ids))
+    participations = list(
+        participations.values(
+            *public_fields(Participation),
+            "organisation__code",
+            "organisation__name",
+            "organisation__kind",
+            "organisation__population",
+            "organisation__website",
+        ).order_by("organisation__name")
+    )
     organisations: dict[int, dict] = {}
-    participations = _values(PUBLIC.visible(Participation.objects.filter(arrangement_id__in=ids)))
-    participations = list(participations.order_by("organisation__name"))
-    org_ids = {p["organisation_id"] for p in participations} | {
-        a["host_id"] for a in arrangements if a["host_id"]
-    }
-    for org in _values(Organisation.objects.filter(id__in=org_ids), Organisation):
-        organisations[org["id"]] = org
     for p in participations:
-        org = organisations[p["organisation_id"]]
         p.update(
-            code=org["code"],
-            name=org["name"],
-            kind=org["kind"],
-            population=org["population"],
+            code=p["organisation__code"],
+            name=p["organisation__name"],
+            kind=p["organisation__kind"],
+            population=p["organisation__population"],
             role_label=Participation.Role(p["role"]).label,
         )
+        organisations[p["organisation_id"]] = {
+            "code": p["code"],
+            "name": p["name"],
+            "website": p["organisation__website"],
+        }
         by_id[p["arrangement_id"]]["participants"].append(p)
+    # A host is a participant; only one that is not costs a query of its own.
+    missing = {a["host_id"] for a in arrangements if a["host_id"]} - set(organisations)
+    if missing:
+        for org in Organisation.objects.filter(id__in=missing).values(
+            "id", "code", "name", "website"
+        ):
+            organisations[org.pop("id")] = org
     for a in arrangements:
         if a["host_id"]:
-            host = organisations[a["host_id"]]
-            a["host"] = {"code": host["code"], "name": host["name"], "website": host["website"]}
+            a["host"] = organisations[a["host_id"]]
 
     bodies = {}
     for body in _values(PUBLIC.visible(Body.objects.filter(arrangement_id__in=ids))).order_by(
@@ -226,13 +231,14 @@ def arrangement_documents(ids: list[int], *, organisation: dict | None = None) -
     seats = PUBLIC.visible(Seat.objects.filter(body_id__in=list(bodies)))
     seat_rows = _values(seats).order_by("role", "person__name")
     for seat in seat_rows:
-        appointer = organisations.get(seat["appointed_by_id"])
         seat.update(
             person=seat["person__name"],
             party=seat["party"] or seat["person__party"],
             role_label=Seat.Role(seat["role"]).label,
             appointed_by=(
-                {"code": appointer["code"], "name": appointer["name"]} if appointer else None
+                {"code": seat["appointed_by__code"], "name": seat["appointed_by__name"]}
+                if seat["appointed_by_id"]
+                else None
             ),
         )
         body = bodies[seat["body_id"]]
@@ -248,8 +254,9 @@ def arrangement_documents(ids: list[int], *, organisation: dict | None = None) -
     for row in _values(costs).order_by("year"):
         row["organisation_id"] = row.pop("participation__organisation_id")
         row["arrangement_id"] = row.pop("participation__arrangement_id")
-        row["amount_sek"] = rules.best_amount(row)
+        # The best figure (rules.BEST_AMOUNT_FIELDS: outcome, else forecast, else budget).
         row["kind"] = next((k for k in rules.BEST_AMOUNT_FIELDS if row[k] is not None), "")
+        row["amount_sek"] = row[row["kind"]] if row["kind"] else None
         by_id[row["arrangement_id"]]["costs"].append(row)
 
     goals = PUBLIC.visible(Goal.objects.filter(arrangement_id__in=ids))

@@ -5,6 +5,7 @@ its id with its name as a readable tail.
 """
 
 from django.urls import path, re_path
+from django.views.decorators.http import require_safe
 
 from . import views
 from .cache import public_page
@@ -24,7 +25,9 @@ urlpatterns = [
     re_path(rf"^{CODE}/$", views.organisation, name="organisation"),
     re_path(rf"^{CODE}/vem-ansvarar/$", views.responsible, name="responsible"),
     re_path(rf"^{CODE}/vem-ansvarar/inbaddning/$", views.embed, name="embed"),
-    re_path(rf"^{CODE}/beslut\.atom$", public_page(DecisionFeed()), name="decision_feed"),
+    re_path(
+        rf"^{CODE}/beslut\.atom$", require_safe(public_page(DecisionFeed())), name="decision_feed"
+    ),
     re_path(rf"^{CODE}/data\.json$", views.organisation_data, name="organisation_data"),
     re_path(
         rf"^{CODE}/(?P<name>samverkan|beslut|foretradare|kostnader)\.(?P<fmt>csv|json|xlsx)$",
