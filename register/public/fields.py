@@ -103,6 +103,7 @@ PUBLIC_FIELDS: dict[type, tuple[str, ...]] = {
     Cost: (
         "participation__arrangement_id",
         "participation__organisation_id",
+        "participation__is_example",
         "year",
         "budget",
         "outcome",

@@ -88,6 +88,7 @@ def _representative_rows(p: Portfolio):
                 "samverkan": a["name"],
                 "mandatperiod_fran": s["term_start"],
                 "mandatperiod_till": s["term_end"],
+                "exempeldata": s["is_example"],
             }
 
 
@@ -101,7 +102,7 @@ def _cost_rows(p: Portfolio):
                 "utfall_kr": c["outcome"],
                 "prognos_kr": c["forecast"],
                 "kr_per_invanare": c["per_inhabitant"],
-                "exempeldata": a["is_example"],
+                "exempeldata": a["is_example"] or c["is_example"],
             }
 
 
@@ -191,6 +192,7 @@ def _person_seat(s: dict) -> dict:
         "party": s["party"],
         "role": s["role"],
         "appointed_by": s["appointed_by"]["code"] if s["appointed_by"] else None,
+        "is_example": s["is_example"],
     }
 
 
@@ -218,7 +220,12 @@ def arrangement_json(a: dict, *, organisation: dict | None = None) -> dict:
             for b in a["bodies"]
         ],
         "costs": [
-            {"year": c["year"], "kind": c["kind"], "amount_sek": c["amount_sek"]}
+            {
+                "year": c["year"],
+                "kind": c["kind"],
+                "amount_sek": c["amount_sek"],
+                "is_example": c["is_example"],
+            }
             for c in (a["our_costs"] if organisation is not None else a["costs"])
             if c["amount_sek"] is not None
         ],
@@ -235,6 +242,7 @@ def arrangement_json(a: dict, *, organisation: dict | None = None) -> dict:
                 "kind": d["kind"],
                 "reference": d["reference"],
                 "summary": d["public_summary"],
+                "is_example": d["is_example"],
             }
             for d in a["decisions"]
         ],

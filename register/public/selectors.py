@@ -120,6 +120,10 @@ class Portfolio:
         return any(a["is_example"] for a in self.arrangements)
 
     @property
+    def has_example_parts(self) -> bool:
+        return any(a["has_example_parts"] for a in self.arrangements)
+
+    @property
     def decisions(self) -> list[dict]:
         rows = [d for a in self.arrangements for d in a["decisions"]]
         return sorted(rows, key=lambda d: (d["date"], d["id"]), reverse=True)
@@ -233,6 +237,7 @@ def arrangement_documents(ids, *, organisation: dict | None = None) -> list[dict
     for seat in seat_rows:
         seat.update(
             person=seat["person__name"],
+            is_example=seat["person__is_example"],
             party=seat["party"] or seat["person__party"],
             role_label=Seat.Role(seat["role"]).label,
             appointed_by=(
@@ -254,6 +259,7 @@ def arrangement_documents(ids, *, organisation: dict | None = None) -> list[dict
     for row in _values(costs).order_by("year"):
         row["organisation_id"] = row.pop("participation__organisation_id")
         row["arrangement_id"] = row.pop("participation__arrangement_id")
+        row["is_example"] = row.pop("participation__is_example")
         # The best figure (rules.BEST_AMOUNT_FIELDS: outcome, else forecast, else budget).
         row["kind"] = next((k for k in rules.BEST_AMOUNT_FIELDS if row[k] is not None), "")
         row["amount_sek"] = row[row["kind"]] if row["kind"] else None
@@ -287,6 +293,11 @@ def arrangement_documents(ids, *, organisation: dict | None = None) -> list[dict
             by_id[row["arrangement_id"]][key].append(row)
 
     for a in arrangements:
+        # Invented figures or people in a real arrangement (the README's example data).
+        a["has_example_parts"] = any(
+            x["is_example"]
+            for x in (*a["costs"], *a["decisions"], *(s for b in a["bodies"] for s in b["seats"]))
+        )
         a["latest_evaluation"] = a["evaluations"][0] if a["evaluations"] else None
         a["deciding_bodies"] = [b for b in a["bodies"] if b["powers"] == Body.Powers.DECIDES]
         if organisation is not None:

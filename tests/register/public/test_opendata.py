@@ -31,9 +31,17 @@ def test_data_json_is_valid_against_the_schema_kept_in_the_project(client, publi
     assert a["host"] == {"code": "0160", "name": "Täby kommun"}
     assert {"code": "0187", "name": "Vaxholms kommun", "role": "member"} in a["participants"]
     assert a["bodies"][0]["seats"] == [
-        {"person": "Karin Lind", "party": "M", "role": "chair", "appointed_by": "0160"}
+        {
+            "person": "Karin Lind",
+            "party": "M",
+            "role": "chair",
+            "appointed_by": "0160",
+            "is_example": False,
+        }
     ]
-    assert a["costs"] == [{"year": 2024, "kind": "outcome", "amount_sek": 7_000_000}]
+    assert a["costs"] == [
+        {"year": 2024, "kind": "outcome", "amount_sek": 7_000_000, "is_example": False}
+    ]
     assert a["latest_evaluation"]["summary"] == "Målen nås."
     assert [d["title"] for d in a["decisions"]] == ["Ny taxa för tillsyn"]
     assert a["url"] == f"http://testserver/insyn/samverkan/{public_world['slug']}/"
