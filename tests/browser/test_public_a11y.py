@@ -58,12 +58,16 @@ def heading_problems(levels: list[int]) -> list[str]:
 
 def test_every_public_page_type_has_no_axe_violations(demo_data, browser, live_server):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    problems = []
+    problems, csp = [], []
+
+    def on_console(message):
+        if "Content Security" in message.text:
+            csp.append(message.text)
+
     for width in WIDTHS:
         context = browser.new_context(locale="sv-SE", viewport={"width": width, "height": 900})
         page = context.new_page()
-        csp = []
-        page.on("console", lambda m: csp.append(m.text) if "Content Security" in m.text else None)
+        page.on("console", on_console)
         for name, path in public_pages():
             response = page.goto(f"{live_server.url}{path}")
             expected = 404 if name == "not_found" else 200
@@ -84,8 +88,8 @@ def test_every_public_page_type_has_no_axe_violations(demo_data, browser, live_s
             # At 390 px nothing is wider than the screen except scrollable tables.
             elif page.evaluate("document.documentElement.scrollWidth") > width + 1:
                 problems.append(f"{name}: sidan är bredare än {width} px")
-        problems += [f"CSP: {m}" for m in csp]
         context.close()
+    problems += [f"CSP: {m}" for m in csp]
     assert problems == [], "\n".join(problems)
 
 
