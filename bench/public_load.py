@@ -116,6 +116,7 @@ def main(argv=None) -> int:
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "DJANGO_SETTINGS_MODULE": "tests.settings",  # production settings on plain http
         "LOG_LEVEL": "ERROR",
+        "PYTHONWARNINGS": "ignore::UserWarning",
     }
     env.pop("REDIS_URL", None)
     os.environ.update(env)
