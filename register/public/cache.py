@@ -85,11 +85,7 @@ def public_page(view):
         if callable(getattr(response, "render", None)):  # a TemplateResponse (the sitemap)
             response = response.render()
         if response.status_code == 200 and not response.streaming:
-            headers = {
-                name: value
-                for name, value in response.items()
-                if name in ("Content-Type", "Content-Disposition")
-            }
+            headers = dict(response.items())  # the view's own: type and file name
             cache.set(key, (response.content, headers), settings.PUBLIC_CACHE_SECONDS)
         return response
 

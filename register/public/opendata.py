@@ -26,7 +26,8 @@ from .selectors import Portfolio
 LICENCE_URL = "http://creativecommons.org/publicdomain/zero/1.0/"
 LICENCE_NAME = "CC0 1.0 Universell"
 
-FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json", "xlsx": None}
+# The formats of every public list (content types: register/downloads.py).
+FORMATS = ("csv", "json", "xlsx")
 
 
 def _cell(value):

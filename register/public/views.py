@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
-from ..downloads import safe_filename
+from ..downloads import download
 from . import opendata, selectors
 from .cache import data_version, public_page
 
@@ -50,16 +50,8 @@ def _portfolio(request, code: str) -> selectors.Portfolio:
 
 
 def _download(content: bytes, name: str, fmt: str) -> HttpResponse:
-    content_type = opendata.FORMATS.get(fmt) or (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response = HttpResponse(content, content_type=content_type)
-    from django.utils.http import content_disposition_header
-
-    response["Content-Disposition"] = content_disposition_header(
-        fmt != "json", safe_filename(name, f".{fmt}")
-    )
-    return response
+    """A file of open data, named by register/downloads.py (JSON opens in the browser)."""
+    return download(content, name, extension=f".{fmt}", attachment=fmt != "json")
 
 
 # --- pages -------------------------------------------------------------------------------------
