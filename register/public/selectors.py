@@ -8,6 +8,7 @@ that hold nothing else: no template or download can reach an internal field by a
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -73,6 +74,8 @@ def organisations_with_page():
 def search(query: str, *, limit: int = 50) -> dict:
     """Return the organisations whose name or code matches ``query`` and the service areas that
     its words point to, each with its published arrangements."""
+    # No control characters (PostgreSQL refuses NUL in a query), one space between words.
+    query = "".join(c for c in query if unicodedata.category(c)[0] != "C")
     query = " ".join(query.split())[:100]
     if not query:
         return {"query": "", "organisations": [], "areas": []}

@@ -62,10 +62,16 @@ def _download(content: bytes, name: str, fmt: str) -> HttpResponse:
 def index(request):
     query = request.GET.get("q", "")
     results = selectors.search(query) if query.strip() else None
+    if results is not None and not results["query"]:
+        results = None
     return _page(
         request,
         "public/index.html",
-        {"query": query[:100], "results": results, "description": _INDEX_DESCRIPTION},
+        {
+            "query": results["query"] if results else query[:100],
+            "results": results,
+            "description": _INDEX_DESCRIPTION,
+        },
     )
 
 

@@ -198,3 +198,20 @@ def test_the_organisation_page_keeps_within_15_queries(
 ):
     with django_assert_max_num_queries(15):
         assert get(client, "organisation", code="0160").status_code == 200
+
+
+def test_a_member_sees_the_same_public_page_as_anyone_without_the_unpublished(
+    client, public_world, taby_editor
+):
+    client.force_login(taby_editor)
+    response = get(client, "organisation", code="0160")
+    text = response.content.decode()
+    assert "Hemliga nämnden" not in text
+    assert "taby-redaktor" not in text
+    assert "Cookie" not in response.get("Vary", "")  # the same page for everyone: cacheable
+    assert "Set-Cookie" not in response
+
+
+def test_a_search_that_is_too_long_or_odd_never_fails(client, db):
+    for q in ("x" * 5000, "\x00", "%", "' OR 1=1 --", "   "):
+        assert client.get(reverse("public:index"), {"q": q}).status_code == 200
