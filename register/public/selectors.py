@@ -71,12 +71,17 @@ def organisations_with_page():
     return PUBLIC.organisations().filter(kind__in=PAGE_KINDS, code__isnull=False)
 
 
+def clean_query(query: str) -> str:
+    """Return the search text without control characters (PostgreSQL refuses NUL in a query),
+    with one space between words, at most 100 characters."""
+    query = "".join(c for c in query if unicodedata.category(c)[0] != "C")
+    return " ".join(query.split())[:100]
+
+
 def search(query: str, *, limit: int = 50) -> dict:
     """Return the organisations whose name or code matches ``query`` and the service areas that
     its words point to, each with its published arrangements."""
-    # No control characters (PostgreSQL refuses NUL in a query), one space between words.
-    query = "".join(c for c in query if unicodedata.category(c)[0] != "C")
-    query = " ".join(query.split())[:100]
+    query = clean_query(query)
     if not query:
         return {"query": "", "organisations": [], "areas": []}
     orgs = list(

@@ -60,10 +60,8 @@ def _download(content: bytes, name: str, fmt: str) -> HttpResponse:
 @require_safe
 @public_page
 def index(request):
-    query = request.GET.get("q", "")
-    results = selectors.search(query) if query.strip() else None
-    if results is not None and not results["query"]:
-        results = None
+    query = selectors.clean_query(request.GET.get("q", ""))
+    results = selectors.search(query) if query else None
     return _page(
         request,
         "public/index.html",
