@@ -41,6 +41,11 @@ PUBLIC = Access(user_id=None)
 PAGE_KINDS = (Organisation.Kind.MUNICIPALITY, Organisation.Kind.REGION)
 
 
+def _label(choices, value) -> str:
+    """Return the Swedish label of a choice value ("" for none; an unknown value as it is)."""
+    return dict(choices.choices).get(value, value or "")
+
+
 def _values(queryset, model=None):
     return queryset.values(*public_fields(model or queryset.model))
 
@@ -169,7 +174,7 @@ def arrangement_documents(ids, *, organisation: dict | None = None) -> list[dict
         a.update(
             slug=arrangement_slug(a),
             form=a["form__name"],
-            status_label=Arrangement.Status(a["status"]).label if a["status"] else "",
+            status_label=_label(Arrangement.Status, a["status"]),
             areas=[],
             motives=[],
             participants=[],
@@ -213,7 +218,7 @@ def arrangement_documents(ids, *, organisation: dict | None = None) -> list[dict
             name=p["organisation__name"],
             kind=p["organisation__kind"],
             population=p["organisation__population"],
-            role_label=Participation.Role(p["role"]).label,
+            role_label=_label(Participation.Role, p["role"]),
         )
         organisations[p["organisation_id"]] = {
             "code": p["code"],
@@ -236,8 +241,8 @@ def arrangement_documents(ids, *, organisation: dict | None = None) -> list[dict
     for body in _values(PUBLIC.visible(Body.objects.filter(arrangement_id__in=ids))).order_by(
         "name", "id"
     ):
-        body.update(seats=[], kind_label=Body.Kind(body["kind"]).label)
-        body["powers_label"] = Body.Powers(body["powers"]).label if body["powers"] else ""
+        body.update(seats=[], kind_label=_label(Body.Kind, body["kind"]))
+        body["powers_label"] = _label(Body.Powers, body["powers"])
         bodies[body["id"]] = body
         by_id[body["arrangement_id"]]["bodies"].append(body)
     seats = PUBLIC.visible(Seat.objects.filter(body_id__in=list(bodies)))
@@ -247,7 +252,7 @@ def arrangement_documents(ids, *, organisation: dict | None = None) -> list[dict
             person=seat["person__name"],
             is_example=seat["person__is_example"],
             party=seat["party"] or seat["person__party"],
-            role_label=Seat.Role(seat["role"]).label,
+            role_label=_label(Seat.Role, seat["role"]),
             appointed_by=(
                 {"code": seat["appointed_by__code"], "name": seat["appointed_by__name"]}
                 if seat["appointed_by_id"]
@@ -291,13 +296,13 @@ def arrangement_documents(ids, *, organisation: dict | None = None) -> list[dict
             row["arrangement"] = {"name": by_id[row["arrangement_id"]]["name"]}
             row["arrangement_slug"] = by_id[row["arrangement_id"]]["slug"]
             if model is Decision:
-                row["kind_label"] = Decision.Kind(row["kind"]).label if row["kind"] else ""
+                row["kind_label"] = _label(Decision.Kind, row["kind"])
             if model is Alternative:
-                row["kind_label"] = Alternative.Kind(row["kind"]).label
+                row["kind_label"] = _label(Alternative.Kind, row["kind"])
             if model is GoalConflict:
-                row["status_label"] = GoalConflict.Status(row["status"]).label
-            if model is Evaluation and row["goal_attainment"]:
-                row["goal_attainment_label"] = Evaluation.Attainment(row["goal_attainment"]).label
+                row["status_label"] = _label(GoalConflict.Status, row["status"])
+            if model is Evaluation:
+                row["goal_attainment_label"] = _label(Evaluation.Attainment, row["goal_attainment"])
             by_id[row["arrangement_id"]][key].append(row)
 
     for a in arrangements:

@@ -215,3 +215,12 @@ def test_a_member_sees_the_same_public_page_as_anyone_without_the_unpublished(
 def test_a_search_that_is_too_long_or_odd_never_fails(client, db):
     for q in ("x" * 5000, "\x00", "%", "' OR 1=1 --", "   "):
         assert client.get(reverse("public:index"), {"q": q}).status_code == 200
+
+
+def test_a_choice_value_the_code_does_not_know_never_breaks_a_page(client, public_world):
+    from register.models import Arrangement, Seat
+
+    Arrangement.objects.filter(pk=public_world["arrangement"].pk).update(status="legacy")
+    Seat.objects.update(role="old_role")
+    text = get(client, "arrangement", slug=public_world["slug"]).content.decode()
+    assert "legacy" in text and "old_role" in text
