@@ -224,3 +224,27 @@ def test_a_choice_value_the_code_does_not_know_never_breaks_a_page(client, publi
     Seat.objects.update(role="old_role")
     text = get(client, "arrangement", slug=public_world["slug"]).content.decode()
     assert "legacy" in text and "old_role" in text
+
+
+@pytest.mark.parametrize(
+    "name, kwargs",
+    [
+        ("responsible", {"code": "0160"}),
+        ("embed", {"code": "0160"}),
+        ("decision_feed", {"code": "0160"}),
+        ("organisation_data", {"code": "0160"}),
+        ("bulk", {"fmt": "json"}),
+    ],
+)
+def test_every_public_page_keeps_within_15_queries(
+    client, public_world, django_assert_max_num_queries, name, kwargs
+):
+    with django_assert_max_num_queries(15):
+        assert get(client, name, **kwargs).status_code == 200
+
+
+def test_the_arrangement_page_keeps_within_15_queries(
+    client, public_world, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(15):
+        assert get(client, "arrangement", slug=public_world["slug"]).status_code == 200
