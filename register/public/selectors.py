@@ -76,6 +76,16 @@ def organisations_with_page():
     return PUBLIC.organisations().filter(kind__in=PAGE_KINDS, code__isnull=False)
 
 
+def organisations_with_public_arrangements():
+    """Return the organisations with a page that take part in a published arrangement."""
+    return (
+        organisations_with_page()
+        .filter(participations__arrangement__in=PUBLIC.arrangements())
+        .distinct()
+        .order_by("code")
+    )
+
+
 def clean_query(query: str) -> str:
     """Return the search text without control characters (PostgreSQL refuses NUL in a query),
     with one space between words, at most 100 characters."""

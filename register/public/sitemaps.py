@@ -21,11 +21,7 @@ class OrganisationSitemap(Sitemap):
 
     def items(self):
         return list(
-            selectors.organisations_with_page()
-            .filter(participations__arrangement__in=selectors.PUBLIC.arrangements())
-            .distinct()
-            .order_by("code")
-            .values_list("code", flat=True)
+            selectors.organisations_with_public_arrangements().values_list("code", flat=True)
         )
 
     def location(self, code):

@@ -213,13 +213,7 @@ def whole_register(request, fmt):
 @public_page
 def catalogue(request):
     base = request.build_absolute_uri("/").rstrip("/")
-    organisations = list(
-        selectors.organisations_with_page()
-        .filter(participations__arrangement__in=selectors.PUBLIC.arrangements())
-        .distinct()
-        .order_by("code")
-        .values("code", "name")
-    )
+    organisations = list(selectors.organisations_with_public_arrangements().values("code", "name"))
     modified = dt.datetime.fromtimestamp(data_version() // 1000, tz=dt.UTC).date()
     doc = opendata.catalogue(base, organisations, modified=modified)
     response = HttpResponse(opendata.as_json(doc), content_type="application/ld+json")
