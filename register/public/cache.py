@@ -59,12 +59,22 @@ def connect_signals() -> None:
     m2m_changed.connect(bump_on_commit, dispatch_uid="insyn-m2m", weak=False)
 
 
+def _request_version(request) -> int:
+    """Return the data version, read once per request (the ETag, Last-Modified and cache key
+    all ask for it)."""
+    version = getattr(request, "_insyn_data_version", None)
+    if version is None:
+        version = request._insyn_data_version = data_version()
+    return version
+
+
 def _etag(request, *args, **kwargs) -> str:
-    return f"{data_version()}-{hashlib.sha256(request.get_full_path().encode()).hexdigest()[:16]}"
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:16]
+    return f"{_request_version(request)}-{path}"
 
 
 def _last_modified(request, *args, **kwargs) -> dt.datetime:
-    return dt.datetime.fromtimestamp(data_version() // 1000, tz=dt.UTC)
+    return dt.datetime.fromtimestamp(_request_version(request) // 1000, tz=dt.UTC)
 
 
 def public_page(view):
