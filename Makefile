@@ -26,7 +26,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_NO_INPUT := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run demo serve migrate test test-postgres pytest chromium bench ruff-check lint format clean
+.PHONY: help run demo serve migrate test test-postgres pytest chromium redis-server bench ruff-check lint format clean
 
 help:
 	@sed -n '3,8p' Makefile | sed 's/^# \{0,1\}//'
@@ -84,6 +84,21 @@ chromium:
 	  if [ -n "$$CI" ]; then exit 1; fi; \
 	fi
 
+# redis-server from Debian's packages when missing: the public pages' cache is tested against a
+# real Redis server (tests/register/public/test_cache.py starts and stops its own on a free port).
+redis-server:
+	@if command -v redis-server >/dev/null 2>&1; then \
+	  echo "Redis: $$(command -v redis-server)"; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+	  SUDO=""; if [ "$$(id -u)" != 0 ]; then SUDO="sudo"; fi; \
+	  echo "== Installing redis-server from Debian's packages"; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server </dev/null >/dev/null; \
+	else \
+	  echo "redis-server is missing and apt-get is not available."; \
+	  if [ -n "$$CI" ]; then exit 1; fi; \
+	fi
+
 # Exit code 5 ("no tests collected") is a failure like any other: the suite must run tests.
 pytest: $(VENV)/.installed-test
 	@echo "Database: $${DATABASE_URL:-SQLite (default)}" | sed -E 's#://([^:/@]*):[^@]*@#://\1:***@#'
@@ -91,11 +106,11 @@ pytest: $(VENV)/.installed-test
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing." >&2; fi; \
 	exit $$rc
 
-test: $(VENV)/.installed-test chromium ruff-check pytest
+test: $(VENV)/.installed-test chromium redis-server ruff-check pytest
 
 # Against PostgreSQL: DATABASE_URL=postgres://user:pw@host:port/name make test-postgres
 # (the role needs CREATEDB; pytest-django creates and drops test_<name>).
-test-postgres: $(VENV)/.installed-test chromium
+test-postgres: $(VENV)/.installed-test chromium redis-server
 	@if [ -z "$$DATABASE_URL" ]; then echo "Set DATABASE_URL=postgres://..." >&2; exit 2; fi
 	@$(MAKE) --no-print-directory pytest
 

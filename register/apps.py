@@ -5,3 +5,9 @@ class RegisterConfig(AppConfig):
     name = "register"
     verbose_name = "Samverkansregistret"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Every saved or deleted register record makes the public pages' cache out of date.
+        from .public.cache import connect_signals
+
+        connect_signals()

@@ -42,9 +42,17 @@ def safe_filename(name: str, extension: str, *, prefix: str = "", default: str =
     return f"{prefix}{stem or default}{extension}"
 
 
-def download(content: bytes, name: str, *, prefix: str = "", extension: str = ".xlsx"):
-    """Return ``content`` as an attachment named ``safe_filename(name, extension, prefix=…)``."""
+def download(
+    content: bytes,
+    name: str,
+    *,
+    prefix: str = "",
+    extension: str = ".xlsx",
+    attachment: bool = True,
+):
+    """Return ``content`` as an attachment named ``safe_filename(name, extension, prefix=…)``
+    (or, with ``attachment=False``, shown in the browser under that name: JSON)."""
     response = HttpResponse(content, content_type=CONTENT_TYPES[extension])
     filename = safe_filename(name, extension, prefix=prefix)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = content_disposition_header(attachment, filename)
     return response

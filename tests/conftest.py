@@ -14,6 +14,15 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Start every test with an empty cache: the public pages' cache (register/public/cache.py)
+    is invalidated when a transaction commits, which a test's rolled-back one never does."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def taby(db):
     return f.municipality("0160")

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
@@ -60,11 +61,13 @@ def row(text: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Entry:
-    """The expected answers to GET and POST, one per actor; ``obj`` names the URL's object."""
+    """The expected answers to GET and POST, one per actor; ``obj`` names the URL's object (its
+    pk is the argument), or ``kwargs`` builds the URL's keyword arguments from the objects."""
 
     obj: str | None
     get: str
     post: str
+    kwargs: Callable[[dict], dict] | None = None
 
 
 # Shorthands for rows that recur.
@@ -203,6 +206,43 @@ ADMIN_REFUSED = {
 }
 
 
+# The public site (Insyn): everyone reads, nobody posts; an unpublished arrangement is not there,
+# not even for its members.
+PUBLIC_READ = "ok ok ok ok ok ok"
+NO_POST = "405 405 405 405 405 405"
+
+
+def _taby(**extra):
+    return lambda o: {"code": o["taby"].code, **extra}
+
+
+MATRIX.update(
+    {
+        "public:index": Entry(None, PUBLIC_READ, NO_POST),
+        "public:accessibility": Entry(None, PUBLIC_READ, NO_POST),
+        "public:data": Entry(None, PUBLIC_READ, NO_POST),
+        "public:catalogue": Entry(None, PUBLIC_READ, NO_POST),
+        "public:bulk": Entry(None, PUBLIC_READ, NO_POST, kwargs=lambda o: {"fmt": "xlsx"}),
+        "public:arrangement": Entry(
+            None,
+            "404 404 404 404 404 404",
+            NO_POST,
+            kwargs=lambda o: {"slug": f"{o['arrangement'].pk}-roslagens-gemensamma-namnd"},
+        ),
+        "public:organisation": Entry(None, PUBLIC_READ, NO_POST, kwargs=_taby()),
+        "public:responsible": Entry(None, PUBLIC_READ, NO_POST, kwargs=_taby()),
+        "public:embed": Entry(None, PUBLIC_READ, NO_POST, kwargs=_taby()),
+        "public:decision_feed": Entry(None, PUBLIC_READ, NO_POST, kwargs=_taby()),
+        "public:organisation_data": Entry(None, PUBLIC_READ, NO_POST, kwargs=_taby()),
+        "public:organisation_list": Entry(
+            None, PUBLIC_READ, NO_POST, kwargs=_taby(name="kostnader", fmt="csv")
+        ),
+        "sitemap": Entry(None, PUBLIC_READ, NO_POST),
+        "robots": Entry(None, PUBLIC_READ, NO_POST),
+    }
+)
+
+
 # --- the world -----------------------------------------------------------------------------------
 
 
@@ -330,7 +370,8 @@ def test_every_url_answers_every_actor_as_the_matrix_says(world, method):
     mismatches = []
     for name, entry in MATRIX.items():
         args = [objects[entry.obj].pk] if entry.obj else []
-        url = reverse(name, args=args)
+        kwargs = entry.kwargs(objects) if entry.kwargs else None
+        url = reverse(name, args=args, kwargs=kwargs)
         expected = row(getattr(entry, method))
         for actor, want in zip(ACTORS, expected, strict=True):
             got = request(actors[actor], method, url)

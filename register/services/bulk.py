@@ -45,6 +45,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
+from ..public import cache as public_cache
+
 # Field types whose get_db_prep_save returns a value of this exact Python type unchanged, on
 # every database backend. Any other value (a date, a Decimal, a dict for JSON, an enum member)
 # goes through Django's own conversion.
@@ -183,6 +185,8 @@ def insert(
         )
     for name, related in (m2m or {}).items():
         _insert_m2m(meta.get_field(name), ids, related, history_ids, using=using)
+    # No signals here: tell the public pages' cache that the data changed.
+    public_cache.bump_on_commit()
     return ids
 
 
@@ -362,6 +366,7 @@ def delete_rows(model, ids: list, *, using: str = "default") -> None:
         for start in range(0, len(ids), step):
             batch = ids[start : start + step]
             cursor.execute(head + "(" + ", ".join(["%s"] * len(batch)) + ")", batch)
+    public_cache.bump_on_commit()
 
 
 def _insert_history(model, columns: dict, count: int, *, now, reason: str, using: str) -> list:

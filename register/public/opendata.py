@@ -1,0 +1,453 @@
+"""Open data: every public list as CSV, JSON and XLSX, one organisation's whole document
+(``data.json``), the whole public register, and the DCAT-AP-SE catalogue that describes them.
+
+Everything is built from the documents of ``selectors.py`` (public fields of published records
+only); these functions return bytes or plain data, and only the views know HTTP.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from importers.exporters import safe_text
+
+from .selectors import Portfolio
+
+# The licence of the open data: CC0 1.0 (no rights reserved). The register holds facts about
+# public bodies (who decides, who represents, what it costs), which are public documents; CC0 is
+# what the national data portal recommends so that they can be reused without conditions.
+LICENCE_URL = "http://creativecommons.org/publicdomain/zero/1.0/"
+LICENCE_NAME = "CC0 1.0 Universell"
+
+# The formats of every public list (content types: register/downloads.py).
+FORMATS = ("csv", "json", "xlsx")
+
+
+def _cell(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    return "" if value is None else value
+
+
+# --- the public lists ----------------------------------------------------------------------------
+# Each list: (Swedish title, [(column header, key in the JSON, function of a row)]).
+
+
+def _arrangement_rows(p: Portfolio):
+    for a in p.arrangements:
+        ours = a.get("our_participation") or {}
+        yield {
+            "samverkan": a["name"],
+            "samverkansform": a["form"],
+            "verksamhetsomraden": ", ".join(area["name"] for area in a["areas"]),
+            "status": a["status_label"],
+            "var_roll": ours.get("role_label", ""),
+            "startdatum": a["start_date"],
+            "slutdatum": a["end_date"],
+            "vardkommun": a["host"]["name"] if a["host"] else "",
+            "parter": ", ".join(x["name"] for x in a["participants"]),
+            "exempeldata": a["is_example"],
+            "adress": a["url"],
+        }
+
+
+def _decision_rows(p: Portfolio):
+    for d in p.decisions:
+        yield {
+            "datum": d["date"],
+            "samverkan": d["arrangement"]["name"],
+            "beslutande_organ": d["deciding_body"],
+            "rubrik": d["title"],
+            "typ": d["kind_label"],
+            "paragraf": d["reference"],
+            "diarienummer": d["diary_number"],
+            "sammanfattning": d["public_summary"],
+            "protokoll": d["document_url"],
+            "exempeldata": d["is_example"],
+        }
+
+
+def _representative_rows(p: Portfolio):
+    for a in p.arrangements:
+        for s in a.get("our_seats", []):
+            yield {
+                "namn": s["person"],
+                "parti": s["party"],
+                "roll": s["role_label"],
+                "organ": s["body"],
+                "samverkan": a["name"],
+                "mandatperiod_fran": s["term_start"],
+                "mandatperiod_till": s["term_end"],
+                "exempeldata": s["is_example"],
+            }
+
+
+def _cost_rows(p: Portfolio):
+    for a in p.arrangements:
+        for c in a.get("our_costs", []):
+            yield {
+                "ar": c["year"],
+                "samverkan": a["name"],
+                "budget_kr": c["budget"],
+                "utfall_kr": c["outcome"],
+                "prognos_kr": c["forecast"],
+                "kr_per_invanare": c["per_inhabitant"],
+                "exempeldata": a["is_example"] or c["is_example"],
+            }
+
+
+LISTS = {
+    "samverkan": ("Samverkan", _arrangement_rows),
+    "beslut": ("Beslut", _decision_rows),
+    "foretradare": ("Våra företrädare", _representative_rows),
+    "kostnader": ("Kostnader", _cost_rows),
+}
+
+
+def list_rows(name: str, p: Portfolio) -> list[dict]:
+    return list(LISTS[name][1](p))
+
+
+def as_csv(rows: list[dict]) -> bytes:
+    """Return rows as CSV (UTF-8 with BOM, so that Excel reads å, ä and ö; semicolons, as Swedish
+    Excel expects)."""
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), delimiter=";")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _text(_cell(v)) for k, v in row.items()})
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _text(value):
+    # A cell that starts like a formula is written with a leading apostrophe, as in the XLSX.
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return "'" + value
+    return value
+
+
+def as_json(rows) -> bytes:
+    return json.dumps(rows, ensure_ascii=False, indent=1, default=_json_default).encode("utf-8")
+
+
+def _json_default(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    raise TypeError(type(value))
+
+
+def as_xlsx(sheets: dict[str, list[dict]]) -> bytes:
+    """Return one worksheet per list (title → rows); text never becomes a formula."""
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title[:31])
+        if not rows:
+            sheet.cell(row=1, column=1, value="Inga uppgifter")
+            continue
+        for col, header in enumerate(rows[0], start=1):
+            cell = sheet.cell(row=1, column=col)
+            safe_text(cell, header)
+            cell.font = Font(bold=True)
+        for r, row in enumerate(rows, start=2):
+            for col, value in enumerate(row.values(), start=1):
+                value = _cell(value)
+                cell = sheet.cell(row=r, column=col)
+                if isinstance(value, str):
+                    safe_text(cell, value)
+                else:
+                    cell.value = value
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def encode(fmt: str, title: str, rows: list[dict]) -> bytes:
+    if fmt == "csv":
+        return as_csv(rows)
+    if fmt == "json":
+        return as_json(rows)
+    return as_xlsx({title: rows})
+
+
+# --- one organisation's document (data.json) -----------------------------------------------------
+
+
+def _person_seat(s: dict) -> dict:
+    return {
+        "person": s["person"],
+        "party": s["party"],
+        "role": s["role"],
+        "appointed_by": s["appointed_by"]["code"] if s["appointed_by"] else None,
+        "is_example": s["is_example"],
+    }
+
+
+def arrangement_json(a: dict, *, organisation: dict | None = None) -> dict:
+    """Return the open-data form of one arrangement document (see schemas/organisation.json)."""
+    latest = a["latest_evaluation"]
+    doc = {
+        "name": a["name"],
+        "form": a["form"],
+        "areas": [area["name"] for area in a["areas"]],
+        "status": a["status"],
+        "start_date": _date(a["start_date"]),
+        "end_date": _date(a["end_date"]),
+        "host": ({"code": a["host"]["code"], "name": a["host"]["name"]} if a["host"] else None),
+        "participants": [
+            {"code": p["code"], "name": p["name"], "role": p["role"]} for p in a["participants"]
+        ],
+        "bodies": [
+            {
+                "name": b["name"],
+                "kind": b["kind"],
+                "powers": b["powers"],
+                "seats": [_person_seat(s) for s in b["seats"]],
+            }
+            for b in a["bodies"]
+        ],
+        "costs": [
+            {
+                "year": c["year"],
+                "kind": c["kind"],
+                "amount_sek": c["amount_sek"],
+                "is_example": c["is_example"],
+            }
+            for c in (a["our_costs"] if organisation is not None else a["costs"])
+            if c["amount_sek"] is not None
+        ],
+        "goals": [g["title"] for g in a["goals"]]
+        + [c["goal__title"] for c in a.get("our_goals", [])],
+        "latest_evaluation": (
+            {"date": _date(latest["date"]), "summary": latest["public_summary"]} if latest else None
+        ),
+        "decisions": [
+            {
+                "date": _date(d["date"]),
+                "deciding_body": d["deciding_body"],
+                "title": d["title"],
+                "kind": d["kind"],
+                "reference": d["reference"],
+                "summary": d["public_summary"],
+                "is_example": d["is_example"],
+            }
+            for d in a["decisions"]
+        ],
+        "is_example": a["is_example"],
+        "url": a["url"],
+    }
+    return doc
+
+
+def _date(value):
+    return value.isoformat() if value else None
+
+
+def organisation_json(p: Portfolio) -> dict:
+    org = p.organisation
+    return {
+        "code": org["code"],
+        "name": org["name"],
+        "kind": org["kind"],
+        "arrangements": [arrangement_json(a, organisation=org) for a in p.arrangements],
+    }
+
+
+def whole_register_json(arrangements: list[dict]) -> dict:
+    return {
+        "licence": LICENCE_URL,
+        "arrangements": [arrangement_json(a) for a in arrangements],
+    }
+
+
+def whole_register_xlsx(arrangements: list[dict]) -> bytes:
+    rows, participants, seats, costs, decisions = [], [], [], [], []
+    for a in arrangements:
+        rows.append(
+            {
+                "samverkan": a["name"],
+                "samverkansform": a["form"],
+                "verksamhetsomraden": ", ".join(x["name"] for x in a["areas"]),
+                "status": a["status_label"],
+                "startdatum": a["start_date"],
+                "slutdatum": a["end_date"],
+                "vardkommun": a["host"]["name"] if a["host"] else "",
+                "varfor": a["public_description"],
+                "exempeldata": a["is_example"],
+                "adress": a["url"],
+            }
+        )
+        for p in a["participants"]:
+            participants.append(
+                {
+                    "samverkan": a["name"],
+                    "kod": p["code"],
+                    "part": p["name"],
+                    "roll": p["role_label"],
+                }
+            )
+        for b in a["bodies"]:
+            for s in b["seats"]:
+                seats.append(
+                    {
+                        "samverkan": a["name"],
+                        "organ": b["name"],
+                        "namn": s["person"],
+                        "parti": s["party"],
+                        "roll": s["role_label"],
+                        "utsedd_av": s["appointed_by"]["name"] if s["appointed_by"] else "",
+                    }
+                )
+        names = {p["organisation_id"]: p["name"] for p in a["participants"]}
+        for c in a["costs"]:
+            costs.append(
+                {
+                    "samverkan": a["name"],
+                    "part": names.get(c["organisation_id"], ""),
+                    "ar": c["year"],
+                    "budget_kr": c["budget"],
+                    "utfall_kr": c["outcome"],
+                    "prognos_kr": c["forecast"],
+                }
+            )
+        for d in a["decisions"]:
+            decisions.append(
+                {
+                    "datum": d["date"],
+                    "samverkan": a["name"],
+                    "beslutande_organ": d["deciding_body"],
+                    "rubrik": d["title"],
+                    "sammanfattning": d["public_summary"],
+                }
+            )
+    return as_xlsx(
+        {
+            "Samverkan": rows,
+            "Parter": participants,
+            "Ledamöter": seats,
+            "Kostnader": costs,
+            "Beslut": decisions,
+        }
+    )
+
+
+# --- the DCAT-AP-SE catalogue --------------------------------------------------------------------
+
+
+def catalogue(base: str, organisations: list[dict], *, modified: dt.date) -> dict:
+    """Return the DCAT-AP-SE catalogue (JSON-LD) of the open data at ``base`` (https://host)."""
+    publisher = {
+        "@type": "foaf:Agent",
+        "foaf:name": "Samverkansregistret",
+        "dcterms:type": {"@id": "http://purl.org/adms/publishertype/LocalAuthority"},
+    }
+    contact = {
+        "@type": "vcard:Organization",
+        "vcard:fn": "Samverkansregistret",
+        "vcard:hasURL": {"@id": f"{base}/insyn/tillganglighet/"},
+    }
+
+    def distribution(url: str, media_type: str, title: str) -> dict:
+        return {
+            "@type": "dcat:Distribution",
+            "dcterms:title": {"@language": "sv", "@value": title},
+            "dcat:accessURL": {"@id": url},
+            "dcat:downloadURL": {"@id": url},
+            "dcat:mediaType": {"@id": f"https://www.iana.org/assignments/media-types/{media_type}"},
+            "dcterms:license": {"@id": LICENCE_URL},
+        }
+
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    datasets = [
+        {
+            "@type": "dcat:Dataset",
+            "@id": f"{base}/insyn/data/#hela-registret",
+            "dcterms:title": {"@language": "sv", "@value": "Kommunal samverkan i hela registret"},
+            "dcterms:description": {
+                "@language": "sv",
+                "@value": "All publicerad samverkan: parter, organ, ledamöter, kostnader och beslut.",
+            },
+            "dcterms:publisher": publisher,
+            "dcat:contactPoint": contact,
+            "dcat:theme": {
+                "@id": "http://publications.europa.eu/resource/authority/data-theme/GOVE"
+            },
+            "dcat:keyword": ["kommunal samverkan", "kommunalförbund", "gemensam nämnd"],
+            "dcterms:modified": {"@type": "xsd:date", "@value": modified.isoformat()},
+            "dcat:distribution": [
+                distribution(f"{base}/insyn/data/hela-registret.json", "application/json", "JSON"),
+                distribution(f"{base}/insyn/data/hela-registret.xlsx", xlsx, "Excel"),
+            ],
+        }
+    ]
+    for org in organisations:
+        code = org["code"]
+        datasets.append(
+            {
+                "@type": "dcat:Dataset",
+                "@id": f"{base}/insyn/{code}/#data",
+                "dcterms:title": {"@language": "sv", "@value": f"Samverkan – {org['name']}"},
+                "dcterms:description": {
+                    "@language": "sv",
+                    "@value": f"{org['name']}s samverkan med andra: vem som beslutar, "
+                    "företrädare, kostnader och beslut.",
+                },
+                "dcterms:publisher": publisher,
+                "dcat:contactPoint": contact,
+                "dcat:theme": {
+                    "@id": "http://publications.europa.eu/resource/authority/data-theme/GOVE"
+                },
+                "dcat:keyword": ["kommunal samverkan", org["name"]],
+                "dcat:landingPage": {"@id": f"{base}/insyn/{code}/"},
+                "dcat:distribution": [
+                    distribution(f"{base}/insyn/{code}/data.json", "application/json", "JSON"),
+                    *(
+                        distribution(
+                            f"{base}/insyn/{code}/{name}.{fmt}",
+                            {"csv": "text/csv", "json": "application/json", "xlsx": xlsx}[fmt],
+                            f"{title} ({fmt.upper()})",
+                        )
+                        for name, (title, _) in LISTS.items()
+                        for fmt in FORMATS
+                    ),
+                ],
+            }
+        )
+    return {
+        "@context": {
+            "dcat": "http://www.w3.org/ns/dcat#",
+            "dcterms": "http://purl.org/dc/terms/",
+            "foaf": "http://xmlns.com/foaf/0.1/",
+            "vcard": "http://www.w3.org/2006/vcard/ns#",
+            "xsd": "http://www.w3.org/2001/XMLSchema#",
+        },
+        "@type": "dcat:Catalog",
+        "@id": f"{base}/insyn/data/katalog.jsonld",
+        "dcterms:title": {"@language": "sv", "@value": "Samverkansregistret – öppna data"},
+        "dcterms:description": {
+            "@language": "sv",
+            "@value": "Öppna data om kommunal samverkan: vem som ansvarar, var det beslutas och "
+            "vad det kostar.",
+        },
+        "dcterms:publisher": publisher,
+        "dcterms:license": {"@id": LICENCE_URL},
+        "dcterms:language": {
+            "@id": "http://publications.europa.eu/resource/authority/language/SWE"
+        },
+        "foaf:homepage": {"@id": f"{base}/insyn/"},
+        "dcat:dataset": datasets,
+    }

@@ -1,0 +1,373 @@
+"""The public site's read side: published records, public fields, plain data.
+
+Every query starts from ``Access`` for an anonymous visitor (``PUBLIC``): published arrangements
+and, on them, the published decisions, evaluations, goal conflicts and alternatives. Each selects
+only the fields of ``fields.PUBLIC_FIELDS`` with ``.values()``, so what comes back is dictionaries
+that hold nothing else: no template or download can reach an internal field by accident.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils.text import slugify
+
+from .. import rules
+from ..access import Access
+from ..models import (
+    Alternative,
+    Arrangement,
+    Body,
+    Contribution,
+    Cost,
+    Decision,
+    Evaluation,
+    Goal,
+    GoalConflict,
+    Organisation,
+    Participation,
+    Seat,
+    ServiceArea,
+    TotalCost,
+)
+from .fields import public_fields
+from .words import area_slugs_for
+
+PUBLIC = Access(user_id=None)
+# The organisations that have a public page: municipalities and regions (they have a code).
+PAGE_KINDS = (Organisation.Kind.MUNICIPALITY, Organisation.Kind.REGION)
+
+
+def _label(choices, value) -> str:
+    """Return the Swedish label of a choice value ("" for none; an unknown value as it is)."""
+    return dict(choices.choices).get(value, value or "")
+
+
+def _values(queryset, model=None):
+    return queryset.values(*public_fields(model or queryset.model))
+
+
+def arrangement_slug(arrangement: dict) -> str:
+    """Return the permalink slug of an arrangement: its id (which never changes) and its name."""
+    return f"{arrangement['id']}-{slugify(arrangement['name'])[:80]}".rstrip("-")
+
+
+def arrangement_id_from_slug(slug: str) -> int | None:
+    head = slug.split("-", 1)[0]
+    return int(head) if head.isdigit() and len(head) < 19 else None
+
+
+# --- organisations -----------------------------------------------------------------------------
+
+
+def organisation_by_code(code: str) -> dict | None:
+    """Return the public data of the municipality or region with ``code``, or None."""
+    return (
+        _values(PUBLIC.organisations().filter(code=code, kind__in=PAGE_KINDS), Organisation)
+        .order_by()
+        .first()
+    )
+
+
+def organisations_with_page():
+    return PUBLIC.organisations().filter(kind__in=PAGE_KINDS, code__isnull=False)
+
+
+def organisations_with_public_arrangements():
+    """Return the organisations with a page that take part in a published arrangement."""
+    return (
+        organisations_with_page()
+        .filter(participations__arrangement__in=PUBLIC.arrangements())
+        .distinct()
+        .order_by("code")
+    )
+
+
+def clean_query(query: str) -> str:
+    """Return the search text without control characters (PostgreSQL refuses NUL in a query),
+    with one space between words, at most 100 characters."""
+    query = "".join(c for c in query if unicodedata.category(c)[0] != "C")
+    return " ".join(query.split())[:100]
+
+
+def search(query: str, *, limit: int = 50) -> dict:
+    """Return the organisations whose name or code matches ``query`` and the service areas that
+    its words point to, each with its published arrangements."""
+    query = clean_query(query)
+    if not query:
+        return {"query": "", "organisations": [], "areas": []}
+    orgs = list(
+        organisations_with_page()
+        .filter(Q(name__icontains=query) | Q(short_name__icontains=query) | Q(code=query))
+        .order_by("kind", "name")
+        .values("code", "name", "kind")[:limit]
+    )
+    slugs = area_slugs_for(query)
+    areas_qs = ServiceArea.objects.filter(Q(slug__in=slugs) | Q(name__icontains=query))
+    areas = list(areas_qs.order_by("sort_order", "name").values("id", "slug", "name"))
+    if areas:
+        by_area = defaultdict(list)
+        links = Arrangement.service_areas.through.objects.filter(
+            servicearea_id__in=[a["id"] for a in areas],
+            arrangement__in=PUBLIC.arrangements(),
+        ).values("servicearea_id", "arrangement_id", "arrangement__name")
+        for link in links.order_by("arrangement__name"):
+            by_area[link["servicearea_id"]].append(
+                {
+                    "name": link["arrangement__name"],
+                    "slug": arrangement_slug(
+                        {"id": link["arrangement_id"], "name": link["arrangement__name"]}
+                    ),
+                }
+            )
+        for area in areas:
+            area["arrangements"] = by_area[area["id"]][:limit]
+    return {"query": query, "organisations": orgs, "areas": areas}
+
+
+# --- arrangements, as whole documents ----------------------------------------------------------
+
+
+@dataclass
+class Portfolio:
+    """The published arrangements of one organisation (or one arrangement), as documents."""
+
+    organisation: dict | None
+    arrangements: list[dict]
+
+    @property
+    def has_example(self) -> bool:
+        return any(a["is_example"] for a in self.arrangements)
+
+    @property
+    def has_example_parts(self) -> bool:
+        return any(a["has_example_parts"] for a in self.arrangements)
+
+    @property
+    def decisions(self) -> list[dict]:
+        rows = [d for a in self.arrangements for d in a["decisions"]]
+        return sorted(rows, key=lambda d: (d["date"], d["id"]), reverse=True)
+
+
+def portfolio(organisation: dict) -> Portfolio:
+    ours = PUBLIC.arrangements().filter(participations__organisation_id=organisation["id"])
+    ids = ours.values("id")  # a subquery: no query of its own
+    return Portfolio(organisation, arrangement_documents(ids, organisation=organisation))
+
+
+def arrangement_document(arrangement_id: int) -> dict | None:
+    """Return one published arrangement as a document, or None when it is not public."""
+    docs = arrangement_documents([arrangement_id])
+    return docs[0] if docs else None
+
+
+def arrangement_documents(ids, *, organisation: dict | None = None) -> list[dict]:
+    """Return the published arrangements ``ids`` (a list or a ``values("id")`` subquery) as
+    documents (dicts), in a fixed number of
+    queries whatever their number.
+
+    Each has its public fields and: ``areas``, ``motives``, ``participants`` (with the
+    organisation's code, name and role), ``host``, ``bodies`` (with ``seats``), ``total_costs``,
+    ``costs`` (per participant and year), ``goals``, ``contributions``, ``decisions``,
+    ``evaluations`` (latest first), ``alternatives``, ``goal_conflicts`` and ``slug``. With
+    ``organisation``, also ``our_participation``, ``our_costs`` and ``our_seats``.
+    """
+    arrangements = list(_values(PUBLIC.arrangements().filter(id__in=ids)).order_by("name", "id"))
+    if not arrangements:
+        return []
+    ids = [a["id"] for a in arrangements]
+    by_id = {a["id"]: a for a in arrangements}
+    for a in arrangements:
+        a.update(
+            slug=arrangement_slug(a),
+            form=a["form__name"],
+            status_label=_label(Arrangement.Status, a["status"]),
+            areas=[],
+            motives=[],
+            participants=[],
+            bodies=[],
+            total_costs=[],
+            costs=[],
+            goals=[],
+            contributions=[],
+            decisions=[],
+            evaluations=[],
+            alternatives=[],
+            goal_conflicts=[],
+            host=None,
+        )
+    through = Arrangement.service_areas.through.objects.filter(arrangement_id__in=ids)
+    for row in through.order_by("servicearea__sort_order", "servicearea__name").values(
+        "arrangement_id", "servicearea__name", "servicearea__slug"
+    ):
+        by_id[row["arrangement_id"]]["areas"].append(
+            {"name": row["servicearea__name"], "slug": row["servicearea__slug"]}
+        )
+    motives = Arrangement.motives.through.objects.filter(arrangement_id__in=ids)
+    for row in motives.order_by("motive__sort_order").values("arrangement_id", "motive__name"):
+        by_id[row["arrangement_id"]]["motives"].append(row["motive__name"])
+
+    participations = PUBLIC.visible(Participation.objects.filter(arrangement_id__in=ids))
+    participations = list(
+        participations.values(
+            *public_fields(Participation),
+            "organisation__code",
+            "organisation__name",
+            "organisation__kind",
+            "organisation__population",
+            "organisation__website",
+        ).order_by("organisation__name")
+    )
+    organisations: dict[int, dict] = {}
+    for p in participations:
+        p.update(
+            code=p["organisation__code"],
+            name=p["organisation__name"],
+            kind=p["organisation__kind"],
+            population=p["organisation__population"],
+            role_label=_label(Participation.Role, p["role"]),
+        )
+        organisations[p["organisation_id"]] = {
+            "code": p["code"],
+            "name": p["name"],
+            "website": p["organisation__website"],
+        }
+        by_id[p["arrangement_id"]]["participants"].append(p)
+    # A host is a participant; only one that is not costs a query of its own.
+    missing = {a["host_id"] for a in arrangements if a["host_id"]} - set(organisations)
+    if missing:
+        for org in Organisation.objects.filter(id__in=missing).values(
+            "id", "code", "name", "website"
+        ):
+            organisations[org.pop("id")] = org
+    for a in arrangements:
+        if a["host_id"]:
+            a["host"] = organisations[a["host_id"]]
+
+    bodies = {}
+    for body in _values(PUBLIC.visible(Body.objects.filter(arrangement_id__in=ids))).order_by(
+        "name", "id"
+    ):
+        body.update(seats=[], kind_label=_label(Body.Kind, body["kind"]))
+        body["powers_label"] = _label(Body.Powers, body["powers"])
+        bodies[body["id"]] = body
+        by_id[body["arrangement_id"]]["bodies"].append(body)
+    seats = PUBLIC.visible(Seat.objects.filter(body_id__in=list(bodies)))
+    seat_rows = _values(seats).order_by("role", "person__name")
+    for seat in seat_rows:
+        seat.update(
+            person=seat["person__name"],
+            is_example=seat["person__is_example"],
+            party=seat["party"] or seat["person__party"],
+            role_label=_label(Seat.Role, seat["role"]),
+            appointed_by=(
+                {"code": seat["appointed_by__code"], "name": seat["appointed_by__name"]}
+                if seat["appointed_by_id"]
+                else None
+            ),
+        )
+        body = bodies[seat["body_id"]]
+        seat["body"] = body["name"]
+        body["seats"].append(seat)
+
+    for row in _values(PUBLIC.visible(TotalCost.objects.filter(arrangement_id__in=ids))).order_by(
+        "year"
+    ):
+        row["amount_sek"] = row["outcome"] if row["outcome"] is not None else row["budget"]
+        by_id[row["arrangement_id"]]["total_costs"].append(row)
+    costs = PUBLIC.visible(Cost.objects.filter(participation__arrangement_id__in=ids))
+    for row in _values(costs).order_by("year"):
+        row["organisation_id"] = row.pop("participation__organisation_id")
+        row["arrangement_id"] = row.pop("participation__arrangement_id")
+        row["is_example"] = row.pop("participation__is_example")
+        # The best figure (rules.BEST_AMOUNT_FIELDS: outcome, else forecast, else budget).
+        row["kind"] = next((k for k in rules.BEST_AMOUNT_FIELDS if row[k] is not None), "")
+        row["amount_sek"] = row[row["kind"]] if row["kind"] else None
+        by_id[row["arrangement_id"]]["costs"].append(row)
+
+    goals = PUBLIC.visible(Goal.objects.filter(arrangement_id__in=ids))
+    for row in _values(goals).order_by("sort_order", "title"):
+        by_id[row["arrangement_id"]]["goals"].append(row)
+    contributions = PUBLIC.visible(Contribution.objects.filter(arrangement_id__in=ids))
+    for row in _values(contributions).order_by("goal__title"):
+        by_id[row["arrangement_id"]]["contributions"].append(row)
+
+    for model, key, order in (
+        (Decision, "decisions", ("-date", "-id")),
+        (Evaluation, "evaluations", ("-date", "-id")),
+        (Alternative, "alternatives", ("kind", "id")),
+        (GoalConflict, "goal_conflicts", ("id",)),
+    ):
+        rows = _values(PUBLIC.visible(model.objects.filter(arrangement_id__in=ids)))
+        for row in rows.order_by(*order):
+            row["arrangement"] = {"name": by_id[row["arrangement_id"]]["name"]}
+            row["arrangement_slug"] = by_id[row["arrangement_id"]]["slug"]
+            if model is Decision:
+                row["kind_label"] = _label(Decision.Kind, row["kind"])
+            if model is Alternative:
+                row["kind_label"] = _label(Alternative.Kind, row["kind"])
+            if model is GoalConflict:
+                row["status_label"] = _label(GoalConflict.Status, row["status"])
+            if model is Evaluation:
+                row["goal_attainment_label"] = _label(Evaluation.Attainment, row["goal_attainment"])
+            by_id[row["arrangement_id"]][key].append(row)
+
+    for a in arrangements:
+        # Invented figures or people in a real arrangement (the README's example data).
+        a["has_example_parts"] = any(
+            x["is_example"]
+            for x in (*a["costs"], *a["decisions"], *(s for b in a["bodies"] for s in b["seats"]))
+        )
+        a["latest_evaluation"] = a["evaluations"][0] if a["evaluations"] else None
+        a["deciding_bodies"] = [b for b in a["bodies"] if b["powers"] == Body.Powers.DECIDES]
+        if organisation is not None:
+            _add_ours(a, organisation)
+    return arrangements
+
+
+def _add_ours(a: dict, organisation: dict) -> None:
+    """Add what concerns ``organisation`` in the arrangement: its participation, its costs (and
+    per inhabitant), its representatives."""
+    org_id = organisation["id"]
+    a["our_participation"] = next(
+        (p for p in a["participants"] if p["organisation_id"] == org_id), None
+    )
+    a["our_costs"] = [c for c in a["costs"] if c["organisation_id"] == org_id]
+    population = organisation.get("population")
+    for cost in a["our_costs"]:
+        amount = cost["amount_sek"]
+        cost["per_inhabitant"] = (
+            round(amount / population) if amount is not None and population else None
+        )
+    a["our_latest_cost"] = a["our_costs"][-1] if a["our_costs"] else None
+    a["our_seats"] = [
+        s
+        for b in a["bodies"]
+        for s in b["seats"]
+        if s["appointed_by"] and s["appointed_by_id"] == org_id
+    ]
+    a["our_goals"] = [c for c in a["contributions"] if c["goal__organisation_id"] == org_id]
+
+
+def who_is_responsible(p: Portfolio) -> list[dict]:
+    """Return, for each service area, the arrangements in it with their deciding bodies, their
+    members, our representatives and our responsible committee."""
+    areas: dict[str, dict] = {}
+    for a in p.arrangements:
+        for area in a["areas"] or [{"name": "Övrigt", "slug": "ovrigt"}]:
+            entry = areas.setdefault(area["slug"], {**area, "arrangements": []})
+            entry["arrangements"].append(a)
+    return list(areas.values())
+
+
+def whole_register() -> list[dict]:
+    """Return every published arrangement as a document (the bulk download)."""
+    ids = list(PUBLIC.arrangements().order_by("name", "id").values_list("id", flat=True))
+    return arrangement_documents(ids)
+
+
+def sitemap_arrangements():
+    return PUBLIC.arrangements().order_by("id").values("id", "name", "updated_at")

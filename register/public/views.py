@@ -1,0 +1,238 @@
+"""The public site's views: no login, thin, cached (``cache.public_page``).
+
+Templates are rendered without the request's context processors (``render_to_string`` with no
+request), so a public page never looks at the visitor's session or user: the same page for
+everyone, safe to cache and to share.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from csp.decorators import csp_replace
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_safe
+
+from ..downloads import download
+from . import opendata, selectors
+from .cache import data_version, public_page
+
+SITE = "Insyn i kommunal samverkan"
+RESPONSIBILITY = (
+    "Kommunen är alltid ansvarig för sin service, även när ett gemensamt organ fattar besluten."
+)
+
+
+def _page(request, template: str, context: dict, *, status: int = 200) -> HttpResponse:
+    context.setdefault("canonical", request.build_absolute_uri(request.path))
+    context.setdefault("site_name", SITE)
+    context.setdefault("responsibility", RESPONSIBILITY)
+    return HttpResponse(render_to_string(template, context), status=status)
+
+
+def _with_urls(request, arrangements: list[dict]) -> list[dict]:
+    for a in arrangements:
+        a["path"] = reverse("public:arrangement", args=[a["slug"]])
+        a["url"] = request.build_absolute_uri(a["path"])
+    return arrangements
+
+
+def _portfolio(request, code: str) -> selectors.Portfolio:
+    organisation = selectors.organisation_by_code(code)
+    if organisation is None:
+        raise Http404("Ingen kommun eller region har den koden.")
+    p = selectors.portfolio(organisation)
+    _with_urls(request, p.arrangements)
+    return p
+
+
+def _download(content: bytes, name: str, fmt: str) -> HttpResponse:
+    """A file of open data, named by register/downloads.py (JSON opens in the browser)."""
+    return download(content, name, extension=f".{fmt}", attachment=fmt != "json")
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+@require_safe
+@public_page
+def index(request):
+    query = selectors.clean_query(request.GET.get("q", ""))
+    results = selectors.search(query) if query else None
+    return _page(
+        request,
+        "public/index.html",
+        {
+            "query": results["query"] if results else query[:100],
+            "results": results,
+            "description": _INDEX_DESCRIPTION,
+        },
+    )
+
+
+_INDEX_DESCRIPTION = (
+    "Se vem som ansvarar för kommunens service när den sköts tillsammans med andra: "
+    "var det beslutas, vem som företräder kommunen och vad det kostar."
+)
+
+
+@require_safe
+@public_page
+def organisation(request, code):
+    p = _portfolio(request, code)
+    org = p.organisation
+    return _page(
+        request,
+        "public/organisation.html",
+        {
+            "org": org,
+            "p": p,
+            "recent_decisions": p.decisions[:10],
+            "description": f"Så samverkar {org['name']} med andra: vem som beslutar, "
+            "vem som företräder oss och vad det kostar.",
+            "lists": opendata.LISTS,
+            "formats": opendata.FORMATS,
+        },
+    )
+
+
+@require_safe
+@public_page
+def responsible(request, code):
+    p = _portfolio(request, code)
+    return _page(
+        request,
+        "public/responsible.html",
+        {
+            "org": p.organisation,
+            "areas": selectors.who_is_responsible(p),
+            "embed_url": request.build_absolute_uri(reverse("public:embed", args=[code])),
+            "description": f"Vem ansvarar för {p.organisation['name']}s service som sköts "
+            "tillsammans med andra?",
+        },
+    )
+
+
+@require_safe
+@xframe_options_exempt
+@csp_replace({"frame-ancestors": ["*"]})
+@public_page
+def embed(request, code):
+    """The "Vem ansvarar?" snippet, for a municipality's own website (an iframe; no script)."""
+    p = _portfolio(request, code)
+    page_url = request.build_absolute_uri(reverse("public:responsible", args=[code]))
+    return _page(
+        request,
+        "public/embed.html",
+        {"org": p.organisation, "areas": selectors.who_is_responsible(p), "page_url": page_url},
+    )
+
+
+@require_safe
+@public_page
+def arrangement(request, slug):
+    arrangement_id = selectors.arrangement_id_from_slug(slug)
+    a = selectors.arrangement_document(arrangement_id) if arrangement_id else None
+    if a is None:
+        raise Http404("Den samverkan finns inte eller är inte publicerad.")
+    if a["slug"] != slug:  # renamed: the id is the permalink, the name only a readable tail
+        return HttpResponsePermanentRedirect(reverse("public:arrangement", args=[a["slug"]]))
+    _with_urls(request, [a])
+    return _page(
+        request,
+        "public/arrangement.html",
+        {
+            "a": a,
+            "description": (a["public_description"] or f"{a['name']}: {a['form']}.")[:200],
+        },
+    )
+
+
+@require_safe
+@public_page
+def accessibility(request):
+    return _page(
+        request,
+        "public/accessibility.html",
+        {"description": "Tillgänglighetsredogörelse för Insyn i kommunal samverkan."},
+    )
+
+
+@require_safe
+@public_page
+def data_index(request):
+    return _page(
+        request,
+        "public/data.html",
+        {
+            "description": "Öppna data om kommunal samverkan: ladda ned hela registret.",
+            "licence_url": opendata.LICENCE_URL,
+            "licence_name": opendata.LICENCE_NAME,
+        },
+    )
+
+
+# --- open data ---------------------------------------------------------------------------------
+
+
+@require_safe
+@public_page
+def organisation_data(request, code):
+    p = _portfolio(request, code)
+    return _download(opendata.as_json(opendata.organisation_json(p)), "data", "json")
+
+
+@require_safe
+@public_page
+def organisation_list(request, code, name, fmt):
+    if name not in opendata.LISTS or fmt not in opendata.FORMATS:
+        raise Http404("Den listan eller det formatet finns inte.")
+    p = _portfolio(request, code)
+    title = opendata.LISTS[name][0]
+    rows = opendata.list_rows(name, p)
+    return _download(opendata.encode(fmt, title, rows), f"{name}-{code}", fmt)
+
+
+@require_safe
+@public_page
+def whole_register(request, fmt):
+    arrangements = _with_urls(request, selectors.whole_register())
+    if fmt == "json":
+        content = opendata.as_json(opendata.whole_register_json(arrangements))
+    elif fmt == "xlsx":
+        content = opendata.whole_register_xlsx(arrangements)
+    else:
+        raise Http404("Det formatet finns inte.")
+    return _download(content, "samverkansregistret", fmt)
+
+
+@require_safe
+@public_page
+def catalogue(request):
+    base = request.build_absolute_uri("/").rstrip("/")
+    organisations = list(selectors.organisations_with_public_arrangements().values("code", "name"))
+    modified = dt.datetime.fromtimestamp(data_version() // 1000, tz=dt.UTC).date()
+    doc = opendata.catalogue(base, organisations, modified=modified)
+    response = HttpResponse(opendata.as_json(doc), content_type="application/ld+json")
+    return response
+
+
+# --- robots.txt --------------------------------------------------------------------------------
+
+
+@require_safe
+def robots(request):
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = [
+        "User-agent: *",
+        "Allow: /insyn/",
+        "Allow: /static/",
+        "Allow: /sitemap.xml",
+        "Disallow: /",
+        f"Sitemap: {sitemap}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
