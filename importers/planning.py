@@ -412,11 +412,12 @@ def parse_row(row, sheet, lookups: Lookups) -> RowPlan | None:
     p = plan.parsed
     p["costs"] = {}
     p["extra"] = {}
-    for index, value in values.items():
+    joined = sheet.joined_values(values)
+    for index, value in joined.items():
         column = columns[index]
         header = column.header
         name = column.field
-        text = texts[index]
+        text = texts[index] if joined is values else cell_text(value)
         if not text:
             continue
         if name == "ignore":

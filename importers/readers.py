@@ -180,8 +180,7 @@ def classify_header(header: str) -> tuple[str | None, int | None, str | None, in
     unit = find_unit(text)
     year_match = _YEAR.search(key)
     year = int(year_match[1]) if year_match else None
-    rest = _YEAR.sub(" ", key)
-    rest = " ".join(_UNIT_TOKENS.sub(" ", rest).split())
+    rest = _cost_rest(text)
     if rest in COST_WORDS:
         return "cost", year, COST_WORDS[rest], unit
     without_parens = fold(re.sub(r"\(.*?\)", " ", text))
@@ -190,28 +189,86 @@ def classify_header(header: str) -> tuple[str | None, int | None, str | None, in
     return None, None, None, None
 
 
-def map_columns(headers: list[str], default_year: int) -> list[Column]:
-    """Return a Column for each non-empty header; duplicates of a field after the first are raw."""
+# Fields whose values may stand in several columns (under a group heading such as "Kontakt"
+# over name and e-mail): the row's value is the columns' values joined, in column order.
+JOINED_FIELDS = {
+    "contact": ", ",
+    "comment": "; ",
+    "purpose": " ",
+    "partners": ", ",
+    "representatives": "; ",
+    "area": ", ",
+    "last_review": "; ",
+}
+
+
+def _cost_rest(text: str) -> str:
+    """Return a header text folded, without its years and units: what says the cost's kind."""
+    return " ".join(_UNIT_TOKENS.sub(" ", _YEAR.sub(" ", fold(text))).split())
+
+
+def classify_levels(parts: list[str]) -> tuple[str | None, int | None, str | None, int | None]:
+    """Return (field, year, cost kind, unit multiplier) for a column whose header stands on one
+    to three levels (``parts``, top first, merged cells already spread).
+
+    The same rules as :func:`classify_header`, applied to the whole block: first the levels
+    read as one header ("Kostnad" over "2024"); else a level that names a field, the topmost
+    ("Kontakt" over "Namn" and "E-post" is the contact); else a cost, whose kind, year and
+    unit may each come from any level ("Kostnad (tkr)" over "Budget" over "2025").
+    """
+    if len(parts) == 1:
+        return classify_header(parts[0])
+    whole = classify_header(" ".join(parts))
+    if whole[0] is not None:
+        return whole
+    for part in parts:
+        name = classify_header(part)[0]
+        if name is not None and name != "cost":
+            return name, None, None, None
+    kind = year = unit = None
+    for part in parts:  # the lowest level that says it wins
+        rest = _cost_rest(part)
+        if rest in COST_WORDS:
+            kind = COST_WORDS[rest]
+        elif rest:
+            continue
+        found = _YEAR.search(fold(part))
+        year = int(found[1]) if found else year
+        unit = find_unit(part) or unit
+    if kind is None:
+        return None, None, None, None
+    return "cost", year, kind, unit
+
+
+def map_columns(headers: list, default_year: int) -> list[Column]:
+    """Return a Column for each non-empty header (a text, or a list of levels, top first).
+
+    A second column of a field is raw text, except for the fields whose values may stand in
+    several columns (:data:`JOINED_FIELDS`), and a second cost column of the same year and kind.
+    """
     columns: list[Column] = []
     seen: set = set()
     for index, header in enumerate(headers):
-        if not header:
+        parts = [header] if isinstance(header, str) else list(header)
+        parts = [p for i, p in enumerate(parts) if p and (i == 0 or p != parts[i - 1])]
+        if not parts:
             continue
-        name, year, kind, unit = classify_header(header)
+        text = " ".join(parts)
+        name, year, kind, unit = classify_levels(parts)
         if name == "cost":
             key = ("cost", year or default_year, kind)
             if key in seen:
                 name = None
             else:
                 seen.add(key)
-                columns.append(Column(index, header, "cost", year or default_year, kind, unit))
+                columns.append(Column(index, text, "cost", year or default_year, kind, unit))
                 continue
         elif name is not None:
-            if name in seen:
+            if name in seen and name not in JOINED_FIELDS:
                 name = None
             else:
                 seen.add(name)
-        columns.append(Column(index, header, name))
+        columns.append(Column(index, text, name))
     return columns
 
 
@@ -234,6 +291,35 @@ class Sheet:
     row_count: int  # data rows below the header, as far as the sheet's dimension says
     rows: Iterator[Row]
     default_multiplier: int = 1
+
+    @property
+    def joined_columns(self) -> dict[int, list[int]]:
+        """Return {first column: all its field's columns} for each field of
+        :data:`JOINED_FIELDS` that stands in more than one column."""
+        cached = self.__dict__.get("_joined")
+        if cached is None:
+            by_field: dict[str, list[int]] = {}
+            for c in self.columns:
+                if c.field in JOINED_FIELDS:
+                    by_field.setdefault(c.field, []).append(c.index)
+            cached = self.__dict__["_joined"] = {
+                indexes[0]: indexes for indexes in by_field.values() if len(indexes) > 1
+            }
+        return cached
+
+    def joined_values(self, values: dict[int, object]) -> dict[int, object]:
+        """Return a row's values with each field that stands in several columns as one value
+        (the columns' texts joined, in column order) in the field's first column."""
+        joined = self.joined_columns
+        if not joined:
+            return values
+        out = dict(values)
+        for first, indexes in joined.items():
+            texts = [cell_text(out.pop(i, None)) for i in indexes]
+            texts = [t for t in texts if t]
+            if texts:
+                out[first] = JOINED_FIELDS[self.columns_by_index[first].field].join(texts)
+        return out
 
     @property
     def columns_by_index(self) -> dict[int, Column]:
@@ -720,50 +806,77 @@ def _score(columns: list[Column]) -> int:
     return sum(1 for c in columns if c.field)
 
 
+HEADER_LEVELS = 3  # a header block is one to three rows
+
+
 def find_header(
     head: list[list], merges: list[tuple[int, int, int, int]], *, year_hint: int
 ) -> tuple[int, int, list[Column]] | None:
-    """Return (header row number, number of header rows, columns), or None.
+    """Return (first header row number, number of header rows, columns), or None.
 
-    The header row is the first row, among the top rows, with a name column and at least one
-    more recognised column. A merged header cell ("Kostnad (tkr)" over three year columns) is
-    spread over the columns it covers and combined with the row below it.
+    The header block is found before any data is read. Its *leaf* row is the first row, among
+    the top rows, with a name column and at least one more recognised column. Merged cells are
+    spread over the cells they cover, and the block grows from the leaf row to at most
+    :data:`HEADER_LEVELS` rows: a row above it when that makes more columns recognised (a
+    group heading such as "Kontakt" over name and e-mail, "Kostnad (tkr)" over years), a row
+    below it when it reads as sub-headings (years, budget/utfall, or cells under a merged
+    heading) and has nothing in the name column. Each column's header is then its levels read
+    together (:func:`classify_levels`).
     """
     width = max((len(r) for r in head), default=0)
-    grid = [[cell_text(v) for v in row] + [""] * (width - len(row)) for row in head]
+    own = [[cell_text(v) for v in row] + [""] * (width - len(row)) for row in head]
+    grid = [list(row) for row in own]
+    spanning = [[False] * width for _ in grid]  # part of a merge wider than one column
     for min_col, min_row, max_col, max_row in merges:
-        if min_row > len(grid):
+        if min_row > len(grid) or min_col > width:
             continue
-        value = grid[min_row - 1][min_col - 1] if min_col - 1 < width else ""
+        value = own[min_row - 1][min_col - 1]
         for r in range(min_row, min(max_row, len(grid)) + 1):
             for c in range(min_col, min(max_col, width) + 1):
                 if not grid[r - 1][c - 1]:
                     grid[r - 1][c - 1] = value
-    best = None
-    for r, row in enumerate(grid, start=1):
+                spanning[r - 1][c - 1] = max_col > min_col
+    for leaf, row in enumerate(grid):
         columns = map_columns(row, year_hint)
-        fields = {c.field for c in columns}
-        if "name" not in fields or _score(columns) < 2:
+        if "name" not in {c.field for c in columns} or _score(columns) < 2:
             continue
-        best = (r, 1, columns)
-        # A two-row header: a merged cell in this row, or years in the row below a cost column.
-        if r < len(grid):
-            below = grid[r]
-            spans = any(
-                min_row == r and (max_col > min_col or max_row > min_row)
-                for min_col, min_row, max_col, max_row in merges
-            )
-            years_below = any(_YEAR.fullmatch(text or "") for text in below)
-            if (spans or years_below) and any(below):
-                combined = [
-                    (top if top == bottom else f"{top} {bottom}".strip())
-                    for top, bottom in zip(row, below, strict=False)
-                ]
-                combined_columns = map_columns(combined, year_hint)
-                if _score(combined_columns) >= _score(columns) and _has_data_like(below) is False:
-                    best = (r, 2, combined_columns)
-        break
-    return best
+        name_col = next(c.index for c in columns if c.field == "name")
+        top = bottom = leaf
+
+        def block(first: int, last: int) -> list[Column]:
+            levels = [[grid[r][c] for r in range(first, last + 1)] for c in range(width)]
+            return map_columns(levels, year_hint)
+
+        while bottom + 1 < len(grid) and bottom - top + 1 < HEADER_LEVELS:
+            below = bottom + 1
+            if not _reads_as_subheadings(own[below], spanning[bottom], name_col):
+                break
+            candidate = block(top, below)
+            if _score(candidate) < _score(columns):
+                break
+            bottom, columns = below, candidate
+        while top > 0 and bottom - top + 1 < HEADER_LEVELS:
+            candidate = block(top - 1, bottom)
+            if _score(candidate) <= _score(columns):
+                break
+            top, columns = top - 1, candidate
+        return top + 1, bottom - top + 1, columns
+    return None
+
+
+def _reads_as_subheadings(cells: list[str], above_spans: list[bool], name_col: int) -> bool:
+    """Return True if a row below the header's leaf row is more header, not data: nothing in
+    the name column, some text, and every text a year, a cost word or a unit, or standing under
+    a merged heading over several columns."""
+    if cells[name_col] or not any(cells) or _has_data_like(cells):
+        return False
+    for index, text in enumerate(cells):
+        if not text or above_spans[index]:
+            continue
+        rest = _cost_rest(text)
+        if rest and rest not in COST_WORDS:
+            return False
+    return True
 
 
 def _has_data_like(row: list[str]) -> bool:
