@@ -358,13 +358,13 @@ def open_workbook(
     ``max_uncompressed`` defaults to the setting IMPORT_MAX_UNCOMPRESSED_BYTES.
     """
     data = _read_bytes(source, max_bytes)
-    if data[:8] == OLE_SIGNATURE:
-        raise ReadError(
-            "Filen är lösenordsskyddad (krypterad) eller sparad i det gamla formatet .xls. "
-            "Öppna den i Excel, ta bort lösenordet och spara den som Excel-arbetsbok (.xlsx)."
-        )
     if not data:
         raise ReadError("Filen är tom.")
+    year = today_year or _this_year()
+    if data[:8] == OLE_SIGNATURE:
+        return _open_xls(data, max_rows=max_rows, year=year)
+    if not data.startswith(b"PK") and _looks_like_text(data):
+        return _open_csv(data, max_rows=max_rows, year=year)
     archive = open_archive(data, max_uncompressed=max_uncompressed)
     try:
         values_book = openpyxl.load_workbook(
@@ -382,7 +382,6 @@ def open_workbook(
     if not values_book.worksheets:
         raise ReadError("Arbetsboken innehåller inga blad.")
 
-    year = today_year or _this_year()
     parts = sheet_parts(archive)
     sheets: list[Sheet] = []
     skipped: list[tuple[str, str]] = []
@@ -393,52 +392,31 @@ def open_workbook(
             continue
         scan = _scan_sheet(archive, parts.get(ws.title))
         max_row = scan.last_row
-        if max_row and max_row > max_rows:
-            raise ReadError(
-                f"Bladet ”{ws.title}” har {max_row:,} rader; högst {max_rows:,} rader tillåts. "
-                "Dela upp listan i flera filer.".replace(",", " ")
-            )
+        _check_rows(ws.title, max_row, max_rows)
         try:
             head = _head_rows(ws)
         except Exception as exc:  # noqa: BLE001
             raise ReadError(
                 f"Bladet ”{ws.title}” kan inte läsas; filen verkar vara skadad."
             ) from exc
-        if not any(any(cell_text(v) for v in row) for row in head):
-            skipped.append((ws.title, "Bladet är tomt."))
-            continue
-        merges = scan.merges
-        found = find_header(head, merges, year_hint=_year_hint(ws.title, head) or year)
-        if found is None:
-            skipped.append(
-                (ws.title, "Ingen rubrikrad hittades (till exempel Namn, Samverkansform, Parter).")
-            )
-            continue
-        header_row, header_rows_used, columns = found
-        first_data = header_row + header_rows_used
         formulas_book = None
         if scan.has_formulas:
             formulas_book = openpyxl.load_workbook(
                 io.BytesIO(data), read_only=True, data_only=False, keep_links=False
             )
-        row_count = max(0, (max_row or 0) - first_data + 1)
-        total += row_count
-        sheets.append(
-            Sheet(
-                name=ws.title,
-                header_row=header_row,
-                columns=columns,
-                row_count=row_count,
-                rows=_iter_rows(
-                    ws,
-                    formulas_book[ws.title] if formulas_book else None,
-                    first_data,
-                    columns,
-                    max_rows,
-                ),
-                default_multiplier=_default_multiplier(head[: header_row - 1]),
-            )
-        )
+
+        def rows(first_data, columns, ws=ws, formulas_book=formulas_book):
+            formula_ws = formulas_book[ws.title] if formulas_book else None
+            return _iter_rows(ws, formula_ws, first_data, columns, max_rows)
+
+        sheet = _sheet(ws.title, head, scan.merges, max_row, rows, year, skipped)
+        if sheet is not None:
+            total += sheet.row_count
+            sheets.append(sheet)
+    return _workbook(sheets, skipped, total)
+
+
+def _workbook(sheets: list[Sheet], skipped: list[tuple[str, str]], total: int) -> Workbook:
     if not sheets:
         reasons = "; ".join(f"{name}: {reason}" for name, reason in skipped)
         raise ReadError(
@@ -446,6 +424,247 @@ def open_workbook(
             "rubriker som Namn, Samverkansform och Parter." + (f" ({reasons})" if reasons else "")
         )
     return Workbook(sheets=sheets, skipped_sheets=skipped, total_rows=total)
+
+
+def _sheet(title, head, merges, last_row, rows, year, skipped) -> Sheet | None:
+    """Return a sheet of any format once its header block is found, or None (then the reason
+    is added to ``skipped``). ``rows(first data row, columns)`` iterates its data rows;
+    ``last_row`` is its last row's number, as far as the file says."""
+    if not any(any(cell_text(v) for v in row) for row in head):
+        skipped.append((title, "Bladet är tomt."))
+        return None
+    found = find_header(head, merges, year_hint=_year_hint(title, head) or year)
+    if found is None:
+        skipped.append(
+            (title, "Ingen rubrikrad hittades (till exempel Namn, Samverkansform, Parter).")
+        )
+        return None
+    header_row, header_rows_used, columns = found
+    first_data = header_row + header_rows_used
+    return Sheet(
+        name=title,
+        header_row=header_row,
+        columns=columns,
+        row_count=max(0, (last_row or 0) - first_data + 1),
+        rows=rows(first_data, columns),
+        default_multiplier=_default_multiplier(head[: header_row - 1]),
+    )
+
+
+def _check_rows(title: str, last_row: int | None, max_rows: int) -> None:
+    if last_row and last_row > max_rows:
+        raise ReadError(
+            f"Bladet ”{title}” har {_number(last_row)} rader; högst {_number(max_rows)} rader "
+            "tillåts. Dela upp listan i flera filer."
+        )
+
+
+def _grid_rows(title: str, grid: list[list], first_row: int, columns: list[Column]):
+    """Yield the data rows of a sheet read whole (.xls, CSV): the same rows as from .xlsx."""
+    wanted = [c.index for c in columns]
+    for number in range(first_row, len(grid) + 1):
+        values = grid[number - 1]
+        length = len(values)
+        cells = {}
+        for index in wanted:
+            value = values[index] if index < length else None
+            if value is not None and value != "":
+                cells[index] = value
+        yield Row(title, number, cells, [])
+
+
+# --- .xls (Excel 97–2003), read with xlrd -------------------------------------------------
+
+
+def _open_xls(data: bytes, *, max_rows: int, year: int) -> Workbook:
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+    except Exception as exc:  # noqa: BLE001 - xlrd raises many kinds of errors on broken files
+        raise ReadError(
+            "Filen kan inte läsas som en Excel-arbetsbok (.xls): den är lösenordsskyddad "
+            "(krypterad) eller skadad. Öppna den i Excel, ta bort ett eventuellt lösenord och "
+            "spara den som Excel-arbetsbok (.xlsx)."
+        ) from exc
+    sheets: list[Sheet] = []
+    skipped: list[tuple[str, str]] = []
+    total = 0
+    try:
+        for index in range(book.nsheets):
+            ws = book.sheet_by_index(index)
+            _check_rows(ws.name, ws.nrows, max_rows)
+            grid = [
+                [_xls_value(cell, book.datemode) for cell in ws.row(r)] for r in range(ws.nrows)
+            ]
+            merges = [(clo + 1, rlo + 1, chi, rhi) for rlo, rhi, clo, chi in ws.merged_cells]
+
+            def rows(first_data, columns, title=ws.name, grid=grid):
+                return _grid_rows(title, grid, first_data, columns)
+
+            sheet = _sheet(ws.name, grid[:HEADER_SCAN_ROWS], merges, ws.nrows, rows, year, skipped)
+            if sheet is not None:
+                total += sheet.row_count
+                sheets.append(sheet)
+            book.unload_sheet(index)
+    except ReadError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        raise ReadError("Filen kan inte läsas till slut; den verkar vara skadad.") from exc
+    return _workbook(sheets, skipped, total)
+
+
+def _xls_value(cell, datemode: int):
+    import xlrd
+
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+        return None
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate.xldate_as_datetime(cell.value, datemode)
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return cell.value
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return bool(cell.value)
+    if cell.ctype == xlrd.XL_CELL_NUMBER and float(cell.value).is_integer():
+        return int(cell.value)
+    return cell.value
+
+
+# --- CSV as Swedish Excel writes it -------------------------------------------------------
+
+MAX_COLUMNS = 16_384  # as many as a sheet in Excel has
+CSV_DELIMITERS = (";", "\t", ",")  # in order of preference on a tie: Swedish Excel writes ;
+
+
+def _looks_like_text(data: bytes) -> bool:
+    head = data[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    return b"\x00" not in head
+
+
+def decode_csv(data: bytes) -> str:
+    """Return a CSV file's text: UTF-8 with or without BOM, UTF-16 with BOM (Excel's "Unicode
+    text"), else Windows-1252 (what Swedish Excel writes as "CSV (semikolonavgränsad)")."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        encodings = ("utf-8-sig",)
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ("utf-16",)
+    else:
+        encodings = ("utf-8", "cp1252")
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ReadError(
+        "Filen kan inte läsas som text (CSV). Spara listan i Excel som ”CSV UTF-8” eller som "
+        "Excel-arbetsbok (.xlsx) och försök igen."
+    )
+
+
+def sniff_delimiter(lines: list[str]) -> str:
+    """Return the delimiter that splits the first lines into the same number of fields most
+    often (more than one); semicolon on a tie. Commas inside texts in a semicolon file split
+    unevenly, so they lose."""
+    import csv
+    from collections import Counter
+
+    best, best_score = ";", -1
+    for delimiter in CSV_DELIMITERS:
+        counts: Counter = Counter()
+        try:
+            for record in csv.reader(lines, delimiter=delimiter):
+                if len(record) > 1:
+                    counts[len(record)] += 1
+        except csv.Error:  # reported when the file is read with the delimiter chosen
+            pass
+        score = max(counts.values(), default=0)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _open_csv(data: bytes, *, max_rows: int, year: int) -> Workbook:
+    import csv
+
+    text = decode_csv(data)
+    first_line, _, rest = text.partition("\n")
+    delimiter = None
+    if first_line.strip().lower().startswith("sep=") and len(first_line.strip()) == 5:
+        delimiter, text = first_line.strip()[4], rest  # Excel's own "sep=;" line
+    sample = io.StringIO(text[: 64 * 1024], newline="")
+    delimiter = delimiter or sniff_delimiter([line for _, line in zip(range(50), sample)])
+    lines = io.StringIO(text, newline="")
+    grid: list[list] = []
+    try:
+        for record in csv.reader(lines, delimiter=delimiter):
+            if len(grid) >= max_rows:
+                raise ReadError(
+                    f"Filen har fler än {_number(max_rows)} rader. Dela upp listan i flera filer."
+                )
+            if len(record) > MAX_COLUMNS:
+                raise ReadError(
+                    f"Rad {len(grid) + 1} har {_number(len(record))} kolumner; ett blad i Excel "
+                    f"har högst {_number(MAX_COLUMNS)}. Filen verkar inte vara en lista."
+                )
+            grid.append([value.strip() or None for value in record])
+    except csv.Error as exc:
+        raise ReadError(
+            f"Filen kan inte läsas som CSV (rad {len(grid) + 1}): ett fält är för långt eller ett "
+            "citattecken avslutas aldrig. Spara listan på nytt från Excel och försök igen."
+        ) from exc
+    while grid and not any(grid[-1]):
+        grid.pop()
+    title = "CSV"
+    head = grid[:HEADER_SCAN_ROWS]
+    sheets: list[Sheet] = []
+    skipped: list[tuple[str, str]] = []
+
+    def rows(first_data, columns):
+        return _grid_rows(title, grid, first_data, columns)
+
+    sheet = _sheet(title, head, implied_merges(head), len(grid), rows, year, skipped)
+    if sheet is None:
+        raise ReadError(
+            "Filen är inte en Excel-arbetsbok, och som CSV-fil (text) har den ingen rubrikrad med "
+            "kända kolumner som Namn, Samverkansform och Parter. Spara listan som .xlsx, .xls "
+            "eller CSV i Excel och försök igen."
+        )
+    sheets.append(sheet)
+    return _workbook(sheets, skipped, sheet.row_count)
+
+
+def implied_merges(head: list[list]) -> list[tuple[int, int, int, int]]:
+    """Return the merged cells a CSV file lost: a heading followed by empty cells, above a row
+    whose cells under all of them are headings (Excel writes a merged "Kostnad (tkr)" over three
+    year columns as the heading and two empty cells)."""
+    merges = []
+    for r in range(len(head) - 1):
+        row, below = head[r], head[r + 1]
+        c = 0
+        while c < len(row):
+            text = cell_text(row[c])
+            end = c
+            while end + 1 < len(row) and not cell_text(row[end + 1]):
+                end += 1
+            end = min(end, len(below) - 1)
+            if (
+                text
+                and end > c
+                and all(_is_heading(cell_text(below[i])) for i in range(c, end + 1))
+            ):
+                merges.append((c + 1, r + 1, end + 1, r + 1))
+            c = max(end, c) + 1
+    return merges
+
+
+def _is_heading(text: str) -> bool:
+    if not text:
+        return False
+    rest = _cost_rest(text)
+    return not rest or rest in COST_WORDS or classify_header(text)[0] is not None
 
 
 def _number(n: int) -> str:
@@ -484,8 +703,8 @@ def open_archive(data: bytes, *, max_uncompressed: int | None = None) -> zipfile
     damaged = "Filen är skadad och kan inte läsas som en Excel-arbetsbok."
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ReadError(
-            "Filen är inte en Excel-arbetsbok (.xlsx). Spara listan som .xlsx i Excel och "
-            "försök igen."
+            "Filen är inte en Excel-arbetsbok (.xlsx eller .xls) eller en CSV-fil. Spara listan "
+            "som .xlsx i Excel och försök igen."
         )
     count = _declared_member_count(data)
     if count is not None and count > MAX_MEMBERS:
