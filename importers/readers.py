@@ -9,6 +9,7 @@ recognised are kept as raw text.
 from __future__ import annotations
 
 import io
+import itertools
 import posixpath
 import re
 import struct
@@ -595,7 +596,7 @@ def _open_csv(data: bytes, *, max_rows: int, year: int) -> Workbook:
     if first_line.strip().lower().startswith("sep=") and len(first_line.strip()) == 5:
         delimiter, text = first_line.strip()[4], rest  # Excel's own "sep=;" line
     sample = io.StringIO(text[: 64 * 1024], newline="")
-    delimiter = delimiter or sniff_delimiter([line for _, line in zip(range(50), sample)])
+    delimiter = delimiter or sniff_delimiter(list(itertools.islice(sample, 50)))
     lines = io.StringIO(text, newline="")
     grid: list[list] = []
     try:
