@@ -631,6 +631,9 @@ class PartnerMatcher:
                 self.folded.setdefault(fold(name), []).append(org)
         self.choices = sorted({o.short_name or o.name for o in self.orgs})
         self._folded_choices = {fold(c): c for c in self.choices}
+        self._choice_orgs = {fold(o.short_name or o.name): o for o in self.orgs}
+        # Names a registrar has said are an organisation (folded name → organisation).
+        self.aliases: dict[str, OrgRef] = {}
 
     def _variants(self, text: str) -> list[str]:
         text = " ".join(text.split())
@@ -667,7 +670,7 @@ class PartnerMatcher:
                 hits = index.get(key_fn(variant))
                 if hits:
                     return self._prefer(hits, text)
-        return None
+        return self.aliases.get(fold(text))
 
     @staticmethod
     def _prefer(hits: list[OrgRef], text: str) -> OrgRef:
@@ -689,10 +692,21 @@ class PartnerMatcher:
         hint = f" Menade du {_or_list(close)}?" if close else ""
         return f"Parten ”{text}” finns inte bland organisationerna i registret.{hint}"
 
+    def suggested_orgs(self, text: str, n: int = 5) -> list[OrgRef]:
+        """Return the organisations a name not found is likely to mean, closest first."""
+        key = fold(self._variants(text)[-1])
+        close = difflib.get_close_matches(key, list(self._folded_choices), n=n, cutoff=0.5)
+        return [self._choice_orgs[c] for c in close]
+
     def match_list(self, value) -> tuple[list[OrgRef], list[str]]:
         """Return the organisations in a partner cell and a message for each unknown name."""
+        found, unknown = self.match_list_detail(value)
+        return found, [message for _, message in unknown]
+
+    def match_list_detail(self, value) -> tuple[list[OrgRef], list[tuple[str, str]]]:
+        """Return the organisations in a partner cell and (name, message) for each unknown."""
         found: list[OrgRef] = []
-        problems: list[str] = []
+        problems: list[tuple[str, str]] = []
         for part in split_cell_list(value):
             org = self.match(part)
             if org is not None:
@@ -700,12 +714,12 @@ class PartnerMatcher:
                 continue
             pieces = [p for p in _AND_SPLIT.split(part) if p.strip()]
             if len(pieces) == 1:
-                problems.append(self.unknown_message(part))
+                problems.append((part, self.unknown_message(part)))
                 continue
             for piece in pieces:
                 org = self.match(piece)
                 if org is None:
-                    problems.append(self.unknown_message(piece.strip()))
+                    problems.append((piece.strip(), self.unknown_message(piece.strip())))
                 else:
                     found.append(org)
         unique: dict[int, OrgRef] = {}

@@ -157,6 +157,31 @@ def batch_commit(request, pk):
 
 
 @login_required
+@require_POST
+def batch_decide(request, pk):
+    """Remember the registrar's choice for a row of a preview (same arrangement as one in the
+    register, a new one, or which organisation a partner name is) and show the preview again."""
+    batch, access = _batch_for(request, pk, edit=True)
+    try:
+        services.batch_decide(
+            batch=batch,
+            access=access,
+            row_id=request.POST.get("rad"),
+            choice=request.POST.get("val", ""),
+            user=request.user,
+        )
+    except ImportRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            "Valet är sparat och gäller också nästa gång samma lista importeras. "
+            "Förhandsgranskningen är uppdaterad.",
+        )
+    return redirect("importers:batch_detail", pk=batch.pk)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def batch_undo(request, pk):
     batch, _ = _batch_for(request, pk, edit=True)
