@@ -149,3 +149,14 @@ def test_a_saved_import_takes_no_more_choices(
     )
     assert "redan genomförd" in response.content.decode()
     assert not ImportChoice.objects.exists()
+
+
+def test_the_preview_page_offers_the_likely_organisations_for_an_unknown_partner(
+    client, taby, taby_editor
+):
+    rows = [["Namn", "Samverkansform", "Parter"], ["Räddning Väst", "avtal", "Kungälf"]]
+    batch = preview(taby, taby_editor, rows)
+    client.force_login(taby_editor)
+    page = client.get(reverse("importers:batch_detail", args=[batch.pk])).content.decode()
+    assert "Vilken organisation är ”Kungälf”?" in page
+    assert 'value="partner:0:' in page and "Kungälvs kommun" in page
