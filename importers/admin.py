@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ImportBatch, ImportRow
+from .models import ImportBatch, ImportChoice, ImportRow
 
 
 class ImportRowInline(admin.TabularInline):
@@ -55,6 +55,30 @@ class ImportRowAdmin(admin.ModelAdmin):
         "journal",
         "arrangement",
     )
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ImportChoice)
+class ImportChoiceAdmin(admin.ModelAdmin):
+    """The registrars' remembered decisions; deleting one makes the next preview ask again."""
+
+    list_display = (
+        "organisation",
+        "list_key",
+        "key",
+        "kind",
+        "arrangement",
+        "partner",
+        "decided_at",
+    )
+    list_filter = ("kind", "organisation")
+    search_fields = ("list_key", "key", "organisation__name")
+    readonly_fields = (
+        "organisation", "list_key", "key", "kind", "arrangement", "partner", "decided_by",
+        "decided_at",
+    )  # fmt: skip
 
     def has_add_permission(self, request):
         return False

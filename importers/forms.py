@@ -7,6 +7,8 @@ from register.models import Organisation
 
 from .readers import MAX_BYTES
 
+UPLOAD_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".csv")
+
 
 class UploadForm(forms.Form):
     organisation = forms.ModelChoiceField(
@@ -16,12 +18,13 @@ class UploadForm(forms.Form):
         empty_label=None,
     )
     file = forms.FileField(
-        label="Excel-fil (.xlsx)",
-        help_text="Högst 20 MB och 100 000 rader. Rubrikraden får ligga under titelrader.",
+        label="Excel-fil (.xlsx, .xls eller CSV)",
+        help_text="Högst 20 MB och 100 000 rader. Rubrikraden får ligga under titelrader och "
+        "sträcka sig över upp till tre rader.",
         widget=forms.ClearableFileInput(
             attrs={
-                "accept": ".xlsx,.xlsm,application/vnd.openxmlformats-officedocument."
-                "spreadsheetml.sheet"
+                "accept": ".xlsx,.xlsm,.xls,.csv,application/vnd.openxmlformats-officedocument."
+                "spreadsheetml.sheet,application/vnd.ms-excel,text/csv"
             }
         ),
     )
@@ -46,9 +49,10 @@ class UploadForm(forms.Form):
                 code="too_large",
                 params={"size": upload.size / 1024 / 1024, "limit": limit // (1024 * 1024)},
             )
-        if not upload.name.lower().endswith((".xlsx", ".xlsm")):
+        if not upload.name.lower().endswith(UPLOAD_EXTENSIONS):
             raise forms.ValidationError(
-                "Välj en Excel-arbetsbok i formatet .xlsx. Spara listan som .xlsx i Excel först.",
+                "Välj en Excel-arbetsbok (.xlsx eller .xls) eller en CSV-fil. Spara listan i ett "
+                "av de formaten i Excel först.",
                 code="extension",
             )
         return upload

@@ -144,6 +144,13 @@ class ImportRow(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    offers = models.JSONField(
+        "val i förhandsgranskningen",
+        default=dict,
+        blank=True,
+        help_text="Vad registratorn kan välja för raden: samverkan den kan vara, organisationer "
+        "ett okänt partnamn kan vara.",
+    )
 
     class Meta:
         ordering = ["batch", "sheet", "row_number"]
@@ -152,3 +159,61 @@ class ImportRow(models.Model):
 
     def __str__(self):
         return f"{self.sheet} rad {self.row_number}"
+
+
+class ImportChoice(models.Model):
+    """A decision a registrar made in a preview instead of in the file, remembered for the next
+    import of the same list: a row that names an arrangement already in the register under
+    another name is that arrangement (``same``) or a new one (``new``); an unknown partner name
+    is an organisation (``partner``). Keyed on the organisation, the list's identity
+    (``importers.planning.list_key``: its file name without digits) and the row's key
+    (``importers.planning.row_key``, or the folded partner name)."""
+
+    class Kind(models.TextChoices):
+        SAME = "same", "Samma samverkan som en i registret"
+        NEW = "new", "En ny samverkan"
+        PARTNER = "partner", "Parten är en organisation i registret"
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    list_key = models.CharField("lista", max_length=255)
+    key = models.CharField("rad eller partnamn", max_length=500)
+    kind = models.CharField("beslut", max_length=20, choices=Kind.choices)
+    arrangement = models.ForeignKey(
+        Arrangement,
+        verbose_name="samverkan",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    partner = models.ForeignKey(
+        Organisation,
+        verbose_name="part",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="beslutat av",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("beslutat", auto_now=True)
+
+    class Meta:
+        verbose_name = "importbeslut"
+        verbose_name_plural = "importbeslut"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "list_key", "key"], name="one_choice_per_row_of_a_list"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.key}"

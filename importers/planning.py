@@ -106,6 +106,9 @@ class RowPlan:
     arrangement_id: int | None = None
     parsed: dict = field(default_factory=dict)
     journal: list[dict] = field(default_factory=list)
+    # What the registrar may decide in the preview: {"duplicate": {"key", "options"},
+    # "partners": [{"text", "options"}]}, options as [{"id", "name"}].
+    offers: dict = field(default_factory=dict)
 
     def error(self, column: str, message: str) -> None:
         self.errors.append(Issue(self.sheet, self.number, column, message))
@@ -190,6 +193,30 @@ class ImportRefused(Exception):
     """The import cannot go ahead (a Swedish message for the user)."""
 
 
+# --- Decisions remembered between imports of the same list ----------------------------------
+
+
+def list_key(file_name: str) -> str:
+    """Return a list's identity: its file name without extension, years, versions, case or
+    punctuation, so that "Samverkan 2025 v2.xlsx" and "samverkan_2026.xls" are the same list."""
+    stem = file_name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    words = [w for w in fold(stem).split() if not any(ch.isdigit() for ch in w)]
+    return " ".join(w for w in words if w not in _VERSION_WORDS)[:255]
+
+
+_VERSION_WORDS = {"v", "ver", "version", "kopia", "copy", "final", "slutlig", "ny", "reviderad"}
+
+
+def row_key(parsed: dict) -> str:
+    """Return what identifies a row of a list between imports: its name and form, as the
+    file's own duplicate check reads them."""
+    return f"{normalise_name(parsed.get('name', ''))}|{parsed.get('form') or ''}"[:500]
+
+
+def partner_key(text: str) -> str:
+    return f"partner:{fold(text)}"[:500]
+
+
 # --- Reference data, loaded once per file ------------------------------------------------------
 
 
@@ -200,7 +227,7 @@ class Lookups:
     query: one the organisation may not see is never loaded.
     """
 
-    def __init__(self, organisation: Organisation, access: Access):
+    def __init__(self, organisation: Organisation, access: Access, list_name: str = ""):
         self.organisation = organisation
         self.access = access
         self.forms = {form.slug: form for form in CooperationForm.objects.all()}
@@ -229,6 +256,7 @@ class Lookups:
         self.arrangement_keys: dict[tuple[str, int], list[int]] = {}
         self.arrangement_names: dict[str, list[int]] = {}
         self.arrangement_orgnr: dict[str, int] = {}
+        self.visible_ids: set[int] = set()
         for pk, name, form_id, orgnr in access.arrangements().values_list(
             "pk", "name", "form_id", "orgnr"
         ):
@@ -237,6 +265,24 @@ class Lookups:
             self.arrangement_names.setdefault(key, []).append(pk)
             if orgnr:
                 self.arrangement_orgnr.setdefault(orgnr, pk)
+            self.visible_ids.add(pk)
+        # The registrar's decisions for this list (ImportChoice), as far as they still hold:
+        # an arrangement the organisation may still see, any organisation.
+        self.chosen_arrangement: dict[str, int | None] = {}
+        aliases: dict[str, OrgRef] = {}
+        if list_name:
+            from .models import ImportChoice
+
+            for key, kind, arrangement_id, partner_id in ImportChoice.objects.filter(
+                organisation=organisation, list_key=list_key(list_name)
+            ).values_list("key", "kind", "arrangement_id", "partner_id"):
+                if kind == ImportChoice.Kind.NEW:
+                    self.chosen_arrangement[key] = None
+                elif kind == ImportChoice.Kind.SAME and arrangement_id in self.visible_ids:
+                    self.chosen_arrangement[key] = arrangement_id
+                elif kind == ImportChoice.Kind.PARTNER and partner_id in self.org_by_pk:
+                    aliases[key.removeprefix("partner:")] = self.org_by_pk[partner_id]
+        self.partners.aliases = aliases
 
     def org_label(self, pk: int | None) -> str:
         if pk is None:
@@ -412,11 +458,12 @@ def parse_row(row, sheet, lookups: Lookups) -> RowPlan | None:
     p = plan.parsed
     p["costs"] = {}
     p["extra"] = {}
-    for index, value in values.items():
+    joined = sheet.joined_values(values)
+    for index, value in joined.items():
         column = columns[index]
         header = column.header
         name = column.field
-        text = texts[index]
+        text = texts[index] if joined is values else cell_text(value)
         if not text:
             continue
         if name == "ignore":
@@ -430,10 +477,18 @@ def parse_row(row, sheet, lookups: Lookups) -> RowPlan | None:
             elif name == "form":
                 p["form"] = parse_form(value, lookups.known_forms)
             elif name == "partners":
-                found, problems = lookups.partners.match_list(value)
+                found, unknown = lookups.partners.match_list_detail(value)
                 p["partners"] = found
-                for message in problems:
+                for text_of, message in unknown:
                     plan.error(header, message)
+                    options = lookups.partners.suggested_orgs(text_of)
+                    if options:
+                        plan.offers.setdefault("partners", []).append(
+                            {
+                                "text": text_of,
+                                "options": [{"id": o.pk, "name": o.name} for o in options],
+                            }
+                        )
             elif name == "host":
                 org = lookups.partners.match(text)
                 if org is None:
@@ -532,6 +587,16 @@ def _fmt(value) -> str:
 
 
 def match_arrangement(plan: RowPlan, lookups: Lookups, own_ids: set[int]) -> int | None:
+    """Return the arrangement the row is: by orgnr, else by name and form, else the one the
+    registrar chose for this row of the list in an earlier preview (None: a new one)."""
+    found = _match_in_file(plan, lookups, own_ids)
+    if found is None and lookups.chosen_arrangement.get(row_key(plan.parsed)):
+        plan.parsed["chosen"] = True
+        return lookups.chosen_arrangement[row_key(plan.parsed)]
+    return found
+
+
+def _match_in_file(plan: RowPlan, lookups: Lookups, own_ids: set[int]) -> int | None:
     p = plan.parsed
     if p.get("orgnr") and p["orgnr"] in lookups.arrangement_orgnr:
         return lookups.arrangement_orgnr[p["orgnr"]]
@@ -567,7 +632,10 @@ def compute_changes(plan: RowPlan, snap: Snapshot | None, lookups: Lookups) -> l
         if after != before:
             changes.append(Change(label, fmt(before), fmt(after), "arr", field_name, after))
 
-    if snap is None or normalise_name(current["name"] or "") != normalise_name(p["name"]):
+    # A row the registrar said is an arrangement of another name keeps the register's name.
+    if snap is None or (
+        not p.get("chosen") and normalise_name(current["name"] or "") != normalise_name(p["name"])
+    ):
         arr("name", "Namn", p["name"])
     if p.get("form"):
         arr(
@@ -806,15 +874,17 @@ def plan_workbook(
     *,
     progress: Callable[[int, int], None] | None = None,
     access: Access | None = None,
+    list_name: str = "",
 ) -> ImportResult:
     """Classify every row of the workbook against the database; write nothing.
 
     ``access`` is what the import may see and change: by default that of an editor of the
-    organisation (``Access.for_organisation``), whoever runs it.
+    organisation (``Access.for_organisation``), whoever runs it. ``list_name`` (the file's
+    name) finds the decisions made in earlier previews of the same list (``ImportChoice``).
     """
     if access is None:
         access = Access.for_organisation(organisation)
-    lookups = Lookups(organisation, access)
+    lookups = Lookups(organisation, access, list_name)
     result = ImportResult(skipped_sheets=list(workbook.skipped_sheets))
     plans: list[RowPlan] = []
     done = 0
@@ -913,20 +983,28 @@ def warn_possible_duplicates(plans: list[RowPlan], lookups: Lookups) -> None:
             continue
         parties.setdefault(arrangement_id, set()).add(party_id)
         arrangements[arrangement_id] = (name, form_id)
-    by_key: dict[tuple[int, frozenset], list[str]] = {}
+    by_key: dict[tuple[int, frozenset], list[tuple[str, int]]] = {}
     for arrangement_id, (name, form_id) in arrangements.items():
-        by_key.setdefault((form_id, frozenset(parties[arrangement_id])), []).append(name)
+        key = (form_id, frozenset(parties[arrangement_id]))
+        by_key.setdefault(key, []).append((name, arrangement_id))
     for plan in new:
+        if row_key(plan.parsed) in lookups.chosen_arrangement:  # the registrar said: a new one
+            continue
         wanted = {c.key for c in plan.changes if c.kind == "partner"}
         if len(wanted) < 2:  # only we take part: too little to tell arrangements apart
             continue
-        names = by_key.get((lookups.form_by_slug[plan.parsed["form"]], frozenset(wanted)))
-        if names:
+        found = by_key.get((lookups.form_by_slug[plan.parsed["form"]], frozenset(wanted)))
+        if found:
+            found = sorted(found)
             plan.warn(
                 "",
                 "Registret har redan "
-                + " och ".join(f"”{name}”" for name in sorted(names))
-                + " med samma samverkansform och samma parter. Är det samma samverkan? Skriv "
-                "då registrets namn eller organisationsnummer i filen, annars blir raden en ny "
-                "samverkan.",
+                + " och ".join(f"”{name}”" for name, _ in found)
+                + " med samma samverkansform och samma parter. Är det samma samverkan? Välj "
+                "nedan, eller skriv registrets namn eller organisationsnummer i filen; annars "
+                "blir raden en ny samverkan.",
             )
+            plan.offers["duplicate"] = {
+                "key": row_key(plan.parsed),
+                "options": [{"id": pk, "name": name} for name, pk in found],
+            }

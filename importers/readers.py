@@ -9,6 +9,7 @@ recognised are kept as raw text.
 from __future__ import annotations
 
 import io
+import itertools
 import posixpath
 import re
 import struct
@@ -180,8 +181,7 @@ def classify_header(header: str) -> tuple[str | None, int | None, str | None, in
     unit = find_unit(text)
     year_match = _YEAR.search(key)
     year = int(year_match[1]) if year_match else None
-    rest = _YEAR.sub(" ", key)
-    rest = " ".join(_UNIT_TOKENS.sub(" ", rest).split())
+    rest = _cost_rest(text)
     if rest in COST_WORDS:
         return "cost", year, COST_WORDS[rest], unit
     without_parens = fold(re.sub(r"\(.*?\)", " ", text))
@@ -190,28 +190,86 @@ def classify_header(header: str) -> tuple[str | None, int | None, str | None, in
     return None, None, None, None
 
 
-def map_columns(headers: list[str], default_year: int) -> list[Column]:
-    """Return a Column for each non-empty header; duplicates of a field after the first are raw."""
+# Fields whose values may stand in several columns (under a group heading such as "Kontakt"
+# over name and e-mail): the row's value is the columns' values joined, in column order.
+JOINED_FIELDS = {
+    "contact": ", ",
+    "comment": "; ",
+    "purpose": " ",
+    "partners": ", ",
+    "representatives": "; ",
+    "area": ", ",
+    "last_review": "; ",
+}
+
+
+def _cost_rest(text: str) -> str:
+    """Return a header text folded, without its years and units: what says the cost's kind."""
+    return " ".join(_UNIT_TOKENS.sub(" ", _YEAR.sub(" ", fold(text))).split())
+
+
+def classify_levels(parts: list[str]) -> tuple[str | None, int | None, str | None, int | None]:
+    """Return (field, year, cost kind, unit multiplier) for a column whose header stands on one
+    to three levels (``parts``, top first, merged cells already spread).
+
+    The same rules as :func:`classify_header`, applied to the whole block: first the levels
+    read as one header ("Kostnad" over "2024"); else a level that names a field, the topmost
+    ("Kontakt" over "Namn" and "E-post" is the contact); else a cost, whose kind, year and
+    unit may each come from any level ("Kostnad (tkr)" over "Budget" over "2025").
+    """
+    if len(parts) == 1:
+        return classify_header(parts[0])
+    whole = classify_header(" ".join(parts))
+    if whole[0] is not None:
+        return whole
+    for part in parts:
+        name = classify_header(part)[0]
+        if name is not None and name != "cost":
+            return name, None, None, None
+    kind = year = unit = None
+    for part in parts:  # the lowest level that says it wins
+        rest = _cost_rest(part)
+        if rest in COST_WORDS:
+            kind = COST_WORDS[rest]
+        elif rest:
+            continue
+        found = _YEAR.search(fold(part))
+        year = int(found[1]) if found else year
+        unit = find_unit(part) or unit
+    if kind is None:
+        return None, None, None, None
+    return "cost", year, kind, unit
+
+
+def map_columns(headers: list, default_year: int) -> list[Column]:
+    """Return a Column for each non-empty header (a text, or a list of levels, top first).
+
+    A second column of a field is raw text, except for the fields whose values may stand in
+    several columns (:data:`JOINED_FIELDS`), and a second cost column of the same year and kind.
+    """
     columns: list[Column] = []
     seen: set = set()
     for index, header in enumerate(headers):
-        if not header:
+        parts = [header] if isinstance(header, str) else list(header)
+        parts = [p for i, p in enumerate(parts) if p and (i == 0 or p != parts[i - 1])]
+        if not parts:
             continue
-        name, year, kind, unit = classify_header(header)
+        text = " ".join(parts)
+        name, year, kind, unit = classify_levels(parts)
         if name == "cost":
             key = ("cost", year or default_year, kind)
             if key in seen:
                 name = None
             else:
                 seen.add(key)
-                columns.append(Column(index, header, "cost", year or default_year, kind, unit))
+                columns.append(Column(index, text, "cost", year or default_year, kind, unit))
                 continue
         elif name is not None:
-            if name in seen:
+            if name in seen and name not in JOINED_FIELDS:
                 name = None
             else:
                 seen.add(name)
-        columns.append(Column(index, header, name))
+        columns.append(Column(index, text, name))
     return columns
 
 
@@ -234,6 +292,35 @@ class Sheet:
     row_count: int  # data rows below the header, as far as the sheet's dimension says
     rows: Iterator[Row]
     default_multiplier: int = 1
+
+    @property
+    def joined_columns(self) -> dict[int, list[int]]:
+        """Return {first column: all its field's columns} for each field of
+        :data:`JOINED_FIELDS` that stands in more than one column."""
+        cached = self.__dict__.get("_joined")
+        if cached is None:
+            by_field: dict[str, list[int]] = {}
+            for c in self.columns:
+                if c.field in JOINED_FIELDS:
+                    by_field.setdefault(c.field, []).append(c.index)
+            cached = self.__dict__["_joined"] = {
+                indexes[0]: indexes for indexes in by_field.values() if len(indexes) > 1
+            }
+        return cached
+
+    def joined_values(self, values: dict[int, object]) -> dict[int, object]:
+        """Return a row's values with each field that stands in several columns as one value
+        (the columns' texts joined, in column order) in the field's first column."""
+        joined = self.joined_columns
+        if not joined:
+            return values
+        out = dict(values)
+        for first, indexes in joined.items():
+            texts = [cell_text(out.pop(i, None)) for i in indexes]
+            texts = [t for t in texts if t]
+            if texts:
+                out[first] = JOINED_FIELDS[self.columns_by_index[first].field].join(texts)
+        return out
 
     @property
     def columns_by_index(self) -> dict[int, Column]:
@@ -272,13 +359,13 @@ def open_workbook(
     ``max_uncompressed`` defaults to the setting IMPORT_MAX_UNCOMPRESSED_BYTES.
     """
     data = _read_bytes(source, max_bytes)
-    if data[:8] == OLE_SIGNATURE:
-        raise ReadError(
-            "Filen är lösenordsskyddad (krypterad) eller sparad i det gamla formatet .xls. "
-            "Öppna den i Excel, ta bort lösenordet och spara den som Excel-arbetsbok (.xlsx)."
-        )
     if not data:
         raise ReadError("Filen är tom.")
+    year = today_year or _this_year()
+    if data[:8] == OLE_SIGNATURE:
+        return _open_xls(data, max_rows=max_rows, year=year)
+    if not data.startswith(b"PK") and _looks_like_text(data):
+        return _open_csv(data, max_rows=max_rows, year=year)
     archive = open_archive(data, max_uncompressed=max_uncompressed)
     try:
         values_book = openpyxl.load_workbook(
@@ -296,7 +383,6 @@ def open_workbook(
     if not values_book.worksheets:
         raise ReadError("Arbetsboken innehåller inga blad.")
 
-    year = today_year or _this_year()
     parts = sheet_parts(archive)
     sheets: list[Sheet] = []
     skipped: list[tuple[str, str]] = []
@@ -307,52 +393,31 @@ def open_workbook(
             continue
         scan = _scan_sheet(archive, parts.get(ws.title))
         max_row = scan.last_row
-        if max_row and max_row > max_rows:
-            raise ReadError(
-                f"Bladet ”{ws.title}” har {max_row:,} rader; högst {max_rows:,} rader tillåts. "
-                "Dela upp listan i flera filer.".replace(",", " ")
-            )
+        _check_rows(ws.title, max_row, max_rows)
         try:
             head = _head_rows(ws)
         except Exception as exc:  # noqa: BLE001
             raise ReadError(
                 f"Bladet ”{ws.title}” kan inte läsas; filen verkar vara skadad."
             ) from exc
-        if not any(any(cell_text(v) for v in row) for row in head):
-            skipped.append((ws.title, "Bladet är tomt."))
-            continue
-        merges = scan.merges
-        found = find_header(head, merges, year_hint=_year_hint(ws.title, head) or year)
-        if found is None:
-            skipped.append(
-                (ws.title, "Ingen rubrikrad hittades (till exempel Namn, Samverkansform, Parter).")
-            )
-            continue
-        header_row, header_rows_used, columns = found
-        first_data = header_row + header_rows_used
         formulas_book = None
         if scan.has_formulas:
             formulas_book = openpyxl.load_workbook(
                 io.BytesIO(data), read_only=True, data_only=False, keep_links=False
             )
-        row_count = max(0, (max_row or 0) - first_data + 1)
-        total += row_count
-        sheets.append(
-            Sheet(
-                name=ws.title,
-                header_row=header_row,
-                columns=columns,
-                row_count=row_count,
-                rows=_iter_rows(
-                    ws,
-                    formulas_book[ws.title] if formulas_book else None,
-                    first_data,
-                    columns,
-                    max_rows,
-                ),
-                default_multiplier=_default_multiplier(head[: header_row - 1]),
-            )
-        )
+
+        def rows(first_data, columns, ws=ws, formulas_book=formulas_book):
+            formula_ws = formulas_book[ws.title] if formulas_book else None
+            return _iter_rows(ws, formula_ws, first_data, columns, max_rows)
+
+        sheet = _sheet(ws.title, head, scan.merges, max_row, rows, year, skipped)
+        if sheet is not None:
+            total += sheet.row_count
+            sheets.append(sheet)
+    return _workbook(sheets, skipped, total)
+
+
+def _workbook(sheets: list[Sheet], skipped: list[tuple[str, str]], total: int) -> Workbook:
     if not sheets:
         reasons = "; ".join(f"{name}: {reason}" for name, reason in skipped)
         raise ReadError(
@@ -360,6 +425,247 @@ def open_workbook(
             "rubriker som Namn, Samverkansform och Parter." + (f" ({reasons})" if reasons else "")
         )
     return Workbook(sheets=sheets, skipped_sheets=skipped, total_rows=total)
+
+
+def _sheet(title, head, merges, last_row, rows, year, skipped) -> Sheet | None:
+    """Return a sheet of any format once its header block is found, or None (then the reason
+    is added to ``skipped``). ``rows(first data row, columns)`` iterates its data rows;
+    ``last_row`` is its last row's number, as far as the file says."""
+    if not any(any(cell_text(v) for v in row) for row in head):
+        skipped.append((title, "Bladet är tomt."))
+        return None
+    found = find_header(head, merges, year_hint=_year_hint(title, head) or year)
+    if found is None:
+        skipped.append(
+            (title, "Ingen rubrikrad hittades (till exempel Namn, Samverkansform, Parter).")
+        )
+        return None
+    header_row, header_rows_used, columns = found
+    first_data = header_row + header_rows_used
+    return Sheet(
+        name=title,
+        header_row=header_row,
+        columns=columns,
+        row_count=max(0, (last_row or 0) - first_data + 1),
+        rows=rows(first_data, columns),
+        default_multiplier=_default_multiplier(head[: header_row - 1]),
+    )
+
+
+def _check_rows(title: str, last_row: int | None, max_rows: int) -> None:
+    if last_row and last_row > max_rows:
+        raise ReadError(
+            f"Bladet ”{title}” har {_number(last_row)} rader; högst {_number(max_rows)} rader "
+            "tillåts. Dela upp listan i flera filer."
+        )
+
+
+def _grid_rows(title: str, grid: list[list], first_row: int, columns: list[Column]):
+    """Yield the data rows of a sheet read whole (.xls, CSV): the same rows as from .xlsx."""
+    wanted = [c.index for c in columns]
+    for number in range(first_row, len(grid) + 1):
+        values = grid[number - 1]
+        length = len(values)
+        cells = {}
+        for index in wanted:
+            value = values[index] if index < length else None
+            if value is not None and value != "":
+                cells[index] = value
+        yield Row(title, number, cells, [])
+
+
+# --- .xls (Excel 97–2003), read with xlrd -------------------------------------------------
+
+
+def _open_xls(data: bytes, *, max_rows: int, year: int) -> Workbook:
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+    except Exception as exc:  # noqa: BLE001 - xlrd raises many kinds of errors on broken files
+        raise ReadError(
+            "Filen kan inte läsas som en Excel-arbetsbok (.xls): den är lösenordsskyddad "
+            "(krypterad) eller skadad. Öppna den i Excel, ta bort ett eventuellt lösenord och "
+            "spara den som Excel-arbetsbok (.xlsx)."
+        ) from exc
+    sheets: list[Sheet] = []
+    skipped: list[tuple[str, str]] = []
+    total = 0
+    try:
+        for index in range(book.nsheets):
+            ws = book.sheet_by_index(index)
+            _check_rows(ws.name, ws.nrows, max_rows)
+            grid = [
+                [_xls_value(cell, book.datemode) for cell in ws.row(r)] for r in range(ws.nrows)
+            ]
+            merges = [(clo + 1, rlo + 1, chi, rhi) for rlo, rhi, clo, chi in ws.merged_cells]
+
+            def rows(first_data, columns, title=ws.name, grid=grid):
+                return _grid_rows(title, grid, first_data, columns)
+
+            sheet = _sheet(ws.name, grid[:HEADER_SCAN_ROWS], merges, ws.nrows, rows, year, skipped)
+            if sheet is not None:
+                total += sheet.row_count
+                sheets.append(sheet)
+            book.unload_sheet(index)
+    except ReadError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        raise ReadError("Filen kan inte läsas till slut; den verkar vara skadad.") from exc
+    return _workbook(sheets, skipped, total)
+
+
+def _xls_value(cell, datemode: int):
+    import xlrd
+
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+        return None
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate.xldate_as_datetime(cell.value, datemode)
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return cell.value
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return bool(cell.value)
+    if cell.ctype == xlrd.XL_CELL_NUMBER and float(cell.value).is_integer():
+        return int(cell.value)
+    return cell.value
+
+
+# --- CSV as Swedish Excel writes it -------------------------------------------------------
+
+MAX_COLUMNS = 16_384  # as many as a sheet in Excel has
+CSV_DELIMITERS = (";", "\t", ",")  # in order of preference on a tie: Swedish Excel writes ;
+
+
+def _looks_like_text(data: bytes) -> bool:
+    head = data[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    return b"\x00" not in head
+
+
+def decode_csv(data: bytes) -> str:
+    """Return a CSV file's text: UTF-8 with or without BOM, UTF-16 with BOM (Excel's "Unicode
+    text"), else Windows-1252 (what Swedish Excel writes as "CSV (semikolonavgränsad)")."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        encodings = ("utf-8-sig",)
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ("utf-16",)
+    else:
+        encodings = ("utf-8", "cp1252")
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ReadError(
+        "Filen kan inte läsas som text (CSV). Spara listan i Excel som ”CSV UTF-8” eller som "
+        "Excel-arbetsbok (.xlsx) och försök igen."
+    )
+
+
+def sniff_delimiter(lines: list[str]) -> str:
+    """Return the delimiter that splits the first lines into the same number of fields most
+    often (more than one); semicolon on a tie. Commas inside texts in a semicolon file split
+    unevenly, so they lose."""
+    import csv
+    from collections import Counter
+
+    best, best_score = ";", -1
+    for delimiter in CSV_DELIMITERS:
+        counts: Counter = Counter()
+        try:
+            for record in csv.reader(lines, delimiter=delimiter):
+                if len(record) > 1:
+                    counts[len(record)] += 1
+        except csv.Error:  # reported when the file is read with the delimiter chosen
+            pass
+        score = max(counts.values(), default=0)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _open_csv(data: bytes, *, max_rows: int, year: int) -> Workbook:
+    import csv
+
+    text = decode_csv(data)
+    first_line, _, rest = text.partition("\n")
+    delimiter = None
+    if first_line.strip().lower().startswith("sep=") and len(first_line.strip()) == 5:
+        delimiter, text = first_line.strip()[4], rest  # Excel's own "sep=;" line
+    sample = io.StringIO(text[: 64 * 1024], newline="")
+    delimiter = delimiter or sniff_delimiter(list(itertools.islice(sample, 50)))
+    lines = io.StringIO(text, newline="")
+    grid: list[list] = []
+    try:
+        for record in csv.reader(lines, delimiter=delimiter):
+            if len(grid) >= max_rows:
+                raise ReadError(
+                    f"Filen har fler än {_number(max_rows)} rader. Dela upp listan i flera filer."
+                )
+            if len(record) > MAX_COLUMNS:
+                raise ReadError(
+                    f"Rad {len(grid) + 1} har {_number(len(record))} kolumner; ett blad i Excel "
+                    f"har högst {_number(MAX_COLUMNS)}. Filen verkar inte vara en lista."
+                )
+            grid.append([value.strip() or None for value in record])
+    except csv.Error as exc:
+        raise ReadError(
+            f"Filen kan inte läsas som CSV (rad {len(grid) + 1}): ett fält är för långt eller ett "
+            "citattecken avslutas aldrig. Spara listan på nytt från Excel och försök igen."
+        ) from exc
+    while grid and not any(grid[-1]):
+        grid.pop()
+    title = "CSV"
+    head = grid[:HEADER_SCAN_ROWS]
+    sheets: list[Sheet] = []
+    skipped: list[tuple[str, str]] = []
+
+    def rows(first_data, columns):
+        return _grid_rows(title, grid, first_data, columns)
+
+    sheet = _sheet(title, head, implied_merges(head), len(grid), rows, year, skipped)
+    if sheet is None:
+        raise ReadError(
+            "Filen är inte en Excel-arbetsbok, och som CSV-fil (text) har den ingen rubrikrad med "
+            "kända kolumner som Namn, Samverkansform och Parter. Spara listan som .xlsx, .xls "
+            "eller CSV i Excel och försök igen."
+        )
+    sheets.append(sheet)
+    return _workbook(sheets, skipped, sheet.row_count)
+
+
+def implied_merges(head: list[list]) -> list[tuple[int, int, int, int]]:
+    """Return the merged cells a CSV file lost: a heading followed by empty cells, above a row
+    whose cells under all of them are headings (Excel writes a merged "Kostnad (tkr)" over three
+    year columns as the heading and two empty cells)."""
+    merges = []
+    for r in range(len(head) - 1):
+        row, below = head[r], head[r + 1]
+        c = 0
+        while c < len(row):
+            text = cell_text(row[c])
+            end = c
+            while end + 1 < len(row) and not cell_text(row[end + 1]):
+                end += 1
+            end = min(end, len(below) - 1)
+            if (
+                text
+                and end > c
+                and all(_is_heading(cell_text(below[i])) for i in range(c, end + 1))
+            ):
+                merges.append((c + 1, r + 1, end + 1, r + 1))
+            c = max(end, c) + 1
+    return merges
+
+
+def _is_heading(text: str) -> bool:
+    if not text:
+        return False
+    rest = _cost_rest(text)
+    return not rest or rest in COST_WORDS or classify_header(text)[0] is not None
 
 
 def _number(n: int) -> str:
@@ -398,8 +704,8 @@ def open_archive(data: bytes, *, max_uncompressed: int | None = None) -> zipfile
     damaged = "Filen är skadad och kan inte läsas som en Excel-arbetsbok."
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ReadError(
-            "Filen är inte en Excel-arbetsbok (.xlsx). Spara listan som .xlsx i Excel och "
-            "försök igen."
+            "Filen är inte en Excel-arbetsbok (.xlsx eller .xls) eller en CSV-fil. Spara listan "
+            "som .xlsx i Excel och försök igen."
         )
     count = _declared_member_count(data)
     if count is not None and count > MAX_MEMBERS:
@@ -720,50 +1026,77 @@ def _score(columns: list[Column]) -> int:
     return sum(1 for c in columns if c.field)
 
 
+HEADER_LEVELS = 3  # a header block is one to three rows
+
+
 def find_header(
     head: list[list], merges: list[tuple[int, int, int, int]], *, year_hint: int
 ) -> tuple[int, int, list[Column]] | None:
-    """Return (header row number, number of header rows, columns), or None.
+    """Return (first header row number, number of header rows, columns), or None.
 
-    The header row is the first row, among the top rows, with a name column and at least one
-    more recognised column. A merged header cell ("Kostnad (tkr)" over three year columns) is
-    spread over the columns it covers and combined with the row below it.
+    The header block is found before any data is read. Its *leaf* row is the first row, among
+    the top rows, with a name column and at least one more recognised column. Merged cells are
+    spread over the cells they cover, and the block grows from the leaf row to at most
+    :data:`HEADER_LEVELS` rows: a row above it when that makes more columns recognised (a
+    group heading such as "Kontakt" over name and e-mail, "Kostnad (tkr)" over years), a row
+    below it when it reads as sub-headings (years, budget/utfall, or cells under a merged
+    heading) and has nothing in the name column. Each column's header is then its levels read
+    together (:func:`classify_levels`).
     """
     width = max((len(r) for r in head), default=0)
-    grid = [[cell_text(v) for v in row] + [""] * (width - len(row)) for row in head]
+    own = [[cell_text(v) for v in row] + [""] * (width - len(row)) for row in head]
+    grid = [list(row) for row in own]
+    spanning = [[False] * width for _ in grid]  # part of a merge wider than one column
     for min_col, min_row, max_col, max_row in merges:
-        if min_row > len(grid):
+        if min_row > len(grid) or min_col > width:
             continue
-        value = grid[min_row - 1][min_col - 1] if min_col - 1 < width else ""
+        value = own[min_row - 1][min_col - 1]
         for r in range(min_row, min(max_row, len(grid)) + 1):
             for c in range(min_col, min(max_col, width) + 1):
                 if not grid[r - 1][c - 1]:
                     grid[r - 1][c - 1] = value
-    best = None
-    for r, row in enumerate(grid, start=1):
+                spanning[r - 1][c - 1] = max_col > min_col
+    for leaf, row in enumerate(grid):
         columns = map_columns(row, year_hint)
-        fields = {c.field for c in columns}
-        if "name" not in fields or _score(columns) < 2:
+        if "name" not in {c.field for c in columns} or _score(columns) < 2:
             continue
-        best = (r, 1, columns)
-        # A two-row header: a merged cell in this row, or years in the row below a cost column.
-        if r < len(grid):
-            below = grid[r]
-            spans = any(
-                min_row == r and (max_col > min_col or max_row > min_row)
-                for min_col, min_row, max_col, max_row in merges
-            )
-            years_below = any(_YEAR.fullmatch(text or "") for text in below)
-            if (spans or years_below) and any(below):
-                combined = [
-                    (top if top == bottom else f"{top} {bottom}".strip())
-                    for top, bottom in zip(row, below, strict=False)
-                ]
-                combined_columns = map_columns(combined, year_hint)
-                if _score(combined_columns) >= _score(columns) and _has_data_like(below) is False:
-                    best = (r, 2, combined_columns)
-        break
-    return best
+        name_col = next(c.index for c in columns if c.field == "name")
+        top = bottom = leaf
+
+        def block(first: int, last: int) -> list[Column]:
+            levels = [[grid[r][c] for r in range(first, last + 1)] for c in range(width)]
+            return map_columns(levels, year_hint)
+
+        while bottom + 1 < len(grid) and bottom - top + 1 < HEADER_LEVELS:
+            below = bottom + 1
+            if not _reads_as_subheadings(own[below], spanning[bottom], name_col):
+                break
+            candidate = block(top, below)
+            if _score(candidate) < _score(columns):
+                break
+            bottom, columns = below, candidate
+        while top > 0 and bottom - top + 1 < HEADER_LEVELS:
+            candidate = block(top - 1, bottom)
+            if _score(candidate) <= _score(columns):
+                break
+            top, columns = top - 1, candidate
+        return top + 1, bottom - top + 1, columns
+    return None
+
+
+def _reads_as_subheadings(cells: list[str], above_spans: list[bool], name_col: int) -> bool:
+    """Return True if a row below the header's leaf row is more header, not data: nothing in
+    the name column, some text, and every text a year, a cost word or a unit, or standing under
+    a merged heading over several columns."""
+    if cells[name_col] or not any(cells) or _has_data_like(cells):
+        return False
+    for index, text in enumerate(cells):
+        if not text or above_spans[index]:
+            continue
+        rest = _cost_rest(text)
+        if rest and rest not in COST_WORDS:
+            return False
+    return True
 
 
 def _has_data_like(row: list[str]) -> bool:

@@ -82,6 +82,11 @@ class BatchRows:
         return self.counts.get(ImportRow.Outcome.INVALID, 0)
 
     @property
+    def skipped(self) -> int:
+        """Rows kept as skipped (total rows): the number the summary and the tab both show."""
+        return self.counts.get(ImportRow.Outcome.SKIPPED, 0)
+
+    @property
     def to_write(self) -> int:
         return self.counts.get(ImportRow.Outcome.NEW, 0) + self.counts.get(
             ImportRow.Outcome.UPDATE, 0

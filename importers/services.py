@@ -34,7 +34,7 @@ from register.rules import body_for_seats
 from register.services import bulk
 from register.services.join_requests import join_request_create
 
-from .models import ImportBatch, ImportFile, ImportRow, preview_days
+from .models import ImportBatch, ImportChoice, ImportFile, ImportRow, preview_days
 from .planning import (
     ImportRefused,
     ImportResult,
@@ -44,6 +44,8 @@ from .planning import (
     chunked,
     field_label,
     fit,
+    list_key,
+    partner_key,
     plan_workbook,
 )
 from .readers import ReadError, open_workbook
@@ -463,8 +465,12 @@ def run_import(
     progress: Callable[[int, int], None] | None = None,
     batch: ImportBatch | None = None,
     user=None,
+    list_name: str = "",
 ) -> ImportResult:
     """Read, classify and (unless ``dry_run``) write a file for one organisation.
+
+    ``list_name`` (by default the batch's file name) is the list whose remembered decisions
+    (:class:`ImportChoice`) the plan follows.
 
     The import sees and changes what an editor of the organisation does
     (``Access.for_organisation``), whoever runs it; ``user`` is recorded as the one who asked
@@ -475,7 +481,10 @@ def run_import(
     access = Access.for_organisation(
         organisation, user_id=user.pk if user is not None and user.is_authenticated else None
     )
-    result = plan_workbook(workbook, organisation, progress=progress, access=access)
+    list_name = list_name or (batch.file_name if batch is not None else "")
+    result = plan_workbook(
+        workbook, organisation, progress=progress, access=access, list_name=list_name
+    )
     if dry_run or (all_or_nothing and result.invalid):
         return result
     lookups = result._lookups
@@ -544,6 +553,7 @@ def _row_records(batch: ImportBatch, result: ImportResult) -> list[dict]:
             "diff": r.diff,
             "journal": r.journal,
             "arrangement_id": r.arrangement_id,
+            "offers": r.offers,
         }
         for r in result.rows
     ]
@@ -602,7 +612,7 @@ def batch_preview(
     files that the retention rule no longer keeps are purged on the way. Raise
     :class:`ReadError` when the file cannot be read.
     """
-    result = run_import(source=data, organisation=organisation, dry_run=True)
+    result = run_import(source=data, organisation=organisation, dry_run=True, list_name=file_name)
     purge_files()
     batch = ImportBatch(
         organisation=organisation,
@@ -666,6 +676,68 @@ def batch_commit(
         ImportFile.objects.filter(batch=batch).delete()
         result.batch = batch
         return result
+
+
+def batch_decide(
+    *, batch: ImportBatch, access: Access, row_id, choice: str, user=None
+) -> ImportChoice:
+    """Remember a registrar's decision for a row of a previewed list, then classify the file
+    again with it.
+
+    ``choice`` is one of the row's offers (``ImportRow.offers``): ``same:<arrangement>`` or
+    ``new`` for a possible duplicate, ``partner:<index>:<organisation>`` for an unknown partner
+    name. Anything else is refused with a Swedish message, and nothing is stored.
+    """
+    if not access.can_change(batch):
+        raise PermissionDenied("Du har inte behörighet att ändra den här importen.")
+    if batch.mode != ImportBatch.Mode.DRY_RUN:
+        raise ImportRefused("Importen är redan genomförd eller ångrad; valet kan inte ändras.")
+    row = batch.rows.filter(pk=int(row_id)).first() if str(row_id or "").isdigit() else None
+    if row is None:
+        raise ImportRefused("Raden finns inte i den här importen.")
+    data = stored_file(batch)
+    if data is None:
+        raise ImportRefused(file_gone_message())
+    offers = row.offers or {}
+    fields = {"arrangement": None, "partner": None}
+    duplicate = offers.get("duplicate") or {}
+    kind, _, rest = choice.partition(":")
+    if kind == "new" and duplicate:
+        key, fields["kind"] = duplicate["key"], ImportChoice.Kind.NEW
+    elif kind == "same" and duplicate and rest in {str(o["id"]) for o in duplicate["options"]}:
+        arrangement = access.arrangements().filter(pk=int(rest)).first()
+        if arrangement is None:
+            raise ImportRefused("Samverkan finns inte längre eller syns inte för organisationen.")
+        key, fields["kind"], fields["arrangement"] = (
+            duplicate["key"],
+            ImportChoice.Kind.SAME,
+            arrangement,
+        )
+    elif kind == "partner":
+        index, _, org_id = rest.partition(":")
+        partners = offers.get("partners") or []
+        offer = partners[int(index)] if index.isdigit() and int(index) < len(partners) else None
+        if offer is None or org_id not in {str(o["id"]) for o in offer["options"]}:
+            raise ImportRefused("Välj en av de organisationer som föreslås.")
+        key, fields["kind"] = partner_key(offer["text"]), ImportChoice.Kind.PARTNER
+        fields["partner"] = Organisation.objects.get(pk=int(org_id))
+    else:
+        raise ImportRefused("Välj ett av alternativen för raden.")
+    with transaction.atomic():
+        decided, _ = ImportChoice.objects.update_or_create(
+            organisation=batch.organisation,
+            list_key=list_key(batch.file_name),
+            key=key,
+            defaults=fields | {"decided_by": user if user and user.is_authenticated else None},
+        )
+        try:
+            result = run_import(
+                source=data, organisation=batch.organisation, dry_run=True, batch=batch
+            )
+        except ReadError as exc:
+            raise ImportRefused(str(exc)) from exc
+        _store(batch, result, mode=ImportBatch.Mode.DRY_RUN)
+    return decided
 
 
 def import_file(

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.batch_detail, name="batch_detail"),
     path("<int:pk>/genomfor/", views.batch_commit, name="batch_commit"),
     path("<int:pk>/angra/", views.batch_undo, name="batch_undo"),
+    path("<int:pk>/val/", views.batch_decide, name="batch_decide"),
     path("<int:pk>/ogiltiga-rader.xlsx", views.batch_invalid_rows, name="batch_invalid_rows"),
     path(
         "export/<int:organisation_pk>/samverkan.xlsx",

@@ -407,8 +407,11 @@ ROLE_WORDS = {
     "ledamot": "member",
     "ledamoter": "member",
     "led": "member",
+    "ordinarie ledamot": "member",
+    "ordinarie": "member",
     "ersattare": "substitute",
     "ers": "substitute",
+    "supp": "substitute",
     "suppleant": "substitute",
     "tjansteperson": "official",
     "tjansteman": "official",
@@ -433,47 +436,105 @@ class Representative:
         return f"{self.name}{party}, {ROLE_LABELS.get(self.role, 'ledamot')}"
 
 
-_REP = re.compile(
-    r"^\s*(?P<name>[^(),]+?)\s*(?:\((?P<party>[^)]*)\))?\s*(?:[,:–-]\s*(?P<role>[^,;]*?))?\s*$"
+_SPLIT_REPS = re.compile(r"\s*(?:;|\n|\r|\u2028|,|\s+och\s+|\s+&\s+)\s*")
+# "Anna Svensson (S) ordförande", "Anna Svensson (S)", "Anna Svensson": a name, perhaps a
+# party in brackets, perhaps a role after it.
+_PERSON = re.compile(
+    r"^(?P<name>[^()]*?)\s*\((?P<party>[^)]*)\)\s*(?P<rest>[^()]*)$|^(?P<bare>[^()]+)$"
 )
-_SPLIT_REPS = re.compile(r"\s*(?:;|\n|\r|\u2028)\s*")
-# "Anna Svensson (S), ledamot, Per Olsson (M), ersättare": split after a role word followed by a
-# comma, or after a party followed by a comma and a capitalised name.
-_SPLIT_COMMA_REPS = re.compile(
-    r"(?<=\))\s*,\s*(?=[A-ZÅÄÖÉ][\w-]+\s+[A-ZÅÄÖÉ])|"
-    r"(?:(?<=ordförande)|(?<=ledamot)|(?<=ersättare)|(?<=suppleant))\s*,\s*(?=[A-ZÅÄÖÉ])"
-)
+_PARTY = re.compile(r"^[A-ZÅÄÖ]{1,5}$")
+KNOWN_PARTIES = {"s", "m", "c", "l", "v", "kd", "mp", "sd", "fp", "spi"}
+
+
+_ORDINALS = {"1", "2", "3", "e", "1e", "2e", "3e", "forste", "andre", "tredje"}
+
+
+def role_of(text: str) -> str | None:
+    """Return the role a text names, spelled out or abbreviated ("v. ordf.", "ers."), or None."""
+    key = fold(text)
+    if key in ROLE_WORDS:
+        return ROLE_WORDS[key]
+    words = key.split()
+    # "1:e vice ordförande", "förste vice ordf.", "v ordf": a vice chair, whichever.
+    if (
+        len(words) >= 2
+        and words[-1] in {"ordforande", "ordf"}
+        and words[-2] in {"vice", "v"}
+        and set(words[:-2]) <= _ORDINALS
+    ):
+        return "vice_chair"
+    return None
+
+
+def _is_party(text: str) -> bool:
+    return bool(_PARTY.fullmatch(text)) or fold(text) in KNOWN_PARTIES
 
 
 def parse_representatives(value) -> list[Representative]:
-    """Return the people in a cell like "Anna Svensson (S), ledamot; Per Olsson (M), ersättare"."""
+    """Return the people in a cell as people write them.
+
+    Each person is "Namn (Parti) roll", "Namn (Parti), roll" or "Namn, Parti, roll" (party and
+    role optional; the role spelled out or abbreviated: ordf., v. ordf., led., ers.), and people
+    are separated by semicolons, commas, "och", "&" or line breaks. A part that is a role or a
+    party belongs to the person before it; any other part starts a new person.
+    """
     text = cell_text(value)
     if not text:
         return []
-    people = []
-    for part in _SPLIT_REPS.split(text):
-        for piece in _SPLIT_COMMA_REPS.split(part):
-            if not piece.strip():
-                continue
-            m = _REP.match(piece)
-            if not m or not m["name"].strip():
-                raise ValueProblem(
-                    f"Ledamoten ”{piece.strip()}” kunde inte tolkas. Skriv till exempel "
-                    "”Anna Svensson (S), ledamot; Per Olsson (M), ersättare”."
-                )
-            role_text = fold(m["role"] or "")
-            if role_text and role_text not in ROLE_WORDS:
-                raise ValueProblem(
-                    f"Rollen ”{m['role']}” för {m['name'].strip()} känns inte igen. Skriv "
-                    "ordförande, vice ordförande, ledamot eller ersättare."
-                )
-            rep = Representative(
-                name=" ".join(m["name"].split()),
-                party=(m["party"] or "").strip(),
-                role=ROLE_WORDS.get(role_text, "member"),
-            )
+    people: list[Representative] = []
+    current: dict | None = None
+
+    def close() -> None:
+        if current is not None:
+            rep = Representative(current["name"], current["party"], current["role"] or "member")
             if rep not in people:  # the same person and role twice says nothing more
                 people.append(rep)
+
+    for piece in _SPLIT_REPS.split(text):
+        piece = piece.strip(" \t:–-")
+        if not piece:
+            continue
+        role = role_of(piece)
+        if current is not None and role is not None and current["role"] is None:
+            current["role"] = role
+            continue
+        if current is not None and current["role"] is None and not current["party"]:
+            if _is_party(piece):
+                current["party"] = piece
+                continue
+        m = _PERSON.match(piece)
+        if not m or not (m["name"] or m["bare"] or "").strip():
+            raise ValueProblem(
+                f"Ledamoten ”{piece}” kunde inte tolkas. Skriv till exempel "
+                "”Anna Svensson (S), ledamot; Per Olsson (M), ersättare”."
+            )
+        rest = (m["rest"] or "").strip(" ,:–-")
+        if m["party"] is None and current is not None and piece[:1].islower():
+            raise ValueProblem(
+                f"Rollen ”{piece}” för {current['name']} känns inte igen. Skriv "
+                "ordförande, vice ordförande, ledamot eller ersättare."
+            )
+        name = " ".join((m["name"] or m["bare"]).split())
+        role = None
+        if m["party"] is not None and rest:  # "Anna Svensson (S) ordförande"
+            role = role_of(rest)
+            if role is None:
+                raise ValueProblem(
+                    f"Rollen ”{rest}” för {name} känns inte igen. Skriv "
+                    "ordförande, vice ordförande, ledamot eller ersättare."
+                )
+        elif m["party"] is None:  # "Anna Svensson ordf.": a role as the last words
+            words = name.split()
+            for cut in range(1, len(words)):
+                if not words[cut][:1].islower():  # a role after a name is written in lower case
+                    continue
+                role = role_of(" ".join(words[cut:]))
+                if role is not None:
+                    name = " ".join(words[:cut])
+                    break
+        close()
+        current = {"name": name, "party": (m["party"] or "").strip(), "role": role}
+    close()
     return people
 
 
@@ -570,6 +631,9 @@ class PartnerMatcher:
                 self.folded.setdefault(fold(name), []).append(org)
         self.choices = sorted({o.short_name or o.name for o in self.orgs})
         self._folded_choices = {fold(c): c for c in self.choices}
+        self._choice_orgs = {fold(o.short_name or o.name): o for o in self.orgs}
+        # Names a registrar has said are an organisation (folded name → organisation).
+        self.aliases: dict[str, OrgRef] = {}
 
     def _variants(self, text: str) -> list[str]:
         text = " ".join(text.split())
@@ -606,7 +670,7 @@ class PartnerMatcher:
                 hits = index.get(key_fn(variant))
                 if hits:
                     return self._prefer(hits, text)
-        return None
+        return self.aliases.get(fold(text))
 
     @staticmethod
     def _prefer(hits: list[OrgRef], text: str) -> OrgRef:
@@ -628,10 +692,21 @@ class PartnerMatcher:
         hint = f" Menade du {_or_list(close)}?" if close else ""
         return f"Parten ”{text}” finns inte bland organisationerna i registret.{hint}"
 
+    def suggested_orgs(self, text: str, n: int = 5) -> list[OrgRef]:
+        """Return the organisations a name not found is likely to mean, closest first."""
+        key = fold(self._variants(text)[-1])
+        close = difflib.get_close_matches(key, list(self._folded_choices), n=n, cutoff=0.5)
+        return [self._choice_orgs[c] for c in close]
+
     def match_list(self, value) -> tuple[list[OrgRef], list[str]]:
         """Return the organisations in a partner cell and a message for each unknown name."""
+        found, unknown = self.match_list_detail(value)
+        return found, [message for _, message in unknown]
+
+    def match_list_detail(self, value) -> tuple[list[OrgRef], list[tuple[str, str]]]:
+        """Return the organisations in a partner cell and (name, message) for each unknown."""
         found: list[OrgRef] = []
-        problems: list[str] = []
+        problems: list[tuple[str, str]] = []
         for part in split_cell_list(value):
             org = self.match(part)
             if org is not None:
@@ -639,12 +714,12 @@ class PartnerMatcher:
                 continue
             pieces = [p for p in _AND_SPLIT.split(part) if p.strip()]
             if len(pieces) == 1:
-                problems.append(self.unknown_message(part))
+                problems.append((part, self.unknown_message(part)))
                 continue
             for piece in pieces:
                 org = self.match(piece)
                 if org is None:
-                    problems.append(self.unknown_message(piece.strip()))
+                    problems.append((piece.strip(), self.unknown_message(piece.strip())))
                 else:
                     found.append(org)
         unique: dict[int, OrgRef] = {}

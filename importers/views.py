@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from register.access import Access
 from register.downloads import download
+from register.rules import count_of
 
 from . import selectors, services
 from .exporters import export_portfolio as build_portfolio
@@ -101,8 +102,33 @@ def batch_detail(request, pk):
         "undo_problem": undo_problem(batch) if batch.mode == ImportBatch.Mode.COMMITTED else None,
         "skipped_sheets": batch.summary.get("skipped_sheets", []),
         "warning_rows": shown.warning_rows,
+        "skipped": shown.skipped,
+        # Empty rows are counted while reading and not kept as rows: the summary names them
+        # apart, so that its count of skipped rows is the tab's.
+        "empty_rows": max(0, batch.summary.get("skipped_rows", 0) - shown.skipped),
     }
     return render(request, "importers/batch_detail.html", context)
+
+
+def commit_message(result) -> str:
+    """Return what a saved import did, every count in the right number."""
+    summary = result.summary()
+    sent = sum(1 for r in result.rows if r.outcome == ImportRow.Outcome.JOIN and r.journal)
+    parts = [
+        count_of(summary["created"], "ny samverkan", "nya samverkan"),
+        count_of(summary["updated"], "uppdaterad", "uppdaterade"),
+        count_of(summary["unchanged"], "oförändrad", "oförändrade"),
+    ]
+    if sent:
+        parts.append(
+            count_of(sent, "begäran om deltagande skickad", "begäranden om deltagande skickade")
+        )
+    text = "Importen är sparad: " + ", ".join(parts[:-1]) + " och " + parts[-1]
+    if summary["invalid"]:
+        text += "; " + count_of(
+            summary["invalid"], "ogiltig rad hoppades över", "ogiltiga rader hoppades över"
+        )
+    return text + "."
 
 
 @login_required
@@ -119,29 +145,38 @@ def batch_commit(request, pk):
         messages.error(request, str(exc))
         return redirect("importers:batch_detail", pk=batch.pk)
     if result.written:
-        summary = result.summary()
-        sent = sum(1 for r in result.rows if r.outcome == ImportRow.Outcome.JOIN and r.journal)
-        messages.success(
-            request,
-            f"Importen är sparad: {summary['created']} nya och {summary['updated']} uppdaterade "
-            f"samverkan, {summary['unchanged']} oförändrade"
-            + (
-                f", {sent} {'begäran' if sent == 1 else 'begäranden'} om deltagande "
-                f"skickad{'' if sent == 1 else 'e'}"
-                if sent
-                else ""
-            )
-            + (
-                f", {summary['invalid']} ogiltiga rader hoppades över."
-                if summary["invalid"]
-                else "."
-            ),
-        )
+        messages.success(request, commit_message(result))
     else:
         messages.error(
             request,
-            f"Ingenting sparades: {result.invalid} rader är ogiltiga och du valde allt eller inget. "
-            "Rätta raderna i filen och ladda upp den igen, eller spara bara de giltiga raderna.",
+            f"Ingenting sparades: {count_of(result.invalid, 'rad är ogiltig', 'rader är ogiltiga')}"
+            " och du valde allt eller inget. Rätta raderna i filen och ladda upp den igen, eller "
+            "spara bara de giltiga raderna.",
+        )
+    return redirect("importers:batch_detail", pk=batch.pk)
+
+
+@login_required
+@require_POST
+def batch_decide(request, pk):
+    """Remember the registrar's choice for a row of a preview (same arrangement as one in the
+    register, a new one, or which organisation a partner name is) and show the preview again."""
+    batch, access = _batch_for(request, pk, edit=True)
+    try:
+        services.batch_decide(
+            batch=batch,
+            access=access,
+            row_id=request.POST.get("rad"),
+            choice=request.POST.get("val", ""),
+            user=request.user,
+        )
+    except ImportRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            "Valet är sparat och gäller också nästa gång samma lista importeras. "
+            "Förhandsgranskningen är uppdaterad.",
         )
     return redirect("importers:batch_detail", pk=batch.pk)
 
@@ -158,7 +193,8 @@ def batch_undo(request, pk):
         else:
             messages.success(
                 request,
-                f"Importen är ångrad. {restored} poster återställdes till läget före importen.",
+                f"Importen är ångrad. {count_of(restored, 'post återställdes', 'poster återställdes')}"
+                " till läget före importen.",
             )
         return redirect("importers:batch_detail", pk=batch.pk)
     problem = services.undo_refusal(batch)

@@ -117,6 +117,13 @@ def format_number(value) -> str:
     return (MINUS if whole < 0 else "") + f"{abs(whole):,}".replace(",", NBSP)
 
 
+def count_of(n: int, singular: str, plural: str) -> str:
+    """Return a count with the words after it in the right number, the one rule for every
+    count shown: count_of(1, "rad", "rader") -> '1 rad', 0 or 2 -> '0 rader', '2 rader'.
+    The words may be a phrase: count_of(n, "rad är ogiltig", "rader är ogiltiga")."""
+    return f"{format_number(n)} {singular if n == 1 else plural}"
+
+
 def format_kronor(value) -> str:
     """Return whole kronor as Swedish text: 1234567 -> '1 234 567 kr'."""
     text = format_number(value)

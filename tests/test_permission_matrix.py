@@ -180,6 +180,10 @@ MATRIX: dict[str, Entry] = {
     "importers:batch_commit": Entry(
         "batch", "login 405 405 405 405 405", "login 403 403 403 done done"
     ),
+    # A registrar's choice in a preview; a POST without a valid choice is refused with a message.
+    "importers:batch_decide": Entry(
+        "batch", "login 405 405 405 405 405", "login 403 403 403 done done"
+    ),
     # GET asks for confirmation.
     "importers:batch_undo": Entry(
         "batch", "login 403 403 403 ok ok", "login 403 403 403 done done"
@@ -193,12 +197,13 @@ MATRIX: dict[str, Entry] = {
 # the admin's login page. Checked for every admin pattern with the arguments it needs.
 ADMIN_GET = "login login login login login ok"
 # Admin pages that refuse even the administrator: import batches and rows are made by the
-# importer only, login attempts by django-axes, and the autocomplete answers only requests with
+# importer only (and the registrars' choices by the preview), login attempts by django-axes, and the autocomplete answers only requests with
 # its parameters.
 ADMIN_REFUSED = {
     "admin:autocomplete",
     "admin:importers_importbatch_add",
     "admin:importers_importrow_add",
+    "admin:importers_importchoice_add",
     # Login attempts are recorded by django-axes itself.
     "admin:axes_accessattempt_add",
     "admin:axes_accesslog_add",

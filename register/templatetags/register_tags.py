@@ -19,6 +19,14 @@ def kronor(value) -> str:
 
 
 @register.filter
+def count_of(value, words: str) -> str:
+    """Render a count with its words in the right number: {{ n|count_of:"rad,rader" }} gives
+    1 rad, 2 rader (register/rules.py ``count_of``)."""
+    singular, _, plural = words.partition(",")
+    return rules.count_of(int(value or 0), singular, plural or singular)
+
+
+@register.filter
 def number(value) -> str:
     """Render an integer with Swedish thousands separators and no unit: 1 234 567."""
     return rules.format_number(value)

@@ -42,7 +42,7 @@ def test_upload_preview_commit_and_undo_in_the_browser(live_server, page):
     page.wait_for_url("**/import/ladda-upp/")
     assert page.locator("h1").inner_text() == "Importera en Excel-lista"
 
-    page.get_by_label("Excel-fil (.xlsx)").set_input_files(str(EXAMPLE))
+    page.get_by_label("Excel-fil (.xlsx, .xls eller CSV)").set_input_files(str(EXAMPLE))
     assert page.get_by_label("Allt eller inget", exact=False).is_checked()
     shot(page, "import-upload")
     assert_accessible(page)
@@ -65,6 +65,10 @@ def test_upload_preview_commit_and_undo_in_the_browser(live_server, page):
     assert ImportBatch.objects.get().mode == ImportBatch.Mode.COMMITTED
     shot(page, "import-committed")
 
+    page.get_by_role("link", name="Ångra importen …").click()  # asks first, like every deletion
+    page.wait_for_load_state()
+    assert Arrangement.objects.count() == 5
+    assert_accessible(page)
     page.get_by_role("button", name="Ångra importen").click()
     page.wait_for_load_state()
     assert "Importen är ångrad" in page.content()

@@ -72,7 +72,7 @@ def test_invalid_rows_exit_1_and_write_nothing_unless_skipped(taby, capsys, tmp_
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"Namn;Form\n", "inte en Excel-arbetsbok"),
+        (b"\x00 not a list", "inte en Excel-arbetsbok"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "lösenordsskyddad"),
         (b"", "tom"),
     ],

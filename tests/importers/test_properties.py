@@ -171,6 +171,35 @@ def test_export_then_import_changes_nothing(taby, rows):
     in_rollback(check)
 
 
+def as_format(xlsx: bytes, kind: str) -> bytes:
+    """Return an exported workbook saved as another format, as Excel would save it."""
+    from .conftest import build_csv, build_xls
+
+    book = openpyxl.load_workbook(io.BytesIO(xlsx))
+    sheets = {ws.title: [list(row) for row in ws.iter_rows(values_only=True)] for ws in book}
+    if kind == "xls":
+        return build_xls(sheets)
+    return build_csv(sheets["Samverkan"], encoding="utf-8", bom=True)
+
+
+@settings(SETTINGS, max_examples=12)
+@given(rows=portfolio_rows(), kind=st.sampled_from(["xls", "csv"]))
+def test_export_then_import_as_xls_or_csv_changes_nothing(taby, rows, kind):
+    def check():
+        run_import(
+            source=workbook(HEADERS, rows), organisation=taby, dry_run=False, all_or_nothing=False
+        )
+        before = state()
+        exported = as_format(export_portfolio(taby), kind)
+        result = run_import(source=exported, organisation=taby, dry_run=False)
+        assert {r.outcome for r in result.rows} <= {"unchanged"}, [
+            (r.outcome, r.diff, [e.message for e in r.errors]) for r in result.rows
+        ]
+        assert state() == before
+
+    in_rollback(check)
+
+
 @SETTINGS
 @given(rows=portfolio_rows(), existing=st.booleans())
 def test_a_dry_run_leaves_the_database_unchanged(taby, rows, existing):

@@ -127,7 +127,9 @@ def test_the_example_list_has_one_data_sheet_with_year_columns():
 
 def test_it_refuses_a_file_that_is_not_a_workbook():
     with pytest.raises(ReadError, match="inte en Excel-arbetsbok"):
-        open_workbook(b"Namn;Form\nA;B\n")
+        open_workbook(b"\x00\x01 binary, not a list")
+    with pytest.raises(ReadError, match="inte en Excel-arbetsbok.*ingen rubrikrad"):
+        open_workbook(b"Hej, det har ar ett brev.\nMed vanliga rader.\n")
 
 
 def test_it_refuses_an_encrypted_or_old_format_file():
