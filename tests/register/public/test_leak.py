@@ -139,12 +139,15 @@ def leaky_world(public_world, taby, vaxholm):
     knivsta_user = f.make_user("leak-user")
     JoinRequest.objects.create(arrangement=a, organisation=vaxholm, requested_by=knivsta_user)
     Membership.objects.create(user=knivsta_user, organisation=taby)
-    from importers.models import ImportBatch, ImportRow
+    from importers.models import ImportBatch, ImportChoice, ImportRow
 
     batch = ImportBatch.objects.create(
         organisation=taby, created_by=knivsta_user, file_name="x.xlsx", checksum="0" * 64
     )
     ImportRow.objects.create(batch=batch, sheet="Blad1", row_number=1, outcome="new")
+    ImportChoice.objects.create(
+        organisation=taby, list_key="samverkan", key="brand|agreement", kind="same", arrangement=a
+    )
     Person.objects.filter(pk=public_world["person"].pk).update(kind=Person.Kind.POLITICIAN)
     # Every field outside the allow-list, on every row of every model.
     missing = []
