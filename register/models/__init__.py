@@ -14,3 +14,4 @@ from .memberships import JoinRequest, Membership
 from .money import Cost, TotalCost
 from .reference import CooperationForm, County, Motive, Organisation, ServiceArea
 from .reviews import Review, ReviewItem
+from .calendar import CalendarToken
