@@ -7,6 +7,7 @@ reaches a public page.
 """
 
 from .arrangements import Arrangement, Body, Participation, Person, Seat
+from .calendar import CalendarToken
 from .fields import OrgnrField  # migrations refer to register.models.OrgnrField
 from .followup import Alternative, Decision, Evaluation
 from .goals import Contribution, Goal, GoalConflict
@@ -14,4 +15,3 @@ from .memberships import JoinRequest, Membership
 from .money import Cost, TotalCost
 from .reference import CooperationForm, County, Motive, Organisation, ServiceArea
 from .reviews import Review, ReviewItem
-from .calendar import CalendarToken
