@@ -44,6 +44,7 @@ from ..models import (
     TotalCost,
 )
 from ..services import arrangements, records
+from ..services import reviews as review_services
 from . import forms
 
 FORM_TEMPLATE = "register/forms/form.html"
@@ -163,23 +164,27 @@ def _form_page(
     return render(request, FORM_TEMPLATE, ctx)
 
 
-def _save_record(access: Access, version: versions.Version | None = None) -> Callable:
+def _save_record(
+    access: Access, version: versions.Version | None = None, service: Callable | None = None
+) -> Callable:
+    service = service or records.record_save
+
     def save(form):
         instance = form.save(commit=False)
-        return records.record_save(
-            access=access, instance=instance, save_m2m=form.save_m2m, version=version
-        )
+        return service(access=access, instance=instance, save_m2m=form.save_m2m, version=version)
 
     return save
 
 
-def _create(request, *, form_class, form_kwargs, title, cancel_url, intro="", context=None):
+def _create(
+    request, *, form_class, form_kwargs, title, cancel_url, intro="", context=None, save=None
+):
     access = _access(request)
     return _form_page(
         request,
         form_class=form_class,
         form_kwargs=form_kwargs,
-        save=_save_record(access),
+        save=save or _save_record(access),
         title=title,
         cancel_url=cancel_url,
         intro=intro,
@@ -187,7 +192,17 @@ def _create(request, *, form_class, form_kwargs, title, cancel_url, intro="", co
     )
 
 
-def _update(request, obj, *, form_class, form_kwargs=None, title, cancel_url, delete_name=""):
+def _update(
+    request,
+    obj,
+    *,
+    form_class,
+    form_kwargs=None,
+    title,
+    cancel_url,
+    delete_name="",
+    service: Callable | None = None,
+):
     access = _access(request)
     _require(access.can_change(obj))
     delete_url = ""
@@ -200,7 +215,7 @@ def _update(request, obj, *, form_class, form_kwargs=None, title, cancel_url, de
         request,
         form_class=form_class,
         form_kwargs={"instance": obj, **(form_kwargs or {})},
-        save=_save_record(access, version),
+        save=_save_record(access, version, service),
         title=title,
         cancel_url=cancel_url,
         delete_url=delete_url,
@@ -1120,8 +1135,12 @@ def organisation_delete(request, pk):
 # --- Strategic reviews -----------------------------------------------------------------------
 
 
-def _review(access: Access, pk: int) -> Review:
-    return _visible(access, Review.objects.select_related("organisation"), pk)
+def _review(access: Access, pk: int, *, open_only: bool = False) -> Review:
+    """Return the review (404 if the user may not see it); ``open_only`` refuses a closed one."""
+    review = _visible(access, Review.objects.select_related("organisation"), pk)
+    if open_only and review.is_closed:
+        raise PermissionDenied(review_services.CLOSED)
+    return review
 
 
 @_edit_view
@@ -1134,14 +1153,18 @@ def review_create(request):
         form_kwargs={},
         title="Ny strategisk genomgång",
         intro="Kommunstyrelsens genomgång av all samverkan: inriktning, prioritet och uppföljning. "
-        "Punkterna per samverkan lägger du till när genomgången är sparad.",
+        "När genomgången sparas får den en punkt för varje samverkan som organisationen deltar i, "
+        "med kostnader, uppföljningar, mål och alternativ.",
         cancel_url=reverse("register:review_list"),
+        save=lambda form: review_services.review_open(
+            access=access, review=form.save(commit=False), today=timezone.localdate()
+        ),
     )
 
 
 @_edit_view
 def review_update(request, pk):
-    review = _review(_access(request), pk)
+    review = _review(_access(request), pk, open_only=True)
     return _update(
         request,
         review,
@@ -1149,12 +1172,13 @@ def review_update(request, pk):
         title=f"Ändra genomgång: {review}",
         cancel_url=review.get_absolute_url(),
         delete_name="review_delete",
+        service=review_services.review_save,
     )
 
 
 @_edit_view
 def review_delete(request, pk):
-    review = _review(_access(request), pk)
+    review = _review(_access(request), pk, open_only=True)
     return _delete(
         request,
         review,
@@ -1175,7 +1199,7 @@ ReviewItemFormSet = _inline_formset(
 @_edit_view
 def review_items(request, pk):
     access = _access(request)
-    review = _review(access, pk)
+    review = _review(access, pk, open_only=True)
     _require(access.can_change(review))
     return _formset_page(
         request,

@@ -13,7 +13,9 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connections, models
 from django.db.models import Q
+from django.utils import timezone
 
+from .. import rules
 from ..access import Access
 from ..models import (
     Alternative,
@@ -297,6 +299,7 @@ class OrganisationForm(RegisterForm):
             "population",
             "population_year",
             "website",
+            "evaluation_interval_years",
             "public_description",
             "internal_note",
         ]
@@ -842,12 +845,24 @@ class ReviewForm(RegisterForm):
             "date",
             "body",
             "title",
+            "term_start_year",
             "reference",
             "public_summary",
             "internal_note",
         ]
 
     def limit_choices(self):
+        today = timezone.localdate()
+        terms = rules.terms_around(today, before=1, after=1)
+        current = rules.current_term(today)
+        self.fields["term_start_year"] = forms.TypedChoiceField(
+            label="mandatperiod",
+            coerce=int,
+            required=False,
+            empty_value=None,
+            choices=[("", "– ingen –")] + [(t.start_year, str(t)) for t in terms],
+            initial=current.start_year,
+        )
         field = self.fields["organisation"]
         field.queryset = self.access.editor_organisations()
         if self.instance.pk:
@@ -896,3 +911,39 @@ class ReviewItemForm(RegisterForm):
         if self.instance.pk:
             return self.instance.participation.arrangement.name
         return "Ny punkt"
+
+
+class ReviewItemDecisionForm(RegisterForm):
+    """The board's position on one item of an open review."""
+
+    fieldsets = [
+        ("Ställningstagande", ["outcome", "priority_class", "direction_text", "decision"]),
+        ("Uppdrag till förvaltningen", ["assignment", "due_date", "follow_up"]),
+        ("Intern anteckning", ["internal_note"]),
+    ]
+
+    class Meta(RegisterForm.Meta):
+        model = ReviewItem
+        fields = [
+            "outcome",
+            "priority_class",
+            "direction_text",
+            "decision",
+            "assignment",
+            "due_date",
+            "follow_up",
+            "internal_note",
+        ]
+        labels = {
+            "decision": "motivering och beslutstext",
+            "assignment": "uppdrag till kommundirektören",
+        }
+
+
+class ReviewItemFollowupForm(RegisterForm):
+    """The follow-up of an item's assignment, also after the review is closed."""
+
+    class Meta(RegisterForm.Meta):
+        model = ReviewItem
+        fields = ["follow_up", "assignment_done_on"]
+        help_texts = {"assignment_done_on": "Lämna tomt så länge uppdraget inte är klart."}
