@@ -169,6 +169,16 @@ def review_pack(request, pk):
     return render(request, "register/review_pack.html", _pack_context(request, pk))
 
 
+def pack_document(request, context):
+    """Return the review pack laid out for print (a WeasyPrint document)."""
+    from weasyprint import CSS, HTML  # heavy: only when a PDF is asked for
+
+    html = render_to_string("register/review_pack.html", {**context, "for_pdf": True}, request)
+    # The style sheet is read from disk: WeasyPrint fetches nothing over the network.
+    css = CSS(filename=finders.find("register/pack.css"))
+    return HTML(string=html, url_fetcher=_no_fetch).render(stylesheets=[css])
+
+
 def _no_fetch(url, *args, **kwargs):
     raise ValueError(f"Underlaget hämtar inget utifrån: {url}")
 
@@ -176,13 +186,8 @@ def _no_fetch(url, *args, **kwargs):
 @login_required
 @require_safe
 def review_pack_pdf(request, pk):
-    from weasyprint import CSS, HTML  # heavy: only when a PDF is asked for
-
     context = _pack_context(request, pk)
-    html = render_to_string("register/review_pack.html", {**context, "for_pdf": True}, request)
-    # The style sheet is read from disk: WeasyPrint fetches nothing over the network.
-    css = CSS(filename=finders.find("register/pack.css"))
-    pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf(stylesheets=[css])
+    pdf = pack_document(request, context).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="genomgang-{context["review"].pk}.pdf"'
     return response
