@@ -4,6 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 def new_token() -> str:
@@ -25,6 +26,8 @@ class CalendarToken(models.Model):
     token = models.CharField("nyckel", max_length=64, unique=True, default=new_token)
     created_at = models.DateTimeField("skapad", auto_now_add=True)
     revoked_at = models.DateTimeField("återkallad", null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["token"])  # the secret stays out of the log
 
     class Meta:
         ordering = ["-created_at", "-pk"]

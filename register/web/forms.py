@@ -305,7 +305,15 @@ class OrganisationForm(RegisterForm):
         ]
         field_classes = {"orgnr": OrgnrFormField}
 
+    def clean_evaluation_interval_years(self):
+        # Left empty: the organisation keeps what it had (the default for a new one).
+        value = self.cleaned_data.get("evaluation_interval_years")
+        if value is None:
+            return self.instance.evaluation_interval_years
+        return value
+
     def limit_choices(self):
+        self.fields["evaluation_interval_years"].required = False
         # Municipalities and regions come from SCB; only a register administrator changes them.
         if self.instance.is_reference and not self.access.is_admin:
             for name in REFERENCE_FIELDS:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import rules
 from ..access import Access
+from ..downloads import download
 from ..models import CalendarToken, Organisation, ReviewItem
 from ..selectors import due as due_selectors
 from ..selectors import readiness
@@ -188,9 +189,7 @@ def _no_fetch(url, *args, **kwargs):
 def review_pack_pdf(request, pk):
     context = _pack_context(request, pk)
     pdf = pack_document(request, context).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="genomgang-{context["review"].pk}.pdf"'
-    return response
+    return download(pdf, context["review"].title, prefix="underlag-", extension=".pdf")
 
 
 # --- What is due and readiness -----------------------------------------------------------------
