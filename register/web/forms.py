@@ -739,6 +739,51 @@ class _ArrangementRecordForm(_OnArrangementForm):
 
 
 class EvaluationForm(_ArrangementRecordForm):
+    """An evaluation: goal attainment overall and per goal the arrangement serves, cost, how the
+    cooperation between the partners works, recommendation and public summary."""
+
+    GOAL_PREFIX = "goal_"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        served = (
+            Goal.objects.filter(
+                contributions__arrangement=self.arrangement,
+                organisation__in=editor_participants(self.access, self.arrangement),
+            )
+            .select_related("organisation")
+            .order_by("organisation__name", "sort_order", "title")
+            .distinct()
+        )
+        before = {
+            row.get("goal"): row.get("attainment")
+            for row in self.instance.goal_attainments or []
+            if isinstance(row, dict)
+        }
+        self.served_goals = list(served)
+        names = []
+        for goal in self.served_goals:
+            name = f"{self.GOAL_PREFIX}{goal.pk}"
+            self.fields[name] = forms.ChoiceField(
+                label=f"måluppfyllelse: {goal.title}",
+                choices=[("", "– inte bedömt –")] + list(Evaluation.Attainment.choices),
+                required=False,
+                initial=before.get(goal.pk, ""),
+            )
+            names.append(name)
+        self.fieldsets = [
+            (legend, fields + names if legend == "Bedömning" else fields)
+            for legend, fields in type(self).fieldsets
+        ]
+
+    def save(self, commit=True):
+        self.instance.goal_attainments = [
+            {"goal": goal.pk, "title": goal.title, "attainment": value}
+            for goal in self.served_goals
+            if (value := self.cleaned_data.get(f"{self.GOAL_PREFIX}{goal.pk}"))
+        ]
+        return super().save(commit=commit)
+
     fieldsets = [
         ("Uppföljningen", ["organisation", "date", "evaluator", "next_evaluation"]),
         (

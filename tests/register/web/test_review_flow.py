@@ -338,3 +338,51 @@ def test_closing_review_assignments_reach_the_dashboard_until_done(editor_client
     assert response.status_code == 302
     rows = due_rows(Access.for_organisation(taby), taby, TODAY)
     assert sum(r.kind == "assignment" for r in rows) == 4
+
+
+# --- The evaluation form -----------------------------------------------------------------------
+
+
+def test_the_evaluation_form_assesses_each_goal_the_arrangement_serves(
+    editor_client, taby, portfolio
+):
+    a = portfolio[0]
+    goal = taby.goals.get()
+    url = reverse("register:evaluation_create", args=[a.pk])
+    page = editor_client.get(url).content.decode()
+    assert "Måluppfyllelse: Trygg kommun" in page
+    response = editor_client.post(
+        url,
+        {
+            "organisation": taby.pk,
+            "date": "2026-11-15",
+            "goal_attainment": "partly",
+            f"goal_{goal.pk}": "met",
+            "cost_assessment": "Kostnaden är rimlig.",
+            "collaboration": "Parterna samarbetar väl.",
+            "recommendation": "continue",
+            "public_summary": "Samverkan fungerar.",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    evaluation = a.evaluations.get(date=D(2026, 11, 15))
+    assert evaluation.goal_attainments == [
+        {"goal": goal.pk, "title": "Trygg kommun", "attainment": "met"}
+    ]
+    detail = editor_client.get(a.get_absolute_url()).content.decode()
+    assert "Mål: Trygg kommun</dt><dd>Uppfyllda" in detail
+
+
+def test_the_evaluation_form_refuses_an_attainment_that_is_not_a_choice(
+    editor_client, taby, portfolio
+):
+    a = portfolio[0]
+    goal = taby.goals.get()
+    response = editor_client.post(
+        reverse("register:evaluation_create", args=[a.pk]),
+        {"organisation": taby.pk, "date": "2026-11-15", "goal_attainment": "met",
+         f"goal_{goal.pk}": "utmärkt"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "Inget har sparats" in response.content.decode()
+    assert not a.evaluations.filter(date=D(2026, 11, 15)).exists()
