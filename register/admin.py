@@ -8,6 +8,7 @@ from .models import (
     Alternative,
     Arrangement,
     Body,
+    CalendarToken,
     Contribution,
     CooperationForm,
     Cost,
@@ -326,3 +327,14 @@ class JoinRequestAdmin(RegisterAdmin):
     raw_id_fields = ("requested_by", "decided_by", "import_batch")
     readonly_fields = ("requested_at",)
     date_hierarchy = "requested_at"
+
+
+@admin.register(CalendarToken)
+class CalendarTokenAdmin(RegisterAdmin):
+    """Calendar addresses: the administrator sees who has one and may revoke it (the key itself is
+    not shown)."""
+
+    list_display = ("user", "created_at", "revoked_at")
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
+    fields = ("user", "revoked_at")

@@ -48,13 +48,22 @@ from .models import (
     ServiceArea,
     TotalCost,
 )
-from .rules import participant_role
+from .rules import current_term, participant_role
 from .services.arrangements import arrangement_create
 from .services.participations import cost_set, participation_set
 from .services.records import record_save
 from .validators import luhn_ok
 
 DATA = Path(__file__).resolve().parent / "data"
+# The demo review's outcome per item, from the direction the data give it.
+DEMO_OUTCOMES = {
+    ReviewItem.Direction.DEVELOP: ReviewItem.Outcome.CONTINUE_CHANGED,
+    ReviewItem.Direction.MAINTAIN: ReviewItem.Outcome.CONTINUE,
+    ReviewItem.Direction.REDUCE: ReviewItem.Outcome.CONTINUE_CHANGED,
+    ReviewItem.Direction.RENEGOTIATE: ReviewItem.Outcome.RENEGOTIATE,
+    ReviewItem.Direction.INVESTIGATE: ReviewItem.Outcome.INVESTIGATE,
+    ReviewItem.Direction.EXIT: ReviewItem.Outcome.EXIT,
+}
 ARRANGEMENTS_CSV = DATA / "arrangements.csv"
 MEMBERS_CSV = DATA / "arrangement_members.csv"
 
@@ -737,6 +746,8 @@ class DemoLoader:
                 "public_summary": spec["public_summary"],
                 "internal_note": P.EXAMPLE_NOTE,
                 "is_example": True,
+                "term_start_year": current_term(date.fromisoformat(spec["date"])).start_year,
+                "closed_on": date.fromisoformat(spec["date"]) if spec.get("closed") else None,
             },
         )
         for key, (
@@ -755,6 +766,7 @@ class DemoLoader:
                 {"review": review, "participation": participation},
                 {
                     "direction": direction,
+                    "outcome": DEMO_OUTCOMES[direction],
                     "priority": priority,
                     "follow_up": follow_up,
                     "decision": decision,

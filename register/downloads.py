@@ -19,6 +19,7 @@ CONTENT_TYPES = {
     ".json": "application/json",
     ".gexf": "application/gexf+xml",
     ".graphml": "application/graphml+xml",
+    ".pdf": "application/pdf",
 }
 MAX_STEM = 120
 # Quotes, the header's own separators and what Windows refuses in a file name.

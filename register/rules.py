@@ -8,12 +8,14 @@ are written in Swedish.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from dataclasses import dataclass
 
 from django.db.models.functions import Coalesce
 
 from .models.arrangements import Body, Participation
-from .models.reference import CooperationForm
+from .models.reference import CooperationForm, Organisation
 
 # --- Forms of cooperation --------------------------------------------------------------------
 # What a form means for its participants and bodies is data on the form (``CooperationForm``:
@@ -199,3 +201,178 @@ def choose_deciding_body(form_deciding_kind: str, bodies):
         return (own, order.get(body.kind, len(order)), body.id)
 
     return min(deciding, key=rank)
+
+
+# --- Mandate periods ---------------------------------------------------------------------------
+
+# Swedish general elections are held every fourth year from 2022 (vallagen 2005:837, 1 kap. 3 §)
+# on the second Sunday of September; the councils' new term starts on 15 October.
+ELECTION_BASE_YEAR = 2022
+ELECTION_INTERVAL = 4
+TERM_START_MONTH_DAY = (10, 15)
+
+
+def is_election_year(year: int) -> bool:
+    return (year - ELECTION_BASE_YEAR) % ELECTION_INTERVAL == 0
+
+
+def election_day(year: int) -> dt.date:
+    """Return the day of the general election in an election year (the second Sunday of
+    September)."""
+    if not is_election_year(year):
+        raise ValueError(f"{year} är inte ett valår.")
+    first = dt.date(year, 9, 1)
+    first_sunday = first + dt.timedelta(days=(6 - first.weekday()) % 7)
+    return first_sunday + dt.timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A term of office (mandatperiod) of the councils, from 15 October of an election year to
+    14 October four years later."""
+
+    start_year: int
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.start_year, *TERM_START_MONTH_DAY)
+
+    @property
+    def end(self) -> dt.date:
+        return dt.date(self.start_year + ELECTION_INTERVAL, *TERM_START_MONTH_DAY) - dt.timedelta(
+            days=1
+        )
+
+    @property
+    def election(self) -> dt.date:
+        """The election that chose the councils of this term."""
+        return election_day(self.start_year)
+
+    @property
+    def next(self) -> Term:
+        return Term(self.start_year + ELECTION_INTERVAL)
+
+    @property
+    def previous(self) -> Term:
+        return Term(self.start_year - ELECTION_INTERVAL)
+
+    def __contains__(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+    def __str__(self):
+        return f"{self.start_year}–{self.start_year + ELECTION_INTERVAL}"
+
+
+def term_of(start_year: int) -> Term:
+    """Return the term that starts in ``start_year`` (an election year), else ValueError."""
+    if not is_election_year(start_year):
+        raise ValueError(f"Ingen mandatperiod börjar {start_year}.")
+    return Term(start_year)
+
+
+def current_term(day: dt.date) -> Term:
+    """Return the term in office on ``day`` (between election day and 15 October the old one)."""
+    year = day.year - (day.year - ELECTION_BASE_YEAR) % ELECTION_INTERVAL
+    term = Term(year)
+    return term if day >= term.start else term.previous
+
+
+def last_election(day: dt.date) -> dt.date:
+    """Return the day of the last general election on or before ``day``."""
+    year = day.year - (day.year - ELECTION_BASE_YEAR) % ELECTION_INTERVAL
+    election = election_day(year)
+    return election if day >= election else election_day(year - ELECTION_INTERVAL)
+
+
+def terms_around(day: dt.date, *, before: int = 1, after: int = 1) -> list[Term]:
+    """Return the terms from ``before`` terms before the current one to ``after`` after it."""
+    current = current_term(day)
+    return [Term(current.start_year + ELECTION_INTERVAL * k) for k in range(-before, after + 1)]
+
+
+# --- What is due -------------------------------------------------------------------------------
+
+# How far ahead the dashboard looks for contracts ending and notice deadlines.
+DUE_HORIZON_MONTHS = 12
+# An arrangement with no evaluation for this many years is due one: the default of the field on
+# Organisation, where each organisation may set its own.
+DEFAULT_EVALUATION_INTERVAL_YEARS = Organisation._meta.get_field(
+    "evaluation_interval_years"
+).default
+# A cost that rose by more than this share (per cent) from one year to the next is flagged.
+COST_INCREASE_THRESHOLD_PERCENT = 10
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Return ``day`` moved ``months`` months (negative: back), on the last day of a shorter
+    month: 31 March minus one month is 28 (or 29) February."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    next_month = dt.date(year + (month == 12), month % 12 + 1, 1)
+    last = (next_month - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
+def notice_deadline(end_date: dt.date | None, notice_months: int | None) -> dt.date | None:
+    """Return the last day to give notice so that a contract ends on ``end_date`` (the notice
+    period counted back from the end; it may cross a year end), or None when either is unknown."""
+    if end_date is None or not notice_months:
+        return None
+    return add_months(end_date, -notice_months)
+
+
+def due_horizon(today: dt.date) -> dt.date:
+    """Return the last day the dashboard looks ahead to."""
+    return add_months(today, DUE_HORIZON_MONTHS)
+
+
+def evaluation_due_date(
+    last_evaluated: dt.date | None,
+    next_evaluation: dt.date | None,
+    interval_years: int | None = None,
+) -> dt.date | None:
+    """Return the day by which an arrangement is due a new evaluation: the planned next
+    evaluation if one is set, else ``interval_years`` after the last one; None when it has never
+    been evaluated (it is due at once: see ``evaluation_is_due``)."""
+    if next_evaluation is not None:
+        return next_evaluation
+    if last_evaluated is None:
+        return None
+    years = interval_years or DEFAULT_EVALUATION_INTERVAL_YEARS
+    return add_months(last_evaluated, 12 * years)
+
+
+def evaluation_is_due(
+    today: dt.date,
+    last_evaluated: dt.date | None,
+    next_evaluation: dt.date | None,
+    interval_years: int | None = None,
+) -> bool:
+    """Return whether an arrangement is due an evaluation on ``today``."""
+    if last_evaluated is None and next_evaluation is None:
+        return True
+    due = evaluation_due_date(last_evaluated, next_evaluation, interval_years)
+    return due is not None and due <= today
+
+
+def cost_increase_percent(previous: int | None, current: int | None) -> float | None:
+    """Return by how many per cent a cost rose from one year to the next (None if unknown)."""
+    if previous is None or current is None or previous <= 0:
+        return None
+    return (current - previous) * 100 / previous
+
+
+def cost_rose_too_much(
+    previous: int | None, current: int | None, threshold: float | None = None
+) -> bool:
+    increase = cost_increase_percent(previous, current)
+    limit = COST_INCREASE_THRESHOLD_PERCENT if threshold is None else threshold
+    return increase is not None and increase > limit
+
+
+def share_percent(part: int | None, whole: int | None) -> float | None:
+    """Return ``part`` of ``whole`` in per cent (seats or costs), None when unknown."""
+    if part is None or not whole:
+        return None
+    return part * 100 / whole

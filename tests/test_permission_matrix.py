@@ -27,6 +27,7 @@ import copy
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
@@ -38,6 +39,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from importers.models import ImportBatch
 from register.models import (
     Alternative,
+    CalendarToken,
     Contribution,
     GoalConflict,
     JoinRequest,
@@ -163,6 +165,24 @@ MATRIX: dict[str, Entry] = {
     "register:review_update": Entry("review", "login 404 403 404 ok ok", "login 404 403 404 ok ok"),
     "register:review_delete": Entry("review", "login 404 403 404 ok ok", "login 404 403 404 ok ok"),
     "register:review_items": Entry("review", "login 404 403 404 ok ok", "login 404 403 404 ok ok"),
+    # An empty POST: the items have no outcome yet, so the page answers with the refusal.
+    "register:review_close": Entry("review", "login 404 403 404 ok ok", "login 404 403 404 ok ok"),
+    "register:review_pack": Entry("review", "login 404 ok 404 ok ok", NOT_GET),
+    "register:review_pack_pdf": Entry("review", "login 404 ok 404 ok ok", NOT_GET),
+    "register:review_item_update": Entry("review_item", OWNER_EDITS, OWNER_SAVES),
+    "register:review_item_followup": Entry("review_item", OWNER_EDITS, OWNER_SAVES),
+    "register:review_item_goalconflict": Entry("review_item", OWNER_EDITS, OWNER_SAVES),
+    "register:review_item_alternative": Entry("review_item", OWNER_EDITS, OWNER_SAVES),
+    # --- what is due, mandate-period readiness, the calendar -----------------------------------
+    # An organisation's own users only.
+    "register:organisation_due": Entry("taby", "login 403 ok 403 ok ok", NOT_GET),
+    "register:organisation_term": Entry("taby", "login 403 ok 403 ok ok", NOT_GET),
+    # Everyone logged in has a calendar address of their own (POST makes a new one).
+    "register:calendar_settings": Entry(None, LOGIN_ONLY, "login done done done done done"),
+    # The secret address is the key: whoever has it reads the feed, without logging in.
+    "register:calendar_feed": Entry(
+        "calendar_token", "ok ok ok ok ok ok", "405 405 405 405 405 405"
+    ),
     # --- requests to join (Knivsta asks to join the arrangement) ------------------------------
     # Täby already takes part; only an editor of an organisation outside may ask (and must see
     # the arrangement first, which Knivsta cannot: it is unpublished).
@@ -269,7 +289,7 @@ def world(taby, vaxholm, knivsta):
     goal = f.make_goal(organisation=taby)
     TotalCost.objects.create(arrangement=a, year=2024, outcome=5_000_000)
     review = Review.objects.create(organisation=taby, date=dt.date(2025, 3, 1), title="KS 2025")
-    ReviewItem.objects.create(review=review, participation=own, direction="maintain")
+    review_item = ReviewItem.objects.create(review=review, participation=own, direction="maintain")
     admin = f.make_user("matris-admin", superuser=True)
     batch = ImportBatch.objects.create(
         organisation=taby, created_by=admin, file_name="lista.xlsx", checksum="0" * 64
@@ -288,6 +308,9 @@ def world(taby, vaxholm, knivsta):
             arrangement=a, organisation=taby, kind="own_operation"
         ),
         "review": review,
+        "review_item": review_item,
+        # The feed's URL takes the token itself in place of a primary key.
+        "calendar_token": SimpleNamespace(pk=CalendarToken.objects.create(user=admin).token),
         "batch": batch,
         "taby": taby,
         "county": taby.county,

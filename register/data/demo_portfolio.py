@@ -1036,6 +1036,8 @@ REVIEW = {
     "body": "Kommunstyrelsen",
     "title": "Strategisk genomgång av Täby kommuns samverkan 2025",
     "reference": "KS 2025/0150, § 58",
+    # Closed the day it was held: its assignments are followed up on the "Att göra" page.
+    "closed": True,
     "public_summary": (
         "Kommunstyrelsen har gått igenom alla samverkansformer. IT-driften och avfallsbolaget "
         "ska utredas respektive omförhandlas; övriga fortsätter."
@@ -1059,7 +1061,7 @@ REVIEW_ITEMS = {
         "on_track",
         "Utveckla samverkan.",
         "Utred om fler kommuner kan anslutas.",
-        "2026-06-30",
+        "2027-06-30",
     ),
     "taby_alkohol": ("maintain", "low", "on_track", "Fortsätt sälja tillsyn.", "", None),
     "taby_livsmedel": ("maintain", "low", "on_track", "Fortsätt sälja kontroll.", "", None),
@@ -1087,7 +1089,7 @@ REVIEW_ITEMS = {
         "deviation",
         "Omförhandla ägardirektiven.",
         "Ta fram förslag till nya ägardirektiv.",
-        "2026-06-30",
+        "2027-03-31",
     ),
     "demo-taby-natverk": ("maintain", "low", "not_started", "Fortsatt deltagande.", "", None),
     "demo-taby-skolskjuts": (

@@ -1,5 +1,7 @@
 """Follow-up of an arrangement: evaluations, alternatives and decisions."""
 
+import json
+
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -44,6 +46,13 @@ class Evaluation(models.Model):
     recommendation = models.CharField(
         "rekommendation", max_length=20, choices=Recommendation.choices, blank=True
     )
+    goal_attainments = models.JSONField(
+        "måluppfyllelse per mål",
+        default=list,
+        blank=True,
+        help_text="Per mål som samverkan bidrar till: [{goal, title, attainment}]; målets rubrik "
+        "som den var vid uppföljningen.",
+    )
     next_evaluation = models.DateField("nästa uppföljning", null=True, blank=True)
     public_summary = models.TextField("sammanfattning (offentlig)", blank=True)
     internal_note = models.TextField("intern anteckning", blank=True)
@@ -61,6 +70,23 @@ class Evaluation(models.Model):
 
     def get_absolute_url(self):
         return self.arrangement.get_absolute_url() + "#uppfoljning"
+
+    @property
+    def goal_attainment_rows(self) -> list[tuple[str, str]]:
+        """Return (goal, attainment in words) per goal assessed."""
+        labels = dict(self.Attainment.choices)
+        rows = self.goal_attainments or []
+        if isinstance(rows, str):  # read back raw by a UNION query (selectors/union.py)
+            try:
+                rows = json.loads(rows)
+            except ValueError:
+                rows = []
+        return [
+            (row.get("title", ""), labels.get(row.get("attainment"), ""))
+            for row in rows
+            if isinstance(rows, list)
+            if isinstance(row, dict)
+        ]
 
 
 class Alternative(models.Model):

@@ -1,6 +1,7 @@
 """Reference tables (counties, forms of cooperation, service areas, motives) and organisations."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -175,6 +176,12 @@ class Organisation(models.Model):
     )
     public_description = models.TextField("beskrivning (offentlig)", blank=True)
     internal_note = models.TextField("intern anteckning", blank=True)
+    evaluation_interval_years = models.PositiveSmallIntegerField(
+        "uppföljning senast vart (år)",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="En samverkan utan uppföljning på så här många år ska följas upp.",
+    )
 
     history = HistoricalRecords()
 

@@ -21,6 +21,13 @@ class Review(models.Model):
     public_summary = models.TextField("sammanfattning (offentlig)", blank=True)
     internal_note = models.TextField("intern anteckning", blank=True)
     is_example = models.BooleanField("exempeldata", default=False)
+    term_start_year = models.PositiveSmallIntegerField(
+        "mandatperiod (från år)",
+        null=True,
+        blank=True,
+        help_text="Valåret då mandatperioden börjar, till exempel 2026 för 2026–2030.",
+    )
+    closed_on = models.DateField("avslutad", null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -34,6 +41,16 @@ class Review(models.Model):
 
     def get_absolute_url(self):
         return reverse("register:review_detail", args=[self.pk])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
+
+    @property
+    def term_label(self) -> str:
+        if not self.term_start_year:
+            return ""
+        return f"{self.term_start_year}–{self.term_start_year + 4}"
 
 
 class ReviewItem(models.Model):
@@ -49,6 +66,19 @@ class ReviewItem(models.Model):
         HIGH = "high", "Hög"
         MEDIUM = "medium", "Medel"
         LOW = "low", "Låg"
+
+    class PriorityClass(models.TextChoices):
+        DEVELOP = "develop", "Utveckla"
+        KEEP = "keep", "Behåll"
+        REDUCE = "reduce", "Minska"
+        WIND_UP = "wind_up", "Avveckla"
+
+    class Outcome(models.TextChoices):
+        CONTINUE = "continue", "Fortsätt"
+        CONTINUE_CHANGED = "continue_changed", "Fortsätt med förändringar"
+        RENEGOTIATE = "renegotiate", "Omförhandla"
+        INVESTIGATE = "investigate", "Utred alternativ"
+        EXIT = "exit", "Träd ur"
 
     class FollowUp(models.TextChoices):
         ON_TRACK = "on_track", "Enligt plan"
@@ -72,6 +102,22 @@ class ReviewItem(models.Model):
     assignment = models.TextField("uppdrag", blank=True)
     due_date = models.DateField("klart senast", null=True, blank=True)
     internal_note = models.TextField("intern anteckning", blank=True)
+    direction_text = models.TextField("inriktning i ord", blank=True)
+    priority_class = models.CharField(
+        "prioriteringsklass", max_length=20, choices=PriorityClass.choices, blank=True
+    )
+    outcome = models.CharField(
+        "ställningstagande", max_length=20, choices=Outcome.choices, blank=True
+    )
+    assignment_done_on = models.DateField("uppdraget klart", null=True, blank=True)
+    decision_record = models.ForeignKey(
+        "Decision",
+        verbose_name="beslut på samverkan",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="review_items",
+    )
 
     history = HistoricalRecords()
 

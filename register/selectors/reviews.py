@@ -1,11 +1,44 @@
-"""A strategic review's page: the review and its items."""
+"""A strategic review's page and pack: the review, its items and the facts of each item."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from .. import rules
 from ..access import Access
 from ..models import (
+    Alternative,
+    Contribution,
+    Cost,
+    Evaluation,
+    GoalConflict,
     Review,
+    Seat,
 )
+
+
+@dataclass
+class ItemFacts:
+    """What the board needs to know about an item's arrangement."""
+
+    costs: list[tuple[int, int]] = field(default_factory=list)  # (year, best amount), last three
+    trend_percent: float | None = None  # the latest year against the one before
+    last_evaluation: Evaluation | None = None
+    goals: list[str] = field(default_factory=list)
+    alternatives: list[Alternative] = field(default_factory=list)
+    conflicts: list[GoalConflict] = field(default_factory=list)  # open or being handled
+    end_date: dt.date | None = None
+    notice_deadline: dt.date | None = None
+    seat_share: float | None = None  # our share of the seats in the arrangement's bodies
+    cost_share: float | None = None  # our share of the costs, as recorded
+
+    @property
+    def latest_cost(self) -> int | None:
+        return self.costs[-1][1] if self.costs else None
 
 
 def review_detail(access: Access, pk: int):
@@ -14,7 +47,78 @@ def review_detail(access: Access, pk: int):
         return None, []
     items = list(
         review.items.select_related(
-            "participation", "participation__arrangement", "participation__arrangement__form"
+            "participation",
+            "participation__arrangement",
+            "participation__arrangement__form",
+            "decision_record",
         ).order_by("participation__arrangement__name")
     )
     return review, items
+
+
+def item_facts(review: Review, items, today: dt.date) -> None:
+    """Attach ``facts`` (an ItemFacts) to each item, in a fixed number of queries."""
+    participations = [i.participation for i in items]
+    arrangement_ids = [p.arrangement_id for p in participations]
+    org = review.organisation_id
+    costs: dict[int, dict[int, int]] = defaultdict(dict)
+    for cost in Cost.objects.filter(participation__in=[p.pk for p in participations]).order_by(
+        "year"
+    ):
+        amount = rules.best_amount(cost)
+        if amount is not None:
+            costs[cost.participation_id][cost.year] = amount
+    last_evaluations: dict[int, Evaluation] = {}
+    for evaluation in (
+        Evaluation.objects.filter(arrangement_id__in=arrangement_ids)
+        .filter(Q(organisation_id=org) | Q(organisation__isnull=True))
+        .order_by("date", "pk")
+    ):
+        last_evaluations[evaluation.arrangement_id] = evaluation
+    goals = defaultdict(list)
+    for arrangement_id, title in Contribution.objects.filter(
+        arrangement_id__in=arrangement_ids, goal__organisation_id=org
+    ).values_list("arrangement_id", "goal__title"):
+        goals[arrangement_id].append(title)
+    alternatives = defaultdict(list)
+    for alternative in Alternative.objects.filter(arrangement_id__in=arrangement_ids).filter(
+        Q(organisation_id=org) | Q(organisation__isnull=True)
+    ):
+        alternatives[alternative.arrangement_id].append(alternative)
+    conflicts = defaultdict(list)
+    for conflict in (
+        GoalConflict.objects.filter(arrangement_id__in=arrangement_ids, goal__organisation_id=org)
+        .filter(status__in=[GoalConflict.Status.OPEN, GoalConflict.Status.IN_PROGRESS])
+        .select_related("goal")
+    ):
+        conflicts[conflict.arrangement_id].append(conflict)
+    seats = defaultdict(lambda: [0, 0])  # arrangement -> [ours, all]
+    for arrangement_id, appointed_by in (
+        Seat.objects.filter(body__arrangement_id__in=arrangement_ids)
+        .filter(Q(term_end__isnull=True) | Q(term_end__gte=today))
+        .exclude(role=Seat.Role.OFFICIAL)
+        .values_list("body__arrangement_id", "appointed_by_id")
+    ):
+        seats[arrangement_id][1] += 1
+        if appointed_by == org:
+            seats[arrangement_id][0] += 1
+    for item in items:
+        p = item.participation
+        a = p.arrangement
+        years = sorted(costs.get(p.pk, {}).items())[-3:]
+        trend = None
+        if len(years) >= 2 and years[-1][0] - 1 == years[-2][0]:
+            trend = rules.cost_increase_percent(years[-2][1], years[-1][1])
+        ours, total = seats[a.pk] if a.pk in seats else (None, None)
+        item.facts = ItemFacts(
+            costs=years,
+            trend_percent=None if trend is None else round(trend, 1),
+            last_evaluation=last_evaluations.get(a.pk),
+            goals=goals.get(a.pk, []),
+            alternatives=alternatives.get(a.pk, []),
+            conflicts=conflicts.get(a.pk, []),
+            end_date=a.end_date,
+            notice_deadline=rules.notice_deadline(a.end_date, a.notice_months),
+            seat_share=rules.share_percent(ours, total),
+            cost_share=None if p.cost_share is None else float(p.cost_share),
+        )

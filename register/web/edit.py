@@ -52,6 +52,7 @@ from ..models import (
     TotalCost,
 )
 from ..services import arrangements, records
+from ..services import reviews as review_services
 from . import forms
 
 FORM_TEMPLATE = "register/forms/form.html"
@@ -372,8 +373,11 @@ class RecordUpdateView(_OneRecord, RecordFormView):
     def get_title(self) -> str:
         return f"Ändra {self.object._meta.verbose_name}: {self.object}"
 
+    #: Whether the page offers deleting the record (at ``register:<model>_delete``).
+    offers_delete = True
+
     def get_delete_url(self) -> str:
-        if not self.access.can_delete(self.object):
+        if not self.offers_delete or not self.access.can_delete(self.object):
             return ""
         return reverse(f"register:{self.object._meta.model_name}_delete", args=[self.object.pk])
 
@@ -990,22 +994,50 @@ class ReviewCreate(RecordCreateView):
     title = "Ny strategisk genomgång"
     intro = (
         "Kommunstyrelsens genomgång av all samverkan: inriktning, prioritet och uppföljning. "
-        "Punkterna per samverkan lägger du till när genomgången är sparad."
+        "När genomgången sparas får den en punkt för varje samverkan som organisationen deltar i, "
+        "med kostnader, uppföljningar, mål och alternativ."
     )
     cancel_url = reverse_lazy("register:review_list")
 
+    def save(self, form):
+        return review_services.review_open(
+            access=self.access, review=form.save(commit=False), today=timezone.localdate()
+        )
 
-class ReviewUpdate(RecordUpdateView):
+
+def refuse_closed(review: Review) -> Review:
+    """Return the review, or refuse (403, saying why) when it is closed: it is read-only."""
+    if review.is_closed:
+        raise PermissionDenied(review_services.CLOSED)
+    return review
+
+
+class _OpenReview(_OneRecord):
+    """A page that changes a review: refused once the review is closed."""
+
     model = Review
     related = ("organisation",)
+
+    def get_object(self):
+        return refuse_closed(super().get_object())
+
+
+class ReviewUpdate(_OpenReview, RecordUpdateView):
     form_class = forms.ReviewForm
 
     def get_title(self) -> str:
         return f"Ändra genomgång: {self.object}"
 
+    def save(self, form):
+        return review_services.review_save(
+            access=self.access,
+            instance=form.save(commit=False),
+            save_m2m=form.save_m2m,
+            version=self.version,
+        )
 
-class ReviewDelete(RecordDeleteView):
-    model = Review
+
+class ReviewDelete(_OpenReview, RecordDeleteView):
     consequences = "Genomgångens alla punkter tas också bort."
     success_url = reverse_lazy("register:review_list")
 
@@ -1025,7 +1057,7 @@ class ReviewItems(RowsView):
 
     def get_parent(self):
         reviews = Review.objects.select_related("organisation")
-        return get_object_or_404(self.access.visible(reviews), pk=self.kwargs["pk"])
+        return refuse_closed(get_object_or_404(self.access.visible(reviews), pk=self.kwargs["pk"]))
 
     def get_title(self) -> str:
         return f"Punkter i {self.parent}"

@@ -13,7 +13,9 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connections, models
 from django.db.models import Q
+from django.utils import timezone
 
+from .. import rules
 from ..access import Access
 from ..models import (
     Alternative,
@@ -302,12 +304,21 @@ class OrganisationForm(RegisterForm):
             "population",
             "population_year",
             "website",
+            "evaluation_interval_years",
             "public_description",
             "internal_note",
         ]
         field_classes = {"orgnr": OrgnrFormField}
 
+    def clean_evaluation_interval_years(self):
+        # Left empty: the organisation keeps what it had (the default for a new one).
+        value = self.cleaned_data.get("evaluation_interval_years")
+        if value is None:
+            return self.instance.evaluation_interval_years
+        return value
+
     def limit_choices(self):
+        self.fields["evaluation_interval_years"].required = False
         # Municipalities and regions come from SCB; only a register administrator changes them.
         if self.instance.is_reference and not self.access.is_admin:
             for name in REFERENCE_FIELDS:
@@ -733,6 +744,51 @@ class _ArrangementRecordForm(_OnArrangementForm):
 
 
 class EvaluationForm(_ArrangementRecordForm):
+    """An evaluation: goal attainment overall and per goal the arrangement serves, cost, how the
+    cooperation between the partners works, recommendation and public summary."""
+
+    GOAL_PREFIX = "goal_"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        served = (
+            Goal.objects.filter(
+                contributions__arrangement=self.arrangement,
+                organisation__in=editor_participants(self.access, self.arrangement),
+            )
+            .select_related("organisation")
+            .order_by("organisation__name", "sort_order", "title")
+            .distinct()
+        )
+        before = {
+            row.get("goal"): row.get("attainment")
+            for row in self.instance.goal_attainments or []
+            if isinstance(row, dict)
+        }
+        self.served_goals = list(served)
+        names = []
+        for goal in self.served_goals:
+            name = f"{self.GOAL_PREFIX}{goal.pk}"
+            self.fields[name] = forms.ChoiceField(
+                label=f"måluppfyllelse: {goal.title}",
+                choices=[("", "– inte bedömt –")] + list(Evaluation.Attainment.choices),
+                required=False,
+                initial=before.get(goal.pk, ""),
+            )
+            names.append(name)
+        self.fieldsets = [
+            (legend, fields + names if legend == "Bedömning" else fields)
+            for legend, fields in type(self).fieldsets
+        ]
+
+    def save(self, commit=True):
+        self.instance.goal_attainments = [
+            {"goal": goal.pk, "title": goal.title, "attainment": value}
+            for goal in self.served_goals
+            if (value := self.cleaned_data.get(f"{self.GOAL_PREFIX}{goal.pk}"))
+        ]
+        return super().save(commit=commit)
+
     fieldsets = [
         ("Uppföljningen", ["organisation", "date", "evaluator", "next_evaluation"]),
         (
@@ -847,12 +903,24 @@ class ReviewForm(RegisterForm):
             "date",
             "body",
             "title",
+            "term_start_year",
             "reference",
             "public_summary",
             "internal_note",
         ]
 
     def limit_choices(self):
+        today = timezone.localdate()
+        terms = rules.terms_around(today, before=1, after=1)
+        current = rules.current_term(today)
+        self.fields["term_start_year"] = forms.TypedChoiceField(
+            label="mandatperiod",
+            coerce=int,
+            required=False,
+            empty_value=None,
+            choices=[("", "– ingen –")] + [(t.start_year, str(t)) for t in terms],
+            initial=current.start_year,
+        )
         field = self.fields["organisation"]
         field.queryset = self.access.editor_organisations()
         if self.instance.pk:
@@ -901,3 +969,39 @@ class ReviewItemForm(RegisterForm):
         if self.instance.pk:
             return self.instance.participation.arrangement.name
         return "Ny punkt"
+
+
+class ReviewItemDecisionForm(RegisterForm):
+    """The board's position on one item of an open review."""
+
+    fieldsets = [
+        ("Ställningstagande", ["outcome", "priority_class", "direction_text", "decision"]),
+        ("Uppdrag till förvaltningen", ["assignment", "due_date", "follow_up"]),
+        ("Intern anteckning", ["internal_note"]),
+    ]
+
+    class Meta(RegisterForm.Meta):
+        model = ReviewItem
+        fields = [
+            "outcome",
+            "priority_class",
+            "direction_text",
+            "decision",
+            "assignment",
+            "due_date",
+            "follow_up",
+            "internal_note",
+        ]
+        labels = {
+            "decision": "motivering och beslutstext",
+            "assignment": "uppdrag till kommundirektören",
+        }
+
+
+class ReviewItemFollowupForm(RegisterForm):
+    """The follow-up of an item's assignment, also after the review is closed."""
+
+    class Meta(RegisterForm.Meta):
+        model = ReviewItem
+        fields = ["follow_up", "assignment_done_on"]
+        help_texts = {"assignment_done_on": "Lämna tomt så länge uppdraget inte är klart."}

@@ -13,7 +13,7 @@ from ..models import (
     Organisation,
     Person,
 )
-from . import edit, forms, join, network, views
+from . import edit, forms, join, network, review_flow, views
 
 app_name = "register"
 
@@ -192,6 +192,40 @@ urlpatterns = [
     path("genomgangar/<int:pk>/andra/", edit.ReviewUpdate.as_view(), name="review_update"),
     path("genomgangar/<int:pk>/ta-bort/", edit.ReviewDelete.as_view(), name="review_delete"),
     path("genomgangar/<int:pk>/punkter/", edit.ReviewItems.as_view(), name="review_items"),
+    path("genomgangar/<int:pk>/avsluta/", review_flow.review_close, name="review_close"),
+    path("genomgangar/<int:pk>/underlag/", review_flow.review_pack, name="review_pack"),
+    path("genomgangar/<int:pk>/underlag.pdf", review_flow.review_pack_pdf, name="review_pack_pdf"),
+    path(
+        "genomgangspunkter/<int:pk>/andra/",
+        review_flow.ReviewItemUpdate.as_view(),
+        name="review_item_update",
+    ),
+    path(
+        "genomgangspunkter/<int:pk>/uppfoljning/",
+        review_flow.ReviewItemFollowup.as_view(),
+        name="review_item_followup",
+    ),
+    path(
+        "genomgangspunkter/<int:pk>/malkonflikt/ny/",
+        review_flow.ReviewItemGoalConflict.as_view(),
+        name="review_item_goalconflict",
+    ),
+    path(
+        "genomgangspunkter/<int:pk>/alternativ/nytt/",
+        review_flow.ReviewItemAlternative.as_view(),
+        name="review_item_alternative",
+    ),
+    # What is due, mandate-period readiness, the calendar feed
+    path(
+        "organisationer/<int:pk>/att-gora/", review_flow.organisation_due, name="organisation_due"
+    ),
+    path(
+        "organisationer/<int:pk>/mandatperiod/",
+        review_flow.organisation_term,
+        name="organisation_term",
+    ),
+    path("kalender/", review_flow.calendar_settings, name="calendar_settings"),
+    path("kalender/<str:token>.ics", review_flow.calendar_feed, name="calendar_feed"),
     # Requests to join an arrangement
     path(
         "samverkan/<int:pk>/begar-deltagande/",

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -199,6 +200,7 @@ def review_detail(request, pk):
     review, items = reviews.review_detail(access, pk)
     if review is None:
         raise Http404("Genomgången finns inte eller så saknar du behörighet.")
+    reviews.item_facts(review, items, timezone.localdate())
     return render(
         request,
         "register/review_detail.html",

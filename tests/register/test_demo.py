@@ -371,3 +371,21 @@ def test_the_deciding_body_of_the_example_federation_and_company_is_the_rules(de
     finsam = Arrangement.objects.get(external_id="demo-taby-finsam")
     kind, name = rules.deciding_body(CooperationForm.objects.get(slug="coordination_federation"))
     assert finsam.bodies.filter(kind=kind, name=name, powers="decides").exists()
+
+
+def test_the_demo_reviews_assignments_are_followed_up_some_overdue_some_ahead(demo, taby):
+    import datetime as dt
+
+    from register.access import Access
+    from register.selectors.due import due_rows
+
+    review = Review.objects.get(organisation=taby)
+    assert review.is_closed and review.term_start_year == 2022
+    assert all(review.items.values_list("outcome", flat=True))
+    rows = [
+        r
+        for r in due_rows(Access.for_organisation(taby), taby, dt.date(2026, 12, 1))
+        if r.kind == "assignment"
+    ]
+    assert any(r.is_overdue for r in rows)
+    assert any(not r.is_overdue for r in rows)

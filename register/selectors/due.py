@@ -1,0 +1,268 @@
+"""What is due for an organisation: the dashboard, the calendar feed and the reminders.
+
+One list of rows, built in a fixed number of queries, from the rules in ``register.rules``. Each
+row says what to do and where the form that does it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.urls import reverse
+
+from .. import rules
+from ..access import Access
+from ..models import (
+    Arrangement,
+    Body,
+    Contribution,
+    Cost,
+    Decision,
+    Evaluation,
+    Organisation,
+    Participation,
+    ReviewItem,
+    Seat,
+)
+
+
+@dataclass(frozen=True)
+class DueRow:
+    kind: str  # one of KINDS
+    arrangement: Arrangement | None
+    date: dt.date | None  # the deadline, or None when the matter has no date of its own
+    text: str  # what is due
+    action: str  # what to do
+    url: str  # the form that does it
+    owner_id: int | None = None  # the person responsible (for reminders), when known
+    uid: str = ""  # stable id (the calendar feed)
+    is_overdue: bool = False
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS[self.kind]
+
+
+KINDS = {
+    "contract_end": "Avtalet löper ut",
+    "notice": "Sista dag för uppsägning",
+    "evaluation": "Uppföljning",
+    "assignment": "Uppdrag från genomgång",
+    "cost": "Kostnaden ökar",
+    "political_owner": "Politiskt ansvarig saknas",
+    "goals": "Mål saknas",
+    "representative": "Ledamot saknas",
+    "decision": "Inget beslut under mandatperioden",
+}
+
+
+def active_participations(organisation: Organisation, today: dt.date):
+    """Return the organisation's participations that are running on ``today``."""
+    return (
+        Participation.objects.filter(organisation=organisation)
+        .filter(Q(left__isnull=True) | Q(left__gt=today))
+        .exclude(arrangement__status=Arrangement.Status.ENDED)
+        .select_related("arrangement", "arrangement__form", "political_owner", "admin_owner")
+        .order_by("arrangement__name")
+    )
+
+
+def may_see_due(access: Access, organisation: Organisation) -> bool:
+    return access.is_admin or organisation.pk in access.member_org_ids
+
+
+def due_rows(
+    access: Access, organisation: Organisation, today: dt.date, *, threshold: float | None = None
+) -> list[DueRow]:
+    """Return what is due for ``organisation`` on ``today``, soonest first (undated last).
+
+    Empty for a user who is not a member of the organisation.
+    """
+    if not may_see_due(access, organisation):
+        return []
+    participations = list(active_participations(organisation, today))
+    arrangement_ids = [p.arrangement_id for p in participations]
+    horizon = rules.due_horizon(today)
+    election = rules.last_election(today)
+    interval = organisation.evaluation_interval_years
+
+    evaluations: dict[int, list] = defaultdict(list)
+    for row in (
+        Evaluation.objects.filter(arrangement_id__in=arrangement_ids)
+        .filter(Q(organisation=organisation) | Q(organisation__isnull=True))
+        .order_by("date", "pk")
+        .values("arrangement_id", "date", "next_evaluation")
+    ):
+        evaluations[row["arrangement_id"]].append(row)
+    costs: dict[int, dict[int, int]] = defaultdict(dict)
+    for cost in Cost.objects.filter(
+        participation__in=[p.pk for p in participations], year__lte=today.year + 1
+    ).only("participation_id", "year", "budget", "outcome", "forecast"):
+        amount = rules.best_amount(cost)
+        if amount is not None:
+            costs[cost.participation_id][cost.year] = amount
+    with_goals = set(
+        Contribution.objects.filter(
+            arrangement_id__in=arrangement_ids, goal__organisation=organisation
+        ).values_list("arrangement_id", flat=True)
+    )
+    bodies: dict[int, int] = {}
+    for arrangement_id, body_id in (
+        Body.objects.filter(arrangement_id__in=arrangement_ids)
+        .order_by("name", "pk")
+        .values_list("arrangement_id", "pk")
+    ):
+        bodies.setdefault(arrangement_id, body_id)
+    with_seats = set(
+        Seat.objects.filter(body__arrangement_id__in=arrangement_ids, appointed_by=organisation)
+        .filter(Q(term_end__isnull=True) | Q(term_end__gte=today))
+        .values_list("body__arrangement_id", flat=True)
+    )
+    decided = set(
+        Decision.objects.filter(
+            arrangement_id__in=arrangement_ids, organisation=organisation, date__gte=election
+        ).values_list("arrangement_id", flat=True)
+    )
+    items = list(
+        ReviewItem.objects.filter(
+            review__organisation=organisation,
+            review__closed_on__isnull=False,
+            due_date__isnull=False,
+            due_date__lte=horizon,
+            assignment_done_on__isnull=True,
+        )
+        .exclude(assignment="")
+        .select_related("review", "participation__arrangement", "participation__admin_owner")
+    )
+
+    rows: list[DueRow] = []
+
+    def add(kind, participation, date, text, action, url, *, key=""):
+        arrangement = participation.arrangement if participation else None
+        owner = None
+        if participation is not None:
+            owner = participation.admin_owner_id or participation.political_owner_id
+        rows.append(
+            DueRow(
+                kind=kind,
+                arrangement=arrangement,
+                date=date,
+                text=text,
+                action=action,
+                url=url,
+                owner_id=owner,
+                uid=f"{kind}-{key or (arrangement.pk if arrangement else '')}",
+                is_overdue=date is not None and date < today,
+            )
+        )
+
+    for p in participations:
+        a = p.arrangement
+        decision_url = reverse("register:decision_create", args=[a.pk])
+        if a.end_date and today <= a.end_date <= horizon:
+            add(
+                "contract_end",
+                p,
+                a.end_date,
+                f"Samverkan löper ut {a.end_date:%Y-%m-%d}.",
+                "Besluta om samverkan ska förlängas, omförhandlas eller avslutas.",
+                decision_url,
+            )
+        deadline = rules.notice_deadline(a.end_date, a.notice_months)
+        if deadline and today <= deadline <= horizon:
+            add(
+                "notice",
+                p,
+                deadline,
+                f"Uppsägningstiden är {a.notice_months} månader: säg upp senast "
+                f"{deadline:%Y-%m-%d} om samverkan ska upphöra {a.end_date:%Y-%m-%d}.",
+                "Besluta om uppsägning eller fortsättning före sista dagen.",
+                decision_url,
+            )
+        done = evaluations.get(a.pk, [])
+        last = done[-1] if done else None
+        last_date = last["date"] if last else None
+        next_date = last["next_evaluation"] if last else None
+        if rules.evaluation_is_due(today, last_date, next_date, interval):
+            due = rules.evaluation_due_date(last_date, next_date, interval)
+            text = (
+                "Samverkan har aldrig följts upp."
+                if last is None
+                else f"Senaste uppföljningen gjordes {last_date:%Y-%m-%d}."
+            )
+            add(
+                "evaluation",
+                p,
+                due,
+                text,
+                "Gör en uppföljning.",
+                reverse("register:evaluation_create", args=[a.pk]),
+            )
+        years = costs.get(p.pk, {})
+        latest = max((y for y in years if y - 1 in years), default=None)
+        if latest is not None and rules.cost_rose_too_much(
+            years[latest - 1], years[latest], threshold
+        ):
+            increase = rules.cost_increase_percent(years[latest - 1], years[latest])
+            add(
+                "cost",
+                p,
+                None,
+                f"Kostnaden ökar med {rules.format_percent(round(increase, 1))} från "
+                f"{latest - 1} till {latest} ({rules.format_kronor(years[latest - 1])} → "
+                f"{rules.format_kronor(years[latest])}).",
+                "Granska kostnadsutvecklingen och stäm av med parterna.",
+                reverse("register:participation_costs", args=[p.pk]),
+            )
+        if not p.political_owner_id and not p.political_body:
+            add(
+                "political_owner",
+                p,
+                None,
+                "Ingen politiskt ansvarig nämnd eller person är angiven.",
+                "Ange politiskt ansvarig.",
+                reverse("register:participation_update", args=[p.pk]),
+            )
+        if a.pk not in with_goals:
+            add(
+                "goals",
+                p,
+                None,
+                "Samverkan är inte kopplad till något av organisationens mål.",
+                "Koppla samverkan till ett mål.",
+                reverse("register:contribution_create", args=[a.pk]),
+            )
+        if a.pk in bodies and a.pk not in with_seats:
+            add(
+                "representative",
+                p,
+                None,
+                "Organisationen har ingen ledamot med pågående uppdrag i samverkans organ.",
+                "Lägg in organisationens ledamöter.",
+                reverse("register:body_seats", args=[bodies[a.pk]]),
+            )
+        if a.pk not in decided:
+            add(
+                "decision",
+                p,
+                None,
+                f"Organisationen har inte fattat något beslut om samverkan sedan valet "
+                f"{election:%Y-%m-%d}.",
+                "Ta upp samverkan till politiskt beslut.",
+                decision_url,
+            )
+    for item in items:
+        add(
+            "assignment",
+            item.participation,
+            item.due_date,
+            f"Uppdrag från {item.review.title}: {item.assignment}",
+            "Genomför uppdraget och markera det som klart.",
+            reverse("register:review_item_followup", args=[item.pk]),
+            key=str(item.pk),
+        )
+    rows.sort(key=lambda r: (r.date is None, r.date or dt.date.max, r.kind, str(r.arrangement)))
+    return rows

@@ -1,0 +1,71 @@
+"""Mandate-period readiness: the board's agenda for a chosen term of office."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from .. import rules
+from ..access import Access
+from ..models import Decision, ReviewItem, Seat
+from .due import active_participations, may_see_due
+
+
+@dataclass
+class Readiness:
+    term: rules.Term
+    ending: list = field(default_factory=list)  # (participation, end date, notice deadline)
+    seats: list = field(default_factory=list)  # our seats whose terms end with the term
+    undecided: list = field(
+        default_factory=list
+    )  # participations with no decision since the election
+    assignments: list = field(default_factory=list)  # review items due in the term, not done
+    election_ahead: bool = False
+
+
+def seats_end_with(term: rules.Term) -> tuple[dt.date, dt.date]:
+    """Return the span of end dates of seats that end with ``term``: from a year before its last
+    day to 31 December of that year (a federation's or company's term often runs to the year end
+    after the election)."""
+    return rules.add_months(term.end, -12), dt.date(term.end.year, 12, 31)
+
+
+def term_readiness(access: Access, organisation, term: rules.Term, today: dt.date) -> Readiness:
+    result = Readiness(term=term, election_ahead=term.election > today)
+    if not may_see_due(access, organisation):
+        return result
+    # Running at the start of the term (or today, for a term already under way).
+    on = max(term.start, today) if today <= term.end else term.end
+    participations = list(active_participations(organisation, min(on, today)))
+    ids = [p.arrangement_id for p in participations]
+    for p in participations:
+        a = p.arrangement
+        deadline = rules.notice_deadline(a.end_date, a.notice_months)
+        if (a.end_date and a.end_date in term) or (deadline and deadline in term):
+            result.ending.append((p, a.end_date, deadline))
+    first, last = seats_end_with(term)
+    result.seats = list(
+        Seat.objects.filter(appointed_by=organisation, term_end__gte=first, term_end__lte=last)
+        .select_related("person", "body", "body__arrangement")
+        .order_by("term_end", "body__arrangement__name", "person__name")
+    )
+    decided = set(
+        Decision.objects.filter(
+            arrangement_id__in=ids, organisation=organisation, date__gte=term.election
+        ).values_list("arrangement_id", flat=True)
+    )
+    result.undecided = [p for p in participations if p.arrangement_id not in decided]
+    result.assignments = list(
+        ReviewItem.objects.filter(
+            review__organisation=organisation,
+            due_date__gte=term.start,
+            due_date__lte=term.end,
+            assignment_done_on__isnull=True,
+        )
+        .filter(~Q(assignment=""))
+        .select_related("review", "participation__arrangement")
+        .order_by("due_date")
+    )
+    return result

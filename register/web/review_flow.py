@@ -1,0 +1,310 @@
+"""The board's review workflow, what is due, mandate-period readiness and the calendar feed.
+
+Every view looks its object up through ``Access`` (not visible: 404; not allowed: 403) and writes
+through ``register.services.reviews``. A closed review is read-only: its forms answer 403 with a
+message that says so, and the services refuse as well.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+
+from .. import rules
+from ..access import Access
+from ..downloads import download
+from ..models import CalendarToken, Organisation, Review, ReviewItem
+from ..selectors import due as due_selectors
+from ..selectors import readiness
+from ..selectors import reviews as review_selectors
+from ..services import calendar as calendar_services
+from ..services import reviews as review_services
+from . import edit, forms
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _item(access: Access, pk: int, *, open_only: bool = False) -> ReviewItem:
+    queryset = access.visible(
+        ReviewItem.objects.select_related(
+            "review", "review__organisation", "participation", "participation__arrangement"
+        )
+    )
+    item = get_object_or_404(queryset, pk=pk)
+    if open_only and item.review.is_closed:
+        raise PermissionDenied(review_services.CLOSED)
+    return item
+
+
+def _member_organisation(access: Access, pk: int) -> Organisation:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    if not due_selectors.may_see_due(access, organisation):
+        raise PermissionDenied("Bara organisationens egna användare ser vad som är på gång.")
+    return organisation
+
+
+# --- Items -------------------------------------------------------------------------------------
+
+
+class _ItemPage:
+    """A page about one item of a review the user may see; ``open_only`` refuses a closed one."""
+
+    model = ReviewItem
+    related = ("review", "review__organisation", "participation", "participation__arrangement")
+    open_only = True
+
+    def get_object(self):
+        item = super().get_object()
+        if self.open_only:
+            edit.refuse_closed(item.review)
+        return item
+
+    def get_cancel_url(self) -> str:
+        return self.object.review.get_absolute_url() + f"#punkt-{self.object.pk}"
+
+
+class ReviewItemUpdate(_ItemPage, edit.RecordUpdateView):
+    """The board's position on one item: direction, priority, decision, assignment."""
+
+    form_class = forms.ReviewItemDecisionForm
+    offers_delete = False
+
+    def get_title(self) -> str:
+        return f"{self.object.participation.arrangement.name} – {self.object.review.title}"
+
+    def save(self, form):
+        return review_services.review_save(
+            access=self.access,
+            instance=form.save(commit=False),
+            save_m2m=form.save_m2m,
+            version=self.version,
+        )
+
+
+class ReviewItemFollowup(_ItemPage, edit.RecordUpdateView):
+    """The follow-up of an item's assignment: open also after the review is closed."""
+
+    form_class = forms.ReviewItemFollowupForm
+    open_only = False
+    offers_delete = False
+
+    def get_title(self) -> str:
+        return f"Följ upp uppdraget: {self.object.participation.arrangement.name}"
+
+    def save(self, form):
+        return review_services.review_item_followup(
+            access=self.access, item=form.save(commit=False), version=self.version
+        )
+
+
+class _RecordFromItem(edit.RecordCreateView):
+    """A goal conflict or an alternative raised by an item of an open review; saved on the
+    item's arrangement, then back to the review."""
+
+    def prepare(self) -> None:
+        self.item = _item(self.access, self.kwargs["pk"], open_only=True)
+        self.require(self.access.can_change(self.item))
+
+    def get_form_extra(self) -> dict:
+        return {"arrangement": self.item.participation.arrangement}
+
+    def get_title(self) -> str:
+        return f"{self.title} – {self.item.participation.arrangement.name}"
+
+    @property
+    def intro(self) -> str:
+        return f"Från genomgången {self.item.review.title}."
+
+    def get_cancel_url(self) -> str:
+        return self.item.review.get_absolute_url() + f"#punkt-{self.item.pk}"
+
+    def save(self, form):
+        review_services.record_from_item(
+            access=self.access, item=self.item, instance=form.save(commit=False)
+        )
+        return self.item.review  # back to the review
+
+
+class ReviewItemGoalConflict(_RecordFromItem):
+    form_class = forms.GoalConflictForm
+    title = "Ny målkonflikt"
+
+
+class ReviewItemAlternative(_RecordFromItem):
+    form_class = forms.AlternativeForm
+    title = "Nytt alternativ"
+
+
+# --- Closing -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_close(request, pk):
+    access = Access.for_user(request.user)
+    review = get_object_or_404(access.visible(Review.objects.select_related("organisation")), pk=pk)
+    edit.refuse_closed(review)
+    if not access.can_change(review):
+        raise PermissionDenied("Du har inte behörighet att ändra de här uppgifterna.")
+    errors = []
+    if request.method == "POST":
+        try:
+            decisions = review_services.review_close(access=access, review=review, today=_today())
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(
+                request,
+                f"Genomgången är avslutad. {len(decisions)} beslut har förts in på samverkan.",
+            )
+            return redirect(review.get_absolute_url())
+    review, items = review_selectors.review_detail(access, pk)
+    return render(
+        request,
+        "register/review_close.html",
+        {"review": review, "items": items, "errors": errors},
+    )
+
+
+# --- The review pack ---------------------------------------------------------------------------
+
+
+def _pack_context(request, pk):
+    access = Access.for_user(request.user)
+    review, items = review_selectors.review_detail(access, pk)
+    if review is None:
+        raise Http404("Genomgången finns inte eller så saknar du behörighet.")
+    review_selectors.item_facts(review, items, _today())
+    return {
+        "review": review,
+        "items": items,
+        "show_internal": access.can_view_internal(review),
+    }
+
+
+@login_required
+@require_safe
+def review_pack(request, pk):
+    return render(request, "register/review_pack.html", _pack_context(request, pk))
+
+
+def pack_document(request, context):
+    """Return the review pack laid out for print (a WeasyPrint document)."""
+    from weasyprint import CSS, HTML  # heavy: only when a PDF is asked for
+
+    html = render_to_string("register/review_pack.html", {**context, "for_pdf": True}, request)
+    # The style sheet is read from disk: WeasyPrint fetches nothing over the network.
+    css = CSS(filename=finders.find("register/pack.css"))
+    return HTML(string=html, url_fetcher=_no_fetch).render(stylesheets=[css])
+
+
+def _no_fetch(url, *args, **kwargs):
+    raise ValueError(f"Underlaget hämtar inget utifrån: {url}")
+
+
+@login_required
+@require_safe
+def review_pack_pdf(request, pk):
+    context = _pack_context(request, pk)
+    pdf = pack_document(request, context).write_pdf()
+    return download(pdf, context["review"].title, prefix="underlag-", extension=".pdf")
+
+
+# --- What is due and readiness -----------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def organisation_due(request, pk):
+    access = Access.for_user(request.user)
+    organisation = _member_organisation(access, pk)
+    rows = due_selectors.due_rows(access, organisation, _today())
+    return render(
+        request,
+        "register/organisation_due.html",
+        {
+            "organisation": organisation,
+            "rows": rows,
+            "today": _today(),
+            "horizon": rules.due_horizon(_today()),
+            "overdue": sum(1 for r in rows if r.is_overdue),
+        },
+    )
+
+
+@login_required
+@require_safe
+def organisation_term(request, pk):
+    access = Access.for_user(request.user)
+    organisation = _member_organisation(access, pk)
+    today = _today()
+    terms = rules.terms_around(today, before=1, after=1)
+    chosen = rules.current_term(today)
+    raw = request.GET.get("period", "")
+    if raw:
+        try:
+            chosen = rules.term_of(int(raw))
+        except ValueError:
+            messages.error(request, "Välj en mandatperiod i listan.")
+    data = readiness.term_readiness(access, organisation, chosen, today)
+    return render(
+        request,
+        "register/organisation_term.html",
+        {
+            "organisation": organisation,
+            "term": chosen,
+            "terms": terms,
+            "data": data,
+            "today": today,
+        },
+    )
+
+
+# --- The calendar feed -------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def calendar_settings(request):
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            calendar_services.token_revoke(user=request.user)
+            messages.success(request, "Kalenderadressen är återkallad och fungerar inte längre.")
+        else:
+            calendar_services.token_renew(user=request.user)
+            messages.success(
+                request, "Du har fått en ny kalenderadress. Den gamla fungerar inte längre."
+            )
+        return redirect("register:calendar_settings")
+    token = CalendarToken.objects.filter(user=request.user, revoked_at__isnull=True).first()
+    url = (
+        request.build_absolute_uri(reverse("register:calendar_feed", args=[token.token]))
+        if token
+        else ""
+    )
+    return render(request, "register/calendar_settings.html", {"token": token, "feed_url": url})
+
+
+@require_safe
+def calendar_feed(request, token):
+    found = (
+        CalendarToken.objects.filter(token=token, revoked_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
+    if found is None or not found.user.is_active:
+        raise Http404("Kalenderadressen finns inte eller har återkallats.")
+    body = calendar_services.calendar_for(found.user, _today())
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
