@@ -450,6 +450,12 @@ class InfluenceRow:
     population_share: float | None
     population_reason: str
 
+    #: What the flag says, with the rule's threshold.
+    FLAG_TEXT = (
+        f"Platsandelen ligger mer än {rules.INFLUENCE_GAP_POINTS} procentenheter under "
+        "kostnadsandelen."
+    )
+
     @property
     def flagged(self) -> bool:
         """The seat share is more than INFLUENCE_GAP_POINTS percentage points below the cost share."""

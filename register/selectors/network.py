@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Max
+from django.db.models import Max, Subquery
 
 from .. import graph, rules
 from ..access import Access
@@ -133,6 +133,126 @@ def network_data(
         arrangements=arrangements,
         participations=participations,
         bodies=bodies,
+        seats=seats,
+        cost_year=year,
+    )
+
+
+def influence_data(access: Access, *, organisation_id: int, on: dt.date) -> NetworkData:
+    """Return the rows ``graph.influence_by_org`` needs for one organisation's arrangements (those
+    the user may see), in four queries: the participations with their organisations and
+    arrangements, the participants' costs and the arrangements' totals in the cost year (the
+    latest year up to ``on``'s with a cost, as in ``network_data``), the bodies with their seats.
+    For pages that show influence beside much else (a strategic review)."""
+    scope = access.arrangements().filter(participations__organisation_id=organisation_id)
+    scope_ids = scope.values("pk")
+    rows = list(
+        Participation.objects.filter(arrangement__in=scope_ids).values_list(
+            "id",
+            "arrangement_id",
+            "organisation_id",
+            "role",
+            "joined",
+            "left",
+            "cost_share",
+            "organisation__name",
+            "organisation__short_name",
+            "organisation__kind",
+            "organisation__code",
+            "organisation__county__code",
+            "organisation__county__name",
+            "organisation__population",
+            "arrangement__name",
+            "arrangement__short_name",
+            "arrangement__form__slug",
+            "arrangement__form__deciding_body_kind",
+            "arrangement__status",
+            "arrangement__start_date",
+            "arrangement__end_date",
+        )
+    )
+    year, costs = None, {}
+    for pid, cost_row_year, budget, outcome, forecast in Cost.objects.filter(
+        participation__arrangement__in=scope_ids,
+        year=Subquery(
+            Cost.objects.filter(participation__arrangement__in=scope_ids, year__lte=on.year)
+            .order_by("-year")
+            .values("year")[:1]
+        ),
+    ).values_list("participation_id", "year", "budget", "outcome", "forecast"):
+        year = cost_row_year
+        costs[pid] = rules.best_amount(
+            CostRow(year=year, budget=budget, outcome=outcome, forecast=forecast)
+        )
+    totals = {}
+    if year is not None:
+        for aid, budget, outcome in TotalCost.objects.filter(
+            arrangement__in=scope_ids, year=year
+        ).values_list("arrangement_id", "budget", "outcome"):
+            totals[aid] = rules.best_amount(CostRow(year=year, budget=budget, outcome=outcome))
+    orgs, arrangements, participations = {}, {}, []
+    for (
+        pid,
+        aid,
+        oid,
+        role,
+        joined,
+        left,
+        share,
+        *org,
+        aname,
+        ashort,
+        form,
+        kind,
+        status,
+        start,
+        end,
+    ) in rows:
+        name, short, okind, code, county_code, county_name, population = org
+        orgs[oid] = Org(
+            id=oid,
+            name=short or name,
+            kind=okind,
+            code=code,
+            county_code=county_code,
+            county_name=county_name,
+            population=population,
+        )
+        arrangements[aid] = Arr(
+            id=aid,
+            name=ashort or aname,
+            form_slug=form,
+            deciding_kind=kind,
+            status=status,
+            start_date=start,
+            end_date=end,
+            total_cost=totals.get(aid),
+        )
+        participations.append(
+            Part(
+                arrangement_id=aid,
+                organisation_id=oid,
+                role=role,
+                joined=joined,
+                left=left,
+                cost=costs.get(pid),
+                cost_share=share,
+            )
+        )
+    bodies, seats = {}, []
+    for pk, aid, name, kind, powers, appointed_by, role in Body.objects.filter(
+        arrangement__in=scope_ids
+    ).values_list(
+        "id", "arrangement_id", "name", "kind", "powers", "seats__appointed_by_id", "seats__role"
+    ):
+        bodies[pk] = BodyRow(id=pk, arrangement_id=aid, name=name, kind=kind, powers=powers)
+        if role is not None:
+            seats.append(SeatRow(body_id=pk, appointed_by_id=appointed_by, role=role))
+    return NetworkData(
+        orgs=orgs,
+        arrangements=arrangements,
+        participations=participations,
+        bodies=list(bodies.values()),
         seats=seats,
         cost_year=year,
     )

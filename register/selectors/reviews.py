@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from .. import rules
+from .. import graph, rules
 from ..access import Access
 from ..models import (
     Alternative,
@@ -17,8 +17,8 @@ from ..models import (
     Evaluation,
     GoalConflict,
     Review,
-    Seat,
 )
+from .network import influence_data
 
 
 @dataclass
@@ -33,8 +33,9 @@ class ItemFacts:
     conflicts: list[GoalConflict] = field(default_factory=list)  # open or being handled
     end_date: dt.date | None = None
     notice_deadline: dt.date | None = None
-    seat_share: float | None = None  # our share of the seats in the arrangement's bodies
-    cost_share: float | None = None  # our share of the costs, as recorded
+    #: Our seats against our cost in the deciding body (``register.graph``, the one rule), or
+    #: None when we no longer take part.
+    influence: graph.InfluenceRow | None = None
 
     @property
     def latest_cost(self) -> int | None:
@@ -56,7 +57,7 @@ def review_detail(access: Access, pk: int):
     return review, items
 
 
-def item_facts(review: Review, items, today: dt.date) -> None:
+def item_facts(access: Access, review: Review, items, today: dt.date) -> None:
     """Attach ``facts`` (an ItemFacts) to each item, in a fixed number of queries."""
     participations = [i.participation for i in items]
     arrangement_ids = [p.arrangement_id for p in participations]
@@ -92,16 +93,11 @@ def item_facts(review: Review, items, today: dt.date) -> None:
         .select_related("goal")
     ):
         conflicts[conflict.arrangement_id].append(conflict)
-    seats = defaultdict(lambda: [0, 0])  # arrangement -> [ours, all]
-    for arrangement_id, appointed_by in (
-        Seat.objects.filter(body__arrangement_id__in=arrangement_ids)
-        .filter(Q(term_end__isnull=True) | Q(term_end__gte=today))
-        .exclude(role=Seat.Role.OFFICIAL)
-        .values_list("body__arrangement_id", "appointed_by_id")
-    ):
-        seats[arrangement_id][1] += 1
-        if appointed_by == org:
-            seats[arrangement_id][0] += 1
+    network = influence_data(access, organisation_id=org, on=today)
+    influence = {
+        row.arrangement.id: row
+        for row in graph.influence_by_org(network, [org], on=today).get(org, [])
+    }
     for item in items:
         p = item.participation
         a = p.arrangement
@@ -109,7 +105,6 @@ def item_facts(review: Review, items, today: dt.date) -> None:
         trend = None
         if len(years) >= 2 and years[-1][0] - 1 == years[-2][0]:
             trend = rules.cost_increase_percent(years[-2][1], years[-1][1])
-        ours, total = seats[a.pk] if a.pk in seats else (None, None)
         item.facts = ItemFacts(
             costs=years,
             trend_percent=None if trend is None else round(trend, 1),
@@ -119,6 +114,5 @@ def item_facts(review: Review, items, today: dt.date) -> None:
             conflicts=conflicts.get(a.pk, []),
             end_date=a.end_date,
             notice_deadline=rules.notice_deadline(a.end_date, a.notice_months),
-            seat_share=rules.share_percent(ours, total),
-            cost_share=None if p.cost_share is None else float(p.cost_share),
+            influence=influence.get(a.pk),
         )

@@ -190,6 +190,7 @@ def organisation_network(request, pk):
             "cost_year": data.cost_year,
             "formats": FORMATS,
             "flagged": sum(1 for r in influence if r.flagged),
+            "gap": graph.rules.INFLUENCE_GAP_POINTS,
         },
     )
 

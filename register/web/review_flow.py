@@ -186,7 +186,7 @@ def _pack_context(request, pk):
     review, items = review_selectors.review_detail(access, pk)
     if review is None:
         raise Http404("Genomgången finns inte eller så saknar du behörighet.")
-    review_selectors.item_facts(review, items, _today())
+    review_selectors.item_facts(access, review, items, _today())
     return {
         "review": review,
         "items": items,

@@ -200,7 +200,7 @@ def review_detail(request, pk):
     review, items = reviews.review_detail(access, pk)
     if review is None:
         raise Http404("Genomgången finns inte eller så saknar du behörighet.")
-    reviews.item_facts(review, items, timezone.localdate())
+    reviews.item_facts(access, review, items, timezone.localdate())
     return render(
         request,
         "register/review_detail.html",

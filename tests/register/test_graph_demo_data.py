@@ -76,3 +76,29 @@ def test_demo_figures_match_an_independent_computation_from_the_csv_files():
     assert got == expected
     assert any(e["arrangements"] >= 3 for e in expected.values())  # not a trivial sample
     assert Organisation.objects.filter(code__in=CODES).count() == len(CODES)
+
+
+@pytest.mark.django_db
+def test_the_reviews_influence_rows_are_the_network_pages():
+    # influence_data (four queries, for the review page) gives the same influence as the
+    # network pages' network_data: one rule, fed two ways.
+    from register import graph
+    from register.selectors.network import influence_data, network_data
+
+    load_demo()
+    on = dt.date(2026, 12, 1)
+    admin = Access(user_id=None, is_admin=True)
+    for code in ("0160", "0186", "0187"):
+        org = Organisation.objects.get(code=code)
+        full = graph.influence_by_org(
+            network_data(admin, on=on, organisation_id=org.pk, with_seats=True), [org.pk], on=on
+        )
+        light = graph.influence_by_org(
+            influence_data(admin, organisation_id=org.pk, on=on), [org.pk], on=on
+        )
+        assert light == full and full[org.pk], code
+    taby = Organisation.objects.get(code="0160")
+    rows = graph.influence_by_org(
+        influence_data(admin, organisation_id=taby.pk, on=on), [taby.pk], on=on
+    )
+    assert any(r.seat_share is not None for r in rows[taby.pk])  # seats are compared too

@@ -201,8 +201,9 @@ def test_the_pack_holds_the_same_figures_as_the_items_one_page_each(editor_clien
 
     review = open_review(editor_client, taby)
     page = editor_client.get(reverse("register:review_pack", args=[review.pk])).content.decode()
-    _, items = review_detail(Access.for_organisation(taby), review.pk)
-    item_facts(review, items, TODAY)
+    access = Access.for_organisation(taby)
+    _, items = review_detail(access, review.pk)
+    item_facts(access, review, items, TODAY)
     sections = page.split('<section class="pack-page item"')[1:]
     assert len(sections) == len(items) == 5
     for item, section in zip(items, sections, strict=True):
@@ -210,7 +211,12 @@ def test_the_pack_holds_the_same_figures_as_the_items_one_page_each(editor_clien
         for year, amount in item.facts.costs:
             assert f"{year}: {format_kronor(amount)}" in section
         assert "(förändring 20\u00a0%)" in section
-        assert "25\u00a0% av platserna, 40\u00a0% av kostnaden" in section
+        # Seat share against cost share: the partner network's rule (register.graph).
+        assert item.facts.influence.seat_share == 0.25
+        assert item.facts.influence.cost_share == 0.4
+        assert '25\u00a0%</span> av platserna i Direktionen' in section
+        assert "40\u00a0%</span> av kostnaden enligt fördelningsnyckeln" in section
+        assert "Platsandelen ligger mer än 10 procentenheter under kostnadsandelen." in section
         assert "2024-01-01" in section and "utveckla" in section
         assert "säg upp senast 2026-12-30" in section
 
