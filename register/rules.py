@@ -12,7 +12,7 @@ import math
 
 from django.db.models.functions import Coalesce
 
-from .models.arrangements import Body, Participation
+from .models.arrangements import Arrangement, Body, Participation
 from .models.reference import CooperationForm
 
 # --- Forms of cooperation --------------------------------------------------------------------
@@ -137,3 +137,29 @@ def format_percent(value) -> str:
     """Return a share in per cent as Swedish text: 12.5 -> '12,5 %'."""
     text = format_decimal(value)
     return f"{text}{NBSP}%" if _number(value) is not None else text
+
+
+# --- State by the dates ----------------------------------------------------------------------
+
+
+def is_ongoing(arrangement, today) -> bool:
+    """Return whether an arrangement is ongoing on ``today``: not ended by its status, and its end
+    date (if any) not passed. An agreement whose end date has passed is over, whatever its status
+    says."""
+    if arrangement.status == Arrangement.Status.ENDED:
+        return False
+    return arrangement.end_date is None or arrangement.end_date >= today
+
+
+def per_inhabitant(amount, population) -> int | None:
+    """Return ``amount`` in whole kronor per inhabitant, or None without both figures."""
+    if amount is None or not population:
+        return None
+    return round(amount / population)
+
+
+def change_percent(amount, previous) -> float | None:
+    """Return the change from ``previous`` to ``amount`` in per cent (one decimal), or None."""
+    if amount is None or previous is None or previous == 0:
+        return None
+    return round(100 * (amount - previous) / abs(previous), 1)
