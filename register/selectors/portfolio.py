@@ -478,9 +478,7 @@ def timeline(
         if e.recommendation:
             detail += f". Rekommendation: {e.get_recommendation_display().lower()}"
         events.append(
-            TimelineEvent(
-                e.date, "Uppföljning", by_id[e.arrangement_id], "Uppföljning", detail, ""
-            )
+            TimelineEvent(e.date, "Uppföljning", by_id[e.arrangement_id], "Uppföljning", detail, "")
         )
     for p in (
         Participation.objects.filter(arrangement_id__in=ids)

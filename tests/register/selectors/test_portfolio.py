@@ -34,14 +34,18 @@ def world(taby, vaxholm, knivsta):
     f.make_participation(fire, vaxholm, role="host")
     for year, amount in ((2021, 900), (2022, 1000), (2023, 1100), (2024, 1200), (2025, 1500)):
         f.make_cost(own_fire, year=year, outcome=amount)
-    f.make_cost(own_fire, year=2026, budget=99_999, outcome=None)  # this year's budget: not a closed year
+    f.make_cost(
+        own_fire, year=2026, budget=99_999, outcome=None
+    )  # this year's budget: not a closed year
 
     payroll = f.make_arrangement(
         name="Lönenämnden", form_slug="joint_committee", areas=("administration",), host=taby
     )
     own_payroll = f.make_participation(payroll, taby, role="host")
     f.make_participation(payroll, knivsta, role="member")
-    f.make_cost(own_payroll, year=2024, budget=400, forecast=450, outcome=None)  # best: the forecast
+    f.make_cost(
+        own_payroll, year=2024, budget=400, forecast=450, outcome=None
+    )  # best: the forecast
     f.make_cost(own_payroll, year=2025, outcome=-100)  # income
     body = f.make_body(payroll, name="Lönenämnden")
     anna = f.make_person(name="Anna Ek", party="M", organisation=taby)
@@ -153,7 +157,9 @@ def test_goals_no_arrangement_serves_are_the_top_of_each_unserved_branch(world, 
 
 def test_the_table_filter_limits_rows_but_not_the_headline_figures(world, taby):
     only = {world["payroll"].pk}
-    result = pf.portfolio(taby_access(taby), pf.organisation_scope(taby), today=TODAY, only_ids=only)
+    result = pf.portfolio(
+        taby_access(taby), pf.organisation_scope(taby), today=TODAY, only_ids=only
+    )
     assert [r.name for r in result.rows] == ["Lönenämnden"]
     assert result.cost_by_year[-1].amount == 1450
 
