@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CONTENT_TYPES = {".xlsx": XLSX}
+CONTENT_TYPES = {".xlsx": XLSX, ".pdf": "application/pdf"}
 MAX_STEM = 120
 # Quotes, the header's own separators and what Windows refuses in a file name.
 UNSAFE = re.compile(r"""["'`;,<>:*?|\\/]+""")
