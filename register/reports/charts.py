@@ -16,6 +16,15 @@ from xml.sax.saxutils import escape, quoteattr
 from .. import rules
 
 
+# Colours as presentation attributes (the PDF renderer does not apply CSS to SVG); the site's
+# stylesheet may override them. Contrast against white is at least 4.5:1.
+BAR = "#0b5394"
+INCOME = "#8a4b00"
+INCOME_BACKGROUND = "#fde2c8"
+INK = "#1b1b1b"
+MUTED = "#555555"
+
+
 @dataclass(frozen=True)
 class Bar:
     label: str
@@ -46,7 +55,9 @@ def _head(chart_id: str, title: str, desc: str, width: int, height: int) -> list
         f"<desc id={_attr(chart_id + '-desc')}>{_text(desc)}</desc>",
         '<defs><pattern id="' + chart_id + '-hatch" width="6" height="6" '
         'patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
-        '<line x1="0" y1="0" x2="0" y2="6" class="hatch" stroke-width="3"/></pattern></defs>',
+        f'<rect width="6" height="6" fill="{INCOME_BACKGROUND}"/>'
+        f'<line x1="0" y1="0" x2="0" y2="6" class="hatch" stroke="{INCOME}" stroke-width="3"/>'
+        "</pattern></defs>",
     ]
 
 
@@ -75,7 +86,7 @@ def column_chart(
     parts = _head(chart_id, title, desc or describe(bars, value_format), width, height)
     parts.append(
         f'<line class="axis" x1="20" x2="{width - 10}" y1="{_number(zero)}" '
-        f'y2="{_number(zero)}" stroke-width="1"/>'
+        f'y2="{_number(zero)}" stroke="{INK}" stroke-width="1"/>'
     )
     slot = (width - 40) / max(len(bars), 1)
     for i, b in enumerate(bars):
@@ -90,24 +101,28 @@ def column_chart(
             parts.append(
                 f'<rect class="bar{" negative" if negative else ""}" x="{_number(x)}" '
                 f'y="{_number(y)}" width="{_number(w)}" height="{_number(max(h, 0.5))}"'
-                + (f' fill="url(#{chart_id}-hatch)"' if negative else "")
+                + (
+                    f' fill="url(#{chart_id}-hatch)" stroke="{INCOME}"'
+                    if negative
+                    else f' fill="{BAR}"'
+                )
                 + f"><title>{_text(b.label)}: {_text(text)}</title></rect>"
             )
             ty = (y - 6) if not negative else min(y + h + 14, bottom + 12)
         else:
             ty = zero - 6
         parts.append(
-            f'<text class="label value" x="{_number(cx)}" y="{_number(ty)}" '
-            f'text-anchor="middle">{_text(text)}</text>'
+            f'<text class="label value" x="{_number(cx)}" y="{_number(ty)}" fill="{INK}" '
+            f'font-size="12" font-weight="bold" text-anchor="middle">{_text(text)}</text>'
         )
         parts.append(
-            f'<text class="label" x="{_number(cx)}" y="{bottom + 30}" '
-            f'text-anchor="middle">{_text(b.label)}</text>'
+            f'<text class="label" x="{_number(cx)}" y="{bottom + 30}" fill="{INK}" '
+            f'font-size="13" text-anchor="middle">{_text(b.label)}</text>'
         )
         if b.note:
             parts.append(
-                f'<text class="label note" x="{_number(cx)}" y="{bottom + 48}" '
-                f'text-anchor="middle">{_text(b.note)}</text>'
+                f'<text class="label note" x="{_number(cx)}" y="{bottom + 48}" fill="{MUTED}" '
+                f'font-size="12" text-anchor="middle">{_text(b.note)}</text>'
             )
     parts.append("</svg>")
     return "".join(parts)
@@ -126,18 +141,18 @@ def bar_chart(
         y = 10 + i * row
         label = b.label if len(b.label) <= 34 else b.label[:33] + "…"
         parts.append(
-            f'<text class="label" x="{label_width - 8}" y="{y + 17}" '
-            f'text-anchor="end">{_text(label)}</text>'
+            f'<text class="label" x="{label_width - 8}" y="{y + 17}" fill="{INK}" '
+            f'font-size="13" text-anchor="end">{_text(label)}</text>'
         )
         w = bar_width * abs(b.value or 0) / high
         text = b.value_text or (value_format(b.value) if b.value is not None else "–")
         parts.append(
             f'<rect class="bar" x="{label_width}" y="{y + 4}" width="{_number(max(w, 0.5))}" '
-            f'height="{row - 10}"><title>{_text(b.label)}: {_text(text)}</title></rect>'
+            f'height="{row - 10}" fill="{BAR}"><title>{_text(b.label)}: {_text(text)}</title></rect>'
         )
         parts.append(
-            f'<text class="label value" x="{_number(label_width + w + 6)}" y="{y + 17}">'
-            f"{_text(text)}</text>"
+            f'<text class="label value" x="{_number(label_width + w + 6)}" y="{y + 17}" '
+            f'fill="{INK}" font-size="12" font-weight="bold">{_text(text)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

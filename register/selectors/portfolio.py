@@ -191,12 +191,12 @@ def portfolio_arrangements(access: Access, scope: Scope):
 
 
 def portfolio(
-    access: Access, scope: Scope, *, today: dt.date | None = None, only_ids=None
+    access: Access, scope: Scope, *, today: dt.date | None = None, only=None
 ) -> Portfolio:
     """Return the portfolio of ``scope`` as ``access`` may see it.
 
-    ``only_ids`` (a set of arrangement ids, from the page's filter) limits the table's rows; the
-    headline figures are always the whole portfolio's.
+    ``only`` (a queryset of arrangements, from the page's filter) limits the table's rows; the
+    headline figures are always the whole portfolio's. It is asked in the same query.
     """
     today = today or dt.date.today()
     last_year = today.year - 1
@@ -204,9 +204,11 @@ def portfolio(
     horizon = add_months(today, HORIZON_MONTHS)
     org_ids = scope.org_ids
 
+    queryset = portfolio_arrangements(access, scope)
+    if only is not None:
+        queryset = queryset.annotate(shown=Exists(only.filter(pk=OuterRef("pk"))))
     arrangements = list(
-        portfolio_arrangements(access, scope)
-        .select_related("form", "host")
+        queryset.select_related("form", "host")
         .prefetch_related(
             Prefetch("service_areas", queryset=ServiceArea.objects.order_by("sort_order", "name")),
             Prefetch(
@@ -255,19 +257,22 @@ def portfolio(
     )
 
     goals = list(Goal.objects.filter(organisation_id__in=org_ids).order_by("sort_order", "title"))
-    contributed = Counter(
-        Contribution.objects.filter(goal__organisation_id__in=org_ids, arrangement_id__in=ids)
-        .values_list("arrangement_id", flat=True)
-        .order_by()
-    )
-    served_goal_ids = set(
-        Contribution.objects.filter(
-            goal__organisation_id__in=org_ids,
-            arrangement_id__in=[a.pk for a in arrangements if rules.is_ongoing(a, today)],
-        ).values_list("goal_id", flat=True)
-    )
+    contributed: Counter = Counter()
+    served_goal_ids = set()
+    ongoing_ids = {a.pk for a in arrangements if rules.is_ongoing(a, today)}
+    for arrangement_id, goal_id in Contribution.objects.filter(
+        goal__organisation_id__in=org_ids, arrangement_id__in=ids
+    ).values_list("arrangement_id", "goal_id"):
+        contributed[arrangement_id] += 1
+        if arrangement_id in ongoing_ids:
+            served_goal_ids.add(goal_id)
 
     by_arrangement = {a.pk: a for a in arrangements}
+    for records in evaluations.values():
+        for e in records:
+            e.arrangement = by_arrangement[e.arrangement_id]
+    for d in joint_decisions:
+        d.arrangement = by_arrangement[d.arrangement_id]
     upcoming: list[Upcoming] = []
     for a in arrangements:
         if not rules.is_ongoing(a, today):
@@ -373,8 +378,8 @@ def portfolio(
         cost_by_year.append(entry)
         previous = entry
 
-    if only_ids is not None:
-        rows = [r for r in rows if r.arrangement.pk in only_ids]
+    if only is not None:
+        rows = [r for r in rows if r.arrangement.shown]
 
     return Portfolio(
         scope=scope,

@@ -49,14 +49,14 @@ def _overview(request, scope: pf.Scope, access: Access):
     today = dt.date.today()
     arrangements = pf.portfolio_arrangements(access, scope)
     filterset = filters.PortfolioFilterSet(request.GET or None, queryset=arrangements)
-    only_ids = None
+    only = None
     is_filtered = bool(
         filterset.is_bound
         and any(filterset.data.get(name) not in ("", None) for name in filterset.filters)
     )
     if is_filtered and filterset.is_valid():
-        only_ids = set(filterset.qs.values_list("pk", flat=True))
-    portfolio = pf.portfolio(access, scope, today=today, only_ids=only_ids)
+        only = filterset.qs
+    portfolio = pf.portfolio(access, scope, today=today, only=only)
     table = tables.PortfolioTable(portfolio.rows, last_year=portfolio.last_year)
     RequestConfig(request, paginate={"per_page": tables.PER_PAGE}).configure(table)
     return render(

@@ -15,6 +15,10 @@ def parse(markup: str) -> ET.Element:
     return ET.fromstring(markup)
 
 
+def bars(root) -> list:
+    return [r for r in root.iter(f"{SVG}rect") if (r.get("class") or "").startswith("bar")]
+
+
 def texts(root, cls: str) -> list[str]:
     return [t.text for t in root.iter(f"{SVG}text") if t.get("class") == cls]
 
@@ -29,8 +33,7 @@ def years():
 
 def test_the_cost_chart_has_one_bar_and_one_value_label_per_year():
     root = parse(charts.cost_chart("kostnad", years()))
-    bars = list(root.iter(f"{SVG}rect"))
-    assert len(bars) == 3
+    assert len(bars(root)) == 3
     assert texts(root, "label value") == [
         rules.format_kronor(v) for v in (1_000_000, 1_250_000, -200_000)
     ]
@@ -40,10 +43,10 @@ def test_the_cost_chart_has_one_bar_and_one_value_label_per_year():
 
 def test_bar_heights_are_proportional_to_the_values_and_income_goes_below_zero():
     root = parse(charts.cost_chart("kostnad", years()))
-    a, b, c = (float(r.get("height")) for r in root.iter(f"{SVG}rect"))
+    a, b, c = (float(r.get("height")) for r in bars(root))
     assert b / a == pytest.approx(1.25, abs=0.001)
     assert c / a == pytest.approx(0.2, abs=0.001)
-    rects = list(root.iter(f"{SVG}rect"))
+    rects = bars(root)
     assert rects[2].get("class") == "bar negative"
     zero = float(next(e for e in root.iter(f"{SVG}line") if e.get("class") == "axis").get("y1"))
     assert float(rects[2].get("y")) == zero  # hangs from the zero line
@@ -69,7 +72,7 @@ def test_the_count_chart_draws_a_bar_per_form_longest_for_the_largest_count():
             "former", "Samverkan per form", [("Kommunalförbund", 4), ("Avtalssamverkan", 2)]
         )
     )
-    widths = [float(r.get("width")) for r in root.iter(f"{SVG}rect")]
+    widths = [float(r.get("width")) for r in bars(root)]
     assert widths[0] == 2 * widths[1]
     assert texts(root, "label value") == ["4 st", "2 st"]
     assert texts(root, "label") == ["Kommunalförbund", "Avtalssamverkan"]
@@ -83,5 +86,5 @@ def test_text_in_a_chart_is_escaped():
 
 def test_a_year_without_figures_shows_a_dash_and_no_bar():
     root = parse(charts.cost_chart("k", [YearCost(2024, None, None), YearCost(2025, 10, 1)]))
-    assert len(list(root.iter(f"{SVG}rect"))) == 1
+    assert len(bars(root)) == 1
     assert texts(root, "label value") == ["–", "10\u00a0kr"]

@@ -156,10 +156,8 @@ def test_goals_no_arrangement_serves_are_the_top_of_each_unserved_branch(world, 
 
 
 def test_the_table_filter_limits_rows_but_not_the_headline_figures(world, taby):
-    only = {world["payroll"].pk}
-    result = pf.portfolio(
-        taby_access(taby), pf.organisation_scope(taby), today=TODAY, only_ids=only
-    )
+    only = Arrangement.objects.filter(pk=world["payroll"].pk)
+    result = pf.portfolio(taby_access(taby), pf.organisation_scope(taby), today=TODAY, only=only)
     assert [r.name for r in result.rows] == ["Lönenämnden"]
     assert result.cost_by_year[-1].amount == 1450
 
