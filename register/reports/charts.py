@@ -15,7 +15,6 @@ from xml.sax.saxutils import escape, quoteattr
 
 from .. import rules
 
-
 # Colours as presentation attributes (the PDF renderer does not apply CSS to SVG); the site's
 # stylesheet may override them. Contrast against white is at least 4.5:1.
 BAR = "#0b5394"

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from register.access import Access
-from register.models import Contribution, Evaluation, GoalConflict, Seat
+from register.models import Arrangement, Contribution, Evaluation, GoalConflict, Seat
 from register.selectors import portfolio as pf
 from tests import factories as f
 
