@@ -11,6 +11,7 @@ and positions are presentation attributes, colours come from the CSS classes ``c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from xml.sax.saxutils import escape, quoteattr
 
 from .. import rules
@@ -45,6 +46,8 @@ def _number(value: float) -> str:
 
 
 def _head(chart_id: str, title: str, desc: str, width: int, height: int) -> list[str]:
+    """The opening of a chart: its accessible name and description, the hatch for income and the
+    title written out on top (aria-hidden: the name already says it)."""
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
@@ -57,7 +60,17 @@ def _head(chart_id: str, title: str, desc: str, width: int, height: int) -> list
         f'<rect width="6" height="6" fill="{INCOME_BACKGROUND}"/>'
         f'<line x1="0" y1="0" x2="0" y2="6" class="hatch" stroke="{INCOME}" stroke-width="3"/>'
         "</pattern></defs>",
+        f'<text class="chart-title" x="0" y="16" fill="{INK}" font-size="14" font-weight="bold" '
+        f'aria-hidden="true">{_text(title)}</text>',
     ]
+
+
+def short_kronor(value) -> str:
+    """Return an amount as a chart's label writes it: millions as "206,9 mnkr", else in full."""
+    if value is not None and abs(value) >= 1_000_000:
+        millions = (Decimal(value) / 1_000_000).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return f"{rules.format_decimal(millions)}{rules.NBSP}mnkr"
+    return rules.format_kronor(value)
 
 
 def describe(bars: list[Bar], unit_text=rules.format_kronor) -> str:
@@ -74,9 +87,9 @@ def column_chart(
 ) -> str:
     """Return vertical bars (one per year): value above, label and note below; negative values
     (income) go below the zero line."""
-    value_format = value_format or rules.format_kronor
-    width, height = max(320, 90 * len(bars) + 40), 260
-    top, bottom = 30, 200  # the plot area; labels below it
+    value_format = value_format or short_kronor
+    width, height = max(320, 110 * len(bars) + 40), 290
+    top, bottom = 60, 230  # the plot area (below the title and the values); labels below it
     values = [b.value for b in bars if b.value is not None]
     high = max([0, *values])
     low = min([0, *values])
@@ -132,13 +145,13 @@ def bar_chart(
 ) -> str:
     """Return horizontal bars (one per form or area): label left, bar, value at its end."""
     value_format = value_format or rules.format_number
-    row, label_width, bar_width = 28, 220, 300
-    width, height = label_width + bar_width + 90, max(row * len(bars) + 20, 60)
+    row, label_width, bar_width = 28, 270, 280
+    width, height = label_width + bar_width + 90, row * len(bars) + 36
     high = max([1, *(abs(b.value) for b in bars if b.value is not None)])
     parts = _head(chart_id, title, desc or describe(bars, value_format), width, height)
     for i, b in enumerate(bars):
-        y = 10 + i * row
-        label = b.label if len(b.label) <= 34 else b.label[:33] + "…"
+        y = 26 + i * row
+        label = b.label if len(b.label) <= 36 else b.label[:35] + "…"
         parts.append(
             f'<text class="label" x="{label_width - 8}" y="{y + 17}" fill="{INK}" '
             f'font-size="13" text-anchor="end">{_text(label)}</text>'

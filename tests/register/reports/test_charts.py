@@ -35,7 +35,9 @@ def test_the_cost_chart_has_one_bar_and_one_value_label_per_year():
     root = parse(charts.cost_chart("kostnad", years()))
     assert len(bars(root)) == 3
     assert texts(root, "label value") == [
-        rules.format_kronor(v) for v in (1_000_000, 1_250_000, -200_000)
+        "1\u00a0mnkr",
+        "1,3\u00a0mnkr",
+        "\u2212200\u00a0000\u00a0kr",
     ]
     assert texts(root, "label") == ["2023", "2024", "2025"]
     assert texts(root, "label note") == ["+25\u00a0%", "\u2212116\u00a0%"]
@@ -88,3 +90,15 @@ def test_a_year_without_figures_shows_a_dash_and_no_bar():
     root = parse(charts.cost_chart("k", [YearCost(2024, None, None), YearCost(2025, 10, 1)]))
     assert len(bars(root)) == 1
     assert texts(root, "label value") == ["–", "10\u00a0kr"]
+
+
+def test_chart_labels_write_millions_short_and_the_description_in_full():
+    assert charts.short_kronor(206_890_000) == "206,9\u00a0mnkr"
+    assert charts.short_kronor(999_999) == rules.format_kronor(999_999)
+    root = parse(charts.cost_chart("k", [YearCost(2025, 206_890_000, 2982)]))
+    assert rules.format_kronor(206_890_000) in root.find(f"{SVG}desc").text
+
+
+def test_the_chart_writes_its_title_visibly_too():
+    root = parse(charts.count_chart("former", "Samverkan per form", [("Avtal", 1)]))
+    assert texts(root, "chart-title") == ["Samverkan per form"]
