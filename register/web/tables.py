@@ -14,6 +14,7 @@ NUM = {"th": {"class": "num"}, "td": {"class": "num"}}
 PER_PAGE = 50
 DATE_FORMAT = "Y-m-d"
 DATE = {"td": {"class": "date"}}
+WIDE = {"th": {"class": "col-wide"}, "td": {"class": "col-wide"}}
 
 
 def link_marking_examples(record, text):
@@ -230,14 +231,17 @@ class PortfolioTable(RegisterTable):
     name = tables.Column(verbose_name="Samverkan", accessor="name")
     form = tables.Column(verbose_name="Form")
     areas = tables.Column(verbose_name="Område", orderable=False, empty_values=())
-    partners = tables.Column(verbose_name="Parter", orderable=False, empty_values=())
+    partners = tables.Column(verbose_name="Parter", orderable=False, empty_values=(), attrs=WIDE)
     host = tables.Column(verbose_name="Värd", accessor="host__name")
     representatives = tables.Column(
-        verbose_name="Våra företrädare", orderable=False, empty_values=()
+        verbose_name="Våra företrädare", orderable=False, empty_values=(), attrs=WIDE
     )
     political_body = tables.Column(verbose_name="Ansvarig nämnd")
     owners = tables.Column(
-        verbose_name="Politisk och administrativ ägare", orderable=False, empty_values=()
+        verbose_name="Politisk och administrativ ägare",
+        orderable=False,
+        empty_values=(),
+        attrs=WIDE,
     )
     cost_last_year = tables.Column(verbose_name="Kostnad", attrs=NUM)
     cost_change = tables.Column(verbose_name="Förändring", attrs=NUM)
@@ -269,8 +273,8 @@ class PortfolioTable(RegisterTable):
 
     def render_partners(self, record):
         names = [o.display_name for o in record.partners]
-        if len(names) > 6:
-            return f"{', '.join(names[:6])} och {len(names) - 6} till"
+        if len(names) > 5:
+            return f"{', '.join(names[:5])} och {len(names) - 5} till"
         return ", ".join(names) or "–"
 
     def render_representatives(self, record):
