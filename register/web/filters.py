@@ -290,7 +290,10 @@ class TimelineFilterSet(filters.FilterSet):
         empty_label="Alla områden",
     )
     arrangement = filters.ModelChoiceFilter(
-        label="Samverkan", queryset=Arrangement.objects.none(), method="keep", empty_label="All"
+        label="Samverkan",
+        queryset=Arrangement.objects.none(),
+        method="keep",
+        empty_label="All samverkan",
     )
 
     class Meta:

@@ -76,7 +76,9 @@ def test_the_overview_shows_a_chart_beside_its_table_and_hands_out_the_pdf(
     assert chart.get_attribute("role") == "img"
     name = page.locator("#diagram-kostnad-title").text_content()
     assert name.startswith("Kostnad per år")
-    years = page.locator("svg#diagram-kostnad text.label:not(.value):not(.note)").all_text_contents()
+    years = page.locator(
+        "svg#diagram-kostnad text.label:not(.value):not(.note)"
+    ).all_text_contents()
     table = page.get_by_role("table", name="Kostnad per år, i kronor och per invånare")
     assert table.is_visible()
     rows = table.locator("tbody th").all_text_contents()

@@ -138,3 +138,16 @@ def test_the_goals_map_page_marks_unserved_goals(reader_client, taby):
     response = reader_client.get(reverse("register:overview_goals", args=[taby.pk]))
     html = response.content.decode()
     assert "Ett mål utan samverkan" in html and "Ingen samverkan bidrar" in html
+
+
+def test_a_register_administrator_without_organisation_is_pointed_to_the_overview(
+    client, admin_user
+):
+    client.force_login(admin_user)
+    html = client.get(reverse("register:home")).content.decode()
+    assert reverse("register:overview_index") in html
+
+
+def test_every_page_names_its_favicon(reader_client):
+    html = reader_client.get(reverse("register:home")).content.decode()
+    assert 'rel="icon" href="/static/register/favicon.svg"' in html

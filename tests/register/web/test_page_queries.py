@@ -57,6 +57,9 @@ def pages(scale):
             "register:arrangement_detail", args=[scale["arrangement"].pk]
         ),
         "organisation_detail": reverse("register:organisation_detail", args=[scale["busiest"].pk]),
+        "overview_organisation": reverse(
+            "register:overview_organisation", args=[scale["busiest"].pk]
+        ),
     }
 
 
@@ -69,7 +72,10 @@ def test_the_scale_data_cover_every_municipality_and_region(scale, db):
     assert scale["arrangement"].participations.count() >= 8
 
 
-@pytest.mark.parametrize("page", ["arrangement_list", "arrangement_detail", "organisation_detail"])
+@pytest.mark.parametrize(
+    "page",
+    ["arrangement_list", "arrangement_detail", "organisation_detail", "overview_organisation"],
+)
 def test_the_page_runs_at_most_15_queries(page, scale, user, client, django_assert_max_num_queries):
     client.force_login(user)
     url = pages(scale)[page]
