@@ -261,6 +261,12 @@ class PortfolioTable(RegisterTable):
         if last_year:
             self.columns["cost_last_year"].column.verbose_name = f"Kostnad {last_year}"
             self.columns["cost_change"].column.verbose_name = f"Förändring från {last_year - 1}"
+        # Each cell names its column, so that the printed table can stack its rows (label: value)
+        # without losing a column.
+        for bound in self.columns:
+            attrs = dict(bound.column.attrs)
+            attrs["td"] = {**attrs.get("td", {}), "data-label": str(bound.header)}
+            bound.column.attrs = attrs
 
     def render_name(self, record, value):
         link = link_marking_examples(record.arrangement, value)

@@ -89,3 +89,24 @@ def test_the_overview_shows_a_chart_beside_its_table_and_hands_out_the_pdf(
     target = tmp_path / download.suggested_filename
     download.save_as(target)
     assert target.suffix == ".pdf" and target.read_bytes().startswith(b"%PDF")
+
+
+def test_the_overview_prints_on_a4_without_menus_and_without_losing_a_column(
+    demo_data, browser, login_as, live_server, screenshot
+):
+    taby = Organisation.objects.get(code=TABY, kind=Organisation.Kind.MUNICIPALITY)
+    # A4 at 96 dpi less the page margins: about 700 CSS pixels of width.
+    context = browser.new_context(locale="sv-SE", viewport={"width": 700, "height": 1000})
+    page = context.new_page()
+    login_as("taby-lasare", on=page)
+    page.goto(f"{live_server.url}{reverse('register:overview_organisation', args=[taby.pk])}")
+    page.emulate_media(media="print")
+    keep(screenshot(page, "overview-oversikt-print"))
+    assert not page.locator(".site-header").is_visible()
+    assert not page.locator("form.filters").is_visible()
+    widths = page.evaluate(
+        """() => [...document.querySelectorAll('main table')].map(
+            t => [t.getBoundingClientRect().right, document.documentElement.clientWidth])"""
+    )
+    assert widths and all(right <= viewport + 1 for right, viewport in widths), widths
+    context.close()
