@@ -42,6 +42,7 @@ class ArrangementPage:
     contributions: list = field(default_factory=list)
     deciding_bodies: list = field(default_factory=list)
     conflicts: list = field(default_factory=list)
+    cost_chart: str = ""
 
     @property
     def arrangement(self):
@@ -104,6 +105,13 @@ def build(access: Access, organisation: Organisation, *, today: dt.date | None =
             contributions=contributions[r.arrangement.pk],
             deciding_bodies=bodies[r.arrangement.pk],
             conflicts=by_arrangement[r.arrangement.pk],
+            cost_chart=charts.cost_chart(
+                f"pack-kostnad-{r.arrangement.pk}",
+                pf.year_costs(r.costs_by_year, portfolio.years),
+                subject=r.arrangement.name,
+            )
+            if r.costs_by_year
+            else "",
         )
         for r in rows
     ]

@@ -366,17 +366,11 @@ def portfolio(
             )
         )
 
-    cost_by_year = []
-    previous = None
-    for year in years:
-        values = [c[year] for c in costs.values() if year in c]
-        amount = sum(values) if values else None
-        entry = YearCost(year, amount, rules.per_inhabitant(amount, scope.population))
-        if previous is not None and previous.amount is not None and amount is not None:
-            entry.change = amount - previous.amount
-            entry.change_percent = rules.change_percent(amount, previous.amount)
-        cost_by_year.append(entry)
-        previous = entry
+    totals: dict[int, int] = {}
+    for yearly in costs.values():
+        for year, amount in yearly.items():
+            totals[year] = totals.get(year, 0) + amount
+    cost_by_year = year_costs(totals, years, scope.population)
 
     if only is not None:
         rows = [r for r in rows if r.arrangement.shown]
@@ -395,6 +389,22 @@ def portfolio(
         last_year=last_year,
         horizon=horizon,
     )
+
+
+def year_costs(amounts: dict, years: list[int], population=None) -> list[YearCost]:
+    """Return the cost of each year (``amounts``: year → kronor) with the change from the year
+    before and, given a population, per inhabitant."""
+    result = []
+    previous = None
+    for year in years:
+        amount = amounts.get(year)
+        entry = YearCost(year, amount, rules.per_inhabitant(amount, population))
+        if previous is not None and previous.amount is not None and amount is not None:
+            entry.change = amount - previous.amount
+            entry.change_percent = rules.change_percent(amount, previous.amount)
+        result.append(entry)
+        previous = entry
+    return result
 
 
 def _joined(values) -> str:

@@ -153,3 +153,23 @@ def test_the_views_hand_out_the_pdf_and_the_workbook_as_named_files(client, taby
     openpyxl.load_workbook(io.BytesIO(xlsx.content))
     html = client.get(reverse("register:intro_pack_html", args=[taby.pk]))
     assert "Uppdraget och varför vi samverkar" in html.content.decode()
+
+
+def test_each_arrangement_page_charts_its_own_cost_per_year(pack_files):
+    import xml.etree.ElementTree as ET
+
+    pack = pack_files["pack"]
+    with_costs = [p for p in pack.pages if p.row.costs_by_year]
+    assert with_costs
+    for page in with_costs:
+        root = ET.fromstring(page.cost_chart)
+        values = [
+            t.text
+            for t in root.iter("{http://www.w3.org/2000/svg}text")
+            if t.get("class") == "label"
+        ]
+        assert values == [str(y) for y in pack.portfolio.years]
+        assert (
+            rules.format_kronor(page.row.cost_last_year)
+            in root.find("{http://www.w3.org/2000/svg}desc").text
+        )
