@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 
 from .models.arrangements import Arrangement, Body, Participation
@@ -149,6 +150,14 @@ def is_ongoing(arrangement, today) -> bool:
     if arrangement.status == Arrangement.Status.ENDED:
         return False
     return arrangement.end_date is None or arrangement.end_date >= today
+
+
+def ongoing_q(today, path: str = ""):
+    """The same rule as ``is_ongoing`` in a query: ``path`` leads to the arrangement
+    ("arrangement__" from a participation)."""
+    return ~Q(**{f"{path}status": Arrangement.Status.ENDED}) & (
+        Q(**{f"{path}end_date__isnull": True}) | Q(**{f"{path}end_date__gte": today})
+    )
 
 
 def per_inhabitant(amount, population) -> int | None:

@@ -222,3 +222,20 @@ def test_the_goals_map_marks_conflicts_unserved_goals_and_arrangements_without_g
     assert [n.goal.title for n in result.unserved] == ["Kultur"]
     assert [a.name for a in result.arrangements_without_goal] == ["Lönenämnden"]
     assert result.conflict_count == 1
+
+
+def test_the_start_page_counts_an_arrangement_whose_end_date_has_passed_as_ended(world, taby):
+    from register.selectors import overview
+
+    [summary] = overview.home_summaries(taby_access(taby), today=TODAY)
+    assert summary.arrangement_count == 2  # "Gamla avtalet" ended 2025-12-31, status "active"
+
+
+def test_the_query_rule_and_the_python_rule_for_ongoing_agree(world, taby):
+    from register import rules
+
+    in_query = set(
+        Arrangement.objects.filter(rules.ongoing_q(TODAY)).values_list("name", flat=True)
+    )
+    in_python = {a.name for a in Arrangement.objects.all() if rules.is_ongoing(a, TODAY)}
+    assert in_query == in_python and "Gamla avtalet" not in in_query
