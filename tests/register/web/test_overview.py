@@ -151,3 +151,14 @@ def test_a_register_administrator_without_organisation_is_pointed_to_the_overvie
 def test_every_page_names_its_favicon(reader_client):
     html = reader_client.get(reverse("register:home")).content.decode()
     assert 'rel="icon" href="/static/register/favicon.svg"' in html
+
+
+def test_the_arrangement_page_says_when_its_end_date_has_passed_and_an_evaluation_is_late(
+    reader_client, taby
+):
+    a = f.make_arrangement(name="Gammalt avtal", end_date=dt.date(2020, 12, 31))
+    f.make_participation(a, taby)
+    f.make_evaluation(a, organisation=taby, next_evaluation=dt.date(2021, 6, 1))
+    html = reader_client.get(a.get_absolute_url()).content.decode()
+    assert "Slutdatum passerat" in html
+    assert '2021-06-01 <span class="badge warn">försenad</span>' in html
