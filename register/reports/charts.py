@@ -145,13 +145,13 @@ def bar_chart(
 ) -> str:
     """Return horizontal bars (one per form or area): label left, bar, value at its end."""
     value_format = value_format or rules.format_number
-    row, label_width, bar_width = 28, 270, 280
+    row, label_width, bar_width = 28, 240, 170
     width, height = label_width + bar_width + 90, row * len(bars) + 36
     high = max([1, *(abs(b.value) for b in bars if b.value is not None)])
     parts = _head(chart_id, title, desc or describe(bars, value_format), width, height)
     for i, b in enumerate(bars):
         y = 26 + i * row
-        label = b.label if len(b.label) <= 36 else b.label[:35] + "…"
+        label = b.label if len(b.label) <= 32 else b.label[:31] + "…"
         parts.append(
             f'<text class="label" x="{label_width - 8}" y="{y + 17}" fill="{INK}" '
             f'font-size="13" text-anchor="end">{_text(label)}</text>'
