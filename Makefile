@@ -68,16 +68,17 @@ serve: $(VENV)/.installed-run
 
 # --- tests -------------------------------------------------------------------------------------
 
-# Chromium (and a font, for readable screenshots and PDFs) from Debian's packages when missing.
-# Never a browser download.
+# Chromium (and a font, for readable screenshots and PDFs) from Debian's packages when missing,
+# with Pango, which WeasyPrint (the introduction pack's PDF) needs. Never a browser download.
+SYSTEM_PACKAGES := chromium fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
 chromium:
-	@if [ -x "$(CHROMIUM)" ] && dpkg -s fonts-dejavu-core >/dev/null 2>&1; then \
+	@if [ -x "$(CHROMIUM)" ] && dpkg -s $(filter-out chromium,$(SYSTEM_PACKAGES)) >/dev/null 2>&1; then \
 	  echo "Chromium: $(CHROMIUM)"; \
 	elif command -v apt-get >/dev/null 2>&1; then \
 	  SUDO=""; if [ "$$(id -u)" != 0 ]; then SUDO="sudo"; fi; \
-	  echo "== Installing chromium and fonts-dejavu-core from Debian's packages"; \
+	  echo "== Installing $(SYSTEM_PACKAGES) from Debian's packages"; \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) \
 	    </dev/null >/dev/null; \
 	else \
 	  echo "Chromium is missing at $(CHROMIUM) and apt-get is not available."; \

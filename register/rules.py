@@ -12,9 +12,10 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 
-from .models.arrangements import Body, Participation
+from .models.arrangements import Arrangement, Body, Participation
 from .models.reference import CooperationForm, Organisation
 
 # --- Forms of cooperation --------------------------------------------------------------------
@@ -376,3 +377,37 @@ def share_percent(part: int | None, whole: int | None) -> float | None:
     if part is None or not whole:
         return None
     return part * 100 / whole
+
+
+# --- State by the dates ----------------------------------------------------------------------
+
+
+def is_ongoing(arrangement, today) -> bool:
+    """Return whether an arrangement is ongoing on ``today``: not ended by its status, and its end
+    date (if any) not passed. An agreement whose end date has passed is over, whatever its status
+    says."""
+    if arrangement.status == Arrangement.Status.ENDED:
+        return False
+    return arrangement.end_date is None or arrangement.end_date >= today
+
+
+def ongoing_q(today, path: str = ""):
+    """The same rule as ``is_ongoing`` in a query: ``path`` leads to the arrangement
+    ("arrangement__" from a participation)."""
+    return ~Q(**{f"{path}status": Arrangement.Status.ENDED}) & (
+        Q(**{f"{path}end_date__isnull": True}) | Q(**{f"{path}end_date__gte": today})
+    )
+
+
+def per_inhabitant(amount, population) -> int | None:
+    """Return ``amount`` in whole kronor per inhabitant, or None without both figures."""
+    if amount is None or not population:
+        return None
+    return round(amount / population)
+
+
+def change_percent(amount, previous) -> float | None:
+    """Return the change from ``previous`` to ``amount`` in per cent (one decimal), or None."""
+    if amount is None or previous is None or previous == 0:
+        return None
+    return round(100 * (amount - previous) / abs(previous), 1)

@@ -168,8 +168,23 @@ def test_the_compiled_swedish_catalogue_matches_its_source():
         return "".join(ast.literal_eval(part) for part in re.findall(r'"(?:[^"\\]|\\.)*"', lines))
 
     source = (CATALOGUE / "django.po").read_text(encoding="utf-8")
-    entries = re.findall(r"^msgid (.*?)^msgstr (.*?)(?=^$|\Z)", source, re.MULTILINE | re.DOTALL)
-    expected = {unquote(i): unquote(s) for i, s in entries if unquote(i)}
+    expected = {}
+    for block in re.split(r"\n\s*\n", source):
+        fields = {
+            key: unquote(value)
+            for key, value in re.findall(
+                r"^(msgid_plural|msgid|msgstr(?:\[\d+\])?) (.*?)(?=^msg|\Z)", block, re.M | re.S
+            )
+        }
+        if not fields.get("msgid"):
+            continue
+        if "msgid_plural" in fields:  # a plural entry: one translation per form
+            for key, value in fields.items():
+                form = re.fullmatch(r"msgstr\[(\d+)\]", key)
+                if form:
+                    expected[(fields["msgid"], int(form[1]))] = value
+        else:
+            expected[fields["msgid"]] = fields["msgstr"]
     with (CATALOGUE / "django.mo").open("rb") as compiled:
         catalogue = gettext.GNUTranslations(compiled)._catalog
 

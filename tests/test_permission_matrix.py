@@ -108,6 +108,18 @@ MATRIX: dict[str, Entry] = {
     "register:decision_detail": Entry("decision", MEMBERS_READ, NOT_GET),
     "register:review_list": Entry(None, LOGIN_ONLY, NOT_GET),
     "register:review_detail": Entry("review", "login 404 ok 404 ok ok", NOT_GET),
+    # --- the overview and the introduction pack ------------------------------------------------
+    # An organisation's overview shows what the user's Access lets them see of its portfolio
+    # (a stranger: the published part); the county and national views are the administrator's.
+    "register:overview_index": Entry(None, LOGIN_ONLY, NOT_GET),
+    "register:overview_organisation": Entry("taby", LOGIN_ONLY, NOT_GET),
+    "register:overview_timeline": Entry("taby", LOGIN_ONLY, NOT_GET),
+    "register:overview_goals": Entry("taby", LOGIN_ONLY, NOT_GET),
+    "register:intro_pack_html": Entry("taby", LOGIN_ONLY, NOT_GET),
+    "register:intro_pack_pdf": Entry("taby", LOGIN_ONLY, NOT_GET),
+    "register:intro_pack_xlsx": Entry("taby", LOGIN_ONLY, NOT_GET),
+    "register:overview_county": Entry("county", "login 403 403 403 403 ok", NOT_GET),
+    "register:overview_national": Entry(None, "login 403 403 403 403 ok", NOT_GET),
     # --- arrangements --------------------------------------------------------------------------
     "register:arrangement_create": Entry(None, "login 403 403 ok ok ok", "login 403 403 ok ok ok"),
     "register:arrangement_update": Entry("arrangement", OWNER_EDITS, OWNER_SAVES),

@@ -11,9 +11,9 @@ from django.db.models import (
     Sum,
 )
 
+from .. import rules
 from ..access import Access
 from ..models import (
-    Arrangement,
     Cost,
     Organisation,
     Participation,
@@ -82,8 +82,8 @@ def home_summaries(access: Access, *, today: dt.date | None = None, limit: int =
     if not organisations:
         return []
     by_form: dict[int, list] = {org.pk: [] for org in organisations}
-    active = Participation.objects.filter(organisation__in=organisations).exclude(
-        arrangement__status=Arrangement.Status.ENDED
+    active = Participation.objects.filter(organisation__in=organisations).filter(
+        rules.ongoing_q(today, "arrangement__")
     )
     for row in (
         active.values("organisation_id", "arrangement__form__name")
@@ -106,7 +106,7 @@ def home_summaries(access: Access, *, today: dt.date | None = None, limit: int =
         Participation.objects.filter(
             organisation__in=organisations, arrangement__end_date__gte=today
         )
-        .exclude(arrangement__status=Arrangement.Status.ENDED)
+        .filter(rules.ongoing_q(today, "arrangement__"))
         .select_related("arrangement")
     ):
         ending[p.organisation_id].append(p.arrangement)

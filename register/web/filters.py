@@ -251,3 +251,59 @@ class ReviewFilterSet(SearchMixin, filters.FilterSet):
     class Meta:
         model = Review
         fields = ["q", "organisation", "year"]
+
+
+class PortfolioFilterSet(SearchMixin, filters.FilterSet):
+    """The overview's portfolio table: by form, area and status, or a word in the name."""
+
+    search_fields = ("name", "short_name", "host__name")
+
+    q = filters.CharFilter(label="Sök", method="search")
+    form = filters.ModelChoiceFilter(
+        label="Samverkansform", queryset=CooperationForm.objects.all(), empty_label="Alla former"
+    )
+    area = filters.ModelChoiceFilter(
+        label="Verksamhetsområde",
+        queryset=ServiceArea.objects.all(),
+        method="filter_area",
+        empty_label="Alla områden",
+    )
+    status = filters.ChoiceFilter(
+        label="Status", choices=Arrangement.Status.choices, empty_label="Alla"
+    )
+
+    class Meta:
+        model = Arrangement
+        fields = ["q", "form", "area", "status"]
+
+    def filter_area(self, queryset, name, value):
+        return queryset.filter(_area_exists(value)) if value else queryset
+
+
+class TimelineFilterSet(filters.FilterSet):
+    """The timeline: by service area and by arrangement (the portfolio's own)."""
+
+    area = filters.ModelChoiceFilter(
+        label="Verksamhetsområde",
+        queryset=ServiceArea.objects.all(),
+        method="keep",
+        empty_label="Alla områden",
+    )
+    arrangement = filters.ModelChoiceFilter(
+        label="Samverkan",
+        queryset=Arrangement.objects.none(),
+        method="keep",
+        empty_label="All samverkan",
+    )
+
+    class Meta:
+        model = Arrangement
+        fields = ["area", "arrangement"]
+
+    def __init__(self, *args, arrangements=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if arrangements is not None:
+            self.form.fields["arrangement"].queryset = arrangements
+
+    def keep(self, queryset, name, value):
+        return queryset

@@ -5,7 +5,7 @@ prefetched areas), so a page costs the same number of queries whatever its rows.
 """
 
 import django_tables2 as tables
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from .. import rules
 from ..models import Arrangement, Decision, Organisation, Person, Review
@@ -14,6 +14,7 @@ NUM = {"th": {"class": "num"}, "td": {"class": "num"}}
 PER_PAGE = 50
 DATE_FORMAT = "Y-m-d"
 DATE = {"td": {"class": "date"}}
+WIDE = {"th": {"class": "col-wide"}, "td": {"class": "col-wide"}}
 
 
 def link_marking_examples(record, text):
@@ -220,3 +221,121 @@ class ReviewTable(RegisterTable):
         fields = ()
         sequence = ("date", "title", "organisation", "body", "reference", "item_count")
         order_by = ("-date",)
+
+
+class PortfolioTable(RegisterTable):
+    """The overview's portfolio: one row per arrangement (``PortfolioRow``), sortable."""
+
+    caption = "Portfölj"
+
+    name = tables.Column(verbose_name="Samverkan", accessor="name")
+    form = tables.Column(verbose_name="Form")
+    areas = tables.Column(verbose_name="Område", orderable=False, empty_values=())
+    partners = tables.Column(verbose_name="Parter", orderable=False, empty_values=(), attrs=WIDE)
+    host = tables.Column(verbose_name="Värd", accessor="host__name")
+    representatives = tables.Column(
+        verbose_name="Våra företrädare", orderable=False, empty_values=(), attrs=WIDE
+    )
+    political_body = tables.Column(verbose_name="Ansvarig nämnd")
+    owners = tables.Column(
+        verbose_name="Politisk och administrativ ägare",
+        orderable=False,
+        empty_values=(),
+        attrs=WIDE,
+    )
+    cost_last_year = tables.Column(verbose_name="Kostnad", attrs=NUM)
+    cost_change = tables.Column(verbose_name="Förändring", attrs=NUM)
+    last_evaluation = tables.Column(
+        verbose_name="Senaste uppföljning", accessor="last_evaluation__date", attrs=DATE
+    )
+    next_deadline = tables.Column(
+        verbose_name="Nästa tidpunkt", accessor="next_deadline__date", attrs=DATE
+    )
+
+    class Meta(RegisterTable.Meta):
+        order_by = ("name",)
+        empty_text = "Ingen samverkan att visa. Ändra filtret."
+
+    def __init__(self, *args, last_year=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if last_year:
+            self.columns["cost_last_year"].column.verbose_name = f"Kostnad {last_year}"
+            self.columns["cost_change"].column.verbose_name = f"Förändring från {last_year - 1}"
+        # Each cell names its column, so that the printed table can stack its rows (label: value)
+        # without losing a column.
+        for bound in self.columns:
+            attrs = dict(bound.column.attrs)
+            attrs["td"] = {**attrs.get("td", {}), "data-label": str(bound.header)}
+            bound.column.attrs = attrs
+
+    def render_name(self, record, value):
+        link = link_marking_examples(record.arrangement, value)
+        if not record.ongoing:
+            return format_html('{} <span class="badge">Avslutad</span>', link)
+        return link
+
+    def render_areas(self, record):
+        return ", ".join(a.name for a in record.areas) or "–"
+
+    def render_partners(self, record):
+        names = [o.display_name for o in record.partners]
+        if len(names) > 5:
+            return f"{', '.join(names[:5])} och {len(names) - 5} till"
+        return ", ".join(names) or "–"
+
+    def render_representatives(self, record):
+        return (
+            format_html_join(
+                "",
+                '<span class="block">{}</span>',
+                ((rep_text(s),) for s in record.representatives),
+            )
+            or "–"
+        )
+
+    def render_owners(self, record):
+        political = str(record.political_owner) if record.political_owner else "–"
+        admin = record.admin_owner.name if record.admin_owner else ""
+        admin = ", ".join(x for x in (record.admin_unit, admin) if x) or "–"
+        return format_html(
+            '<span class="block">Politiskt: {}</span><span class="block">Administrativt: {}</span>',
+            political,
+            admin,
+        )
+
+    def render_cost_last_year(self, value):
+        return format_html('<span class="nowrap">{}</span>', rules.format_kronor(value))
+
+    def render_cost_change(self, record, value):
+        percent = record.cost_change_percent
+        text = ("+" if value > 0 else "") + rules.format_kronor(value)
+        if percent is not None:
+            text += f" ({'+' if percent > 0 else ''}{rules.format_percent(percent)})"
+        return format_html('<span class="nowrap">{}</span>', text)
+
+    def render_last_evaluation(self, record, value):
+        e = record.last_evaluation
+        if e.recommendation:
+            return format_html(
+                '{}<span class="block muted">{}</span>',
+                value.strftime("%Y-%m-%d"),
+                e.get_recommendation_display(),
+            )
+        return value.strftime("%Y-%m-%d")
+
+    def render_next_deadline(self, record, value):
+        d = record.next_deadline
+        badge = format_html(' <span class="badge warn">passerad</span>') if d.overdue else ""
+        return format_html(
+            '<span class="nowrap">{}</span>{}<span class="block muted">{}</span>',
+            value.strftime("%Y-%m-%d"),
+            badge,
+            d.kind,
+        )
+
+
+def rep_text(seat) -> str:
+    """One of our representatives as the overview writes it: name (party), role in body."""
+    party = seat.party or seat.person.party
+    name = f"{seat.person.name} ({party})" if party else seat.person.name
+    return f"{name}, {seat.get_role_display().lower()} i {seat.body.name}"

@@ -13,7 +13,7 @@ from ..models import (
     Organisation,
     Person,
 )
-from . import edit, forms, join, network, review_flow, views
+from . import edit, forms, join, network, overview, review_flow, views
 
 app_name = "register"
 
@@ -68,6 +68,16 @@ urlpatterns = [
     path("beslut/<int:pk>/", views.decision_detail, name="decision_detail"),
     path("genomgangar/", views.ReviewListView.as_view(), name="review_list"),
     path("genomgangar/<int:pk>/", views.review_detail, name="review_detail"),
+    # The overview of a portfolio and the introduction pack
+    path("oversikt/", overview.overview_index, name="overview_index"),
+    path("oversikt/riket/", overview.overview_national, name="overview_national"),
+    path("oversikt/lan/<int:pk>/", overview.overview_county, name="overview_county"),
+    path("oversikt/<int:pk>/", overview.overview_organisation, name="overview_organisation"),
+    path("oversikt/<int:pk>/tidslinje/", overview.overview_timeline, name="overview_timeline"),
+    path("oversikt/<int:pk>/mal/", overview.overview_goals, name="overview_goals"),
+    path("oversikt/<int:pk>/introduktion/", overview.intro_pack_html, name="intro_pack_html"),
+    path("oversikt/<int:pk>/introduktion.pdf", overview.intro_pack_pdf, name="intro_pack_pdf"),
+    path("oversikt/<int:pk>/introduktion.xlsx", overview.intro_pack_xlsx, name="intro_pack_xlsx"),
     # Editing: arrangements and what is edited from them
     path("samverkan/ny/", edit.ArrangementCreate.as_view(), name="arrangement_create"),
     path(

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from .. import rules
 from ..access import Access
 from ..selectors import arrangements, lists, organisations, overview, people, reviews
 from ..selectors.costs import MEASURES
@@ -129,12 +130,15 @@ def arrangement_detail(request, pk):
     detail = arrangements.arrangement_detail(access, pk, measure=measure)
     if detail is None:
         raise Http404("Samverkan finns inte eller så saknar du behörighet.")
+    today = dt.date.today()
     return render(
         request,
         "register/arrangement_detail.html",
         {
             "detail": detail,
             "arrangement": detail.arrangement,
+            "today": today,
+            "ongoing": rules.is_ongoing(detail.arrangement, today),
             "measures": MEASURES.items(),
             "measure": measure,
             "measure_label": MEASURES[measure],

@@ -67,6 +67,9 @@ def pages(scale):
         ),
         "network_county": reverse("register:network_county", args=[scale["busiest"].county_id]),
         "network_national": reverse("register:network_national"),
+        "overview_organisation": reverse(
+            "register:overview_organisation", args=[scale["busiest"].pk]
+        ),
     }
 
 
@@ -89,6 +92,7 @@ def test_the_scale_data_cover_every_municipality_and_region(scale, db):
         "organisation_influence",
         "network_county",
         "network_national",
+        "overview_organisation",
     ],
 )
 def test_the_page_runs_at_most_15_queries(page, scale, user, client, django_assert_max_num_queries):

@@ -214,7 +214,7 @@ def test_the_pack_holds_the_same_figures_as_the_items_one_page_each(editor_clien
         # Seat share against cost share: the partner network's rule (register.graph).
         assert item.facts.influence.seat_share == 0.25
         assert item.facts.influence.cost_share == 0.4
-        assert '25\u00a0%</span> av platserna i Direktionen' in section
+        assert "25\u00a0%</span> av platserna i Direktionen" in section
         assert "40\u00a0%</span> av kostnaden enligt fördelningsnyckeln" in section
         assert "Platsandelen ligger mer än 10 procentenheter under kostnadsandelen." in section
         assert "2024-01-01" in section and "utveckla" in section

@@ -1,0 +1,139 @@
+"""Server time of the overview page and of the introduction pack (PDF) with the seed_scale data.
+
+Run from the repository root: ``.venv/bin/python bench/overview.py [--arrangements 5000]
+[--years 10] [--seed 1] [--runs 15] [--pdf-runs 3] [--portfolio 40]``. It builds a throwaway SQLite
+database (the DATABASE_URL is set before Django starts), migrates it, loads ``seed_scale`` and
+picks the municipality whose portfolio is closest to ``--portfolio`` arrangements (40: the issue's
+yardstick). Then, as a reader of that municipality, with Django's test Client: the overview page
+(a few warm-up requests, then the median and the 95th percentile of N runs) and the introduction
+PDF (the median of a few runs). One JSON line per figure, for example::
+
+    {"name": "overview_p50", "value": 81.2, "unit": "ms", "queries": 15, "arrangements": 40}
+
+Goals (issue 10): overview p50 ≤ 300 ms (stretch ≤ 100 ms), PDF for 40 arrangements ≤ 10 s
+(stretch ≤ 3 s). Progress goes to stderr, so stdout holds only the JSON lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--arrangements", type=int, default=5000)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--pdf-runs", type=int, default=3)
+    parser.add_argument("--portfolio", type=int, default=40)
+    return parser.parse_args(argv)
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def emit(**fields) -> None:
+    print(json.dumps(fields, ensure_ascii=False), flush=True)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    tmp = tempfile.TemporaryDirectory(prefix="bench-overview-")
+    db_path = Path(tmp.name) / "bench.sqlite3"
+    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
+    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+    sys.path.insert(0, str(ROOT))
+
+    warnings.filterwarnings("ignore", message="No directory at")  # whitenoise, no collectstatic
+    import django
+
+    django.setup()
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from register.management.commands.seed_scale import seed_scale
+    from register.models import Membership, Organisation
+
+    log(f"Databas: {db_path}")
+    call_command("migrate", verbosity=0)
+    result = seed_scale(arrangements=args.arrangements, years=args.years, seed=args.seed)
+    log(f"seed_scale: {result.arrangements} samverkan på {result.seconds:.1f} s.")
+
+    candidates = list(
+        Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY)
+        .annotate(n=Count("participations"))
+        .filter(n__gt=0)
+        .order_by("code")
+    )
+    chosen = min(candidates, key=lambda o: (abs(o.n - args.portfolio), o.code))
+    user = get_user_model().objects.create_user(username="bench-reader", password=None)
+    Membership.objects.create(user=user, organisation=chosen, role=Membership.Role.READER)
+    client = Client()
+    client.force_login(user)
+    log(f"Läsare i {chosen} ({chosen.n} samverkan).")
+
+    status = 0
+    url = reverse("register:overview_organisation", args=[chosen.pk])
+    for _ in range(args.warmup):
+        client.get(url)
+    times, queries = [], 0
+    for _ in range(args.runs):
+        with CaptureQueriesContext(connection) as ctx:
+            t0 = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - t0) * 1000)
+        queries = len(ctx.captured_queries)
+        if response.status_code != 200:
+            log(f"overview: HTTP {response.status_code}")
+            status = 1
+    times.sort()
+    common = {"queries": queries, "arrangements": chosen.n}
+    emit(name="overview_p50", value=round(statistics.median(times), 1), unit="ms", **common)
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    emit(name="overview_p95", value=round(p95, 1), unit="ms", **common)
+
+    pdf_url = reverse("register:intro_pack_pdf", args=[chosen.pk])
+    pdf_times = []
+    for _ in range(args.pdf_runs):
+        with CaptureQueriesContext(connection) as ctx:
+            t0 = time.perf_counter()
+            response = client.get(pdf_url)
+            pdf_times.append(time.perf_counter() - t0)
+        queries = len(ctx.captured_queries)
+        if response.status_code != 200:
+            log(f"intro_pack_pdf: HTTP {response.status_code}")
+            status = 1
+    emit(
+        name="intro_pack_pdf",
+        value=round(statistics.median(pdf_times), 2),
+        unit="s",
+        queries=queries,
+        arrangements=chosen.n,
+        bytes=len(response.content),
+    )
+    tmp.cleanup()
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,206 @@
+"""Charts as server-side SVG: pure functions from figures to markup.
+
+Every chart is an ``<svg role="img">`` with a ``<title>`` and a ``<desc>`` that it names in
+``aria-labelledby``, and every bar carries its value as text, so the figure never depends on
+colour alone. No ``style`` attributes (the Content-Security-Policy forbids inline styles): sizes
+and positions are presentation attributes, colours come from the CSS classes ``chart``, ``bar``,
+``bar negative`` (income, also hatched so that it reads in black and white), ``axis`` and
+``label``. The page puts a table with the same figures next to each chart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from xml.sax.saxutils import escape, quoteattr
+
+from .. import rules
+
+# Colours as presentation attributes (the PDF renderer does not apply CSS to SVG); the site's
+# stylesheet may override them. Contrast against white is at least 4.5:1.
+BAR = "#0b5394"
+INCOME = "#8a4b00"
+INCOME_BACKGROUND = "#fde2c8"
+INK = "#1b1b1b"
+MUTED = "#555555"
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int | float | None
+    value_text: str = ""  # the figure as the page writes it; built from ``value`` when empty
+    note: str = ""  # a second line under the label, e.g. the change from the year before
+
+
+def _attr(value) -> str:
+    return quoteattr(str(value))
+
+
+def _text(value) -> str:
+    return escape(str(value))
+
+
+def _number(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def _head(chart_id: str, title: str, desc: str, width: int, height: int) -> list[str]:
+    """The opening of a chart: its accessible name and description, the hatch for income and the
+    title written out on top (aria-hidden: the name already says it)."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f"aria-labelledby={_attr(chart_id + '-title')} aria-describedby={_attr(chart_id + '-desc')} "
+        f"id={_attr(chart_id)}>",
+        f"<title id={_attr(chart_id + '-title')}>{_text(title)}</title>",
+        f"<desc id={_attr(chart_id + '-desc')}>{_text(desc)}</desc>",
+        '<defs><pattern id="' + chart_id + '-hatch" width="6" height="6" '
+        'patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        f'<rect width="6" height="6" fill="{INCOME_BACKGROUND}"/>'
+        f'<line x1="0" y1="0" x2="0" y2="6" class="hatch" stroke="{INCOME}" stroke-width="3"/>'
+        "</pattern></defs>",
+        f'<text class="chart-title" x="0" y="16" fill="{INK}" font-size="14" font-weight="bold" '
+        f'aria-hidden="true">{_text(title)}</text>',
+    ]
+
+
+def short_kronor(value) -> str:
+    """Return an amount as a chart's label writes it: millions as "206,9 mnkr", else in full."""
+    if value is not None and abs(value) >= 1_000_000:
+        millions = (Decimal(value) / 1_000_000).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return f"{rules.format_decimal(millions)}{rules.NBSP}mnkr"
+    return rules.format_kronor(value)
+
+
+def describe(bars: list[Bar], unit_text=rules.format_kronor) -> str:
+    """Return the bars as one sentence of text ("2024: 1 000 kr; 2025: 1 200 kr")."""
+    parts = []
+    for b in bars:
+        text = b.value_text or (unit_text(b.value) if b.value is not None else "uppgift saknas")
+        parts.append(f"{b.label}: {text}{' (' + b.note + ')' if b.note else ''}")
+    return "; ".join(parts) + "." if parts else "Inga uppgifter."
+
+
+def column_chart(
+    chart_id: str, title: str, bars: list[Bar], *, desc: str = "", value_format=None
+) -> str:
+    """Return vertical bars (one per year): value above, label and note below; negative values
+    (income) go below the zero line."""
+    value_format = value_format or short_kronor
+    width, height = max(320, 110 * len(bars) + 40), 290
+    top, bottom = 60, 230  # the plot area (below the title and the values); labels below it
+    values = [b.value for b in bars if b.value is not None]
+    high = max([0, *values])
+    low = min([0, *values])
+    span = (high - low) or 1
+    zero = top + (bottom - top) * high / span
+    parts = _head(chart_id, title, desc or describe(bars, value_format), width, height)
+    parts.append(
+        f'<line class="axis" x1="20" x2="{width - 10}" y1="{_number(zero)}" '
+        f'y2="{_number(zero)}" stroke="{INK}" stroke-width="1"/>'
+    )
+    slot = (width - 40) / max(len(bars), 1)
+    for i, b in enumerate(bars):
+        x = 20 + i * slot + slot * 0.15
+        w = slot * 0.7
+        cx = x + w / 2
+        text = b.value_text or (value_format(b.value) if b.value is not None else "–")
+        if b.value is not None:
+            h = (bottom - top) * abs(b.value) / span
+            y = zero - h if b.value >= 0 else zero
+            negative = b.value < 0
+            parts.append(
+                f'<rect class="bar{" negative" if negative else ""}" x="{_number(x)}" '
+                f'y="{_number(y)}" width="{_number(w)}" height="{_number(max(h, 0.5))}"'
+                + (
+                    f' fill="url(#{chart_id}-hatch)" stroke="{INCOME}"'
+                    if negative
+                    else f' fill="{BAR}"'
+                )
+                + f"><title>{_text(b.label)}: {_text(text)}</title></rect>"
+            )
+            ty = (y - 6) if not negative else min(y + h + 14, bottom + 12)
+        else:
+            ty = zero - 6
+        parts.append(
+            f'<text class="label value" x="{_number(cx)}" y="{_number(ty)}" fill="{INK}" '
+            f'font-size="12" font-weight="bold" text-anchor="middle">{_text(text)}</text>'
+        )
+        parts.append(
+            f'<text class="label" x="{_number(cx)}" y="{bottom + 30}" fill="{INK}" '
+            f'font-size="13" text-anchor="middle">{_text(b.label)}</text>'
+        )
+        if b.note:
+            parts.append(
+                f'<text class="label note" x="{_number(cx)}" y="{bottom + 48}" fill="{MUTED}" '
+                f'font-size="12" text-anchor="middle">{_text(b.note)}</text>'
+            )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def bar_chart(
+    chart_id: str, title: str, bars: list[Bar], *, desc: str = "", value_format=None
+) -> str:
+    """Return horizontal bars (one per form or area): label left, bar, value at its end."""
+    value_format = value_format or rules.format_number
+    row, label_width, bar_width = 28, 240, 170
+    width, height = label_width + bar_width + 90, row * len(bars) + 36
+    high = max([1, *(abs(b.value) for b in bars if b.value is not None)])
+    parts = _head(chart_id, title, desc or describe(bars, value_format), width, height)
+    for i, b in enumerate(bars):
+        y = 26 + i * row
+        label = b.label if len(b.label) <= 32 else b.label[:31] + "…"
+        parts.append(
+            f'<text class="label" x="{label_width - 8}" y="{y + 17}" fill="{INK}" '
+            f'font-size="13" text-anchor="end">{_text(label)}</text>'
+        )
+        w = bar_width * abs(b.value or 0) / high
+        text = b.value_text or (value_format(b.value) if b.value is not None else "–")
+        parts.append(
+            f'<rect class="bar" x="{label_width}" y="{y + 4}" width="{_number(max(w, 0.5))}" '
+            f'height="{row - 10}" fill="{BAR}"><title>{_text(b.label)}: {_text(text)}</title></rect>'
+        )
+        parts.append(
+            f'<text class="label value" x="{_number(label_width + w + 6)}" y="{y + 17}" '
+            f'fill="{INK}" font-size="12" font-weight="bold">{_text(text)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+# --- The overview's charts -------------------------------------------------------------------
+
+
+def change_note(change_percent) -> str:
+    """Return the change from the year before as a short note ("+25 %", "−4,5 %")."""
+    if change_percent is None:
+        return ""
+    sign = "+" if change_percent > 0 else ""
+    return sign + rules.format_percent(change_percent)
+
+
+def cost_chart(chart_id: str, years, *, per_inhabitant: bool = False, subject: str = "") -> str:
+    """Return the cost per year (``YearCost`` rows) in kronor or in kronor per inhabitant."""
+    bars = [
+        Bar(
+            label=str(y.year),
+            value=y.per_inhabitant if per_inhabitant else y.amount,
+            note=change_note(y.change_percent),
+        )
+        for y in years
+    ]
+    unit = "kronor per invånare" if per_inhabitant else "kronor"
+    title = f"Kostnad per år i {unit}" + (f", {subject}" if subject else "")
+    desc = (
+        f"Stapeldiagram: {subject + 's ' if subject else ''}årliga kostnad i {unit}, "
+        f"med förändringen från året före. {describe(bars)}"
+    )
+    return column_chart(chart_id, title, bars, desc=desc)
+
+
+def count_chart(chart_id: str, title: str, counts) -> str:
+    """Return a horizontal bar chart of (label, count) pairs."""
+    bars = [Bar(label=label, value=n, value_text=f"{n} st") for label, n in counts]
+    return bar_chart(chart_id, title, bars, desc=f"Stapeldiagram. {describe(bars)}")

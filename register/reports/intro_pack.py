@@ -1,0 +1,370 @@
+"""The introduction pack for a newly elected KSO (and for the opposition leader: the same facts).
+
+In the order the SKR/SmåKom report recommends (2026, sections 5.1 and 5.4): the mission and why
+we cooperate first, then who decides and who represents us, then the economics, then follow-up
+and risks, ending with one page per arrangement. ``build`` gathers the facts through the user's
+Access; ``pdf`` and ``xlsx`` return bytes (only the views know HTTP).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from ..access import Access
+from ..models import Arrangement, Body, Contribution, GoalConflict, Organisation
+from ..selectors import portfolio as pf
+from . import charts
+
+# The order of the pack's sections (headings as the pack and the workbook write them).
+SECTIONS = (
+    ("uppdrag", "Uppdraget och varför vi samverkar"),
+    ("beslut", "Vem beslutar och vem företräder oss"),
+    ("ekonomi", "Ekonomin"),
+    ("uppfoljning", "Uppföljning och risker"),
+    ("samverkan", "Samverkan en och en"),
+)
+
+
+@dataclass
+class ArrangementPage:
+    row: Any  # a PortfolioRow
+    motives: list = field(default_factory=list)
+    contributions: list = field(default_factory=list)
+    deciding_bodies: list = field(default_factory=list)
+    conflicts: list = field(default_factory=list)
+    cost_chart: str = ""
+
+    @property
+    def arrangement(self):
+        return self.row.arrangement
+
+
+@dataclass
+class Pack:
+    organisation: Organisation
+    portfolio: Any
+    pages: list
+    conflicts: list
+    charts: dict
+    example_names: list
+    today: dt.date
+    sections: tuple = SECTIONS
+
+    @property
+    def ended_rows(self) -> list:
+        return [r for r in self.portfolio.rows if not r.ongoing]
+
+
+def build(access: Access, organisation: Organisation, *, today: dt.date | None = None) -> Pack:
+    """Return the facts of the pack: the portfolio's ongoing arrangements with why, who and what."""
+    today = today or dt.date.today()
+    scope = pf.organisation_scope(organisation)
+    portfolio = pf.portfolio(access, scope, today=today)
+    rows = portfolio.ongoing_rows
+    ids = [r.arrangement.pk for r in rows]
+    motives = defaultdict(list)
+    for link in (
+        Arrangement.motives.through.objects.filter(arrangement_id__in=ids)
+        .select_related("motive")
+        .order_by("motive__sort_order", "motive__name")
+    ):
+        motives[link.arrangement_id].append(link.motive.name)
+    contributions = defaultdict(list)
+    for c in Contribution.objects.filter(
+        arrangement_id__in=ids, goal__organisation=organisation
+    ).select_related("goal"):
+        contributions[c.arrangement_id].append(c)
+    bodies = defaultdict(list)
+    for b in Body.objects.filter(arrangement_id__in=ids, powers=Body.Powers.DECIDES).order_by(
+        "name"
+    ):
+        bodies[b.arrangement_id].append(b)
+    conflicts = list(
+        access.goal_conflicts(GoalConflict.objects.filter(arrangement_id__in=ids))
+        .filter(goal__organisation=organisation)
+        .select_related("goal", "arrangement")
+        .order_by("arrangement__name", "-identified_on")
+    )
+    by_arrangement = defaultdict(list)
+    for gc in conflicts:
+        by_arrangement[gc.arrangement_id].append(gc)
+    pages = [
+        ArrangementPage(
+            row=r,
+            motives=motives[r.arrangement.pk],
+            contributions=contributions[r.arrangement.pk],
+            deciding_bodies=bodies[r.arrangement.pk],
+            conflicts=by_arrangement[r.arrangement.pk],
+            cost_chart=charts.cost_chart(
+                f"pack-kostnad-{r.arrangement.pk}",
+                pf.year_costs(r.costs_by_year, portfolio.years),
+                subject=r.arrangement.name,
+            )
+            if r.costs_by_year
+            else "",
+        )
+        for r in rows
+    ]
+    subject = organisation.name
+    return Pack(
+        organisation=organisation,
+        portfolio=portfolio,
+        pages=pages,
+        conflicts=conflicts,
+        charts={
+            "cost": charts.cost_chart("pack-kostnad", portfolio.cost_by_year, subject=subject),
+            "per_inhabitant": charts.cost_chart(
+                "pack-per-invanare", portfolio.cost_by_year, per_inhabitant=True, subject=subject
+            ),
+            "areas": charts.count_chart(
+                "pack-omraden", "Pågående samverkan per verksamhetsområde", portfolio.by_area
+            ),
+        },
+        example_names=[r.arrangement.name for r in rows if r.is_example],
+        today=today,
+    )
+
+
+# --- PDF -----------------------------------------------------------------------------------------
+
+# The PDF's own address: a relative link in the pack resolves against it, and the fetcher below
+# answers only for the app's static files under it. Nothing else is fetched.
+BASE_URL = "https://samverkansregistret.invalid/"
+PDF_STYLESHEET = "register/intro_pack.css"
+
+
+def _static_prefix() -> str:
+    from django.conf import settings
+
+    return BASE_URL + settings.STATIC_URL.lstrip("/")
+
+
+def fetch_static(url: str):
+    """Return the app's own static file at ``url`` as (bytes, mime type); refuse anything else."""
+    prefix = _static_prefix()
+    if not url.startswith(prefix):
+        raise ValueError(f"Introduktionspaketet hämtar inget utifrån: {url}")
+    relative = url[len(prefix) :].split("?")[0]
+    if ".." in relative.split("/"):
+        raise ValueError(url)
+    path = finders.find(relative)
+    if not path:
+        raise ValueError(f"Ingen sådan fil: {relative}")
+    with open(path, "rb") as handle:
+        body = handle.read()
+    mime = "text/css" if relative.endswith(".css") else "application/octet-stream"
+    return body, mime
+
+
+def pdf_html(pack: Pack) -> str:
+    return render_to_string("register/intro_pack_pdf.html", {"pack": pack, "for_print": True})
+
+
+def pdf(pack: Pack, *, fetched: list | None = None) -> bytes:
+    """Return the pack as a tagged PDF (PDF/UA-1), document language Swedish.
+
+    ``fetched``, when given, collects every address WeasyPrint asked for (the tests use it)."""
+    from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            if fetched is not None:
+                fetched.append(url)
+            body, mime = fetch_static(url)
+            return URLFetcherResponse(url, body=body, headers={"Content-Type": mime})
+
+    fetcher = StaticOnly()
+    css, _ = fetch_static(_static_prefix() + PDF_STYLESHEET)
+    document = HTML(string=pdf_html(pack), base_url=BASE_URL, url_fetcher=fetcher)
+    stylesheet = CSS(string=css.decode("utf-8"), base_url=BASE_URL, url_fetcher=fetcher)
+    return document.write_pdf(stylesheets=[stylesheet], pdf_variant="pdf/ua-1", pdf_tags=True)
+
+
+# --- XLSX ----------------------------------------------------------------------------------------
+
+
+def _sheet(workbook, title: str, header: list[str], rows) -> None:
+    sheet = workbook.create_sheet(title[:31])
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for r in rows:
+        sheet.append(list(r))
+    for i, name in enumerate(header, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = max(12, min(len(name) + 4, 40))
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+            elif isinstance(cell.value, int):
+                cell.number_format = "# ##0"
+
+
+def _reps(row) -> str:
+    from ..web.tables import rep_text
+
+    return "; ".join(rep_text(s) for s in row.representatives)
+
+
+def xlsx(pack: Pack) -> bytes:
+    """Return the pack as a workbook: one sheet per section, numbers as numbers, dates as dates."""
+    workbook = Workbook()
+    cover = workbook.active
+    cover.title = "Om paketet"
+    portfolio = pack.portfolio
+    cover.append(["Introduktion till samverkan", pack.organisation.name])
+    cover.append(["Uppgifterna avser", pack.today])
+    cover["B2"].number_format = "yyyy-mm-dd"
+    cover.append(["Pågående samverkan", portfolio.ongoing_count])
+    cover.append(["Exempeldata", ", ".join(pack.example_names) or "Inga uppgifter är exempeldata."])
+    cover.column_dimensions["A"].width = 28
+    cover.column_dimensions["B"].width = 60
+    _sheet(
+        workbook,
+        "Uppdrag",
+        ["Samverkan", "Form", "Verksamhetsområden", "Varför vi samverkar", "Motiv", "Våra mål"],
+        (
+            (
+                p.arrangement.name,
+                p.row.form,
+                ", ".join(a.name for a in p.row.areas),
+                p.arrangement.public_description,
+                ", ".join(p.motives),
+                "; ".join(c.goal.title for c in p.contributions),
+            )
+            for p in pack.pages
+        ),
+    )
+    _sheet(
+        workbook,
+        "Vem beslutar",
+        [
+            "Samverkan",
+            "Beslutande organ",
+            "Värd",
+            "Parter",
+            "Våra företrädare",
+            "Ansvarig nämnd",
+            "Politiskt ansvarig",
+            "Ansvarig förvaltning",
+            "Ansvarig tjänsteperson",
+        ],
+        (
+            (
+                p.arrangement.name,
+                ", ".join(b.name for b in p.deciding_bodies),
+                p.row.host.name if p.row.host else "",
+                ", ".join(o.name for o in p.row.partners),
+                _reps(p.row),
+                p.row.political_body,
+                str(p.row.political_owner) if p.row.political_owner else "",
+                p.row.admin_unit,
+                p.row.admin_owner.name if p.row.admin_owner else "",
+            )
+            for p in pack.pages
+        ),
+    )
+    _sheet(
+        workbook,
+        "Ekonomi",
+        ["År", "Kostnad (kr)", "Kronor per invånare", "Förändring (kr)", "Förändring (%)"],
+        (
+            (y.year, y.amount, y.per_inhabitant, y.change, y.change_percent)
+            for y in portfolio.cost_by_year
+        ),
+    )
+    _sheet(
+        workbook,
+        "Kostnad per samverkan",
+        ["Samverkan", *[str(y) for y in portfolio.years]],
+        (
+            (p.arrangement.name, *[p.row.costs_by_year.get(y) for y in portfolio.years])
+            for p in pack.pages
+        ),
+    )
+    _sheet(
+        workbook,
+        "Uppföljning och risker",
+        ["Datum", "Vad", "Samverkan", "Uppgift", "Passerad"],
+        (
+            (u.date, u.kind, u.arrangement.name, u.text, "ja" if u.overdue else "nej")
+            for u in portfolio.upcoming
+        ),
+    )
+    _sheet(
+        workbook,
+        "Målkonflikter",
+        ["Samverkan", "Vårt mål", "Målkonflikt", "Hantering", "Status"],
+        (
+            (
+                gc.arrangement.name,
+                gc.goal.title,
+                gc.description,
+                gc.handling,
+                gc.get_status_display(),
+            )
+            for gc in pack.conflicts
+        ),
+    )
+    _sheet(
+        workbook,
+        "Portfölj",
+        [
+            "Samverkan",
+            "Form",
+            "Verksamhetsområden",
+            "Parter",
+            "Värd",
+            "Våra företrädare",
+            "Ansvarig nämnd",
+            "Politiskt ansvarig",
+            "Administrativt ansvarig",
+            f"Kostnad {portfolio.last_year} (kr)",
+            f"Förändring från {portfolio.last_year - 1} (kr)",
+            "Förändring (%)",
+            "Senaste uppföljning",
+            "Rekommendation",
+            "Nästa tidpunkt",
+            "Vad",
+            "Pågår",
+        ],
+        (
+            (
+                r.name,
+                r.form,
+                ", ".join(a.name for a in r.areas),
+                ", ".join(o.name for o in r.partners),
+                r.host.name if r.host else "",
+                _reps(r),
+                r.political_body,
+                str(r.political_owner) if r.political_owner else "",
+                ", ".join(
+                    x for x in (r.admin_unit, r.admin_owner.name if r.admin_owner else "") if x
+                ),
+                r.cost_last_year,
+                r.cost_change,
+                r.cost_change_percent,
+                r.last_evaluation.date if r.last_evaluation else None,
+                r.last_evaluation.get_recommendation_display() if r.last_evaluation else "",
+                r.next_deadline.date if r.next_deadline else None,
+                r.next_deadline.kind if r.next_deadline else "",
+                "ja" if r.ongoing else "nej",
+            )
+            for r in portfolio.rows
+        ),
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

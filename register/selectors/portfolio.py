@@ -1,0 +1,601 @@
+"""The overview of a portfolio: everything an organisation (or a county, or the country) takes part
+in, in figures, in one table, and what is coming up.
+
+A bounded number of queries whatever the data size: each kind of record is fetched once for the
+whole portfolio and put together in Python. The figures follow the register's rules
+(``rules.best_amount``, ``rules.is_ongoing``, ``rules.per_inhabitant``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+
+from .. import rules
+from ..access import Access
+from ..models import (
+    Arrangement,
+    Contribution,
+    Cost,
+    County,
+    Decision,
+    Evaluation,
+    Goal,
+    GoalConflict,
+    Organisation,
+    Participation,
+    Seat,
+    ServiceArea,
+)
+from .costs import CostRow
+from .organisations import goal_tree
+from .overview import add_months
+
+YEARS = 5  # the cost's development is shown over this many years
+HORIZON_MONTHS = 12  # "what is coming up" looks this far ahead
+
+
+# --- The scope: whose portfolio ------------------------------------------------------------------
+
+
+@dataclass
+class Scope:
+    """Whose portfolio: one organisation, the municipalities of a county, or all of them."""
+
+    kind: str  # "organisation", "county", "national"
+    label: str
+    org_ids: frozenset
+    population: int | None
+    organisation: Organisation | None = None
+    county: County | None = None
+
+    @property
+    def is_organisation(self) -> bool:
+        return self.kind == "organisation"
+
+
+def organisation_scope(organisation: Organisation) -> Scope:
+    return Scope(
+        kind="organisation",
+        label=organisation.name,
+        org_ids=frozenset({organisation.pk}),
+        population=organisation.population,
+        organisation=organisation,
+    )
+
+
+def _municipalities_scope(kind: str, label: str, queryset, county=None) -> Scope:
+    rows = list(queryset.values_list("pk", "population"))
+    return Scope(
+        kind=kind,
+        label=label,
+        org_ids=frozenset(pk for pk, _ in rows),
+        population=sum(p for _, p in rows if p) or None,
+        county=county,
+    )
+
+
+def county_scope(county: County) -> Scope:
+    """The municipalities of a county together."""
+    queryset = Organisation.objects.filter(county=county, kind=Organisation.Kind.MUNICIPALITY)
+    return _municipalities_scope("county", county.name, queryset, county=county)
+
+
+def national_scope() -> Scope:
+    """All municipalities of the country together."""
+    queryset = Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY)
+    return _municipalities_scope("national", "Hela landet", queryset)
+
+
+# --- The results ---------------------------------------------------------------------------------
+
+
+@dataclass
+class YearCost:
+    year: int
+    amount: int | None
+    per_inhabitant: int | None
+    change: int | None = None
+    change_percent: float | None = None
+
+
+@dataclass
+class Upcoming:
+    """Something coming up (or overdue) on an arrangement of the portfolio."""
+
+    date: dt.date
+    kind: str  # a Swedish label: "Slutar", "Sista uppsägningsdag", …
+    arrangement: Any
+    text: str = ""
+    overdue: bool = False
+
+
+@dataclass
+class PortfolioRow:
+    arrangement: Any
+    form: str
+    areas: list
+    partners: list
+    host: Any
+    representatives: list
+    political_body: str
+    political_owner: Any
+    admin_unit: str
+    admin_owner: Any
+    cost_last_year: int | None
+    cost_previous_year: int | None
+    costs_by_year: dict
+    last_evaluation: Any
+    next_deadline: Upcoming | None
+    ongoing: bool
+    goal_count: int = 0
+    is_example: bool = False
+
+    @property
+    def cost_change(self) -> int | None:
+        if self.cost_last_year is None or self.cost_previous_year is None:
+            return None
+        return self.cost_last_year - self.cost_previous_year
+
+    @property
+    def cost_change_percent(self) -> float | None:
+        return rules.change_percent(self.cost_last_year, self.cost_previous_year)
+
+    @property
+    def name(self) -> str:
+        return self.arrangement.name
+
+
+@dataclass
+class Portfolio:
+    scope: Scope
+    today: dt.date
+    years: list[int]
+    rows: list[PortfolioRow]
+    by_form: list[tuple[str, int]]
+    by_area: list[tuple[str, int]]
+    cost_by_year: list[YearCost]
+    upcoming: list[Upcoming]
+    unserved_goals: list
+    has_example_data: bool
+    last_year: int
+    horizon: dt.date
+
+    @property
+    def ongoing_rows(self) -> list[PortfolioRow]:
+        return [r for r in self.rows if r.ongoing]
+
+    @property
+    def ongoing_count(self) -> int:
+        return len(self.ongoing_rows)
+
+    @property
+    def latest_cost(self) -> YearCost | None:
+        return self.cost_by_year[-1] if self.cost_by_year else None
+
+    @property
+    def overdue(self) -> list[Upcoming]:
+        return [u for u in self.upcoming if u.overdue]
+
+
+def portfolio_arrangements(access: Access, scope: Scope):
+    """The arrangements of the scope that the user may see (a queryset, for filters too)."""
+    ours = Participation.objects.filter(
+        arrangement_id=OuterRef("pk"), organisation_id__in=scope.org_ids
+    )
+    return access.arrangements(Arrangement.objects.filter(Exists(ours)))
+
+
+def portfolio(
+    access: Access, scope: Scope, *, today: dt.date | None = None, only=None
+) -> Portfolio:
+    """Return the portfolio of ``scope`` as ``access`` may see it.
+
+    ``only`` (a queryset of arrangements, from the page's filter) limits the table's rows; the
+    headline figures are always the whole portfolio's. It is asked in the same query.
+    """
+    today = today or dt.date.today()
+    last_year = today.year - 1
+    years = list(range(last_year - YEARS + 1, last_year + 1))
+    horizon = add_months(today, HORIZON_MONTHS)
+    org_ids = scope.org_ids
+
+    queryset = portfolio_arrangements(access, scope)
+    if only is not None:
+        queryset = queryset.annotate(shown=Exists(only.filter(pk=OuterRef("pk"))))
+    arrangements = list(
+        queryset.select_related("form", "host")
+        .prefetch_related(
+            Prefetch("service_areas", queryset=ServiceArea.objects.order_by("sort_order", "name")),
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related(
+                    "organisation", "political_owner", "admin_owner"
+                ).order_by("organisation__name"),
+            ),
+        )
+        .order_by("name")
+    )
+    ids = [a.pk for a in arrangements]
+
+    costs: dict[int, dict[int, int]] = defaultdict(dict)
+    for arrangement_id, year, budget, outcome, forecast in Cost.objects.filter(
+        participation__arrangement_id__in=ids,
+        participation__organisation_id__in=org_ids,
+        year__gte=years[0],
+        year__lte=last_year,
+    ).values_list("participation__arrangement_id", "year", "budget", "outcome", "forecast"):
+        amount = rules.best_amount(CostRow(year, budget, outcome, forecast))
+        if amount is None:
+            continue
+        costs[arrangement_id][year] = costs[arrangement_id].get(year, 0) + amount
+
+    seats = defaultdict(list)
+    for seat in (
+        Seat.objects.filter(body__arrangement_id__in=ids, appointed_by_id__in=org_ids)
+        .filter(Q(term_end__isnull=True) | Q(term_end__gte=today))
+        .select_related("person", "body")
+        .order_by("body__name", "role", "person__name")
+    ):
+        seats[seat.body.arrangement_id].append(seat)
+
+    ours_or_joint = Q(organisation_id__isnull=True) | Q(organisation_id__in=org_ids)
+    evaluations = defaultdict(list)
+    for e in access.evaluations(Evaluation.objects.filter(arrangement_id__in=ids)).filter(
+        ours_or_joint
+    ):
+        evaluations[e.arrangement_id].append(e)  # newest first (the model's ordering)
+
+    joint_decisions = list(
+        access.decisions(Decision.objects.filter(arrangement_id__in=ids))
+        .filter(organisation_id__isnull=True, date__gte=today, date__lte=horizon)
+        .order_by("date")
+    )
+
+    goals = list(Goal.objects.filter(organisation_id__in=org_ids).order_by("sort_order", "title"))
+    contributed: Counter = Counter()
+    served_goal_ids = set()
+    ongoing_ids = {a.pk for a in arrangements if rules.is_ongoing(a, today)}
+    for arrangement_id, goal_id in Contribution.objects.filter(
+        goal__organisation_id__in=org_ids, arrangement_id__in=ids
+    ).values_list("arrangement_id", "goal_id"):
+        contributed[arrangement_id] += 1
+        if arrangement_id in ongoing_ids:
+            served_goal_ids.add(goal_id)
+
+    by_arrangement = {a.pk: a for a in arrangements}
+    for records in evaluations.values():
+        for e in records:
+            e.arrangement = by_arrangement[e.arrangement_id]
+    for d in joint_decisions:
+        d.arrangement = by_arrangement[d.arrangement_id]
+    upcoming: list[Upcoming] = []
+    for a in arrangements:
+        if not rules.is_ongoing(a, today):
+            continue
+        if a.end_date and a.end_date <= horizon:
+            upcoming.append(Upcoming(a.end_date, "Slutar", a))
+        if a.end_date and a.notice_months:
+            notice = add_months(a.end_date, -a.notice_months)
+            if notice <= horizon:
+                upcoming.append(
+                    Upcoming(
+                        notice,
+                        "Sista uppsägningsdag",
+                        a,
+                        f"{a.notice_months} månaders uppsägningstid",
+                        overdue=notice < today,
+                    )
+                )
+        latest = evaluations[a.pk][0] if evaluations[a.pk] else None
+        if latest and latest.next_evaluation and latest.next_evaluation <= horizon:
+            upcoming.append(
+                Upcoming(
+                    latest.next_evaluation,
+                    "Uppföljning",
+                    a,
+                    "Försenad" if latest.next_evaluation < today else "",
+                    overdue=latest.next_evaluation < today,
+                )
+            )
+        for seat in seats[a.pk]:
+            if seat.term_end and seat.term_end <= horizon:
+                upcoming.append(
+                    Upcoming(
+                        seat.term_end,
+                        "Uppdrag slutar",
+                        a,
+                        f"{seat.person.name}, {seat.get_role_display().lower()} i {seat.body.name}",
+                    )
+                )
+    for d in joint_decisions:
+        upcoming.append(
+            Upcoming(d.date, "Beslut i gemensamt organ", by_arrangement[d.arrangement_id], d.title)
+        )
+    upcoming.sort(key=lambda u: (u.date, u.arrangement.name, u.kind))
+    next_by_arrangement: dict[int, Upcoming] = {}
+    for u in upcoming:
+        next_by_arrangement.setdefault(u.arrangement.pk, u)
+
+    rows = []
+    form_counts: Counter = Counter()
+    area_counts: Counter = Counter()
+    form_order: dict[str, tuple] = {}
+    area_order: dict[str, tuple] = {}
+    has_example = False
+    for a in arrangements:
+        ongoing = rules.is_ongoing(a, today)
+        participations = list(a.participations.all())
+        own = [p for p in participations if p.organisation_id in org_ids]
+        partners = [p.organisation for p in participations if p.organisation_id not in org_ids]
+        areas = list(a.service_areas.all())
+        first = own[0] if own else None
+        example = a.is_example or any(p.is_example for p in own)
+        has_example = has_example or example
+        if ongoing:
+            form_counts[a.form.name] += 1
+            form_order[a.form.name] = (a.form.sort_order, a.form.name)
+            for area in areas:
+                area_counts[area.name] += 1
+                area_order[area.name] = (area.sort_order, area.name)
+        yearly = costs.get(a.pk, {})
+        rows.append(
+            PortfolioRow(
+                arrangement=a,
+                form=a.form.name,
+                areas=areas,
+                partners=partners,
+                host=a.host,
+                representatives=seats[a.pk],
+                political_body=_joined(p.political_body for p in own),
+                political_owner=first.political_owner if first else None,
+                admin_unit=_joined(p.admin_unit for p in own),
+                admin_owner=first.admin_owner if first else None,
+                cost_last_year=yearly.get(last_year),
+                cost_previous_year=yearly.get(last_year - 1),
+                costs_by_year=dict(yearly),
+                last_evaluation=evaluations[a.pk][0] if evaluations[a.pk] else None,
+                next_deadline=next_by_arrangement.get(a.pk),
+                ongoing=ongoing,
+                goal_count=contributed.get(a.pk, 0),
+                is_example=example,
+            )
+        )
+
+    totals: dict[int, int] = {}
+    for yearly in costs.values():
+        for year, amount in yearly.items():
+            totals[year] = totals.get(year, 0) + amount
+    cost_by_year = year_costs(totals, years, scope.population)
+
+    if only is not None:
+        rows = [r for r in rows if r.arrangement.shown]
+
+    return Portfolio(
+        scope=scope,
+        today=today,
+        years=years,
+        rows=rows,
+        by_form=[(k, form_counts[k]) for k in sorted(form_counts, key=form_order.get)],
+        by_area=sorted(area_counts.items(), key=lambda kv: (-kv[1], area_order[kv[0]])),
+        cost_by_year=cost_by_year,
+        upcoming=upcoming,
+        unserved_goals=unserved_goals(goals, served_goal_ids),
+        has_example_data=has_example,
+        last_year=last_year,
+        horizon=horizon,
+    )
+
+
+def year_costs(amounts: dict, years: list[int], population=None) -> list[YearCost]:
+    """Return the cost of each year (``amounts``: year → kronor) with the change from the year
+    before and, given a population, per inhabitant."""
+    result = []
+    previous = None
+    for year in years:
+        amount = amounts.get(year)
+        entry = YearCost(year, amount, rules.per_inhabitant(amount, population))
+        if previous is not None and previous.amount is not None and amount is not None:
+            entry.change = amount - previous.amount
+            entry.change_percent = rules.change_percent(amount, previous.amount)
+        result.append(entry)
+        previous = entry
+    return result
+
+
+def _joined(values) -> str:
+    seen = []
+    for v in values:
+        if v and v not in seen:
+            seen.append(v)
+    return ", ".join(seen)
+
+
+def unserved_goals(goals, served_ids: set) -> list:
+    """Return the goals that no arrangement serves, itself or through a goal below it.
+
+    Only the top-most of an unserved branch is listed (a vision that nothing serves stands for
+    its focus areas and goals)."""
+    children = defaultdict(list)
+    for g in goals:
+        if g.parent_id:
+            children[g.parent_id].append(g)
+
+    def served(goal, seen=()) -> bool:
+        if goal.pk in served_ids:
+            return True
+        return any(served(c, (*seen, goal.pk)) for c in children[goal.pk] if c.pk not in seen)
+
+    known = {g.pk for g in goals}
+    result = []
+    for node in goal_tree(goals):
+        stack = [node]
+        while stack:
+            n = stack.pop(0)
+            if not served(n.goal):
+                result.append(n.goal)
+            else:
+                stack.extend(n.children)
+    return [g for g in result if g.pk in known]
+
+
+# --- Timeline ------------------------------------------------------------------------------------
+
+
+@dataclass
+class TimelineEvent:
+    date: dt.date
+    kind: str
+    arrangement: Any
+    title: str
+    detail: str = ""
+    url: str = ""
+
+
+def timeline(
+    access: Access, scope: Scope, *, area=None, arrangement_id=None, limit: int = 300
+) -> list[TimelineEvent]:
+    """Return decisions, evaluations and membership changes of the portfolio, newest first."""
+    arrangements = portfolio_arrangements(access, scope)
+    if area is not None:
+        arrangements = arrangements.filter(service_areas=area)
+    if arrangement_id is not None:
+        arrangements = arrangements.filter(pk=arrangement_id)
+    by_id = {a.pk: a for a in arrangements.only("pk", "name", "is_published", "is_example")}
+    ids = list(by_id)
+    events = []
+    for d in (
+        access.decisions(Decision.objects.filter(arrangement_id__in=ids))
+        .select_related("organisation")
+        .order_by("-date")[:limit]
+    ):
+        where = d.organisation.display_name if d.organisation_id else "gemensamt organ"
+        events.append(
+            TimelineEvent(
+                d.date,
+                "Beslut",
+                by_id[d.arrangement_id],
+                d.title,
+                f"{d.deciding_body} ({where}){', ' + d.reference if d.reference else ''}",
+                d.get_absolute_url(),
+            )
+        )
+    for e in (
+        access.evaluations(Evaluation.objects.filter(arrangement_id__in=ids))
+        .select_related("organisation")
+        .order_by("-date")[:limit]
+    ):
+        detail = f"Måluppfyllelse: {e.get_goal_attainment_display().lower()}"
+        if e.recommendation:
+            detail += f". Rekommendation: {e.get_recommendation_display().lower()}"
+        events.append(
+            TimelineEvent(e.date, "Uppföljning", by_id[e.arrangement_id], "Uppföljning", detail, "")
+        )
+    for p in (
+        Participation.objects.filter(arrangement_id__in=ids)
+        .filter(Q(joined__isnull=False) | Q(left__isnull=False))
+        .select_related("organisation")
+        .order_by("-joined")[: limit * 2]
+    ):
+        if p.joined:
+            events.append(
+                TimelineEvent(
+                    p.joined,
+                    "Medlemskap",
+                    by_id[p.arrangement_id],
+                    f"{p.organisation.display_name} gick med",
+                )
+            )
+        if p.left:
+            events.append(
+                TimelineEvent(
+                    p.left,
+                    "Medlemskap",
+                    by_id[p.arrangement_id],
+                    f"{p.organisation.display_name} lämnade",
+                )
+            )
+    events.sort(key=lambda e: (e.date, e.kind, e.arrangement.name), reverse=True)
+    return events[:limit]
+
+
+# --- Goals map -----------------------------------------------------------------------------------
+
+
+@dataclass
+class GoalMapNode:
+    goal: Any
+    contributions: list
+    conflicts: list
+    children: list = field(default_factory=list)
+    served: bool = False
+
+
+@dataclass
+class GoalMap:
+    roots: list
+    arrangements_without_goal: list
+    conflict_count: int
+
+    @property
+    def unserved(self) -> list:
+        result = []
+        stack = list(self.roots)
+        while stack:
+            n = stack.pop(0)
+            if not n.served:
+                result.append(n)
+            else:
+                stack.extend(n.children)
+        return result
+
+
+def goal_map(access: Access, scope: Scope, *, today: dt.date | None = None) -> GoalMap:
+    """Return the scope's own goals with the arrangements that serve them and the conflicts."""
+    today = today or dt.date.today()
+    arrangements = [
+        a
+        for a in portfolio_arrangements(access, scope).select_related("form").order_by("name")
+        if rules.is_ongoing(a, today)
+    ]
+    ids = [a.pk for a in arrangements]
+    goals = list(
+        Goal.objects.filter(organisation_id__in=scope.org_ids).order_by("sort_order", "title")
+    )
+    contributions = defaultdict(list)
+    with_goal = set()
+    for c in Contribution.objects.filter(
+        goal__organisation_id__in=scope.org_ids, arrangement_id__in=ids
+    ).select_related("arrangement"):
+        contributions[c.goal_id].append(c)
+        with_goal.add(c.arrangement_id)
+    conflicts = defaultdict(list)
+    count = 0
+    for gc in (
+        access.goal_conflicts(GoalConflict.objects.filter(goal__organisation_id__in=scope.org_ids))
+        .filter(arrangement_id__in=ids)
+        .select_related("arrangement")
+    ):
+        conflicts[gc.goal_id].append(gc)
+        count += 1
+
+    def build(node) -> GoalMapNode:
+        children = [build(c) for c in node.children]
+        own = contributions.get(node.goal.pk, [])
+        return GoalMapNode(
+            goal=node.goal,
+            contributions=own,
+            conflicts=conflicts.get(node.goal.pk, []),
+            children=children,
+            served=bool(own) or any(c.served for c in children),
+        )
+
+    return GoalMap(
+        roots=[build(n) for n in goal_tree(goals)],
+        arrangements_without_goal=[a for a in arrangements if a.pk not in with_goal],
+        conflict_count=count,
+    )

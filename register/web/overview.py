@@ -1,0 +1,195 @@
+"""The overview of a portfolio (an organisation's, a county's, the country's), its timeline and
+goals map, and the introduction pack (HTML, PDF, XLSX). Thin views: the figures come from
+register/selectors/portfolio.py, the files from register/reports/, all through the user's Access.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
+from django_tables2 import RequestConfig
+
+from .. import downloads
+from ..access import Access
+from ..models import County, Organisation
+from ..reports import charts, intro_pack
+from ..selectors import portfolio as pf
+from . import filters, tables
+
+
+def _organisation(pk) -> Organisation:
+    return get_object_or_404(Organisation, pk=pk)
+
+
+def _admin_only(access: Access) -> None:
+    if not access.is_admin:
+        raise PermissionDenied("Läns- och riksöversikten är registeradministratörens.")
+
+
+def _charts(portfolio, subject: str) -> dict:
+    return {
+        "cost": charts.cost_chart("diagram-kostnad", portfolio.cost_by_year, subject=subject),
+        "per_inhabitant": charts.cost_chart(
+            "diagram-per-invanare", portfolio.cost_by_year, per_inhabitant=True, subject=subject
+        ),
+        "forms": charts.count_chart(
+            "diagram-former", "Pågående samverkan per form", portfolio.by_form
+        ),
+        "areas": charts.count_chart(
+            "diagram-omraden", "Pågående samverkan per verksamhetsområde", portfolio.by_area
+        ),
+    }
+
+
+def _overview(request, scope: pf.Scope, access: Access):
+    today = dt.date.today()
+    arrangements = pf.portfolio_arrangements(access, scope)
+    filterset = filters.PortfolioFilterSet(request.GET or None, queryset=arrangements)
+    only = None
+    is_filtered = bool(
+        filterset.is_bound
+        and any(filterset.data.get(name) not in ("", None) for name in filterset.filters)
+    )
+    if is_filtered and filterset.is_valid():
+        only = filterset.qs
+    portfolio = pf.portfolio(access, scope, today=today, only=only)
+    table = tables.PortfolioTable(portfolio.rows, last_year=portfolio.last_year)
+    RequestConfig(request, paginate={"per_page": tables.PER_PAGE}).configure(table)
+    return render(
+        request,
+        "register/overview.html",
+        {
+            "scope": scope,
+            "portfolio": portfolio,
+            "table": table,
+            "filter": filterset,
+            "is_filtered": is_filtered,
+            "charts": _charts(portfolio, scope.label),
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_safe
+def overview_index(request):
+    """Pick whose overview: one's own organisations, or (an administrator) any, a county or all."""
+    access = Access.for_user(request.user)
+    chosen = request.GET.get("organisation", "")
+    if chosen:
+        if chosen.isdigit() and Organisation.objects.filter(pk=chosen).exists():
+            return redirect("register:overview_organisation", pk=int(chosen))
+        return render(
+            request,
+            "register/overview_index.html",
+            _index_context(access, error="Välj en organisation i listan."),
+            status=400,
+        )
+    return render(request, "register/overview_index.html", _index_context(access))
+
+
+def _index_context(access: Access, error: str = "") -> dict:
+    own = list(Organisation.objects.filter(pk__in=access.member_org_ids).order_by("name"))
+    context = {"own": own, "error": error}
+    if access.is_admin:
+        context["organisations"] = list(
+            Organisation.objects.filter(participations__isnull=False)
+            .distinct()
+            .order_by("name")
+            .values_list("pk", "name")
+        )
+        context["counties"] = list(County.objects.order_by("code"))
+    return context
+
+
+@login_required
+@require_safe
+def overview_organisation(request, pk):
+    access = Access.for_user(request.user)
+    return _overview(request, pf.organisation_scope(_organisation(pk)), access)
+
+
+@login_required
+@require_safe
+def overview_county(request, pk):
+    access = Access.for_user(request.user)
+    _admin_only(access)
+    return _overview(request, pf.county_scope(get_object_or_404(County, pk=pk)), access)
+
+
+@login_required
+@require_safe
+def overview_national(request):
+    access = Access.for_user(request.user)
+    _admin_only(access)
+    return _overview(request, pf.national_scope(), access)
+
+
+@login_required
+@require_safe
+def overview_timeline(request, pk):
+    access = Access.for_user(request.user)
+    scope = pf.organisation_scope(_organisation(pk))
+    arrangements = pf.portfolio_arrangements(access, scope).order_by("name")
+    filterset = filters.TimelineFilterSet(
+        request.GET or None, queryset=arrangements, arrangements=arrangements
+    )
+    area = arrangement_id = None
+    if filterset.is_bound and filterset.is_valid():
+        area = filterset.form.cleaned_data.get("area")
+        chosen = filterset.form.cleaned_data.get("arrangement")
+        arrangement_id = chosen.pk if chosen else None
+    events = pf.timeline(access, scope, area=area, arrangement_id=arrangement_id)
+    return render(
+        request,
+        "register/overview_timeline.html",
+        {
+            "scope": scope,
+            "events": events,
+            "filter": filterset,
+            "is_filtered": bool(area or arrangement_id),
+        },
+    )
+
+
+@login_required
+@require_safe
+def overview_goals(request, pk):
+    access = Access.for_user(request.user)
+    scope = pf.organisation_scope(_organisation(pk))
+    return render(
+        request,
+        "register/overview_goals.html",
+        {"scope": scope, "goal_map": pf.goal_map(access, scope)},
+    )
+
+
+@login_required
+@require_safe
+def intro_pack_html(request, pk):
+    access = Access.for_user(request.user)
+    organisation = _organisation(pk)
+    pack = intro_pack.build(access, organisation)
+    return render(request, "register/intro_pack.html", {"pack": pack, "for_print": False})
+
+
+@login_required
+@require_safe
+def intro_pack_pdf(request, pk):
+    access = Access.for_user(request.user)
+    organisation = _organisation(pk)
+    content = intro_pack.pdf(intro_pack.build(access, organisation))
+    return downloads.download(content, organisation.name, prefix="introduktion-", extension=".pdf")
+
+
+@login_required
+@require_safe
+def intro_pack_xlsx(request, pk):
+    access = Access.for_user(request.user)
+    organisation = _organisation(pk)
+    content = intro_pack.xlsx(intro_pack.build(access, organisation))
+    return downloads.download(content, organisation.name, prefix="introduktion-")

@@ -1,0 +1,104 @@
+"""register/reports/charts.py: the SVG holds exactly the data, as bars and as text."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from register import rules
+from register.reports import charts
+from register.selectors.portfolio import YearCost
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def parse(markup: str) -> ET.Element:
+    return ET.fromstring(markup)
+
+
+def bars(root) -> list:
+    return [r for r in root.iter(f"{SVG}rect") if (r.get("class") or "").startswith("bar")]
+
+
+def texts(root, cls: str) -> list[str]:
+    return [t.text for t in root.iter(f"{SVG}text") if t.get("class") == cls]
+
+
+def years():
+    return [
+        YearCost(2023, 1_000_000, 14),
+        YearCost(2024, 1_250_000, 17, change=250_000, change_percent=25.0),
+        YearCost(2025, -200_000, -3, change=-1_450_000, change_percent=-116.0),
+    ]
+
+
+def test_the_cost_chart_has_one_bar_and_one_value_label_per_year():
+    root = parse(charts.cost_chart("kostnad", years()))
+    assert len(bars(root)) == 3
+    assert texts(root, "label value") == [
+        "1\u00a0mnkr",
+        "1,3\u00a0mnkr",
+        "\u2212200\u00a0000\u00a0kr",
+    ]
+    assert texts(root, "label") == ["2023", "2024", "2025"]
+    assert texts(root, "label note") == ["+25\u00a0%", "\u2212116\u00a0%"]
+
+
+def test_bar_heights_are_proportional_to_the_values_and_income_goes_below_zero():
+    root = parse(charts.cost_chart("kostnad", years()))
+    a, b, c = (float(r.get("height")) for r in bars(root))
+    assert b / a == pytest.approx(1.25, abs=0.001)
+    assert c / a == pytest.approx(0.2, abs=0.001)
+    rects = bars(root)
+    assert rects[2].get("class") == "bar negative"
+    zero = float(next(e for e in root.iter(f"{SVG}line") if e.get("class") == "axis").get("y1"))
+    assert float(rects[2].get("y")) == zero  # hangs from the zero line
+    assert float(rects[0].get("y")) + a == pytest.approx(zero, abs=0.01)
+
+
+def test_a_chart_names_its_title_and_description_and_has_no_style_attribute():
+    markup = charts.cost_chart("kostnad", years(), per_inhabitant=True, subject="Täby kommun")
+    root = parse(markup)
+    assert root.get("role") == "img"
+    title = root.find(f"{SVG}title")
+    desc = root.find(f"{SVG}desc")
+    assert root.get("aria-labelledby") == title.get("id") == "kostnad-title"
+    assert root.get("aria-describedby") == desc.get("id")
+    assert "per invånare" in title.text
+    assert "2024: 17\u00a0kr (+25\u00a0%)" in desc.text
+    assert "style=" not in markup
+
+
+def test_the_count_chart_draws_a_bar_per_form_longest_for_the_largest_count():
+    root = parse(
+        charts.count_chart(
+            "former", "Samverkan per form", [("Kommunalförbund", 4), ("Avtalssamverkan", 2)]
+        )
+    )
+    widths = [float(r.get("width")) for r in bars(root)]
+    assert widths[0] == 2 * widths[1]
+    assert texts(root, "label value") == ["4 st", "2 st"]
+    assert texts(root, "label") == ["Kommunalförbund", "Avtalssamverkan"]
+
+
+def test_text_in_a_chart_is_escaped():
+    root = parse(charts.count_chart("x", "A & B <c>", [("<script>", 1)]))
+    assert root.find(f"{SVG}title").text == "A & B <c>"
+    assert texts(root, "label") == ["<script>"]
+
+
+def test_a_year_without_figures_shows_a_dash_and_no_bar():
+    root = parse(charts.cost_chart("k", [YearCost(2024, None, None), YearCost(2025, 10, 1)]))
+    assert len(bars(root)) == 1
+    assert texts(root, "label value") == ["–", "10\u00a0kr"]
+
+
+def test_chart_labels_write_millions_short_and_the_description_in_full():
+    assert charts.short_kronor(206_890_000) == "206,9\u00a0mnkr"
+    assert charts.short_kronor(999_999) == rules.format_kronor(999_999)
+    root = parse(charts.cost_chart("k", [YearCost(2025, 206_890_000, 2982)]))
+    assert rules.format_kronor(206_890_000) in root.find(f"{SVG}desc").text
+
+
+def test_the_chart_writes_its_title_visibly_too():
+    root = parse(charts.count_chart("former", "Samverkan per form", [("Avtal", 1)]))
+    assert texts(root, "chart-title") == ["Samverkan per form"]
