@@ -9,31 +9,122 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Max, Subquery
+from django.db.models import Subquery
 
 from .. import graph, rules
 from ..access import Access
 from ..graph import Arr, BodyRow, NetworkData, Org, Part, SeatRow
-from ..models import Body, Cost, Organisation, Participation, Seat, TotalCost
+from ..models import Body, Cost, Organisation, Participation, TotalCost
 from .costs import CostRow
+
+ORG_FIELDS = (
+    "id",
+    "name",
+    "short_name",
+    "kind",
+    "code",
+    "county__code",
+    "county__name",
+    "population",
+)
+ARRANGEMENT_FIELDS = (
+    "id",
+    "name",
+    "short_name",
+    "form__slug",
+    "form__deciding_body_kind",
+    "status",
+    "start_date",
+    "end_date",
+)
+PARTICIPATION_FIELDS = (
+    "id",
+    "arrangement_id",
+    "organisation_id",
+    "role",
+    "joined",
+    "left",
+    "cost_share",
+)
+
+
+def _org(pk, name, short, kind, code, county_code, county_name, population) -> Org:
+    return Org(
+        id=pk,
+        name=short or name,
+        kind=kind,
+        code=code,
+        county_code=county_code,
+        county_name=county_name,
+        population=population,
+    )
+
+
+def _arrangement(totals, pk, name, short, form, deciding_kind, status, start, end) -> Arr:
+    return Arr(
+        id=pk,
+        name=short or name,
+        form_slug=form,
+        deciding_kind=deciding_kind,
+        status=status,
+        start_date=start,
+        end_date=end,
+        total_cost=totals.get(pk),
+    )
+
+
+def _participation(costs, pid, aid, oid, role, joined, left, share) -> Part:
+    return Part(
+        arrangement_id=aid,
+        organisation_id=oid,
+        role=role,
+        joined=joined,
+        left=left,
+        cost=costs.get(pid),
+        cost_share=share,
+    )
 
 
 def organisations() -> dict[int, Org]:
-    rows = Organisation.objects.values_list(
-        "id", "name", "short_name", "kind", "code", "county__code", "county__name", "population"
+    return {row[0]: _org(*row) for row in Organisation.objects.values_list(*ORG_FIELDS)}
+
+
+def _costs(scope_ids, on: dt.date) -> tuple[int | None, dict, dict]:
+    """Return the cost year (the latest year up to ``on``'s with a cost in scope), each
+    participation's best figure that year and each arrangement's total, in two queries."""
+    latest = (
+        Cost.objects.filter(participation__arrangement__in=scope_ids, year__lte=on.year)
+        .order_by("-year")
+        .values("year")[:1]
     )
-    return {
-        pk: Org(
-            id=pk,
-            name=short or name,
-            kind=kind,
-            code=code,
-            county_code=county_code,
-            county_name=county_name,
-            population=population,
+    year, costs, totals = None, {}, {}
+    for pid, row_year, budget, outcome, forecast in Cost.objects.filter(
+        participation__arrangement__in=scope_ids, year=Subquery(latest)
+    ).values_list("participation_id", "year", "budget", "outcome", "forecast"):
+        year = row_year
+        costs[pid] = rules.best_amount(
+            CostRow(year=year, budget=budget, outcome=outcome, forecast=forecast)
         )
-        for pk, name, short, kind, code, county_code, county_name, population in rows
-    }
+    if year is not None:
+        for aid, budget, outcome in TotalCost.objects.filter(
+            arrangement__in=scope_ids, year=year
+        ).values_list("arrangement_id", "budget", "outcome"):
+            totals[aid] = rules.best_amount(CostRow(year=year, budget=budget, outcome=outcome))
+    return year, costs, totals
+
+
+def _bodies_and_seats(scope_ids) -> tuple[list[BodyRow], list[SeatRow]]:
+    """Return the bodies of the arrangements in scope and their seats, in one query."""
+    bodies, seats = {}, []
+    for pk, aid, name, kind, powers, appointed_by, role in Body.objects.filter(
+        arrangement__in=scope_ids
+    ).values_list(
+        "id", "arrangement_id", "name", "kind", "powers", "seats__appointed_by_id", "seats__role"
+    ):
+        bodies[pk] = BodyRow(id=pk, arrangement_id=aid, name=name, kind=kind, powers=powers)
+        if role is not None:
+            seats.append(SeatRow(body_id=pk, appointed_by_id=appointed_by, role=role))
+    return list(bodies.values()), seats
 
 
 def network_data(
@@ -56,78 +147,17 @@ def network_data(
     scope_ids = scope.values("pk")
     orgs = organisations()
     arrangement_rows = list(
-        access.arrangements()
-        .filter(pk__in=scope_ids)
-        .values_list(
-            "id",
-            "name",
-            "short_name",
-            "form__slug",
-            "form__deciding_body_kind",
-            "status",
-            "start_date",
-            "end_date",
-        )
+        access.arrangements().filter(pk__in=scope_ids).values_list(*ARRANGEMENT_FIELDS)
     )
-    year = Cost.objects.filter(
-        participation__arrangement__in=scope_ids, year__lte=on.year
-    ).aggregate(year=Max("year"))["year"]
-    costs: dict[int, int | None] = {}
-    totals: dict[int, int | None] = {}
-    if year is not None:
-        for pid, budget, outcome, forecast in Cost.objects.filter(
-            participation__arrangement__in=scope_ids, year=year
-        ).values_list("participation_id", "budget", "outcome", "forecast"):
-            costs[pid] = rules.best_amount(
-                CostRow(year=year, budget=budget, outcome=outcome, forecast=forecast)
-            )
-        for aid, budget, outcome in TotalCost.objects.filter(
-            arrangement__in=scope_ids, year=year
-        ).values_list("arrangement_id", "budget", "outcome"):
-            totals[aid] = rules.best_amount(CostRow(year=year, budget=budget, outcome=outcome))
-    arrangements = {
-        pk: Arr(
-            id=pk,
-            name=short or name,
-            form_slug=form,
-            deciding_kind=deciding_kind,
-            status=status,
-            start_date=start,
-            end_date=end,
-            total_cost=totals.get(pk),
-        )
-        for pk, name, short, form, deciding_kind, status, start, end in arrangement_rows
-    }
+    year, costs, totals = _costs(scope_ids, on)
+    arrangements = {row[0]: _arrangement(totals, *row) for row in arrangement_rows}
     participations = [
-        Part(
-            arrangement_id=aid,
-            organisation_id=oid,
-            role=role,
-            joined=joined,
-            left=left,
-            cost=costs.get(pid),
-            cost_share=share,
-        )
-        for pid, aid, oid, role, joined, left, share in Participation.objects.filter(
-            arrangement__in=scope_ids
-        ).values_list(
-            "id", "arrangement_id", "organisation_id", "role", "joined", "left", "cost_share"
+        _participation(costs, *row)
+        for row in Participation.objects.filter(arrangement__in=scope_ids).values_list(
+            *PARTICIPATION_FIELDS
         )
     ]
-    bodies, seats = [], []
-    if with_seats:
-        bodies = [
-            BodyRow(id=pk, arrangement_id=aid, name=name, kind=kind, powers=powers)
-            for pk, aid, name, kind, powers in Body.objects.filter(
-                arrangement__in=scope_ids
-            ).values_list("id", "arrangement_id", "name", "kind", "powers")
-        ]
-        seats = [
-            SeatRow(body_id=body, appointed_by_id=org, role=role)
-            for body, org, role in Seat.objects.filter(body__arrangement__in=scope_ids).values_list(
-                "body_id", "appointed_by_id", "role"
-            )
-        ]
+    bodies, seats = _bodies_and_seats(scope_ids) if with_seats else ([], [])
     return NetworkData(
         orgs=orgs,
         arrangements=arrangements,
@@ -141,118 +171,33 @@ def network_data(
 def influence_data(access: Access, *, organisation_id: int, on: dt.date) -> NetworkData:
     """Return the rows ``graph.influence_by_org`` needs for one organisation's arrangements (those
     the user may see), in four queries: the participations with their organisations and
-    arrangements, the participants' costs and the arrangements' totals in the cost year (the
-    latest year up to ``on``'s with a cost, as in ``network_data``), the bodies with their seats.
-    For pages that show influence beside much else (a strategic review)."""
-    scope = access.arrangements().filter(participations__organisation_id=organisation_id)
-    scope_ids = scope.values("pk")
+    arrangements, the participants' costs and the arrangements' totals in the cost year (as in
+    ``network_data``), the bodies with their seats. For pages that show influence beside much
+    else (a strategic review)."""
+    scope_ids = (
+        access.arrangements().filter(participations__organisation_id=organisation_id).values("pk")
+    )
+    n_part, n_org = len(PARTICIPATION_FIELDS), len(ORG_FIELDS) - 1
     rows = list(
         Participation.objects.filter(arrangement__in=scope_ids).values_list(
-            "id",
-            "arrangement_id",
-            "organisation_id",
-            "role",
-            "joined",
-            "left",
-            "cost_share",
-            "organisation__name",
-            "organisation__short_name",
-            "organisation__kind",
-            "organisation__code",
-            "organisation__county__code",
-            "organisation__county__name",
-            "organisation__population",
-            "arrangement__name",
-            "arrangement__short_name",
-            "arrangement__form__slug",
-            "arrangement__form__deciding_body_kind",
-            "arrangement__status",
-            "arrangement__start_date",
-            "arrangement__end_date",
+            *PARTICIPATION_FIELDS,
+            *(f"organisation__{name}" for name in ORG_FIELDS[1:]),
+            *(f"arrangement__{name}" for name in ARRANGEMENT_FIELDS[1:]),
         )
     )
-    year, costs = None, {}
-    for pid, cost_row_year, budget, outcome, forecast in Cost.objects.filter(
-        participation__arrangement__in=scope_ids,
-        year=Subquery(
-            Cost.objects.filter(participation__arrangement__in=scope_ids, year__lte=on.year)
-            .order_by("-year")
-            .values("year")[:1]
-        ),
-    ).values_list("participation_id", "year", "budget", "outcome", "forecast"):
-        year = cost_row_year
-        costs[pid] = rules.best_amount(
-            CostRow(year=year, budget=budget, outcome=outcome, forecast=forecast)
-        )
-    totals = {}
-    if year is not None:
-        for aid, budget, outcome in TotalCost.objects.filter(
-            arrangement__in=scope_ids, year=year
-        ).values_list("arrangement_id", "budget", "outcome"):
-            totals[aid] = rules.best_amount(CostRow(year=year, budget=budget, outcome=outcome))
+    year, costs, totals = _costs(scope_ids, on)
     orgs, arrangements, participations = {}, {}, []
-    for (
-        pid,
-        aid,
-        oid,
-        role,
-        joined,
-        left,
-        share,
-        *org,
-        aname,
-        ashort,
-        form,
-        kind,
-        status,
-        start,
-        end,
-    ) in rows:
-        name, short, okind, code, county_code, county_name, population = org
-        orgs[oid] = Org(
-            id=oid,
-            name=short or name,
-            kind=okind,
-            code=code,
-            county_code=county_code,
-            county_name=county_name,
-            population=population,
-        )
-        arrangements[aid] = Arr(
-            id=aid,
-            name=ashort or aname,
-            form_slug=form,
-            deciding_kind=kind,
-            status=status,
-            start_date=start,
-            end_date=end,
-            total_cost=totals.get(aid),
-        )
-        participations.append(
-            Part(
-                arrangement_id=aid,
-                organisation_id=oid,
-                role=role,
-                joined=joined,
-                left=left,
-                cost=costs.get(pid),
-                cost_share=share,
-            )
-        )
-    bodies, seats = {}, []
-    for pk, aid, name, kind, powers, appointed_by, role in Body.objects.filter(
-        arrangement__in=scope_ids
-    ).values_list(
-        "id", "arrangement_id", "name", "kind", "powers", "seats__appointed_by_id", "seats__role"
-    ):
-        bodies[pk] = BodyRow(id=pk, arrangement_id=aid, name=name, kind=kind, powers=powers)
-        if role is not None:
-            seats.append(SeatRow(body_id=pk, appointed_by_id=appointed_by, role=role))
+    for row in rows:
+        part, org, arrangement = row[:n_part], row[n_part : n_part + n_org], row[n_part + n_org :]
+        orgs[part[2]] = _org(part[2], *org)
+        arrangements[part[1]] = _arrangement(totals, part[1], *arrangement)
+        participations.append(_participation(costs, *part))
+    bodies, seats = _bodies_and_seats(scope_ids)
     return NetworkData(
         orgs=orgs,
         arrangements=arrangements,
         participations=participations,
-        bodies=list(bodies.values()),
+        bodies=bodies,
         seats=seats,
         cost_year=year,
     )
