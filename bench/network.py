@@ -22,13 +22,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import statistics
 import sys
-import tempfile
-import time
-import warnings
 from pathlib import Path
+
+from scale_setup import (
+    log,
+    median_ms,
+    seeded,
+)  # bench/ itself is on the path: the scripts run from it
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,38 +44,13 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def median_ms(fn, runs: int, warmup: int):
-    for _ in range(warmup):
-        fn()
-    times = []
-    result = None
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return round(statistics.median(times), 1), result
-
-
 def main(argv=None) -> int:
     args = parse_args(argv)
-    tmp = tempfile.TemporaryDirectory(prefix="bench-network-")
-    db_path = Path(tmp.name) / "bench.sqlite3"
-    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
-    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-    sys.path.insert(0, str(ROOT))
-
-    warnings.filterwarnings("ignore", message="No directory at")  # whitenoise, no collectstatic
-    import django
-
-    django.setup()
+    tmp, result = seeded(
+        "bench-network-", arrangements=args.arrangements, years=args.years, seed=args.seed
+    )
 
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection
     from django.db.models import Count
     from django.test import Client
@@ -83,19 +59,9 @@ def main(argv=None) -> int:
 
     from register import graph
     from register.access import Access
-    from register.management.commands.seed_scale import seed_scale
     from register.models import Membership, Organisation
     from register.selectors.network import network_data
 
-    log(f"Databas: {db_path}")
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    log(f"Migrerad på {time.perf_counter() - started:.1f} s.")
-    result = seed_scale(arrangements=args.arrangements, years=args.years, seed=args.seed)
-    log(
-        f"seed_scale: {result.arrangements} samverkan, {result.participations} deltaganden, "
-        f"{result.costs} kostnadsrader på {result.seconds:.1f} s."
-    )
     on = dt.date.today()
     admin = Access(user_id=None, is_admin=True)
     data = network_data(admin, on=on)

@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
-import tempfile
 import time
-import warnings
 from pathlib import Path
+
+from scale_setup import log, seeded  # bench/ itself is on the path: the scripts run from it
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,43 +40,24 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
 def emit(**fields) -> None:
     print(json.dumps(fields, ensure_ascii=False), flush=True)
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    tmp = tempfile.TemporaryDirectory(prefix="bench-overview-")
-    db_path = Path(tmp.name) / "bench.sqlite3"
-    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
-    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-    sys.path.insert(0, str(ROOT))
-
-    warnings.filterwarnings("ignore", message="No directory at")  # whitenoise, no collectstatic
-    import django
-
-    django.setup()
+    tmp, result = seeded(
+        "bench-overview-", arrangements=args.arrangements, years=args.years, seed=args.seed
+    )
 
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection
     from django.db.models import Count
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    from register.management.commands.seed_scale import seed_scale
     from register.models import Membership, Organisation
-
-    log(f"Databas: {db_path}")
-    call_command("migrate", verbosity=0)
-    result = seed_scale(arrangements=args.arrangements, years=args.years, seed=args.seed)
-    log(f"seed_scale: {result.arrangements} samverkan på {result.seconds:.1f} s.")
 
     candidates = list(
         Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY)

@@ -14,36 +14,28 @@ Progress goes to stderr.
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import sys
-import tempfile
 import time
-import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.pages import log, parse_args  # noqa: E402
+from scale_setup import log, seeded  # noqa: E402 (bench/ itself is on the path)
+
+from bench.pages import parse_args  # noqa: E402
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    tmp = tempfile.TemporaryDirectory(prefix="bench-review-")
-    db_path = Path(tmp.name) / "bench.sqlite3"
-    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
-    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-    warnings.filterwarnings("ignore", message="No directory at")
-    import django
-
-    django.setup()
+    tmp, result = seeded(
+        "bench-review-", arrangements=args.arrangements, years=args.years, seed=args.seed
+    )
 
     import datetime as dt
 
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection
     from django.db.models import Count
     from django.test import Client
@@ -52,14 +44,9 @@ def main(argv=None) -> int:
     from django.utils import timezone
 
     from register.access import Access
-    from register.management.commands.seed_scale import seed_scale
     from register.models import Membership, Organisation, Review
     from register.services.reviews import review_open
 
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    result = seed_scale(arrangements=args.arrangements, years=args.years, seed=args.seed)
-    log(f"seed_scale: {result.arrangements} samverkan på {time.perf_counter() - started:.1f} s.")
     busiest = (
         Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY)
         .annotate(n=Count("participations"))

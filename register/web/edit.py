@@ -292,9 +292,12 @@ class RecordFormView(FormMixin, EditView):
             context["object"] = self.object
         return context
 
+    #: The service that saves the record (keyword arguments access, instance, save_m2m, version).
+    save_service = staticmethod(records.record_save)
+
     def save(self, form):
-        """Save the valid form through the records service and return the record."""
-        return records.record_save(
+        """Save the valid form through ``save_service`` and return the record."""
+        return self.save_service(
             access=self.access,
             instance=form.save(commit=False),
             save_m2m=form.save_m2m,
@@ -1025,16 +1028,10 @@ class _OpenReview(_OneRecord):
 class ReviewUpdate(_OpenReview, RecordUpdateView):
     form_class = forms.ReviewForm
 
+    save_service = staticmethod(review_services.review_save)
+
     def get_title(self) -> str:
         return f"Ändra genomgång: {self.object}"
-
-    def save(self, form):
-        return review_services.review_save(
-            access=self.access,
-            instance=form.save(commit=False),
-            save_m2m=form.save_m2m,
-            version=self.version,
-        )
 
 
 class ReviewDelete(_OpenReview, RecordDeleteView):

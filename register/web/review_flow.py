@@ -80,17 +80,10 @@ class ReviewItemUpdate(_ItemPage, edit.RecordUpdateView):
 
     form_class = forms.ReviewItemDecisionForm
     offers_delete = False
+    save_service = staticmethod(review_services.review_save)
 
     def get_title(self) -> str:
         return f"{self.object.participation.arrangement.name} – {self.object.review.title}"
-
-    def save(self, form):
-        return review_services.review_save(
-            access=self.access,
-            instance=form.save(commit=False),
-            save_m2m=form.save_m2m,
-            version=self.version,
-        )
 
 
 class ReviewItemFollowup(_ItemPage, edit.RecordUpdateView):

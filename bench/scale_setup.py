@@ -1,0 +1,64 @@
+"""The benchmarks' common start: Django on a throwaway SQLite database with ``seed_scale`` data.
+
+Imported by the benchmark scripts (``bench/pages.py`` and the others run as scripts, so this
+folder is on the import path). Progress goes to stderr, so stdout holds only JSON lines.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def seeded(prefix: str, *, arrangements: int, years: int, seed: int):
+    """Start Django on a new SQLite database in a temporary folder, migrate it and load
+    ``seed_scale``; return (the folder, kept alive by the caller, and seed_scale's result)."""
+    tmp = tempfile.TemporaryDirectory(prefix=prefix)
+    db_path = Path(tmp.name) / "bench.sqlite3"
+    # Before django.setup(): a throwaway database, and the test client's host allowed.
+    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
+    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+    sys.path.insert(0, str(ROOT))
+    warnings.filterwarnings("ignore", message="No directory at")  # whitenoise, no collectstatic
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from register.management.commands.seed_scale import seed_scale
+
+    log(f"Databas: {db_path}")
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    log(f"Migrerad på {time.perf_counter() - started:.1f} s.")
+    result = seed_scale(arrangements=arrangements, years=years, seed=seed)
+    log(
+        f"seed_scale: {result.arrangements} samverkan, {result.participations} deltaganden, "
+        f"{result.costs} kostnadsrader på {result.seconds:.1f} s."
+    )
+    return tmp, result
+
+
+def median_ms(fn, runs: int, warmup: int):
+    """Return (the median of ``runs`` timings of ``fn()`` in ms after ``warmup`` calls, and the
+    last result)."""
+    for _ in range(warmup):
+        fn()
+    times, result = [], None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times), 1), result
