@@ -105,8 +105,10 @@ class SearchMixin:
         return Q()
 
 
-class ArrangementFilterSet(SearchMixin, filters.FilterSet):
-    search_fields = ("name", "short_name", "host__name", "seat")
+class PortfolioFilterSet(SearchMixin, filters.FilterSet):
+    """The overview's portfolio table: by form, area and status, or a word in the name."""
+
+    search_fields = ("name", "short_name", "host__name")
 
     q = filters.CharFilter(label="Sök", method="search")
     form = filters.ModelChoiceFilter(
@@ -121,6 +123,20 @@ class ArrangementFilterSet(SearchMixin, filters.FilterSet):
     status = filters.ChoiceFilter(
         label="Status", choices=Arrangement.Status.choices, empty_label="Alla"
     )
+
+    class Meta:
+        model = Arrangement
+        fields = ["q", "form", "area", "status"]
+
+    def filter_area(self, queryset, name, value):
+        return queryset.filter(_area_exists(value)) if value else queryset
+
+
+class ArrangementFilterSet(PortfolioFilterSet):
+    """The list of arrangements: the portfolio's filters, and a partner, a county, an orgnr."""
+
+    search_fields = ("name", "short_name", "host__name", "seat")
+
     partner = filters.ModelChoiceFilter(
         label="Part", queryset=partner_organisations(), method="filter_partner", empty_label="Alla"
     )
@@ -142,9 +158,6 @@ class ArrangementFilterSet(SearchMixin, filters.FilterSet):
         if digits.isdigit() and len(digits) >= 4:
             condition |= Q(orgnr__contains=digits)
         return condition
-
-    def filter_area(self, queryset, name, value):
-        return queryset.filter(_area_exists(value)) if value else queryset
 
     def filter_partner(self, queryset, name, value):
         return queryset.filter(_partner_exists(value)) if value else queryset
@@ -251,33 +264,6 @@ class ReviewFilterSet(SearchMixin, filters.FilterSet):
     class Meta:
         model = Review
         fields = ["q", "organisation", "year"]
-
-
-class PortfolioFilterSet(SearchMixin, filters.FilterSet):
-    """The overview's portfolio table: by form, area and status, or a word in the name."""
-
-    search_fields = ("name", "short_name", "host__name")
-
-    q = filters.CharFilter(label="Sök", method="search")
-    form = filters.ModelChoiceFilter(
-        label="Samverkansform", queryset=CooperationForm.objects.all(), empty_label="Alla former"
-    )
-    area = filters.ModelChoiceFilter(
-        label="Verksamhetsområde",
-        queryset=ServiceArea.objects.all(),
-        method="filter_area",
-        empty_label="Alla områden",
-    )
-    status = filters.ChoiceFilter(
-        label="Status", choices=Arrangement.Status.choices, empty_label="Alla"
-    )
-
-    class Meta:
-        model = Arrangement
-        fields = ["q", "form", "area", "status"]
-
-    def filter_area(self, queryset, name, value):
-        return queryset.filter(_area_exists(value)) if value else queryset
 
 
 class TimelineFilterSet(filters.FilterSet):
