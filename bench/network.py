@@ -25,11 +25,12 @@ import json
 import sys
 from pathlib import Path
 
-from scale_setup import (
+from scale_setup import (  # bench/ itself is on the path: the scripts run from it
+    busiest_editor,
     log,
     median_ms,
     seeded,
-)  # bench/ itself is on the path: the scripts run from it
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,16 +51,13 @@ def main(argv=None) -> int:
         "bench-network-", arrangements=args.arrangements, years=args.years, seed=args.seed
     )
 
-    from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.db.models import Count
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from register import graph
     from register.access import Access
-    from register.models import Membership, Organisation
     from register.selectors.network import network_data
 
     on = dt.date.today()
@@ -95,14 +93,7 @@ def main(argv=None) -> int:
         flush=True,
     )
 
-    busiest = (
-        Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY)
-        .annotate(n=Count("participations"))
-        .order_by("-n", "code")
-        .first()
-    )
-    user = get_user_model().objects.create_user(username="bench-editor", password=None)
-    Membership.objects.create(user=user, organisation=busiest, role=Membership.Role.EDITOR)
+    busiest, user = busiest_editor()
     client = Client()
     client.force_login(user)
     log(f"Redigerare i {busiest} ({busiest.n} deltaganden).")

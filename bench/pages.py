@@ -14,13 +14,15 @@ Progress goes to stderr, so stdout holds only the JSON lines.
 from __future__ import annotations
 
 import argparse
-import json
-import statistics
 import sys
-import time
 from pathlib import Path
 
-from scale_setup import log, seeded  # bench/ itself is on the path: the scripts run from it
+from scale_setup import (  # bench/ itself is on the path: the scripts run from it
+    busiest_editor,
+    log,
+    print_page_times,
+    seeded,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,22 +43,13 @@ def main(argv=None) -> int:
         "bench-pages-", arrangements=args.arrangements, years=args.years, seed=args.seed
     )
 
-    from django.contrib.auth import get_user_model
-    from django.db import connection
     from django.db.models import Count
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from register.management.commands.seed_scale import scale_arrangements
-    from register.models import Membership, Organisation
 
-    busiest = (
-        Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY)
-        .annotate(n=Count("participations"))
-        .order_by("-n", "code")
-        .first()
-    )
+    busiest, user = busiest_editor()
     arrangement = (
         scale_arrangements()
         .filter(participations__organisation=busiest)
@@ -64,8 +57,6 @@ def main(argv=None) -> int:
         .order_by("-b", "-n", "pk")
         .first()
     )
-    user = get_user_model().objects.create_user(username="bench-editor", password=None)
-    Membership.objects.create(user=user, organisation=busiest, role=Membership.Role.EDITOR)
 
     client = Client()
     client.force_login(user)
@@ -76,32 +67,7 @@ def main(argv=None) -> int:
     }
     log(f"Redigerare i {busiest} ({busiest.n} deltaganden); samverkan: {arrangement}.")
 
-    status = 0
-    for name, url in pages.items():
-        for _ in range(args.warmup):
-            client.get(url)
-        times = []
-        queries = 0
-        for _ in range(args.runs):
-            with CaptureQueriesContext(connection) as ctx:
-                t0 = time.perf_counter()
-                response = client.get(url)
-                times.append((time.perf_counter() - t0) * 1000)
-            queries = len(ctx.captured_queries)
-            if response.status_code != 200:
-                log(f"{name}: HTTP {response.status_code}")
-                status = 1
-        print(
-            json.dumps(
-                {
-                    "name": name,
-                    "value": round(statistics.median(times), 1),
-                    "unit": "ms",
-                    "queries": queries,
-                }
-            ),
-            flush=True,
-        )
+    status = print_page_times(client, pages, runs=args.runs, warmup=args.warmup)
     tmp.cleanup()
     return status
 

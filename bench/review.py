@@ -13,16 +13,13 @@ Progress goes to stderr.
 
 from __future__ import annotations
 
-import json
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scale_setup import log, seeded  # noqa: E402 (bench/ itself is on the path)
+from scale_setup import busiest_editor, log, print_page_times, seeded  # noqa: E402 (bench/ itself is on the path)
 
 from bench.pages import parse_args  # noqa: E402
 
@@ -35,26 +32,15 @@ def main(argv=None) -> int:
 
     import datetime as dt
 
-    from django.contrib.auth import get_user_model
-    from django.db import connection
-    from django.db.models import Count
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
     from django.utils import timezone
 
     from register.access import Access
-    from register.models import Membership, Organisation, Review
+    from register.models import Review
     from register.services.reviews import review_open
 
-    busiest = (
-        Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY)
-        .annotate(n=Count("participations"))
-        .order_by("-n", "code")
-        .first()
-    )
-    user = get_user_model().objects.create_user(username="bench-editor", password=None)
-    Membership.objects.create(user=user, organisation=busiest, role=Membership.Role.EDITOR)
+    busiest, user = busiest_editor()
     today = timezone.localdate()
     review = review_open(
         access=Access.for_user(user),
@@ -72,32 +58,7 @@ def main(argv=None) -> int:
         "organisation_due": reverse("register:organisation_due", args=[busiest.pk]),
         "organisation_term": reverse("register:organisation_term", args=[busiest.pk]),
     }
-    status = 0
-    for name, url in pages.items():
-        for _ in range(args.warmup):
-            client.get(url)
-        times, queries = [], 0
-        for _ in range(args.runs):
-            with CaptureQueriesContext(connection) as ctx:
-                t0 = time.perf_counter()
-                response = client.get(url)
-                times.append((time.perf_counter() - t0) * 1000)
-            queries = len(ctx.captured_queries)
-            if response.status_code != 200:
-                log(f"{name}: HTTP {response.status_code}")
-                status = 1
-        print(
-            json.dumps(
-                {
-                    "name": name,
-                    "value": round(statistics.median(times), 1),
-                    "unit": "ms",
-                    "queries": queries,
-                    "items": items,
-                }
-            ),
-            flush=True,
-        )
+    status = print_page_times(client, pages, runs=args.runs, warmup=args.warmup, items=items)
     tmp.cleanup()
     return status
 

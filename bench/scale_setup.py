@@ -62,3 +62,49 @@ def median_ms(fn, runs: int, warmup: int):
         result = fn()
         times.append((time.perf_counter() - started) * 1000)
     return round(statistics.median(times), 1), result
+
+
+def busiest_editor():
+    """Return (the municipality with the most participations, annotated ``n``, and a new user
+    who edits for it)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from register.models import Membership, Organisation
+
+    busiest = (
+        Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY)
+        .annotate(n=Count("participations"))
+        .order_by("-n", "code")
+        .first()
+    )
+    user = get_user_model().objects.create_user(username="bench-editor", password=None)
+    Membership.objects.create(user=user, organisation=busiest, role=Membership.Role.EDITOR)
+    return busiest, user
+
+
+def print_page_times(client, pages: dict, *, runs: int, warmup: int, **extra) -> int:
+    """Print one JSON line per page: the median server time of ``runs`` GETs (after ``warmup``)
+    with the test client, and the queries of one. Return 1 if a page did not answer 200."""
+    import json
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    status = 0
+    for name, url in pages.items():
+        for _ in range(warmup):
+            client.get(url)
+        times, queries = [], 0
+        for _ in range(runs):
+            with CaptureQueriesContext(connection) as ctx:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+            queries = len(ctx.captured_queries)
+            if response.status_code != 200:
+                log(f"{name}: HTTP {response.status_code}")
+                status = 1
+        line = {"name": name, "value": round(statistics.median(times), 1), "unit": "ms"}
+        print(json.dumps({**line, "queries": queries, **extra}), flush=True)
+    return status
