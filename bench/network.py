@@ -19,7 +19,6 @@ One JSON line per figure on stdout, progress on stderr::
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import sys
@@ -29,6 +28,7 @@ from scale_setup import (  # bench/ itself is on the path: the scripts run from 
     busiest_editor,
     log,
     median_ms,
+    scale_parser,
     seeded,
 )
 
@@ -36,12 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--arrangements", type=int, default=5000)
-    parser.add_argument("--years", type=int, default=10)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--warmup", type=int, default=1)
+    parser = scale_parser(__doc__, runs=5, warmup=1)
     return parser.parse_args(argv)
 
 

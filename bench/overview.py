@@ -16,25 +16,23 @@ Goals (issue 10): overview p50 ≤ 300 ms (stretch ≤ 100 ms), PDF for 40 arran
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import sys
 import time
 from pathlib import Path
 
-from scale_setup import log, seeded  # bench/ itself is on the path: the scripts run from it
+from scale_setup import (  # bench/ itself is on the path: the scripts run from it
+    log,
+    scale_parser,
+    seeded,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--arrangements", type=int, default=5000)
-    parser.add_argument("--years", type=int, default=10)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--warmup", type=int, default=3)
+    parser = scale_parser(__doc__)
     parser.add_argument("--pdf-runs", type=int, default=3)
     parser.add_argument("--portfolio", type=int, default=40)
     return parser.parse_args(argv)

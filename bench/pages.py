@@ -13,7 +13,6 @@ Progress goes to stderr, so stdout holds only the JSON lines.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from scale_setup import (  # bench/ itself is on the path: the scripts run from 
     busiest_editor,
     log,
     print_page_times,
+    scale_parser,
     seeded,
 )
 
@@ -28,12 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--arrangements", type=int, default=5000)
-    parser.add_argument("--years", type=int, default=10)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--warmup", type=int, default=3)
+    parser = scale_parser(__doc__)
     return parser.parse_args(argv)
 
 

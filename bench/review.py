@@ -19,7 +19,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scale_setup import busiest_editor, log, print_page_times, seeded  # noqa: E402 (bench/ itself is on the path)
+from scale_setup import (  # noqa: E402 (bench/ itself is on the path)
+    busiest_editor,
+    log,
+    print_page_times,
+    seeded,
+)
 
 from bench.pages import parse_args  # noqa: E402
 

@@ -108,3 +108,16 @@ def print_page_times(client, pages: dict, *, runs: int, warmup: int, **extra) ->
         line = {"name": name, "value": round(statistics.median(times), 1), "unit": "ms"}
         print(json.dumps({**line, "queries": queries, **extra}), flush=True)
     return status
+
+
+def scale_parser(doc: str, *, runs: int = 15, warmup: int = 3):
+    """Return the benchmarks' argument parser: the seed_scale size and the runs to time."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--arrangements", type=int, default=5000)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=runs)
+    parser.add_argument("--warmup", type=int, default=warmup)
+    return parser
