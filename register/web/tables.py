@@ -6,6 +6,7 @@ prefetched areas), so a page costs the same number of queries whatever its rows.
 
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from .. import rules
 from ..models import Arrangement, Decision, Organisation, Person, Review
@@ -325,7 +326,7 @@ class PortfolioTable(RegisterTable):
 
     def render_next_deadline(self, record, value):
         d = record.next_deadline
-        badge = format_html(' <span class="badge warn">passerad</span>') if d.overdue else ""
+        badge = mark_safe(' <span class="badge warn">passerad</span>') if d.overdue else ""
         return format_html(
             '<span class="nowrap">{}</span>{}<span class="block muted">{}</span>',
             value.strftime("%Y-%m-%d"),

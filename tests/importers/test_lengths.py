@@ -88,7 +88,7 @@ def test_a_cell_longer_than_its_model_field_is_a_row_error_in_the_preview(taby, 
     [error] = bad.errors
     assert error.field == column
     assert error.message.startswith(prefix)
-    assert f"har som mest {most} tecken" in error.message
+    assert f"får vara högst {most} tecken lång" in error.message
     assert bad.raw[column] == text  # kept whole: the invalid-rows download gives it back
 
 
@@ -139,8 +139,8 @@ def test_a_too_long_new_row_that_reaches_the_bulk_insert_is_a_row_error(taby, un
     assert result.written and good.outcome == ImportRow.Outcome.NEW
     assert bad.outcome == ImportRow.Outcome.INVALID
     assert [e.message for e in bad.errors] == [
-        f"Namn: Säkerställ att detta värde har som mest {limit(Arrangement, 'name')} tecken "
-        f"(den har {len(name)})."
+        f"Namn: Texten får vara högst {limit(Arrangement, 'name')} tecken lång, men är "
+        f"{len(name)} tecken."
     ]
     assert list(Arrangement.objects.values_list("name", flat=True)) == ["Lönenämnden"]
 
@@ -156,6 +156,6 @@ def test_a_too_long_update_that_reaches_the_orm_save_is_a_row_error(taby, unchec
     )
     [row] = result.rows
     assert not result.written and row.outcome == ImportRow.Outcome.INVALID
-    assert row.errors[0].message.startswith("Politiskt ansvarig nämnd: Säkerställ att")
+    assert row.errors[0].message.startswith("Politiskt ansvarig nämnd: Texten får vara högst")
     own.refresh_from_db()
     assert own.political_body == "Kommunstyrelsen"

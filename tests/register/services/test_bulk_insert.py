@@ -125,7 +125,7 @@ def test_a_value_its_field_refuses_is_refused_before_anything_is_written(taby):
     with pytest.raises(ValidationError) as refused:
         bulk.insert(Cost, [{"participation_id": participation.pk, "year": 1700}])
     assert refused.value.message_dict == {
-        "year": ["Kontrollera att detta värde är större än eller lika med 1900."]
+        "year": ["Värdet får inte vara mindre än 1900."]
     }
     assert not Cost.objects.exists()
 
@@ -140,7 +140,7 @@ def test_a_text_longer_than_its_column_is_refused_on_sqlite_too(taby):
     with pytest.raises(ValidationError) as refused:
         bulk.insert(Arrangement, rows)
     assert refused.value.message_dict == {
-        "name": ["Säkerställ att detta värde har som mest 300 tecken (den har 301)."]
+        "name": ["Texten får vara högst 300 tecken lång, men är 301 tecken."]
     }
     assert not Arrangement.objects.exists()
     assert not Arrangement.history.exists()
