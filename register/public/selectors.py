@@ -219,6 +219,7 @@ def arrangement_documents(ids, *, organisation: dict | None = None) -> list[dict
             "organisation__kind",
             "organisation__population",
             "organisation__website",
+            "organisation__county__name",
         ).order_by("organisation__name")
     )
     organisations: dict[int, dict] = {}

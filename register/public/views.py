@@ -17,7 +17,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from ..downloads import download
-from . import opendata, selectors
+from . import network, opendata, selectors
 from .cache import data_version, public_page
 
 SITE = "Insyn i kommunal samverkan"
@@ -91,6 +91,8 @@ def organisation(request, code):
             "org": org,
             "p": p,
             "recent_decisions": p.decisions[:10],
+            "network": network.partner_network(p),
+            "costs": network.cost_charts(p),
             "description": f"Så samverkar {org['name']} med andra: vem som beslutar, "
             "vem som företräder oss och vad det kostar.",
             "lists": opendata.LISTS,

@@ -20,8 +20,8 @@ from ..access import Access
 from ..downloads import download
 from ..models import County, Organisation
 from ..reports import network as files
+from ..reports import network_svg
 from ..selectors.network import network_data
-from . import network_svg
 
 FORMATS = {
     "json": ".json",

@@ -34,6 +34,7 @@ from register.models import (
     JoinRequest,
     Membership,
     Motive,
+    Organisation,
     Person,
     Review,
     ReviewItem,
@@ -119,6 +120,11 @@ def leaky_world(public_world, taby, vaxholm):
     hidden.public_description = m.new("unpublished arrangement description")
     hidden.save()
     f.make_participation(hidden, vaxholm, political_body=m.new("unpublished participation body"))
+    # A partner in the unpublished arrangement only: never in a partner network or its table.
+    only_hidden = Organisation.objects.create(
+        name=m.new("partner only in unpublished arrangement"), kind=Organisation.Kind.COMPANY
+    )
+    f.make_participation(hidden, only_hidden)
     body = f.make_body(hidden, name=m.new("body of unpublished arrangement"))
     f.make_seat(body, f.make_person(name=m.new("person only in unpublished arrangement")), taby)
     for model in (Decision, Evaluation):
@@ -232,6 +238,9 @@ def test_no_internal_field_or_unpublished_record_reaches_any_public_url(client, 
     walked = {name for name, _ in urls}
     assert answered == walked, f"no successful answer from {walked - answered}"
     assert len(urls) > 30
+    # The organisation page's partner network and cost charts were among the answers walked.
+    page = client.get(reverse("public:organisation", args=["0160"])).content.decode()
+    assert 'class="network-svg"' in page and 'id="diagram-kostnad"' in page
 
 
 def test_the_leak_test_would_see_a_marker_on_a_public_page(client, leaky_world):

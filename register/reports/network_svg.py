@@ -4,7 +4,12 @@ tiny SVG writer. No JavaScript, no CSS in the markup: SVG presentation attribute
 
 Meaning never rests on colour alone: the kind of organisation is the shape (kommun a circle,
 region a square, any other organisation a diamond, a samverkan a triangle), a tie that crosses a
-county border is dashed, and every node is a link with a title; the page's table has the same data.
+county border is dashed, and every node has a title and is a link where it has a page; the page's
+table has the same data.
+
+Shared by the internal pages (``register/web/network.py``) and the public site
+(``register/public/network.py``): the caller gives the links (``urls.organisation(id)`` and
+``urls.arrangement(id)``; an empty link draws the node without one).
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ class Node:
     y: float
     label: str
     title: str
-    url: str
+    url: str  # "" for a node without a page of its own
     shape: str  # circle, square, diamond, triangle
     size: float = 7.0
     fill: str = PALETTE[0]
@@ -113,7 +118,10 @@ def render(picture: Picture) -> str:
             f'text-anchor="middle">{escape(text)}</text>'
         )
     for n in picture.nodes:
-        out.append(f'<a href="{escape(n.url)}" aria-label="{escape(n.title)}">')
+        if n.url:
+            out.append(f'<a href="{escape(n.url)}" aria-label="{escape(n.title)}">')
+        else:
+            out.append("<g>")
         out.append(f"<title>{escape(n.title)}</title>")
         out.append(_shape(n))
         if n.show_label:
@@ -134,7 +142,7 @@ def render(picture: Picture) -> str:
                 f'text-anchor="{anchor}" stroke="#ffffff" stroke-width="3" '
                 f'paint-order="stroke"{weight}>{escape(n.label)}</text>'
             )
-        out.append("</a>")
+        out.append("</a>" if n.url else "</g>")
     out.append("</svg>")
     return mark_safe("".join(out))
 
