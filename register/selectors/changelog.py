@@ -266,7 +266,46 @@ def _as_datetime(value):
     return value
 
 
-def _log_entries(rows, *, show_internal, mention_internal, known, limit) -> list[LogEntry]:
+# The records a changed reference is named by (their names are their own fields).
+NAMED_REFERENCES = (Organisation, Person, Goal, Body, Arrangement)
+
+
+def _name_references(rows, known: dict, access: Access | None) -> dict:
+    """Return ``known`` with the names of the records the rows' changed references point at
+    (a person, an organisation, a goal ...), so that the log says "Eva Ek", not "nr 13": one
+    query per kind of record still unnamed, limited to what the user may see."""
+    wanted: dict[type, set] = {}
+    for row in rows:
+        if row["log_prev"] is None:
+            continue  # a record's first version lists no changes
+        model = LOG_MODELS[row["log_model"]]
+        data, prev = row["log_data"] or {}, row["log_prev"]
+        for f in _log_fields(model):
+            if f.related_model not in NAMED_REFERENCES or data.get(f.attname) == prev.get(
+                f.attname
+            ):
+                continue
+            for value in (data.get(f.attname), prev.get(f.attname)):
+                key = (f.related_model._meta.model_name, value)
+                if value is not None and key not in known:
+                    wanted.setdefault(f.related_model, set()).add(value)
+    named = dict(known)
+    for related, ids in wanted.items():
+        queryset = related._default_manager.filter(pk__in=ids)
+        if access is not None:
+            queryset = access.visible(queryset)
+        elif related not in (Organisation, Person):
+            continue  # public names only when the user's access is not known here
+        for obj in queryset:
+            named[(related._meta.model_name, obj.pk)] = str(obj)
+    return named
+
+
+def _log_entries(
+    rows, *, show_internal, mention_internal, known, limit, access: Access | None = None
+) -> list[LogEntry]:
+    rows = list(rows)
+    known = _name_references(rows, known, access)
     entries = []
     for row in rows:
         model = LOG_MODELS[row["log_model"]]
@@ -319,6 +358,7 @@ def arrangement_change_log(
         mention_internal=member,
         known=known,
         limit=limit,
+        access=access,
     )
 
 
@@ -348,6 +388,7 @@ def organisation_change_log(
         mention_internal=member,
         known=known,
         limit=limit,
+        access=access,
     )
 
 

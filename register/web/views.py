@@ -120,6 +120,27 @@ def home(request):
     )
 
 
+LOG_PAGE = 50  # change-log entries a page shows at first, and how many more each "Visa fler" adds
+LOG_MAX = 500
+
+
+def _log_limit(request) -> int:
+    """Return how many change-log entries to show: ``?logg=N`` (50, 100, ... up to 500)."""
+    try:
+        wanted = int(request.GET.get("logg", LOG_PAGE))
+    except ValueError:
+        return LOG_PAGE
+    return min(max(LOG_PAGE, wanted - wanted % LOG_PAGE), LOG_MAX)
+
+
+def _log_paging(log_limit: int) -> dict:
+    """The template's change-log paging: how many are shown, and the next step (None at most)."""
+    return {
+        "log_limit": log_limit,
+        "log_more": log_limit + LOG_PAGE if log_limit < LOG_MAX else None,
+    }
+
+
 @login_required
 @require_safe
 def arrangement_detail(request, pk):
@@ -127,7 +148,8 @@ def arrangement_detail(request, pk):
     measure = request.GET.get("kostnad", "amount")
     if measure not in MEASURES:
         measure = "amount"
-    detail = arrangements.arrangement_detail(access, pk, measure=measure)
+    log_limit = _log_limit(request)
+    detail = arrangements.arrangement_detail(access, pk, measure=measure, log_limit=log_limit)
     if detail is None:
         raise Http404("Samverkan finns inte eller så saknar du behörighet.")
     today = dt.date.today()
@@ -141,6 +163,7 @@ def arrangement_detail(request, pk):
             "ongoing": rules.is_ongoing(detail.arrangement, today),
             "measures": MEASURES.items(),
             "measure": measure,
+            **_log_paging(log_limit),
             "measure_label": MEASURES[measure],
         },
     )
@@ -150,13 +173,14 @@ def arrangement_detail(request, pk):
 @require_safe
 def organisation_detail(request, pk):
     access = Access.for_user(request.user)
-    detail = organisations.organisation_detail(access, pk)
+    log_limit = _log_limit(request)
+    detail = organisations.organisation_detail(access, pk, log_limit=log_limit)
     if detail is None:
         raise Http404("Organisationen finns inte.")
     return render(
         request,
         "register/organisation_detail.html",
-        {"detail": detail, "organisation": detail.organisation},
+        {"detail": detail, "organisation": detail.organisation, **_log_paging(log_limit)},
     )
 
 

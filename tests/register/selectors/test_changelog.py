@@ -134,3 +134,32 @@ def test_change_log_compares_versions_by_their_field_types_as_simple_history_doe
     log = changelog.change_log(changelog.arrangement_log_parts(shared_arrangement, access=None))
     shares = [(c.old, c.new) for e in log for c in e.changes if c.field == "cost_share"]
     assert shares == [("12,5", "13"), ("–", "12,5")]
+
+
+def test_a_changed_reference_is_named_not_numbered(client, shared_arrangement, taby, taby_editor):
+    # "Ansvarig tjänsteperson: – → nr 13" said nothing; the log names the person.
+    owner = f.make_person(name="Eva Ek", organisation=taby)
+    p = shared_arrangement.participations.get(organisation=taby)
+    p.admin_owner = owner
+    p.save()
+    client.force_login(taby_editor)
+    page = client.get(shared_arrangement.get_absolute_url()).content.decode()
+    assert "Eva Ek</ins>" in page
+    assert f"nr {owner.pk}</ins>" not in page
+
+
+def test_a_reference_to_what_the_user_may_not_see_stays_a_number(shared_arrangement, taby):
+    hidden = f.make_arrangement(name="Hemlig samverkan", is_published=False)
+    goal = f.make_goal(arrangement=hidden, title="Hemligt mål")
+    known = changelog._name_references(
+        [
+            {
+                "log_model": "goal",
+                "log_data": {"parent_id": goal.pk},
+                "log_prev": {"parent_id": None},
+            }
+        ],
+        {},
+        Access.for_user(f.make_user("utomstaende")),
+    )
+    assert ("goal", goal.pk) not in known

@@ -124,9 +124,7 @@ def test_a_value_its_field_refuses_is_refused_before_anything_is_written(taby):
     participation = f.make_participation(arrangement, taby)
     with pytest.raises(ValidationError) as refused:
         bulk.insert(Cost, [{"participation_id": participation.pk, "year": 1700}])
-    assert refused.value.message_dict == {
-        "year": ["Värdet får inte vara mindre än 1900."]
-    }
+    assert refused.value.message_dict == {"year": ["Värdet får inte vara mindre än 1900."]}
     assert not Cost.objects.exists()
 
 

@@ -2,6 +2,7 @@
 edit links, and the number of queries with more data."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -402,3 +403,26 @@ def test_the_ownership_column_shows_only_where_there_is_ownership(client, taby_r
     assert "Ägarandel" not in page(committee)
     assert "Ägarandel" in page(company)
     assert "Ägarandel" in page(shared) and "25\u00a0%" in page(shared)
+
+
+def test_the_change_log_is_folded_below_the_facts_and_pages_on(
+    client, taby_editor, shared_arrangement
+):
+    for n in range(55):
+        shared_arrangement.seat = f"Säte {n}"
+        shared_arrangement.save()
+    client.force_login(taby_editor)
+    page = client.get(shared_arrangement.get_absolute_url()).content.decode()
+    assert '<details class="change-log">' in page  # folded: the facts come first
+    assert "Visa de senaste 50 ändringarna" in page
+    assert 'href="?logg=100#andringslogg"' in page
+    more = client.get(shared_arrangement.get_absolute_url() + "?logg=100").content.decode()
+    assert '<details class="change-log" open>' in more
+    shown = int(re.search(r"Visa de senaste (\d+) ändringarna", more)[1])
+    assert 55 < shown <= 100  # every change of the seat, and what created the arrangement
+    assert "?logg=150" not in more  # everything is shown
+    for nonsense in ("x", "-5", "99999"):
+        assert (
+            client.get(shared_arrangement.get_absolute_url() + f"?logg={nonsense}").status_code
+            == 200
+        )
