@@ -138,15 +138,59 @@ def network_data(
     )
 
 
-def influence_data(access: Access, *, organisation_id: int, on: dt.date) -> NetworkData:
+def _participation_row(p, arrangement) -> tuple:
+    """A fetched Participation (with its organisation and county) as influence_data's row."""
+    o = p.organisation
+    county = o.county
+    form = arrangement.form
+    return (
+        p.pk,
+        arrangement.pk,
+        p.organisation_id,
+        p.role,
+        p.joined,
+        p.left,
+        p.cost_share,
+        o.name,
+        o.short_name,
+        o.kind,
+        o.code,
+        county.code if county else None,
+        county.name if county else None,
+        o.population,
+        arrangement.name,
+        arrangement.short_name,
+        form.slug if form else None,
+        form.deciding_body_kind if form else "",
+        arrangement.status,
+        arrangement.start_date,
+        arrangement.end_date,
+    )
+
+
+def influence_data(
+    access: Access, *, organisation_id: int, on: dt.date, arrangements=None
+) -> NetworkData:
     """Return the rows ``graph.influence_by_org`` needs for one organisation's arrangements (those
     the user may see), in four queries: the participations with their organisations and
     arrangements, the participants' costs and the arrangements' totals in the cost year (the
     latest year up to ``on``'s with a cost, as in ``network_data``), the bodies with their seats.
-    For pages that show influence beside much else (a strategic review)."""
+    For pages that show influence beside much else (a strategic review).
+
+    ``arrangements``, when given, are those same arrangements already fetched with their forms
+    and every participation (with its organisation and county) prefetched: the first query is
+    then spared (the overview)."""
     scope = access.arrangements().filter(participations__organisation_id=organisation_id)
     scope_ids = scope.values("pk")
-    rows = list(
+    if arrangements is not None:
+        rows = [_participation_row(p, a) for a in arrangements for p in a.participations.all()]
+    else:
+        rows = _participation_rows(scope_ids)
+    return _influence_rest(rows, scope_ids, on)
+
+
+def _participation_rows(scope_ids) -> list[tuple]:
+    return list(
         Participation.objects.filter(arrangement__in=scope_ids).values_list(
             "id",
             "arrangement_id",
@@ -171,6 +215,9 @@ def influence_data(access: Access, *, organisation_id: int, on: dt.date) -> Netw
             "arrangement__end_date",
         )
     )
+
+
+def _influence_rest(rows, scope_ids, on: dt.date) -> NetworkData:
     year, costs = None, {}
     for pid, cost_row_year, budget, outcome, forecast in Cost.objects.filter(
         participation__arrangement__in=scope_ids,
