@@ -209,6 +209,7 @@ def count_chart(chart_id: str, title: str, counts) -> str:
 # --- Seat share against cost share -------------------------------------------------------------
 
 COST_BAR = "#5b2a86"
+INFLUENCE_BAR_WIDTH = 220  # a share of 100 %: narrow enough to stay legible on a phone
 COST_BACKGROUND = "#ece3f5"
 
 
@@ -251,8 +252,8 @@ def influence_chart(chart_id: str, rows, *, subject: str = "") -> str:
     seats (solid) and our share of the cost (hatched), each with its value written out; an
     arrangement whose seat share lies too far below its cost share (``row.flagged``) gets a
     written mark. ``rows`` are ``register.graph.InfluenceRow``s."""
-    label_width, bar_width = 96, 280
-    width = label_width + bar_width + 150
+    label_width, bar_width = 72, INFLUENCE_BAR_WIDTH
+    width = label_width + bar_width + 130
     heights = [58 + (18 if r.flagged else 0) for r in rows]
     height = 40 + sum(heights) if rows else 60
     title = "Andel av platserna mot andel av kostnaden" + (f", {subject}" if subject else "")
@@ -272,7 +273,7 @@ def influence_chart(chart_id: str, rows, *, subject: str = "") -> str:
     y = 34
     for r, h in zip(rows, heights, strict=True):
         name = r.arrangement.name
-        name = name if len(name) <= 60 else name[:59] + "…"
+        name = name if len(name) <= 52 else name[:51] + "…"
         parts.append(
             f'<text class="label name" x="0" y="{y + 13}" fill="{INK}" font-size="13" '
             f'font-weight="bold">{_text(name)}</text>'

@@ -146,7 +146,7 @@ def test_the_influence_chart_draws_a_seat_bar_and_a_cost_bar_per_arrangement_in_
     seat = [r for r in bars(root) if r.get("class") == "bar seat"]
     cost = [r for r in bars(root) if r.get("class") == "bar cost"]
     assert len(seat) == len(cost) == 2  # no bar where a share cannot be computed
-    full = 280  # a share of 1 is the whole bar
+    full = charts.INFLUENCE_BAR_WIDTH  # a share of 1 is the whole bar
     assert [float(r.get("width")) for r in seat] == pytest.approx(
         [full / 3, full * 2 / 3], abs=0.01
     )
