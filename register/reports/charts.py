@@ -256,9 +256,11 @@ def influence_chart(chart_id: str, rows, *, subject: str = "") -> str:
     width = label_width + bar_width + 130
     heights = [58 + (18 if r.flagged else 0) for r in rows]
     height = 40 + sum(heights) if rows else 60
-    title = "Andel av platserna mot andel av kostnaden" + (f", {subject}" if subject else "")
+    # The subject goes in the description: the title is written out and must fit on a phone.
+    title = "Andel av platserna mot andel av kostnaden"
     desc = (
-        "Stapeldiagram i par: för varje samverkan vår andel av de ordinarie platserna i det "
+        (f"{subject}. " if subject else "")
+        + "Stapeldiagram i par: för varje samverkan vår andel av de ordinarie platserna i det "
         "beslutande organet (hel stapel) och vår andel av kostnaden (randig stapel). "
         + describe_influence(rows)
     )
@@ -312,8 +314,7 @@ def influence_chart(chart_id: str, rows, *, subject: str = "") -> str:
         if r.flagged:
             parts.append(
                 f'<text class="label flag" x="{label_width}" y="{y + 72}" fill="{INK}" '
-                f'font-size="12" font-weight="bold">Obs! Platsandelen är lägre än '
-                f"kostnadsandelen.</text>"
+                f'font-size="12" font-weight="bold">Obs! Lägre platsandel än kostnadsandel.</text>'
             )
         y += h
     if not rows:

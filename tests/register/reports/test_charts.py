@@ -165,7 +165,7 @@ def test_the_influence_chart_draws_a_seat_bar_and_a_cost_bar_per_arrangement_in_
 def test_the_influence_chart_marks_a_flagged_arrangement_in_words_and_gives_the_reasons():
     markup = charts.influence_chart("inflytande", influence_rows())
     root = parse(markup)
-    assert texts(root, "label flag") == ["Obs! Platsandelen är lägre än kostnadsandelen."]
+    assert texts(root, "label flag") == ["Obs! Lägre platsandel än kostnadsandel."]
     desc = root.find(f"{SVG}desc").text
     assert "Förbundet: platser 33,3\u00a0% (1 av 3), kostnad 60\u00a0%." in desc
     assert "Inget beslutande organ är registrerat." in desc and "Kostnaden saknas." in desc
