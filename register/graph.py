@@ -327,9 +327,7 @@ def minority_cost_share(rows: list[InfluenceRow]) -> tuple[float | None, str]:
     total = sum(r.own_cost for r in rows if r.own_cost)
     if not total:
         return None, "Inga kostnader är registrerade för året."
-    minority = sum(
-        r.own_cost for r in rows if r.own_cost and r.seat_share is not None and r.seat_share < 0.5
-    )
+    minority = sum(r.own_cost for r in minority_rows(rows) if r.own_cost)
     unknown = sum(r.own_cost for r in rows if r.own_cost and r.seat_share is None)
     note = ""
     if unknown:
@@ -338,6 +336,11 @@ def minority_cost_share(rows: list[InfluenceRow]) -> tuple[float | None, str]:
             "platserna i det beslutande organet inte är kända."
         )
     return minority / total, note
+
+
+def minority_rows(rows: list[InfluenceRow]) -> list[InfluenceRow]:
+    """Return the rows (arrangements) where we hold a minority of the seats (``is_minority``)."""
+    return [r for r in rows if r.is_minority]
 
 
 def all_org_figures(net: Network, org_ids=None, influence=None) -> list[OrgFigures]:
@@ -462,6 +465,11 @@ class InfluenceRow:
         if self.seat_share is None or self.cost_share is None:
             return False
         return round((self.cost_share - self.seat_share) * 100, 6) > rules.INFLUENCE_GAP_POINTS
+
+    @property
+    def is_minority(self) -> bool:
+        """We hold fewer than half of the ordinary seats (unknown seats: never a minority)."""
+        return self.seat_share is not None and self.seat_share < 0.5
 
     COST_BASES = {
         "total": "av samverkans totala kostnad",

@@ -204,3 +204,122 @@ def count_chart(chart_id: str, title: str, counts) -> str:
     """Return a horizontal bar chart of (label, count) pairs."""
     bars = [Bar(label=label, value=n, value_text=f"{n} st") for label, n in counts]
     return bar_chart(chart_id, title, bars, desc=f"Stapeldiagram. {describe(bars)}")
+
+
+# --- Seat share against cost share -------------------------------------------------------------
+
+COST_BAR = "#5b2a86"
+INFLUENCE_BAR_WIDTH = 220  # a share of 100 %: narrow enough to stay legible on a phone
+COST_BACKGROUND = "#ece3f5"
+
+
+def share_text(share) -> str:
+    """A share from 0 to 1 as the chart and its table write it: 0.125 -> '12,5 %'."""
+    return rules.format_percent(round(100 * share, 1))
+
+
+def _seat_value(row) -> str:
+    if row.seat_share is None:
+        return "kan inte beräknas"
+    return f"{share_text(row.seat_share)} ({row.seats} av {row.seats_total})"
+
+
+def _cost_value(row) -> str:
+    return "kan inte beräknas" if row.cost_share is None else share_text(row.cost_share)
+
+
+def describe_influence(rows) -> str:
+    """Return the pairs as sentences, with the reason where a share cannot be computed."""
+    parts = []
+    for r in rows:
+        seat = (
+            f"platser {_seat_value(r)}"
+            if r.seat_share is not None
+            else f"platsandelen kan inte beräknas ({r.seat_reason})"
+        )
+        cost = (
+            f"kostnad {_cost_value(r)}"
+            if r.cost_share is not None
+            else f"kostnadsandelen kan inte beräknas ({r.cost_reason})"
+        )
+        flag = f" {r.FLAG_TEXT}" if r.flagged else ""
+        parts.append(f"{r.arrangement.name}: {seat}, {cost}.{flag}")
+    return " ".join(parts) if parts else "Inga uppgifter."
+
+
+def influence_chart(chart_id: str, rows, *, subject: str = "") -> str:
+    """Return paired horizontal bars per arrangement: our share of the deciding body's ordinary
+    seats (solid) and our share of the cost (hatched), each with its value written out; an
+    arrangement whose seat share lies too far below its cost share (``row.flagged``) gets a
+    written mark. ``rows`` are ``register.graph.InfluenceRow``s."""
+    label_width, bar_width = 72, INFLUENCE_BAR_WIDTH
+    width = label_width + bar_width + 130
+    heights = [58 + (18 if r.flagged else 0) for r in rows]
+    height = 40 + sum(heights) if rows else 60
+    # The subject goes in the description: the title is written out and must fit on a phone.
+    title = "Andel av platserna mot andel av kostnaden"
+    desc = (
+        (f"{subject}. " if subject else "")
+        + "Stapeldiagram i par: för varje samverkan vår andel av de ordinarie platserna i det "
+        "beslutande organet (hel stapel) och vår andel av kostnaden (randig stapel). "
+        + describe_influence(rows)
+    )
+    parts = _head(chart_id, title, desc, width, height)
+    parts.append(
+        '<defs><pattern id="' + chart_id + '-cost" width="6" height="6" '
+        'patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        f'<rect width="6" height="6" fill="{COST_BACKGROUND}"/>'
+        f'<line x1="0" y1="0" x2="0" y2="6" stroke="{COST_BAR}" stroke-width="3"/>'
+        "</pattern></defs>"
+    )
+    y = 34
+    for r, h in zip(rows, heights, strict=True):
+        name = r.arrangement.name
+        name = name if len(name) <= 52 else name[:51] + "…"
+        parts.append(
+            f'<text class="label name" x="0" y="{y + 13}" fill="{INK}" font-size="13" '
+            f'font-weight="bold">{_text(name)}</text>'
+        )
+        for i, (kind, label, share, value) in enumerate(
+            (
+                ("seat", "Platser", r.seat_share, _seat_value(r)),
+                ("cost", "Kostnad", r.cost_share, _cost_value(r)),
+            )
+        ):
+            by = y + 20 + i * 19
+            parts.append(
+                f'<text class="label" x="{label_width - 8}" y="{by + 13}" fill="{INK}" '
+                f'font-size="12" text-anchor="end">{label}</text>'
+            )
+            end = label_width
+            if share is not None:
+                w = bar_width * min(max(share, 0), 1)
+                fill = (
+                    f'fill="{BAR}"'
+                    if kind == "seat"
+                    else (f'fill="url(#{chart_id}-cost)" stroke="{COST_BAR}"')
+                )
+                parts.append(
+                    f'<rect class="bar {kind}" x="{label_width}" y="{by + 2}" '
+                    f'width="{_number(max(w, 0.5))}" height="14" {fill}>'
+                    f"<title>{_text(name)}, {label.lower()}: {_text(value)}</title></rect>"
+                )
+                end = label_width + w
+            parts.append(
+                f'<text class="label value {kind}" x="{_number(end + 6)}" y="{by + 13}" '
+                f'fill="{INK if share is not None else MUTED}" font-size="12"'
+                f"{' font-weight=' + chr(34) + 'bold' + chr(34) if share is not None else ''}>"
+                f"{_text(value)}</text>"
+            )
+        if r.flagged:
+            parts.append(
+                f'<text class="label flag" x="{label_width}" y="{y + 72}" fill="{INK}" '
+                f'font-size="12" font-weight="bold">Obs! Lägre platsandel än kostnadsandel.</text>'
+            )
+        y += h
+    if not rows:
+        parts.append(
+            f'<text class="label" x="0" y="44" fill="{INK}" font-size="13">Inga uppgifter.</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -43,6 +43,7 @@ class ArrangementPage:
     deciding_bodies: list = field(default_factory=list)
     conflicts: list = field(default_factory=list)
     cost_chart: str = ""
+    influence: Any = None  # the arrangement's graph.InfluenceRow, when it is in force
 
     @property
     def arrangement(self):
@@ -98,8 +99,10 @@ def build(access: Access, organisation: Organisation, *, today: dt.date | None =
     by_arrangement = defaultdict(list)
     for gc in conflicts:
         by_arrangement[gc.arrangement_id].append(gc)
+    influence = portfolio.influence.by_arrangement if portfolio.influence else {}
     pages = [
         ArrangementPage(
+            influence=influence.get(r.arrangement.pk),
             row=r,
             motives=motives[r.arrangement.pk],
             contributions=contributions[r.arrangement.pk],
@@ -129,6 +132,11 @@ def build(access: Access, organisation: Organisation, *, today: dt.date | None =
             "areas": charts.count_chart(
                 "pack-omraden", "Pågående samverkan per verksamhetsområde", portfolio.by_area
             ),
+            "influence": charts.influence_chart(
+                "pack-inflytande", portfolio.influence.rows, subject=subject
+            )
+            if portfolio.influence
+            else "",
         },
         example_names=[r.arrangement.name for r in rows if r.is_example],
         today=today,
@@ -212,6 +220,11 @@ def _sheet(workbook, title: str, header: list[str], rows) -> None:
                 cell.number_format = "# ##0"
 
 
+def _percent(share) -> float | None:
+    """A share from 0 to 1 as a number of per cent with one decimal (as the pages write it)."""
+    return None if share is None else round(100 * share, 1)
+
+
 def _reps(row) -> str:
     from ..web.tables import rep_text
 
@@ -228,6 +241,32 @@ def xlsx(pack: Pack) -> bytes:
     cover.append(["Uppgifterna avser", pack.today])
     cover["B2"].number_format = "yyyy-mm-dd"
     cover.append(["Pågående samverkan", portfolio.ongoing_count])
+    inf = portfolio.influence
+    if inf is not None:
+        cover.append(["Samverkan där vi har minoritet av platserna", len(inf.minority)])
+        cover.append(
+            [
+                "Andel av vår kostnad där vi har minoritet av platserna (%)",
+                None if inf.minority_cost_share is None else _percent(inf.minority_cost_share),
+            ]
+        )
+        cover.append(["Parter i ett annat län", len(inf.cross_county_partners)])
+    cover.append(
+        [
+            f"Pågående samverkan utan politiskt beslut av oss sedan valet "
+            f"{portfolio.election:%Y-%m-%d}",
+            len(portfolio.undecided),
+        ]
+    )
+    cover.append(
+        ["Tidpunkter de närmaste 12 månaderna", len(portfolio.upcoming)],
+    )
+    cover.append(
+        [
+            f"Tidpunkter senare under mandatperioden (till och med {portfolio.term.end:%Y-%m-%d})",
+            len(portfolio.later_in_term),
+        ]
+    )
     cover.append(["Exempeldata", ", ".join(pack.example_names) or "Inga uppgifter är exempeldata."])
     cover.column_dimensions["A"].width = 28
     cover.column_dimensions["B"].width = 60
@@ -260,6 +299,10 @@ def xlsx(pack: Pack) -> bytes:
             "Politiskt ansvarig",
             "Ansvarig förvaltning",
             "Ansvarig tjänsteperson",
+            "Våra platser",
+            "Platser totalt",
+            "Andel av platserna (%)",
+            "Beslut av oss sedan valet",
         ],
         (
             (
@@ -272,6 +315,10 @@ def xlsx(pack: Pack) -> bytes:
                 str(p.row.political_owner) if p.row.political_owner else "",
                 p.row.admin_unit,
                 p.row.admin_owner.name if p.row.admin_owner else "",
+                p.influence.seats if p.influence else None,
+                p.influence.seats_total if p.influence else None,
+                _percent(p.influence.seat_share) if p.influence else None,
+                "ja" if p.row.decided_since_election else "nej",
             )
             for p in pack.pages
         ),
@@ -296,11 +343,55 @@ def xlsx(pack: Pack) -> bytes:
     )
     _sheet(
         workbook,
-        "Uppföljning och risker",
-        ["Datum", "Vad", "Samverkan", "Uppgift", "Passerad"],
+        "Platser och kostnad",
+        [
+            "Samverkan",
+            "Beslutande organ",
+            "Våra platser",
+            "Platser totalt",
+            "Andel av platserna (%)",
+            f"Vår kostnad {inf.cost_year} (kr)" if inf and inf.cost_year else "Vår kostnad (kr)",
+            "Andel av kostnaden (%)",
+            "Minoritet av platserna",
+            "Flaggad",
+            "Anmärkning",
+        ],
         (
-            (u.date, u.kind, u.arrangement.name, u.text, "ja" if u.overdue else "nej")
-            for u in portfolio.upcoming
+            (
+                r.arrangement.name,
+                r.body.name if r.body else "",
+                r.seats,
+                r.seats_total,
+                _percent(r.seat_share),
+                r.own_cost,
+                _percent(r.cost_share),
+                "ja" if r.is_minority else "nej",
+                "ja" if r.flagged else "nej",
+                " ".join(
+                    x for x in (r.FLAG_TEXT if r.flagged else "", r.seat_reason, r.cost_reason) if x
+                ),
+            )
+            for r in (inf.rows if inf else [])
+        ),
+    )
+    _sheet(
+        workbook,
+        "Uppföljning och risker",
+        ["Datum", "Vad", "Samverkan", "Uppgift", "Passerad", "Inom"],
+        (
+            (
+                u.date,
+                u.kind,
+                u.arrangement.name,
+                u.text,
+                "ja" if u.overdue else "nej",
+                within,
+            )
+            for within, items in (
+                ("12 månader", portfolio.upcoming),
+                (f"mandatperioden {portfolio.term}", portfolio.later_in_term),
+            )
+            for u in items
         ),
     )
     _sheet(

@@ -70,6 +70,13 @@ def active_participations(organisation: Organisation, today: dt.date):
     )
 
 
+def decisions_since(organisation_ids, since: dt.date):
+    """Return the political decisions of the organisations (``organisation_ids``) on or after
+    ``since`` (the last election, or the election of a term): the one rule for "no decision of
+    ours since the election"."""
+    return Decision.objects.filter(organisation_id__in=organisation_ids, date__gte=since)
+
+
 def may_see_due(access: Access, organisation: Organisation) -> bool:
     return access.is_admin or organisation.pk in access.member_org_ids
 
@@ -122,9 +129,9 @@ def due_rows(
         .values_list("body__arrangement_id", flat=True)
     )
     decided = set(
-        Decision.objects.filter(
-            arrangement_id__in=arrangement_ids, organisation=organisation, date__gte=election
-        ).values_list("arrangement_id", flat=True)
+        decisions_since([organisation.pk], election)
+        .filter(arrangement_id__in=arrangement_ids)
+        .values_list("arrangement_id", flat=True)
     )
     items = list(
         ReviewItem.objects.filter(

@@ -168,34 +168,71 @@ def network_data(
     )
 
 
-def influence_data(access: Access, *, organisation_id: int, on: dt.date) -> NetworkData:
+def _participation_row(p, arrangement) -> tuple:
+    """A fetched Participation (with its organisation and county) as influence_data's row."""
+    o = p.organisation
+    county = o.county
+    form = arrangement.form
+    return (
+        p.pk,
+        arrangement.pk,
+        p.organisation_id,
+        p.role,
+        p.joined,
+        p.left,
+        p.cost_share,
+        o.name,
+        o.short_name,
+        o.kind,
+        o.code,
+        county.code if county else None,
+        county.name if county else None,
+        o.population,
+        arrangement.name,
+        arrangement.short_name,
+        form.slug if form else None,
+        form.deciding_body_kind if form else "",
+        arrangement.status,
+        arrangement.start_date,
+        arrangement.end_date,
+    )
+
+
+def influence_data(
+    access: Access, *, organisation_id: int, on: dt.date, arrangements=None
+) -> NetworkData:
     """Return the rows ``graph.influence_by_org`` needs for one organisation's arrangements (those
     the user may see), in four queries: the participations with their organisations and
     arrangements, the participants' costs and the arrangements' totals in the cost year (as in
     ``network_data``), the bodies with their seats. For pages that show influence beside much
-    else (a strategic review)."""
+    else (a strategic review, the overview).
+
+    ``arrangements``, when given, are those same arrangements already fetched with their forms
+    and every participation (with its organisation and county) prefetched: the first query is
+    then spared (the overview)."""
     scope_ids = (
         access.arrangements().filter(participations__organisation_id=organisation_id).values("pk")
     )
-    n_part, n_org = len(PARTICIPATION_FIELDS), len(ORG_FIELDS) - 1
-    rows = list(
-        Participation.objects.filter(arrangement__in=scope_ids).values_list(
+    if arrangements is not None:
+        rows = [_participation_row(p, a) for a in arrangements for p in a.participations.all()]
+    else:
+        rows = Participation.objects.filter(arrangement__in=scope_ids).values_list(
             *PARTICIPATION_FIELDS,
             *(f"organisation__{name}" for name in ORG_FIELDS[1:]),
             *(f"arrangement__{name}" for name in ARRANGEMENT_FIELDS[1:]),
         )
-    )
+    n_part, n_org = len(PARTICIPATION_FIELDS), len(ORG_FIELDS) - 1
     year, costs, totals = _costs(scope_ids, on)
-    orgs, arrangements, participations = {}, {}, []
+    orgs, arrangements_, participations = {}, {}, []
     for row in rows:
         part, org, arrangement = row[:n_part], row[n_part : n_part + n_org], row[n_part + n_org :]
         orgs[part[2]] = _org(part[2], *org)
-        arrangements[part[1]] = _arrangement(totals, part[1], *arrangement)
+        arrangements_[part[1]] = _arrangement(totals, part[1], *arrangement)
         participations.append(_participation(costs, *part))
     bodies, seats = _bodies_and_seats(scope_ids)
     return NetworkData(
         orgs=orgs,
-        arrangements=arrangements,
+        arrangements=arrangements_,
         participations=participations,
         bodies=bodies,
         seats=seats,

@@ -13,9 +13,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 
-from .. import rules
+from .. import graph, rules
 from ..access import Access
 from ..models import (
     Arrangement,
@@ -32,8 +33,11 @@ from ..models import (
     ServiceArea,
 )
 from .costs import CostRow
+from .due import decisions_since
+from .network import influence_data
 from .organisations import goal_tree
 from .overview import add_months
+from .readiness import seats_end_with
 
 YEARS = 5  # the cost's development is shown over this many years
 HORIZON_MONTHS = 12  # "what is coming up" looks this far ahead
@@ -134,6 +138,7 @@ class PortfolioRow:
     ongoing: bool
     goal_count: int = 0
     is_example: bool = False
+    decided_since_election: bool = False
 
     @property
     def cost_change(self) -> int | None:
@@ -151,6 +156,61 @@ class PortfolioRow:
 
 
 @dataclass
+class Influence:
+    """Seat share against cost share for one organisation's arrangements (``register.graph``).
+
+    Costs are those of the last closed year with costs (``cost_year``), as the overview's."""
+
+    rows: list  # graph.InfluenceRow, one per arrangement in force
+    minority_cost_share: float | None  # 0..1
+    minority_cost_reason: str
+    cross_county_partners: list  # graph.Org, partners in another county
+    cost_year: int | None
+
+    gap_points = rules.INFLUENCE_GAP_POINTS
+
+    @property
+    def minority(self) -> list:
+        return graph.minority_rows(self.rows)
+
+    @property
+    def flagged(self) -> list:
+        return [r for r in self.rows if r.flagged]
+
+    @property
+    def by_arrangement(self) -> dict:
+        return {r.arrangement.id: r for r in self.rows}
+
+
+def influence(access: Access, scope: Scope, arrangements, today: dt.date) -> Influence | None:
+    """Return the influence figures of an organisation's portfolio (None for a county or the
+    nation: seats are an organisation's). ``arrangements`` are the portfolio's, fetched with
+    every participation, its organisation and county, so that only three queries are added."""
+    if not scope.is_organisation:
+        return None
+    org_id = scope.organisation.pk
+    # The costs of the last closed year with costs, as the overview's cost figures.
+    data = influence_data(
+        access,
+        organisation_id=org_id,
+        on=dt.date(today.year - 1, 12, 31),
+        arrangements=arrangements,
+    )
+    rows = graph.influence_by_org(data, [org_id], on=today).get(org_id, [])
+    if org_id not in data.orgs:
+        share, reason = graph.minority_cost_share(rows)
+        return Influence(rows, share, reason, [], data.cost_year)
+    figures = graph.org_figures(graph.build(data, on=today), org_id, rows)
+    return Influence(
+        rows=rows,
+        minority_cost_share=figures.minority_cost_share,
+        minority_cost_reason=figures.minority_cost_reason,
+        cross_county_partners=figures.cross_county_partners,
+        cost_year=data.cost_year,
+    )
+
+
+@dataclass
 class Portfolio:
     scope: Scope
     today: dt.date
@@ -164,6 +224,24 @@ class Portfolio:
     has_example_data: bool
     last_year: int
     horizon: dt.date
+    term: rules.Term | None = None
+    later_in_term: list = field(default_factory=list)  # after the horizon, by the term's end
+    seats_until: dt.date | None = None  # seats ending with the term: up to this day
+    election: dt.date | None = None
+    influence: Influence | None = None
+    forms: list = field(default_factory=list)  # (pk, name) of every form in the portfolio
+    areas: list = field(default_factory=list)  # (pk, name) of every area in the portfolio
+
+    @property
+    def undecided(self) -> list:
+        """Ongoing arrangements with no political decision of ours since the last election."""
+        if not self.scope.is_organisation:
+            return []
+        return [r for r in self.rows if r.ongoing and not r.decided_since_election]
+
+    @property
+    def term_ends_within_horizon(self) -> bool:
+        return self.term is not None and self.term.end <= self.horizon
 
     @property
     def ongoing_rows(self) -> list[PortfolioRow]:
@@ -202,9 +280,34 @@ def portfolio(
     last_year = today.year - 1
     years = list(range(last_year - YEARS + 1, last_year + 1))
     horizon = add_months(today, HORIZON_MONTHS)
+    term = rules.current_term(today)
+    # The second horizon: the end of the term; seats that end with it (readiness) a little later.
+    term_limit = max(horizon, term.end)
+    seats_until = max(horizon, seats_end_with(term)[1])
+    election = rules.last_election(today)
     org_ids = scope.org_ids
 
     queryset = portfolio_arrangements(access, scope)
+    queryset = queryset.annotate(
+        decided_since_election=Exists(
+            access.decisions(decisions_since(org_ids, election)).filter(
+                arrangement_id=OuterRef("pk")
+            )
+        ),
+        goal_count=Coalesce(
+            Subquery(
+                Contribution.objects.filter(
+                    arrangement_id=OuterRef("pk"), goal__organisation_id__in=org_ids
+                )
+                .order_by()
+                .values("arrangement_id")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            Value(0),
+            output_field=IntegerField(),
+        ),
+    )
     if only is not None:
         queryset = queryset.annotate(shown=Exists(only.filter(pk=OuterRef("pk"))))
     arrangements = list(
@@ -214,7 +317,7 @@ def portfolio(
             Prefetch(
                 "participations",
                 queryset=Participation.objects.select_related(
-                    "organisation", "political_owner", "admin_owner"
+                    "organisation", "organisation__county", "political_owner", "admin_owner"
                 ).order_by("organisation__name"),
             ),
         )
@@ -252,20 +355,21 @@ def portfolio(
 
     joint_decisions = list(
         access.decisions(Decision.objects.filter(arrangement_id__in=ids))
-        .filter(organisation_id__isnull=True, date__gte=today, date__lte=horizon)
+        .filter(organisation_id__isnull=True, date__gte=today, date__lte=term_limit)
         .order_by("date")
     )
 
-    goals = list(Goal.objects.filter(organisation_id__in=org_ids).order_by("sort_order", "title"))
-    contributed: Counter = Counter()
-    served_goal_ids = set()
-    ongoing_ids = {a.pk for a in arrangements if rules.is_ongoing(a, today)}
-    for arrangement_id, goal_id in Contribution.objects.filter(
-        goal__organisation_id__in=org_ids, arrangement_id__in=ids
-    ).values_list("arrangement_id", "goal_id"):
-        contributed[arrangement_id] += 1
-        if arrangement_id in ongoing_ids:
-            served_goal_ids.add(goal_id)
+    ongoing_ids = [a.pk for a in arrangements if rules.is_ongoing(a, today)]
+    goals = list(
+        Goal.objects.filter(organisation_id__in=org_ids)
+        .annotate(
+            served=Exists(
+                Contribution.objects.filter(goal_id=OuterRef("pk"), arrangement_id__in=ongoing_ids)
+            )
+        )
+        .order_by("sort_order", "title")
+    )
+    served_goal_ids = {g.pk for g in goals if g.served}
 
     by_arrangement = {a.pk: a for a in arrangements}
     for records in evaluations.values():
@@ -277,11 +381,11 @@ def portfolio(
     for a in arrangements:
         if not rules.is_ongoing(a, today):
             continue
-        if a.end_date and a.end_date <= horizon:
+        if a.end_date and a.end_date <= term_limit:
             upcoming.append(Upcoming(a.end_date, "Slutar", a))
-        if a.end_date and a.notice_months:
-            notice = add_months(a.end_date, -a.notice_months)
-            if notice <= horizon:
+        notice = rules.notice_deadline(a.end_date, a.notice_months)
+        if notice:
+            if notice <= term_limit:
                 upcoming.append(
                     Upcoming(
                         notice,
@@ -292,7 +396,7 @@ def portfolio(
                     )
                 )
         latest = evaluations[a.pk][0] if evaluations[a.pk] else None
-        if latest and latest.next_evaluation and latest.next_evaluation <= horizon:
+        if latest and latest.next_evaluation and latest.next_evaluation <= term_limit:
             upcoming.append(
                 Upcoming(
                     latest.next_evaluation,
@@ -303,7 +407,7 @@ def portfolio(
                 )
             )
         for seat in seats[a.pk]:
-            if seat.term_end and seat.term_end <= horizon:
+            if seat.term_end and seat.term_end <= seats_until:
                 upcoming.append(
                     Upcoming(
                         seat.term_end,
@@ -361,8 +465,9 @@ def portfolio(
                 last_evaluation=evaluations[a.pk][0] if evaluations[a.pk] else None,
                 next_deadline=next_by_arrangement.get(a.pk),
                 ongoing=ongoing,
-                goal_count=contributed.get(a.pk, 0),
+                goal_count=a.goal_count,
                 is_example=example,
+                decided_since_election=a.decided_since_election,
             )
         )
 
@@ -371,6 +476,18 @@ def portfolio(
         for year, amount in yearly.items():
             totals[year] = totals.get(year, 0) + amount
     cost_by_year = year_costs(totals, years, scope.population)
+
+    forms = sorted({(a.form.sort_order, a.form.name, a.form.pk) for a in arrangements})
+    areas = sorted(
+        {
+            (area.sort_order, area.name, area.pk)
+            for a in arrangements
+            for area in a.service_areas.all()
+        }
+    )
+    figures = influence(access, scope, arrangements, today)
+    later = [u for u in upcoming if u.date > horizon]
+    upcoming = [u for u in upcoming if u.date <= horizon]
 
     if only is not None:
         rows = [r for r in rows if r.arrangement.shown]
@@ -388,6 +505,13 @@ def portfolio(
         has_example_data=has_example,
         last_year=last_year,
         horizon=horizon,
+        term=term,
+        later_in_term=later,
+        seats_until=seats_until,
+        election=election,
+        influence=figures,
+        forms=[(pk, name) for _, name, pk in forms],
+        areas=[(pk, name) for _, name, pk in areas],
     )
 
 

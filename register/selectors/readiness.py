@@ -9,8 +9,8 @@ from django.db.models import Q
 
 from .. import rules
 from ..access import Access
-from ..models import Decision, ReviewItem, Seat
-from .due import active_participations, may_see_due
+from ..models import ReviewItem, Seat
+from .due import active_participations, decisions_since, may_see_due
 
 
 @dataclass
@@ -52,9 +52,9 @@ def term_readiness(access: Access, organisation, term: rules.Term, today: dt.dat
         .order_by("term_end", "body__arrangement__name", "person__name")
     )
     decided = set(
-        Decision.objects.filter(
-            arrangement_id__in=ids, organisation=organisation, date__gte=term.election
-        ).values_list("arrangement_id", flat=True)
+        decisions_since([organisation.pk], term.election)
+        .filter(arrangement_id__in=ids)
+        .values_list("arrangement_id", flat=True)
     )
     result.undecided = [p for p in participations if p.arrangement_id not in decided]
     result.assignments = list(

@@ -42,6 +42,11 @@ def _charts(portfolio, subject: str) -> dict:
         "areas": charts.count_chart(
             "diagram-omraden", "Pågående samverkan per verksamhetsområde", portfolio.by_area
         ),
+        "influence": charts.influence_chart(
+            "diagram-inflytande", portfolio.influence.rows, subject=subject
+        )
+        if portfolio.influence
+        else "",
     }
 
 
@@ -57,6 +62,9 @@ def _overview(request, scope: pf.Scope, access: Access):
     if is_filtered and filterset.is_valid():
         only = filterset.qs
     portfolio = pf.portfolio(access, scope, today=today, only=only)
+    # The choices are the portfolio's own forms and areas (no queries of their own).
+    filterset.form.fields["form"].widget.choices = [("", "Alla former"), *portfolio.forms]
+    filterset.form.fields["area"].widget.choices = [("", "Alla områden"), *portfolio.areas]
     table = tables.PortfolioTable(portfolio.rows, last_year=portfolio.last_year)
     RequestConfig(request, paginate={"per_page": tables.PER_PAGE}).configure(table)
     return render(

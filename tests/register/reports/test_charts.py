@@ -102,3 +102,79 @@ def test_chart_labels_write_millions_short_and_the_description_in_full():
 def test_the_chart_writes_its_title_visibly_too():
     root = parse(charts.count_chart("former", "Samverkan per form", [("Avtal", 1)]))
     assert texts(root, "chart-title") == ["Samverkan per form"]
+
+
+# --- Seat share against cost share ---------------------------------------------------------------
+
+
+def influence_rows():
+    from register import graph
+
+    def row(name, seats, total, cost_share, *, seat_reason="", cost_reason=""):
+        return graph.InfluenceRow(
+            arrangement=graph.Arr(id=len(name), name=name),
+            org=graph.Org(id=1, name="Täby", kind="municipality"),
+            body=None,
+            seats=seats,
+            seats_total=total,
+            seat_share=None if total is None else seats / total,
+            seat_reason=seat_reason,
+            own_cost=None,
+            cost_share=cost_share,
+            cost_basis="sum" if cost_share is not None else "",
+            cost_reason=cost_reason,
+            population_share=None,
+            population_reason="",
+        )
+
+    return [
+        row("Förbundet", 1, 3, 0.6),
+        row("Nämnden", 2, 3, 0.5),
+        row(
+            "Avtalet",
+            None,
+            None,
+            None,
+            seat_reason="Inget beslutande organ är registrerat.",
+            cost_reason="Kostnaden saknas.",
+        ),
+    ]
+
+
+def test_the_influence_chart_draws_a_seat_bar_and_a_cost_bar_per_arrangement_in_proportion():
+    root = parse(charts.influence_chart("inflytande", influence_rows(), subject="Täby"))
+    seat = [r for r in bars(root) if r.get("class") == "bar seat"]
+    cost = [r for r in bars(root) if r.get("class") == "bar cost"]
+    assert len(seat) == len(cost) == 2  # no bar where a share cannot be computed
+    full = charts.INFLUENCE_BAR_WIDTH  # a share of 1 is the whole bar
+    assert [float(r.get("width")) for r in seat] == pytest.approx(
+        [full / 3, full * 2 / 3], abs=0.01
+    )
+    assert [float(r.get("width")) for r in cost] == pytest.approx(
+        [full * 0.6, full * 0.5], abs=0.01
+    )
+    assert texts(root, "label name") == ["Förbundet", "Nämnden", "Avtalet"]
+    assert texts(root, "label value seat") == [
+        "33,3\u00a0% (1 av 3)",
+        "66,7\u00a0% (2 av 3)",
+        "kan inte beräknas",
+    ]
+    assert texts(root, "label value cost") == ["60\u00a0%", "50\u00a0%", "kan inte beräknas"]
+
+
+def test_the_influence_chart_marks_a_flagged_arrangement_in_words_and_gives_the_reasons():
+    markup = charts.influence_chart("inflytande", influence_rows())
+    root = parse(markup)
+    assert texts(root, "label flag") == ["Obs! Lägre platsandel än kostnadsandel."]
+    desc = root.find(f"{SVG}desc").text
+    assert "Förbundet: platser 33,3\u00a0% (1 av 3), kostnad 60\u00a0%." in desc
+    assert "Inget beslutande organ är registrerat." in desc and "Kostnaden saknas." in desc
+    assert "style=" not in markup
+    # cost bars are hatched (a pattern), seat bars solid: the pair never depends on colour alone
+    cost = next(r for r in bars(root) if r.get("class") == "bar cost")
+    assert cost.get("fill") == "url(#inflytande-cost)"
+
+
+def test_an_influence_chart_without_rows_says_so():
+    root = parse(charts.influence_chart("tom", []))
+    assert "Inga uppgifter." in root.find(f"{SVG}desc").text

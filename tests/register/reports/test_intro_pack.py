@@ -126,6 +126,7 @@ def test_the_workbook_has_a_sheet_per_section_with_numbers_as_numbers(pack_files
         "Vem beslutar",
         "Ekonomi",
         "Kostnad per samverkan",
+        "Platser och kostnad",
         "Uppföljning och risker",
         "Målkonflikter",
         "Portfölj",

@@ -7,8 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from register import rules
 from register.access import Access
-from register.models import Arrangement, Contribution, Evaluation, GoalConflict, Seat
+from register.models import Arrangement, Body, Contribution, Evaluation, GoalConflict, Seat
 from register.selectors import portfolio as pf
 from tests import factories as f
 
@@ -239,3 +240,125 @@ def test_the_query_rule_and_the_python_rule_for_ongoing_agree(world, taby):
     )
     in_python = {a.name for a in Arrangement.objects.all() if rules.is_ongoing(a, TODAY)}
     assert in_query == in_python and "Gamla avtalet" not in in_query
+
+
+# --- The partner network's figures and the mandate period (register.graph, register.rules) -----
+
+AFTER_ELECTION = dt.date(2026, 12, 1)  # the 2026 election was on 13 September; the term ends 2030
+
+
+def network_world(taby, vaxholm, knivsta, *, today=AFTER_ELECTION):
+    """Täby in three ongoing arrangements, every figure known by hand (costs of ``today``'s year
+    before):
+
+    * Förbundet (Täby, Vaxholm, Knivsta in Uppsala county): Täby has 1 of 3 ordinary seats in the
+      direktion (its substitute does not count) and 600 of 1 000 kr: a minority, and flagged
+      (33,3 % against 60 %). Täby decided on it after the election.
+    * Nämnden (Täby host, Vaxholm): 2 of 3 seats, 400 of 800 kr. Täby's last decision was
+      before the election.
+    * Avtalet (Vaxholm sells to Täby): no deciding body, Vaxholm's cost unknown; Täby pays 1 000 kr.
+      Only a joint decision since the election, none of Täby's.
+
+    Of Täby's 2 000 kr, 600 go to the minority arrangement: 30 %; half the cost is where the seats
+    are unknown. One partner (Knivsta) is in another county. Two arrangements have no decision of
+    Täby's since the election.
+    """
+    year = today.year - 1
+    election = rules.last_election(today)
+    term = rules.current_term(today)
+    union = f.make_arrangement(
+        name="Förbundet",
+        form_slug="municipal_federation",
+        end_date=dt.date(term.end.year - 1, 12, 31),
+        notice_months=6,
+    )
+    own = f.make_participation(union, taby)
+    f.make_cost(own, year=year, outcome=600)
+    for org in (vaxholm, knivsta):
+        f.make_cost(f.make_participation(union, org), year=year, outcome=200)
+    board = f.make_body(union, name="Direktionen")
+    anna = f.make_person(name="Anna Täby", organisation=taby)
+    f.make_seat(board, anna, taby, role=Seat.Role.MEMBER, term_end=dt.date(term.end.year, 12, 31))
+    f.make_seat(board, f.make_person(name="Sub Täby"), taby, role=Seat.Role.SUBSTITUTE)
+    f.make_seat(board, f.make_person(name="V1"), vaxholm, role=Seat.Role.CHAIR)
+    f.make_seat(board, f.make_person(name="K1"), knivsta, role=Seat.Role.MEMBER)
+    f.make_decision(union, organisation=taby, date=election + dt.timedelta(days=20))
+
+    committee = f.make_arrangement(name="Nämnden", form_slug="joint_committee", host=taby)
+    own = f.make_participation(committee, taby, role="host")
+    f.make_cost(own, year=year, outcome=400)
+    f.make_cost(f.make_participation(committee, vaxholm), year=year, outcome=400)
+    body = f.make_body(committee, name="Gemensamma nämnden", kind=Body.Kind.JOINT_COMMITTEE)
+    for name in ("T1", "T2"):
+        f.make_seat(body, f.make_person(name=name), taby)
+    f.make_seat(body, f.make_person(name="V2"), vaxholm)
+    f.make_decision(committee, organisation=taby, date=election - dt.timedelta(days=100))
+
+    agreement = f.make_arrangement(name="Avtalet", form_slug="agreement", host=vaxholm)
+    f.make_cost(f.make_participation(agreement, taby, role="purchaser"), year=year, outcome=1000)
+    f.make_participation(agreement, vaxholm, role="provider")
+    f.make_decision(agreement, organisation=None, date=election + dt.timedelta(days=5))
+    return {"union": union, "committee": committee, "agreement": agreement, "term": term}
+
+
+@pytest.fixture
+def network(taby, vaxholm, knivsta):
+    return network_world(taby, vaxholm, knivsta)
+
+
+def test_the_overview_counts_minority_arrangements_and_the_share_of_our_cost_they_take(
+    network, taby
+):
+    result = pf.portfolio(taby_access(taby), pf.organisation_scope(taby), today=AFTER_ELECTION)
+    inf = result.influence
+    rows = {r.arrangement.name: r for r in inf.rows}
+    assert (rows["Förbundet"].seats, rows["Förbundet"].seats_total) == (1, 3)
+    assert rows["Förbundet"].cost_share == pytest.approx(600 / 1000)
+    assert (rows["Nämnden"].seats, rows["Nämnden"].seats_total) == (2, 3)
+    assert rows["Avtalet"].seat_share is None and rows["Avtalet"].cost_share is None
+    assert [r.arrangement.name for r in inf.minority] == ["Förbundet"]
+    assert inf.minority_cost_share == pytest.approx(600 / (600 + 400 + 1000))
+    assert "50\u00a0%" in inf.minority_cost_reason
+    assert [r.arrangement.name for r in inf.flagged] == ["Förbundet"]
+    assert inf.cost_year == AFTER_ELECTION.year - 1
+
+
+def test_the_overview_counts_partners_in_another_county(network, taby, knivsta):
+    result = pf.portfolio(taby_access(taby), pf.organisation_scope(taby), today=AFTER_ELECTION)
+    assert [o.id for o in result.influence.cross_county_partners] == [knivsta.pk]
+
+
+def test_arrangements_with_no_decision_of_ours_since_the_2026_election_are_listed(network, taby):
+    result = pf.portfolio(taby_access(taby), pf.organisation_scope(taby), today=AFTER_ELECTION)
+    assert result.election == dt.date(2026, 9, 13)
+    # Nämnden: Täby's decision came before the election; Avtalet: only a joint decision.
+    assert [r.name for r in result.undecided] == ["Avtalet", "Nämnden"]
+
+
+def test_a_stranger_gets_no_decision_figures_from_unpublished_decisions(network, taby):
+    stranger = Access(user_id=2)
+    Arrangement.objects.update(is_published=True)
+    result = pf.portfolio(stranger, pf.organisation_scope(taby), today=AFTER_ELECTION)
+    # Decisions are not published: a stranger sees none of them, so none counts as taken.
+    assert [r.name for r in result.undecided] == ["Avtalet", "Förbundet", "Nämnden"]
+
+
+def test_coming_up_has_a_second_horizon_the_end_of_the_term(network, taby):
+    result = pf.portfolio(taby_access(taby), pf.organisation_scope(taby), today=AFTER_ELECTION)
+    assert str(result.term) == "2026–2030" and result.term.end == dt.date(2030, 10, 14)
+    assert result.upcoming == []  # nothing in the next 12 months
+    got = [(u.date, u.kind, u.arrangement.name) for u in result.later_in_term]
+    assert got == [
+        (dt.date(2029, 6, 30), "Sista uppsägningsdag", "Förbundet"),
+        (dt.date(2029, 12, 31), "Slutar", "Förbundet"),
+        # a seat that ends with the term (readiness.seats_end_with): up to 31 December 2030
+        (dt.date(2030, 12, 31), "Uppdrag slutar", "Förbundet"),
+    ]
+    assert result.seats_until == dt.date(2030, 12, 31)
+
+
+def test_the_county_view_has_no_seat_figures(network, taby):
+    result = pf.portfolio(
+        Access(user_id=1, is_admin=True), pf.county_scope(taby.county), today=AFTER_ELECTION
+    )
+    assert result.influence is None and result.undecided == []

@@ -2,6 +2,7 @@
 page equal to an independent computation, filters that never crash."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -9,6 +10,7 @@ from django.urls import reverse
 from register import rules
 from register.models import Evaluation, Membership
 from tests import factories as f
+from tests.register.selectors.test_portfolio import network_world
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +164,91 @@ def test_the_arrangement_page_says_when_its_end_date_has_passed_and_an_evaluatio
     html = reader_client.get(a.get_absolute_url()).content.decode()
     assert "Slutdatum passerat" in html
     assert '2021-06-01 <span class="badge warn">försenad</span>' in html
+
+
+# --- The partner network's figures and the mandate period ---------------------------------------
+
+
+def svg_of(html: str, chart_id: str):
+    import xml.etree.ElementTree as ET
+
+    match = re.search(rf'<svg [^>]*id="{chart_id}">.*?</svg>', html, re.S)
+    return ET.fromstring(match.group(0))
+
+
+def cells(html: str, caption: str) -> list[list[str]]:
+    table = re.search(rf"<caption[^>]*>{caption}</caption>(.*?)</table>", html, re.S).group(1)
+    body = table.split("<tbody>")[1]
+    return [
+        [
+            re.sub(r"<[^>]+>", "", c).strip()
+            for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr, re.S)
+        ]
+        for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+    ]
+
+
+@pytest.fixture
+def network_page(reader_client, taby, vaxholm, knivsta):
+    network_world(taby, vaxholm, knivsta, today=dt.date.today())
+    response = reader_client.get(reverse("register:overview_organisation", args=[taby.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_overview_shows_minority_cross_county_and_no_decision_figures(network_page):
+    html = network_page
+    election = rules.last_election(dt.date.today())
+    assert '>1</span><span class="figure-label">samverkan där vi har minoritet av platserna' in html
+    assert ">30\u00a0%</span>" in html  # 600 of 2 000 kr
+    assert '>1</span><span class="figure-label">parter i ett annat län' in html
+    assert (
+        '>2</span><span class="figure-label">pågående samverkan utan politiskt beslut av oss '
+        f"sedan valet {election:%Y-%m-%d}"
+    ) in html
+    assert "Knivsta (Uppsala län)" in html
+
+
+def test_the_seat_and_cost_chart_holds_the_figures_of_its_table(network_page):
+    root = svg_of(network_page, "diagram-inflytande")
+    svg = "{http://www.w3.org/2000/svg}"
+    names = [t.text for t in root.iter(f"{svg}text") if t.get("class") == "label name"]
+    seat = [t.text for t in root.iter(f"{svg}text") if t.get("class") == "label value seat"]
+    cost = [t.text for t in root.iter(f"{svg}text") if t.get("class") == "label value cost"]
+    table = cells(network_page, "Andel av platserna och andel av kostnaden per samverkan")
+    assert names == [r[0] for r in table] == ["Avtalet", "Förbundet", "Nämnden"]
+    for row, s, c in zip(table, seat, cost, strict=True):
+        if row[3] == "Kan inte beräknas":
+            assert s == "kan inte beräknas"
+        else:
+            assert s == f"{row[3]} ({row[2]})"
+        assert c == (row[4] if row[4] != "Kan inte beräknas" else "kan inte beräknas")
+    by_name = {r[0]: r for r in table}
+    assert "Inget beslutande organ är registrerat." in by_name["Avtalet"][5]
+    assert "Obs!" in by_name["Förbundet"][5] and "Obs!" not in by_name["Nämnden"][5]
+
+
+def test_coming_up_shows_what_happens_before_the_end_of_the_term(network_page):
+    term = rules.current_term(dt.date.today())
+    assert f"Senare under mandatperioden {term}" in network_page
+    if term.end > rules.add_months(dt.date.today(), 12):
+        later = cells(network_page, "Tidpunkter senare under mandatperioden")
+        assert [r[1] for r in later] == ["Sista uppsägningsdag", "Slutar", "Uppdrag slutar"]
+
+
+def test_the_overview_with_network_figures_stays_within_15_queries(
+    reader_client, taby, vaxholm, knivsta, django_assert_max_num_queries
+):
+    network_world(taby, vaxholm, knivsta, today=dt.date.today())
+    portfolio_of(taby, vaxholm, 20)
+    url = reverse("register:overview_organisation", args=[taby.pk])
+    with django_assert_max_num_queries(15):
+        response = reader_client.get(url)
+    assert "diagram-inflytande" in response.content.decode()
+    form = response.context["filter"].form
+    assert [label for _, label in form.fields["form"].widget.choices] == [
+        "Alla former",
+        "Kommunalförbund",
+        "Gemensam nämnd",
+        "Avtalssamverkan",
+    ]
