@@ -26,6 +26,7 @@ from django.contrib.auth import get_user_model
 from django.db import models, transaction
 
 from .data import demo_portfolio as P
+from .data.notes_sv import NOTES_SV
 from .models import (
     Alternative,
     Arrangement,
@@ -360,7 +361,8 @@ class DemoLoader:
             description.append(f"Verksamhet: {area_text}.")
         if row["members_complete"].strip().lower() != "true":
             description.append("Förteckningen över medlemmar är inte fullständig i källorna.")
-        note = [row["notes"].strip()] if row["notes"].strip() else []
+        text = NOTES_SV.get(row["id"], row["notes"].strip())
+        note = [text] if text else []
         if precision in ("year", "month"):
             note.append(imprecise_note("Startdatum", row["founded"], precision))
         if row["as_of"]:

@@ -389,3 +389,18 @@ def test_the_demo_reviews_assignments_are_followed_up_some_overdue_some_ahead(de
     ]
     assert any(r.is_overdue for r in rows)
     assert any(not r.is_overdue for r in rows)
+
+
+def test_every_internal_note_of_the_shipped_arrangements_is_in_swedish(demo, db):
+    # The shared CSV keeps its compiler's English notes; the register shows them in Swedish.
+    import re
+
+    from register.data.notes_sv import NOTES_SV
+
+    english = re.compile(r"\b(the|from|since|with|and|not in|members|after|joined|reports)\b")
+    rows = list(csv.DictReader(open(DATA / "arrangements.csv", encoding="utf-8")))
+    assert {r["id"] for r in rows if english.search(r["notes"])} <= set(NOTES_SV)
+    for arrangement in Arrangement.objects.filter(name__in=[r["name"] for r in rows]):
+        assert not english.search(arrangement.internal_note), arrangement
+    kappala = Arrangement.objects.get(name__startswith="Käppalaförbundet")
+    assert "håller på att gå med" in kappala.internal_note
