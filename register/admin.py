@@ -1,5 +1,6 @@
 """Django admin for every register model, with history (django-simple-history)."""
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
@@ -116,15 +117,8 @@ class MembershipAdmin(RegisterAdmin):
 class ParticipationInline(admin.TabularInline):
     model = Participation
     extra = 0
-    fields = (
-        "organisation",
-        "role",
-        "joined",
-        "left",
-        "ownership_share",
-        "cost_share",
-        "is_example",
-    )
+    # The columns that fit beside the menu; the participation's own page has the rest.
+    fields = ("organisation", "role", "joined", "cost_share")
     autocomplete_fields = ("organisation",)
     show_change_link = True
 
@@ -139,6 +133,7 @@ class BodyInline(admin.TabularInline):
 class TotalCostInline(admin.TabularInline):
     model = TotalCost
     extra = 0
+    fields = ("year", "budget", "outcome", "note")
 
 
 @admin.register(Arrangement)
@@ -157,7 +152,12 @@ class ArrangementAdmin(RegisterAdmin):
     search_fields = ("name", "short_name", "orgnr", "external_id")
     list_select_related = ("form", "host")
     autocomplete_fields = ("host", "legal_entity", "predecessor", "parent")
-    filter_horizontal = ("service_areas", "motives")
+    # Checkboxes, not the two-list selector: the lists are short, and the selector made the
+    # change form about 1,600 px wide.
+    formfield_overrides = {
+        **URL_FIELD_OVERRIDES,
+        models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
+    }
     date_hierarchy = "start_date"
     inlines = [ParticipationInline, BodyInline, TotalCostInline]
 
