@@ -201,7 +201,7 @@ def test_the_overview_shows_minority_cross_county_and_no_decision_figures(networ
     election = rules.last_election(dt.date.today())
     assert '>1</span><span class="figure-label">samverkan där vi har minoritet av platserna' in html
     assert ">30\u00a0%</span>" in html  # 600 of 2 000 kr
-    assert '>1</span><span class="figure-label">parter i ett annat län' in html
+    assert '>1</span><span class="figure-label">part i ett annat län' in html
     assert (
         '>2</span><span class="figure-label">pågående samverkan utan politiskt beslut av oss '
         f"sedan valet {election:%Y-%m-%d}"
