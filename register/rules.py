@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 
-from .models.arrangements import Arrangement, Body, Participation
+from .models.arrangements import Body, Participation
 from .models.reference import CooperationForm, Organisation
 
 # --- Forms of cooperation --------------------------------------------------------------------
@@ -358,10 +358,11 @@ def evaluation_is_due(
 
 
 def cost_increase_percent(previous: int | None, current: int | None) -> float | None:
-    """Return by how many per cent a cost rose from one year to the next (None if unknown)."""
-    if previous is None or current is None or previous <= 0:
+    """Return by how many per cent a cost rose from one year to the next (None if unknown, or if
+    the year before was no cost but an income or nothing): ``change_percent`` unrounded."""
+    if previous is None or previous <= 0:
         return None
-    return (current - previous) * 100 / previous
+    return change_percent(current, previous, digits=None)
 
 
 def cost_rose_too_much(
@@ -386,7 +387,7 @@ def is_ongoing(arrangement, today) -> bool:
     """Return whether an arrangement is ongoing on ``today``: not ended by its status, and its end
     date (if any) not passed. An agreement whose end date has passed is over, whatever its status
     says."""
-    if arrangement.status == Arrangement.Status.ENDED:
+    if arrangement.status in ENDED_STATUSES:
         return False
     return arrangement.end_date is None or arrangement.end_date >= today
 
@@ -394,7 +395,7 @@ def is_ongoing(arrangement, today) -> bool:
 def ongoing_q(today, path: str = ""):
     """The same rule as ``is_ongoing`` in a query: ``path`` leads to the arrangement
     ("arrangement__" from a participation)."""
-    return ~Q(**{f"{path}status": Arrangement.Status.ENDED}) & (
+    return ~Q(**{f"{path}status__in": ENDED_STATUSES}) & (
         Q(**{f"{path}end_date__isnull": True}) | Q(**{f"{path}end_date__gte": today})
     )
 
@@ -406,8 +407,11 @@ def per_inhabitant(amount, population) -> int | None:
     return round(amount / population)
 
 
-def change_percent(amount, previous) -> float | None:
-    """Return the change from ``previous`` to ``amount`` in per cent (one decimal), or None."""
+def change_percent(amount, previous, *, digits: int | None = 1) -> float | None:
+    """Return the change from ``previous`` to ``amount`` in per cent of the previous figure's
+    size (an income is a negative amount), rounded to ``digits`` decimals, or None. The one rule
+    for a year-on-year change: pages, the overview, the review and the due list."""
     if amount is None or previous is None or previous == 0:
         return None
-    return round(100 * (amount - previous) / abs(previous), 1)
+    change = 100 * (amount - previous) / abs(previous)
+    return change if digits is None else round(change, digits)

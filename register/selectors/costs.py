@@ -106,9 +106,7 @@ class CostTrend:
 
     @property
     def change_percent(self) -> float | None:
-        if self.change is None or not self.previous_amount:
-            return None
-        return round(100 * self.change / self.previous_amount, 1)
+        return rules.change_percent(self.amount, self.previous_amount)
 
 
 def cost_trend(costs, *, until_year: int | None = None) -> CostTrend:

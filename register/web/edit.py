@@ -53,6 +53,7 @@ from ..models import (
 )
 from ..services import arrangements, records
 from ..services import reviews as review_services
+from ..services.records import NOT_ALLOWED
 from . import forms
 
 FORM_TEMPLATE = "register/forms/form.html"
@@ -234,7 +235,7 @@ class EditView(LoginRequiredMixin, ContextMixin, TemplateResponseMixin, View):
 
     def require(self, allowed: bool) -> None:
         if not allowed:
-            raise PermissionDenied("Du har inte behörighet att ändra de här uppgifterna.")
+            raise PermissionDenied(NOT_ALLOWED)
 
     def prepare(self) -> None:
         """Look up the page's objects and check the user's rights (subclasses extend)."""

@@ -29,6 +29,7 @@ from ..selectors import readiness
 from ..selectors import reviews as review_selectors
 from ..services import calendar as calendar_services
 from ..services import reviews as review_services
+from ..services.records import NOT_ALLOWED
 from . import edit, forms
 
 
@@ -36,15 +37,16 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
+ITEM_RELATED = ("review", "review__organisation", "participation", "participation__arrangement")
+
+
 def _item(access: Access, pk: int, *, open_only: bool = False) -> ReviewItem:
-    queryset = access.visible(
-        ReviewItem.objects.select_related(
-            "review", "review__organisation", "participation", "participation__arrangement"
-        )
+    """Return the item (404 if the user may not see it); ``open_only`` refuses a closed review."""
+    item = get_object_or_404(
+        access.visible(ReviewItem.objects.select_related(*ITEM_RELATED)), pk=pk
     )
-    item = get_object_or_404(queryset, pk=pk)
-    if open_only and item.review.is_closed:
-        raise PermissionDenied(review_services.CLOSED)
+    if open_only:
+        edit.refuse_closed(item.review)
     return item
 
 
@@ -61,15 +63,10 @@ def _member_organisation(access: Access, pk: int) -> Organisation:
 class _ItemPage:
     """A page about one item of a review the user may see; ``open_only`` refuses a closed one."""
 
-    model = ReviewItem
-    related = ("review", "review__organisation", "participation", "participation__arrangement")
     open_only = True
 
     def get_object(self):
-        item = super().get_object()
-        if self.open_only:
-            edit.refuse_closed(item.review)
-        return item
+        return _item(self.access, self.kwargs["pk"], open_only=self.open_only)
 
     def get_cancel_url(self) -> str:
         return self.object.review.get_absolute_url() + f"#punkt-{self.object.pk}"
@@ -150,7 +147,7 @@ def review_close(request, pk):
     review = get_object_or_404(access.visible(Review.objects.select_related("organisation")), pk=pk)
     edit.refuse_closed(review)
     if not access.can_change(review):
-        raise PermissionDenied("Du har inte behörighet att ändra de här uppgifterna.")
+        raise PermissionDenied(NOT_ALLOWED)
     errors = []
     if request.method == "POST":
         try:

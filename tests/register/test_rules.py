@@ -218,3 +218,16 @@ def test_the_deciding_body_is_the_forms_own_among_those_that_decide():
     assert choose_deciding_body("", [officials]) is None
     steering = B(id=4, kind="steering_group", powers="decides")
     assert choose_deciding_body("", [officials, steering]) is steering
+
+
+def test_one_rule_for_a_year_on_year_change():
+    # The arrangement page, the overview, the review and the due list all ask change_percent.
+    from register.selectors.costs import CostTrend
+
+    assert rules.change_percent(110, 100) == 10.0
+    assert rules.change_percent(-50, -100) == 50.0  # an income that shrank: per cent of its size
+    assert rules.change_percent(1, 3, digits=None) == pytest.approx(-66.6667, abs=1e-3)
+    assert rules.cost_increase_percent(100, 111) == rules.change_percent(111, 100, digits=None)
+    assert rules.cost_increase_percent(-100, 50) is None  # no cost the year before
+    trend = CostTrend(year=2025, amount=-50, previous_year=2024, previous_amount=-100)
+    assert trend.change_percent == rules.change_percent(-50, -100)
