@@ -3,6 +3,7 @@
 Run from the repository root:  .venv/bin/python bench/import_excel.py [--rows 10000]
 Prints one JSON line per figure: {"name": ..., "value": ..., "unit": ..., "queries": ...}.
 Uses a throwaway SQLite database in a temporary directory; the project's database is not touched.
+Measures production's settings (DEBUG off, see ``scale_setup.start_django``).
 """
 
 import argparse
@@ -14,6 +15,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from scale_setup import start_django  # bench/ itself is on the path: the scripts run from it
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -107,10 +110,7 @@ def main() -> None:
 
     tmp = tempfile.TemporaryDirectory()
     os.environ["DATABASE_URL"] = f"sqlite:///{Path(tmp.name) / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
-    import django
-
-    django.setup()
+    start_django()
     from django.core.management import call_command
     from django.db import connection, transaction
 

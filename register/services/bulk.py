@@ -289,21 +289,31 @@ def _plain_type(field) -> type:
 
 def _prepare(field, values: list, connection) -> list:
     """Convert values with ``field.get_db_prep_save`` where the driver cannot take them as they
-    are. A value that is the very object converted just before (the time of the insert shared
-    by every row) is converted once."""
+    are. Each distinct value of an exact type whose equal values convert alike (a choice, a
+    date, the time of the insert shared by every row; see ``_SAME_WHEN_EQUAL``) and each empty
+    JSON object or list (a field's default) is converted once."""
     plain = _plain_type(field)
     if set(map(type, values)) <= {plain, NoneType}:  # the usual case, checked at C speed
         return values
     prep = field.get_db_prep_save
     prepared = []
-    last, last_prepared = _NOTHING, None
+    done: dict = {}
     for value in values:
-        if value is None or type(value) is plain:
+        kind = type(value)
+        if value is None or kind is plain:
             prepared.append(value)
+            continue
+        if isinstance(value, _SAME_WHEN_EQUAL):
+            key = (kind, value)
+        elif kind in (dict, list) and not value:
+            key = kind
         else:
-            if value is not last:
-                last, last_prepared = value, prep(value, connection)
-            prepared.append(last_prepared)
+            prepared.append(prep(value, connection))
+            continue
+        converted = done.get(key, _NOTHING)
+        if converted is _NOTHING:
+            converted = done[key] = prep(value, connection)
+        prepared.append(converted)
     return prepared
 
 

@@ -201,3 +201,44 @@ def test_equal_decimals_with_more_places_than_the_field_allows_are_each_refused(
         bulk.insert(Participation, rows)
     assert list(refused.value.message_dict) == ["cost_share"]
     assert not Participation.objects.exists()
+
+
+def _counting_prep(monkeypatch, field):
+    """Count the values the field converts (``_prepare`` calls the instance's method)."""
+    calls = []
+    real = field.get_db_prep_save
+
+    def prep(value, connection):
+        calls.append(value)
+        return real(value, connection)
+
+    monkeypatch.setattr(field, "get_db_prep_save", prep)
+    return real, calls
+
+
+def test_each_distinct_choice_is_converted_once_and_as_django_converts_it(monkeypatch):
+    from django.db import connection
+
+    field = Participation._meta.get_field("role")
+    member, host = Participation.Role.MEMBER, Participation.Role.HOST
+    values = [member, host, member, "member", None, member]
+    real, calls = _counting_prep(monkeypatch, field)
+    prepared = bulk._prepare(field, values, connection)
+    assert prepared == [None if v is None else real(v, connection) for v in values]
+    assert calls == [member, host]  # a plain str needs no conversion
+
+
+def test_empty_json_defaults_are_converted_once_and_other_values_each(monkeypatch):
+    from django.db import connection
+
+    field = Participation._meta.get_field("extra_fields")
+    values = [{}, {}, {"a": 1}, {"a": True}, [], {}]
+    real, calls = _counting_prep(monkeypatch, field)
+    prepared = bulk._prepare(field, values, connection)
+
+    def as_sent(value):  # a str on SQLite, a wrapper around the value on PostgreSQL
+        return getattr(value, "obj", value)
+
+    assert [as_sent(v) for v in prepared] == [as_sent(real(v, connection)) for v in values]
+    # {"a": 1} == {"a": True} in Python, but they are different JSON: each is converted.
+    assert calls == [{}, {"a": 1}, {"a": True}, []]
