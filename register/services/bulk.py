@@ -146,11 +146,12 @@ def insert(
     connection = connections[using]
     pk = meta.pk
     fields = [f for f in meta.concrete_fields if f is not pk and not getattr(f, "generated", False)]
-    unknown = set().union(*rows) - {f.attname for f in fields}
+    given = set().union(*rows)
+    unknown = given - {f.attname for f in fields}
     if unknown:
         raise ValueError(f"{meta.label} has no column {', '.join(sorted(unknown))}.")
     now = timezone.now()
-    values = {field.attname: _values(field, rows, now) for field in fields}
+    values = {field.attname: _values(field, rows, now, field.attname in given) for field in fields}
     for field in fields if validate_values else ():
         validate_column(field, values[field.attname])
     if not connection.features.can_return_rows_from_bulk_insert or any(
@@ -250,6 +251,9 @@ def validate_column(field, values: list) -> None:
     types = set(map(type, values))  # at C speed, as the set below
     if all(issubclass(kind, _SAME_WHEN_EQUAL) for kind in types):
         values = set(values)
+    elif types & {dict, list}:  # JSON: an empty default is checked once, other values each
+        empties = {type(v): v for v in values if _is_empty_json(v)}
+        values = [v for v in values if not _is_empty_json(v)] + list(empties.values())
     for value in values:
         try:
             field.clean(value, None)
@@ -257,8 +261,14 @@ def validate_column(field, values: list) -> None:
             raise ValidationError({field.name: exc.messages}) from exc
 
 
-def _values(field, rows: list[dict], now) -> list:
-    """The field's value for every row: the row's own, else the default or the time now."""
+def _is_empty_json(value) -> bool:
+    """Whether ``value`` is an empty JSON object or list (a JSON field's default)."""
+    return type(value) in (dict, list) and not value
+
+
+def _values(field, rows: list[dict], now, given: bool = True) -> list:
+    """The field's value for every row: the row's own, else the default or the time now.
+    ``given`` says whether any row has a value of its own for the field."""
     name = field.attname
     if isinstance(field, DateField) and (field.auto_now or field.auto_now_add):
         value = now if isinstance(field, DateTimeField) else timezone.localdate(now)
@@ -266,6 +276,8 @@ def _values(field, rows: list[dict], now) -> list:
     if field.has_default() and callable(field.default):  # a fresh value per row (dict, list)
         return [row[name] if name in row else field.get_default() for row in rows]
     default = field.get_default()
+    if not given:
+        return [default] * len(rows)
     return [row.get(name, default) for row in rows]
 
 
@@ -305,7 +317,7 @@ def _prepare(field, values: list, connection) -> list:
             continue
         if isinstance(value, _SAME_WHEN_EQUAL):
             key = (kind, value)
-        elif kind in (dict, list) and not value:
+        elif _is_empty_json(value):
             key = kind
         else:
             prepared.append(prep(value, connection))

@@ -242,3 +242,19 @@ def test_empty_json_defaults_are_converted_once_and_other_values_each(monkeypatc
     assert [as_sent(v) for v in prepared] == [as_sent(real(v, connection)) for v in values]
     # {"a": 1} == {"a": True} in Python, but they are different JSON: each is converted.
     assert calls == [{}, {"a": 1}, {"a": True}, []]
+
+
+def test_an_empty_json_default_is_checked_once_and_every_other_json_value_each(monkeypatch):
+    field = Participation._meta.get_field("extra_fields")
+    checked = []
+    original = type(field).clean
+
+    def spy(self, value, instance):
+        checked.append(value)
+        return original(self, value, instance)
+
+    monkeypatch.setattr(type(field), "clean", spy)
+    bulk.validate_column(field, [{}, {"a": 1}, {}, [], {"a": 1}, {}])
+    assert sorted(map(repr, checked)) == sorted(map(repr, [{"a": 1}, {"a": 1}, {}, []]))
+    with pytest.raises(ValidationError):  # a value JSON cannot hold is still refused
+        bulk.validate_column(field, [{}, {"when": object()}, {}])
