@@ -79,7 +79,6 @@ def paused_gc():
             gc.enable()
 
 
-
 class Journal:
     """Record every write with the values before it, so that the batch can be undone."""
 
