@@ -72,3 +72,4 @@ def test_the_import_benchmark_runs_and_counts_its_queries():
     assert figures["import_excel.commit"]["queries"] > figures["import_excel.dry_run"]["queries"]
     assert figures["import_excel.commit_ratio_to_floor"]["value"] > 1
     assert figures["import_excel.reimport_unchanged"]["value"] > 0
+    assert figures["import_excel.commit_ratio_to_gc_paused_floor"]["value"] > 1
