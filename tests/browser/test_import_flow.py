@@ -31,15 +31,19 @@ def shot(page, name):
         page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
 
 
-def test_upload_preview_commit_and_undo_in_the_browser(live_server, page):
+def open_the_upload_page_as_taby_s_registrar(live_server, page):
+    """Log in as an editor for Täby through the form and land on the upload page."""
     taby = f.municipality("0160")
     f.make_member(taby, Membership.Role.EDITOR, "registrator")
-
     page.goto(f"{live_server.url}/logga-in/?next=/import/ladda-upp/")
     page.get_by_label("Användarnamn").fill("registrator")
     page.get_by_label("Lösenord").fill("pw-test-12345")
     page.get_by_role("button", name="Logga in").click()
     page.wait_for_url("**/import/ladda-upp/")
+
+
+def test_upload_preview_commit_and_undo_in_the_browser(live_server, page):
+    open_the_upload_page_as_taby_s_registrar(live_server, page)
     assert page.locator("h1").inner_text() == "Importera en Excel-lista"
 
     page.get_by_label("Excel-fil (.xlsx, .xls eller CSV)").set_input_files(str(EXAMPLE))
@@ -101,13 +105,7 @@ def _list_with_a_misspelt_partner(path):
 
 
 def test_on_a_phone_every_row_s_changes_and_choices_are_in_view(live_server, page, tmp_path):
-    taby = f.municipality("0160")
-    f.make_member(taby, Membership.Role.EDITOR, "registrator")
-    page.goto(f"{live_server.url}/logga-in/?next=/import/ladda-upp/")
-    page.get_by_label("Användarnamn").fill("registrator")
-    page.get_by_label("Lösenord").fill("pw-test-12345")
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url("**/import/ladda-upp/")
+    open_the_upload_page_as_taby_s_registrar(live_server, page)
     page.get_by_label("Excel-fil (.xlsx, .xls eller CSV)").set_input_files(
         str(_list_with_a_misspelt_partner(tmp_path / "lista.xlsx"))
     )
