@@ -30,6 +30,8 @@ import threading
 import time
 from pathlib import Path
 
+from scale_setup import start_django  # bench/ itself is on the path: the scripts run from it
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
@@ -115,15 +117,13 @@ def main(argv=None) -> int:
         "DATABASE_URL": f"sqlite:///{db_path}",
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "DJANGO_SETTINGS_MODULE": "tests.settings",  # production settings on plain http
+        "DEBUG": "0",  # gunicorn's workers too, whatever the shell says
         "LOG_LEVEL": "ERROR",
         "PYTHONWARNINGS": "ignore::UserWarning",
     }
     env.pop("REDIS_URL", None)
     os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    start_django()
     from django.core.management import call_command
     from django.db.models import Count
 
