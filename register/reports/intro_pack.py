@@ -9,21 +9,18 @@ Access; ``pdf`` and ``xlsx`` return bytes (only the views know HTTP).
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from ..access import Access
 from ..models import Arrangement, Body, Contribution, GoalConflict, Organisation
 from ..selectors import portfolio as pf
 from . import charts
+from . import xlsx as writer
 
 # The order of the pack's sections (headings as the pack and the workbook write them).
 SECTIONS = (
@@ -202,22 +199,14 @@ def pdf(pack: Pack, *, fetched: list | None = None) -> bytes:
 # --- XLSX ----------------------------------------------------------------------------------------
 
 
-def _sheet(workbook, title: str, header: list[str], rows) -> None:
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for r in rows:
-        sheet.append(list(r))
-    for i, name in enumerate(header, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = max(12, min(len(name) + 4, 40))
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
-            elif isinstance(cell.value, int):
-                cell.number_format = "# ##0"
+def _sheet(workbook: writer.Book, title: str, header: list[str], rows) -> None:
+    sheet = workbook.add_sheet(title, int_format="# ##0")
+    sheet.table(
+        header,
+        rows,
+        freeze=True,
+        widths=[max(12, min(len(name) + 4, 40)) for name in header],
+    )
 
 
 def _percent(share) -> float | None:
@@ -233,13 +222,11 @@ def _reps(row) -> str:
 
 def xlsx(pack: Pack) -> bytes:
     """Return the pack as a workbook: one sheet per section, numbers as numbers, dates as dates."""
-    workbook = Workbook()
-    cover = workbook.active
-    cover.title = "Om paketet"
+    workbook = writer.Book()
+    cover = workbook.add_sheet("Om paketet")
     portfolio = pack.portfolio
     cover.append(["Introduktion till samverkan", pack.organisation.name])
     cover.append(["Uppgifterna avser", pack.today])
-    cover["B2"].number_format = "yyyy-mm-dd"
     cover.append(["Pågående samverkan", portfolio.ongoing_count])
     inf = portfolio.influence
     if inf is not None:
@@ -268,8 +255,8 @@ def xlsx(pack: Pack) -> bytes:
         ]
     )
     cover.append(["Exempeldata", ", ".join(pack.example_names) or "Inga uppgifter är exempeldata."])
-    cover.column_dimensions["A"].width = 28
-    cover.column_dimensions["B"].width = 60
+    cover.width(1, 28)
+    cover.width(2, 60)
     _sheet(
         workbook,
         "Uppdrag",
@@ -456,6 +443,4 @@ def xlsx(pack: Pack) -> bytes:
             for r in portfolio.rows
         ),
     )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook.to_bytes()
