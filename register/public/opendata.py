@@ -13,11 +13,7 @@ import io
 import json
 from decimal import Decimal
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
-from importers.exporters import safe_text
-
+from ..reports import xlsx as writer
 from .selectors import Portfolio
 
 # The licence of the open data: CC0 1.0 (no rights reserved). The register holds facts about
@@ -152,28 +148,14 @@ def _json_default(value):
 
 def as_xlsx(sheets: dict[str, list[dict]]) -> bytes:
     """Return one worksheet per list (title → rows); text never becomes a formula."""
-    book = Workbook()
-    book.remove(book.active)
+    book = writer.Book()
     for title, rows in sheets.items():
-        sheet = book.create_sheet(title[:31])
+        sheet = book.add_sheet(title)
         if not rows:
-            sheet.cell(row=1, column=1, value="Inga uppgifter")
+            sheet.write(1, 1, writer.EMPTY)
             continue
-        for col, header in enumerate(rows[0], start=1):
-            cell = sheet.cell(row=1, column=col)
-            safe_text(cell, header)
-            cell.font = Font(bold=True)
-        for r, row in enumerate(rows, start=2):
-            for col, value in enumerate(row.values(), start=1):
-                value = _cell(value)
-                cell = sheet.cell(row=r, column=col)
-                if isinstance(value, str):
-                    safe_text(cell, value)
-                else:
-                    cell.value = value
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        sheet.table(rows[0], ([_cell(v) for v in row.values()] for row in rows))
+    return book.to_bytes()
 
 
 def encode(fmt: str, title: str, rows: list[dict]) -> bytes:

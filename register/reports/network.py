@@ -8,12 +8,9 @@ import io
 import json
 
 import networkx as nx
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
-from importers.exporters import safe_text
 
 from .. import graph
+from . import xlsx as writer
 
 # The figures' columns: (key in OrgFigures.as_json() or a derived one, Swedish heading).
 COLUMNS = (
@@ -78,22 +75,8 @@ def figures_csv(figures: list[graph.OrgFigures]) -> bytes:
 
 
 def figures_xlsx(figures: list[graph.OrgFigures], *, title: str) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Nätverksmått"
-    sheet["A1"] = title[:200]
-    sheet["A1"].font = Font(bold=True, size=14)
-    for col, (_, heading) in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=3, column=col)
-        safe_text(cell, heading)
-        cell.font = Font(bold=True)
-    for r, row in enumerate(_rows(figures), start=4):
-        for col, value in enumerate(row, start=1):
-            cell = sheet.cell(row=r, column=col)
-            if isinstance(value, str):
-                safe_text(cell, value)
-            else:
-                cell.value = value
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    book = writer.Book()
+    sheet = book.add_sheet("Nätverksmått")
+    sheet.title_rows(title[:200])
+    sheet.table([heading for _, heading in COLUMNS], _rows(figures), row=3)
+    return book.to_bytes()
