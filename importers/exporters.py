@@ -1,28 +1,26 @@
 """Export an organisation's portfolio as xlsx in the importer's column layout.
 
-The file is a template to fill in: importing it again changes nothing. Text that starts with
-= + - @ is written as text, never as a formula.
+The file is a template to fill in: importing it again changes nothing. The workbook is written
+with register/reports/xlsx.py: text that starts with = + - @ is written as text, never as a
+formula.
 """
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 from django.db.models import Prefetch
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from register.models import Arrangement, Cost, Decision, Organisation, Participation, Seat
+from register.reports import xlsx as writer
 from register.validators import format_orgnr
 
 from .readers import FIELD_HEADERS
 from .values import Representative, format_notice, format_representatives
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 COST_HEADERS = {"outcome": "Kostnad", "budget": "Budget", "forecast": "Prognos"}
 INTERNAL_FIELDS = {"contact", "comment", "last_review"}
+HEADER_FILL = "DDE7F0"
 LAYOUT = (
     "name",
     "form",
@@ -51,14 +49,6 @@ INSTRUCTIONS = (
     "Ledamöter: ”Anna Svensson (S), ledamot; Per Olsson (M), ersättare”.",
     "Tomma celler ändrar ingenting vid import. Egna kolumner sparas som de är.",
 )
-
-
-def safe_text(cell, value: str) -> None:
-    """Write ``value`` as text; a leading = + - @ never becomes a formula."""
-    cell.value = value
-    if value.startswith(FORMULA_PREFIXES):
-        cell.data_type = "s"
-        cell.quotePrefix = True
 
 
 def portfolio(organisation: Organisation, access=None):
@@ -131,14 +121,12 @@ def export_portfolio(
                 if header not in extra_headers:
                     extra_headers.append(header)
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Samverkan"
-    sheet["A1"] = f"Samverkan – {organisation.name}"
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"] = (
+    book = writer.Book()
+    sheet = book.add_sheet("Samverkan", int_format="#,##0")
+    sheet.title_rows(
+        f"Samverkan – {organisation.name}",
         f"Exporterad {date.today().isoformat()} från Samverkansregistret. Belopp i kronor. "
-        "Importera filen igen för att uppdatera registret."
+        "Importera filen igen för att uppdatera registret.",
     )
     headers: list[tuple[str, object]] = []
     for name in LAYOUT:
@@ -150,15 +138,10 @@ def export_portfolio(
             headers.append((FIELD_HEADERS[name], name))
     headers += [(header, ("extra", header)) for header in extra_headers]
     header_row = 4
-    fill = PatternFill("solid", fgColor="DDE7F0")
     for col, (title, _) in enumerate(headers, start=1):
-        cell = sheet.cell(row=header_row, column=col)
-        safe_text(cell, title)
-        cell.font = Font(bold=True)
-        cell.fill = fill
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.column_dimensions[get_column_letter(col)].width = 14 if title[:1].isdigit() else 24
-    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
+        sheet.write(header_row, col, title, bold=True, fill=HEADER_FILL, wrap=True)
+        sheet.width(col, 14 if title[:1].isdigit() else 24)
+    sheet.freeze(header_row + 1, 2)
 
     for row_index, arrangement in enumerate(arrangements, start=header_row + 1):
         participation = own.get(arrangement.pk)
@@ -170,25 +153,13 @@ def export_portfolio(
             )
             if value is None or value == "":
                 continue
-            cell = sheet.cell(row=row_index, column=col)
-            if isinstance(value, str):
-                safe_text(cell, value)
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-            else:
-                cell.value = value
-                if isinstance(value, date):
-                    cell.number_format = "yyyy-mm-dd"
-                elif isinstance(value, int):
-                    cell.number_format = "#,##0"
+            sheet.write(row_index, col, value, wrap=isinstance(value, str))
 
-    help_sheet = book.create_sheet("Instruktioner")
+    help_sheet = book.add_sheet("Instruktioner")
     for index, line in enumerate(INSTRUCTIONS, start=1):
-        help_sheet.cell(row=index, column=1, value=line)
-    help_sheet["A1"].font = Font(bold=True)
-    help_sheet.column_dimensions["A"].width = 100
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        help_sheet.write(index, 1, line, bold=index == 1)
+    help_sheet.width(1, 100)
+    return book.to_bytes()
 
 
 def _value(key, arrangement, participation, extra, costs, decisions, seats, organisation):
@@ -251,6 +222,7 @@ def portfolio_filename(organisation: Organisation) -> str:
 
 
 ERROR_HEADER = "Fel vid import"
+ERROR_FILL = "FDECEE"
 
 
 def invalid_rows_workbook(batch) -> bytes:
@@ -265,32 +237,30 @@ def invalid_rows_workbook(batch) -> bytes:
         for header in row.raw:
             if header not in headers and header != ERROR_HEADER:
                 headers.append(header)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Ogiltiga rader"
-    sheet["A1"] = f"Ogiltiga rader i {batch.file_name}"
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"] = "Rätta raderna och ladda upp filen igen. Kolumnen ”Fel vid import” läses inte in."
+    book = writer.Book()
+    sheet = book.add_sheet("Ogiltiga rader")
+    sheet.title_rows(
+        f"Ogiltiga rader i {batch.file_name}",
+        "Rätta raderna och ladda upp filen igen. Kolumnen ”Fel vid import” läses inte in.",
+    )
     all_headers = headers + [ERROR_HEADER]
     for col, title in enumerate(all_headers, start=1):
-        cell = sheet.cell(row=4, column=col)
-        safe_text(cell, title)
-        cell.font = Font(bold=True)
-        sheet.column_dimensions[get_column_letter(col)].width = 24
-    sheet.column_dimensions[get_column_letter(len(all_headers))].width = 60
-    error_fill = PatternFill("solid", fgColor="FDECEE")
+        sheet.write(4, col, title, bold=True)
+        sheet.width(col, 24)
+    sheet.width(len(all_headers), 60)
     for index, row in enumerate(rows, start=5):
         for col, header in enumerate(headers, start=1):
             text = row.raw.get(header, "")
             if text:
-                safe_text(sheet.cell(row=index, column=col), text)
+                sheet.write(index, col, text)
         messages = "\n".join(
             f"{e['field']}: {e['message']}" if e.get("field") else e["message"] for e in row.errors
         )
-        cell = sheet.cell(row=index, column=len(all_headers))
-        safe_text(cell, f"Rad {row.row_number} i bladet ”{row.sheet}”.\n{messages}")
-        cell.fill = error_fill
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        sheet.write(
+            index,
+            len(all_headers),
+            f"Rad {row.row_number} i bladet ”{row.sheet}”.\n{messages}",
+            fill=ERROR_FILL,
+            wrap=True,
+        )
+    return book.to_bytes()
