@@ -1,9 +1,11 @@
 """register/reports/xlsx.py, the one workbook writer: text is text (never a formula), numbers
 stay numbers, dates are dates, bad characters and sheet titles never stop an export."""
 
+import ast
 import datetime as dt
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -109,3 +111,74 @@ def test_table_title_rows_widths_and_frozen_header():
     assert loaded["B6"].fill.fgColor.rgb.endswith("FDECEE")
     assert loaded["B6"].alignment.wrap_text
     assert sheet.append(["next"]) == 7
+
+
+# --- every workbook the project writes goes through the writer -----------------------------------
+
+ROOT = Path(__file__).resolve().parents[3]
+# Only these modules may import openpyxl: the writer, and the importer's reader (read only).
+OPENPYXL_ALLOWED = {"register/reports/xlsx.py", "importers/readers.py"}
+OTHER_WRITERS = {"xlsxwriter", "pyexcelerate", "xlwt", "odf", "pyexcel"}
+
+
+def _source_files():
+    """The project's own modules; tests/ and bench/ build input workbooks on purpose."""
+    for path in sorted(ROOT.rglob("*.py")):
+        parts = path.relative_to(ROOT).parts
+        if parts[0] in {"tests", "bench"} or any(p.startswith(".") for p in parts):
+            continue
+        yield path.relative_to(ROOT).as_posix(), ast.parse(path.read_text(), str(path))
+
+
+def _imports(name: str, tree) -> set[str]:
+    """Every module ``name`` imports, relative imports made absolute ("from . import xlsx" in
+    register/reports/intro_pack.py is register.reports.xlsx)."""
+    package = name.removesuffix(".py").split("/")[:-1]
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            found.add(module)
+            found |= {f"{module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def test_only_the_writer_builds_a_workbook():
+    """A sixth workbook builder cannot appear silently: writing XLSX needs openpyxl (or another
+    writer library), and only register/reports/xlsx.py may import one for writing."""
+    uses = {}
+    for name, tree in _source_files():
+        for module in _imports(name, tree):
+            top = module.split(".")[0]
+            if top == "openpyxl":
+                uses.setdefault(name, set()).add(module)
+            assert top not in OTHER_WRITERS, (
+                f"{name} imports {module}: use register/reports/xlsx.py"
+            )
+        assert ".to_excel(" not in ast.unparse(tree), f"{name} writes Excel with pandas"
+    assert set(uses) == OPENPYXL_ALLOWED, (
+        f"{sorted(set(uses) - OPENPYXL_ALLOWED)} import openpyxl: write workbooks with "
+        "register/reports/xlsx.py"
+    )
+    # The reader only reads: it loads workbooks and never makes or saves one.
+    assert not [m for m in uses["importers/readers.py"] if "Workbook" in m or "writer" in m]
+    reader = dict(_source_files())["importers/readers.py"]
+    assert not [
+        node.attr
+        for node in ast.walk(reader)
+        if isinstance(node, ast.Attribute) and node.attr in {"Workbook", "save"}
+    ]
+
+
+def test_the_five_builders_use_the_writer():
+    for name in (
+        "register/public/opendata.py",  # as_xlsx, whole_register_xlsx
+        "register/reports/intro_pack.py",  # xlsx
+        "register/reports/network.py",  # figures_xlsx
+        "importers/exporters.py",  # export_portfolio, invalid_rows_workbook
+    ):
+        tree = ast.parse((ROOT / name).read_text())
+        assert "register.reports.xlsx" in _imports(name, tree), name
