@@ -99,3 +99,19 @@ def test_invalid_rows_download_with_an_error_column(taby, xlsx):
     assert [c.value for c in sheet[4]] == ["Namn", "Samverkansform", "Parter", "Fel vid import"]
     assert sheet["A5"].value == "Dålig" and sheet["A6"].value is None
     assert "Atlantis" in sheet["D5"].value and "Rad 3" in sheet["D5"].value
+
+
+def test_invalid_rows_come_back_as_text_even_formulas_and_control_characters(taby):
+    from .conftest import build_csv
+
+    evil = '=HYPERLINK("http://evil.example","x")'
+    data = build_csv(
+        [["Namn", "Samverkansform", "Parter"], [evil, "avtal", "Atlantis\x0bMu"]],
+        encoding="utf-8",
+        bom=True,
+    )
+    batch = batch_preview(data=data, file_name="x.csv", organisation=taby)
+    sheet = openpyxl.load_workbook(io.BytesIO(invalid_rows_workbook(batch))).active
+    assert (sheet["A5"].value, sheet["A5"].data_type) == (evil, "s")
+    assert sheet["C5"].value == "AtlantisMu"  # the vertical tab cannot be in an XLSX
+    assert "Rad 2" in sheet["D5"].value
