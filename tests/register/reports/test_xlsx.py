@@ -182,3 +182,10 @@ def test_the_five_builders_use_the_writer():
     ):
         tree = ast.parse((ROOT / name).read_text())
         assert "register.reports.xlsx" in _imports(name, tree), name
+    # Arrows point down: the core takes the writer from itself, not from the importer.
+    assert not [
+        name
+        for name, tree in _source_files()
+        if name.startswith("register/")
+        and any(m.startswith("importers.exporters") for m in _imports(name, tree))
+    ]
