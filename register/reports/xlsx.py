@@ -25,7 +25,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-# What a spreadsheet may read as the start of a formula (or of a DDE call, after a tab or CR).
+# What a spreadsheet may read as the start of a formula (with tab and CR, as OWASP lists them).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "yyyy-mm-dd"
 # The text of a sheet that has no rows to show.
