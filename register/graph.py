@@ -45,7 +45,8 @@ class Org:
     code: str | None = None
     county_code: str | None = None
     county_name: str | None = None
-    population: int | None = None
+    population: int | None = None  # in the network's cost year (``rules.population_in``)
+    population_year: int | None = None  # the year the population figure is from
 
     @property
     def key(self) -> str:
@@ -75,6 +76,7 @@ class Part:
     left: dt.date | None = None
     cost: int | None = None  # this participant's cost in the cost year (best figure)
     cost_share: Decimal | None = None  # the agreed cost-share key, per cent
+    cost_kind: str | None = None  # which figure ``cost`` is: "outcome", "forecast", "budget"
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ class BodyRow:
     name: str
     kind: str
     powers: str
+    seat_count: int | None = None  # the body's ordinary seats, when known
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,8 @@ class SeatRow:
     body_id: int
     appointed_by_id: int
     role: str
+    term_start: dt.date | None = None
+    term_end: dt.date | None = None  # the term's last day
 
 
 @dataclass
@@ -109,17 +114,15 @@ class NetworkData:
 def in_force(data: NetworkData, *, on: dt.date, include_ended: bool = False) -> list[Part]:
     """Return the participations in the network on ``on``.
 
-    Without history: the arrangement has not ended (status) and has started and not ended by its
-    dates, and the participation has joined and not left. With history every participation counts.
+    Without history: the arrangement is ongoing (``rules.is_ongoing``) and the participation in
+    force (``rules.member_in_force``) on that day. With history every participation counts.
     """
     if include_ended:
         return [p for p in data.participations if p.arrangement_id in data.arrangements]
     kept = []
     for p in data.participations:
         a = data.arrangements.get(p.arrangement_id)
-        if a is None or a.status in rules.ENDED_STATUSES:
-            continue
-        if rules.in_force(a.start_date, a.end_date, on) and rules.in_force(p.joined, p.left, on):
+        if a is not None and rules.takes_part(a, p, on):
             kept.append(p)
     return kept
 
@@ -443,7 +446,7 @@ class InfluenceRow:
     org: Org
     body: BodyRow | None
     seats: int | None
-    seats_total: int | None
+    seats_total: int | None  # the denominator: the body's seats, or the registered seats
     seat_share: float | None
     seat_reason: str
     own_cost: int | None
@@ -452,6 +455,10 @@ class InfluenceRow:
     cost_reason: str
     population_share: float | None
     population_reason: str
+    seat_basis: str = ""  # "seat_count" or "registered" (``rules.seat_share``)
+    seat_problem: str = ""  # a data problem for the editor (more seats registered than exist)
+    own_cost_kind: str | None = None  # "outcome", "forecast" or "budget"
+    cost_year: int | None = None
 
     #: What the flag says, with the rule's threshold.
     FLAG_TEXT = (
@@ -535,28 +542,38 @@ def influence_by_org(
         members = by_arrangement[p.arrangement_id]
         org = data.orgs[p.organisation_id]
         result[org.id].append(
-            _influence_row(arrangement, org, p, members, bodies[arrangement.id], seats, data)
+            _influence_row(arrangement, org, p, members, bodies[arrangement.id], seats, data, on)
         )
     for rows in result.values():
         rows.sort(key=lambda r: (r.arrangement.name, r.arrangement.id))
     return dict(result)
 
 
-def _influence_row(arrangement, org, own: Part, members, bodies, seats, data) -> InfluenceRow:
-    # Seats
+def _influence_row(arrangement, org, own: Part, members, bodies, seats, data, on) -> InfluenceRow:
+    # Seats: ours of the deciding body's ordinary seats in force (``rules.seat_share``).
     body = rules.choose_deciding_body(arrangement.deciding_kind, bodies)
-    n_seats = total_seats = seat_share = None
+    share = None
     if body is None:
         seat_reason = "Inget beslutande organ är registrerat."
     else:
-        ordinary = [s for s in seats[body.id] if s.role in rules.ORDINARY_SEAT_ROLES]
-        if not ordinary:
-            seat_reason = f"{body.name} har inga ordinarie ledamöter registrerade."
-        else:
-            n_seats = sum(1 for s in ordinary if s.appointed_by_id == org.id)
-            total_seats = len(ordinary)
-            seat_share = n_seats / total_seats
-            seat_reason = ""
+        ordinary = [
+            s
+            for s in seats[body.id]
+            if s.role in rules.ORDINARY_SEAT_ROLES and rules.seat_in_force(s, on)
+        ]
+        appointing = {s.appointed_by_id for s in ordinary}
+        share = rules.seat_share(
+            body_name=body.name,
+            ours=sum(1 for s in ordinary if s.appointed_by_id == org.id),
+            registered=len(ordinary),
+            seat_count=body.seat_count,
+            unregistered=sorted(
+                data.orgs[m.organisation_id].name
+                for m in members
+                if m.organisation_id not in appointing
+            ),
+        )
+        seat_reason = share.reason
     # Cost
     cost_share, basis, cost_reason = None, "", ""
     year = data.cost_year
@@ -597,10 +614,14 @@ def _influence_row(arrangement, org, own: Part, members, bodies, seats, data) ->
         arrangement=arrangement,
         org=org,
         body=body,
-        seats=n_seats,
-        seats_total=total_seats,
-        seat_share=seat_share,
+        seats=share.ours if share else None,
+        seats_total=share.whole if share else None,
+        seat_share=share.share if share else None,
         seat_reason=seat_reason,
+        seat_basis=share.basis if share else "",
+        seat_problem=share.problem if share else "",
+        own_cost_kind=own.cost_kind,
+        cost_year=data.cost_year,
         own_cost=own.cost,
         cost_share=cost_share,
         cost_basis=basis,

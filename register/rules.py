@@ -72,6 +72,8 @@ def body_for_seats(form: CooperationForm | None) -> tuple[str, str]:
 BEST_AMOUNT_FIELDS = ("outcome", "forecast", "budget")
 # The same in a query, for annotations and sums.
 BEST_AMOUNT = Coalesce(*BEST_AMOUNT_FIELDS)
+# What each figure is called where an amount is shown: every amount says which it is.
+AMOUNT_KINDS = {"outcome": "utfall", "forecast": "prognos", "budget": "budget"}
 
 
 def best_amount(cost) -> int | None:
@@ -81,6 +83,78 @@ def best_amount(cost) -> int | None:
         if value is not None:
             return value
     return None
+
+
+def best_kind(cost) -> str | None:
+    """Return which figure ``best_amount`` takes ("outcome", "forecast" or "budget"), or None."""
+    for name in BEST_AMOUNT_FIELDS:
+        if getattr(cost, name, None) is not None:
+            return name
+    return None
+
+
+def reference_year(today: dt.date) -> int:
+    """Return the cost year that every page, file and PDF calls "this year's cost": the last
+    closed year (the year before ``today``'s). Its outcome is known, or about to be, while the
+    current year has only a budget and forecasts; a KSO who reads one figure on the start page and
+    another in the overview stops trusting both, so no output picks a year of its own."""
+    return today.year - 1
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A year's amount (one cost or a sum of several) and which figures it is made of."""
+
+    year: int
+    amount: int | None
+    kinds: frozenset = frozenset()
+
+    @property
+    def kind(self) -> str:
+        """ "outcome", "forecast" or "budget" when the amount is made of one kind, "mixed" when of
+        several, "" when there is no amount."""
+        if len(self.kinds) == 1:
+            return next(iter(self.kinds))
+        return "mixed" if self.kinds else ""
+
+    @property
+    def kind_label(self) -> str:
+        """The kind in words: "utfall", "prognos", "budget", or "utfall och prognos" for a sum of
+        both."""
+        names = [AMOUNT_KINDS[k] for k in BEST_AMOUNT_FIELDS if k in self.kinds]
+        if len(names) < 2:
+            return "".join(names)
+        return ", ".join(names[:-1]) + " och " + names[-1]
+
+    @property
+    def is_estimate(self) -> bool:
+        """The amount is not (only) an outcome: a chart marks it, a table says so."""
+        return bool(self.kinds - {"outcome"})
+
+    def __add__(self, other: Amount) -> Amount:
+        if other.amount is None:
+            return self
+        if self.amount is None:
+            return Amount(self.year, other.amount, other.kinds)
+        return Amount(self.year, self.amount + other.amount, self.kinds | other.kinds)
+
+
+def amount_of(cost, year: int | None = None) -> Amount:
+    """Return a cost row's best figure as an ``Amount`` (its year from the row unless given)."""
+    kind = best_kind(cost)
+    return Amount(
+        year if year is not None else cost.year,
+        getattr(cost, kind) if kind else None,
+        frozenset({kind}) if kind else frozenset(),
+    )
+
+
+def sum_amounts(year: int, amounts) -> Amount:
+    """Return the sum of ``amounts`` of one year (an empty or all-missing sum has no amount)."""
+    total = Amount(year, None)
+    for a in amounts:
+        total = total + a
+    return total
 
 
 # --- Swedish numbers -------------------------------------------------------------------------
@@ -150,18 +224,91 @@ def format_percent(value) -> str:
 
 
 # --- In force on a date ----------------------------------------------------------------------
+# One rule for "in force on a day", used by every page, file, feed and e-mail:
+# * an arrangement's ``end_date`` and a seat's ``term_end`` are their last day (inclusive);
+# * a participation's ``left`` is the first day it is out (a participation that ``left`` on
+#   2024-01-01 is out on that day), as the importer and the forms have always recorded it.
 
-# An arrangement with this status is over: out of the network unless history is asked for.
+# An arrangement with this status is over, whatever its dates say.
 ENDED_STATUSES = frozenset({"ended"})
+ENDED = "ended"
 
 
 def in_force(start, end, on) -> bool:
-    """Return whether a period from ``start`` to ``end`` (either may be missing) covers ``on``.
-
-    A period covers the day it starts and not the day it ends (a participation that ``left`` on
-    2024-01-01 is out on that day).
-    """
+    """Return whether a period from ``start`` to ``end`` (either may be missing) covers ``on``,
+    the end day excluded (a participation's ``joined``/``left``)."""
     return (start is None or start <= on) and (end is None or end > on)
+
+
+def within(start, last, on) -> bool:
+    """Return whether a period from ``start`` to its ``last`` day (either may be missing) covers
+    ``on``, both days included (an arrangement's dates, a seat's term)."""
+    return (start is None or start <= on) and (last is None or last >= on)
+
+
+def is_ongoing(arrangement, today) -> bool:
+    """Return whether an arrangement is ongoing on ``today``: not ended by its status, started
+    and not past its end date. An agreement whose end date has passed is over, whatever its status
+    says; one that starts later is not yet ongoing."""
+    if arrangement.status in ENDED_STATUSES:
+        return False
+    return within(arrangement.start_date, arrangement.end_date, today)
+
+
+def ongoing_q(today, path: str = ""):
+    """The same rule as ``is_ongoing`` in a query: ``path`` leads to the arrangement
+    ("arrangement__" from a participation)."""
+    return (
+        ~Q(**{f"{path}status__in": ENDED_STATUSES})
+        & (Q(**{f"{path}start_date__isnull": True}) | Q(**{f"{path}start_date__lte": today}))
+        & (Q(**{f"{path}end_date__isnull": True}) | Q(**{f"{path}end_date__gte": today}))
+    )
+
+
+def status_on(arrangement, today) -> str:
+    """Return the status to show on ``today``: "ended" once the end date has passed, else the
+    registered status. What the internal pages, Insyn and open data call the status."""
+    if arrangement.status in ENDED_STATUSES:
+        return ENDED
+    if arrangement.end_date is not None and arrangement.end_date < today:
+        return ENDED
+    return arrangement.status
+
+
+def member_in_force(participation, on) -> bool:
+    """Return whether a participation is in force on ``on`` (joined, and not left)."""
+    return in_force(participation.joined, participation.left, on)
+
+
+def member_in_force_q(on, path: str = ""):
+    """The same rule as ``member_in_force`` in a query (``path`` leads to the participation)."""
+    return (Q(**{f"{path}joined__isnull": True}) | Q(**{f"{path}joined__lte": on})) & (
+        Q(**{f"{path}left__isnull": True}) | Q(**{f"{path}left__gt": on})
+    )
+
+
+def takes_part(arrangement, participation, today) -> bool:
+    """Return whether an organisation takes part in an arrangement on ``today``: the arrangement
+    is ongoing and the organisation's participation is in force. What "ongoing" means for an
+    organisation's count, its due list, its review and its overview."""
+    return is_ongoing(arrangement, today) and member_in_force(participation, today)
+
+
+def takes_part_q(today, path: str = ""):
+    """``takes_part`` in a query on participations (``path`` leads to the participation)."""
+    return ongoing_q(today, f"{path}arrangement__") & member_in_force_q(today, path)
+
+
+def seat_in_force(seat, on) -> bool:
+    """Return whether a seat is held on ``on``: its term has started and its last day not passed."""
+    return within(seat.term_start, seat.term_end, on)
+
+
+def seat_in_force_q(on, path: str = ""):
+    """``seat_in_force`` in a query (``path`` leads to the seat)."""
+    return (Q(**{f"{path}term_start__isnull": True}) | Q(**{f"{path}term_start__lte": on})) & (
+        Q(**{f"{path}term_end__isnull": True}) | Q(**{f"{path}term_end__gte": on})
+    )
 
 
 # --- Influence ---------------------------------------------------------------------------------
@@ -202,6 +349,61 @@ def choose_deciding_body(form_deciding_kind: str, bodies):
         return (own, order.get(body.kind, len(order)), body.id)
 
     return min(deciding, key=rank)
+
+
+@dataclass(frozen=True)
+class SeatShare:
+    """Our share of the ordinary seats of the body that decides (``seat_share``)."""
+
+    ours: int | None
+    whole: int | None  # the denominator: the body's seats, or the registered seats
+    share: float | None  # 0..1, None when it cannot be computed
+    basis: str = ""  # "seat_count" (the body's size) or "registered" (every member registered)
+    reason: str = ""  # why it cannot be computed
+    problem: str = ""  # a data problem an editor should fix (more seats registered than exist)
+
+
+def seat_share(
+    *,
+    body_name: str,
+    ours: int,
+    registered: int,
+    seat_count: int | None,
+    unregistered: list[str],
+) -> SeatShare:
+    """Return our share of the ordinary seats (chair, vice chair, members; not substitutes) in
+    force in the deciding body.
+
+    The denominator is the body's size (``seat_count``, its ordinary seats) where known: a seat
+    nobody has registered still votes. Without it, the registered ordinary seats are the whole only
+    when every member in force has its seats registered (``unregistered`` names the members that
+    have none); otherwise the share cannot be computed. More registered seats than the body has is
+    a data problem, shown to the editor rather than divided by.
+    """
+    if seat_count:
+        if registered > seat_count:
+            problem = (
+                f"{body_name} har {seat_count} platser men {registered} ordinarie ledamöter är "
+                "registrerade. Rätta antalet platser eller avsluta uppdrag som har upphört."
+            )
+            return SeatShare(ours, None, None, "", problem, problem)
+        return SeatShare(ours, seat_count, ours / seat_count, "seat_count")
+    if not registered:
+        return SeatShare(
+            None, None, None, "", f"{body_name} har inga ordinarie ledamöter registrerade."
+        )
+    if unregistered:
+        names = ", ".join(unregistered[:-1]) + " och " + unregistered[-1]
+        if len(unregistered) == 1:
+            names = unregistered[0]
+        return SeatShare(
+            ours,
+            None,
+            None,
+            "",
+            f"Antalet platser i {body_name} är inte angivet och ledamöterna saknas för {names}.",
+        )
+    return SeatShare(ours, registered, ours / registered, "registered")
 
 
 # --- Mandate periods ---------------------------------------------------------------------------
@@ -380,24 +582,7 @@ def share_percent(part: int | None, whole: int | None) -> float | None:
     return part * 100 / whole
 
 
-# --- State by the dates ----------------------------------------------------------------------
-
-
-def is_ongoing(arrangement, today) -> bool:
-    """Return whether an arrangement is ongoing on ``today``: not ended by its status, and its end
-    date (if any) not passed. An agreement whose end date has passed is over, whatever its status
-    says."""
-    if arrangement.status in ENDED_STATUSES:
-        return False
-    return arrangement.end_date is None or arrangement.end_date >= today
-
-
-def ongoing_q(today, path: str = ""):
-    """The same rule as ``is_ongoing`` in a query: ``path`` leads to the arrangement
-    ("arrangement__" from a participation)."""
-    return ~Q(**{f"{path}status__in": ENDED_STATUSES}) & (
-        Q(**{f"{path}end_date__isnull": True}) | Q(**{f"{path}end_date__gte": today})
-    )
+# --- Per inhabitant -------------------------------------------------------------------------
 
 
 def per_inhabitant(amount, population) -> int | None:
@@ -405,6 +590,25 @@ def per_inhabitant(amount, population) -> int | None:
     if amount is None or not population:
         return None
     return round(amount / population)
+
+
+@dataclass(frozen=True)
+class Population:
+    """A population figure and the year it is from (31 December of that year)."""
+
+    population: int
+    year: int
+
+
+def population_in(year: int, by_year: dict[int, int]) -> Population | None:
+    """Return the population to use for ``year``: the figure of that year, else of the nearest
+    earlier year (and which year that is, so that the page can say so), else None. A later year's
+    figure never stands in for an earlier one."""
+    known = [y for y in by_year if y <= year and by_year[y]]
+    if not known:
+        return None
+    best = max(known)
+    return Population(by_year[best], best)
 
 
 def change_percent(amount, previous, *, digits: int | None = 1) -> float | None:

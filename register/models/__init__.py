@@ -13,5 +13,12 @@ from .followup import Alternative, Decision, Evaluation
 from .goals import Contribution, Goal, GoalConflict
 from .memberships import JoinRequest, Membership
 from .money import Cost, TotalCost
-from .reference import CooperationForm, County, Motive, Organisation, ServiceArea
+from .reference import (
+    CooperationForm,
+    County,
+    Motive,
+    Organisation,
+    PopulationFigure,
+    ServiceArea,
+)
 from .reviews import Review, ReviewItem

@@ -263,7 +263,13 @@ class Body(models.Model):
     powers = models.CharField(
         "befogenhet", max_length=20, choices=Powers.choices, default=Powers.DECIDES
     )
-    seat_count = models.PositiveSmallIntegerField("antal platser", null=True, blank=True)
+    seat_count = models.PositiveSmallIntegerField(
+        "antal platser",
+        null=True,
+        blank=True,
+        help_text="Organets ordinarie platser (ledamöter, ordförande och vice ordförande; inte "
+        "ersättare). Platsandelen räknas mot det.",
+    )
     meeting_frequency = models.CharField("sammanträden", max_length=100, blank=True)
     minutes_url = models.URLField("protokoll publiceras", blank=True)
     public_description = models.TextField("beskrivning (offentlig)", blank=True)

@@ -251,3 +251,39 @@ class Organisation(models.Model):
                     )
                 }
             )
+
+
+class PopulationFigure(models.Model):
+    """An organisation's population on 31 December of a year (SCB's figures).
+
+    Reference data, loaded with the municipalities (``register/data/population.csv``); a region's
+    figure is the sum of its county's municipalities. Per-inhabitant figures take the population
+    of their own year, or of the nearest earlier year named as such (``rules.population_in``).
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="organisation",
+        on_delete=models.CASCADE,
+        related_name="population_figures",
+    )
+    year = models.PositiveSmallIntegerField(
+        "år", validators=[MinValueValidator(1900), MaxValueValidator(2100)]
+    )
+    population = models.PositiveIntegerField("folkmängd 31 december")
+    source = models.CharField("källa", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["organisation", "year"]
+        verbose_name = "folkmängd"
+        verbose_name_plural = "folkmängd per år"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"],
+                name="population_figure_unique_year",
+                violation_error_message="Det finns redan en folkmängd för det året.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} {self.year}"

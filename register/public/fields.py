@@ -46,6 +46,7 @@ PUBLIC_FIELDS: dict[type, tuple[str, ...]] = {
         "short_name",
         "form__name",
         "form__legal_basis",
+        "form__deciding_body_kind",
         "capacity_type",
         "status",
         "start_date",
@@ -67,6 +68,9 @@ PUBLIC_FIELDS: dict[type, tuple[str, ...]] = {
         "joined",
         "left",
         "ownership_share",
+        # The agreed cost share (per cent) is part of the agreement between public bodies: the
+        # public seat-against-cost figures need it as the internal ones do.
+        "cost_share",
         "political_body",
         "political_owner__name",
         "political_owner__party",

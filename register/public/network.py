@@ -16,28 +16,38 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from .. import graph
+from .. import graph, rules
 from ..reports import charts, network_svg
 from ..selectors.portfolio import year_costs
 from .selectors import PAGE_KINDS, Portfolio
 
 
 def network_data(p: Portfolio) -> graph.NetworkData:
-    """Return the graph's rows for the portfolio's published arrangements and their participants.
+    """Return the graph's rows for the portfolio's published arrangements and their participants,
+    with the deciding bodies, the seats and the costs of the reference year, so that the network
+    and the seat shares follow the same rules as the internal pages (``register/graph.py``).
     The county's name stands for its code (both are unique); only the name is public."""
+    year = p.reference_year
     orgs: dict[int, graph.Org] = {}
     arrangements: dict[int, graph.Arr] = {}
     participations: list[graph.Part] = []
+    bodies: list[graph.BodyRow] = []
+    seats: list[graph.SeatRow] = []
     for a in p.arrangements:
+        total = next((t["amount_sek"] for t in a["total_costs"] if t["year"] == year), None)
         arrangements[a["id"]] = graph.Arr(
             id=a["id"],
             name=a["name"],
-            status=a["status"],
+            deciding_kind=a.get("form__deciding_body_kind") or "",
+            status=a["registered_status"],
             start_date=a["start_date"],
             end_date=a["end_date"],
+            total_cost=total,
         )
+        costs = {c["organisation_id"]: c for c in a["costs"] if c["year"] == year}
         for part in a["participants"]:
             county = part.get("organisation__county__name")
+            population = part.get("reference_population")
             orgs[part["organisation_id"]] = graph.Org(
                 id=part["organisation_id"],
                 name=part["name"],
@@ -45,8 +55,10 @@ def network_data(p: Portfolio) -> graph.NetworkData:
                 code=part["code"],
                 county_code=county,
                 county_name=county,
-                population=part["population"],
+                population=population.population if population else None,
+                population_year=population.year if population else None,
             )
+            cost = costs.get(part["organisation_id"])
             participations.append(
                 graph.Part(
                     arrangement_id=a["id"],
@@ -54,7 +66,31 @@ def network_data(p: Portfolio) -> graph.NetworkData:
                     role=part["role"],
                     joined=part["joined"],
                     left=part["left"],
+                    cost=cost["amount_sek"] if cost else None,
+                    cost_kind=cost["kind"] if cost else None,
+                    cost_share=part.get("cost_share"),
                 )
+            )
+        for b in a["bodies"]:
+            bodies.append(
+                graph.BodyRow(
+                    id=b["id"],
+                    arrangement_id=a["id"],
+                    name=b["name"],
+                    kind=b["kind"],
+                    powers=b["powers"],
+                    seat_count=b["seat_count"],
+                )
+            )
+            seats.extend(
+                graph.SeatRow(
+                    body_id=b["id"],
+                    appointed_by_id=seat["appointed_by_id"],
+                    role=seat["role"],
+                    term_start=seat["term_start"],
+                    term_end=seat["term_end"],
+                )
+                for seat in b["seats"]
             )
     org = p.organisation
     if org["id"] not in orgs:  # no published arrangement: the organisation alone
@@ -66,7 +102,22 @@ def network_data(p: Portfolio) -> graph.NetworkData:
             county_code=org.get("county__name"),
             county_name=org.get("county__name"),
         )
-    return graph.NetworkData(orgs=orgs, arrangements=arrangements, participations=participations)
+    return graph.NetworkData(
+        orgs=orgs,
+        arrangements=arrangements,
+        participations=participations,
+        bodies=bodies,
+        seats=seats,
+        cost_year=year,
+    )
+
+
+def influence(p: Portfolio, *, on: dt.date | None = None) -> dict[int, graph.InfluenceRow]:
+    """Return the organisation's seat share against cost share per published arrangement it
+    takes part in on ``on`` (today), by arrangement id: ``graph.influence_rows``, the one rule."""
+    on = on or p.today or dt.date.today()
+    rows = graph.influence_rows(network_data(p), p.organisation["id"], on=on)
+    return {r.arrangement.id: r for r in rows}
 
 
 class Links:
@@ -142,12 +193,15 @@ class CostCharts:
 
     @property
     def rows(self) -> list[dict]:
-        """The charts' figures for their table: year, amount, per inhabitant, change."""
+        """The charts' figures for their table: year, amount, which figures, per inhabitant with
+        the population's year, change."""
         return [
             {
                 "year": y.year,
                 "amount": y.amount,
+                "kind": y.kind_label,
                 "per_inhabitant": y.per_inhabitant,
+                "population_year": y.population_year,
                 "change": charts.change_note(y.change_percent) or "–",
             }
             for y in self.years
@@ -155,19 +209,27 @@ class CostCharts:
 
 
 def cost_charts(p: Portfolio) -> CostCharts | None:
-    """Return (None without any cost) the organisation's own cost per year over its published arrangements (the best
-    figure of each: outcome, else forecast, else budget), in kronor and per inhabitant."""
-    amounts: dict[int, int] = {}
+    """Return (None without any cost) the organisation's own cost per year over its published
+    arrangements (the best figure of each: outcome, else forecast, else budget, and which), in
+    kronor and per inhabitant with the population of each year; forecast and budget years are
+    marked in the charts."""
+    amounts: dict[int, rules.Amount] = {}
     for a in p.arrangements:
         for c in a["our_costs"]:
             if c["amount_sek"] is not None:
-                amounts[c["year"]] = amounts.get(c["year"], 0) + c["amount_sek"]
+                year = c["year"]
+                amounts[year] = amounts.get(year, rules.Amount(year, None)) + rules.Amount(
+                    year, c["amount_sek"], frozenset({c["kind"]})
+                )
     if not amounts:
         return None
     org = p.organisation
     every_year = list(range(min(amounts), max(amounts) + 1))  # a gap shows as missing
-    years = year_costs(amounts, every_year, org.get("population"))
+    by_year = org.get("population_by_year", {})
+    populations = {y: rules.population_in(y, by_year) for y in every_year}
+    years = year_costs(amounts, every_year, populations)
     subject = org["name"]
+    has_population = any(y.per_inhabitant is not None for y in years)
     return CostCharts(
         years=years,
         cost=mark_safe(charts.cost_chart("diagram-kostnad", years, subject=subject)),
@@ -177,7 +239,7 @@ def cost_charts(p: Portfolio) -> CostCharts | None:
                     "diagram-per-invanare", years, per_inhabitant=True, subject=subject
                 )
             )
-            if org.get("population")
+            if has_population
             else ""
         ),
     )

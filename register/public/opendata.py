@@ -14,6 +14,7 @@ import json
 from decimal import Decimal
 
 from ..reports import xlsx as writer
+from . import network
 from .selectors import Portfolio
 
 # The licence of the open data: CC0 1.0 (no rights reserved). The register holds facts about
@@ -180,18 +181,26 @@ def _person_seat(s: dict) -> dict:
 
 
 def arrangement_json(a: dict, *, organisation: dict | None = None) -> dict:
-    """Return the open-data form of one arrangement document (see schemas/organisation.json)."""
+    """Return the open-data form of one arrangement document (see schemas/organisation.json).
+
+    ``status`` is the status on the day (``rules.status_on``: "ended" once the end date has
+    passed), ``ongoing`` whether it is ongoing, each participant's ``in_force`` whether it is a
+    member that day; with ``organisation``, each cost has its per-inhabitant figure with the
+    population's year, and ``our_seat_share`` the organisation's share of the deciding body's
+    seats (``graph.influence_rows``) when it takes part."""
     latest = a["latest_evaluation"]
     doc = {
         "name": a["name"],
         "form": a["form"],
         "areas": [area["name"] for area in a["areas"]],
         "status": a["status"],
+        "ongoing": a["ongoing"],
         "start_date": _date(a["start_date"]),
         "end_date": _date(a["end_date"]),
         "host": ({"code": a["host"]["code"], "name": a["host"]["name"]} if a["host"] else None),
         "participants": [
-            {"code": p["code"], "name": p["name"], "role": p["role"]} for p in a["participants"]
+            {"code": p["code"], "name": p["name"], "role": p["role"], "in_force": p["in_force"]}
+            for p in a["participants"]
         ],
         "bodies": [
             {
@@ -203,12 +212,7 @@ def arrangement_json(a: dict, *, organisation: dict | None = None) -> dict:
             for b in a["bodies"]
         ],
         "costs": [
-            {
-                "year": c["year"],
-                "kind": c["kind"],
-                "amount_sek": c["amount_sek"],
-                "is_example": c["is_example"],
-            }
+            _cost_json(c)
             for c in (a["our_costs"] if organisation is not None else a["costs"])
             if c["amount_sek"] is not None
         ],
@@ -232,6 +236,33 @@ def arrangement_json(a: dict, *, organisation: dict | None = None) -> dict:
         "is_example": a["is_example"],
         "url": a["url"],
     }
+    if organisation is not None:
+        doc["we_take_part"] = a["we_take_part"]
+        influence = a.get("our_influence")
+        doc["our_seat_share"] = (
+            {
+                "body": influence.body.name if influence.body else None,
+                "seats": influence.seats,
+                "of": influence.seats_total,
+                "share": influence.seat_share,
+                "reason": influence.seat_reason or None,
+            }
+            if influence is not None
+            else None
+        )
+    return doc
+
+
+def _cost_json(c: dict) -> dict:
+    doc = {
+        "year": c["year"],
+        "kind": c["kind"],
+        "amount_sek": c["amount_sek"],
+        "is_example": c["is_example"],
+    }
+    if "per_inhabitant" in c:
+        doc["per_inhabitant_sek"] = c["per_inhabitant"]
+        doc["population_year"] = c["population_year"]
     return doc
 
 
@@ -240,11 +271,29 @@ def _date(value):
 
 
 def organisation_json(p: Portfolio) -> dict:
+    """Return one organisation's whole document: its figures on the day (the same as its Insyn
+    page and the internal overview: ongoing count, the reference year's cost and per inhabitant)
+    and its published arrangements."""
     org = p.organisation
+    influence = network.influence(p)
+    for a in p.arrangements:
+        a["our_influence"] = influence.get(a["id"])
+    cost = p.reference_cost
+    population = p.reference_population
     return {
         "code": org["code"],
         "name": org["name"],
         "kind": org["kind"],
+        "figures": {
+            "on": p.today.isoformat(),
+            "ongoing_count": len(p.ongoing),
+            "reference_year": cost.year,
+            "cost_sek": cost.amount,
+            "cost_kind": cost.kind or None,
+            "per_inhabitant_sek": p.reference_per_inhabitant,
+            "population": population.population if population else None,
+            "population_year": population.year if population else None,
+        },
         "arrangements": [arrangement_json(a, organisation=org) for a in p.arrangements],
     }
 

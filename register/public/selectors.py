@@ -8,9 +8,11 @@ that hold nothing else: no template or download can reach an internal field by a
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.db.models import Q
 from django.utils.text import slugify
@@ -33,6 +35,7 @@ from ..models import (
     ServiceArea,
     TotalCost,
 )
+from ..selectors.population import population_by_year, populations_in
 from .fields import public_fields
 from .words import area_slugs_for
 
@@ -64,12 +67,16 @@ def arrangement_id_from_slug(slug: str) -> int | None:
 
 
 def organisation_by_code(code: str) -> dict | None:
-    """Return the public data of the municipality or region with ``code``, or None."""
-    return (
+    """Return the public data of the municipality or region with ``code``, or None, with its
+    population per year (``population_by_year``: SCB's figures, public facts)."""
+    org = (
         _values(PUBLIC.organisations().filter(code=code, kind__in=PAGE_KINDS), Organisation)
         .order_by()
         .first()
     )
+    if org is not None:
+        org["population_by_year"] = population_by_year([org["id"]]).get(org["id"], {})
+    return org
 
 
 def organisations_with_page():
@@ -137,6 +144,47 @@ class Portfolio:
 
     organisation: dict | None
     arrangements: list[dict]
+    today: dt.date | None = None
+
+    @property
+    def ongoing(self) -> list[dict]:
+        """The arrangements the organisation takes part in today (``rules.takes_part``)."""
+        return [a for a in self.arrangements if a.get("we_take_part")]
+
+    @property
+    def ended(self) -> list[dict]:
+        return [a for a in self.arrangements if not a.get("we_take_part")]
+
+    @property
+    def reference_year(self) -> int:
+        return rules.reference_year(self.today or dt.date.today())
+
+    @property
+    def reference_cost(self) -> rules.Amount:
+        """Our cost in the reference year over the published arrangements, ended ones included
+        (they cost that year), with which figures it is made of."""
+        year = self.reference_year
+        return rules.sum_amounts(
+            year,
+            (
+                rules.Amount(year, c["amount_sek"], frozenset({c["kind"]}))
+                for a in self.arrangements
+                for c in a.get("our_costs", [])
+                if c["year"] == year and c["amount_sek"] is not None
+            ),
+        )
+
+    @property
+    def reference_population(self) -> rules.Population | None:
+        org = self.organisation or {}
+        return rules.population_in(self.reference_year, org.get("population_by_year", {}))
+
+    @property
+    def reference_per_inhabitant(self) -> int | None:
+        population = self.reference_population
+        return rules.per_inhabitant(
+            self.reference_cost.amount, population.population if population else None
+        )
 
     @property
     def has_example(self) -> bool:
@@ -152,19 +200,45 @@ class Portfolio:
         return sorted(rows, key=lambda d: (d["date"], d["id"]), reverse=True)
 
 
-def portfolio(organisation: dict) -> Portfolio:
+def portfolio(organisation: dict, *, today: dt.date | None = None) -> Portfolio:
+    """Return the organisation's published arrangements as documents; each participant carries
+    its population in the reference year (``reference_population``) for the seat-against-cost
+    figures."""
+    today = today or dt.date.today()
     ours = PUBLIC.arrangements().filter(participations__organisation_id=organisation["id"])
     ids = ours.values("id")  # a subquery: no query of its own
-    return Portfolio(organisation, arrangement_documents(ids, organisation=organisation))
+    p = Portfolio(
+        organisation, arrangement_documents(ids, organisation=organisation, today=today), today
+    )
+    participants = [x for a in p.arrangements for x in a["participants"]]
+    populations = populations_in(p.reference_year, {x["organisation_id"] for x in participants})
+    for x in participants:
+        x["reference_population"] = populations.get(x["organisation_id"])
+    return p
 
 
-def arrangement_document(arrangement_id: int) -> dict | None:
+def arrangement_document(arrangement_id: int, *, today: dt.date | None = None) -> dict | None:
     """Return one published arrangement as a document, or None when it is not public."""
-    docs = arrangement_documents([arrangement_id])
+    docs = arrangement_documents([arrangement_id], today=today)
     return docs[0] if docs else None
 
 
-def arrangement_documents(ids, *, organisation: dict | None = None) -> list[dict]:
+def _dates(row: dict) -> SimpleNamespace:
+    """A document's dates and status as the attributes ``rules`` reads."""
+    return SimpleNamespace(
+        status=row.get("status"),
+        start_date=row.get("start_date"),
+        end_date=row.get("end_date"),
+        joined=row.get("joined"),
+        left=row.get("left"),
+        term_start=row.get("term_start"),
+        term_end=row.get("term_end"),
+    )
+
+
+def arrangement_documents(
+    ids, *, organisation: dict | None = None, today: dt.date | None = None
+) -> list[dict]:
     """Return the published arrangements ``ids`` (a list or a ``values("id")`` subquery) as
     documents (dicts), in a fixed number of
     queries whatever their number.
@@ -174,17 +248,29 @@ def arrangement_documents(ids, *, organisation: dict | None = None) -> list[dict
     ``costs`` (per participant and year), ``goals``, ``contributions``, ``decisions``,
     ``evaluations`` (latest first), ``alternatives``, ``goal_conflicts`` and ``slug``. With
     ``organisation``, also ``our_participation``, ``our_costs`` and ``our_seats``.
+
+    What is in force follows the register's rules on ``today``: ``status`` is
+    ``rules.status_on`` (an arrangement past its end date is "ended"), ``ongoing`` is
+    ``rules.is_ongoing``, ``members`` are the participants in force and each seat says whether it
+    is held (``in_force``); ``registered_status`` keeps the status as registered.
     """
+    today = today or dt.date.today()
     arrangements = list(_values(PUBLIC.arrangements().filter(id__in=ids)).order_by("name", "id"))
     if not arrangements:
         return []
     ids = [a["id"] for a in arrangements]
     by_id = {a["id"]: a for a in arrangements}
     for a in arrangements:
+        dates = _dates(a)
+        status = rules.status_on(dates, today)
         a.update(
             slug=arrangement_slug(a),
             form=a["form__name"],
-            status_label=_label(Arrangement.Status, a["status"]),
+            registered_status=a["status"],
+            status=status,
+            ongoing=rules.is_ongoing(dates, today),
+            status_label=_label(Arrangement.Status, status),
+            members=[],
             areas=[],
             motives=[],
             participants=[],
@@ -230,6 +316,7 @@ def arrangement_documents(ids, *, organisation: dict | None = None) -> list[dict
             kind=p["organisation__kind"],
             population=p["organisation__population"],
             role_label=_label(Participation.Role, p["role"]),
+            in_force=rules.member_in_force(_dates(p), today),
         )
         organisations[p["organisation_id"]] = {
             "code": p["code"],
@@ -237,6 +324,8 @@ def arrangement_documents(ids, *, organisation: dict | None = None) -> list[dict
             "website": p["organisation__website"],
         }
         by_id[p["arrangement_id"]]["participants"].append(p)
+        if p["in_force"]:
+            by_id[p["arrangement_id"]]["members"].append(p)
     # A host is a participant; only one that is not costs a query of its own.
     missing = {a["host_id"] for a in arrangements if a["host_id"]} - set(organisations)
     if missing:
@@ -264,6 +353,7 @@ def arrangement_documents(ids, *, organisation: dict | None = None) -> list[dict
             is_example=seat["person__is_example"],
             party=seat["party"] or seat["person__party"],
             role_label=_label(Seat.Role, seat["role"]),
+            in_force=rules.seat_in_force(_dates(seat), today),
             appointed_by=(
                 {"code": seat["appointed_by__code"], "name": seat["appointed_by__name"]}
                 if seat["appointed_by_id"]
@@ -285,7 +375,8 @@ def arrangement_documents(ids, *, organisation: dict | None = None) -> list[dict
         row["arrangement_id"] = row.pop("participation__arrangement_id")
         row["is_example"] = row.pop("participation__is_example")
         # The best figure (rules.BEST_AMOUNT_FIELDS: outcome, else forecast, else budget).
-        row["kind"] = next((k for k in rules.BEST_AMOUNT_FIELDS if row[k] is not None), "")
+        row["kind"] = rules.best_kind(SimpleNamespace(**row)) or ""
+        row["kind_label"] = rules.AMOUNT_KINDS.get(row["kind"], "")
         row["amount_sek"] = row[row["kind"]] if row["kind"] else None
         by_id[row["arrangement_id"]]["costs"].append(row)
 
@@ -325,39 +416,48 @@ def arrangement_documents(ids, *, organisation: dict | None = None) -> list[dict
         a["latest_evaluation"] = a["evaluations"][0] if a["evaluations"] else None
         a["deciding_bodies"] = [b for b in a["bodies"] if b["powers"] == Body.Powers.DECIDES]
         if organisation is not None:
-            _add_ours(a, organisation)
+            _add_ours(a, organisation, today)
     return arrangements
 
 
-def _add_ours(a: dict, organisation: dict) -> None:
-    """Add what concerns ``organisation`` in the arrangement: its participation, its costs (and
-    per inhabitant), its representatives."""
+def _add_ours(a: dict, organisation: dict, today: dt.date) -> None:
+    """Add what concerns ``organisation`` in the arrangement: its participation, whether it takes
+    part today, its costs (and per inhabitant with the population of the cost's year), its
+    representatives (the seats held today)."""
     org_id = organisation["id"]
     a["our_participation"] = next(
         (p for p in a["participants"] if p["organisation_id"] == org_id), None
     )
+    a["we_take_part"] = bool(
+        a["ongoing"] and a["our_participation"] and a["our_participation"]["in_force"]
+    )
+    a["partners"] = [p for p in a["members"] if p["organisation_id"] != org_id]
     a["our_costs"] = [c for c in a["costs"] if c["organisation_id"] == org_id]
-    population = organisation.get("population")
+    by_year = organisation.get("population_by_year", {})
     for cost in a["our_costs"]:
-        amount = cost["amount_sek"]
-        cost["per_inhabitant"] = (
-            round(amount / population) if amount is not None and population else None
+        population = rules.population_in(cost["year"], by_year)
+        cost["population_year"] = population.year if population else None
+        cost["per_inhabitant"] = rules.per_inhabitant(
+            cost["amount_sek"], population.population if population else None
         )
-    a["our_latest_cost"] = a["our_costs"][-1] if a["our_costs"] else None
+    year = rules.reference_year(today)
+    a["our_reference_cost"] = next((c for c in a["our_costs"] if c["year"] == year), None)
+    a["our_latest_cost"] = a["our_reference_cost"]
     a["our_seats"] = [
         s
         for b in a["bodies"]
         for s in b["seats"]
-        if s["appointed_by"] and s["appointed_by_id"] == org_id
+        if s["appointed_by"] and s["appointed_by_id"] == org_id and s["in_force"]
     ]
     a["our_goals"] = [c for c in a["contributions"] if c["goal__organisation_id"] == org_id]
 
 
 def who_is_responsible(p: Portfolio) -> list[dict]:
-    """Return, for each service area, the arrangements in it with their deciding bodies, their
-    members, our representatives and our responsible committee."""
+    """Return, for each service area, the arrangements the organisation takes part in today
+    (an ended one decides nothing) with their deciding bodies, their members, our
+    representatives and our responsible committee."""
     areas: dict[str, dict] = {}
-    for a in p.arrangements:
+    for a in p.ongoing:
         for area in a["areas"] or [{"name": "Övrigt", "slug": "ovrigt"}]:
             entry = areas.setdefault(area["slug"], {**area, "arrangements": []})
             entry["arrangements"].append(a)

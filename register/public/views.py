@@ -84,6 +84,9 @@ _INDEX_DESCRIPTION = (
 def organisation(request, code):
     p = _portfolio(request, code)
     org = p.organisation
+    influence = network.influence(p)
+    for a in p.arrangements:
+        a["our_influence"] = influence.get(a["id"])
     return _page(
         request,
         "public/organisation.html",

@@ -19,6 +19,7 @@ from .. import rules
 # Colours as presentation attributes (the PDF renderer does not apply CSS to SVG); the site's
 # stylesheet may override them. Contrast against white is at least 4.5:1.
 BAR = "#0b5394"
+ESTIMATE = "#9fc3e7"  # a forecast or budget year: lighter, with a dashed outline in BAR
 INCOME = "#8a4b00"
 INCOME_BACKGROUND = "#fde2c8"
 INK = "#1b1b1b"
@@ -31,6 +32,7 @@ class Bar:
     value: int | float | None
     value_text: str = ""  # the figure as the page writes it; built from ``value`` when empty
     note: str = ""  # a second line under the label, e.g. the change from the year before
+    estimate: str = ""  # "prognos", "budget" …: the figure is not an outcome, and is marked
 
 
 def _attr(value) -> str:
@@ -78,7 +80,8 @@ def describe(bars: list[Bar], unit_text=rules.format_kronor) -> str:
     parts = []
     for b in bars:
         text = b.value_text or (unit_text(b.value) if b.value is not None else "uppgift saknas")
-        parts.append(f"{b.label}: {text}{' (' + b.note + ')' if b.note else ''}")
+        extra = ", ".join(x for x in (b.estimate, b.note) if x)
+        parts.append(f"{b.label}: {text}{' (' + extra + ')' if extra else ''}")
     return "; ".join(parts) + "." if parts else "Inga uppgifter."
 
 
@@ -110,15 +113,20 @@ def column_chart(
             h = (bottom - top) * abs(b.value) / span
             y = zero - h if b.value >= 0 else zero
             negative = b.value < 0
-            parts.append(
-                f'<rect class="bar{" negative" if negative else ""}" x="{_number(x)}" '
-                f'y="{_number(y)}" width="{_number(w)}" height="{_number(max(h, 0.5))}"'
-                + (
-                    f' fill="url(#{chart_id}-hatch)" stroke="{INCOME}"'
-                    if negative
-                    else f' fill="{BAR}"'
+            if negative:
+                paint = f' fill="url(#{chart_id}-hatch)" stroke="{INCOME}"'
+            elif b.estimate:
+                paint = (
+                    f' fill="{ESTIMATE}" stroke="{BAR}" stroke-width="1.5" stroke-dasharray="4 3"'
                 )
-                + f"><title>{_text(b.label)}: {_text(text)}</title></rect>"
+            else:
+                paint = f' fill="{BAR}"'
+            kind = f" ({b.estimate})" if b.estimate else ""
+            parts.append(
+                f'<rect class="bar{" negative" if negative else ""}{" estimate" if b.estimate else ""}" '
+                f'x="{_number(x)}" y="{_number(y)}" width="{_number(w)}" '
+                f'height="{_number(max(h, 0.5))}"{paint}>'
+                f"<title>{_text(b.label)}{_text(kind)}: {_text(text)}</title></rect>"
             )
             ty = (y - 6) if not negative else min(y + h + 14, bottom + 12)
         else:
@@ -131,10 +139,11 @@ def column_chart(
             f'<text class="label" x="{_number(cx)}" y="{bottom + 30}" fill="{INK}" '
             f'font-size="13" text-anchor="middle">{_text(b.label)}</text>'
         )
-        if b.note:
+        note = " · ".join(x for x in (b.estimate, b.note) if x)
+        if note:
             parts.append(
                 f'<text class="label note" x="{_number(cx)}" y="{bottom + 48}" fill="{MUTED}" '
-                f'font-size="12" text-anchor="middle">{_text(b.note)}</text>'
+                f'font-size="12" text-anchor="middle">{_text(note)}</text>'
             )
     parts.append("</svg>")
     return "".join(parts)
@@ -188,6 +197,7 @@ def cost_chart(chart_id: str, years, *, per_inhabitant: bool = False, subject: s
             label=str(y.year),
             value=y.per_inhabitant if per_inhabitant else y.amount,
             note=change_note(y.change_percent),
+            estimate=y.kind_label if getattr(y, "is_estimate", False) else "",
         )
         for y in years
     ]

@@ -59,8 +59,9 @@ class Pack:
     sections: tuple = SECTIONS
 
     @property
-    def ended_rows(self) -> list:
-        return [r for r in self.portfolio.rows if not r.ongoing]
+    def cost_rows(self) -> list[tuple]:
+        """The cost per arrangement in the reference year, with the ended ones and the total."""
+        return cost_table_rows(self)
 
 
 def build(access: Access, organisation: Organisation, *, today: dt.date | None = None) -> Pack:
@@ -107,7 +108,7 @@ def build(access: Access, organisation: Organisation, *, today: dt.date | None =
             conflicts=by_arrangement[r.arrangement.pk],
             cost_chart=charts.cost_chart(
                 f"pack-kostnad-{r.arrangement.pk}",
-                pf.year_costs(r.costs_by_year, portfolio.years),
+                pf.year_costs(r.amounts_by_year, portfolio.years),
                 subject=r.arrangement.name,
             )
             if r.costs_by_year
@@ -138,6 +139,45 @@ def build(access: Access, organisation: Organisation, *, today: dt.date | None =
         example_names=[r.arrangement.name for r in rows if r.is_example],
         today=today,
     )
+
+
+def cost_table_rows(pack: Pack) -> list[tuple]:
+    """The pack's cost per arrangement and year: the ongoing arrangements one by one, then the
+    ended ones together, then the total, which equals the year's total in "Ekonomi" (a table
+    with a total reconciles with it)."""
+    portfolio = pack.portfolio
+    years = portfolio.years
+    rows = [(p.arrangement.name, *[p.row.costs_by_year.get(y) for y in years]) for p in pack.pages]
+    if portfolio.ended_rows:
+        rows.append(
+            (
+                f"Avslutad eller inte pågående samverkan ({len(portfolio.ended_rows)})",
+                *[portfolio.ended_cost(y) for y in years],
+            )
+        )
+    rows.append(("Totalt", *[y.amount for y in portfolio.cost_by_year]))
+    return rows
+
+
+def followup_rows(portfolio) -> list[tuple]:
+    """One row per ongoing arrangement and assessed alternative (an arrangement without one
+    gets a row that says so): the latest evaluation beside the alternatives' costs."""
+    rows = []
+    for r in portfolio.ongoing_rows:
+        e = r.last_evaluation
+        head = (
+            r.name,
+            e.date if e else "Aldrig följd upp",
+            e.get_goal_attainment_display() if e else "",
+            e.cost_assessment if e else "",
+            e.get_recommendation_display() if e and e.recommendation else "",
+            r.cost_last_year,
+        )
+        if not r.alternatives:
+            rows.append((*head, "Inga alternativ har bedömts", None, None))
+        for alt in r.alternatives:
+            rows.append((*head, alt.get_kind_display(), alt.estimated_cost, alt.assessed_on))
+    return rows
 
 
 # --- PDF -----------------------------------------------------------------------------------------
@@ -228,6 +268,18 @@ def xlsx(pack: Pack) -> bytes:
     cover.append(["Introduktion till samverkan", pack.organisation.name])
     cover.append(["Uppgifterna avser", pack.today])
     cover.append(["Pågående samverkan", portfolio.ongoing_count])
+    latest = portfolio.latest_cost
+    cover.append([f"Kostnad {portfolio.last_year} (kr)", latest.amount if latest else None])
+    cover.append([f"Kostnaden {portfolio.last_year} avser", latest.kind_label if latest else ""])
+    cover.append(
+        [
+            f"Kostnad per invånare {portfolio.last_year} (kr)",
+            latest.per_inhabitant if latest else None,
+        ]
+    )
+    cover.append(
+        ["Folkmängden avser år", latest.population_year if latest else None],
+    )
     inf = portfolio.influence
     if inf is not None:
         cover.append(["Samverkan där vi har minoritet av platserna", len(inf.minority)])
@@ -302,7 +354,7 @@ def xlsx(pack: Pack) -> bytes:
                 str(p.row.political_owner) if p.row.political_owner else "",
                 p.row.admin_unit,
                 p.row.admin_owner.name if p.row.admin_owner else "",
-                p.influence.seats if p.influence else None,
+                p.influence.seats if p.influence and p.influence.seat_share is not None else None,
                 p.influence.seats_total if p.influence else None,
                 _percent(p.influence.seat_share) if p.influence else None,
                 "ja" if p.row.decided_since_election else "nej",
@@ -313,9 +365,27 @@ def xlsx(pack: Pack) -> bytes:
     _sheet(
         workbook,
         "Ekonomi",
-        ["År", "Kostnad (kr)", "Kronor per invånare", "Förändring (kr)", "Förändring (%)"],
+        [
+            "År",
+            "Kostnad (kr)",
+            "Avser",
+            "Kronor per invånare",
+            "Folkmängd",
+            "Folkmängden avser år",
+            "Förändring (kr)",
+            "Förändring (%)",
+        ],
         (
-            (y.year, y.amount, y.per_inhabitant, y.change, y.change_percent)
+            (
+                y.year,
+                y.amount,
+                y.kind_label,
+                y.per_inhabitant,
+                y.population.population if y.population else None,
+                y.population_year,
+                y.change,
+                y.change_percent,
+            )
             for y in portfolio.cost_by_year
         ),
     )
@@ -323,10 +393,7 @@ def xlsx(pack: Pack) -> bytes:
         workbook,
         "Kostnad per samverkan",
         ["Samverkan", *[str(y) for y in portfolio.years]],
-        (
-            (p.arrangement.name, *[p.row.costs_by_year.get(y) for y in portfolio.years])
-            for p in pack.pages
-        ),
+        cost_table_rows(pack),
     )
     _sheet(
         workbook,
@@ -380,6 +447,22 @@ def xlsx(pack: Pack) -> bytes:
             )
             for u in items
         ),
+    )
+    _sheet(
+        workbook,
+        "Uppföljning och alternativ",
+        [
+            "Samverkan",
+            "Senaste uppföljning",
+            "Måluppfyllelse",
+            "Bedömning av kostnaderna",
+            "Rekommendation",
+            f"Vår kostnad {portfolio.last_year} (kr)",
+            "Alternativ",
+            "Alternativets beräknade årliga kostnad (kr)",
+            "Alternativet bedömt",
+        ],
+        followup_rows(portfolio),
     )
     _sheet(
         workbook,

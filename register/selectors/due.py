@@ -60,11 +60,12 @@ KINDS = {
 
 
 def active_participations(organisation: Organisation, today: dt.date):
-    """Return the organisation's participations that are running on ``today``."""
+    """Return the organisation's participations in arrangements it takes part in on ``today``
+    (``rules.takes_part``: the arrangement ongoing by its status and dates, the participation in
+    force): what the due list, the calendar, the reminders, readiness and a new review cover."""
     return (
         Participation.objects.filter(organisation=organisation)
-        .filter(Q(left__isnull=True) | Q(left__gt=today))
-        .exclude(arrangement__status=Arrangement.Status.ENDED)
+        .filter(rules.takes_part_q(today))
         .select_related("arrangement", "arrangement__form", "political_owner", "admin_owner")
         .order_by("arrangement__name")
     )
@@ -104,12 +105,13 @@ def due_rows(
         .values("arrangement_id", "date", "next_evaluation")
     ):
         evaluations[row["arrangement_id"]].append(row)
-    costs: dict[int, dict[int, int]] = defaultdict(dict)
+    # Up to next year's budget: an increase adopted for next year is due for attention now.
+    costs: dict[int, dict[int, rules.Amount]] = defaultdict(dict)
     for cost in Cost.objects.filter(
         participation__in=[p.pk for p in participations], year__lte=today.year + 1
     ).only("participation_id", "year", "budget", "outcome", "forecast"):
-        amount = rules.best_amount(cost)
-        if amount is not None:
+        amount = rules.amount_of(cost)
+        if amount.amount is not None:
             costs[cost.participation_id][cost.year] = amount
     with_goals = set(
         Contribution.objects.filter(
@@ -125,7 +127,7 @@ def due_rows(
         bodies.setdefault(arrangement_id, body_id)
     with_seats = set(
         Seat.objects.filter(body__arrangement_id__in=arrangement_ids, appointed_by=organisation)
-        .filter(Q(term_end__isnull=True) | Q(term_end__gte=today))
+        .filter(rules.seat_in_force_q(today))
         .values_list("body__arrangement_id", flat=True)
     )
     decided = set(
@@ -211,16 +213,17 @@ def due_rows(
         years = costs.get(p.pk, {})
         latest = max((y for y in years if y - 1 in years), default=None)
         if latest is not None and rules.cost_rose_too_much(
-            years[latest - 1], years[latest], threshold
+            years[latest - 1].amount, years[latest].amount, threshold
         ):
-            increase = rules.cost_increase_percent(years[latest - 1], years[latest])
+            before, after = years[latest - 1], years[latest]
+            increase = rules.cost_increase_percent(before.amount, after.amount)
             add(
                 "cost",
                 p,
                 None,
                 f"Kostnaden ökar med {rules.format_percent(round(increase, 1))} från "
-                f"{latest - 1} till {latest} ({rules.format_kronor(years[latest - 1])} → "
-                f"{rules.format_kronor(years[latest])}).",
+                f"{latest - 1} till {latest} ({rules.format_kronor(before.amount)} "
+                f"{before.kind_label} → {rules.format_kronor(after.amount)} {after.kind_label}).",
                 "Granska kostnadsutvecklingen och stäm av med parterna.",
                 reverse("register:participation_costs", args=[p.pk]),
             )

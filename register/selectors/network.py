@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Subquery
-
 from .. import graph, rules
 from ..access import Access
 from ..graph import Arr, BodyRow, NetworkData, Org, Part, SeatRow
 from ..models import Body, Cost, Organisation, Participation, TotalCost
 from .costs import CostRow
+from .population import populations_in
 
 ORG_FIELDS = (
     "id",
@@ -48,7 +47,8 @@ PARTICIPATION_FIELDS = (
 )
 
 
-def _org(pk, name, short, kind, code, county_code, county_name, population) -> Org:
+def _org(populations, pk, name, short, kind, code, county_code, county_name, population) -> Org:
+    figure = populations.get(pk)
     return Org(
         id=pk,
         name=short or name,
@@ -56,7 +56,8 @@ def _org(pk, name, short, kind, code, county_code, county_name, population) -> O
         code=code,
         county_code=county_code,
         county_name=county_name,
-        population=population,
+        population=figure.population if figure else None,
+        population_year=figure.year if figure else None,
     )
 
 
@@ -74,56 +75,84 @@ def _arrangement(totals, pk, name, short, form, deciding_kind, status, start, en
 
 
 def _participation(costs, pid, aid, oid, role, joined, left, share) -> Part:
+    amount = costs.get(pid)
     return Part(
         arrangement_id=aid,
         organisation_id=oid,
         role=role,
         joined=joined,
         left=left,
-        cost=costs.get(pid),
+        cost=amount.amount if amount else None,
+        cost_kind=amount.kind if amount else None,
         cost_share=share,
     )
 
 
-def organisations() -> dict[int, Org]:
-    return {row[0]: _org(*row) for row in Organisation.objects.values_list(*ORG_FIELDS)}
+def organisations(on: dt.date) -> dict[int, Org]:
+    """Return every organisation with its population in the cost year of ``on``."""
+    populations = populations_in(rules.reference_year(on))
+    return {
+        row[0]: _org(populations, *row) for row in Organisation.objects.values_list(*ORG_FIELDS)
+    }
 
 
-def _costs(scope_ids, on: dt.date) -> tuple[int | None, dict, dict]:
-    """Return the cost year (the latest year up to ``on``'s with a cost in scope), each
-    participation's best figure that year and each arrangement's total, in two queries."""
-    latest = (
-        Cost.objects.filter(participation__arrangement__in=scope_ids, year__lte=on.year)
-        .order_by("-year")
-        .values("year")[:1]
-    )
-    year, costs, totals = None, {}, {}
-    for pid, row_year, budget, outcome, forecast in Cost.objects.filter(
-        participation__arrangement__in=scope_ids, year=Subquery(latest)
-    ).values_list("participation_id", "year", "budget", "outcome", "forecast"):
-        year = row_year
-        costs[pid] = rules.best_amount(
-            CostRow(year=year, budget=budget, outcome=outcome, forecast=forecast)
-        )
-    if year is not None:
-        for aid, budget, outcome in TotalCost.objects.filter(
-            arrangement__in=scope_ids, year=year
-        ).values_list("arrangement_id", "budget", "outcome"):
-            totals[aid] = rules.best_amount(CostRow(year=year, budget=budget, outcome=outcome))
+def _costs(scope_ids, on: dt.date) -> tuple[int, dict, dict]:
+    """Return the cost year (``rules.reference_year`` of ``on``), each participation's best
+    figure that year (an ``rules.Amount``) and each arrangement's total, in two queries."""
+    year = rules.reference_year(on)
+    costs, totals = {}, {}
+    for pid, budget, outcome, forecast in Cost.objects.filter(
+        participation__arrangement__in=scope_ids, year=year
+    ).values_list("participation_id", "budget", "outcome", "forecast"):
+        amount = rules.amount_of(CostRow(year, budget, outcome, forecast))
+        if amount.amount is not None:
+            costs[pid] = amount
+    for aid, budget, outcome in TotalCost.objects.filter(
+        arrangement__in=scope_ids, year=year
+    ).values_list("arrangement_id", "budget", "outcome"):
+        totals[aid] = rules.best_amount(CostRow(year=year, budget=budget, outcome=outcome))
     return year, costs, totals
 
 
 def _bodies_and_seats(scope_ids) -> tuple[list[BodyRow], list[SeatRow]]:
     """Return the bodies of the arrangements in scope and their seats, in one query."""
     bodies, seats = {}, []
-    for pk, aid, name, kind, powers, appointed_by, role in Body.objects.filter(
-        arrangement__in=scope_ids
-    ).values_list(
-        "id", "arrangement_id", "name", "kind", "powers", "seats__appointed_by_id", "seats__role"
+    for (
+        pk,
+        aid,
+        name,
+        kind,
+        powers,
+        seat_count,
+        appointed_by,
+        role,
+        start,
+        end,
+    ) in Body.objects.filter(arrangement__in=scope_ids).values_list(
+        "id",
+        "arrangement_id",
+        "name",
+        "kind",
+        "powers",
+        "seat_count",
+        "seats__appointed_by_id",
+        "seats__role",
+        "seats__term_start",
+        "seats__term_end",
     ):
-        bodies[pk] = BodyRow(id=pk, arrangement_id=aid, name=name, kind=kind, powers=powers)
+        bodies[pk] = BodyRow(
+            id=pk, arrangement_id=aid, name=name, kind=kind, powers=powers, seat_count=seat_count
+        )
         if role is not None:
-            seats.append(SeatRow(body_id=pk, appointed_by_id=appointed_by, role=role))
+            seats.append(
+                SeatRow(
+                    body_id=pk,
+                    appointed_by_id=appointed_by,
+                    role=role,
+                    term_start=start,
+                    term_end=end,
+                )
+            )
     return list(bodies.values()), seats
 
 
@@ -145,7 +174,7 @@ def network_data(
     elif county_code is not None:
         scope = scope.filter(participations__organisation__county__code=county_code)
     scope_ids = scope.values("pk")
-    orgs = organisations()
+    orgs = organisations(on)
     arrangement_rows = list(
         access.arrangements().filter(pk__in=scope_ids).values_list(*ARRANGEMENT_FIELDS)
     )
@@ -199,17 +228,18 @@ def _participation_row(p, arrangement) -> tuple:
 
 
 def influence_data(
-    access: Access, *, organisation_id: int, on: dt.date, arrangements=None
+    access: Access, *, organisation_id: int, on: dt.date, arrangements=None, populations=None
 ) -> NetworkData:
     """Return the rows ``graph.influence_by_org`` needs for one organisation's arrangements (those
-    the user may see), in four queries: the participations with their organisations and
+    the user may see), in five queries: the participations with their organisations and
     arrangements, the participants' costs and the arrangements' totals in the cost year (as in
-    ``network_data``), the bodies with their seats. For pages that show influence beside much
+    ``network_data``), the participants' population that year, the bodies with their seats. For pages that show influence beside much
     else (a strategic review, the overview).
 
     ``arrangements``, when given, are those same arrangements already fetched with their forms
     and every participation (with its organisation and county) prefetched: the first query is
-    then spared (the overview)."""
+    then spared (the overview). ``populations`` (``population.population_by_year`` of every
+    participant, up to the cost year at least) spares the population query."""
     scope_ids = (
         access.arrangements().filter(participations__organisation_id=organisation_id).values("pk")
     )
@@ -223,10 +253,19 @@ def influence_data(
         )
     n_part, n_org = len(PARTICIPATION_FIELDS), len(ORG_FIELDS) - 1
     year, costs, totals = _costs(scope_ids, on)
+    rows = list(rows)
+    if populations is None:
+        populations = populations_in(year, {row[2] for row in rows})
+    else:
+        populations = {
+            pk: figure
+            for pk, by_year in populations.items()
+            if (figure := rules.population_in(year, by_year)) is not None
+        }
     orgs, arrangements_, participations = {}, {}, []
     for row in rows:
         part, org, arrangement = row[:n_part], row[n_part : n_part + n_org], row[n_part + n_org :]
-        orgs[part[2]] = _org(part[2], *org)
+        orgs[part[2]] = _org(populations, part[2], *org)
         arrangements_[part[1]] = _arrangement(totals, part[1], *arrangement)
         participations.append(_participation(costs, *part))
     bodies, seats = _bodies_and_seats(scope_ids)

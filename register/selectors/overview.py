@@ -6,10 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import (
-    Count,
-    Sum,
-)
+from django.db.models import Count
 
 from .. import rules
 from ..access import Access
@@ -18,19 +15,7 @@ from ..models import (
     Organisation,
     Participation,
 )
-from ..rules import BEST_AMOUNT
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Return ``day`` moved by ``months`` (negative for earlier), clamped to the month's end."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=d)
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover
+from .costs import CostRow
 
 
 @dataclass
@@ -50,12 +35,12 @@ def upcoming(arrangements, *, today: dt.date, months: int = 24) -> list[Deadline
     The notice deadline is the end date minus the notice period; a passed deadline with an end
     still ahead is kept, since the arrangement still ends within the horizon or has to be handled.
     """
-    horizon = add_months(today, months)
+    horizon = rules.add_months(today, months)
     result = []
     for a in arrangements:
         if not a.end_date or a.end_date < today:
             continue
-        notice = add_months(a.end_date, -a.notice_months) if a.notice_months else None
+        notice = rules.notice_deadline(a.end_date, a.notice_months)
         if a.end_date <= horizon or (notice and notice <= horizon):
             result.append(Deadline(arrangement=a, end_date=a.end_date, notice_date=notice))
     return sorted(result, key=lambda d: (d.first_date, d.arrangement.name))
@@ -65,17 +50,27 @@ def upcoming(arrangements, *, today: dt.date, months: int = 24) -> list[Deadline
 class OrganisationSummary:
     organisation: Organisation
     arrangement_count: int
-    cost_year: int | None
-    cost_total: int | None
+    cost: rules.Amount  # the reference year's (``rules.reference_year``)
     by_form: list
     deadlines: list
 
+    @property
+    def cost_year(self) -> int:
+        return self.cost.year
+
+    @property
+    def cost_total(self) -> int | None:
+        return self.cost.amount
+
 
 def home_summaries(access: Access, *, today: dt.date | None = None, limit: int = 5) -> list:
-    """Return, for each of the user's organisations (at most ``limit``), the overview figures.
+    """Return, for each of the user's organisations (at most ``limit``), the overview figures:
+    the arrangements it takes part in today (``rules.takes_part``), its cost in the reference year
+    (``rules.reference_year``), by form, and what ends or must be given notice within 24 months.
 
     Four queries however many organisations: each figure is grouped by organisation."""
     today = today or dt.date.today()
+    year = rules.reference_year(today)
     organisations = list(
         Organisation.objects.filter(pk__in=access.member_org_ids).order_by("name")[:limit]
     )
@@ -83,7 +78,7 @@ def home_summaries(access: Access, *, today: dt.date | None = None, limit: int =
         return []
     by_form: dict[int, list] = {org.pk: [] for org in organisations}
     active = Participation.objects.filter(organisation__in=organisations).filter(
-        rules.ongoing_q(today, "arrangement__")
+        rules.takes_part_q(today)
     )
     for row in (
         active.values("organisation_id", "arrangement__form__name")
@@ -92,33 +87,25 @@ def home_summaries(access: Access, *, today: dt.date | None = None, limit: int =
     ):
         org_id = row.pop("organisation_id")
         by_form[org_id].append(row)
-    latest: dict[int, dict] = {}
-    for row in (
-        Cost.objects.filter(participation__organisation__in=organisations, year__lte=today.year)
-        .values("participation__organisation_id", "year")
-        .annotate(total=Sum(BEST_AMOUNT))
-        .filter(total__isnull=False)
-        .order_by("participation__organisation_id", "-year")
-    ):
-        latest.setdefault(row["participation__organisation_id"], row)
+    costs: dict[int, rules.Amount] = {org.pk: rules.Amount(year, None) for org in organisations}
+    for org_id, budget, outcome, forecast in Cost.objects.filter(
+        participation__organisation__in=organisations, year=year
+    ).values_list("participation__organisation_id", "budget", "outcome", "forecast"):
+        costs[org_id] = costs[org_id] + rules.amount_of(CostRow(year, budget, outcome, forecast))
     ending: dict[int, list] = {org.pk: [] for org in organisations}
     for p in (
-        Participation.objects.filter(
-            organisation__in=organisations, arrangement__end_date__gte=today
-        )
-        .filter(rules.ongoing_q(today, "arrangement__"))
+        active.filter(arrangement__end_date__isnull=False)
         .select_related("arrangement")
+        .order_by("arrangement__name")
     ):
         ending[p.organisation_id].append(p.arrangement)
     summaries = []
     for org in organisations:
-        yearly = latest.get(org.pk)
         summaries.append(
             OrganisationSummary(
                 organisation=org,
                 arrangement_count=sum(row["n"] for row in by_form[org.pk]),
-                cost_year=yearly["year"] if yearly else None,
-                cost_total=yearly["total"] if yearly else None,
+                cost=costs[org.pk],
                 by_form=by_form[org.pk],
                 deadlines=upcoming(ending[org.pk], today=today),
             )

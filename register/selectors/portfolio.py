@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce
 from .. import graph, rules
 from ..access import Access
 from ..models import (
+    Alternative,
     Arrangement,
     Contribution,
     Cost,
@@ -36,7 +37,7 @@ from .costs import CostRow
 from .due import decisions_since
 from .network import influence_data
 from .organisations import goal_tree
-from .overview import add_months
+from .population import population_by_year, scope_population
 from .readiness import seats_end_with
 
 YEARS = 5  # the cost's development is shown over this many years
@@ -53,7 +54,6 @@ class Scope:
     kind: str  # "organisation", "county", "national"
     label: str
     org_ids: frozenset
-    population: int | None
     organisation: Organisation | None = None
     county: County | None = None
 
@@ -67,18 +67,15 @@ def organisation_scope(organisation: Organisation) -> Scope:
         kind="organisation",
         label=organisation.name,
         org_ids=frozenset({organisation.pk}),
-        population=organisation.population,
         organisation=organisation,
     )
 
 
 def _municipalities_scope(kind: str, label: str, queryset, county=None) -> Scope:
-    rows = list(queryset.values_list("pk", "population"))
     return Scope(
         kind=kind,
         label=label,
-        org_ids=frozenset(pk for pk, _ in rows),
-        population=sum(p for _, p in rows if p) or None,
+        org_ids=frozenset(queryset.values_list("pk", flat=True)),
         county=county,
     )
 
@@ -100,11 +97,29 @@ def national_scope() -> Scope:
 
 @dataclass
 class YearCost:
+    """A year's cost: the amount, which figures it is made of (``rules.Amount``), per inhabitant
+    with the population of the same year or the nearest earlier one (named), and the change from
+    the year before."""
+
     year: int
     amount: int | None
     per_inhabitant: int | None
     change: int | None = None
     change_percent: float | None = None
+    kinds: frozenset = frozenset()
+    population: rules.Population | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return rules.Amount(self.year, self.amount, self.kinds).kind_label
+
+    @property
+    def is_estimate(self) -> bool:
+        return rules.Amount(self.year, self.amount, self.kinds).is_estimate
+
+    @property
+    def population_year(self) -> int | None:
+        return self.population.year if self.population else None
 
 
 @dataclass
@@ -139,6 +154,10 @@ class PortfolioRow:
     goal_count: int = 0
     is_example: bool = False
     decided_since_election: bool = False
+    amounts_by_year: dict = field(default_factory=dict)  # year -> rules.Amount
+    alternatives: list = field(default_factory=list)  # ours and joint, as the user may see them
+    status: str = ""  # rules.status_on
+    cost_last_year_kind: str = ""  # which figures the reference year's cost is ("utfall" …)
 
     @property
     def cost_change(self) -> int | None:
@@ -182,19 +201,23 @@ class Influence:
         return {r.arrangement.id: r for r in self.rows}
 
 
-def influence(access: Access, scope: Scope, arrangements, today: dt.date) -> Influence | None:
+def influence(
+    access: Access, scope: Scope, arrangements, today: dt.date, populations=None
+) -> Influence | None:
     """Return the influence figures of an organisation's portfolio (None for a county or the
     nation: seats are an organisation's). ``arrangements`` are the portfolio's, fetched with
-    every participation, its organisation and county, so that only three queries are added."""
+    every participation, its organisation and county, and ``populations`` every participant's
+    population by year, so that only three queries are added."""
     if not scope.is_organisation:
         return None
     org_id = scope.organisation.pk
-    # The costs of the last closed year with costs, as the overview's cost figures.
+    # The costs of the reference year (``rules.reference_year``), as the overview's cost figures.
     data = influence_data(
         access,
         organisation_id=org_id,
-        on=dt.date(today.year - 1, 12, 31),
+        on=today,
         arrangements=arrangements,
+        populations=populations,
     )
     rows = graph.influence_by_org(data, [org_id], on=today).get(org_id, [])
     if org_id not in data.orgs:
@@ -231,6 +254,8 @@ class Portfolio:
     influence: Influence | None = None
     forms: list = field(default_factory=list)  # (pk, name) of every form in the portfolio
     areas: list = field(default_factory=list)  # (pk, name) of every area in the portfolio
+    # The table's rows: those the page's filter (``only``) keeps; the figures are all rows'.
+    shown_rows: list = field(default_factory=list)
 
     @property
     def undecided(self) -> list:
@@ -252,8 +277,35 @@ class Portfolio:
         return len(self.ongoing_rows)
 
     @property
+    def never_evaluated(self) -> list[PortfolioRow]:
+        return [r for r in self.ongoing_rows if r.last_evaluation is None]
+
+    @property
+    def without_alternatives(self) -> list[PortfolioRow]:
+        return [r for r in self.ongoing_rows if not r.alternatives]
+
+    @property
     def latest_cost(self) -> YearCost | None:
+        """The reference year's cost (``rules.reference_year``), the last of ``cost_by_year``."""
         return self.cost_by_year[-1] if self.cost_by_year else None
+
+    @property
+    def population(self) -> rules.Population | None:
+        """The population that the reference year's per-inhabitant figure divides by."""
+        latest = self.latest_cost
+        return latest.population if latest else None
+
+    @property
+    def ended_rows(self) -> list[PortfolioRow]:
+        """The rows that are not ongoing (ended, or not yet begun): their costs are in the year
+        totals, so a table of the ongoing ones shows them as a row of their own."""
+        return [r for r in self.rows if not r.ongoing]
+
+    def ended_cost(self, year: int) -> int | None:
+        """The cost in ``year`` of the arrangements that are not ongoing."""
+        values = [r.costs_by_year.get(year) for r in self.ended_rows]
+        values = [v for v in values if v is not None]
+        return sum(values) if values else None
 
     @property
     def overdue(self) -> list[Upcoming]:
@@ -277,9 +329,9 @@ def portfolio(
     headline figures are always the whole portfolio's. It is asked in the same query.
     """
     today = today or dt.date.today()
-    last_year = today.year - 1
+    last_year = rules.reference_year(today)
     years = list(range(last_year - YEARS + 1, last_year + 1))
-    horizon = add_months(today, HORIZON_MONTHS)
+    horizon = rules.add_months(today, HORIZON_MONTHS)
     term = rules.current_term(today)
     # The second horizon: the end of the term; seats that end with it (readiness) a little later.
     term_limit = max(horizon, term.end)
@@ -325,26 +377,36 @@ def portfolio(
     )
     ids = [a.pk for a in arrangements]
 
-    costs: dict[int, dict[int, int]] = defaultdict(dict)
+    costs: dict[int, dict[int, rules.Amount]] = defaultdict(dict)
     for arrangement_id, year, budget, outcome, forecast in Cost.objects.filter(
         participation__arrangement_id__in=ids,
         participation__organisation_id__in=org_ids,
         year__gte=years[0],
         year__lte=last_year,
     ).values_list("participation__arrangement_id", "year", "budget", "outcome", "forecast"):
-        amount = rules.best_amount(CostRow(year, budget, outcome, forecast))
-        if amount is None:
+        amount = rules.amount_of(CostRow(year, budget, outcome, forecast))
+        if amount.amount is None:
             continue
-        costs[arrangement_id][year] = costs[arrangement_id].get(year, 0) + amount
+        costs[arrangement_id][year] = costs[arrangement_id].get(year, rules.Amount(year, None)) + (
+            amount
+        )
 
     seats = defaultdict(list)
     for seat in (
         Seat.objects.filter(body__arrangement_id__in=ids, appointed_by_id__in=org_ids)
-        .filter(Q(term_end__isnull=True) | Q(term_end__gte=today))
+        .filter(rules.seat_in_force_q(today))
         .select_related("person", "body")
         .order_by("body__name", "role", "person__name")
     ):
         seats[seat.body.arrangement_id].append(seat)
+
+    alternatives = defaultdict(list)
+    for alt in (
+        access.alternatives(Alternative.objects.filter(arrangement_id__in=ids))
+        .filter(Q(organisation_id__isnull=True) | Q(organisation_id__in=org_ids))
+        .order_by("-assessed_on", "kind", "pk")
+    ):
+        alternatives[alt.arrangement_id].append(alt)
 
     ours_or_joint = Q(organisation_id__isnull=True) | Q(organisation_id__in=org_ids)
     evaluations = defaultdict(list)
@@ -359,7 +421,16 @@ def portfolio(
         .order_by("date")
     )
 
-    ongoing_ids = [a.pk for a in arrangements if rules.is_ongoing(a, today)]
+    # Ongoing for the scope: the arrangement is ongoing and one of ours takes part in it today.
+    ongoing = {
+        a.pk: any(
+            rules.takes_part(a, p, today)
+            for p in a.participations.all()
+            if p.organisation_id in org_ids
+        )
+        for a in arrangements
+    }
+    ongoing_ids = [pk for pk, yes in ongoing.items() if yes]
     goals = list(
         Goal.objects.filter(organisation_id__in=org_ids)
         .annotate(
@@ -379,7 +450,7 @@ def portfolio(
         d.arrangement = by_arrangement[d.arrangement_id]
     upcoming: list[Upcoming] = []
     for a in arrangements:
-        if not rules.is_ongoing(a, today):
+        if not ongoing[a.pk]:
             continue
         if a.end_date and a.end_date <= term_limit:
             upcoming.append(Upcoming(a.end_date, "Slutar", a))
@@ -432,21 +503,26 @@ def portfolio(
     area_order: dict[str, tuple] = {}
     has_example = False
     for a in arrangements:
-        ongoing = rules.is_ongoing(a, today)
         participations = list(a.participations.all())
         own = [p for p in participations if p.organisation_id in org_ids]
-        partners = [p.organisation for p in participations if p.organisation_id not in org_ids]
+        # The members in force today (of an ended arrangement: those who had not left).
+        partners = [
+            p.organisation
+            for p in participations
+            if p.organisation_id not in org_ids and rules.member_in_force(p, today)
+        ]
         areas = list(a.service_areas.all())
         first = own[0] if own else None
         example = a.is_example or any(p.is_example for p in own)
         has_example = has_example or example
-        if ongoing:
+        if ongoing[a.pk]:
             form_counts[a.form.name] += 1
             form_order[a.form.name] = (a.form.sort_order, a.form.name)
             for area in areas:
                 area_counts[area.name] += 1
                 area_order[area.name] = (area.sort_order, area.name)
         yearly = costs.get(a.pk, {})
+        reference = yearly.get(last_year)
         rows.append(
             PortfolioRow(
                 arrangement=a,
@@ -459,23 +535,38 @@ def portfolio(
                 political_owner=first.political_owner if first else None,
                 admin_unit=_joined(p.admin_unit for p in own),
                 admin_owner=first.admin_owner if first else None,
-                cost_last_year=yearly.get(last_year),
-                cost_previous_year=yearly.get(last_year - 1),
-                costs_by_year=dict(yearly),
+                cost_last_year=reference.amount if reference else None,
+                cost_previous_year=_amount(yearly.get(last_year - 1)),
+                costs_by_year={y: amount.amount for y, amount in yearly.items()},
                 last_evaluation=evaluations[a.pk][0] if evaluations[a.pk] else None,
                 next_deadline=next_by_arrangement.get(a.pk),
-                ongoing=ongoing,
+                ongoing=ongoing[a.pk],
                 goal_count=a.goal_count,
                 is_example=example,
                 decided_since_election=a.decided_since_election,
+                amounts_by_year=dict(yearly),
+                alternatives=alternatives[a.pk],
+                status=rules.status_on(a, today),
+                cost_last_year_kind=reference.kind_label if reference else "",
             )
         )
 
-    totals: dict[int, int] = {}
+    totals: dict[int, rules.Amount] = {}
     for yearly in costs.values():
         for year, amount in yearly.items():
-            totals[year] = totals.get(year, 0) + amount
-    cost_by_year = year_costs(totals, years, scope.population)
+            totals[year] = totals.get(year, rules.Amount(year, None)) + amount
+    # Ours and every participant's (for the influence's population shares), in one query.
+    populations = population_by_year(
+        org_ids | {p.organisation_id for a in arrangements for p in a.participations.all()},
+        until_year=last_year,
+    )
+    if scope.is_organisation:
+        by_year = populations.get(scope.organisation.pk, {})
+        population = {y: rules.population_in(y, by_year) for y in years}
+    else:
+        ours = {pk: by_year for pk, by_year in populations.items() if pk in org_ids}
+        population = {y: scope_population(y, ours) for y in years}
+    cost_by_year = year_costs(totals, years, population)
 
     forms = sorted({(a.form.sort_order, a.form.name, a.form.pk) for a in arrangements})
     areas = sorted(
@@ -485,12 +576,11 @@ def portfolio(
             for area in a.service_areas.all()
         }
     )
-    figures = influence(access, scope, arrangements, today)
+    figures = influence(access, scope, arrangements, today, populations)
     later = [u for u in upcoming if u.date > horizon]
     upcoming = [u for u in upcoming if u.date <= horizon]
 
-    if only is not None:
-        rows = [r for r in rows if r.arrangement.shown]
+    shown = rows if only is None else [r for r in rows if r.arrangement.shown]
 
     return Portfolio(
         scope=scope,
@@ -512,23 +602,38 @@ def portfolio(
         influence=figures,
         forms=[(pk, name) for _, name, pk in forms],
         areas=[(pk, name) for _, name, pk in areas],
+        shown_rows=shown,
     )
 
 
-def year_costs(amounts: dict, years: list[int], population=None) -> list[YearCost]:
-    """Return the cost of each year (``amounts``: year → kronor) with the change from the year
-    before and, given a population, per inhabitant."""
+def year_costs(amounts: dict, years: list[int], populations: dict | None = None) -> list[YearCost]:
+    """Return the cost of each year (``amounts``: year → ``rules.Amount`` or kronor) with the
+    change from the year before and, given ``populations`` (year → ``rules.Population``), per
+    inhabitant with the population of that year."""
     result = []
     previous = None
     for year in years:
-        amount = amounts.get(year)
-        entry = YearCost(year, amount, rules.per_inhabitant(amount, population))
+        value = amounts.get(year)
+        amount = value.amount if isinstance(value, rules.Amount) else value
+        kinds = value.kinds if isinstance(value, rules.Amount) else frozenset()
+        population = (populations or {}).get(year)
+        entry = YearCost(
+            year,
+            amount,
+            rules.per_inhabitant(amount, population.population if population else None),
+            kinds=kinds,
+            population=population,
+        )
         if previous is not None and previous.amount is not None and amount is not None:
             entry.change = amount - previous.amount
             entry.change_percent = rules.change_percent(amount, previous.amount)
         result.append(entry)
         previous = entry
     return result
+
+
+def _amount(value: rules.Amount | None) -> int | None:
+    return value.amount if value else None
 
 
 def _joined(values) -> str:

@@ -25,7 +25,8 @@ from .network import influence_data
 class ItemFacts:
     """What the board needs to know about an item's arrangement."""
 
-    costs: list[tuple[int, int]] = field(default_factory=list)  # (year, best amount), last three
+    # (year, best amount, which figure it is), the last three up to the reference year
+    costs: list[tuple[int, int, str]] = field(default_factory=list)
     trend_percent: float | None = None  # the latest year against the one before
     last_evaluation: Evaluation | None = None
     goals: list[str] = field(default_factory=list)
@@ -62,12 +63,14 @@ def item_facts(access: Access, review: Review, items, today: dt.date) -> None:
     participations = [i.participation for i in items]
     arrangement_ids = [p.arrangement_id for p in participations]
     org = review.organisation_id
-    costs: dict[int, dict[int, int]] = defaultdict(dict)
-    for cost in Cost.objects.filter(participation__in=[p.pk for p in participations]).order_by(
-        "year"
-    ):
-        amount = rules.best_amount(cost)
-        if amount is not None:
+    # Up to the reference year, as the overview and the pack show them.
+    costs: dict[int, dict[int, rules.Amount]] = defaultdict(dict)
+    for cost in Cost.objects.filter(
+        participation__in=[p.pk for p in participations],
+        year__lte=rules.reference_year(today),
+    ).order_by("year"):
+        amount = rules.amount_of(cost)
+        if amount.amount is not None:
             costs[cost.participation_id][cost.year] = amount
     last_evaluations: dict[int, Evaluation] = {}
     for evaluation in (
@@ -104,9 +107,9 @@ def item_facts(access: Access, review: Review, items, today: dt.date) -> None:
         years = sorted(costs.get(p.pk, {}).items())[-3:]
         trend = None
         if len(years) >= 2 and years[-1][0] - 1 == years[-2][0]:
-            trend = rules.cost_increase_percent(years[-2][1], years[-1][1])
+            trend = rules.cost_increase_percent(years[-2][1].amount, years[-1][1].amount)
         item.facts = ItemFacts(
-            costs=years,
+            costs=[(year, amount.amount, amount.kind_label) for year, amount in years],
             trend_percent=None if trend is None else round(trend, 1),
             last_evaluation=last_evaluations.get(a.pk),
             goals=goals.get(a.pk, []),

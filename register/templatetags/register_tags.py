@@ -110,3 +110,16 @@ def share(value) -> str:
     if value is None or value == "":
         return ""
     return rules.format_percent(round(100 * float(value), 1))
+
+
+@register.filter
+def amount_kind(kind) -> str:
+    """Which figure an amount is, in words (``rules.AMOUNT_KINDS``): "outcome" -> "utfall"."""
+    return rules.AMOUNT_KINDS.get(kind or "", "")
+
+
+@register.filter
+def ended_cost(portfolio, year):
+    """The cost in ``year`` of a portfolio's arrangements that are not ongoing (a table of the
+    ongoing ones shows them as one row, so that it adds up to the year's total)."""
+    return portfolio.ended_cost(year)

@@ -207,6 +207,7 @@ def organisation_influence(request, pk):
             "opts": opts,
             "rows": influence,
             "cost_year": data.cost_year,
+            "population_year": getattr(data.orgs.get(organisation.pk), "population_year", None),
             "gap": graph.rules.INFLUENCE_GAP_POINTS,
         },
     )

@@ -65,7 +65,7 @@ def _overview(request, scope: pf.Scope, access: Access):
     # The choices are the portfolio's own forms and areas (no queries of their own).
     filterset.form.fields["form"].widget.choices = [("", "Alla former"), *portfolio.forms]
     filterset.form.fields["area"].widget.choices = [("", "Alla områden"), *portfolio.areas]
-    table = tables.PortfolioTable(portfolio.rows, last_year=portfolio.last_year)
+    table = tables.PortfolioTable(portfolio.shown_rows, last_year=portfolio.last_year)
     RequestConfig(request, paginate={"per_page": tables.PER_PAGE}).configure(table)
     return render(
         request,

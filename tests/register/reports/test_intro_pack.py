@@ -128,6 +128,7 @@ def test_the_workbook_has_a_sheet_per_section_with_numbers_as_numbers(pack_files
         "Kostnad per samverkan",
         "Platser och kostnad",
         "Uppföljning och risker",
+        "Uppföljning och alternativ",
         "Målkonflikter",
         "Portfölj",
     ]
