@@ -348,30 +348,77 @@ def whole_register_xlsx(arrangements: list[dict]) -> bytes:
 # --- the DCAT-AP-SE catalogue --------------------------------------------------------------------
 
 
+# The controlled vocabularies the catalogue refers to. DCAT-AP's range shapes ask for the class of
+# each value (skos:Concept, dct:MediaType, dct:LicenseDocument …), and a harvester does not fetch
+# the vocabularies to find it, so each value states its class here (with the label the shapes ask
+# of a concept).
+EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+EU_DATA_THEME = "http://publications.europa.eu/resource/authority/data-theme"
+EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
+IANA_MEDIA_TYPE = "https://www.iana.org/assignments/media-types/"
+ADMS_PUBLISHER_TYPE = "http://purl.org/adms/publishertype/"
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Each download format: (IANA media type, EU file type).
+CATALOGUE_FORMATS = {
+    "csv": ("text/csv", "CSV"),
+    "json": ("application/json", "JSON"),
+    "xlsx": (XLSX_MEDIA_TYPE, "XLSX"),
+}
+
+
+def _document(url: str) -> dict:
+    return {"@id": url, "@type": "foaf:Document"}
+
+
+def _concept(iri: str, scheme: str, **labels: str) -> dict:
+    return {
+        "@id": iri,
+        "@type": "skos:Concept",
+        "skos:inScheme": {"@id": scheme},
+        "skos:prefLabel": [{"@language": lang, "@value": text} for lang, text in labels.items()],
+    }
+
+
 def catalogue(base: str, organisations: list[dict], *, modified: dt.date) -> dict:
     """Return the DCAT-AP-SE catalogue (JSON-LD) of the open data at ``base`` (https://host)."""
     publisher = {
         "@type": "foaf:Agent",
         "foaf:name": "Samverkansregistret",
-        "dcterms:type": {"@id": "http://purl.org/adms/publishertype/LocalAuthority"},
+        "dcterms:type": _concept(
+            f"{ADMS_PUBLISHER_TYPE}LocalAuthority",
+            f"{ADMS_PUBLISHER_TYPE}1.0",
+            en="Local Authority",
+        ),
     }
     contact = {
-        "@type": "vcard:Organization",
+        "@type": ["vcard:Organization", "vcard:Kind"],
         "vcard:fn": "Samverkansregistret",
         "vcard:hasURL": {"@id": f"{base}/insyn/tillganglighet/"},
     }
+    licence = {"@id": LICENCE_URL, "@type": "dcterms:LicenseDocument"}
+    theme = _concept(
+        f"{EU_DATA_THEME}/GOVE",
+        EU_DATA_THEME,
+        sv="Regeringen och den offentliga sektorn",
+        en="Government and public sector",
+    )
 
-    def distribution(url: str, media_type: str, title: str) -> dict:
+    def distribution(url: str, fmt: str, title: str) -> dict:
+        media_type, file_type = CATALOGUE_FORMATS[fmt]
         return {
             "@type": "dcat:Distribution",
             "dcterms:title": {"@language": "sv", "@value": title},
             "dcat:accessURL": {"@id": url},
             "dcat:downloadURL": {"@id": url},
-            "dcat:mediaType": {"@id": f"https://www.iana.org/assignments/media-types/{media_type}"},
-            "dcterms:license": {"@id": LICENCE_URL},
+            "dcat:mediaType": {"@id": IANA_MEDIA_TYPE + media_type, "@type": "dcterms:MediaType"},
+            "dcterms:format": {
+                "@id": EU_FILE_TYPE + file_type,
+                "@type": "dcterms:MediaTypeOrExtent",
+            },
+            "dcterms:license": licence,
         }
 
-    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     datasets = [
         {
             "@type": "dcat:Dataset",
@@ -383,14 +430,12 @@ def catalogue(base: str, organisations: list[dict], *, modified: dt.date) -> dic
             },
             "dcterms:publisher": publisher,
             "dcat:contactPoint": contact,
-            "dcat:theme": {
-                "@id": "http://publications.europa.eu/resource/authority/data-theme/GOVE"
-            },
+            "dcat:theme": theme,
             "dcat:keyword": ["kommunal samverkan", "kommunalförbund", "gemensam nämnd"],
             "dcterms:modified": {"@type": "xsd:date", "@value": modified.isoformat()},
             "dcat:distribution": [
-                distribution(f"{base}/insyn/data/hela-registret.json", "application/json", "JSON"),
-                distribution(f"{base}/insyn/data/hela-registret.xlsx", xlsx, "Excel"),
+                distribution(f"{base}/insyn/data/hela-registret.json", "json", "JSON"),
+                distribution(f"{base}/insyn/data/hela-registret.xlsx", "xlsx", "Excel"),
             ],
         }
     ]
@@ -408,18 +453,14 @@ def catalogue(base: str, organisations: list[dict], *, modified: dt.date) -> dic
                 },
                 "dcterms:publisher": publisher,
                 "dcat:contactPoint": contact,
-                "dcat:theme": {
-                    "@id": "http://publications.europa.eu/resource/authority/data-theme/GOVE"
-                },
+                "dcat:theme": theme,
                 "dcat:keyword": ["kommunal samverkan", org["name"]],
-                "dcat:landingPage": {"@id": f"{base}/insyn/{code}/"},
+                "dcat:landingPage": _document(f"{base}/insyn/{code}/"),
                 "dcat:distribution": [
-                    distribution(f"{base}/insyn/{code}/data.json", "application/json", "JSON"),
+                    distribution(f"{base}/insyn/{code}/data.json", "json", "JSON"),
                     *(
                         distribution(
-                            f"{base}/insyn/{code}/{name}.{fmt}",
-                            {"csv": "text/csv", "json": "application/json", "xlsx": xlsx}[fmt],
-                            f"{title} ({fmt.upper()})",
+                            f"{base}/insyn/{code}/{name}.{fmt}", fmt, f"{title} ({fmt.upper()})"
                         )
                         for name, (title, _) in LISTS.items()
                         for fmt in FORMATS
@@ -432,6 +473,7 @@ def catalogue(base: str, organisations: list[dict], *, modified: dt.date) -> dic
             "dcat": "http://www.w3.org/ns/dcat#",
             "dcterms": "http://purl.org/dc/terms/",
             "foaf": "http://xmlns.com/foaf/0.1/",
+            "skos": "http://www.w3.org/2004/02/skos/core#",
             "vcard": "http://www.w3.org/2006/vcard/ns#",
             "xsd": "http://www.w3.org/2001/XMLSchema#",
         },
@@ -444,10 +486,8 @@ def catalogue(base: str, organisations: list[dict], *, modified: dt.date) -> dic
             "vad det kostar.",
         },
         "dcterms:publisher": publisher,
-        "dcterms:license": {"@id": LICENCE_URL},
-        "dcterms:language": {
-            "@id": "http://publications.europa.eu/resource/authority/language/SWE"
-        },
-        "foaf:homepage": {"@id": f"{base}/insyn/"},
+        "dcterms:license": licence,
+        "dcterms:language": {"@id": f"{EU_LANGUAGE}SWE", "@type": "dcterms:LinguisticSystem"},
+        "foaf:homepage": _document(f"{base}/insyn/"),
         "dcat:dataset": datasets,
     }
