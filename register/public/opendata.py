@@ -11,7 +11,9 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import NamedTuple
 
 from ..reports import xlsx as writer
 from . import network
@@ -38,93 +40,130 @@ def _cell(value):
 
 
 # --- the public lists ----------------------------------------------------------------------------
-# Each list: (Swedish title, [(column header, key in the JSON, function of a row)]).
+# Each list names its columns, so that a file has its header row even when the list is empty: the
+# header in Swedish for the CSV and the XLSX (a person reads it), the key in ASCII for the JSON
+# (a program reads it, and the keys stay as they are).
 
 
-def _arrangement_rows(p: Portfolio):
-    for a in p.arrangements:
-        ours = a.get("our_participation") or {}
-        yield {
-            "samverkan": a["name"],
-            "samverkansform": a["form"],
-            "verksamhetsomraden": ", ".join(area["name"] for area in a["areas"]),
-            "status": a["status_label"],
-            "var_roll": ours.get("role_label", ""),
-            "startdatum": a["start_date"],
-            "slutdatum": a["end_date"],
-            "vardkommun": a["host"]["name"] if a["host"] else "",
-            "parter": ", ".join(x["name"] for x in a["participants"]),
-            "exempeldata": a["is_example"],
-            "adress": a["url"],
-        }
+class Column(NamedTuple):
+    header: str  # CSV and XLSX
+    key: str  # JSON
+    value: Callable[[dict], object]  # of one item of the list
 
 
-def _decision_rows(p: Portfolio):
-    for d in p.decisions:
-        yield {
-            "datum": d["date"],
-            "samverkan": d["arrangement"]["name"],
-            "beslutande_organ": d["deciding_body"],
-            "rubrik": d["title"],
-            "typ": d["kind_label"],
-            "paragraf": d["reference"],
-            "diarienummer": d["diary_number"],
-            "sammanfattning": d["public_summary"],
-            "protokoll": d["document_url"],
-            "exempeldata": d["is_example"],
-        }
+class PublicList(NamedTuple):
+    title: str
+    columns: tuple[Column, ...]
+    items: Callable[[Portfolio], Iterable[dict]]
 
 
-def _representative_rows(p: Portfolio):
+EXAMPLE = Column("Exempeldata", "exempeldata", lambda x: x["is_example"])
+
+
+def _seats(p: Portfolio):
     for a in p.arrangements:
         for s in a.get("our_seats", []):
-            yield {
-                "namn": s["person"],
-                "parti": s["party"],
-                "roll": s["role_label"],
-                "organ": s["body"],
-                "samverkan": a["name"],
-                "mandatperiod_fran": s["term_start"],
-                "mandatperiod_till": s["term_end"],
-                "exempeldata": s["is_example"],
-            }
+            yield {**s, "arrangement": a}
 
 
-def _cost_rows(p: Portfolio):
+def _costs(p: Portfolio):
     for a in p.arrangements:
         for c in a.get("our_costs", []):
-            yield {
-                "ar": c["year"],
-                "samverkan": a["name"],
-                "budget_kr": c["budget"],
-                "utfall_kr": c["outcome"],
-                "prognos_kr": c["forecast"],
-                "kr_per_invanare": c["per_inhabitant"],
-                "exempeldata": a["is_example"] or c["is_example"],
-            }
+            yield {**c, "arrangement": a, "is_example": a["is_example"] or c["is_example"]}
 
 
 LISTS = {
-    "samverkan": ("Samverkan", _arrangement_rows),
-    "beslut": ("Beslut", _decision_rows),
-    "foretradare": ("Våra företrädare", _representative_rows),
-    "kostnader": ("Kostnader", _cost_rows),
+    "samverkan": PublicList(
+        "Samverkan",
+        (
+            Column("Samverkan", "samverkan", lambda a: a["name"]),
+            Column("Samverkansform", "samverkansform", lambda a: a["form"]),
+            Column(
+                "Verksamhetsområden",
+                "verksamhetsomraden",
+                lambda a: ", ".join(area["name"] for area in a["areas"]),
+            ),
+            Column("Status", "status", lambda a: a["status_label"]),
+            Column(
+                "Vår roll",
+                "var_roll",
+                lambda a: (a.get("our_participation") or {}).get("role_label", ""),
+            ),
+            Column("Startdatum", "startdatum", lambda a: a["start_date"]),
+            Column("Slutdatum", "slutdatum", lambda a: a["end_date"]),
+            Column("Värdkommun", "vardkommun", lambda a: a["host"]["name"] if a["host"] else ""),
+            Column("Parter", "parter", lambda a: ", ".join(x["name"] for x in a["participants"])),
+            EXAMPLE,
+            Column("Adress", "adress", lambda a: a["url"]),
+        ),
+        lambda p: p.arrangements,
+    ),
+    "beslut": PublicList(
+        "Beslut",
+        (
+            Column("Datum", "datum", lambda d: d["date"]),
+            Column("Samverkan", "samverkan", lambda d: d["arrangement"]["name"]),
+            Column("Beslutande organ", "beslutande_organ", lambda d: d["deciding_body"]),
+            Column("Rubrik", "rubrik", lambda d: d["title"]),
+            Column("Typ", "typ", lambda d: d["kind_label"]),
+            Column("Paragraf", "paragraf", lambda d: d["reference"]),
+            Column("Diarienummer", "diarienummer", lambda d: d["diary_number"]),
+            Column("Sammanfattning", "sammanfattning", lambda d: d["public_summary"]),
+            Column("Protokoll", "protokoll", lambda d: d["document_url"]),
+            EXAMPLE,
+        ),
+        lambda p: p.decisions,
+    ),
+    "foretradare": PublicList(
+        "Våra företrädare",
+        (
+            Column("Namn", "namn", lambda s: s["person"]),
+            Column("Parti", "parti", lambda s: s["party"]),
+            Column("Roll", "roll", lambda s: s["role_label"]),
+            Column("Organ", "organ", lambda s: s["body"]),
+            Column("Samverkan", "samverkan", lambda s: s["arrangement"]["name"]),
+            Column("Mandatperiod från", "mandatperiod_fran", lambda s: s["term_start"]),
+            Column("Mandatperiod till", "mandatperiod_till", lambda s: s["term_end"]),
+            EXAMPLE,
+        ),
+        _seats,
+    ),
+    "kostnader": PublicList(
+        "Kostnader",
+        (
+            Column("År", "ar", lambda c: c["year"]),
+            Column("Samverkan", "samverkan", lambda c: c["arrangement"]["name"]),
+            Column("Budget (kr)", "budget_kr", lambda c: c["budget"]),
+            Column("Utfall (kr)", "utfall_kr", lambda c: c["outcome"]),
+            Column("Prognos (kr)", "prognos_kr", lambda c: c["forecast"]),
+            Column("Kronor per invånare", "kr_per_invanare", lambda c: c["per_inhabitant"]),
+            EXAMPLE,
+        ),
+        _costs,
+    ),
 }
 
 
+def list_table(name: str, p: Portfolio) -> list[list]:
+    """Return the list's rows as values in the order of its columns."""
+    columns = LISTS[name].columns
+    return [[c.value(item) for c in columns] for item in LISTS[name].items(p)]
+
+
 def list_rows(name: str, p: Portfolio) -> list[dict]:
-    return list(LISTS[name][1](p))
+    """Return the list's rows as the JSON has them: key → value."""
+    keys = [c.key for c in LISTS[name].columns]
+    return [dict(zip(keys, row, strict=True)) for row in list_table(name, p)]
 
 
-def as_csv(rows: list[dict]) -> bytes:
-    """Return rows as CSV (UTF-8 with BOM, so that Excel reads å, ä and ö; semicolons, as Swedish
-    Excel expects)."""
+def as_csv(header: list[str], rows: Iterable[list]) -> bytes:
+    """Return a table as CSV with its header row, rows or not (UTF-8 with BOM, so that Excel
+    reads å, ä and ö; semicolons, as Swedish Excel expects)."""
     out = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]), delimiter=";")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: _text(_cell(v)) for k, v in row.items()})
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_text(_cell(v)) for v in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -159,12 +198,15 @@ def as_xlsx(sheets: dict[str, list[dict]]) -> bytes:
     return book.to_bytes()
 
 
-def encode(fmt: str, title: str, rows: list[dict]) -> bytes:
-    if fmt == "csv":
-        return as_csv(rows)
+def encode(fmt: str, name: str, p: Portfolio) -> bytes:
+    """Return the public list ``name`` of ``p`` in ``fmt`` (csv, json or xlsx)."""
     if fmt == "json":
-        return as_json(rows)
-    return as_xlsx({title: rows})
+        return as_json(list_rows(name, p))
+    header = [c.header for c in LISTS[name].columns]
+    table = list_table(name, p)
+    if fmt == "csv":
+        return as_csv(header, table)
+    return as_xlsx({LISTS[name].title: [dict(zip(header, row, strict=True)) for row in table]})
 
 
 # --- one organisation's document (data.json) -----------------------------------------------------
@@ -306,63 +348,65 @@ def whole_register_json(arrangements: list[dict]) -> dict:
 
 
 def whole_register_xlsx(arrangements: list[dict]) -> bytes:
+    """Return the whole register as a workbook, one sheet per kind of record; the column
+    headers are Swedish words, as in the lists' CSV and XLSX."""
     rows, participants, seats, costs, decisions = [], [], [], [], []
     for a in arrangements:
         rows.append(
             {
-                "samverkan": a["name"],
-                "samverkansform": a["form"],
-                "verksamhetsomraden": ", ".join(x["name"] for x in a["areas"]),
-                "status": a["status_label"],
-                "startdatum": a["start_date"],
-                "slutdatum": a["end_date"],
-                "vardkommun": a["host"]["name"] if a["host"] else "",
-                "varfor": a["public_description"],
-                "exempeldata": a["is_example"],
-                "adress": a["url"],
+                "Samverkan": a["name"],
+                "Samverkansform": a["form"],
+                "Verksamhetsområden": ", ".join(x["name"] for x in a["areas"]),
+                "Status": a["status_label"],
+                "Startdatum": a["start_date"],
+                "Slutdatum": a["end_date"],
+                "Värdkommun": a["host"]["name"] if a["host"] else "",
+                "Varför": a["public_description"],
+                "Exempeldata": a["is_example"],
+                "Adress": a["url"],
             }
         )
         for p in a["participants"]:
             participants.append(
                 {
-                    "samverkan": a["name"],
-                    "kod": p["code"],
-                    "part": p["name"],
-                    "roll": p["role_label"],
+                    "Samverkan": a["name"],
+                    "Kod": p["code"],
+                    "Part": p["name"],
+                    "Roll": p["role_label"],
                 }
             )
         for b in a["bodies"]:
             for s in b["seats"]:
                 seats.append(
                     {
-                        "samverkan": a["name"],
-                        "organ": b["name"],
-                        "namn": s["person"],
-                        "parti": s["party"],
-                        "roll": s["role_label"],
-                        "utsedd_av": s["appointed_by"]["name"] if s["appointed_by"] else "",
+                        "Samverkan": a["name"],
+                        "Organ": b["name"],
+                        "Namn": s["person"],
+                        "Parti": s["party"],
+                        "Roll": s["role_label"],
+                        "Utsedd av": s["appointed_by"]["name"] if s["appointed_by"] else "",
                     }
                 )
         names = {p["organisation_id"]: p["name"] for p in a["participants"]}
         for c in a["costs"]:
             costs.append(
                 {
-                    "samverkan": a["name"],
-                    "part": names.get(c["organisation_id"], ""),
-                    "ar": c["year"],
-                    "budget_kr": c["budget"],
-                    "utfall_kr": c["outcome"],
-                    "prognos_kr": c["forecast"],
+                    "Samverkan": a["name"],
+                    "Part": names.get(c["organisation_id"], ""),
+                    "År": c["year"],
+                    "Budget (kr)": c["budget"],
+                    "Utfall (kr)": c["outcome"],
+                    "Prognos (kr)": c["forecast"],
                 }
             )
         for d in a["decisions"]:
             decisions.append(
                 {
-                    "datum": d["date"],
-                    "samverkan": a["name"],
-                    "beslutande_organ": d["deciding_body"],
-                    "rubrik": d["title"],
-                    "sammanfattning": d["public_summary"],
+                    "Datum": d["date"],
+                    "Samverkan": a["name"],
+                    "Beslutande organ": d["deciding_body"],
+                    "Rubrik": d["title"],
+                    "Sammanfattning": d["public_summary"],
                 }
             )
     return as_xlsx(
@@ -379,30 +423,77 @@ def whole_register_xlsx(arrangements: list[dict]) -> bytes:
 # --- the DCAT-AP-SE catalogue --------------------------------------------------------------------
 
 
+# The controlled vocabularies the catalogue refers to. DCAT-AP's range shapes ask for the class of
+# each value (skos:Concept, dct:MediaType, dct:LicenseDocument …), and a harvester does not fetch
+# the vocabularies to find it, so each value states its class here (with the label the shapes ask
+# of a concept).
+EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+EU_DATA_THEME = "http://publications.europa.eu/resource/authority/data-theme"
+EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
+IANA_MEDIA_TYPE = "https://www.iana.org/assignments/media-types/"
+ADMS_PUBLISHER_TYPE = "http://purl.org/adms/publishertype/"
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Each download format: (IANA media type, EU file type).
+CATALOGUE_FORMATS = {
+    "csv": ("text/csv", "CSV"),
+    "json": ("application/json", "JSON"),
+    "xlsx": (XLSX_MEDIA_TYPE, "XLSX"),
+}
+
+
+def _document(url: str) -> dict:
+    return {"@id": url, "@type": "foaf:Document"}
+
+
+def _concept(iri: str, scheme: str, **labels: str) -> dict:
+    return {
+        "@id": iri,
+        "@type": "skos:Concept",
+        "skos:inScheme": {"@id": scheme},
+        "skos:prefLabel": [{"@language": lang, "@value": text} for lang, text in labels.items()],
+    }
+
+
 def catalogue(base: str, organisations: list[dict], *, modified: dt.date) -> dict:
     """Return the DCAT-AP-SE catalogue (JSON-LD) of the open data at ``base`` (https://host)."""
     publisher = {
         "@type": "foaf:Agent",
         "foaf:name": "Samverkansregistret",
-        "dcterms:type": {"@id": "http://purl.org/adms/publishertype/LocalAuthority"},
+        "dcterms:type": _concept(
+            f"{ADMS_PUBLISHER_TYPE}LocalAuthority",
+            f"{ADMS_PUBLISHER_TYPE}1.0",
+            en="Local Authority",
+        ),
     }
     contact = {
-        "@type": "vcard:Organization",
+        "@type": ["vcard:Organization", "vcard:Kind"],
         "vcard:fn": "Samverkansregistret",
         "vcard:hasURL": {"@id": f"{base}/insyn/tillganglighet/"},
     }
+    licence = {"@id": LICENCE_URL, "@type": "dcterms:LicenseDocument"}
+    theme = _concept(
+        f"{EU_DATA_THEME}/GOVE",
+        EU_DATA_THEME,
+        sv="Regeringen och den offentliga sektorn",
+        en="Government and public sector",
+    )
 
-    def distribution(url: str, media_type: str, title: str) -> dict:
+    def distribution(url: str, fmt: str, title: str) -> dict:
+        media_type, file_type = CATALOGUE_FORMATS[fmt]
         return {
             "@type": "dcat:Distribution",
             "dcterms:title": {"@language": "sv", "@value": title},
             "dcat:accessURL": {"@id": url},
             "dcat:downloadURL": {"@id": url},
-            "dcat:mediaType": {"@id": f"https://www.iana.org/assignments/media-types/{media_type}"},
-            "dcterms:license": {"@id": LICENCE_URL},
+            "dcat:mediaType": {"@id": IANA_MEDIA_TYPE + media_type, "@type": "dcterms:MediaType"},
+            "dcterms:format": {
+                "@id": EU_FILE_TYPE + file_type,
+                "@type": "dcterms:MediaTypeOrExtent",
+            },
+            "dcterms:license": licence,
         }
 
-    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     datasets = [
         {
             "@type": "dcat:Dataset",
@@ -414,14 +505,12 @@ def catalogue(base: str, organisations: list[dict], *, modified: dt.date) -> dic
             },
             "dcterms:publisher": publisher,
             "dcat:contactPoint": contact,
-            "dcat:theme": {
-                "@id": "http://publications.europa.eu/resource/authority/data-theme/GOVE"
-            },
+            "dcat:theme": theme,
             "dcat:keyword": ["kommunal samverkan", "kommunalförbund", "gemensam nämnd"],
             "dcterms:modified": {"@type": "xsd:date", "@value": modified.isoformat()},
             "dcat:distribution": [
-                distribution(f"{base}/insyn/data/hela-registret.json", "application/json", "JSON"),
-                distribution(f"{base}/insyn/data/hela-registret.xlsx", xlsx, "Excel"),
+                distribution(f"{base}/insyn/data/hela-registret.json", "json", "JSON"),
+                distribution(f"{base}/insyn/data/hela-registret.xlsx", "xlsx", "Excel"),
             ],
         }
     ]
@@ -439,20 +528,16 @@ def catalogue(base: str, organisations: list[dict], *, modified: dt.date) -> dic
                 },
                 "dcterms:publisher": publisher,
                 "dcat:contactPoint": contact,
-                "dcat:theme": {
-                    "@id": "http://publications.europa.eu/resource/authority/data-theme/GOVE"
-                },
+                "dcat:theme": theme,
                 "dcat:keyword": ["kommunal samverkan", org["name"]],
-                "dcat:landingPage": {"@id": f"{base}/insyn/{code}/"},
+                "dcat:landingPage": _document(f"{base}/insyn/{code}/"),
                 "dcat:distribution": [
-                    distribution(f"{base}/insyn/{code}/data.json", "application/json", "JSON"),
+                    distribution(f"{base}/insyn/{code}/data.json", "json", "JSON"),
                     *(
                         distribution(
-                            f"{base}/insyn/{code}/{name}.{fmt}",
-                            {"csv": "text/csv", "json": "application/json", "xlsx": xlsx}[fmt],
-                            f"{title} ({fmt.upper()})",
+                            f"{base}/insyn/{code}/{name}.{fmt}", fmt, f"{title} ({fmt.upper()})"
                         )
-                        for name, (title, _) in LISTS.items()
+                        for name, (title, *_) in LISTS.items()
                         for fmt in FORMATS
                     ),
                 ],
@@ -463,6 +548,7 @@ def catalogue(base: str, organisations: list[dict], *, modified: dt.date) -> dic
             "dcat": "http://www.w3.org/ns/dcat#",
             "dcterms": "http://purl.org/dc/terms/",
             "foaf": "http://xmlns.com/foaf/0.1/",
+            "skos": "http://www.w3.org/2004/02/skos/core#",
             "vcard": "http://www.w3.org/2006/vcard/ns#",
             "xsd": "http://www.w3.org/2001/XMLSchema#",
         },
@@ -475,10 +561,8 @@ def catalogue(base: str, organisations: list[dict], *, modified: dt.date) -> dic
             "vad det kostar.",
         },
         "dcterms:publisher": publisher,
-        "dcterms:license": {"@id": LICENCE_URL},
-        "dcterms:language": {
-            "@id": "http://publications.europa.eu/resource/authority/language/SWE"
-        },
-        "foaf:homepage": {"@id": f"{base}/insyn/"},
+        "dcterms:license": licence,
+        "dcterms:language": {"@id": f"{EU_LANGUAGE}SWE", "@type": "dcterms:LinguisticSystem"},
+        "foaf:homepage": _document(f"{base}/insyn/"),
         "dcat:dataset": datasets,
     }

@@ -196,9 +196,7 @@ def organisation_list(request, code, name, fmt):
     if name not in opendata.LISTS or fmt not in opendata.FORMATS:
         raise Http404("Den listan eller det formatet finns inte.")
     p = _portfolio(request, code)
-    title = opendata.LISTS[name][0]
-    rows = opendata.list_rows(name, p)
-    return _download(opendata.encode(fmt, title, rows), f"{name}-{code}", fmt)
+    return _download(opendata.encode(fmt, name, p), f"{name}-{code}", fmt)
 
 
 @require_safe

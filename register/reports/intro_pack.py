@@ -21,6 +21,7 @@ from ..models import Arrangement, Body, Contribution, GoalConflict, Organisation
 from ..selectors import portfolio as pf
 from . import charts
 from . import xlsx as writer
+from .pdf import write_pdf
 
 # The order of the pack's sections (headings as the pack and the workbook write them).
 SECTIONS = (
@@ -233,7 +234,7 @@ def pdf(pack: Pack, *, fetched: list | None = None) -> bytes:
     css, _ = fetch_static(_static_prefix() + PDF_STYLESHEET)
     document = HTML(string=pdf_html(pack), base_url=BASE_URL, url_fetcher=fetcher)
     stylesheet = CSS(string=css.decode("utf-8"), base_url=BASE_URL, url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[stylesheet], pdf_variant="pdf/ua-1", pdf_tags=True)
+    return write_pdf(document, stylesheets=[stylesheet], pdf_variant="pdf/ua-1", pdf_tags=True)
 
 
 # --- XLSX ----------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import io
 import json
 
 import networkx as nx
+from networkx.readwrite.gexf import GEXFWriter
 
 from .. import graph
 from . import xlsx as writer
@@ -30,8 +31,14 @@ COLUMNS = (
 
 
 def graph_gexf(net: graph.Network, nodes=None) -> bytes:
+    """Return the graph as GEXF 1.2 (networkx's default version), valid against its schema."""
+    writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
+    writer.add_graph(graph.export_graph(net, nodes))
+    # networkx always writes <graph name="…">, an attribute GEXF 1.2's schema does not have
+    # (1.3 added it); the graph has no name, so the file leaves it out.
+    writer.graph_element.attrib.pop("name", None)
     buffer = io.BytesIO()
-    nx.write_gexf(graph.export_graph(net, nodes), buffer)
+    writer.write(buffer)
     return buffer.getvalue()
 
 

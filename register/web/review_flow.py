@@ -24,6 +24,7 @@ from .. import rules
 from ..access import Access
 from ..downloads import download
 from ..models import CalendarToken, Organisation, Review, ReviewItem
+from ..reports.pdf import write_pdf
 from ..selectors import due as due_selectors
 from ..selectors import readiness
 from ..selectors import reviews as review_selectors
@@ -208,7 +209,7 @@ def _no_fetch(url, *args, **kwargs):
 @require_safe
 def review_pack_pdf(request, pk):
     context = _pack_context(request, pk)
-    pdf = pack_document(request, context).write_pdf()
+    pdf = write_pdf(pack_document(request, context))
     return download(pdf, context["review"].title, prefix="underlag-", extension=".pdf")
 
 

@@ -19,6 +19,7 @@ from register.data import demo_portfolio as P
 from register.models import Membership, Organisation
 from register.reports import intro_pack
 from tests import factories as f
+from tests.register.reports.pdf_structure import table_headers
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +57,15 @@ def test_the_pdf_is_tagged_and_in_swedish(pages):
     assert bool(root["/MarkInfo"]["/Marked"])
     assert "/StructTreeRoot" in root
     assert reader.metadata.title.startswith("Introduktion till samverkan")
+
+
+def test_every_table_header_in_the_pdf_says_whether_it_heads_a_column_or_a_row(pack_files):
+    headers = table_headers(pack_files["pdf"])
+    # The pack's tables have column headers in their head and a row header (scope="row") first
+    # in each body row; PDF/UA asks each TH structure element for its /Scope.
+    assert {scope for _, scope in headers} == {"/Column", "/Row"}
+    for row_group, scope in headers:
+        assert scope == ("/Column" if row_group == "/THead" else "/Row"), (row_group, scope)
 
 
 def test_the_sections_come_in_the_order_of_the_skr_report(pages):

@@ -8,10 +8,12 @@ import re
 import networkx as nx
 import pytest
 from django.urls import reverse
+from lxml import etree
 from openpyxl import load_workbook
 
 from register.models import Membership, Seat
 from tests import factories as f
+from tests.shared_schemas import shared_schema
 
 pytestmark = pytest.mark.django_db
 MAX_QUERIES = 15
@@ -165,6 +167,24 @@ def test_graph_files_open_again_in_networkx(world, editor, client, fmt, tmp_path
         assert read.has_edge("0160", "0187")
         assert int(read["0160"]["0187"]["shared"]) == 1
         assert int(read["0160"]["0187"]["money"]) == 400
+
+
+@pytest.fixture(scope="module")
+def gexf_schema():
+    """The official GEXF 1.2draft schema, the version networkx writes (namespace
+    http://www.gexf.net/1.2draft, version="1.2"). Loaded from its own path so that its
+    includes and imports (data.xsd, viz.xsd …) resolve beside it."""
+    return etree.XMLSchema(etree.parse(str(shared_schema("gexf", "1.2draft", "gexf.xsd"))))
+
+
+def test_the_gexf_files_pass_the_official_gexf_schema(world, editor, client, gexf_schema):
+    client.force_login(editor)
+    for url in download_urls(world):
+        response = client.get(url, {"format": "gexf"})
+        doc = etree.fromstring(response.content)
+        assert doc.tag == "{http://www.gexf.net/1.2draft}gexf" and doc.get("version") == "1.2"
+        assert len(doc.findall(".//{*}edge")) >= 2, url  # Täby, Vaxholm and Knivsta share one
+        assert gexf_schema.validate(doc), f"{url}: {gexf_schema.error_log}"
 
 
 def test_the_json_file_is_node_link(world, editor, client):
