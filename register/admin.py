@@ -24,6 +24,7 @@ from .models import (
     Organisation,
     Participation,
     Person,
+    PopulationFigure,
     Review,
     ReviewItem,
     Seat,
@@ -91,6 +92,15 @@ class OrganisationAdmin(RegisterAdmin):
     search_fields = ("name", "short_name", "code", "orgnr")
     list_select_related = ("county",)
     inlines = [MembershipInline]
+
+
+@admin.register(PopulationFigure)
+class PopulationFigureAdmin(RegisterAdmin):
+    list_display = ("organisation", "year", "population", "source")
+    list_filter = ("year", "organisation__kind")
+    search_fields = ("organisation__name", "organisation__code")
+    list_select_related = ("organisation",)
+    autocomplete_fields = ("organisation",)
 
 
 @admin.register(Person)

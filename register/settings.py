@@ -13,6 +13,11 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# openpyxl switches to lxml whenever lxml is installed (the test tools bring it), and then writes
+# and parses workbooks differently. The register reads and writes them the same way in
+# production, tests and benchmarks: with openpyxl's own ElementTree code.
+os.environ.setdefault("OPENPYXL_LXML", "False")
+
 
 def env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)

@@ -218,3 +218,10 @@ def test_it_takes_the_clients_address_from_the_header_the_proxy_names(load_setti
 def test_it_reads_how_long_an_import_preview_keeps_its_file(load_settings):
     assert load_settings(SECRET_KEY=KEY).IMPORT_PREVIEW_DAYS == 7
     assert load_settings(SECRET_KEY=KEY, IMPORT_PREVIEW_DAYS="30").IMPORT_PREVIEW_DAYS == 30
+
+
+def test_openpyxl_reads_and_writes_without_lxml_as_in_production():
+    # The test tools install lxml; openpyxl would then take another code path than production's.
+    import openpyxl.xml
+
+    assert openpyxl.xml.LXML is False

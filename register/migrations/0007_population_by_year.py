@@ -18,6 +18,8 @@ from pathlib import Path
 
 import django.core.validators
 import django.db.models.deletion
+import simple_history.models
+from django.conf import settings
 from django.db import migrations, models
 
 
@@ -95,6 +97,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('register', '0006_review_workflow'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -107,6 +110,28 @@ class Migration(migrations.Migration):
             model_name='historicalbody',
             name='seat_count',
             field=models.PositiveSmallIntegerField(blank=True, help_text='Organets ordinarie platser (ledamöter, ordförande och vice ordförande; inte ersättare). Platsandelen räknas mot det.', null=True, verbose_name='antal platser'),
+        ),
+        migrations.CreateModel(
+            name='HistoricalPopulationFigure',
+            fields=[
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1900), django.core.validators.MaxValueValidator(2100)], verbose_name='år')),
+                ('population', models.PositiveIntegerField(verbose_name='folkmängd 31 december')),
+                ('source', models.CharField(blank=True, max_length=300, verbose_name='källa')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='register.organisation', verbose_name='organisation')),
+            ],
+            options={
+                'verbose_name': 'historical folkmängd',
+                'verbose_name_plural': 'historical folkmängd per år',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
             name='PopulationFigure',

@@ -273,6 +273,8 @@ class PopulationFigure(models.Model):
     population = models.PositiveIntegerField("folkmängd 31 december")
     source = models.CharField("källa", max_length=300, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["organisation", "year"]
         verbose_name = "folkmängd"

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils.text import slugify
 
 from .. import rules
@@ -31,11 +31,11 @@ from ..models import (
     GoalConflict,
     Organisation,
     Participation,
+    PopulationFigure,
     Seat,
     ServiceArea,
     TotalCost,
 )
-from ..selectors.population import population_by_year, populations_in
 from .fields import public_fields
 from .words import area_slugs_for
 
@@ -68,14 +68,28 @@ def arrangement_id_from_slug(slug: str) -> int | None:
 
 def organisation_by_code(code: str) -> dict | None:
     """Return the public data of the municipality or region with ``code``, or None, with its
-    population per year (``population_by_year``: SCB's figures, public facts)."""
-    org = (
-        _values(PUBLIC.organisations().filter(code=code, kind__in=PAGE_KINDS), Organisation)
-        .order_by()
-        .first()
+    population per year (``population_by_year``: SCB's figures, public facts), in one query."""
+    rows = list(
+        PUBLIC.organisations()
+        .filter(code=code, kind__in=PAGE_KINDS)
+        .values(
+            *public_fields(Organisation),
+            "population_figures__year",
+            "population_figures__population",
+        )
+        .order_by("population_figures__year")
     )
-    if org is not None:
-        org["population_by_year"] = population_by_year([org["id"]]).get(org["id"], {})
+    if not rows:
+        return None
+    org = {k: v for k, v in rows[0].items() if not k.startswith("population_figures__")}
+    by_year = {
+        row["population_figures__year"]: row["population_figures__population"]
+        for row in rows
+        if row["population_figures__year"] is not None
+    }
+    if org["population"] and org["population_year"]:
+        by_year.setdefault(org["population_year"], org["population"])
+    org["population_by_year"] = by_year
     return org
 
 
@@ -201,20 +215,13 @@ class Portfolio:
 
 
 def portfolio(organisation: dict, *, today: dt.date | None = None) -> Portfolio:
-    """Return the organisation's published arrangements as documents; each participant carries
-    its population in the reference year (``reference_population``) for the seat-against-cost
-    figures."""
+    """Return the organisation's published arrangements as documents."""
     today = today or dt.date.today()
     ours = PUBLIC.arrangements().filter(participations__organisation_id=organisation["id"])
     ids = ours.values("id")  # a subquery: no query of its own
-    p = Portfolio(
+    return Portfolio(
         organisation, arrangement_documents(ids, organisation=organisation, today=today), today
     )
-    participants = [x for a in p.arrangements for x in a["participants"]]
-    populations = populations_in(p.reference_year, {x["organisation_id"] for x in participants})
-    for x in participants:
-        x["reference_population"] = populations.get(x["organisation_id"])
-    return p
 
 
 def arrangement_document(arrangement_id: int, *, today: dt.date | None = None) -> dict | None:
@@ -296,17 +303,31 @@ def arrangement_documents(
     for row in motives.order_by("motive__sort_order").values("arrangement_id", "motive__name"):
         by_id[row["arrangement_id"]]["motives"].append(row["motive__name"])
 
+    # Each participant's population in the reference year (``rules.population_in``: that year's
+    # figure or the nearest earlier), for the population shares, in the same query.
+    year = rules.reference_year(today)
+    figure = PopulationFigure.objects.filter(
+        organisation_id=OuterRef("organisation_id"), year__lte=year
+    ).order_by("-year")
     participations = PUBLIC.visible(Participation.objects.filter(arrangement_id__in=ids))
     participations = list(
-        participations.values(
+        participations.annotate(
+            population_figure=Subquery(figure.values("population")[:1]),
+            population_figure_year=Subquery(figure.values("year")[:1]),
+        )
+        .values(
             *public_fields(Participation),
             "organisation__code",
             "organisation__name",
             "organisation__kind",
             "organisation__population",
+            "organisation__population_year",
             "organisation__website",
             "organisation__county__name",
-        ).order_by("organisation__name")
+            "population_figure",
+            "population_figure_year",
+        )
+        .order_by("organisation__name")
     )
     organisations: dict[int, dict] = {}
     for p in participations:
@@ -317,6 +338,17 @@ def arrangement_documents(
             population=p["organisation__population"],
             role_label=_label(Participation.Role, p["role"]),
             in_force=rules.member_in_force(_dates(p), today),
+            reference_population=rules.population_in(
+                year,
+                {
+                    y: n
+                    for y, n in (
+                        (p.pop("population_figure_year"), p.pop("population_figure")),
+                        (p["organisation__population_year"], p["organisation__population"]),
+                    )
+                    if y is not None and n
+                },
+            ),
         )
         organisations[p["organisation_id"]] = {
             "code": p["code"],
@@ -442,7 +474,12 @@ def _add_ours(a: dict, organisation: dict, today: dt.date) -> None:
         )
     year = rules.reference_year(today)
     a["our_reference_cost"] = next((c for c in a["our_costs"] if c["year"] == year), None)
-    a["our_latest_cost"] = a["our_reference_cost"]
+    # Without a cost in the reference year, the latest one before it, named as such.
+    a["our_earlier_cost"] = next(
+        (c for c in reversed(a["our_costs"]) if c["year"] < year and c["amount_sek"] is not None),
+        None,
+    )
+    a["reference_year"] = year
     a["our_seats"] = [
         s
         for b in a["bodies"]

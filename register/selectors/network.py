@@ -228,7 +228,13 @@ def _participation_row(p, arrangement) -> tuple:
 
 
 def influence_data(
-    access: Access, *, organisation_id: int, on: dt.date, arrangements=None, populations=None
+    access: Access,
+    *,
+    organisation_id: int,
+    on: dt.date,
+    arrangements=None,
+    populations=None,
+    costs=None,
 ) -> NetworkData:
     """Return the rows ``graph.influence_by_org`` needs for one organisation's arrangements (those
     the user may see), in five queries: the participations with their organisations and
@@ -239,7 +245,9 @@ def influence_data(
     ``arrangements``, when given, are those same arrangements already fetched with their forms
     and every participation (with its organisation and county) prefetched: the first query is
     then spared (the overview). ``populations`` (``population.population_by_year`` of every
-    participant, up to the cost year at least) spares the population query."""
+    participant, up to the cost year at least) spares the population query, and ``costs``
+    (each participation's ``rules.Amount`` in the cost year, each arrangement's total) the two
+    cost queries."""
     scope_ids = (
         access.arrangements().filter(participations__organisation_id=organisation_id).values("pk")
     )
@@ -252,7 +260,10 @@ def influence_data(
             *(f"arrangement__{name}" for name in ARRANGEMENT_FIELDS[1:]),
         )
     n_part, n_org = len(PARTICIPATION_FIELDS), len(ORG_FIELDS) - 1
-    year, costs, totals = _costs(scope_ids, on)
+    if costs is None:
+        year, costs, totals = _costs(scope_ids, on)
+    else:
+        year, (costs, totals) = rules.reference_year(on), costs
     rows = list(rows)
     if populations is None:
         populations = populations_in(year, {row[2] for row in rows})

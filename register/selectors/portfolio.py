@@ -32,6 +32,7 @@ from ..models import (
     Participation,
     Seat,
     ServiceArea,
+    TotalCost,
 )
 from .costs import CostRow
 from .due import decisions_since
@@ -202,7 +203,7 @@ class Influence:
 
 
 def influence(
-    access: Access, scope: Scope, arrangements, today: dt.date, populations=None
+    access: Access, scope: Scope, arrangements, today: dt.date, populations=None, costs=None
 ) -> Influence | None:
     """Return the influence figures of an organisation's portfolio (None for a county or the
     nation: seats are an organisation's). ``arrangements`` are the portfolio's, fetched with
@@ -218,6 +219,7 @@ def influence(
         on=today,
         arrangements=arrangements,
         populations=populations,
+        costs=costs,
     )
     rows = graph.influence_by_org(data, [org_id], on=today).get(org_id, [])
     if org_id not in data.orgs:
@@ -360,6 +362,14 @@ def portfolio(
             output_field=IntegerField(),
         ),
     )
+    # The arrangement's total in the reference year (outcome, else budget), for cost shares.
+    queryset = queryset.annotate(
+        reference_total=Subquery(
+            TotalCost.objects.filter(arrangement_id=OuterRef("pk"), year=last_year)
+            .annotate(best=Coalesce("outcome", "budget"))
+            .values("best")[:1]
+        )
+    )
     if only is not None:
         queryset = queryset.annotate(shown=Exists(only.filter(pk=OuterRef("pk"))))
     arrangements = list(
@@ -377,19 +387,38 @@ def portfolio(
     )
     ids = [a.pk for a in arrangements]
 
+    # Ours over the years shown, and every participant's in the reference year (the influence's
+    # cost shares), in one query.
     costs: dict[int, dict[int, rules.Amount]] = defaultdict(dict)
-    for arrangement_id, year, budget, outcome, forecast in Cost.objects.filter(
-        participation__arrangement_id__in=ids,
-        participation__organisation_id__in=org_ids,
-        year__gte=years[0],
-        year__lte=last_year,
-    ).values_list("participation__arrangement_id", "year", "budget", "outcome", "forecast"):
+    reference_costs: dict[int, rules.Amount] = {}
+    for pid, arrangement_id, org_id, year, budget, outcome, forecast in (
+        Cost.objects.filter(participation__arrangement_id__in=ids)
+        .filter(
+            Q(
+                participation__organisation_id__in=org_ids,
+                year__gte=years[0],
+                year__lte=last_year,
+            )
+            | Q(year=last_year)
+        )
+        .values_list(
+            "participation_id",
+            "participation__arrangement_id",
+            "participation__organisation_id",
+            "year",
+            "budget",
+            "outcome",
+            "forecast",
+        )
+    ):
         amount = rules.amount_of(CostRow(year, budget, outcome, forecast))
         if amount.amount is None:
             continue
-        costs[arrangement_id][year] = costs[arrangement_id].get(year, rules.Amount(year, None)) + (
-            amount
-        )
+        if year == last_year:
+            reference_costs[pid] = amount
+        if org_id in org_ids:
+            yearly = costs[arrangement_id]
+            yearly[year] = yearly.get(year, rules.Amount(year, None)) + amount
 
     seats = defaultdict(list)
     for seat in (
@@ -576,7 +605,10 @@ def portfolio(
             for area in a.service_areas.all()
         }
     )
-    figures = influence(access, scope, arrangements, today, populations)
+    totals = {a.pk: a.reference_total for a in arrangements if a.reference_total is not None}
+    figures = influence(
+        access, scope, arrangements, today, populations, costs=(reference_costs, totals)
+    )
     later = [u for u in upcoming if u.date > horizon]
     upcoming = [u for u in upcoming if u.date <= horizon]
 

@@ -25,7 +25,7 @@ from .network import influence_data
 class ItemFacts:
     """What the board needs to know about an item's arrangement."""
 
-    # (year, best amount, which figure it is), the last three up to the reference year
+    # (year, best amount, which figure it is), the last three up to this year
     costs: list[tuple[int, int, str]] = field(default_factory=list)
     trend_percent: float | None = None  # the latest year against the one before
     last_evaluation: Evaluation | None = None
@@ -63,11 +63,11 @@ def item_facts(access: Access, review: Review, items, today: dt.date) -> None:
     participations = [i.participation for i in items]
     arrangement_ids = [p.arrangement_id for p in participations]
     org = review.organisation_id
-    # Up to the reference year, as the overview and the pack show them.
+    # The last three years up to this one: the board sees this year's forecast or budget beside
+    # the outcomes, each amount named with its year and which figure it is.
     costs: dict[int, dict[int, rules.Amount]] = defaultdict(dict)
     for cost in Cost.objects.filter(
-        participation__in=[p.pk for p in participations],
-        year__lte=rules.reference_year(today),
+        participation__in=[p.pk for p in participations], year__lte=today.year
     ).order_by("year"):
         amount = rules.amount_of(cost)
         if amount.amount is not None:

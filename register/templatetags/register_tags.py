@@ -123,3 +123,15 @@ def ended_cost(portfolio, year):
     """The cost in ``year`` of a portfolio's arrangements that are not ongoing (a table of the
     ongoing ones shows them as one row, so that it adds up to the year's total)."""
     return portfolio.ended_cost(year)
+
+
+@register.filter
+def datavalue(value) -> str:
+    """A figure as the machine-readable ``value`` of a ``<data>`` element: unlocalised (a point,
+    no thousands separator), "" when missing. Every output marks its key figures so, and the
+    tests read the same figure from each of them."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, float):
+        return repr(round(value, 6))
+    return str(value)

@@ -7,15 +7,21 @@ import datetime as dt
 
 import pytest
 
-from register.models import Alternative, Body, GoalConflict, Organisation, Seat, TotalCost
+from register import rules
+from register.models import Alternative, Body, GoalConflict, PopulationFigure, Seat, TotalCost
 from register.public.selectors import arrangement_slug
 from tests import factories as f
+
+# The cost year every page shows (rules.reference_year): the world's costs are in it.
+REFERENCE_YEAR = rules.reference_year(dt.date.today())
 
 
 @pytest.fixture
 def public_world(taby, vaxholm):
-    Organisation.objects.filter(pk=taby.pk).update(population=70_000, population_year=2016)
-    taby.refresh_from_db()
+    # Täby's population in the reference year: per inhabitant divides by it.
+    PopulationFigure.objects.update_or_create(
+        organisation=taby, year=REFERENCE_YEAR, defaults={"population": 70_000}
+    )
     a = f.make_arrangement(
         name="Roslagens brandförsvarsförbund",
         form_slug="municipal_federation",
@@ -27,8 +33,8 @@ def public_world(taby, vaxholm):
     )
     own = f.make_participation(a, taby, role="host", political_body="Kommunstyrelsen")
     f.make_participation(a, vaxholm, role="member")
-    f.make_cost(own, year=2024, outcome=7_000_000)
-    TotalCost.objects.create(arrangement=a, year=2024, outcome=50_000_000)
+    f.make_cost(own, year=REFERENCE_YEAR, outcome=7_000_000)
+    TotalCost.objects.create(arrangement=a, year=REFERENCE_YEAR, outcome=50_000_000)
     body = f.make_body(a, name="Förbundsdirektionen", powers=Body.Powers.DECIDES)
     person = f.make_person(name="Karin Lind", party="M", organisation=taby)
     f.make_seat(body, person, taby, role=Seat.Role.CHAIR, party="M")

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from register.models import Organisation
 from tests import factories as f
+from tests.register.public.conftest import REFERENCE_YEAR
 
 pytestmark = pytest.mark.django_db
 
@@ -165,7 +166,7 @@ def test_the_cost_charts_show_the_cost_per_year_and_per_inhabitant(client, publi
     assert "7 mnkr" in "".join(cost.itertext()).replace("\u00a0", " ")
     assert "100 kr" in "".join(per_inhabitant.itertext()).replace("\u00a0", " ")
     bars = [[r for r in c.iter(f"{SVG}rect") if r.get("class") == "bar"] for c in charts_]
-    assert [len(b) for b in bars] == [1, 1]  # one year, 2024
+    assert [len(b) for b in bars] == [1, 1]  # one year, the reference year
     # The same figures as a table: the text alternative.
     assert '<table id="kostnad-per-ar">' in costs
     assert "7\u00a0000\u00a0000\u00a0kr" in section(text, "kostnader")
@@ -173,7 +174,7 @@ def test_the_cost_charts_show_the_cost_per_year_and_per_inhabitant(client, publi
 
 def test_the_cost_chart_counts_unpublished_arrangements_costs_nowhere(client, public_world):
     hidden_part = public_world["hidden"].participations.get()
-    f.make_cost(hidden_part, year=2024, outcome=999_000_000)
+    f.make_cost(hidden_part, year=REFERENCE_YEAR, outcome=999_000_000)
     costs = section(page(client), "kostnader")
     assert "999" not in costs
     assert "1\u00a0006" not in costs  # 7 + 999 million

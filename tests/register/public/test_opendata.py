@@ -14,6 +14,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from register.public import opendata
+from tests.register.public.conftest import REFERENCE_YEAR
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,9 @@ def test_data_json_is_valid_against_the_schema_kept_in_the_project(client, publi
     [a] = doc["arrangements"]
     assert a["name"] == "Roslagens brandförsvarsförbund"
     assert a["host"] == {"code": "0160", "name": "Täby kommun"}
-    assert {"code": "0187", "name": "Vaxholms kommun", "role": "member"} in a["participants"]
+    assert {"code": "0187", "name": "Vaxholms kommun", "role": "member", "in_force": True} in a[
+        "participants"
+    ]
     assert a["bodies"][0]["seats"] == [
         {
             "person": "Karin Lind",
@@ -40,8 +43,27 @@ def test_data_json_is_valid_against_the_schema_kept_in_the_project(client, publi
         }
     ]
     assert a["costs"] == [
-        {"year": 2024, "kind": "outcome", "amount_sek": 7_000_000, "is_example": False}
+        {
+            "year": REFERENCE_YEAR,
+            "kind": "outcome",
+            "amount_sek": 7_000_000,
+            "is_example": False,
+            "per_inhabitant_sek": 100,
+            "population_year": REFERENCE_YEAR,
+        }
     ]
+    # The organisation's figures on the day: the same as its Insyn page and the overview.
+    assert doc["figures"] | {"on": None} == {
+        "on": None,
+        "ongoing_count": 1,
+        "reference_year": REFERENCE_YEAR,
+        "cost_sek": 7_000_000,
+        "cost_kind": "outcome",
+        "per_inhabitant_sek": 100,
+        "population": 70_000,
+        "population_year": REFERENCE_YEAR,
+    }
+    assert a["our_seat_share"]["reason"]  # the body's size is unknown and Vaxholm has no seat
     assert a["latest_evaluation"]["summary"] == "Målen nås."
     assert [d["title"] for d in a["decisions"]] == ["Ny taxa för tillsyn"]
     assert a["url"] == f"http://testserver/insyn/samverkan/{public_world['slug']}/"

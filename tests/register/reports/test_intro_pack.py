@@ -144,8 +144,9 @@ def test_the_workbook_has_a_sheet_per_section_with_numbers_as_numbers(pack_files
     ]
     portfolio = pack_files["pack"].portfolio
     economy = list(book["Ekonomi"].iter_rows(min_row=2, values_only=True))
-    assert [(r[0], r[1], r[2]) for r in economy] == [
-        (y.year, y.amount, y.per_inhabitant) for y in portfolio.cost_by_year
+    assert [(r[0], r[1], r[2], r[3], r[5]) for r in economy] == [
+        (y.year, y.amount, y.kind_label, y.per_inhabitant, y.population_year)
+        for y in portfolio.cost_by_year
     ]
     assert all(isinstance(r[1], int) for r in economy)
     table = list(book["Portfölj"].iter_rows(min_row=2, values_only=True))

@@ -1,6 +1,7 @@
 """The partner network's pages and downloads (register/web/network.py): through Access, within
 the query budget, a picture that works without JavaScript or inline styles, next to a table."""
 
+import datetime as dt
 import io
 import json
 import re
@@ -11,20 +12,23 @@ from django.urls import reverse
 from lxml import etree
 from openpyxl import load_workbook
 
+from register import rules
 from register.models import Membership, Seat
 from tests import factories as f
 from tests.shared_schemas import shared_schema
 
 pytestmark = pytest.mark.django_db
 MAX_QUERIES = 15
+# The network's cost year (rules.reference_year of today): the world's costs are in it.
+YEAR = rules.reference_year(dt.date.today())
 
 
 @pytest.fixture
 def world(taby, vaxholm, knivsta):
     brand = f.make_arrangement(name="Brandförbundet", is_published=True)
     own = f.make_participation(brand, taby)
-    f.make_cost(own, year=2024, outcome=100)
-    f.make_cost(f.make_participation(brand, vaxholm), year=2024, outcome=300)
+    f.make_cost(own, year=YEAR, outcome=100)
+    f.make_cost(f.make_participation(brand, vaxholm), year=YEAR, outcome=300)
     f.make_participation(brand, knivsta)
     body = f.make_body(brand, name="Direktionen", kind="federation_board", powers="decides")
     for org in (taby, vaxholm, vaxholm, knivsta):
@@ -91,7 +95,7 @@ def test_the_influence_table_gives_shares_and_reasons(world, editor, client):
     html = client.get(urls(world)["organisation_influence"]).content.decode()
     assert "1 av 4" in html  # Täby's ordinary seats in Direktionen
     assert "25\u00a0%" in html  # of the seats
-    assert "Kostnaden för 2024 saknas för 1 part (Knivsta)" in html  # so no cost share
+    assert f"Kostnaden för {YEAR} saknas för 1 part (Knivsta)" in html  # so no cost share
     assert "Inget beslutande organ är registrerat." in html  # Hemligt nätverk
 
 

@@ -218,14 +218,16 @@ def test_the_seat_and_cost_chart_holds_the_figures_of_its_table(network_page):
     table = cells(network_page, "Andel av platserna och andel av kostnaden per samverkan")
     assert names == [r[0] for r in table] == ["Avtalet", "Förbundet", "Nämnden"]
     for row, s, c in zip(table, seat, cost, strict=True):
-        if row[3] == "Kan inte beräknas":
+        # The table writes "1 av 3 (33,3 %)", the chart "33,3 % (1 av 3)".
+        if row[2].startswith("Kan inte beräknas"):
             assert s == "kan inte beräknas"
         else:
-            assert s == f"{row[3]} ({row[2]})"
-        assert c == (row[4] if row[4] != "Kan inte beräknas" else "kan inte beräknas")
+            seats, share = re.match(r"(\d+ av \d+) \((.*?)\)", row[2]).groups()
+            assert s == f"{share} ({seats})"
+        assert c == (row[3] if row[3] != "Kan inte beräknas" else "kan inte beräknas")
     by_name = {r[0]: r for r in table}
-    assert "Inget beslutande organ är registrerat." in by_name["Avtalet"][5]
-    assert "Obs!" in by_name["Förbundet"][5] and "Obs!" not in by_name["Nämnden"][5]
+    assert "Inget beslutande organ är registrerat." in by_name["Avtalet"][4]
+    assert "Obs!" in by_name["Förbundet"][4] and "Obs!" not in by_name["Nämnden"][4]
 
 
 def test_coming_up_shows_what_happens_before_the_end_of_the_term(network_page):

@@ -30,14 +30,15 @@ def scale(django_db_setup, django_db_blocker):
                 .order_by("-n", "code")
                 .first()
             )
-            # the busiest municipality's largest arrangement with the most bodies
+            # the busiest municipality's largest arrangement (most participants, then bodies)
+            # (a subquery, so that the count is of every participant, not only the busiest)
             arrangement = (
                 scale_arrangements()
-                .filter(participations__organisation=busiest)
+                .filter(pk__in=busiest.participations.values("arrangement_id"))
                 .annotate(
                     n=Count("participations", distinct=True), b=Count("bodies", distinct=True)
                 )
-                .order_by("-b", "-n", "pk")
+                .order_by("-n", "-b", "pk")
                 .first()
             )
             yield {"result": result, "busiest": busiest, "arrangement": arrangement}

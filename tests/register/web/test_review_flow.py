@@ -208,8 +208,10 @@ def test_the_pack_holds_the_same_figures_as_the_items_one_page_each(editor_clien
     assert len(sections) == len(items) == 5
     for item, section in zip(items, sections, strict=True):
         assert item.participation.arrangement.name in section
-        for year, amount in item.facts.costs:
+        for year, amount, kind in item.facts.costs:
             assert f"{year}: {format_kronor(amount)}" in section
+            assert kind == ("prognos" if year == 2026 else "utfall")
+        assert f"2026: {format_kronor(item.facts.costs[-1][1])} (prognos)" in section
         assert "(förändring 20\u00a0%)" in section
         # Seat share against cost share: the partner network's rule (register.graph).
         assert item.facts.influence.seat_share == 0.25

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from register import rules
 from register.models import (
     Alternative,
     Arrangement,
@@ -280,10 +281,18 @@ def test_home_shows_the_users_organisations_in_figures(client, taby_reader, rich
     a = rich["arrangement"]
     a.end_date = dt.date.today() + dt.timedelta(days=200)
     a.save()
+    year = rules.reference_year(dt.date.today())
+    Cost.objects.update_or_create(
+        participation=a.participations.get(organisation__code="0160"),
+        year=year,
+        defaults={"outcome": None, "forecast": 1_234_000},
+    )
     client.force_login(taby_reader)
     html = client.get(reverse("register:home")).content.decode()
     assert "Täby kommun" in html
-    assert "1\u00a0000\u00a0000\u00a0kr" in html  # 2024, the latest year with a figure
+    # The reference year's cost, named with its year and which figure it is.
+    assert "1\u00a0234\u00a0000\u00a0kr" in html
+    assert f"kostnad {year} (prognos)" in html
     assert "Gemensam nämnd" in html
     assert "Slutar eller ska sägas upp inom 24 månader" in html
     assert a.name in html
