@@ -351,6 +351,17 @@ def choose_deciding_body(form_deciding_kind: str, bodies):
     return min(deciding, key=rank)
 
 
+def seat_count_problem(body_name: str, seat_count: int | None, registered: int) -> str:
+    """Return the data problem of a body with more ordinary seats in force registered than it
+    has seats ("" when there is none): shown to the editor, never divided by."""
+    if not seat_count or registered <= seat_count:
+        return ""
+    return (
+        f"{body_name} har {seat_count} platser men {registered} ordinarie ledamöter med pågående "
+        "uppdrag är registrerade. Rätta antalet platser eller avsluta uppdrag som har upphört."
+    )
+
+
 @dataclass(frozen=True)
 class SeatShare:
     """Our share of the ordinary seats of the body that decides (``seat_share``)."""
@@ -381,11 +392,8 @@ def seat_share(
     a data problem, shown to the editor rather than divided by.
     """
     if seat_count:
-        if registered > seat_count:
-            problem = (
-                f"{body_name} har {seat_count} platser men {registered} ordinarie ledamöter är "
-                "registrerade. Rätta antalet platser eller avsluta uppdrag som har upphört."
-            )
+        problem = seat_count_problem(body_name, seat_count, registered)
+        if problem:
             return SeatShare(ours, None, None, "", problem, problem)
         return SeatShare(ours, seat_count, ours / seat_count, "seat_count")
     if not registered:

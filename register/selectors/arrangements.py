@@ -162,9 +162,17 @@ def arrangement_detail(
     show_internal = access.can_view_internal(arrangement)
 
     bodies = arrangement.body_list
+    today = dt.date.today()
     for body in bodies:
         body.seat_list.sort(
             key=lambda s: (SEAT_ROLE_ORDER.get(s.role, 9), s.appointed_by.name, s.person.name)
+        )
+        for seat in body.seat_list:
+            seat.in_force = rules.seat_in_force(seat, today)
+        body.seat_problem = rules.seat_count_problem(
+            body.name,
+            body.seat_count,
+            sum(1 for s in body.seat_list if s.in_force and s.role in rules.ORDINARY_SEAT_ROLES),
         )
     decisions = fetch(
         arrangement.has_decisions,

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import (
+    Case,
     Count,
     IntegerField,
     OuterRef,
     Prefetch,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 
+from .. import rules
 from ..access import Access
 from ..models import (
     Arrangement,
@@ -41,26 +47,33 @@ def own_organisation(access: Access) -> Organisation | None:
     return Organisation.objects.filter(pk__in=access.member_org_ids).order_by("name").first()
 
 
-def arrangement_list_queryset(access: Access, *, own_org_id: int | None = None) -> QuerySet:
-    """Return the arrangements the user may see, with partner counts and the own latest cost."""
+def arrangement_list_queryset(
+    access: Access, *, own_org_id: int | None = None, today: dt.date | None = None
+) -> QuerySet:
+    """Return the arrangements the user may see, with partner counts and, for ``own_org_id``,
+    its cost in the reference year (``rules.reference_year``) and which figure it is."""
     qs = access.arrangements(Arrangement.objects.select_related("form", "host")).annotate(
         partner_count=_count_subquery(
             Participation.objects.filter(arrangement=OuterRef("pk")), "arrangement"
         )
     )
     if own_org_id:
-        latest = (
-            Cost.objects.filter(
-                participation__arrangement=OuterRef("pk"),
-                participation__organisation_id=own_org_id,
-            )
-            .annotate(best=BEST_AMOUNT)
-            .filter(best__isnull=False)
-            .order_by("-year")
+        year = rules.reference_year(today or dt.date.today())
+        cost = Cost.objects.filter(
+            participation__arrangement=OuterRef("pk"),
+            participation__organisation_id=own_org_id,
+            year=year,
+        ).annotate(
+            best=BEST_AMOUNT,
+            kind=Case(
+                *(When(**{f"{f}__isnull": False}, then=Value(f)) for f in rules.BEST_AMOUNT_FIELDS),
+                default=Value(""),
+            ),
         )
         qs = qs.annotate(
-            own_cost=Subquery(latest.values("best")[:1]),
-            own_cost_year=Subquery(latest.values("year")[:1]),
+            own_cost=Subquery(cost.values("best")[:1]),
+            own_cost_kind=Subquery(cost.values("kind")[:1]),
+            own_cost_year=Value(year),
         )
     return qs.prefetch_related(
         Prefetch("service_areas", queryset=ServiceArea.objects.order_by("sort_order", "name"))

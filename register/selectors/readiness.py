@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q
 
@@ -14,15 +15,56 @@ from .due import active_participations, decisions_since, may_see_due
 
 
 @dataclass
+class BodySeats:
+    """Our seats in one body that end in a window: what the nominating committee must fill."""
+
+    body: Any
+    seats: list  # Seat, with person, by end date and role
+
+    @property
+    def arrangement(self):
+        return self.body.arrangement
+
+    @property
+    def end_dates(self) -> list[dt.date]:
+        return sorted({s.term_end for s in self.seats})
+
+
+def by_body(seats) -> list[BodySeats]:
+    """Return seats grouped per body, in the order of the arrangement's and the body's names."""
+    groups: dict[int, BodySeats] = {}
+    for seat in seats:
+        groups.setdefault(seat.body_id, BodySeats(seat.body, [])).seats.append(seat)
+    return sorted(groups.values(), key=lambda g: (g.arrangement.name, g.body.name, g.body.pk))
+
+
+@dataclass
 class Readiness:
     term: rules.Term
     ending: list = field(default_factory=list)  # (participation, end date, notice deadline)
     seats: list = field(default_factory=list)  # our seats whose terms end with the term
+    # our seats that end with the term before (or at the turn of the year after the election):
+    # the ones to fill at the start of this term
+    seats_to_fill: list = field(default_factory=list)
     undecided: list = field(
         default_factory=list
     )  # participations with no decision since the election
     assignments: list = field(default_factory=list)  # review items due in the term, not done
     election_ahead: bool = False
+
+    @property
+    def seats_by_body(self) -> list[BodySeats]:
+        return by_body(self.seats)
+
+    @property
+    def seats_to_fill_by_body(self) -> list[BodySeats]:
+        return by_body(self.seats_to_fill)
+
+
+def seats_to_fill(term: rules.Term) -> tuple[dt.date, dt.date]:
+    """Return the span of end dates of the seats to fill at the start of ``term``: those that end
+    with the term before it, up to the turn of the year after the election."""
+    return seats_end_with(term.previous)
 
 
 def seats_end_with(term: rules.Term) -> tuple[dt.date, dt.date]:
@@ -45,12 +87,15 @@ def term_readiness(access: Access, organisation, term: rules.Term, today: dt.dat
         deadline = rules.notice_deadline(a.end_date, a.notice_months)
         if (a.end_date and a.end_date in term) or (deadline and deadline in term):
             result.ending.append((p, a.end_date, deadline))
-    first, last = seats_end_with(term)
-    result.seats = list(
-        Seat.objects.filter(appointed_by=organisation, term_end__gte=first, term_end__lte=last)
+    ending_now, ending_before = seats_end_with(term), seats_end_with(term.previous)
+    seats = list(
+        Seat.objects.filter(appointed_by=organisation, term_end__gte=ending_before[0])
+        .filter(term_end__lte=ending_now[1])
         .select_related("person", "body", "body__arrangement")
-        .order_by("term_end", "body__arrangement__name", "person__name")
+        .order_by("term_end", "body__arrangement__name", "role", "person__name")
     )
+    result.seats = [s for s in seats if ending_now[0] <= s.term_end <= ending_now[1]]
+    result.seats_to_fill = [s for s in seats if ending_before[0] <= s.term_end <= ending_before[1]]
     decided = set(
         decisions_since([organisation.pk], term.election)
         .filter(arrangement_id__in=ids)

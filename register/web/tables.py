@@ -4,6 +4,8 @@ Every column reads only what the list's selector fetched (annotations, select_re
 prefetched areas), so a page costs the same number of queries whatever its rows.
 """
 
+import datetime as dt
+
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -88,7 +90,8 @@ class ArrangementTable(RegisterTable):
         super().__init__(*args, **kwargs)
         if own_organisation is not None:
             column = self.columns["own_cost"].column
-            column.verbose_name = f"Kostnad {own_organisation.display_name}"
+            year = rules.reference_year(dt.date.today())
+            column.verbose_name = f"Kostnad {own_organisation.display_name} {year}"
 
     def render_name(self, record, value):
         return link_marking_examples(record, value)
@@ -97,16 +100,20 @@ class ArrangementTable(RegisterTable):
         return ", ".join(a.name for a in record.service_areas.all()) or "–"
 
     def render_own_cost(self, record, value):
-        year = getattr(record, "own_cost_year", None)
-        return (
-            format_html(
-                '<span class="nowrap">{}</span> <span class="muted nowrap">({})</span>',
-                rules.format_kronor(value),
-                year,
-            )
-            if year
-            else rules.format_kronor(value)
+        kind = rules.AMOUNT_KINDS.get(getattr(record, "own_cost_kind", "") or "", "")
+        if not kind or kind == "utfall":
+            return format_html('<span class="nowrap">{}</span>', rules.format_kronor(value))
+        return format_html(
+            '<span class="nowrap">{}</span> <span class="muted nowrap">({})</span>',
+            rules.format_kronor(value),
+            kind,
         )
+
+    def render_status(self, record, value):
+        """The status on the day (``rules.status_on``): past its end date an arrangement is
+        "Avslutad", whatever was registered."""
+        status = rules.status_on(record, dt.date.today())
+        return Arrangement.Status(status).label if status in Arrangement.Status.values else value
 
 
 class OrganisationTable(RegisterTable):

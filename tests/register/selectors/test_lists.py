@@ -11,15 +11,19 @@ from register.selectors import lists
 from tests import factories as f
 
 
-def test_arrangement_list_counts_partners_and_shows_the_own_latest_cost(shared_arrangement, taby):
+def test_arrangement_list_counts_partners_and_shows_the_own_reference_year_cost(
+    shared_arrangement, taby
+):
     taby_part = Participation.objects.get(arrangement=shared_arrangement, organisation=taby)
     f.make_cost(taby_part, year=2023, outcome=100)
     f.make_cost(taby_part, year=2024, outcome=None, budget=250)
+    f.make_cost(taby_part, year=2025, outcome=None, budget=999)  # not yet the reference year
     row = lists.arrangement_list_queryset(
-        Access(user_id=1, is_admin=True), own_org_id=taby.pk
+        Access(user_id=1, is_admin=True), own_org_id=taby.pk, today=dt.date(2025, 6, 1)
     ).get()
     assert row.partner_count == 2
-    assert (row.own_cost, row.own_cost_year) == (250, 2024)
+    # The reference year is the year before today's, whatever the latest year with a figure.
+    assert (row.own_cost, row.own_cost_year, row.own_cost_kind) == (250, 2024, "budget")
 
 
 def test_arrangement_list_hides_unpublished_arrangements_of_others(shared_arrangement, knivsta):

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from register import rules
 from register.models import Review, ReviewItem
 from register.web import tables
 from tests import factories as f
@@ -30,7 +31,7 @@ def listed(shared_arrangement, taby, vaxholm):
     shared_arrangement.is_example = True
     shared_arrangement.save()
     taby_part = shared_arrangement.participations.get(organisation=taby)
-    f.make_cost(taby_part, year=2024, outcome=1_234_567)
+    f.make_cost(taby_part, year=rules.reference_year(dt.date.today()), outcome=1_234_567)
     body = f.make_body(shared_arrangement)
     f.make_seat(body, f.make_person(name="Anna Andersson", party="S", organisation=taby), taby)
     f.make_decision(shared_arrangement, organisation=taby, title="Inträde", impact_cost=True)
@@ -61,7 +62,7 @@ def test_every_column_sorts_both_ways_and_renders(
 def test_arrangement_table_shows_the_own_latest_cost_in_kronor(client, taby_editor, listed, taby):
     client.force_login(taby_editor)
     html = client.get(reverse("register:arrangement_list")).content.decode()
-    assert f"Kostnad {taby.display_name}" in html
+    assert f"Kostnad {taby.display_name} {rules.reference_year(dt.date.today())}" in html
     assert "1\u00a0234\u00a0567\u00a0kr" in html
     assert "Exempel" in html
 
