@@ -587,6 +587,10 @@ def sniff_delimiter(lines: list[str]) -> str:
     return best
 
 
+# The longest field a CSV list may have (characters): the csv module's own default.
+CSV_FIELD_LIMIT = 131_072
+
+
 def _open_csv(data: bytes, *, max_rows: int, year: int) -> Workbook:
     import csv
 
@@ -599,6 +603,9 @@ def _open_csv(data: bytes, *, max_rows: int, year: int) -> Workbook:
     delimiter = delimiter or sniff_delimiter(list(itertools.islice(sample, 50)))
     lines = io.StringIO(text, newline="")
     grid: list[list] = []
+    # The csv module's limit on a field is process-wide and other libraries raise it; the reader
+    # keeps its own, so that a quote that never closes is refused rather than read to the end.
+    previous_limit = csv.field_size_limit(CSV_FIELD_LIMIT)
     try:
         for record in csv.reader(lines, delimiter=delimiter):
             if len(grid) >= max_rows:
@@ -616,6 +623,8 @@ def _open_csv(data: bytes, *, max_rows: int, year: int) -> Workbook:
             f"Filen kan inte läsas som CSV (rad {len(grid) + 1}): ett fält är för långt eller ett "
             "citattecken avslutas aldrig. Spara listan på nytt från Excel och försök igen."
         ) from exc
+    finally:
+        csv.field_size_limit(previous_limit)
     while grid and not any(grid[-1]):
         grid.pop()
     title = "CSV"

@@ -208,7 +208,7 @@ def build(
     include_ended: bool = False,
     kind: str = "all",
 ) -> Network:
-    on = on or dt.date.today()
+    on = on or rules.today()
     kind = kind if kind in KINDS else "all"
     bip = bipartite(data, on=on, include_ended=include_ended, kind=kind)
     return Network(
@@ -522,7 +522,7 @@ def influence_by_org(
     data: NetworkData, org_ids=None, *, on: dt.date | None = None, include_ended: bool = False
 ) -> dict[int, list[InfluenceRow]]:
     """Return ``influence_rows`` for each of ``org_ids`` (every participant when None) at once."""
-    on = on or dt.date.today()
+    on = on or rules.today()
     parts = in_force(data, on=on, include_ended=include_ended)
     wanted = None if org_ids is None else set(org_ids)
     by_arrangement: dict[int, list[Part]] = defaultdict(list)

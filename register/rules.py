@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from .models.arrangements import Body, Participation
 from .models.reference import CooperationForm, Organisation
@@ -221,6 +222,16 @@ def format_percent(value) -> str:
     """Return a share in per cent as Swedish text: 12.5 -> '12,5 %'."""
     text = format_decimal(value)
     return f"{text}{NBSP}%" if _number(value) is not None else text
+
+
+# --- Today -----------------------------------------------------------------------------------
+
+
+def today() -> dt.date:
+    """Return today's date in the register's time zone (``TIME_ZONE``, Europe/Stockholm): the one
+    "today" that every page, file, feed and e-mail counts from (a server's clock in UTC would
+    still say yesterday for the first hours of a Swedish day)."""
+    return timezone.localdate()
 
 
 # --- In force on a date ----------------------------------------------------------------------

@@ -115,7 +115,7 @@ def network_data(p: Portfolio) -> graph.NetworkData:
 def influence(p: Portfolio, *, on: dt.date | None = None) -> dict[int, graph.InfluenceRow]:
     """Return the organisation's seat share against cost share per published arrangement it
     takes part in on ``on`` (today), by arrangement id: ``graph.influence_rows``, the one rule."""
-    on = on or p.today or dt.date.today()
+    on = on or p.today or rules.today()
     rows = graph.influence_rows(network_data(p), p.organisation["id"], on=on)
     return {r.arrangement.id: r for r in rows}
 
@@ -150,7 +150,7 @@ class PublicNetwork:
 
 def partner_network(p: Portfolio, *, on: dt.date | None = None) -> PublicNetwork:
     """Return the organisation's partner network on ``on`` (today): the picture and the table."""
-    on = on or dt.date.today()
+    on = on or rules.today()
     data = network_data(p)
     net = graph.build(data, on=on)
     me = p.organisation["id"]

@@ -84,6 +84,8 @@ LISTS = {
                 lambda a: ", ".join(area["name"] for area in a["areas"]),
             ),
             Column("Status", "status", lambda a: a["status_label"]),
+            # Whether the organisation takes part today (rules.takes_part), as its page counts.
+            Column("Pågår", "pagar", lambda a: a.get("we_take_part", a["ongoing"])),
             Column(
                 "Vår roll",
                 "var_roll",
@@ -92,7 +94,7 @@ LISTS = {
             Column("Startdatum", "startdatum", lambda a: a["start_date"]),
             Column("Slutdatum", "slutdatum", lambda a: a["end_date"]),
             Column("Värdkommun", "vardkommun", lambda a: a["host"]["name"] if a["host"] else ""),
-            Column("Parter", "parter", lambda a: ", ".join(x["name"] for x in a["participants"])),
+            Column("Parter", "parter", lambda a: ", ".join(x["name"] for x in a["members"])),
             EXAMPLE,
             Column("Adress", "adress", lambda a: a["url"]),
         ),
@@ -136,7 +138,11 @@ LISTS = {
             Column("Budget (kr)", "budget_kr", lambda c: c["budget"]),
             Column("Utfall (kr)", "utfall_kr", lambda c: c["outcome"]),
             Column("Prognos (kr)", "prognos_kr", lambda c: c["forecast"]),
+            # The best figure (rules.best_amount) and which it is: what the pages show.
+            Column("Kostnad (kr)", "kostnad_kr", lambda c: c["amount_sek"]),
+            Column("Avser", "avser", lambda c: c["kind_label"]),
             Column("Kronor per invånare", "kr_per_invanare", lambda c: c["per_inhabitant"]),
+            Column("Folkmängd från år", "folkmangd_ar", lambda c: c["population_year"]),
             EXAMPLE,
         ),
         _costs,

@@ -171,7 +171,7 @@ class Portfolio:
 
     @property
     def reference_year(self) -> int:
-        return rules.reference_year(self.today or dt.date.today())
+        return rules.reference_year(self.today or rules.today())
 
     @property
     def reference_cost(self) -> rules.Amount:
@@ -216,7 +216,7 @@ class Portfolio:
 
 def portfolio(organisation: dict, *, today: dt.date | None = None) -> Portfolio:
     """Return the organisation's published arrangements as documents."""
-    today = today or dt.date.today()
+    today = today or rules.today()
     ours = PUBLIC.arrangements().filter(participations__organisation_id=organisation["id"])
     ids = ours.values("id")  # a subquery: no query of its own
     return Portfolio(
@@ -261,7 +261,7 @@ def arrangement_documents(
     ``rules.is_ongoing``, ``members`` are the participants in force and each seat says whether it
     is held (``in_force``); ``registered_status`` keeps the status as registered.
     """
-    today = today or dt.date.today()
+    today = today or rules.today()
     arrangements = list(_values(PUBLIC.arrangements().filter(id__in=ids)).order_by("name", "id"))
     if not arrangements:
         return []

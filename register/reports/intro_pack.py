@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
+from .. import rules
 from ..access import Access
 from ..models import Arrangement, Body, Contribution, GoalConflict, Organisation
 from ..selectors import portfolio as pf
@@ -67,7 +68,7 @@ class Pack:
 
 def build(access: Access, organisation: Organisation, *, today: dt.date | None = None) -> Pack:
     """Return the facts of the pack: the portfolio's ongoing arrangements with why, who and what."""
-    today = today or dt.date.today()
+    today = today or rules.today()
     scope = pf.organisation_scope(organisation)
     portfolio = pf.portfolio(access, scope, today=today)
     rows = portfolio.ongoing_rows

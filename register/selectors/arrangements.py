@@ -162,7 +162,7 @@ def arrangement_detail(
     show_internal = access.can_view_internal(arrangement)
 
     bodies = arrangement.body_list
-    today = dt.date.today()
+    today = rules.today()
     for body in bodies:
         body.seat_list.sort(
             key=lambda s: (SEAT_ROLE_ORDER.get(s.role, 9), s.appointed_by.name, s.person.name)

@@ -143,6 +143,8 @@ def due_rows(
             due_date__lte=horizon,
             assignment_done_on__isnull=True,
         )
+        # An assignment on an arrangement that has ended (or that we have left) is no longer due.
+        .filter(rules.takes_part_q(today, "participation__"))
         .exclude(assignment="")
         .select_related("review", "participation__arrangement", "participation__admin_owner")
     )

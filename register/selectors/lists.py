@@ -58,7 +58,7 @@ def arrangement_list_queryset(
         )
     )
     if own_org_id:
-        year = rules.reference_year(today or dt.date.today())
+        year = rules.reference_year(today or rules.today())
         cost = Cost.objects.filter(
             participation__arrangement=OuterRef("pk"),
             participation__organisation_id=own_org_id,

@@ -167,7 +167,7 @@ def network_data(
     """Return the network's rows: the arrangements the user may see, those of one organisation
     (``organisation_id``) or with a participant in one county (``county_code``), with every
     participant. Costs are those of the cost year: the latest year up to ``on``'s with a cost."""
-    on = on or dt.date.today()
+    on = on or rules.today()
     scope = access.arrangements()
     if organisation_id is not None:
         scope = scope.filter(participations__organisation_id=organisation_id)
@@ -300,7 +300,7 @@ def organisation_figures(
     county_code: str | None = None,
 ):
     """Return (network, figures of item 2) for one organisation, a county's or every one."""
-    on = on or dt.date.today()
+    on = on or rules.today()
     data = network_data(
         access, on=on, organisation_id=organisation_id, county_code=county_code, with_seats=True
     )

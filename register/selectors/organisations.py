@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import rules
 from ..access import Access
 from ..models import (
     Cost,
@@ -87,7 +87,7 @@ def organisation_detail(
             costs[participation_id].append(
                 CostRow(year=year, budget=budget, outcome=outcome, forecast=forecast)
             )
-    this_year = dt.date.today().year
+    this_year = rules.today().year
     totals: dict[int, int] = {}
     for p in participations:
         p.organisation = organisation

@@ -69,7 +69,7 @@ def home_summaries(access: Access, *, today: dt.date | None = None, limit: int =
     (``rules.reference_year``), by form, and what ends or must be given notice within 24 months.
 
     Four queries however many organisations: each figure is grouped by organisation."""
-    today = today or dt.date.today()
+    today = today or rules.today()
     year = rules.reference_year(today)
     organisations = list(
         Organisation.objects.filter(pk__in=access.member_org_ids).order_by("name")[:limit]

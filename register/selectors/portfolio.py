@@ -330,7 +330,7 @@ def portfolio(
     ``only`` (a queryset of arrangements, from the page's filter) limits the table's rows; the
     headline figures are always the whole portfolio's. It is asked in the same query.
     """
-    today = today or dt.date.today()
+    today = today or rules.today()
     last_year = rules.reference_year(today)
     years = list(range(last_year - YEARS + 1, last_year + 1))
     horizon = rules.add_months(today, HORIZON_MONTHS)
@@ -817,7 +817,7 @@ class GoalMap:
 
 def goal_map(access: Access, scope: Scope, *, today: dt.date | None = None) -> GoalMap:
     """Return the scope's own goals with the arrangements that serve them and the conflicts."""
-    today = today or dt.date.today()
+    today = today or rules.today()
     arrangements = [
         a
         for a in portfolio_arrangements(access, scope).select_related("form").order_by("name")

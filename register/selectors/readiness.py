@@ -91,6 +91,8 @@ def term_readiness(access: Access, organisation, term: rules.Term, today: dt.dat
     seats = list(
         Seat.objects.filter(appointed_by=organisation, term_end__gte=ending_before[0])
         .filter(term_end__lte=ending_now[1])
+        # A seat in an arrangement that has ended is not to be filled again.
+        .filter(body__arrangement_id__in=ids)
         .select_related("person", "body", "body__arrangement")
         .order_by("term_end", "body__arrangement__name", "role", "person__name")
     )
@@ -110,6 +112,7 @@ def term_readiness(access: Access, organisation, term: rules.Term, today: dt.dat
             assignment_done_on__isnull=True,
         )
         .filter(~Q(assignment=""))
+        .filter(rules.takes_part_q(min(on, today), "participation__"))
         .select_related("review", "participation__arrangement")
         .order_by("due_date")
     )

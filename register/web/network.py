@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from .. import graph
+from .. import graph, rules
 from ..access import Access
 from ..downloads import download
 from ..models import County, Organisation
@@ -86,7 +86,7 @@ class Options:
 def options(request, *, default_kind: str) -> Options:
     data = request.GET if any(k in request.GET for k in ("typ", "datum", "historik")) else None
     form = NetworkOptions(data, initial={"typ": default_kind})
-    kind, on, history = default_kind, dt.date.today(), False
+    kind, on, history = default_kind, rules.today(), False
     if form.is_bound:
         form.is_valid()  # a bad value keeps its default and shows its message
         cleaned = getattr(form, "cleaned_data", {})

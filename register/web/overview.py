@@ -5,15 +5,13 @@ register/selectors/portfolio.py, the files from register/reports/, all through t
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
-from .. import downloads
+from .. import downloads, rules
 from ..access import Access
 from ..models import County, Organisation
 from ..reports import charts, intro_pack
@@ -51,7 +49,7 @@ def _charts(portfolio, subject: str) -> dict:
 
 
 def _overview(request, scope: pf.Scope, access: Access):
-    today = dt.date.today()
+    today = rules.today()
     arrangements = pf.portfolio_arrangements(access, scope)
     filterset = filters.PortfolioFilterSet(request.GET or None, queryset=arrangements)
     only = None

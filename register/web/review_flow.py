@@ -17,7 +17,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import rules
@@ -35,7 +34,7 @@ from . import edit, forms
 
 
 def _today() -> dt.date:
-    return timezone.localdate()
+    return rules.today()
 
 
 ITEM_RELATED = ("review", "review__organisation", "participation", "participation__arrangement")

@@ -4,8 +4,6 @@ Every column reads only what the list's selector fetched (annotations, select_re
 prefetched areas), so a page costs the same number of queries whatever its rows.
 """
 
-import datetime as dt
-
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -90,7 +88,7 @@ class ArrangementTable(RegisterTable):
         super().__init__(*args, **kwargs)
         if own_organisation is not None:
             column = self.columns["own_cost"].column
-            year = rules.reference_year(dt.date.today())
+            year = rules.reference_year(rules.today())
             column.verbose_name = f"Kostnad {own_organisation.display_name} {year}"
 
     def render_name(self, record, value):
@@ -112,7 +110,7 @@ class ArrangementTable(RegisterTable):
     def render_status(self, record, value):
         """The status on the day (``rules.status_on``): past its end date an arrangement is
         "Avslutad", whatever was registered."""
-        status = rules.status_on(record, dt.date.today())
+        status = rules.status_on(record, rules.today())
         return Arrangement.Status(status).label if status in Arrangement.Status.values else value
 
 

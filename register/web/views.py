@@ -1,8 +1,6 @@
 """Read side of the internal register: lists, detail pages and the overview. Thin views: the
 data comes from register/selectors/, filtered by the user's Access."""
 
-import datetime as dt
-
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
@@ -106,7 +104,7 @@ class ReviewListView(RegisterListView):
 @require_safe
 def home(request):
     access = Access.for_user(request.user)
-    today = dt.date.today()
+    today = rules.today()
     return render(
         request,
         "register/home.html",
@@ -152,7 +150,7 @@ def arrangement_detail(request, pk):
     detail = arrangements.arrangement_detail(access, pk, measure=measure, log_limit=log_limit)
     if detail is None:
         raise Http404("Samverkan finns inte eller så saknar du behörighet.")
-    today = dt.date.today()
+    today = rules.today()
     return render(
         request,
         "register/arrangement_detail.html",

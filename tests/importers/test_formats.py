@@ -114,3 +114,15 @@ def test_a_broken_xls_or_csv_is_a_clear_swedish_message_not_a_crash():
         open_workbook(b'Namn;Form\r\n"A' + b"x" * 200_000 + b";avtal\r\n")
     with pytest.raises(ReadError, match="kolumner"):
         open_workbook(b"Namn;Form\r\nA" + b";" * 20_000 + b"\r\n")
+
+
+def test_a_runaway_quote_is_refused_whatever_limit_another_library_set(monkeypatch):
+    import csv
+
+    previous = csv.field_size_limit(10**9)  # as frictionless does when it is imported
+    try:
+        with pytest.raises(ReadError, match="citattecken"):
+            open_workbook(b'Namn;Form\r\n"A' + b"x" * 200_000 + b";avtal\r\n")
+        assert csv.field_size_limit() == 10**9  # and the process's limit is left as it was
+    finally:
+        csv.field_size_limit(previous)

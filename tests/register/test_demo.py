@@ -43,6 +43,10 @@ def read(name):
         return list(csv.DictReader(f))
 
 
+# Every test is a database test, so that pytest-django runs them before the transactional ones,
+# which flush the database (the demo is loaded once for the module, outside the tests').
+pytestmark = pytest.mark.django_db
+
 ARRANGEMENT_ROWS = read("arrangements.csv")
 MEMBER_ROWS = read("arrangement_members.csv")
 REAL_IDS = [r["id"] for r in ARRANGEMENT_ROWS]

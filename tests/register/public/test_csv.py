@@ -32,7 +32,21 @@ TABLE_SCHEMAS = {
         text("Samverkan", constraints={"required": True}),
         "Samverkansform",
         "Verksamhetsområden",
-        "Status",
+        text(
+            "Status",
+            constraints={
+                "enum": [
+                    "Initiativ",
+                    "Under utredning",
+                    "Aktiv",
+                    "Under omförhandling",
+                    "Under avveckling",
+                    "Avslutad",
+                    "Vilande",
+                ]
+            },
+        ),
+        {"name": "Pågår", **YES_NO},
         "Vår roll",
         {"name": "Startdatum", "type": "date"},
         {"name": "Slutdatum", "type": "date"},
@@ -69,7 +83,10 @@ TABLE_SCHEMAS = {
         {"name": "Budget (kr)", "type": "number"},
         {"name": "Utfall (kr)", "type": "number"},
         {"name": "Prognos (kr)", "type": "number"},
+        {"name": "Kostnad (kr)", "type": "number"},
+        text("Avser", constraints={"enum": ["utfall", "prognos", "budget"]}),
         {"name": "Kronor per invånare", "type": "number"},
+        {"name": "Folkmängd från år", "type": "integer"},
         {"name": "Exempeldata", **YES_NO},
     ),
 }

@@ -12,7 +12,9 @@ from register.management.commands.seed_scale import scale_arrangements, seed_sca
 from register.models import Membership, Organisation
 from tests import factories as f
 
-pytestmark = pytest.mark.scale
+# Every test is a database test, so that pytest-django runs them before the transactional ones,
+# which flush the database (the module's data is set up once, outside the tests' transactions).
+pytestmark = [pytest.mark.scale, pytest.mark.django_db]
 
 MAX_QUERIES = 15
 
