@@ -31,7 +31,7 @@ from ..models import (
     TotalCost,
 )
 from .changelog import arrangement_change_log
-from .costs import CostPivot, cost_pivot, cost_trend
+from .costs import CostPivot, cost_pivot, year_trend
 from .union import union_instances
 
 ROLE_ORDER = {
@@ -154,9 +154,10 @@ def arrangement_detail(
         arrangement.participations.all(),
         key=lambda p: (ROLE_ORDER.get(p.role, 9), p.organisation.name),
     )
+    year = rules.reference_year(rules.today())
     for p in participations:
         p.cost_list = list(p.costs.all())
-        p.trend = cost_trend(p.cost_list)
+        p.trend = year_trend(p.cost_list, year)
     member_ids = access.arrangement_org_ids(arrangement)
     is_member = access.is_admin or bool(member_ids & access.member_org_ids)
     show_internal = access.can_view_internal(arrangement)

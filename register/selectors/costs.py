@@ -97,6 +97,7 @@ class CostTrend:
     amount: int | None = None
     previous_year: int | None = None
     previous_amount: int | None = None
+    kind_label: str = ""  # which figure ``amount`` is ("utfall", "prognos", "budget")
 
     @property
     def change(self) -> int | None:
@@ -107,6 +108,21 @@ class CostTrend:
     @property
     def change_percent(self) -> float | None:
         return rules.change_percent(self.amount, self.previous_amount)
+
+
+def year_trend(costs, year: int) -> CostTrend:
+    """Return the cost of ``year`` (the reference year, ``rules.reference_year``), which figure
+    it is, and the change from the year before: what the pages show as "this year's cost"."""
+    by_year = {c.year: c for c in costs}
+    amount = rules.amount_of(by_year[year]) if year in by_year else rules.Amount(year, None)
+    before = by_year.get(year - 1)
+    return CostTrend(
+        year=year,
+        amount=amount.amount,
+        previous_year=year - 1,
+        previous_amount=cost_value(before) if before is not None else None,
+        kind_label=amount.kind_label,
+    )
 
 
 def cost_trend(costs, *, until_year: int | None = None) -> CostTrend:

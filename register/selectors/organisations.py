@@ -13,7 +13,7 @@ from ..models import (
     Participation,
 )
 from .changelog import organisation_change_log
-from .costs import CostRow, cost_trend, cost_value
+from .costs import CostRow, year_trend
 
 # --- Goals (pure Python) -----------------------------------------------------------------------
 
@@ -48,6 +48,7 @@ class OrganisationDetail:
     is_member: bool
     total_latest: int | None = None
     total_year: int | None = None
+    total_kind: str = ""
 
     @property
     def is_example(self) -> bool:
@@ -87,18 +88,16 @@ def organisation_detail(
             costs[participation_id].append(
                 CostRow(year=year, budget=budget, outcome=outcome, forecast=forecast)
             )
-    this_year = rules.today().year
-    totals: dict[int, int] = {}
+    # The reference year's cost (rules.reference_year), as the overview and Insyn show it.
+    total_year = rules.reference_year(rules.today())
+    total = rules.Amount(total_year, None)
     for p in participations:
         p.organisation = organisation
         p.cost_list = costs[p.pk]
-        p.trend = cost_trend(p.cost_list)
-        for c in p.cost_list:
-            value = cost_value(c)
-            if value is not None:
-                totals[c.year] = totals.get(c.year, 0) + value
-    past = [y for y in totals if y <= this_year]
-    total_year = max(past) if past else (max(totals) if totals else None)
+        p.trend = year_trend(p.cost_list, total_year)
+        total = total + rules.amount_of(
+            next((c for c in p.cost_list if c.year == total_year), CostRow(total_year))
+        )
     return OrganisationDetail(
         organisation=organisation,
         participations=participations,
@@ -113,6 +112,7 @@ def organisation_detail(
             limit=log_limit,
         ),
         is_member=is_member,
-        total_latest=totals.get(total_year) if total_year else None,
+        total_latest=total.amount,
         total_year=total_year,
+        total_kind=total.kind_label,
     )

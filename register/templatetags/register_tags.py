@@ -135,3 +135,13 @@ def datavalue(value) -> str:
     if isinstance(value, float):
         return repr(round(value, 6))
     return str(value)
+
+
+@register.filter
+def status_label(arrangement) -> str:
+    """The arrangement's status on the day (``rules.status_on``) in Swedish: "Avslutad" once its
+    end date has passed, whatever was registered."""
+    from ..models import Arrangement
+
+    status = rules.status_on(arrangement, rules.today())
+    return Arrangement.Status(status).label if status in Arrangement.Status.values else status

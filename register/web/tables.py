@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 
 from .. import rules
 from ..models import Arrangement, Decision, Organisation, Person, Review
+from ..templatetags.register_tags import status_label
 
 NUM = {"th": {"class": "num"}, "td": {"class": "num"}}
 PER_PAGE = 50
@@ -110,8 +111,7 @@ class ArrangementTable(RegisterTable):
     def render_status(self, record, value):
         """The status on the day (``rules.status_on``): past its end date an arrangement is
         "Avslutad", whatever was registered."""
-        status = rules.status_on(record, rules.today())
-        return Arrangement.Status(status).label if status in Arrangement.Status.values else value
+        return status_label(record)
 
 
 class OrganisationTable(RegisterTable):

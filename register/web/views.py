@@ -159,6 +159,8 @@ def arrangement_detail(request, pk):
             "arrangement": detail.arrangement,
             "today": today,
             "ongoing": rules.is_ongoing(detail.arrangement, today),
+            "status": rules.status_on(detail.arrangement, today),
+            "reference_year": rules.reference_year(today),
             "measures": MEASURES.items(),
             "measure": measure,
             **_log_paging(log_limit),

@@ -213,3 +213,36 @@ def test_every_output_tells_the_same_figures(seed):
             )
             checked += len(values)
     assert checked > 100
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_every_table_with_a_total_adds_up_to_it(seed):
+    """The pack's cost per arrangement (the ongoing ones, then the others together) adds up to
+    the year's total; so do the overview's rows and Insyn's published costs."""
+    from register.public import selectors as public
+    from register.selectors import portfolio as pf
+
+    for org in generated_register(seed):
+        member = Client()
+        member.force_login(f.make_member(org, Membership.Role.READER))
+        found = {}
+        html = member.get(reverse("register:intro_pack_html", args=[org.pk])).content.decode()
+        for value, figure, _, _ in DATA.findall(html):
+            if figure.startswith(("cost", "arrangement-cost")):
+                found.setdefault(figure, []).append(int(value))
+        parts = sum(found.get("arrangement-cost", [])) + sum(found.get("cost-not-ongoing", []))
+        if "cost-total" in found:
+            assert parts == found["cost-total"][0] == found["cost-reference-year"][0], org
+        else:
+            assert parts == 0
+        p = pf.portfolio(Access.for_organisation(org), pf.organisation_scope(org), today=TODAY)
+        rows = [r.cost_last_year for r in p.rows if r.cost_last_year is not None]
+        assert sum(rows) == (p.latest_cost.amount or 0)
+        doc = public.portfolio(public.organisation_by_code(org.code), today=TODAY)
+        published = [
+            c["amount_sek"]
+            for a in doc.arrangements
+            for c in a["our_costs"]
+            if c["year"] == YEAR and c["amount_sek"] is not None
+        ]
+        assert sum(published) == (doc.reference_cost.amount or 0) == (p.latest_cost.amount or 0)

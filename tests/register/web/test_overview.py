@@ -162,7 +162,10 @@ def test_the_arrangement_page_says_when_its_end_date_has_passed_and_an_evaluatio
     f.make_participation(a, taby)
     f.make_evaluation(a, organisation=taby, next_evaluation=dt.date(2021, 6, 1))
     html = reader_client.get(a.get_absolute_url()).content.decode()
-    assert "Slutdatum passerat" in html
+    # The status on the day: ended, with the reason beside the registered status.
+    assert '<span class="badge status-ended">Avslutad</span>' in html
+    assert "Slutdatum 2020-12-31 har passerat" in html
+    assert "registrerad som aktiv; slutdatum 2020-12-31 har passerat" in html
     assert '2021-06-01 <span class="badge warn">försenad</span>' in html
 
 
