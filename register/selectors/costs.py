@@ -123,18 +123,3 @@ def year_trend(costs, year: int) -> CostTrend:
         previous_amount=cost_value(before) if before is not None else None,
         kind_label=amount.kind_label,
     )
-
-
-def cost_trend(costs, *, until_year: int | None = None) -> CostTrend:
-    """Return the latest year with a figure and the change since the year before it."""
-    known = sorted(
-        (c.year, cost_value(c))
-        for c in costs
-        if cost_value(c) is not None and (until_year is None or c.year <= until_year)
-    )
-    trend = CostTrend()
-    if known:
-        trend.year, trend.amount = known[-1]
-    if len(known) > 1:
-        trend.previous_year, trend.previous_amount = known[-2]
-    return trend

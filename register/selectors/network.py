@@ -166,7 +166,7 @@ def network_data(
 ) -> NetworkData:
     """Return the network's rows: the arrangements the user may see, those of one organisation
     (``organisation_id``) or with a participant in one county (``county_code``), with every
-    participant. Costs are those of the cost year: the latest year up to ``on``'s with a cost."""
+    participant. Costs are those of the cost year: ``rules.reference_year`` of ``on``."""
     on = on or rules.today()
     scope = access.arrangements()
     if organisation_id is not None:

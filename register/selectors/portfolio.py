@@ -179,7 +179,8 @@ class PortfolioRow:
 class Influence:
     """Seat share against cost share for one organisation's arrangements (``register.graph``).
 
-    Costs are those of the last closed year with costs (``cost_year``), as the overview's."""
+    Costs are those of the reference year (``cost_year``, ``rules.reference_year``), as the
+    overview's."""
 
     rows: list  # graph.InfluenceRow, one per arrangement in force
     minority_cost_share: float | None  # 0..1

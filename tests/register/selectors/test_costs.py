@@ -47,15 +47,21 @@ def test_cost_pivot_without_costs_is_empty():
     assert pivot.grand_total is None
 
 
-def test_cost_trend_compares_the_latest_year_with_the_one_before():
-    trend = costs.cost_trend(
-        [cost(2022, outcome=100), cost(2023, outcome=110), cost(2024, budget=121)]
+def test_the_year_trend_gives_the_reference_years_cost_and_the_change_from_the_year_before():
+    trend = costs.year_trend(
+        [cost(2022, outcome=100), cost(2023, outcome=110), cost(2024, budget=121)], 2024
     )
-    assert (trend.year, trend.amount, trend.previous_year) == (2024, 121, 2023)
+    assert (trend.year, trend.amount, trend.previous_year, trend.kind_label) == (
+        2024,
+        121,
+        2023,
+        "budget",
+    )
     assert trend.change == 11
     assert trend.change_percent == 10.0
 
 
-def test_cost_trend_of_a_single_year_has_no_change():
-    trend = costs.cost_trend([cost(2024, outcome=1)])
+def test_the_year_trend_never_stands_in_another_year_for_a_missing_one():
+    trend = costs.year_trend([cost(2023, outcome=1)], 2024)
+    assert trend.amount is None and trend.kind_label == ""
     assert trend.change is None and trend.change_percent is None
