@@ -13,7 +13,8 @@ Every figure is the median over the rounds; one JSON line per figure::
     {"name": "pages.arrangement_list", "old": 129.7, "new": 114.7, "ratio": 0.88,
      "unit": "ms", "queries_old": 11, "queries_new": 12, "rounds": 3, "base": "9703d54"}
 
-``ratio`` is new / old: below 1 is faster (or less) now. Progress goes to stderr.
+``ratio`` is new / old: below 1 is faster (or less) now. A figure that only this tree measures
+has ``"old": null``. Progress goes to stderr.
 """
 
 from __future__ import annotations
@@ -90,15 +91,14 @@ def main(argv=None) -> int:
                     units[line["name"]] = line.get("unit", "")
                     queries[label][line["name"]] = line.get("queries")
     for name in results["new"]:
-        if name not in results["old"]:
-            continue
-        old = statistics.median(results["old"][name])
+        # A figure the older tree does not measure yet is shown too, with "old": null.
+        old = statistics.median(results["old"][name]) if name in results["old"] else None
         new = statistics.median(results["new"][name])
         print(
             json.dumps(
                 {
                     "name": name if name.startswith(args.bench) else f"{args.bench}.{name}",
-                    "old": round(old, 3),
+                    "old": round(old, 3) if old is not None else None,
                     "new": round(new, 3),
                     "ratio": round(new / old, 3) if old else None,
                     "unit": units[name],

@@ -9,6 +9,13 @@ migrates it and loads ``seed_scale``; then it measures (median of N runs, after 
   betweenness, most connected, cross-county ties, figures per organisation) on the data already
   read (goal ≤ 2 s, stretch ≤ 0.5 s);
 * ``network_national_figures_with_queries``: the same including the selector's queries;
+* ``network_projection``: ``graph.project`` alone, the bipartite graph of the national figures
+  projected onto the organisations;
+* ``network_projection_networkx`` and ``network_national_figures_networkx_projection``: the same
+  and the national figures with networkx's own projection
+  (``bipartite.generic_weighted_projected_graph``, with a weight function that gives the same
+  ``shared``, ``money`` and ``arrangements``) in place of ``graph.project``, checked to give the
+  same graph: why the register keeps its own;
 * ``organisation_network_page`` and ``network_national_page``: the pages' server time with
   Django's test Client for the busiest municipality's editor (goal ≤ 300 ms for the first).
 
@@ -23,6 +30,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from unittest import mock
 
 from scale_setup import (  # bench/ itself is on the path: the scripts run from it
     busiest_editor,
@@ -33,6 +41,38 @@ from scale_setup import (  # bench/ itself is on the path: the scripts run from 
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def networkx_tie(bip, u, v) -> dict:
+    """The tie of two organisations as ``graph.project`` makes it, for networkx's projection."""
+    mine, theirs = bip.adj[u], bip.adj[v]
+    shared = sorted(set(mine).intersection(theirs))
+    return {
+        "shared": len(shared),
+        "money": sum((mine[a]["cost"] or 0) + (theirs[a]["cost"] or 0) for a in shared),
+        "arrangements": [a[1] for a in shared],
+    }
+
+
+def networkx_project(bip):
+    """``graph.project`` by networkx's generic weighted projection (nodes renamed to ids)."""
+    import networkx as nx
+    from networkx.algorithms import bipartite
+
+    orgs = [n for n, d in bip.nodes(data=True) if d["bipartite"] == 0]
+    projected = bipartite.generic_weighted_projected_graph(bip, orgs, weight_function=networkx_tie)
+    graph = nx.Graph()
+    graph.add_nodes_from(n[1] for n in orgs)
+    graph.add_edges_from((u[1], v[1], tie) for u, v, tie in projected.edges(data="weight"))
+    return graph
+
+
+def ties(graph) -> dict:
+    """The projected graph's ties, comparable whatever the order of their arrangements."""
+    return {
+        (min(u, v), max(u, v)): (e["shared"], e["money"], sorted(e["arrangements"]))
+        for u, v, e in graph.edges(data=True)
+    }
 
 
 def parse_args(argv=None):
@@ -117,6 +157,24 @@ def main(argv=None) -> int:
             json.dumps({"name": name, "value": value, "unit": "ms", "queries": queries}),
             flush=True,
         )
+
+    # Last, so that the large graphs they build do not weigh on the figures measured before.
+    mine, _ = median_ms(lambda: graph.project(net.bip), args.runs, args.warmup)
+    theirs, projected = median_ms(lambda: networkx_project(net.bip), args.runs, args.warmup)
+    if ties(projected) != ties(net.graph) or set(projected) != set(net.graph):
+        log("networkx's projection gave another graph than graph.project")
+        status = 1
+    del projected
+    for name, value in (("network_projection", mine), ("network_projection_networkx", theirs)):
+        print(json.dumps({"name": name, "value": value, "unit": "ms"}), flush=True)
+    with mock.patch.object(graph, "project", networkx_project):
+        value, _ = median_ms(national, args.runs, args.warmup)
+    print(
+        json.dumps(
+            {"name": "network_national_figures_networkx_projection", "value": value, "unit": "ms"}
+        ),
+        flush=True,
+    )
     tmp.cleanup()
     return status
 

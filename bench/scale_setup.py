@@ -25,8 +25,8 @@ def start_django() -> None:
     """Start Django with the settings production runs: the production settings with the tests'
     key (``tests.settings``) and DEBUG off, whatever the shell says. With DEBUG on, Django
     keeps the SQL of every query, and on SQLite it asks the database to quote every parameter
-    for that: on an import's 30,000-value inserts this cost more than the inserts themselves,
-    and it made the import look about 40 % slower than it is."""
+    for that: on an import's large inserts this costs more than the inserts themselves, so a
+    benchmark with DEBUG on would measure the logging rather than the register."""
     os.environ["DEBUG"] = "0"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
     sys.path.insert(0, str(ROOT))

@@ -3,8 +3,9 @@
 Run from the repository root:  .venv/bin/python bench/zip_bomb.py [--unpacked-mb 380]
 Prints one JSON line per figure: {"name": ..., "value": ..., "unit": ...}. Needs no database.
 
-Measured: a workbook of about 390 KB whose sheet unpacks to 380 MB (as in the report that took
-10 s and 450 MB per request), the same file with a header that understates the sheet's size
+Measured: a workbook of about 390 KB whose sheet unpacks to 380 MB (``--unpacked-mb``; the kind
+of file once reported to tie up a request's time and memory), the same file with a header that
+understates the sheet's size
 (which zipfile alone would inflate whole into memory), and the cost of the archive check on a
 legitimate 10,000-row workbook (it inflates every part once, in small chunks).
 """

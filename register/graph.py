@@ -154,6 +154,10 @@ def project(bip: nx.Graph) -> nx.Graph:
 
     Each tie has ``shared`` (arrangements in common) and ``money`` (the sum of both parties' known
     costs in those arrangements); ``arrangements`` lists the shared arrangement ids.
+
+    Written out rather than networkx's ``bipartite.generic_weighted_projected_graph``, which gives
+    the same graph but intersects the arrangements of every pair of organisations twice where
+    this walks each arrangement's members once (``bench/network.py`` measures both).
     """
     graph = nx.Graph()
     graph.add_nodes_from(n[1] for n, d in bip.nodes(data=True) if d["bipartite"] == 0)

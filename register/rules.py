@@ -12,6 +12,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -527,13 +528,8 @@ COST_INCREASE_THRESHOLD_PERCENT = 10
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """Return ``day`` moved ``months`` months (negative: back), on the last day of a shorter
-    month: 31 March minus one month is 28 (or 29) February."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    next_month = dt.date(year + (month == 12), month % 12 + 1, 1)
-    last = (next_month - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(day.day, last))
+    month: 31 March minus one month is 28 (or 29) February (``relativedelta``'s rule)."""
+    return day + relativedelta(months=months)
 
 
 def notice_deadline(end_date: dt.date | None, notice_months: int | None) -> dt.date | None:

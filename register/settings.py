@@ -19,11 +19,27 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 os.environ.setdefault("OPENPYXL_LXML", "False")
 
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
 def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
+    """Return the flag in the variable ``name``; unset or empty gives ``default``.
+
+    Any other value than the true and false words (in any case) refuses to start, as
+    Healthchecks' envbool does: a typo such as ``SECURE_SSL_REDIRECT=ture`` must not quietly
+    turn a protection off."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={os.environ[name]!r} är varken på ({', '.join(TRUE_WORDS)}) eller av "
+        f"({', '.join(FALSE_WORDS)}) (se README, Konfiguration)."
+    )
 
 
 def env_header(name: str) -> str:
@@ -169,8 +185,8 @@ DJANGO_TABLES2_PAGE_RANGE = 8
 
 # Uploads: the importer refuses files over 20 MB before parsing them.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
-# A workbook that unpacks to more is refused before it is read: 128 MB holds 100,000 rows of
-# about 1.1 KB (see importers/readers.py, MAX_UNCOMPRESSED_BYTES).
+# A workbook that unpacks to more is refused before it is read; the default holds a sheet at the
+# row limit (importers/readers.py, MAX_UNCOMPRESSED_BYTES, says why).
 IMPORT_MAX_UNCOMPRESSED_BYTES = int(
     os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(128 * 1024 * 1024))
 )

@@ -10,7 +10,7 @@ from tests import factories as f
 def pytest_configure(config):
     from django.conf import settings
 
-    # Creating users with the production hasher costs ~0.6 s each; tests need no real hashing.
+    # The production hasher is slow on purpose; tests create many users and need no real hashing.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -70,3 +70,11 @@ def shared_arrangement(taby, vaxholm):
     f.make_participation(arrangement, taby, role="host")
     f.make_participation(arrangement, vaxholm, role="member")
     return arrangement
+
+
+@pytest.fixture
+def published_shared_arrangement(shared_arrangement):
+    """The shared joint committee, published: every logged-in user sees it."""
+    shared_arrangement.is_published = True
+    shared_arrangement.save()
+    return shared_arrangement

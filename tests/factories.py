@@ -10,17 +10,22 @@ from datetime import date
 from django.contrib.auth import get_user_model
 
 from register.models import (
+    Alternative,
     Arrangement,
     Body,
+    Contribution,
     CooperationForm,
     Cost,
     Decision,
     Evaluation,
     Goal,
+    GoalConflict,
     Membership,
     Organisation,
     Participation,
     Person,
+    Review,
+    ReviewItem,
     Seat,
     ServiceArea,
 )
@@ -109,3 +114,63 @@ def make_evaluation(arrangement, **kw) -> Evaluation:
 def make_goal(*, organisation=None, arrangement=None, **kw) -> Goal:
     kw.setdefault("title", f"Mål {next(_seq)}")
     return Goal.objects.create(organisation=organisation, arrangement=arrangement, **kw)
+
+
+# --- Worlds that several test modules share ------------------------------------------------------
+
+
+def make_own_records(arrangement, org, *, label: str) -> dict:
+    """Create one participant's own records of every kind on an arrangement it takes part in
+    (its participation exists): a cost, a seat in the arrangement's first body (made if it has
+    none) and the person in it, a goal, its contribution and conflict, an evaluation, an
+    alternative, a decision, a review and its item. Return them by model name (lower case), the
+    participation and the organisation too; ``label`` names them."""
+    participation = arrangement.participations.get(organisation=org)
+    body = arrangement.bodies.first() or make_body(arrangement)
+    person = make_person(organisation=org, name=f"Person {label}")
+    goal = make_goal(organisation=org, title=f"Mål {label}")
+    decision = make_decision(arrangement, organisation=org, title=f"Beslut {label}")
+    review = Review.objects.create(organisation=org, date=date(2024, 2, 1), title=f"KS {label}")
+    return {
+        "participation": participation,
+        "cost": make_cost(participation, year=2024),
+        "body": body,
+        "seat": make_seat(body, person, org),
+        "person": person,
+        "goal": goal,
+        "contribution": Contribution.objects.create(arrangement=arrangement, goal=goal),
+        "goalconflict": GoalConflict.objects.create(
+            arrangement=arrangement, goal=goal, description=f"Konflikt {label}"
+        ),
+        "evaluation": make_evaluation(arrangement, organisation=org),
+        "alternative": Alternative.objects.create(
+            arrangement=arrangement, organisation=org, kind="own_operation"
+        ),
+        "decision": decision,
+        "review": review,
+        "reviewitem": ReviewItem.objects.create(review=review, participation=participation),
+        "organisation": org,
+    }
+
+
+def make_partner_network(
+    taby,
+    vaxholm,
+    knivsta,
+    *,
+    year: int,
+    fire: str = "Brandförbundet",
+    secret: str = "Hemligt nätverk",
+) -> dict:
+    """Create Täby's partner network: a published federation ``fire`` of Täby (cost 100 kr in
+    ``year``), Vaxholm (300 kr) and Knivsta (Uppsala län, no cost), and an unpublished network
+    ``secret`` of Täby and Danderyd. Return them by name: "fire", "secret", "danderyd"."""
+    danderyd = municipality("0162")
+    brand = make_arrangement(name=fire, is_published=True)
+    make_cost(make_participation(brand, taby), year=year, outcome=100)
+    make_cost(make_participation(brand, vaxholm), year=year, outcome=300)
+    make_participation(brand, knivsta)
+    network = make_arrangement(name=secret, form_slug="network", is_published=False)
+    make_participation(network, taby)
+    make_participation(network, danderyd)
+    return {"fire": brand, "secret": network, "danderyd": danderyd}

@@ -24,7 +24,6 @@ record on it; Täby owns the records, Vaxholm owns its own participation and sea
 from __future__ import annotations
 
 import copy
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -38,14 +37,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from importers.models import ImportBatch
 from register.models import (
-    Alternative,
     CalendarToken,
-    Contribution,
-    GoalConflict,
     JoinRequest,
     Membership,
-    Review,
-    ReviewItem,
     TotalCost,
 )
 from tests import factories as f
@@ -284,42 +278,20 @@ MATRIX.update(
 
 
 @pytest.fixture
-def world(taby, vaxholm, knivsta):
-    a = f.make_arrangement(
-        name="Roslagens gemensamma nämnd",
-        form_slug="joint_committee",
-        areas=("miljo_bygg",),
-        host=taby,
-        is_published=False,
-    )
-    own = f.make_participation(a, taby, role="host")
-    f.make_participation(a, vaxholm, role="member")
-    f.make_cost(own, year=2024)
-    body = f.make_body(a, name="Nämnden")
-    person = f.make_person(name="Anna Svensson", organisation=taby)
-    f.make_seat(body, person, taby)
-    goal = f.make_goal(organisation=taby)
+def world(shared_arrangement, taby, vaxholm, knivsta):
+    a = shared_arrangement  # unpublished, Täby host and Vaxholm member
     TotalCost.objects.create(arrangement=a, year=2024, outcome=5_000_000)
-    review = Review.objects.create(organisation=taby, date=dt.date(2025, 3, 1), title="KS 2025")
-    review_item = ReviewItem.objects.create(review=review, participation=own, direction="maintain")
+    records = f.make_own_records(a, taby, label="Täby")  # one of every kind
+    review_item = records["reviewitem"]
+    review_item.direction = "maintain"
+    review_item.save()
     admin = f.make_user("matris-admin", superuser=True)
     batch = ImportBatch.objects.create(
         organisation=taby, created_by=admin, file_name="lista.xlsx", checksum="0" * 64
     )
     objects = {
+        **records,
         "arrangement": a,
-        "participation": own,
-        "body": body,
-        "person": person,
-        "goal": goal,
-        "contribution": Contribution.objects.create(arrangement=a, goal=goal),
-        "goalconflict": GoalConflict.objects.create(arrangement=a, goal=goal, description="Krock"),
-        "decision": f.make_decision(a, organisation=taby),
-        "evaluation": f.make_evaluation(a, organisation=taby),
-        "alternative": Alternative.objects.create(
-            arrangement=a, organisation=taby, kind="own_operation"
-        ),
-        "review": review,
         "review_item": review_item,
         # The feed's URL takes the token itself in place of a primary key.
         "calendar_token": SimpleNamespace(pk=CalendarToken.objects.create(user=admin).token),

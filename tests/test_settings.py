@@ -110,8 +110,30 @@ def test_it_reads_debug_as_a_flag(load_settings, value, expected):
     assert load_settings(DEBUG=value, SECRET_KEY=KEY).DEBUG is expected
 
 
+@pytest.mark.parametrize("value", ["no", "OFF", " off "])
+def test_it_reads_the_other_false_words_too(load_settings, value):
+    assert load_settings(DEBUG=value, SECRET_KEY=KEY).DEBUG is False
+
+
 def test_debug_is_off_by_default(load_settings):
     assert load_settings(SECRET_KEY=KEY).DEBUG is False
+
+
+def test_an_empty_flag_is_its_default(load_settings):
+    settings = load_settings(SECRET_KEY=KEY, DEBUG="", SECURE_SSL_REDIRECT=" ")
+    assert settings.DEBUG is False
+    assert settings.SECURE_SSL_REDIRECT is True
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("DEBUG", "ture"), ("SECURE_SSL_REDIRECT", "nej"), ("SECURE_COOKIES", "2"), ("DEBUG", "y")],
+)
+def test_it_refuses_to_start_on_a_flag_that_is_neither_on_nor_off(load_settings, name, value):
+    with pytest.raises(ImproperlyConfigured, match=f"{name}='{value}' är varken på") as refused:
+        load_settings(SECRET_KEY=KEY, **{name: value})
+    assert "1, true, yes, on" in str(refused.value)
+    assert "0, false, no, off" in str(refused.value)
 
 
 def test_it_splits_allowed_hosts_and_trusted_origins_on_commas(load_settings):

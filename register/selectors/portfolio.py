@@ -323,6 +323,36 @@ def portfolio_arrangements(access: Access, scope: Scope):
     return access.arrangements(Arrangement.objects.filter(Exists(ours)))
 
 
+@dataclass(frozen=True)
+class Dates:
+    """The days a portfolio counts from and looks ahead to, all from ``today``."""
+
+    today: dt.date
+    last_year: int  # the reference year (``rules.reference_year``)
+    years: list[int]  # the years whose costs are shown, the reference year last
+    horizon: dt.date  # "what is coming up" looks this far ahead
+    term: rules.Term
+    term_limit: dt.date  # the second horizon: the end of the term
+    seats_until: dt.date  # seats that end with the term (readiness): a little later still
+    election: dt.date  # the last election: "decided since the election"
+
+    @classmethod
+    def of(cls, today: dt.date) -> Dates:
+        last_year = rules.reference_year(today)
+        horizon = rules.add_months(today, HORIZON_MONTHS)
+        term = rules.current_term(today)
+        return cls(
+            today=today,
+            last_year=last_year,
+            years=list(range(last_year - YEARS + 1, last_year + 1)),
+            horizon=horizon,
+            term=term,
+            term_limit=max(horizon, term.end),
+            seats_until=max(horizon, seats_end_with(term)[1]),
+            election=rules.last_election(today),
+        )
+
+
 def portfolio(
     access: Access, scope: Scope, *, today: dt.date | None = None, only=None
 ) -> Portfolio:
@@ -331,21 +361,82 @@ def portfolio(
     ``only`` (a queryset of arrangements, from the page's filter) limits the table's rows; the
     headline figures are always the whole portfolio's. It is asked in the same query.
     """
-    today = today or rules.today()
-    last_year = rules.reference_year(today)
-    years = list(range(last_year - YEARS + 1, last_year + 1))
-    horizon = rules.add_months(today, HORIZON_MONTHS)
-    term = rules.current_term(today)
-    # The second horizon: the end of the term; seats that end with it (readiness) a little later.
-    term_limit = max(horizon, term.end)
-    seats_until = max(horizon, seats_end_with(term)[1])
-    election = rules.last_election(today)
-    org_ids = scope.org_ids
+    dates = Dates.of(today or rules.today())
+    today, org_ids = dates.today, scope.org_ids
+    # Each kind of record once for the whole portfolio (the steps' queries, in this order).
+    arrangements = fetch_arrangements(access, scope, dates, only=only)
+    ids = [a.pk for a in arrangements]
+    costs, reference_costs = fetch_costs(ids, org_ids, dates)
+    seats = fetch_seats(ids, org_ids, today)
+    alternatives = fetch_alternatives(access, ids, org_ids)
+    evaluations = fetch_evaluations(access, ids, org_ids)
+    joint_decisions = fetch_joint_decisions(access, ids, dates)
+    ongoing = ongoing_by_arrangement(arrangements, org_ids, today)
+    goals = fetch_goals(org_ids, [pk for pk, yes in ongoing.items() if yes])
 
+    # Put together in Python.
+    upcoming = upcoming_events(arrangements, ongoing, evaluations, seats, joint_decisions, dates)
+    next_by_arrangement: dict[int, Upcoming] = {}
+    for u in upcoming:
+        next_by_arrangement.setdefault(u.arrangement.pk, u)
+    rows = [
+        portfolio_row(
+            a,
+            org_ids,
+            dates,
+            ongoing=ongoing[a.pk],
+            yearly=costs.get(a.pk, {}),
+            seats=seats[a.pk],
+            evaluations=evaluations[a.pk],
+            alternatives=alternatives[a.pk],
+            next_deadline=next_by_arrangement.get(a.pk),
+        )
+        for a in arrangements
+    ]
+    by_form, by_area = counts_by_form_and_area(arrangements, ongoing)
+    cost_by_year, populations = scope_cost_by_year(scope, arrangements, costs, dates)
+    totals = {a.pk: a.reference_total for a in arrangements if a.reference_total is not None}
+    figures = influence(
+        access, scope, arrangements, today, populations, costs=(reference_costs, totals)
+    )
+    forms, areas = filter_choices(arrangements)
+
+    return Portfolio(
+        scope=scope,
+        today=today,
+        years=dates.years,
+        rows=rows,
+        by_form=by_form,
+        by_area=by_area,
+        cost_by_year=cost_by_year,
+        upcoming=[u for u in upcoming if u.date <= dates.horizon],
+        unserved_goals=unserved_goals(goals, {g.pk for g in goals if g.served}),
+        has_example_data=any(r.is_example for r in rows),
+        last_year=dates.last_year,
+        horizon=dates.horizon,
+        term=dates.term,
+        later_in_term=[u for u in upcoming if u.date > dates.horizon],
+        seats_until=dates.seats_until,
+        election=dates.election,
+        influence=figures,
+        forms=forms,
+        areas=areas,
+        shown_rows=rows if only is None else [r for r in rows if r.arrangement.shown],
+    )
+
+
+# --- The portfolio's steps: fetch (one query each) ------------------------------------------------
+
+
+def fetch_arrangements(access: Access, scope: Scope, dates: Dates, *, only=None) -> list:
+    """Return the portfolio's arrangements by name, with what the rows need: whether we decided
+    on it since the election, how many of our goals it serves, its total in the reference year,
+    whether the page's filter (``only``) shows it, its form, host, areas and participations."""
+    org_ids = scope.org_ids
     queryset = portfolio_arrangements(access, scope)
     queryset = queryset.annotate(
         decided_since_election=Exists(
-            access.decisions(decisions_since(org_ids, election)).filter(
+            access.decisions(decisions_since(org_ids, dates.election)).filter(
                 arrangement_id=OuterRef("pk")
             )
         ),
@@ -366,14 +457,14 @@ def portfolio(
     # The arrangement's total in the reference year (outcome, else budget), for cost shares.
     queryset = queryset.annotate(
         reference_total=Subquery(
-            TotalCost.objects.filter(arrangement_id=OuterRef("pk"), year=last_year)
+            TotalCost.objects.filter(arrangement_id=OuterRef("pk"), year=dates.last_year)
             .annotate(best=Coalesce("outcome", "budget"))
             .values("best")[:1]
         )
     )
     if only is not None:
         queryset = queryset.annotate(shown=Exists(only.filter(pk=OuterRef("pk"))))
-    arrangements = list(
+    return list(
         queryset.select_related("form", "host")
         .prefetch_related(
             Prefetch("service_areas", queryset=ServiceArea.objects.order_by("sort_order", "name")),
@@ -386,10 +477,13 @@ def portfolio(
         )
         .order_by("name")
     )
-    ids = [a.pk for a in arrangements]
 
-    # Ours over the years shown, and every participant's in the reference year (the influence's
-    # cost shares), in one query.
+
+def fetch_costs(ids: list[int], org_ids, dates: Dates) -> tuple[dict, dict]:
+    """Return (ours: arrangement id → year → ``rules.Amount`` over the years shown, every
+    participant's in the reference year: participation id → ``rules.Amount``, for the
+    influence's cost shares), in one query."""
+    last_year = dates.last_year
     costs: dict[int, dict[int, rules.Amount]] = defaultdict(dict)
     reference_costs: dict[int, rules.Amount] = {}
     for pid, arrangement_id, org_id, year, budget, outcome, forecast in (
@@ -397,7 +491,7 @@ def portfolio(
         .filter(
             Q(
                 participation__organisation_id__in=org_ids,
-                year__gte=years[0],
+                year__gte=dates.years[0],
                 year__lte=last_year,
             )
             | Q(year=last_year)
@@ -420,7 +514,11 @@ def portfolio(
         if org_id in org_ids:
             yearly = costs[arrangement_id]
             yearly[year] = yearly.get(year, rules.Amount(year, None)) + amount
+    return costs, reference_costs
 
+
+def fetch_seats(ids: list[int], org_ids, today: dt.date) -> dict[int, list]:
+    """Return our seats in force on ``today``, by arrangement id: our representatives."""
     seats = defaultdict(list)
     for seat in (
         Seat.objects.filter(body__arrangement_id__in=ids, appointed_by_id__in=org_ids)
@@ -429,7 +527,12 @@ def portfolio(
         .order_by("body__name", "role", "person__name")
     ):
         seats[seat.body.arrangement_id].append(seat)
+    return seats
 
+
+def fetch_alternatives(access: Access, ids: list[int], org_ids) -> dict[int, list]:
+    """Return the alternatives, ours and joint, that the user may see, newest first, by
+    arrangement id."""
     alternatives = defaultdict(list)
     for alt in (
         access.alternatives(Alternative.objects.filter(arrangement_id__in=ids))
@@ -437,31 +540,34 @@ def portfolio(
         .order_by("-assessed_on", "kind", "pk")
     ):
         alternatives[alt.arrangement_id].append(alt)
+    return alternatives
 
+
+def fetch_evaluations(access: Access, ids: list[int], org_ids) -> dict[int, list]:
+    """Return the evaluations, ours and joint, that the user may see, newest first, by
+    arrangement id."""
     ours_or_joint = Q(organisation_id__isnull=True) | Q(organisation_id__in=org_ids)
     evaluations = defaultdict(list)
     for e in access.evaluations(Evaluation.objects.filter(arrangement_id__in=ids)).filter(
         ours_or_joint
     ):
         evaluations[e.arrangement_id].append(e)  # newest first (the model's ordering)
+    return evaluations
 
-    joint_decisions = list(
+
+def fetch_joint_decisions(access: Access, ids: list[int], dates: Dates) -> list:
+    """Return the joint bodies' decisions from today to the end of the term, by date."""
+    return list(
         access.decisions(Decision.objects.filter(arrangement_id__in=ids))
-        .filter(organisation_id__isnull=True, date__gte=today, date__lte=term_limit)
+        .filter(organisation_id__isnull=True, date__gte=dates.today, date__lte=dates.term_limit)
         .order_by("date")
     )
 
-    # Ongoing for the scope: the arrangement is ongoing and one of ours takes part in it today.
-    ongoing = {
-        a.pk: any(
-            rules.takes_part(a, p, today)
-            for p in a.participations.all()
-            if p.organisation_id in org_ids
-        )
-        for a in arrangements
-    }
-    ongoing_ids = [pk for pk, yes in ongoing.items() if yes]
-    goals = list(
+
+def fetch_goals(org_ids, ongoing_ids: list[int]) -> list:
+    """Return the scope's goals in order, each marked ``served`` when an ongoing arrangement of
+    the portfolio contributes to it."""
+    return list(
         Goal.objects.filter(organisation_id__in=org_ids)
         .annotate(
             served=Exists(
@@ -470,8 +576,31 @@ def portfolio(
         )
         .order_by("sort_order", "title")
     )
-    served_goal_ids = {g.pk for g in goals if g.served}
 
+
+# --- The portfolio's steps: put together (no queries) ---------------------------------------------
+
+
+def ongoing_by_arrangement(arrangements, org_ids, today: dt.date) -> dict[int, bool]:
+    """Return, by arrangement id, whether it is ongoing for the scope: the arrangement is ongoing
+    and one of ours takes part in it today."""
+    return {
+        a.pk: any(
+            rules.takes_part(a, p, today)
+            for p in a.participations.all()
+            if p.organisation_id in org_ids
+        )
+        for a in arrangements
+    }
+
+
+def upcoming_events(
+    arrangements, ongoing: dict, evaluations: dict, seats: dict, joint_decisions: list, dates
+) -> list[Upcoming]:
+    """Return what is coming up (or overdue) on the ongoing arrangements up to the end of the
+    term, by date: ends, notice deadlines, evaluations, seats ending (a little later still) and
+    the joint bodies' decisions."""
+    today, term_limit = dates.today, dates.term_limit
     by_arrangement = {a.pk: a for a in arrangements}
     for records in evaluations.values():
         for e in records:
@@ -508,7 +637,7 @@ def portfolio(
                 )
             )
         for seat in seats[a.pk]:
-            if seat.term_end and seat.term_end <= seats_until:
+            if seat.term_end and seat.term_end <= dates.seats_until:
                 upcoming.append(
                     Upcoming(
                         seat.term_end,
@@ -522,82 +651,105 @@ def portfolio(
             Upcoming(d.date, "Beslut i gemensamt organ", by_arrangement[d.arrangement_id], d.title)
         )
     upcoming.sort(key=lambda u: (u.date, u.arrangement.name, u.kind))
-    next_by_arrangement: dict[int, Upcoming] = {}
-    for u in upcoming:
-        next_by_arrangement.setdefault(u.arrangement.pk, u)
+    return upcoming
 
-    rows = []
+
+def portfolio_row(
+    a,
+    org_ids,
+    dates: Dates,
+    *,
+    ongoing: bool,
+    yearly: dict,
+    seats: list,
+    evaluations: list,
+    alternatives: list,
+    next_deadline: Upcoming | None,
+) -> PortfolioRow:
+    """Return the table's row of one arrangement: ``yearly`` is our cost by year."""
+    today, last_year = dates.today, dates.last_year
+    participations = list(a.participations.all())
+    own = [p for p in participations if p.organisation_id in org_ids]
+    # The members in force today (of an ended arrangement: those who had not left).
+    partners = [
+        p.organisation
+        for p in participations
+        if p.organisation_id not in org_ids and rules.member_in_force(p, today)
+    ]
+    first = own[0] if own else None
+    reference = yearly.get(last_year)
+    return PortfolioRow(
+        arrangement=a,
+        form=a.form.name,
+        areas=list(a.service_areas.all()),
+        partners=partners,
+        host=a.host,
+        representatives=seats,
+        political_body=_joined(p.political_body for p in own),
+        political_owner=first.political_owner if first else None,
+        admin_unit=_joined(p.admin_unit for p in own),
+        admin_owner=first.admin_owner if first else None,
+        cost_last_year=reference.amount if reference else None,
+        cost_previous_year=_amount(yearly.get(last_year - 1)),
+        costs_by_year={y: amount.amount for y, amount in yearly.items()},
+        last_evaluation=evaluations[0] if evaluations else None,
+        next_deadline=next_deadline,
+        ongoing=ongoing,
+        goal_count=a.goal_count,
+        is_example=a.is_example or any(p.is_example for p in own),
+        decided_since_election=a.decided_since_election,
+        amounts_by_year=dict(yearly),
+        alternatives=alternatives,
+        status=rules.status_on(a, today),
+        cost_last_year_kind=reference.kind_label if reference else "",
+    )
+
+
+def counts_by_form_and_area(arrangements, ongoing: dict) -> tuple[list, list]:
+    """Return the ongoing arrangements counted (name, n) by form, in the forms' order, and by
+    service area, the most first."""
     form_counts: Counter = Counter()
     area_counts: Counter = Counter()
     form_order: dict[str, tuple] = {}
     area_order: dict[str, tuple] = {}
-    has_example = False
     for a in arrangements:
-        participations = list(a.participations.all())
-        own = [p for p in participations if p.organisation_id in org_ids]
-        # The members in force today (of an ended arrangement: those who had not left).
-        partners = [
-            p.organisation
-            for p in participations
-            if p.organisation_id not in org_ids and rules.member_in_force(p, today)
-        ]
-        areas = list(a.service_areas.all())
-        first = own[0] if own else None
-        example = a.is_example or any(p.is_example for p in own)
-        has_example = has_example or example
-        if ongoing[a.pk]:
-            form_counts[a.form.name] += 1
-            form_order[a.form.name] = (a.form.sort_order, a.form.name)
-            for area in areas:
-                area_counts[area.name] += 1
-                area_order[area.name] = (area.sort_order, area.name)
-        yearly = costs.get(a.pk, {})
-        reference = yearly.get(last_year)
-        rows.append(
-            PortfolioRow(
-                arrangement=a,
-                form=a.form.name,
-                areas=areas,
-                partners=partners,
-                host=a.host,
-                representatives=seats[a.pk],
-                political_body=_joined(p.political_body for p in own),
-                political_owner=first.political_owner if first else None,
-                admin_unit=_joined(p.admin_unit for p in own),
-                admin_owner=first.admin_owner if first else None,
-                cost_last_year=reference.amount if reference else None,
-                cost_previous_year=_amount(yearly.get(last_year - 1)),
-                costs_by_year={y: amount.amount for y, amount in yearly.items()},
-                last_evaluation=evaluations[a.pk][0] if evaluations[a.pk] else None,
-                next_deadline=next_by_arrangement.get(a.pk),
-                ongoing=ongoing[a.pk],
-                goal_count=a.goal_count,
-                is_example=example,
-                decided_since_election=a.decided_since_election,
-                amounts_by_year=dict(yearly),
-                alternatives=alternatives[a.pk],
-                status=rules.status_on(a, today),
-                cost_last_year_kind=reference.kind_label if reference else "",
-            )
-        )
+        if not ongoing[a.pk]:
+            continue
+        form_counts[a.form.name] += 1
+        form_order[a.form.name] = (a.form.sort_order, a.form.name)
+        for area in a.service_areas.all():
+            area_counts[area.name] += 1
+            area_order[area.name] = (area.sort_order, area.name)
+    return (
+        [(k, form_counts[k]) for k in sorted(form_counts, key=form_order.get)],
+        sorted(area_counts.items(), key=lambda kv: (-kv[1], area_order[kv[0]])),
+    )
 
+
+def scope_cost_by_year(scope: Scope, arrangements, costs: dict, dates: Dates) -> tuple[list, dict]:
+    """Return (our cost of each year shown, per inhabitant of the scope, and every participant's
+    population by year, for the influence's population shares): the population in one query."""
     totals: dict[int, rules.Amount] = {}
     for yearly in costs.values():
         for year, amount in yearly.items():
             totals[year] = totals.get(year, rules.Amount(year, None)) + amount
-    # Ours and every participant's (for the influence's population shares), in one query.
+    org_ids = scope.org_ids
     populations = population_by_year(
         org_ids | {p.organisation_id for a in arrangements for p in a.participations.all()},
-        until_year=last_year,
+        until_year=dates.last_year,
     )
     if scope.is_organisation:
         by_year = populations.get(scope.organisation.pk, {})
-        population = {y: rules.population_in(y, by_year) for y in years}
+        population = {y: rules.population_in(y, by_year) for y in dates.years}
     else:
         ours = {pk: by_year for pk, by_year in populations.items() if pk in org_ids}
-        population = {y: scope_population(y, ours) for y in years}
-    cost_by_year = year_costs(totals, years, population)
+        population = {y: scope_population(y, ours) for y in dates.years}
+    return year_costs(totals, dates.years, population), populations
 
+
+def filter_choices(arrangements) -> tuple[list, list]:
+    """Return the (pk, name) of every form and every service area in the portfolio, in their
+    order, for the page's filter."""
     forms = sorted({(a.form.sort_order, a.form.name, a.form.pk) for a in arrangements})
     areas = sorted(
         {
@@ -606,37 +758,7 @@ def portfolio(
             for area in a.service_areas.all()
         }
     )
-    totals = {a.pk: a.reference_total for a in arrangements if a.reference_total is not None}
-    figures = influence(
-        access, scope, arrangements, today, populations, costs=(reference_costs, totals)
-    )
-    later = [u for u in upcoming if u.date > horizon]
-    upcoming = [u for u in upcoming if u.date <= horizon]
-
-    shown = rows if only is None else [r for r in rows if r.arrangement.shown]
-
-    return Portfolio(
-        scope=scope,
-        today=today,
-        years=years,
-        rows=rows,
-        by_form=[(k, form_counts[k]) for k in sorted(form_counts, key=form_order.get)],
-        by_area=sorted(area_counts.items(), key=lambda kv: (-kv[1], area_order[kv[0]])),
-        cost_by_year=cost_by_year,
-        upcoming=upcoming,
-        unserved_goals=unserved_goals(goals, served_goal_ids),
-        has_example_data=has_example,
-        last_year=last_year,
-        horizon=horizon,
-        term=term,
-        later_in_term=later,
-        seats_until=seats_until,
-        election=election,
-        influence=figures,
-        forms=[(pk, name) for _, name, pk in forms],
-        areas=[(pk, name) for _, name, pk in areas],
-        shown_rows=shown,
-    )
+    return [(pk, name) for _, name, pk in forms], [(pk, name) for _, name, pk in areas]
 
 
 def year_costs(amounts: dict, years: list[int], populations: dict | None = None) -> list[YearCost]:

@@ -1,18 +1,12 @@
-"""The calendar feed of deadlines (iCalendar) and the secret addresses that give it out."""
+"""The secret addresses of the calendar feed: giving a user a new one and revoking it. The feed
+itself is a report (``register/reports/ical.py``)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-import icalendar
 from django.db import transaction
 from django.utils import timezone
 
-from ..access import Access
-from ..models import CalendarToken, Organisation
-from ..selectors.due import due_rows
-
-PRODID = "-//Samverkansregistret//Deadlines//SV"
+from ..models import CalendarToken
 
 
 @transaction.atomic
@@ -24,36 +18,7 @@ def token_renew(*, user) -> CalendarToken:
 
 @transaction.atomic
 def token_revoke(*, user) -> int:
+    """Revoke the user's calendar address (if any); return how many were revoked."""
     return CalendarToken.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
-
-
-def dated_rows(user, today: dt.date):
-    """Return (organisation, row) for every dated deadline of the user's organisations."""
-    access = Access.for_user(user)
-    organisations = Organisation.objects.filter(pk__in=access.member_org_ids).order_by("name")
-    for organisation in organisations:
-        for row in due_rows(access, organisation, today):
-            if row.date is not None:
-                yield organisation, row
-
-
-def calendar_for(user, today: dt.date) -> bytes:
-    """Return the iCalendar feed of the deadlines of the user's organisations (whole days)."""
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", "Samverkansregistret: att göra")
-    stamp = timezone.now()
-    for organisation, row in dated_rows(user, today):
-        event = icalendar.Event()
-        event.add("uid", f"{organisation.pk}-{row.uid}@samverkansregistret")
-        event.add("dtstamp", stamp)
-        event.add("dtstart", row.date)
-        event.add("dtend", row.date + dt.timedelta(days=1))
-        name = row.arrangement.name if row.arrangement else organisation.name
-        event.add("summary", f"{row.kind_label}: {name}")
-        event.add("description", f"{row.text}\n{row.action}")
-        calendar.add_component(event)
-    return calendar.to_ical()

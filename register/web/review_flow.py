@@ -23,6 +23,7 @@ from .. import rules
 from ..access import Access
 from ..downloads import download
 from ..models import CalendarToken, Organisation, Review, ReviewItem
+from ..reports import ical
 from ..reports.pdf import write_pdf
 from ..selectors import due as due_selectors
 from ..selectors import readiness
@@ -296,5 +297,5 @@ def calendar_feed(request, token):
     )
     if found is None or not found.user.is_active:
         raise Http404("Kalenderadressen finns inte eller har återkallats.")
-    body = calendar_services.calendar_for(found.user, _today())
+    body = ical.calendar_for(found.user, _today())
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")

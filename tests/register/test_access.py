@@ -7,7 +7,6 @@ register administrator changes everything.
 """
 
 import re
-from datetime import date
 from html.parser import HTMLParser
 
 import pytest
@@ -92,36 +91,6 @@ def snapshot():
     return {m.__name__: sorted(map(repr, m.objects.values_list())) for m in WATCHED}
 
 
-def build_side(arrangement, org, *, label):
-    """Create one participant's own records on the arrangement."""
-    participation = arrangement.participations.get(organisation=org)
-    body = arrangement.bodies.first() or f.make_body(arrangement)
-    person = f.make_person(organisation=org, name=f"Person {label}")
-    goal = f.make_goal(organisation=org, title=f"Mål {label}")
-    decision = f.make_decision(arrangement, organisation=org, title=f"Beslut {label}")
-    review = Review.objects.create(organisation=org, date=date(2024, 2, 1), title=f"KS {label}")
-    return {
-        "participation": participation,
-        "cost": f.make_cost(participation, year=2024),
-        "body": body,
-        "seat": f.make_seat(body, person, org),
-        "person": person,
-        "goal": goal,
-        "contribution": Contribution.objects.create(arrangement=arrangement, goal=goal),
-        "goalconflict": GoalConflict.objects.create(
-            arrangement=arrangement, goal=goal, description=f"Konflikt {label}"
-        ),
-        "evaluation": f.make_evaluation(arrangement, organisation=org),
-        "alternative": Alternative.objects.create(
-            arrangement=arrangement, organisation=org, kind="own_operation"
-        ),
-        "decision": decision,
-        "review": review,
-        "reviewitem": ReviewItem.objects.create(review=review, participation=participation),
-        "organisation": org,
-    }
-
-
 @pytest.fixture
 def world(shared_arrangement, taby, vaxholm):
     """Täby's and Vaxholm's records on the shared arrangement."""
@@ -129,8 +98,8 @@ def world(shared_arrangement, taby, vaxholm):
     f.make_goal(arrangement=shared_arrangement, title="Samverkans mål")
     return {
         "arrangement": shared_arrangement,
-        "taby": build_side(shared_arrangement, taby, label="Täby"),
-        "vaxholm": build_side(shared_arrangement, vaxholm, label="Vaxholm"),
+        "taby": f.make_own_records(shared_arrangement, taby, label="Täby"),
+        "vaxholm": f.make_own_records(shared_arrangement, vaxholm, label="Vaxholm"),
     }
 
 

@@ -14,18 +14,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(taby, vaxholm, knivsta):
-    danderyd = f.municipality("0162")
-    brand = f.make_arrangement(name="Brand", is_published=True)
-    own = f.make_participation(brand, taby)
-    f.make_cost(own, year=2024, outcome=100)
-    f.make_cost(f.make_participation(brand, vaxholm), year=2024, outcome=300)
-    f.make_participation(brand, knivsta)  # Uppsala län
+    """Täby's partner network, a joint committee with Vaxholm and an ended network with
+    Danderyd."""
+    network = f.make_partner_network(
+        taby, vaxholm, knivsta, year=2024, fire="Brand", secret="Internt nätverk"
+    )
+    danderyd = network["danderyd"]
     lon = f.make_arrangement(name="Lön", form_slug="joint_committee", is_published=True)
     f.make_participation(lon, taby)
     f.make_participation(lon, vaxholm)
-    secret = f.make_arrangement(name="Internt nätverk", form_slug="network", is_published=False)
-    f.make_participation(secret, taby)
-    f.make_participation(secret, danderyd)
     old = f.make_arrangement(name="Gammal", form_slug="network", is_published=True, status="ended")
     f.make_participation(old, taby)
     f.make_participation(old, danderyd)

@@ -92,6 +92,23 @@ def test_the_notice_deadline_counts_the_notice_period_back_from_the_end(end, mon
     assert rules.notice_deadline(end, months) == deadline
 
 
+@pytest.mark.parametrize(
+    ("day", "months", "moved"),
+    [
+        (D(2025, 3, 31), -1, D(2025, 2, 28)),  # to the last day of a shorter month
+        (D(2024, 3, 31), -1, D(2024, 2, 29)),  # a leap year
+        (D(2024, 2, 29), 12, D(2025, 2, 28)),
+        (D(2024, 2, 29), 48, D(2028, 2, 29)),
+        (D(2024, 1, 31), 1, D(2024, 2, 29)),
+        (D(2025, 11, 30), 3, D(2026, 2, 28)),  # across a year end
+        (D(2024, 3, 15), -15, D(2022, 12, 15)),
+        (D(2024, 3, 15), 0, D(2024, 3, 15)),
+    ],
+)
+def test_moving_a_date_by_months_lands_on_the_last_day_of_a_shorter_month(day, months, moved):
+    assert rules.add_months(day, months) == moved
+
+
 def test_there_is_no_notice_deadline_without_an_end_or_a_notice_period():
     assert rules.notice_deadline(None, 6) is None
     assert rules.notice_deadline(D(2027, 1, 1), None) is None

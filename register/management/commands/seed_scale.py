@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -226,20 +226,93 @@ def _state_agencies() -> list[Organisation]:
     return result
 
 
+@dataclass
+class Reference:
+    """What the synthetic rows are made of: the register's organisations, forms and areas."""
+
+    municipalities: list[Organisation]
+    regions: dict[str, Organisation]  # by county code
+    agencies: list[Organisation]
+    by_county: dict[str, list[Organisation]]  # the municipalities of each county
+    forms: dict[str, CooperationForm]
+    bodies_by_form: dict[str, list[tuple[str, str, str]]]
+    areas: dict[str, ServiceArea]
+    home_weights: list[float]  # a municipality's chance to be an arrangement's home
+
+
+@dataclass
+class Plan:
+    """An arrangement's form, service area and participants, chosen before anything is written."""
+
+    slug: str
+    area: ServiceArea
+    members: list[Organisation]  # municipalities, the home one first
+    extra: list[Organisation]  # the region and state agencies that take part too
+
+
+@dataclass
+class Records:
+    """What each arrangement has, in the order written: participations (with the population and
+    form their costs are drawn from), bodies (with the organisations that get a seat in each),
+    decisions and evaluations."""
+
+    participations: list[Participation] = field(default_factory=list)
+    part_meta: list[tuple[int, str]] = field(default_factory=list)
+    bodies: list[Body] = field(default_factory=list)
+    body_orgs: list[list[Organisation]] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    evaluations: list[Evaluation] = field(default_factory=list)
+
+
 @transaction.atomic
 def seed_scale(
     *, arrangements: int = 5000, years: int = 10, seed: int = 1, replace: bool = False
 ) -> ScaleResult:
     """Generate the synthetic register. Raises ScaleDataExists if synthetic data exist and
-    ``replace`` is False."""
+    ``replace`` is False.
+
+    The steps draw from one random generator in a fixed order (people, arrangements, their
+    records, costs), so the same ``seed`` gives the same register."""
     started = time.perf_counter()
+    clear_earlier(replace=replace)
+    rng = random.Random(seed)
+    ref = read_reference()
+    year_range = list(range(LAST_YEAR - years + 1, LAST_YEAR + 1))
+
+    people, pools = seed_people(rng, ref)
+    arrangement_objs, plans = seed_arrangements(rng, ref, arrangements)
+    seed_service_areas(arrangement_objs, plans)
+    records = seed_records(rng, ref, arrangement_objs, plans, year_range)
+    seats = seed_seats(records, pools)
+    cost_rows, cost_sum = seed_costs(rng, records, year_range)
+    _analyze()
+
+    return ScaleResult(
+        arrangements=len(arrangement_objs),
+        participations=len(records.participations),
+        bodies=len(records.bodies),
+        seats=len(seats),
+        people=len(people),
+        costs=len(cost_rows),
+        decisions=len(records.decisions),
+        evaluations=len(records.evaluations),
+        cost_sum=cost_sum,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def clear_earlier(*, replace: bool) -> None:
+    """Delete earlier synthetic data, or raise ScaleDataExists if there are some and ``replace``
+    is False."""
     existing = scale_arrangements().count()
     if existing and not replace:
         raise ScaleDataExists(existing)
     if existing or Person.objects.filter(internal_note=PERSON_MARK).exists():
         delete_scale_data()
 
-    rng = random.Random(seed)
+
+def read_reference() -> Reference:
+    """Read the organisations, forms and areas (and add the state agencies if missing)."""
     municipalities = list(
         Organisation.objects.filter(kind=Organisation.Kind.MUNICIPALITY, is_reference=True)
         .select_related("county")
@@ -254,20 +327,25 @@ def seed_scale(
     for m in municipalities:
         by_county.setdefault(m.county.code, []).append(m)
     forms = {f.slug: f for f in CooperationForm.objects.filter(slug__in=FORMS)}
-    bodies_by_form = {slug: _bodies(form) for slug, form in forms.items()}
-    areas = {a.slug: a for a in ServiceArea.objects.all()}
-    form_slugs = list(FORMS)
-    form_weights = [FORMS[s][0] for s in form_slugs]
-    status_values = [s for s, _ in STATUSES]
-    status_weights = [w for _, w in STATUSES]
-    # Larger municipalities take part in more arrangements.
-    home_weights = [(m.population or 10_000) ** 0.6 for m in municipalities]
-    year_range = list(range(LAST_YEAR - years + 1, LAST_YEAR + 1))
+    return Reference(
+        municipalities=municipalities,
+        regions=regions,
+        agencies=agencies,
+        by_county=by_county,
+        forms=forms,
+        bodies_by_form={slug: _bodies(form) for slug, form in forms.items()},
+        areas={a.slug: a for a in ServiceArea.objects.all()},
+        # Larger municipalities take part in more arrangements.
+        home_weights=[(m.population or 10_000) ** 0.6 for m in municipalities],
+    )
 
-    # People: a pool of politicians per municipality and region, two officials per agency.
+
+def seed_people(rng: random.Random, ref: Reference) -> tuple[list[Person], dict]:
+    """Write a pool of politicians per municipality and region, two officials per agency; return
+    them and the pools by organisation id."""
     people: list[Person] = []
     pools: dict[int, list[Person]] = {}
-    for org in municipalities + list(regions.values()) + agencies:
+    for org in ref.municipalities + list(ref.regions.values()) + ref.agencies:
         size = (
             2 if org.kind == Organisation.Kind.STATE_AGENCY else 6 + (org.population or 0) // 40_000
         )
@@ -286,46 +364,61 @@ def seed_scale(
             people.append(person)
         pools[org.pk] = pool
     _write_objects(people)
+    return people, pools
 
-    # Arrangements and their participants (chosen before anything is written).
+
+def plan_arrangement(rng: random.Random, ref: Reference) -> Plan:
+    """Choose an arrangement's form, area and participants: mostly neighbours in the home
+    municipality's county, at most 12."""
+    form_slugs = list(FORMS)
+    slug = rng.choices(form_slugs, [FORMS[s][0] for s in form_slugs])[0]
+    _w, low, high, typical = FORMS[slug]
+    area = ref.areas[rng.choice(typical)]
+    home = rng.choices(ref.municipalities, ref.home_weights)[0]
+    county = home.county.code
+    extra = []
+    if slug == "coordination_federation":
+        extra = [ref.regions[county], *ref.agencies]
+    elif slug in ("network", "joint_company") and rng.random() < 0.3:
+        extra = [ref.regions[county]]
+    n = min(rng.randint(low, high), 12 - len(extra))  # at most 12 participants
+    members = [home]
+    chosen = {home.pk}
+    neighbours = ref.by_county[county]
+    attempts = 0
+    while len(members) < n and attempts < 100:
+        attempts += 1
+        pool = neighbours if rng.random() < 0.85 else ref.municipalities
+        candidate = rng.choice(pool)
+        if candidate.pk not in chosen:
+            chosen.add(candidate.pk)
+            members.append(candidate)
+    return Plan(slug, area, members, extra)
+
+
+def seed_arrangements(
+    rng: random.Random, ref: Reference, count: int
+) -> tuple[list[Arrangement], list[Plan]]:
+    """Write ``count`` arrangements; return them and their plans."""
+    status_values = [s for s, _ in STATUSES]
+    status_weights = [w for _, w in STATUSES]
     plans = []
     arrangement_objs = []
-    for i in range(1, arrangements + 1):
-        slug = rng.choices(form_slugs, form_weights)[0]
-        _w, low, high, typical = FORMS[slug]
-        area = areas[rng.choice(typical)]
-        home = rng.choices(municipalities, home_weights)[0]
-        county = home.county.code
-        extra = []
-        if slug == "coordination_federation":
-            extra = [regions[county], *agencies]
-        elif slug in ("network", "joint_company") and rng.random() < 0.3:
-            extra = [regions[county]]
-        n = min(rng.randint(low, high), 12 - len(extra))  # at most 12 participants
-        members = [home]
-        chosen = {home.pk}
-        neighbours = by_county[county]
-        attempts = 0
-        while len(members) < n and attempts < 100:
-            attempts += 1
-            pool = neighbours if rng.random() < 0.85 else municipalities
-            candidate = rng.choice(pool)
-            if candidate.pk not in chosen:
-                chosen.add(candidate.pk)
-                members.append(candidate)
+    for i in range(1, count + 1):
+        plan = plan_arrangement(rng, ref)
         start_year = rng.randint(1990, 2024)
         status = rng.choices(status_values, status_weights)[0]
         end = None
         if status == "ended":
             end = date(min(LAST_YEAR, start_year + rng.randint(1, 10)), 12, 31)
         arrangement = Arrangement(
-            name=f"Syntetisk samverkan {i:05d}: {area.name}",
+            name=f"Syntetisk samverkan {i:05d}: {plan.area.name}",
             short_name=f"Syntetisk {i:05d}",
-            form=forms[slug],
+            form=ref.forms[plan.slug],
             status=status,
             start_date=date(start_year, rng.randint(1, 12), 1),
             end_date=end,
-            host=home if slug in ("joint_committee", "agreement") else None,
+            host=plan.members[0] if plan.slug in ("joint_committee", "agreement") else None,
             public_description=(
                 "Syntetiska testuppgifter för prestandamätning; ingen verklig samverkan."
             ),
@@ -333,116 +426,145 @@ def seed_scale(
             external_id=f"{EXTERNAL_PREFIX}{i:05d}",
         )
         arrangement_objs.append(arrangement)
-        plans.append((slug, area, members, extra))
+        plans.append(plan)
     _write_objects(arrangement_objs)
+    return arrangement_objs, plans
 
+
+def seed_service_areas(arrangement_objs: list[Arrangement], plans: list[Plan]) -> None:
+    """Write each arrangement's service area."""
     through = Arrangement.service_areas.through
     _write_objects(
         [
-            through(arrangement_id=a.pk, servicearea_id=plan[1].pk)
+            through(arrangement_id=a.pk, servicearea_id=plan.area.pk)
             for a, plan in zip(arrangement_objs, plans, strict=True)
         ]
     )
 
-    participations: list[Participation] = []
-    part_meta: list[tuple[int, str]] = []  # (population-ish, form slug) for costs
-    bodies: list[Body] = []
-    body_orgs: list[list[Organisation]] = []
-    decisions: list[Decision] = []
-    evaluations: list[Evaluation] = []
-    for arrangement, (slug, _area, members, extra) in zip(arrangement_objs, plans, strict=True):
-        everyone = members + extra
-        shares = None
-        if has_owners(forms[slug]):
-            raw = [rng.randint(1, 10) for _ in everyone]
-            shares = [round(100 * r / sum(raw), 2) for r in raw]
-            shares[0] = round(100 - sum(shares[1:]), 2)
-            shares = [Decimal(str(share)) for share in shares]
-        for k, org in enumerate(everyone):
-            participations.append(
-                Participation(
-                    arrangement=arrangement,
-                    organisation=org,
-                    role=participant_role(forms[slug], is_host=org.pk == arrangement.host_id),
-                    joined=arrangement.start_date,
-                    left=arrangement.end_date,
-                    ownership_share=shares[k] if shares else None,
-                    political_body="Kommunstyrelsen" if org.kind == "municipality" else "",
-                )
-            )
-            part_meta.append((org.population or 50_000, slug))
-        for kind, name, powers in bodies_by_form[slug]:
-            if kind == "officials_group" and rng.random() < 0.5:  # half have one
-                continue
-            per_org = 2 if kind == "federation_assembly" else 1
-            bodies.append(
-                Body(
-                    arrangement=arrangement,
-                    kind=kind,
-                    name=name,
-                    powers=powers,
-                    seat_count=per_org * len(everyone),
-                    meeting_frequency=rng.choice(["Fyra gånger per år", "Sex gånger per år"]),
-                )
-            )
-            body_orgs.append([o for o in everyone for _ in range(per_org)])
-        entry_org = rng.choice(members)
-        decisions.append(
-            Decision(
+
+def seed_records(
+    rng: random.Random, ref: Reference, arrangement_objs, plans, year_range: list[int]
+) -> Records:
+    """Write each arrangement's participations, bodies, decisions and evaluations."""
+    records = Records()
+    for arrangement, plan in zip(arrangement_objs, plans, strict=True):
+        add_participations(rng, ref, records, arrangement, plan)
+        add_bodies(rng, ref, records, arrangement, plan)
+        add_decisions_and_evaluation(rng, ref, records, arrangement, plan, year_range)
+    for objs in (records.participations, records.bodies, records.decisions, records.evaluations):
+        _write_objects(objs)
+    return records
+
+
+def add_participations(rng, ref: Reference, records: Records, arrangement, plan: Plan) -> None:
+    """Add the participants, with ownership shares that add up to 100 in a form with owners."""
+    form = ref.forms[plan.slug]
+    everyone = plan.members + plan.extra
+    shares = None
+    if has_owners(form):
+        raw = [rng.randint(1, 10) for _ in everyone]
+        shares = [round(100 * r / sum(raw), 2) for r in raw]
+        shares[0] = round(100 - sum(shares[1:]), 2)
+        shares = [Decimal(str(share)) for share in shares]
+    for k, org in enumerate(everyone):
+        records.participations.append(
+            Participation(
                 arrangement=arrangement,
-                organisation=entry_org,
-                deciding_body="Kommunfullmäktige",
-                date=arrangement.start_date,
-                reference=f"§ {rng.randint(1, 200)}",
-                title=f"Inträde i {arrangement.short_name}",
-                kind=Decision.Kind.ENTRY,
-                impact_cost=True,
-                is_published=True,
+                organisation=org,
+                role=participant_role(form, is_host=org.pk == arrangement.host_id),
+                joined=arrangement.start_date,
+                left=arrangement.end_date,
+                ownership_share=shares[k] if shares else None,
+                political_body="Kommunstyrelsen" if org.kind == "municipality" else "",
             )
         )
-        for _ in range(rng.choice([0, 0, 1, 1, 2])):
-            year = rng.choice(year_range)
-            decisions.append(
-                Decision(
-                    arrangement=arrangement,
-                    deciding_body=bodies_by_form[slug][-1][1],
-                    date=date(year, rng.randint(1, 12), rng.randint(1, 28)),
-                    reference=f"§ {rng.randint(1, 200)}",
-                    title=rng.choice(
-                        [
-                            "Budget och medlemsbidrag",
-                            "Ny taxa",
-                            "Ändrad verksamhet",
-                            "Val av ledamöter",
-                        ]
-                    )
-                    + f" {year}",
-                    kind=rng.choice(["budget", "tariff", "service_change", "appointment"]),
-                    impact_cost=rng.random() < 0.6,
-                    impact_tariff=rng.random() < 0.3,
-                    is_published=rng.random() < 0.8,
-                )
-            )
-        if rng.random() < 0.3:
-            evaluations.append(
-                Evaluation(
-                    arrangement=arrangement,
-                    organisation=entry_org if rng.random() < 0.5 else None,
-                    date=date(rng.choice(year_range[:-1] or year_range), rng.randint(1, 12), 1),
-                    evaluator="Syntetisk utvärderare",
-                    goal_attainment=rng.choice(["met", "partly", "not_met", "unknown"]),
-                    recommendation=rng.choice(
-                        ["continue", "develop", "renegotiate", "investigate", "exit"]
-                    ),
-                    public_summary="Syntetisk uppföljning.",
-                    is_published=rng.random() < 0.7,
-                )
-            )
-    for objs in (participations, bodies, decisions, evaluations):
-        _write_objects(objs)
+        records.part_meta.append((org.population or 50_000, plan.slug))
 
+
+def add_bodies(rng, ref: Reference, records: Records, arrangement, plan: Plan) -> None:
+    """Add the form's bodies, each with a seat (two in an assembly) per participant."""
+    everyone = plan.members + plan.extra
+    for kind, name, powers in ref.bodies_by_form[plan.slug]:
+        if kind == "officials_group" and rng.random() < 0.5:  # half have one
+            continue
+        per_org = 2 if kind == "federation_assembly" else 1
+        records.bodies.append(
+            Body(
+                arrangement=arrangement,
+                kind=kind,
+                name=name,
+                powers=powers,
+                seat_count=per_org * len(everyone),
+                meeting_frequency=rng.choice(["Fyra gånger per år", "Sex gånger per år"]),
+            )
+        )
+        records.body_orgs.append([o for o in everyone for _ in range(per_org)])
+
+
+def add_decisions_and_evaluation(
+    rng, ref: Reference, records: Records, arrangement, plan: Plan, year_range: list[int]
+) -> None:
+    """Add a member's decision to enter, up to two decisions of the deciding body and, for
+    about a third, an evaluation."""
+    entry_org = rng.choice(plan.members)
+    records.decisions.append(
+        Decision(
+            arrangement=arrangement,
+            organisation=entry_org,
+            deciding_body="Kommunfullmäktige",
+            date=arrangement.start_date,
+            reference=f"§ {rng.randint(1, 200)}",
+            title=f"Inträde i {arrangement.short_name}",
+            kind=Decision.Kind.ENTRY,
+            impact_cost=True,
+            is_published=True,
+        )
+    )
+    for _ in range(rng.choice([0, 0, 1, 1, 2])):
+        year = rng.choice(year_range)
+        records.decisions.append(
+            Decision(
+                arrangement=arrangement,
+                deciding_body=ref.bodies_by_form[plan.slug][-1][1],
+                date=date(year, rng.randint(1, 12), rng.randint(1, 28)),
+                reference=f"§ {rng.randint(1, 200)}",
+                title=rng.choice(
+                    [
+                        "Budget och medlemsbidrag",
+                        "Ny taxa",
+                        "Ändrad verksamhet",
+                        "Val av ledamöter",
+                    ]
+                )
+                + f" {year}",
+                kind=rng.choice(["budget", "tariff", "service_change", "appointment"]),
+                impact_cost=rng.random() < 0.6,
+                impact_tariff=rng.random() < 0.3,
+                is_published=rng.random() < 0.8,
+            )
+        )
+    if rng.random() < 0.3:
+        records.evaluations.append(
+            Evaluation(
+                arrangement=arrangement,
+                organisation=entry_org if rng.random() < 0.5 else None,
+                date=date(rng.choice(year_range[:-1] or year_range), rng.randint(1, 12), 1),
+                evaluator="Syntetisk utvärderare",
+                goal_attainment=rng.choice(["met", "partly", "not_met", "unknown"]),
+                recommendation=rng.choice(
+                    ["continue", "develop", "renegotiate", "investigate", "exit"]
+                ),
+                public_summary="Syntetisk uppföljning.",
+                is_published=rng.random() < 0.7,
+            )
+        )
+
+
+def seed_seats(records: Records, pools: dict) -> list[Seat]:
+    """Write the seats: each body's organisations appoint people from their pools, a person at
+    most once per body; the first two seats of a political body are its chair and vice chair."""
     seats: list[Seat] = []
-    for body, orgs in zip(bodies, body_orgs, strict=True):
+    for body, orgs in zip(records.bodies, records.body_orgs, strict=True):
         used: set[int] = set()
         for k, org in enumerate(orgs):
             pool = pools[org.pk]
@@ -466,11 +588,18 @@ def seed_scale(
                 )
             )
     _write_objects(seats)
+    return seats
 
-    # Costs are the bulk of the rows (participations × years).
+
+def seed_costs(rng: random.Random, records: Records, year_range: list[int]) -> tuple[list, int]:
+    """Write each participation's cost of every year (the bulk of the rows): an outcome for a
+    closed year, a budget and a forecast for the last; return the rows and the sum of every
+    figure."""
     cost_rows: list[dict] = []
     cost_sum = 0
-    for participation, (population, slug) in zip(participations, part_meta, strict=True):
+    for participation, (population, slug) in zip(
+        records.participations, records.part_meta, strict=True
+    ):
         low, high = PER_CAPITA[slug]
         amount = population * rng.uniform(low, high)
         growth = rng.uniform(-0.01, 0.07)
@@ -492,21 +621,7 @@ def seed_scale(
             cost_sum += budget + (outcome or 0) + (forecast or 0)
             amount *= 1 + growth + rng.uniform(-0.02, 0.02)
     _write(Cost, cost_rows)
-    costs = cost_rows
-    _analyze()
-
-    return ScaleResult(
-        arrangements=len(arrangement_objs),
-        participations=len(participations),
-        bodies=len(bodies),
-        seats=len(seats),
-        people=len(people),
-        costs=len(costs),
-        decisions=len(decisions),
-        evaluations=len(evaluations),
-        cost_sum=cost_sum,
-        seconds=time.perf_counter() - started,
-    )
+    return cost_rows, cost_sum
 
 
 class Command(BaseCommand):

@@ -25,11 +25,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(shared_arrangement, taby, vaxholm, knivsta):
+def world(published_shared_arrangement, knivsta):
     """A published arrangement of Täby and Vaxholm; Knivsta takes no part in it."""
-    shared_arrangement.is_published = True
-    shared_arrangement.save()
-    return shared_arrangement
+    return published_shared_arrangement
 
 
 def outsider(knivsta) -> Access:

@@ -25,18 +25,13 @@ YEAR = rules.reference_year(dt.date.today())
 
 @pytest.fixture
 def world(taby, vaxholm, knivsta):
-    brand = f.make_arrangement(name="Brandförbundet", is_published=True)
-    own = f.make_participation(brand, taby)
-    f.make_cost(own, year=YEAR, outcome=100)
-    f.make_cost(f.make_participation(brand, vaxholm), year=YEAR, outcome=300)
-    f.make_participation(brand, knivsta)
+    """Täby's partner network, its federation with a deciding board where Täby has 1 seat of 4."""
+    network = f.make_partner_network(taby, vaxholm, knivsta, year=YEAR)
+    brand = network["fire"]
     body = f.make_body(brand, name="Direktionen", kind="federation_board", powers="decides")
     for org in (taby, vaxholm, vaxholm, knivsta):
         f.make_seat(body, f.make_person(organisation=org), org, role=Seat.Role.MEMBER)
-    secret = f.make_arrangement(name="Hemligt nätverk", form_slug="network", is_published=False)
-    f.make_participation(secret, taby)
-    f.make_participation(secret, f.municipality("0162"))
-    return {"taby": taby, "brand": brand, "secret": secret}
+    return {"taby": taby, "brand": brand, "secret": network["secret"]}
 
 
 @pytest.fixture
