@@ -72,7 +72,7 @@ def home_summaries(access: Access, *, today: dt.date | None = None, limit: int =
     today = today or rules.today()
     year = rules.reference_year(today)
     organisations = list(
-        Organisation.objects.filter(pk__in=access.member_org_ids).order_by("name")[:limit]
+        access.member_organisations().order_by("name")[:limit]
     )
     if not organisations:
         return []

@@ -585,11 +585,6 @@ class RowsView(EditView):
         return formset
 
 
-def _editor_filter(access: Access, field: str) -> Q:
-    """Return a filter for the rows the user edits (all rows for a register administrator)."""
-    return Q() if access.is_admin else Q(**{f"{field}__in": access.editor_org_ids})
-
-
 # --- Arrangements ----------------------------------------------------------------------------
 
 
@@ -608,8 +603,9 @@ class ArrangementCreate(RecordCreateView):
     def save(self, form):
         data = dict(form.cleaned_data)
         organisation = data.pop("for_organisation", None)
-        if organisation is None and not self.access.is_admin:
-            organisation = self.access.editor_organisations().get()
+        if organisation is None and self.access.must_choose_organisation(Arrangement):
+            # The form asked nothing: the user creates for one organisation only.
+            organisation = self.access.creatable_for(Arrangement).get()
         return arrangements.arrangement_create(
             access=self.access,
             organisation=organisation,
@@ -661,7 +657,7 @@ class ArrangementParticipations(_ArrangementRows):
         return self.parent.participations.select_related("organisation")
 
     def get_scope(self) -> Q:
-        return _editor_filter(self.access, "organisation")
+        return self.access.editable_q(Participation)
 
     def get_form_extra(self) -> dict:
         return {"arrangement": self.parent}
@@ -797,7 +793,7 @@ class BodySeats(RowsView):
         return get_object_or_404(bodies, pk=self.kwargs["pk"])
 
     def may_edit(self) -> bool:
-        appointing = forms.editor_participants(self.access, self.parent.arrangement)
+        appointing = self.access.creatable_for(Seat, arrangement=self.parent.arrangement)
         return self.access.can_change(self.parent) and appointing.exists()
 
     def get_title(self) -> str:
@@ -807,7 +803,7 @@ class BodySeats(RowsView):
         return self.parent.seats.select_related("person", "appointed_by")
 
     def get_scope(self) -> Q:
-        return _editor_filter(self.access, "appointed_by")
+        return self.access.editable_q(Seat)
 
     def get_form_extra(self) -> dict:
         return {"body": self.parent}
