@@ -582,9 +582,7 @@ class Access:
         none: only a register administrator, since nobody else could change it afterwards)."""
         if organisation is None:
             return self.is_admin
-        return self.can_create(model) and (
-            self.is_admin or organisation.pk in self.editor_org_ids
-        )
+        return self.can_create(model) and (self.is_admin or organisation.pk in self.editor_org_ids)
 
     def must_choose_organisation(self, model) -> bool:
         """Return True if a new record of ``model`` must be for one of ``creatable_for(model)``:

@@ -46,9 +46,7 @@ def test_members_see_their_own_organisations_batches_and_administrators_all(
 def test_import_batches_narrows_a_given_queryset(batches, taby_editor):
     taby_batch, _ = batches
     access = Access.for_user(taby_editor)
-    assert list(access.visible(ImportBatch.objects.filter(file_name="taby.xlsx"))) == [
-        taby_batch
-    ]
+    assert list(access.visible(ImportBatch.objects.filter(file_name="taby.xlsx"))) == [taby_batch]
     assert not access.visible(ImportBatch.objects.filter(file_name="knivsta.xlsx"))
 
 
