@@ -655,7 +655,7 @@ class Access:
         pending = queryset.filter(status=JoinRequest.Status.PENDING)
         if self.is_admin:
             return pending
-        return pending.filter(self._participates(self.editor_org_ids, "arrangement"))
+        return pending.filter(arrangement__in=self.editable_arrangements().values("pk"))
 
     # --- deleting ----------------------------------------------------------------------------
 
