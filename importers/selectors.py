@@ -1,6 +1,6 @@
 """Reading for the import pages: the batches a user may see, one batch's rows page by page.
 
-Who may see what is :class:`register.access.Access` (``import_batches``, ``can_view``,
+Who may see what is :class:`register.access.Access` (``visible``, ``can_view``,
 ``can_change``); the views are thin and ask here.
 """
 
@@ -41,7 +41,7 @@ def batch(pk: int) -> ImportBatch | None:
 
 def batch_list_page(access: Access, page_number) -> Page:
     """Return a page of the batches the user may see, newest first."""
-    batches = access.import_batches(_batches()).order_by("-created_at", "-pk")
+    batches = access.visible(_batches()).order_by("-created_at", "-pk")
     return Paginator(batches, BATCHES_PER_PAGE).get_page(page_number)
 
 
@@ -53,7 +53,7 @@ def organisation(access: Access, pk: int) -> Organisation | None:
 def template_organisations(access: Access, limit: int = 6) -> list[Organisation]:
     """Return the organisations whose portfolio the upload page offers as a template: the
     user's own (none for a register administrator, who edits for every organisation)."""
-    if access.is_admin:
+    if access.changes_everything():
         return []
     return list(access.editor_organisations().order_by("name")[:limit])
 

@@ -15,20 +15,29 @@ Rules (see the README, "Roller"):
   alternatives and decisions, its reviews and its people. Another organisation's data stays read-only.
   A body in which another organisation has appointed seats is the register administrator's to
   delete (deleting a body deletes its seats).
+* A municipality's or region's reference fields (from SCB) are the register administrator's to
+  change, whoever may change the rest of the organisation (``locked_fields``).
 * A **reader** reads; nothing else.
 * An organisation joins an arrangement it does not take part in by a **request to join**
   (``JoinRequest``): an editor of the organisation asks, an editor of one of the arrangement's
   participants (or a register administrator) accepts or declines, exactly as they may add a
   partner on the participations page.
+
+The rules are data: one ``Rule`` per model (``Access.RULES``), paths from a record to the
+arrangement it hangs on and to the organisation that owns it, like NetBox's
+``RestrictedQuerySet.restrict(user, action)``. Every question below (``visible_q``, ``can_view``,
+``owner_org_ids``, ``editable_q``, ``locked_fields`` ...) reads the same table, and callers only
+ask. Another app adds its models' rules with ``Access.register`` from its ``AppConfig.ready``
+(the importer registers its import batches there), so that this module imports no app above it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from typing import ClassVar
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
-
-from importers.models import ImportBatch
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from .models import (
     Alternative,
@@ -50,6 +59,75 @@ from .models import (
     Seat,
     TotalCost,
 )
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who sees and who changes the records of one model, as paths from a record.
+
+    A path is the ORM's ``__`` lookup from the record ("" is the record itself).
+
+    Seeing (one of these; none means only the register administrator sees the records):
+
+    * ``public``: everyone sees every record (names, parties and roles are public facts);
+    * ``members``: the members of the organisation at this path see the record;
+    * ``arrangement``: the record follows the arrangement at this path (published, or one of the
+      user's organisations takes part in it), with
+      ``published``: a non-member sees the record only when it is published too, and
+      ``public_without_arrangement``: a record on no arrangement (an own goal) is public.
+
+    Changing:
+
+    * ``owner``: the editors of the organisation at this path change the record;
+    * ``joint``: a record without an owner (or a model without one) is changed by the editors of
+      the arrangement's participants;
+    * ``readers``: the participants of the arrangement at this path read the record's internal
+      notes (by default only the organisations that may change it);
+    * ``admin_fields``: fields that only a register administrator changes, on the records where
+      the field ``admin_fields_when`` is true (that field too), with ``admin_fields_reason`` to
+      tell the others why;
+    * ``admin_creates``: only a register administrator creates records of the model.
+    """
+
+    public: bool = False
+    members: str | None = None
+    arrangement: str | None = None
+    published: bool = False
+    public_without_arrangement: bool = False
+    owner: str | None = None
+    joint: bool = False
+    readers: str | None = None
+    admin_fields: tuple[str, ...] = ()
+    admin_fields_when: str = ""
+    admin_fields_reason: str = ""
+    admin_creates: bool = False
+
+
+# SCB's fields of a municipality or region (``Organisation.is_reference``).
+REFERENCE_FIELDS = ("kind", "name", "code", "county", "population", "population_year")
+
+
+def _id_lookup(path: str) -> str:
+    """Return the lookup of the primary key at ``path``: "" -> "id", "a__b" -> "a__b_id"."""
+    return f"{path}_id" if path else "id"
+
+
+def _follow(obj, path: str):
+    """Return the object at ``path`` from ``obj`` (None where a foreign key on the way is empty)."""
+    for name in path.split("__") if path else ():
+        if getattr(obj, f"{name}_id", None) is None:
+            return None
+        obj = getattr(obj, name)
+    return obj
+
+
+def _id_at(obj, path: str) -> int | None:
+    """Return the primary key at ``path`` from ``obj``, without loading the last object."""
+    if not path:
+        return obj.pk
+    *way, last = path.split("__")
+    owner = _follow(obj, "__".join(way))
+    return None if owner is None else getattr(owner, f"{last}_id")
 
 
 @dataclass(frozen=True)
@@ -90,34 +168,90 @@ class Access:
         ids = frozenset({organisation.pk})
         return cls(user_id=user_id, member_org_ids=ids, editor_org_ids=ids)
 
+    @classmethod
+    def administrator(cls) -> Access:
+        """Return the access of the register itself, for a command its operator runs (sending
+        reminders to every organisation): it sees and changes everything."""
+        return cls(user_id=None, is_admin=True)
+
     @property
     def is_editor(self) -> bool:
         return self.is_admin or bool(self.editor_org_ids)
 
-    # --- what may be seen --------------------------------------------------------------------
+    # --- the rules ---------------------------------------------------------------------------
 
-    # Records that hang on an arrangement, by the path from the record to its arrangement.
-    ARRANGEMENT_PATHS = {
-        Participation: "arrangement",
-        Cost: "participation__arrangement",
-        TotalCost: "arrangement",
-        Body: "arrangement",
-        Seat: "body__arrangement",
-        Goal: "arrangement",
-        Contribution: "arrangement",
-        GoalConflict: "arrangement",
-        Evaluation: "arrangement",
-        Alternative: "arrangement",
-        Decision: "arrangement",
+    RULES: ClassVar[dict[type[Model], Rule]] = {
+        Arrangement: Rule(arrangement="", joint=True),
+        Participation: Rule(arrangement="arrangement", owner="organisation", readers="arrangement"),
+        Cost: Rule(arrangement="participation__arrangement", owner="participation__organisation"),
+        TotalCost: Rule(arrangement="arrangement", joint=True),
+        Body: Rule(arrangement="arrangement", joint=True),
+        Seat: Rule(arrangement="body__arrangement", owner="appointed_by"),
+        Goal: Rule(
+            arrangement="arrangement",
+            public_without_arrangement=True,
+            owner="organisation",
+            joint=True,
+        ),
+        Contribution: Rule(arrangement="arrangement", owner="goal__organisation"),
+        GoalConflict: Rule(arrangement="arrangement", published=True, owner="goal__organisation"),
+        Evaluation: Rule(
+            arrangement="arrangement",
+            published=True,
+            owner="organisation",
+            joint=True,
+            readers="arrangement",
+        ),
+        Alternative: Rule(
+            arrangement="arrangement",
+            published=True,
+            owner="organisation",
+            joint=True,
+            readers="arrangement",
+        ),
+        Decision: Rule(
+            arrangement="arrangement",
+            published=True,
+            owner="organisation",
+            joint=True,
+            readers="arrangement",
+        ),
+        Review: Rule(members="organisation", owner="organisation"),
+        ReviewItem: Rule(members="review__organisation", owner="review__organisation"),
+        Organisation: Rule(
+            public=True,
+            owner="",
+            admin_fields=REFERENCE_FIELDS,
+            admin_fields_when="is_reference",
+            admin_fields_reason=(
+                "Typ, namn, kod, län och folkmängd kommer från SCB:s indelning och ändras bara av "
+                "registrets administratör."
+            ),
+            admin_creates=True,
+        ),
+        Person: Rule(public=True, owner="organisation"),
     }
-    # Of those, the ones a non-member sees only when published (and the arrangement is too).
-    PUBLISHED_RECORDS = (Decision, Evaluation, GoalConflict, Alternative)
+
+    @classmethod
+    def register(cls, model: type[Model], rule: Rule) -> None:
+        """Add (or replace) the rule for ``model``: for another app's models, called from its
+        ``AppConfig.ready`` (the importer's import batches), so that this module imports no app
+        above it."""
+        cls.RULES[model] = rule
+
+    @classmethod
+    def rule(cls, model) -> Rule | None:
+        """Return the rule for ``model`` (a model class or instance), None for a model that only
+        the register administrator sees and changes."""
+        return cls.RULES.get(model if isinstance(model, type) else type(model))
+
+    # --- what may be seen --------------------------------------------------------------------
 
     def _participates(self, org_ids, path: str = "") -> Exists:
         """EXISTS a participation of one of ``org_ids`` in the arrangement at ``path``."""
         return Exists(
             Participation.objects.filter(
-                arrangement_id=OuterRef(f"{path}_id" if path else "id"),
+                arrangement_id=OuterRef(_id_lookup(path)),
                 organisation_id__in=org_ids,
             )
         )
@@ -132,28 +266,25 @@ class Access:
         """
         if self.is_admin:
             return Q()
-        if model is Arrangement:
-            return self._arrangement_q("")
-        if model in self.ARRANGEMENT_PATHS:
-            path = self.ARRANGEMENT_PATHS[model]
-            if model in self.PUBLISHED_RECORDS:
-                public = Q(is_published=True, **{f"{path}__is_published": True})
-                if not self.member_org_ids:
-                    return public
-                return public | self._participates(self.member_org_ids, path)
-            condition = self._arrangement_q(path)
-            if model is Goal:  # an organisation's own goals are public; an arrangement's follow it
-                return Q(arrangement_id__isnull=True) | condition
-            return condition
-        if model is Review:  # a strategic review is its own organisation's
-            return Q(organisation_id__in=self.member_org_ids)
-        if model is ReviewItem:
-            return Q(review__organisation_id__in=self.member_org_ids)
-        if model in (Organisation, Person):
-            return Q()  # names, parties and roles are public facts
-        if model is ImportBatch:  # an import is its organisation's members' to see
-            return Q(organisation_id__in=self.member_org_ids)
-        return Q(pk__in=[])
+        rule = self.rule(model)
+        if rule is None:
+            return Q(pk__in=[])
+        if rule.public:
+            return Q()
+        if rule.members is not None:
+            return Q(**{f"{_id_lookup(rule.members)}__in": self.member_org_ids})
+        if rule.arrangement is None:
+            return Q(pk__in=[])
+        path = rule.arrangement
+        if rule.published:
+            public = Q(is_published=True, **{f"{path}__is_published": True})
+            if not self.member_org_ids:
+                return public
+            return public | self._participates(self.member_org_ids, path)
+        condition = self._arrangement_q(path)
+        if rule.public_without_arrangement:
+            return Q(**{f"{_id_lookup(path)}__isnull": True}) | condition
+        return condition
 
     def _arrangement_q(self, path: str) -> Q:
         published = Q(**{f"{path}__is_published" if path else "is_published": True})
@@ -169,12 +300,6 @@ class Access:
     def arrangements(self, queryset: QuerySet | None = None) -> QuerySet:
         """Return the arrangements the user may see."""
         return self.visible(Arrangement.objects.all() if queryset is None else queryset)
-
-    def editable_arrangements(self, queryset: QuerySet | None = None) -> QuerySet:
-        qs = Arrangement.objects.all() if queryset is None else queryset
-        if self.is_admin:
-            return qs
-        return qs.filter(self._participates(self.editor_org_ids))
 
     def decisions(self, queryset: QuerySet | None = None) -> QuerySet:
         """Return the decisions the user may see: all on their own arrangements, else published."""
@@ -223,37 +348,80 @@ class Access:
         """Return True if the user may see ``obj``: ``visible_q`` for one loaded object."""
         if self.is_admin:
             return True
-        if isinstance(obj, Arrangement):
-            return obj.is_published or bool(self.arrangement_org_ids(obj) & self.member_org_ids)
-        path = self.ARRANGEMENT_PATHS.get(type(obj))
-        if path is not None:
-            if isinstance(obj, Goal) and obj.arrangement_id is None:
-                return True
-            arrangement = obj
-            for name in path.split("__"):
-                arrangement = getattr(arrangement, name)
-            if isinstance(obj, self.PUBLISHED_RECORDS):
-                if self.arrangement_org_ids(arrangement) & self.member_org_ids:
-                    return True
-                return obj.is_published and arrangement.is_published
-            return self.can_view(arrangement)
-        if isinstance(obj, Review | ReviewItem):
-            review = obj if isinstance(obj, Review) else obj.review
-            return review.organisation_id in self.member_org_ids
-        if isinstance(obj, ImportBatch):
-            return obj.organisation_id in self.member_org_ids
-        if isinstance(obj, JoinRequest):
+        if isinstance(obj, JoinRequest):  # the requester's members and the participants' see it
             return self.can_view(obj.arrangement) and bool(
                 ({obj.organisation_id} | self.arrangement_org_ids(obj.arrangement))
                 & self.member_org_ids
             )
-        return isinstance(obj, Organisation | Person)
+        rule = self.rule(obj)
+        if rule is None:
+            return False
+        if rule.public:
+            return True
+        if rule.members is not None:
+            return _id_at(obj, rule.members) in self.member_org_ids
+        if rule.arrangement is None:
+            return False
+        arrangement = _follow(obj, rule.arrangement)
+        if arrangement is None:
+            return rule.public_without_arrangement
+        if rule.published:
+            if self.arrangement_org_ids(arrangement) & self.member_org_ids:
+                return True
+            return obj.is_published and arrangement.is_published
+        return arrangement.is_published or bool(
+            self.arrangement_org_ids(arrangement) & self.member_org_ids
+        )
 
     def can_view_internal(self, obj) -> bool:
         """Return True if the user may see internal notes and officials' contact details."""
         if self.is_admin:
             return True
         return bool(self.owner_org_ids(obj, for_reading=True) & self.member_org_ids)
+
+    def can_view_all_internal(self) -> bool:
+        """Return True if the user may read every record's internal notes and contact details,
+        whoever's they are (a register administrator). The change log shows their old and new
+        values only then; to a member it says that they changed."""
+        return self.is_admin
+
+    def can_view_wide_overviews(self) -> bool:
+        """Return True if the user may see the county and national overviews, and pick any
+        organisation's overview from a list (a register administrator)."""
+        return self.is_admin
+
+    def is_member_of(self, target: Organisation | Arrangement) -> bool:
+        """Return True if the user is a member of the organisation, or of one of the
+        arrangement's participants (a register administrator counts as a member of all)."""
+        if self.is_admin:
+            return True
+        if isinstance(target, Arrangement):
+            return bool(self.arrangement_org_ids(target) & self.member_org_ids)
+        return target.pk in self.member_org_ids
+
+    def member_organisations(self) -> QuerySet:
+        """Return the organisations the user is a member of (editor or reader)."""
+        return Organisation.objects.filter(pk__in=self.member_org_ids)
+
+    def of_own_organisations(self, queryset: QuerySet, path: str = "organisation") -> QuerySet:
+        """Return the rows of ``queryset`` whose organisation (at ``path``) is one the user is a
+        member of (for a register administrator too: their own, not everyone's)."""
+        return queryset.filter(**{f"{_id_lookup(path)}__in": self.member_org_ids})
+
+    def visibility_shape(self) -> tuple[tuple, list[int]]:
+        """Return what ``visible_q`` is built from, for a cache of compiled queries: a key that
+        tells apart the shapes of its SQL, and the organisation ids that go into it (sorted).
+        ``as_member_of`` builds the same shape around other ids (the cache's placeholders)."""
+        if self.is_admin:
+            return ("everything",), []
+        return ("members",), sorted(self.member_org_ids)
+
+    def as_member_of(self, org_ids) -> Access:
+        """Return this access with ``org_ids`` as the organisations the user is a member of
+        (and editor of none): what ``visibility_shape``'s ids stand for."""
+        return dataclasses.replace(
+            self, member_org_ids=frozenset(org_ids), editor_org_ids=frozenset()
+        )
 
     # --- what may be changed -----------------------------------------------------------------
 
@@ -283,43 +451,19 @@ class Access:
     _ORG_IDS_MEMO = "_access_participant_org_ids"
 
     def owner_org_ids(self, obj, *, for_reading: bool = False) -> frozenset[int]:
-        """Return the organisations whose editors may change ``obj``."""
-        if isinstance(obj, Arrangement):
-            return self.arrangement_org_ids(obj)
-        if isinstance(obj, Participation):
-            if for_reading:
-                return self.arrangement_org_ids(obj.arrangement)
-            return frozenset({obj.organisation_id})
-        if isinstance(obj, Cost):
-            return frozenset({obj.participation.organisation_id})
-        if isinstance(obj, Seat):
-            return frozenset({obj.appointed_by_id})
-        if isinstance(obj, Body | TotalCost):
-            return self.arrangement_org_ids(obj.arrangement)
-        if isinstance(obj, Goal):
-            if obj.organisation_id:
-                return frozenset({obj.organisation_id})
-            return self.arrangement_org_ids(obj.arrangement)
-        if isinstance(obj, Contribution | GoalConflict):
-            return (
-                frozenset({obj.goal.organisation_id}) if obj.goal.organisation_id else frozenset()
-            )
-        if isinstance(obj, Evaluation | Alternative | Decision):
-            if obj.organisation_id:
-                if for_reading:
-                    return self.arrangement_org_ids(obj.arrangement)
-                return frozenset({obj.organisation_id})
-            return self.arrangement_org_ids(obj.arrangement)
-        if isinstance(obj, Review):
-            return frozenset({obj.organisation_id})
-        if isinstance(obj, ReviewItem):
-            return frozenset({obj.review.organisation_id})
-        if isinstance(obj, Person):
-            return frozenset({obj.organisation_id}) if obj.organisation_id else frozenset()
-        if isinstance(obj, Organisation):
-            return frozenset({obj.pk}) if obj.pk else frozenset()
-        if isinstance(obj, ImportBatch):  # its organisation's editors save and undo it
-            return frozenset({obj.organisation_id})
+        """Return the organisations whose editors may change ``obj`` (``for_reading``: whose
+        members may read its internal notes)."""
+        rule = self.rule(obj)
+        if rule is None:
+            return frozenset()
+        if for_reading and rule.readers is not None:
+            return self.arrangement_org_ids(_follow(obj, rule.readers))
+        if rule.owner is not None:
+            owner = _id_at(obj, rule.owner)
+            if owner is not None:
+                return frozenset({owner})
+        if rule.joint and rule.arrangement is not None:
+            return self.arrangement_org_ids(_follow(obj, rule.arrangement))
         return frozenset()
 
     def can_change(self, obj) -> bool:
@@ -328,8 +472,139 @@ class Access:
             return True
         return bool(self.owner_org_ids(obj) & self.editor_org_ids)
 
+    def editable_q(self, model) -> Q:
+        """Return the condition for the records of ``model`` that the user may change:
+        ``can_change`` for a queryset (every record for a register administrator). Written on
+        the model's own fields where the rule allows (an owner), so that a simple-history
+        model takes it too."""
+        if self.is_admin:
+            return Q()
+        rule = self.rule(model)
+        if rule is None:
+            return Q(pk__in=[])
+        joint = rule.joint and rule.arrangement is not None
+        condition = None
+        if rule.owner is not None:
+            condition = Q(**{f"{_id_lookup(rule.owner)}__in": self.editor_org_ids})
+            if joint:
+                unowned = Q(**{f"{_id_lookup(rule.owner)}__isnull": True})
+                condition |= unowned & self._participates(self.editor_org_ids, rule.arrangement)
+        elif joint:
+            condition = Q(self._participates(self.editor_org_ids, rule.arrangement))
+        return Q(pk__in=[]) if condition is None else condition
+
+    def editable(self, queryset: QuerySet) -> QuerySet:
+        """Return the rows of ``queryset`` that the user may change (by ``editable_q``)."""
+        condition = self.editable_q(queryset.model)
+        return queryset.filter(condition) if condition else queryset
+
+    def editable_arrangements(self, queryset: QuerySet | None = None) -> QuerySet:
+        """Return the arrangements the user may change."""
+        return self.editable(Arrangement.objects.all() if queryset is None else queryset)
+
+    def changes_everything(self) -> bool:
+        """Return True if the user changes every record of the register (a register
+        administrator): a page that offers the user's own organisations offers none then."""
+        return self.is_admin
+
+    # --- fields ------------------------------------------------------------------------------
+
+    def locked_fields(self, obj) -> frozenset[str]:
+        """Return the fields of ``obj`` the user may not change even where they may change
+        ``obj``: a municipality's or region's reference fields from SCB are the register
+        administrator's."""
+        rule = self.rule(obj)
+        if self.is_admin or rule is None or not rule.admin_fields:
+            return frozenset()
+        if rule.admin_fields_when and not getattr(obj, rule.admin_fields_when):
+            return frozenset()
+        flag = {rule.admin_fields_when} if rule.admin_fields_when else set()
+        return frozenset(rule.admin_fields) | flag
+
+    def locked_reason(self, obj) -> str:
+        """Return why ``locked_fields(obj)`` are locked, to show beside them ("" if none are)."""
+        return self.rule(obj).admin_fields_reason if self.locked_fields(obj) else ""
+
+    def can_change_field(self, obj, name: str) -> bool:
+        """Return True if the user may change the field ``name`` of ``obj``."""
+        return self.can_change(obj) and name not in self.locked_fields(obj)
+
+    def changed_locked_fields(self, instance: Model) -> list[str]:
+        """Return the locked fields (``locked_fields``) whose value ``instance`` changes from the
+        stored record, in the model's order: a writer refuses to save it unless empty.
+
+        The stored record decides which fields are locked (one query, only for a model that has
+        locked fields), so clearing the flag that locks them unlocks nothing. For a new record
+        every locked field counts as changed.
+        """
+        rule = self.rule(instance)
+        if self.is_admin or rule is None or not rule.admin_fields:
+            return []
+        model = type(instance)
+        stored = model._default_manager.filter(pk=instance.pk).first() if instance.pk else None
+        locked = self.locked_fields(instance if stored is None else stored)
+        changed = []
+        for f in model._meta.concrete_fields:
+            if f.name not in locked:
+                continue
+            if stored is None or f.value_from_object(instance) != f.value_from_object(stored):
+                changed.append(f.name)
+        return changed
+
+    # --- creating ----------------------------------------------------------------------------
+
+    def can_create(self, model) -> bool:
+        """Return True if the user may create records of ``model`` (for some organisation)."""
+        if self.is_admin:
+            return True
+        rule = self.rule(model)
+        return rule is not None and not rule.admin_creates and bool(self.editor_org_ids)
+
     def can_create_arrangement(self) -> bool:
-        return self.is_editor
+        return self.can_create(Arrangement)
+
+    def can_create_organisation(self) -> bool:
+        return self.can_create(Organisation)
+
+    def creatable_for(self, model, *, arrangement: Arrangement | None = None) -> QuerySet:
+        """Return the organisations on whose behalf the user may create a record of ``model``:
+        those they edit for (every organisation for a register administrator); with
+        ``arrangement``, those of them that take part in it (one query, remembered)."""
+        if not self.can_create(model):
+            return Organisation.objects.none()
+        organisations = self.editor_organisations()
+        if arrangement is not None:
+            organisations = organisations.filter(pk__in=self.arrangement_org_ids(arrangement))
+        return organisations
+
+    def can_create_for(self, model, organisation: Organisation | None) -> bool:
+        """Return True if the user may create a record of ``model`` for ``organisation`` (for
+        none: only a register administrator, since nobody else could change it afterwards)."""
+        if organisation is None:
+            return self.is_admin
+        return self.can_create(model) and (self.is_admin or organisation.pk in self.editor_org_ids)
+
+    def must_choose_organisation(self, model) -> bool:
+        """Return True if a new record of ``model`` must be for one of ``creatable_for(model)``:
+        anyone but a register administrator (a record that no organisation owns would be the
+        administrator's alone to change)."""
+        return not self.can_create_for(model, None)
+
+    def sole_creatable_id(self, model) -> int | None:
+        """Return the id of the one organisation the user creates records of ``model`` for,
+        when there is no choice to make (None for a register administrator and for an editor of
+        several organisations)."""
+        if self.is_admin or len(self.editor_org_ids) != 1 or not self.can_create(model):
+            return None
+        return next(iter(self.editor_org_ids))
+
+    def editor_organisations(self) -> QuerySet:
+        """Return the organisations on whose behalf the user may enter data."""
+        if self.is_admin:
+            return Organisation.objects.all()
+        return Organisation.objects.filter(pk__in=self.editor_org_ids)
+
+    # --- requests to join --------------------------------------------------------------------
 
     def join_request_organisation_ids(self, arrangement: Arrangement) -> frozenset[int]:
         """Return the organisations for which the user may ask to take part in ``arrangement``:
@@ -337,6 +612,27 @@ class Access:
         if not self.editor_org_ids or not self.can_view(arrangement):
             return frozenset()
         return self.editor_org_ids - self.arrangement_org_ids(arrangement)
+
+    def may_ask_to_join(self, arrangement: Arrangement) -> bool:
+        """Return True if the user may ask for some organisation to take part in
+        ``arrangement`` (a register administrator for any that does not take part yet)."""
+        return self.is_admin or bool(self.join_request_organisation_ids(arrangement))
+
+    def join_candidates(self, arrangement: Arrangement) -> QuerySet:
+        """Return the organisations the user may ask to take part in ``arrangement`` now: they
+        may ask for them (``can_request_join``) and no request of theirs waits for an answer."""
+        if self.is_admin:
+            candidates = Organisation.objects.exclude(participations__arrangement=arrangement)
+        else:
+            candidates = Organisation.objects.filter(
+                pk__in=self.join_request_organisation_ids(arrangement)
+            )
+        waiting = JoinRequest.objects.filter(
+            arrangement=arrangement,
+            organisation=OuterRef("pk"),
+            status=JoinRequest.Status.PENDING,
+        )
+        return candidates.exclude(Exists(waiting))
 
     def can_request_join(self, arrangement: Arrangement, organisation: Organisation) -> bool:
         """Return True if the user may ask for ``organisation`` to take part in ``arrangement``."""
@@ -353,8 +649,15 @@ class Access:
         editors may not decide (unless they also edit for a participant)."""
         return join_request.is_pending and self.can_change(join_request.arrangement)
 
-    def can_create_organisation(self) -> bool:
-        return self.is_admin
+    def answerable_join_requests(self, queryset: QuerySet) -> QuerySet:
+        """Return the pending requests of ``queryset`` that the user may accept or decline
+        (``can_decide_join_request`` for a queryset)."""
+        pending = queryset.filter(status=JoinRequest.Status.PENDING)
+        if self.is_admin:
+            return pending
+        return pending.filter(arrangement__in=self.editable_arrangements().values("pk"))
+
+    # --- deleting ----------------------------------------------------------------------------
 
     def can_delete(self, obj) -> bool:
         """Return True if the user may delete ``obj``.
@@ -390,17 +693,3 @@ class Access:
             .distinct()
             .order_by("name")
         )
-
-    def editor_organisations(self) -> QuerySet:
-        """Return the organisations on whose behalf the user may enter data."""
-        if self.is_admin:
-            return Organisation.objects.all()
-        return Organisation.objects.filter(pk__in=self.editor_org_ids)
-
-    # --- import batches ----------------------------------------------------------------------
-
-    def import_batches(self, queryset: QuerySet | None = None) -> QuerySet:
-        """Return the import batches the user may see: those of the organisations they are a
-        member of (all for a register administrator). ``can_view`` says the same for one batch,
-        ``can_change`` who may save or undo it (the organisation's editors)."""
-        return self.visible(ImportBatch.objects.all() if queryset is None else queryset)

@@ -225,6 +225,18 @@ def format_percent(value) -> str:
     return f"{text}{NBSP}%" if _number(value) is not None else text
 
 
+def name_with_party(name, party) -> str:
+    """Return a person's name with their party, as every page, file and list writes it:
+    'Eva Ek (S)', or the name alone without a party."""
+    return f"{name} ({party})" if party else f"{name}"
+
+
+def seat_holder(seat) -> str:
+    """Return who holds a seat: the person's name with the party of the seat, else of the
+    person ('Eva Ek (S)')."""
+    return name_with_party(seat.person.name, seat.party or seat.person.party)
+
+
 # --- Today -----------------------------------------------------------------------------------
 
 

@@ -319,7 +319,9 @@ class Person(models.Model):
         verbose_name_plural = "personer"
 
     def __str__(self):
-        return f"{self.name} ({self.party})" if self.party else self.name
+        from ..rules import name_with_party  # rules reads the models; imported when needed
+
+        return name_with_party(self.name, self.party)
 
     def get_absolute_url(self):
         return reverse("register:person_detail", args=[self.pk])

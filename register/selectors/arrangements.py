@@ -158,8 +158,7 @@ def arrangement_detail(
     for p in participations:
         p.cost_list = list(p.costs.all())
         p.trend = year_trend(p.cost_list, year)
-    member_ids = access.arrangement_org_ids(arrangement)
-    is_member = access.is_admin or bool(member_ids & access.member_org_ids)
+    is_member = access.is_member_of(arrangement)
     show_internal = access.can_view_internal(arrangement)
 
     bodies = arrangement.body_list
@@ -181,7 +180,7 @@ def arrangement_detail(
             Decision.objects.filter(arrangement=arrangement).select_related("organisation", "body")
         ).order_by("-date", "-pk"),
     )
-    if not access.is_admin:
+    if access.visible_q(Decision):  # some decisions are hidden from the user
         seats = [seat for body in bodies for seat in body.seat_list]
         records = [*participations, *seats, *arrangement.goal_conflict_list]
         _hide_unseen_decisions(records, {d.pk for d in decisions})

@@ -343,18 +343,25 @@ def arrangement_change_log(
     arrangement: Arrangement, *, access: Access, member: bool, known: dict, limit: int = 50
 ) -> list[LogEntry]:
     """Return the arrangement's change log (its own history and its related records'), limited
-    to the records the user may see (see ``visible_history``)."""
-    narrowed = not (access.is_admin or member)
-    member_ids = sorted(access.member_org_ids) if narrowed else []
+    to the records the user may see (see ``visible_history``); a ``member`` of the arrangement
+    sees all of them.
+
+    The compiled SQL is cached per shape (``union.cached_rows``): ``Access.visibility_shape``
+    names it and gives the organisation ids that go into it, ``Access.as_member_of`` builds it
+    around the cache's placeholders."""
+    if member:
+        shape, member_ids = ("member",), []
+    else:
+        shape, member_ids = access.visibility_shape()
 
     def build(ids):
-        shape = Access(user_id=access.user_id, member_org_ids=frozenset(ids[1:]))
-        return arrangement_log_parts(Arrangement(pk=ids[0]), access=shape if narrowed else None)
+        narrowing = None if member else access.as_member_of(ids[1:])
+        return arrangement_log_parts(Arrangement(pk=ids[0]), access=narrowing)
 
-    rows = _cached_log_rows(("arrangement", narrowed), build, [arrangement.pk, *member_ids], limit)
+    rows = _cached_log_rows(("arrangement", *shape), build, [arrangement.pk, *member_ids], limit)
     return _log_entries(
         rows,
-        show_internal=access.is_admin,
+        show_internal=access.can_view_all_internal(),
         mention_internal=member,
         known=known,
         limit=limit,
@@ -365,26 +372,17 @@ def arrangement_change_log(
 def organisation_change_log(
     organisation: Organisation, *, access: Access, member: bool, known: dict, limit: int = 50
 ) -> list[LogEntry]:
-    """Return the organisation's change log, limited to what the user may see."""
-    member_ids = sorted(access.member_org_ids)
+    """Return the organisation's change log, limited to what the user may see (compiled once
+    per shape, as ``arrangement_change_log``)."""
+    shape, member_ids = access.visibility_shape()
 
     def build(ids):
-        shape = Access(
-            user_id=access.user_id,
-            is_admin=access.is_admin,
-            member_org_ids=frozenset(ids[1:]),
-        )
-        return organisation_log_parts(Organisation(pk=ids[0]), access=shape)
+        return organisation_log_parts(Organisation(pk=ids[0]), access=access.as_member_of(ids[1:]))
 
-    rows = _cached_log_rows(
-        ("organisation", access.is_admin),
-        build,
-        [organisation.pk, *member_ids],
-        limit,
-    )
+    rows = _cached_log_rows(("organisation", *shape), build, [organisation.pk, *member_ids], limit)
     return _log_entries(
         rows,
-        show_internal=access.is_admin,
+        show_internal=access.can_view_all_internal(),
         mention_internal=member,
         known=known,
         limit=limit,
@@ -467,8 +465,7 @@ def organisation_log_parts(organisation: Organisation, *, access: Access) -> lis
         (Seat, Q(appointed_by_id=pk), F("person__name")),
         (Review, Q(organisation_id=pk), F("title")),
     ]
-    narrowing = None if access.is_admin else access
     return [
-        (model, visible_history(model, condition, narrowing), label)
+        (model, visible_history(model, condition, access), label)
         for model, condition, label in parts
     ]

@@ -79,7 +79,7 @@ def decisions_since(organisation_ids, since: dt.date):
 
 
 def may_see_due(access: Access, organisation: Organisation) -> bool:
-    return access.is_admin or organisation.pk in access.member_org_ids
+    return access.is_member_of(organisation)
 
 
 def due_rows(

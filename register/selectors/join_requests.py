@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 
 from ..access import Access
-from ..models import JoinRequest, Participation
+from ..models import JoinRequest
 
 
 def visible_join_requests(access: Access) -> QuerySet:
@@ -20,15 +20,9 @@ def visible_join_requests(access: Access) -> QuerySet:
 def join_requests_to_answer(access: Access) -> QuerySet:
     """Return the pending requests the user may answer: to arrangements one of the organisations
     they edit for takes part in (every pending request for a register administrator)."""
-    pending = visible_join_requests(access).filter(status=JoinRequest.Status.PENDING)
-    if access.is_admin:
-        return pending
-    ours = Participation.objects.filter(
-        arrangement=OuterRef("arrangement_id"), organisation_id__in=access.editor_org_ids
-    )
-    return pending.filter(Exists(ours))
+    return access.answerable_join_requests(visible_join_requests(access))
 
 
 def own_join_requests(access: Access) -> QuerySet:
     """Return the requests of the user's own organisations."""
-    return visible_join_requests(access).filter(organisation_id__in=access.member_org_ids)
+    return access.of_own_organisations(visible_join_requests(access))

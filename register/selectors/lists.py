@@ -42,9 +42,7 @@ def _count_subquery(queryset: QuerySet, outer_field: str) -> Coalesce:
 
 def own_organisation(access: Access) -> Organisation | None:
     """Return the organisation whose figures a user's lists show: the first they belong to."""
-    if not access.member_org_ids:
-        return None
-    return Organisation.objects.filter(pk__in=access.member_org_ids).order_by("name").first()
+    return access.member_organisations().order_by("name").first()
 
 
 def arrangement_list_queryset(

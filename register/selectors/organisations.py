@@ -65,7 +65,7 @@ def organisation_detail(
     )
     if organisation is None:
         return None
-    is_member = access.is_admin or organisation.pk in access.member_org_ids
+    is_member = access.is_member_of(organisation)
     participations = list(
         Participation.objects.filter(
             organisation=organisation, arrangement__in=access.arrangements().values("pk")

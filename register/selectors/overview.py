@@ -71,9 +71,7 @@ def home_summaries(access: Access, *, today: dt.date | None = None, limit: int =
     Four queries however many organisations: each figure is grouped by organisation."""
     today = today or rules.today()
     year = rules.reference_year(today)
-    organisations = list(
-        Organisation.objects.filter(pk__in=access.member_org_ids).order_by("name")[:limit]
-    )
+    organisations = list(access.member_organisations().order_by("name")[:limit])
     if not organisations:
         return []
     by_form: dict[int, list] = {org.pk: [] for org in organisations}

@@ -48,6 +48,20 @@ def absolute(value):
 
 
 @register.filter
+def seat_holder(seat) -> str:
+    """Render who holds a seat: Eva Ek (S), the seat's party else the person's
+    (``rules.seat_holder``)."""
+    return rules.seat_holder(seat)
+
+
+@register.filter
+def with_party(name, party) -> str:
+    """Render a name with its party: {{ s.person|with_party:s.party }} gives Eva Ek (S)
+    (``rules.name_with_party``)."""
+    return rules.name_with_party(name, party)
+
+
+@register.filter
 def orgnr(value) -> str:
     """Render an organisation number as NNNNNN-NNNN."""
     if not value:

@@ -103,7 +103,7 @@ class WholeKronorField(forms.IntegerField):
 
     def prepare_value(self, value):
         if isinstance(value, int):
-            return f"{value:,}".replace(",", " ")
+            return rules.format_number(value)
         return value
 
 
@@ -212,6 +212,7 @@ class RegisterForm(forms.ModelForm):
         for field in self.fields.values():
             self._polish(field)
         self.limit_choices()
+        self.lock_fields()
 
     @staticmethod
     def _polish(field) -> None:
@@ -254,6 +255,15 @@ class RegisterForm(forms.ModelForm):
     def limit_choices(self) -> None:
         """Restrict the choice fields to what the user may pick (subclasses override)."""
 
+    def lock_fields(self) -> None:
+        """Disable the fields the user may not change (``Access.locked_fields``), saying why."""
+        locked = self.access.locked_fields(self.instance) & set(self.fields)
+        for name in locked:
+            self.fields[name].disabled = True
+            self.fields[name].help_text = ""
+        if locked:
+            self.notice = self.access.locked_reason(self.instance)
+
     def has_field_errors(self) -> bool:
         """Whether a field has an error (not only the form as a whole, e.g. a save refused
         because the record changed meanwhile: then there is nothing to correct)."""
@@ -274,21 +284,7 @@ class RegisterForm(forms.ModelForm):
         return super()._get_validation_exclusions() - set(self.validate_fields)
 
 
-def _participant_ids(arrangement: Arrangement | None) -> list[int]:
-    if arrangement is None or arrangement.pk is None:
-        return []
-    return list(arrangement.participations.values_list("organisation_id", flat=True))
-
-
-def editor_participants(access: Access, arrangement: Arrangement):
-    """Return the arrangement's participants on whose behalf the user may enter data."""
-    return access.editor_organisations().filter(pk__in=_participant_ids(arrangement))
-
-
 # --- Organisations and people ----------------------------------------------------------------
-
-
-REFERENCE_FIELDS = ("kind", "name", "code", "county", "population", "population_year")
 
 
 class OrganisationForm(RegisterForm):
@@ -318,16 +314,8 @@ class OrganisationForm(RegisterForm):
         return value
 
     def limit_choices(self):
+        # A municipality's or region's fields from SCB are locked by Access (``lock_fields``).
         self.fields["evaluation_interval_years"].required = False
-        # Municipalities and regions come from SCB; only a register administrator changes them.
-        if self.instance.is_reference and not self.access.is_admin:
-            for name in REFERENCE_FIELDS:
-                self.fields[name].disabled = True
-                self.fields[name].help_text = ""
-            self.notice = (
-                "Typ, namn, kod, län och folkmängd kommer från SCB:s indelning och ändras bara av "
-                "registrets administratör."
-            )
 
 
 class PersonForm(RegisterForm):
@@ -351,9 +339,8 @@ class PersonForm(RegisterForm):
 
     def limit_choices(self):
         field = self.fields["organisation"]
-        field.queryset = self.access.editor_organisations()
-        if not self.access.is_admin:
-            # Without an organisation nobody but the administrator could change the person later.
+        field.queryset = self.access.creatable_for(Person)
+        if self.access.must_choose_organisation(Person):
             field.required = True
             field.empty_label = None
 
@@ -434,12 +421,12 @@ class ArrangementForm(RegisterForm):
         creating = self.instance.pk is None
         field = self.fields["for_organisation"]
         if creating:
-            field.queryset = self.access.editor_organisations()
-            if self.access.is_admin:
+            field.queryset = self.access.creatable_for(Arrangement)
+            if not self.access.must_choose_organisation(Arrangement):
                 field.required = False
                 field.empty_label = "– ingen part än –"
                 field.help_text = "Organisationen som läggs till som part. Kan lämnas tom."
-            elif len(self.access.editor_org_ids) == 1:
+            elif self.access.sole_creatable_id(Arrangement) is not None:
                 # Only one organisation: it becomes the participant without asking.
                 del self.fields["for_organisation"]
             else:
@@ -504,11 +491,9 @@ class ParticipationForm(RegisterForm):
         org_id = self.instance.organisation_id
         if org_id:
             people = Person.objects.filter(organisation_id=org_id)
-        elif self.access.is_admin:
-            people = Person.objects.all()
         else:
             # A new partner's owners are that partner's to enter; offer the user's own people.
-            people = Person.objects.filter(organisation__in=self.access.editor_org_ids)
+            people = self.access.editable(Person.objects.all())
         for name in ("political_owner", "admin_owner"):
             self.fields[name].queryset = people
 
@@ -564,11 +549,12 @@ class SeatForm(RegisterForm):
 
     def limit_choices(self):
         arrangement = self.body.arrangement
-        appointing = editor_participants(self.access, arrangement)
+        appointing = self.access.creatable_for(Seat, arrangement=arrangement)
         self.fields["appointed_by"].queryset = appointing
         self.fields["appointed_by"].empty_label = "– välj organisation –"
         self.fields["person"].queryset = Person.objects.filter(
-            Q(organisation__in=_participant_ids(arrangement)) | Q(organisation__isnull=True)
+            Q(organisation__in=self.access.arrangement_org_ids(arrangement))
+            | Q(organisation__isnull=True)
         )
         self.fields["person"].empty_label = "– välj person –"
         self.fields["appointing_decision"].queryset = Decision.objects.filter(
@@ -598,9 +584,7 @@ class CostForm(RegisterForm):
     def limit_choices(self):
         if "participation" in self.fields:
             participations = Participation.objects.select_related("arrangement", "organisation")
-            if not self.access.is_admin:
-                participations = participations.filter(organisation__in=self.access.editor_org_ids)
-            self.fields["participation"].queryset = participations
+            self.fields["participation"].queryset = self.access.editable(participations)
 
     def clean(self):
         cleaned = super().clean()
@@ -665,7 +649,7 @@ class GoalForm(RegisterForm):
 
 def _own_goals(access: Access, arrangement: Arrangement):
     """Return the own goals (of participating organisations) the user may link to."""
-    orgs = editor_participants(access, arrangement)
+    orgs = access.creatable_for(Contribution, arrangement=arrangement)
     return Goal.objects.filter(organisation__in=orgs).select_related("organisation")
 
 
@@ -729,7 +713,7 @@ class _ArrangementRecordForm(_OnArrangementForm):
 
     def limit_choices(self):
         field = self.fields["organisation"]
-        field.queryset = editor_participants(self.access, self.arrangement)
+        field.queryset = self.access.creatable_for(self._meta.model, arrangement=self.arrangement)
         if self.access.can_change(self.arrangement):
             field.empty_label = self.joint_label
         else:
@@ -754,7 +738,9 @@ class EvaluationForm(_ArrangementRecordForm):
         served = (
             Goal.objects.filter(
                 contributions__arrangement=self.arrangement,
-                organisation__in=editor_participants(self.access, self.arrangement),
+                organisation__in=self.access.creatable_for(
+                    Evaluation, arrangement=self.arrangement
+                ),
             )
             .select_related("organisation")
             .order_by("organisation__name", "sort_order", "title")
@@ -922,11 +908,11 @@ class ReviewForm(RegisterForm):
             initial=current.start_year,
         )
         field = self.fields["organisation"]
-        field.queryset = self.access.editor_organisations()
+        field.queryset = self.access.creatable_for(Review)
         if self.instance.pk:
             field.disabled = True
-        elif len(self.access.editor_org_ids) == 1 and not self.access.is_admin:
-            field.initial = next(iter(self.access.editor_org_ids))
+        elif (sole := self.access.sole_creatable_id(Review)) is not None:
+            field.initial = sole
 
 
 class ReviewItemForm(RegisterForm):

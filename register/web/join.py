@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
-from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ..access import Access
-from ..models import Arrangement, JoinRequest, Organisation
+from ..models import JoinRequest
 from ..selectors.join_requests import join_requests_to_answer, own_join_requests
 from ..services import join_requests
 from .forms import RegisterForm
@@ -57,34 +56,17 @@ def _access(request) -> Access:
     return Access.for_user(request.user)
 
 
-def _askable_organisations(access: Access, arrangement: Arrangement):
-    """Return the organisations the user may ask for: they edit for them, the organisations do
-    not take part and have no request waiting for an answer."""
-    if access.is_admin:
-        candidates = Organisation.objects.exclude(participations__arrangement=arrangement)
-    else:
-        candidates = Organisation.objects.filter(
-            pk__in=access.join_request_organisation_ids(arrangement)
-        )
-    waiting = JoinRequest.objects.filter(
-        arrangement=arrangement,
-        organisation=OuterRef("pk"),
-        status=JoinRequest.Status.PENDING,
-    )
-    return candidates.exclude(Exists(waiting))
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def join_request_create(request, pk):
     access = _access(request)
     arrangement = get_object_or_404(access.arrangements(), pk=pk)
-    if not access.is_admin and not access.join_request_organisation_ids(arrangement):
+    if not access.may_ask_to_join(arrangement):
         raise PermissionDenied(
             "Du kan bara begära deltagande för en organisation som du är redigerare för och som "
             "inte redan deltar."
         )
-    organisations = _askable_organisations(access, arrangement)
+    organisations = access.join_candidates(arrangement)
     cancel_url = arrangement.get_absolute_url() + "#parter"
     if not organisations.exists():
         messages.info(

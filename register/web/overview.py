@@ -24,7 +24,7 @@ def _organisation(pk) -> Organisation:
 
 
 def _admin_only(access: Access) -> None:
-    if not access.is_admin:
+    if not access.can_view_wide_overviews():
         raise PermissionDenied("Läns- och riksöversikten är registeradministratörens.")
 
 
@@ -99,9 +99,9 @@ def overview_index(request):
 
 
 def _index_context(access: Access, error: str = "") -> dict:
-    own = list(Organisation.objects.filter(pk__in=access.member_org_ids).order_by("name"))
+    own = list(access.member_organisations().order_by("name"))
     context = {"own": own, "error": error}
-    if access.is_admin:
+    if access.can_view_wide_overviews():
         context["organisations"] = list(
             Organisation.objects.filter(participations__isnull=False)
             .distinct()

@@ -31,7 +31,7 @@ from ..selectors import reviews as review_selectors
 from ..services import calendar as calendar_services
 from ..services import reviews as review_services
 from ..services.records import NOT_ALLOWED
-from . import edit, forms
+from . import edit, forms, generic
 
 
 def _today() -> dt.date:
@@ -73,7 +73,7 @@ class _ItemPage:
         return self.object.review.get_absolute_url() + f"#punkt-{self.object.pk}"
 
 
-class ReviewItemUpdate(_ItemPage, edit.RecordUpdateView):
+class ReviewItemUpdate(_ItemPage, generic.RecordUpdateView):
     """The board's position on one item: direction, priority, decision, assignment."""
 
     form_class = forms.ReviewItemDecisionForm
@@ -84,7 +84,7 @@ class ReviewItemUpdate(_ItemPage, edit.RecordUpdateView):
         return f"{self.object.participation.arrangement.name} – {self.object.review.title}"
 
 
-class ReviewItemFollowup(_ItemPage, edit.RecordUpdateView):
+class ReviewItemFollowup(_ItemPage, generic.RecordUpdateView):
     """The follow-up of an item's assignment: open also after the review is closed."""
 
     form_class = forms.ReviewItemFollowupForm
@@ -100,7 +100,7 @@ class ReviewItemFollowup(_ItemPage, edit.RecordUpdateView):
         )
 
 
-class _RecordFromItem(edit.RecordCreateView):
+class _RecordFromItem(generic.RecordCreateView):
     """A goal conflict or an alternative raised by an item of an open review; saved on the
     item's arrangement, then back to the review."""
 

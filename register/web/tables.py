@@ -342,6 +342,4 @@ class PortfolioTable(RegisterTable):
 
 def rep_text(seat) -> str:
     """One of our representatives as the overview writes it: name (party), role in body."""
-    party = seat.party or seat.person.party
-    name = f"{seat.person.name} ({party})" if party else seat.person.name
-    return f"{name}, {seat.get_role_display().lower()} i {seat.body.name}"
+    return f"{rules.seat_holder(seat)}, {seat.get_role_display().lower()} i {seat.body.name}"

@@ -4,14 +4,10 @@ from django.urls import path
 
 from ..models import (
     Alternative,
-    Arrangement,
     Contribution,
     Decision,
     Evaluation,
-    Goal,
     GoalConflict,
-    Organisation,
-    Person,
 )
 from . import edit, forms, join, network, overview, review_flow, views
 
@@ -82,7 +78,7 @@ urlpatterns = [
     path("samverkan/ny/", edit.ArrangementCreate.as_view(), name="arrangement_create"),
     path(
         "samverkan/<int:pk>/andra/",
-        edit.RecordUpdateView.as_view(model=Arrangement, form_class=forms.ArrangementForm),
+        edit.ArrangementUpdate.as_view(),
         name="arrangement_update",
     ),
     path(
@@ -128,7 +124,7 @@ urlpatterns = [
     ),
     path(
         "mal/<int:pk>/andra/",
-        edit.RecordUpdateView.as_view(model=Goal, form_class=forms.GoalForm),
+        edit.GoalUpdate.as_view(),
         name="goal_update",
     ),
     path("mal/<int:pk>/ta-bort/", edit.GoalDelete.as_view(), name="goal_delete"),
@@ -182,14 +178,14 @@ urlpatterns = [
     path("personer/ny/", edit.PersonCreate.as_view(), name="person_create"),
     path(
         "personer/<int:pk>/andra/",
-        edit.RecordUpdateView.as_view(model=Person, form_class=forms.PersonForm),
+        edit.PersonUpdate.as_view(),
         name="person_update",
     ),
     path("personer/<int:pk>/ta-bort/", edit.PersonDelete.as_view(), name="person_delete"),
     path("organisationer/ny/", edit.OrganisationCreate.as_view(), name="organisation_create"),
     path(
         "organisationer/<int:pk>/andra/",
-        edit.RecordUpdateView.as_view(model=Organisation, form_class=forms.OrganisationForm),
+        edit.OrganisationUpdate.as_view(),
         name="organisation_update",
     ),
     path(

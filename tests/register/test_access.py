@@ -10,9 +10,11 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.db.models import Q
 from django.urls import reverse
 
 from register import versions
+from register.access import Access, Rule
 from register.models import (
     Alternative,
     Arrangement,
@@ -23,6 +25,8 @@ from register.models import (
     Evaluation,
     Goal,
     GoalConflict,
+    JoinRequest,
+    Membership,
     Organisation,
     Participation,
     Person,
@@ -392,3 +396,172 @@ def test_every_edit_page_refuses_a_save_without_its_version(client, admin_user, 
     assert response.status_code == 200
     assert "Sidan saknar uppgift om vilken version" in response.content.decode()
     assert snapshot() == before
+
+
+# --- The questions Access answers (register/access.py) -------------------------------------------
+# One table of rules per model answers every question, so the answers for a queryset and for one
+# object must agree, for every model and every kind of user.
+
+
+def _users(taby, knivsta, admin_user, taby_editor, taby_reader, knivsta_editor):
+    both = f.make_member(taby, Membership.Role.EDITOR)
+    Membership.objects.create(user=both, organisation=knivsta, role=Membership.Role.EDITOR)
+    users = [taby_editor, taby_reader, knivsta_editor, admin_user, both, f.make_user(), None]
+    return [Access.for_user(u) for u in users]
+
+
+@pytest.fixture
+def wide_world(world, taby, vaxholm, knivsta):
+    """The world, plus joint records, a published arrangement Knivsta is outside of, and
+    published and unpublished records on it."""
+    arrangement = world["arrangement"]
+    f.make_decision(arrangement, title="Gemensamt beslut")
+    f.make_evaluation(arrangement)
+    published = f.make_arrangement(name="Öppen samverkan", members=(vaxholm,), is_published=True)
+    f.make_decision(published, organisation=vaxholm, title="Publicerat", is_published=True)
+    f.make_decision(published, organisation=vaxholm, title="Opublicerat")
+    f.make_goal(arrangement=published, title="Öppet mål")
+    f.make_cost(published.participations.get(), year=2024)
+    return world
+
+
+def test_editable_and_can_change_agree_for_every_model_and_user(
+    wide_world, taby, knivsta, admin_user, taby_editor, taby_reader, knivsta_editor
+):
+    for access in _users(taby, knivsta, admin_user, taby_editor, taby_reader, knivsta_editor):
+        for model in Access.RULES:
+            rows = list(model.objects.all())
+            by_queryset = set(access.editable(model.objects.all()).values_list("pk", flat=True))
+            one_by_one = {row.pk for row in rows if access.can_change(row)}
+            assert by_queryset == one_by_one, (model.__name__, access)
+
+
+def test_visible_and_can_view_agree_for_every_model_and_user(
+    wide_world, taby, knivsta, admin_user, taby_editor, taby_reader, knivsta_editor
+):
+    for access in _users(taby, knivsta, admin_user, taby_editor, taby_reader, knivsta_editor):
+        for model in Access.RULES:
+            rows = list(model.objects.all())
+            by_queryset = set(access.visible(model.objects.all()).values_list("pk", flat=True))
+            one_by_one = {row.pk for row in rows if access.can_view(row)}
+            assert by_queryset == one_by_one, (model.__name__, access)
+
+
+def test_an_unknown_model_is_the_administrators_alone(taby_editor, admin_user):
+    editor, admin = Access.for_user(taby_editor), Access.for_user(admin_user)
+    assert editor.visible_q(Membership) == Q(pk__in=[])
+    assert editor.editable_q(Membership) == Q(pk__in=[])
+    assert admin.visible_q(Membership) == Q()
+
+
+def test_a_reference_organisations_scb_fields_are_the_administrators(taby, taby_editor, admin_user):
+    editor, admin = Access.for_user(taby_editor), Access.for_user(admin_user)
+    assert taby.is_reference and editor.can_change(taby)
+    assert {"name", "code", "population", "is_reference"} <= editor.locked_fields(taby)
+    assert not editor.can_change_field(taby, "name")
+    assert editor.can_change_field(taby, "website")
+    assert "SCB" in editor.locked_reason(taby)
+    assert admin.locked_fields(taby) == frozenset()
+    assert admin.can_change_field(taby, "name")
+    own = Organisation.objects.create(name="Täby Energi AB", kind="company")
+    assert editor.locked_fields(own) == frozenset()
+
+
+def test_a_writer_can_ask_which_locked_fields_a_save_would_change(taby, taby_editor, admin_user):
+    editor = Access.for_user(taby_editor)
+    taby.website = "https://taby.se"
+    assert editor.changed_locked_fields(taby) == []
+    taby.name, taby.population = "Täby stad", 1
+    assert editor.changed_locked_fields(taby) == ["name", "population"]
+    assert Access.for_user(admin_user).changed_locked_fields(taby) == []
+    # The stored record decides what is locked: clearing the flag unlocks nothing.
+    taby.is_reference = False
+    assert "is_reference" in editor.changed_locked_fields(taby)
+
+
+def test_the_organisation_form_locks_what_access_locks(taby, taby_editor):
+    from register.web.forms import OrganisationForm
+
+    form = OrganisationForm(instance=taby, access=Access.for_user(taby_editor))
+    disabled = {name for name, field in form.fields.items() if field.disabled}
+    assert disabled == Access.for_user(taby_editor).locked_fields(taby) & set(form.fields)
+    assert form.notice
+
+
+def test_for_which_organisations_a_user_creates(
+    shared_arrangement, taby, vaxholm, knivsta, taby_editor, taby_reader, admin_user
+):
+    editor, reader = Access.for_user(taby_editor), Access.for_user(taby_reader)
+    admin = Access.for_user(admin_user)
+    assert list(editor.creatable_for(Arrangement)) == [taby]
+    assert editor.sole_creatable_id(Arrangement) == taby.pk
+    assert editor.must_choose_organisation(Person)
+    assert editor.can_create_for(Arrangement, taby)
+    assert not editor.can_create_for(Arrangement, knivsta)
+    assert not editor.can_create_for(Arrangement, None)
+    assert not editor.can_create(Organisation) and not editor.creatable_for(Organisation)
+    assert not reader.creatable_for(Person).exists() and not reader.can_create(Person)
+    assert admin.creatable_for(Person).count() == Organisation.objects.count()
+    assert admin.can_create_for(Arrangement, None) and not admin.must_choose_organisation(Person)
+    assert admin.sole_creatable_id(Arrangement) is None
+    on_it = admin.creatable_for(Decision, arrangement=shared_arrangement)
+    assert set(on_it) == {taby, vaxholm}
+    assert list(editor.creatable_for(Seat, arrangement=shared_arrangement)) == [taby]
+    two = f.make_member(taby)
+    Membership.objects.create(user=two, organisation=knivsta, role=Membership.Role.EDITOR)
+    assert Access.for_user(two).sole_creatable_id(Arrangement) is None
+
+
+def test_who_is_a_member_of_an_organisation_or_arrangement(
+    shared_arrangement, taby, knivsta, taby_reader, knivsta_editor, admin_user
+):
+    reader, other = Access.for_user(taby_reader), Access.for_user(knivsta_editor)
+    assert reader.is_member_of(taby) and reader.is_member_of(shared_arrangement)
+    assert not other.is_member_of(taby) and not other.is_member_of(shared_arrangement)
+    assert Access.for_user(admin_user).is_member_of(shared_arrangement)
+    assert list(reader.member_organisations()) == [taby]
+    assert not Access(user_id=None).member_organisations().exists()
+
+
+def test_join_candidates_leave_out_participants_and_waiting_requests(
+    shared_arrangement, taby, knivsta, knivsta_editor, taby_editor, admin_user
+):
+    shared_arrangement.is_published = True
+    shared_arrangement.save()
+    other = Access.for_user(knivsta_editor)
+    assert other.may_ask_to_join(shared_arrangement)
+    assert list(other.join_candidates(shared_arrangement)) == [knivsta]
+    assert not Access.for_user(taby_editor).may_ask_to_join(shared_arrangement)
+    admin = Access.for_user(admin_user)
+    assert knivsta in admin.join_candidates(shared_arrangement)
+    assert taby not in admin.join_candidates(shared_arrangement)
+    JoinRequest.objects.create(arrangement=shared_arrangement, organisation=knivsta, role="member")
+    assert not other.join_candidates(shared_arrangement).exists()
+    answerable = Access.for_user(taby_editor).answerable_join_requests(JoinRequest.objects.all())
+    assert answerable.count() == 1
+    assert not other.answerable_join_requests(JoinRequest.objects.all()).exists()
+
+
+def test_the_visibility_shape_rebuilds_the_same_condition_around_other_ids(taby, knivsta):
+    access = Access(user_id=1, member_org_ids=frozenset({knivsta.pk, taby.pk}))
+    shape, ids = access.visibility_shape()
+    assert ids == sorted({knivsta.pk, taby.pk})
+    rebuilt = access.as_member_of(ids)
+    assert str(rebuilt.decisions().query) == str(access.decisions().query)
+    admin_shape, admin_ids = Access.administrator().visibility_shape()
+    assert admin_shape != shape and admin_ids == []
+    assert Access.administrator().as_member_of([1]).visible_q(Decision) == Q()
+
+
+def test_another_app_registers_its_models_rule(taby):
+    """The importer does so for its batches (importers/apps.py); access.py imports no app."""
+
+    class Probe:
+        pass
+
+    try:
+        Access.register(Probe, Rule(members="organisation", owner="organisation"))
+        assert Access.rule(Probe).owner == "organisation"
+    finally:
+        del Access.RULES[Probe]
+    assert Access.rule(Probe) is None

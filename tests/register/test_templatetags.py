@@ -43,6 +43,26 @@ def test_absolute_drops_the_sign():
     assert t.absolute(None) is None
 
 
+def test_a_name_is_written_with_its_party_one_way_everywhere(db):
+    """Person.__str__, the seat filter, the public pages' filter and the overview table all go
+    through rules.name_with_party: "Eva Ek (S)", or the name alone."""
+    from types import SimpleNamespace
+
+    from register.web.tables import rep_text
+
+    assert t.with_party("Eva Ek", "S") == "Eva Ek (S)"
+    assert t.with_party("Eva Ek", "") == "Eva Ek"
+    assert str(f.make_person(name="Eva Ek", party="S")) == "Eva Ek (S)"
+    assert str(f.make_person(name="Per Ek", party="")) == "Per Ek"
+    person = SimpleNamespace(name="Eva Ek", party="S")
+    seat = SimpleNamespace(person=person, party="")
+    assert t.seat_holder(seat) == "Eva Ek (S)"
+    seat.party = "V"  # the seat's party, where it has one, is the one it was appointed for
+    assert t.seat_holder(seat) == "Eva Ek (V)"
+    seat.get_role_display, seat.body = (lambda: "Ledamot"), SimpleNamespace(name="Direktionen")
+    assert rep_text(seat) == "Eva Ek (V), ledamot i Direktionen"
+
+
 def test_orgnr_is_shown_with_a_hyphen():
     assert t.orgnr("2120000142") == "212000-0142"
     assert t.orgnr(None) == ""

@@ -34,7 +34,7 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError("Ange datumet som ÅÅÅÅ-MM-DD.") from exc
         last = today + dt.timedelta(days=days)
-        access = Access(user_id=None, is_admin=True)
+        access = Access.administrator()
         organisations = Organisation.objects.filter(
             Q(participations__admin_owner__email__gt="")
             | Q(participations__political_owner__email__gt="")

@@ -82,7 +82,15 @@ def test_whole_kronor_rejects_decimals_and_text_in_swedish(typed):
 
 
 def test_whole_kronor_shows_amounts_with_spaces():
-    assert WholeKronorField().prepare_value(1234567) == "1 234 567"
+    # rules.format_number, the register's one number format: non-breaking spaces, a minus sign.
+    assert WholeKronorField().prepare_value(1234567) == "1\u00a0234\u00a0567"
+    assert WholeKronorField().prepare_value(-1234567) == "\u22121\u00a0234\u00a0567"
+
+
+@pytest.mark.parametrize("amount", [0, 7, 1234567, -1234567, 999_999_999_999_999])
+def test_whole_kronor_reads_back_what_it_shows(amount):
+    field = WholeKronorField(required=False)
+    assert field.clean(field.prepare_value(amount)) == amount
 
 
 # --- Arrangement -----------------------------------------------------------------------------
