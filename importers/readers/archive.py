@@ -10,15 +10,15 @@ import zlib
 
 from .workbook import ReadError, count_text
 
-# What a sheet at the row limit needs once unpacked: 100,000 rows of at most about 1.1 KB of
-# sheet XML each (16 long filled columns; ``bench/zip_bomb.py`` measures it), and a margin. The
-# setting IMPORT_MAX_UNCOMPRESSED_BYTES overrides it.
+# What a sheet at the row limit needs once unpacked, with a margin: 100,000 rows of long texts
+# in every usual column (``tests/importers/test_zip_limits.py`` builds such rows and pins it).
+# The setting IMPORT_MAX_UNCOMPRESSED_BYTES overrides it.
 MAX_UNCOMPRESSED_BYTES = 128 * 1024 * 1024
 # A workbook is a few files per sheet plus styles and themes; hundreds at most.
 MAX_MEMBERS = 1_000
-# Far above what any real sheet compresses to and far below what a zip bomb does (the ratios
-# are measured in ``bench/zip_bomb.py``); only parts that unpack to more than RATIO_FROM_BYTES
-# are judged, since smaller ones cost little.
+# Far above what a real sheet compresses to and far below what a zip bomb does
+# (``bench/zip_bomb.py``); only parts that unpack to more than RATIO_FROM_BYTES are judged, since
+# smaller ones cost little.
 MAX_RATIO = 300
 RATIO_FROM_BYTES = 10 * 1024 * 1024
 INFLATE_CHUNK = 64 * 1024
