@@ -34,6 +34,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, router
 from django.db.models import DateField, DateTimeField, Field, ForeignKey, Model
+from django.db.models.base import ModelState
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
@@ -244,16 +245,19 @@ def check_clean(model, values: dict[str, list], count: int) -> None:
     date after the start date), when the model has one."""
     if model.clean is Model.clean:
         return
-    columns = [values.get(f.attname) or [None] * count for f in model._meta.concrete_fields]
-    # Positional arguments, as Django builds the instances it reads from the database: the
-    # fields are not looked up by name once per row.
-    for row, args in enumerate(zip(*columns, strict=True), 1):
+    names = [f.attname for f in model._meta.concrete_fields]
+    columns = [values.get(name) or [None] * count for name in names]
+    make = model.__new__
+    # ``clean()`` reads the record's attributes: each row becomes an instance holding its values,
+    # without ``Model.__init__`` looking every field up again for every row.
+    for row, row_values in enumerate(zip(*columns, strict=True), 1):
+        obj = make(model)
+        obj.__dict__.update(zip(names, row_values, strict=True), _state=ModelState())
         try:
-            model(*args).clean()
+            obj.clean()
         except ValidationError as exc:
-            raise RowRefused(
-                exc.message_dict if hasattr(exc, "error_dict") else exc.messages, row=row
-            ) from exc
+            messages = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            raise RowRefused(messages, row=row) from exc
 
 
 def _is_empty_json(value) -> bool:
