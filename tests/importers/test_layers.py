@@ -188,10 +188,13 @@ def test_no_module_reads_private_state_another_module_set():
     assert crossing == []
 
 
-def test_the_importer_writes_through_the_registers_service_api_not_its_bulk_path():
+def test_every_writer_uses_the_registers_service_api_not_its_bulk_path():
+    """The importer, seed_scale and everything else outside ``register.services`` write many
+    records through ``records_create_many``; the bulk path is how it does so."""
     direct = [
         f"{name} imports {other}"
-        for name, path in IMPORTERS.items()
+        for name, path in {**IMPORTERS, **REGISTER}.items()
+        if not name.startswith("register.services")
         for other in imported(name, path)
         if other == "register.services.bulk"
     ]
