@@ -15,8 +15,9 @@ from register.models import Arrangement, Cost, Decision, Organisation, Participa
 from register.reports import xlsx as writer
 from register.validators import format_orgnr
 
-from .readers import FIELD_HEADERS
-from .values import Representative, format_notice, format_representatives
+from .readers.headers import FIELD_HEADERS
+from .representatives import Representative, format_representatives
+from .values import format_notice
 
 COST_HEADERS = {"outcome": "Kostnad", "budget": "Budget", "forecast": "Prognos"}
 INTERNAL_FIELDS = {"contact", "comment", "last_review"}

@@ -5,7 +5,7 @@ from django.conf import settings
 
 from register.models import Organisation
 
-from .readers import MAX_BYTES
+from .readers.workbook import MAX_BYTES
 
 UPLOAD_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".csv")
 

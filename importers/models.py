@@ -59,6 +59,23 @@ class ImportBatch(models.Model):
     def get_absolute_url(self):
         return reverse("importers:batch_detail", args=[self.pk])
 
+    @property
+    def history_reason(self) -> str:
+        """The change reason of every history row the batch's commit writes in the register:
+        what tags the batch's writes, so that its undo finds them (``importers.undo``)."""
+        return _reason(f"Import {self.pk}: {self.file_name}")
+
+    @property
+    def undo_reason(self) -> str:
+        """The change reason of every history row the batch's undo writes."""
+        return _reason(f"Ångrad import {self.pk}: {self.file_name}")
+
+
+def _reason(text: str) -> str:
+    """Cut a change reason to simple-history's column (the batch's id comes first, so two
+    batches never share one)."""
+    return text[:100]
+
 
 def preview_days() -> int:
     """Return how many days a preview's file is kept (README, "Excelimport"): the commit reads
@@ -134,7 +151,8 @@ class ImportRow(models.Model):
         "ändringslogg",
         default=list,
         blank=True,
-        help_text="Vad importen skrev, med värdena före, så att importen kan ångras.",
+        help_text="Vilka poster raden skrev. Värdena före och efter finns i posternas historik, "
+        "där importens ändringar är märkta med importomgången; därifrån ångras importen.",
     )
     arrangement = models.ForeignKey(
         Arrangement,
@@ -166,8 +184,8 @@ class ImportChoice(models.Model):
     import of the same list: a row that names an arrangement already in the register under
     another name is that arrangement (``same``) or a new one (``new``); an unknown partner name
     is an organisation (``partner``). Keyed on the organisation, the list's identity
-    (``importers.planning.list_key``: its file name without digits) and the row's key
-    (``importers.planning.row_key``, or the folded partner name)."""
+    (``importers.choices.list_key``: its file name without digits) and the row's key
+    (``importers.choices.row_key``, or the folded partner name)."""
 
     class Kind(models.TextChoices):
         SAME = "same", "Samma samverkan som en i registret"

@@ -1,229 +1,105 @@
-"""What stands in the way of undoing an import: records the undo would delete or change that
-someone (another organisation, or the importing one) created or changed after the import.
+"""Undoing a committed import from the register's history (``importers.services.batch_undo`` is
+the entry point): every record the batch created is deleted, and every record it changed or deleted is put back as its history shows it just before
+the batch's first write to it (:mod:`importers.batch_history`). The writes go through the
+register's services and are tagged ``ImportBatch.undo_reason`` in the history.
 
-Undo deletes what the import created and restores what it changed. Nothing found here is a
-hand-kept list of models: the records that would go with what the import created are found
-from the models' own relations (every reverse foreign key and one-to-one, as Django's deletion
-follows them: cascades, SET_NULL and protected references alike), so a model added later is
-covered without touching this file. Changes to what the import created or changed are found in
-the records' history (django-simple-history) since the import.
+The undo is refused, saying who did what where, when it would delete or change what anyone added
+or changed since the import (:mod:`importers.obstacles`), and when a later import of the
+organisation is still in place.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+from django.db.models import ProtectedError, RestrictedError
 
-from django.apps import apps
-from django.contrib.auth import get_user_model
-from django.db.models import DO_NOTHING
-from simple_history.exceptions import NotHistoricalModelError
-from simple_history.utils import get_history_manager_for_model
+from register.services.records import record_save, records_delete_many
 
-from register.access import Access
-from register.models import Arrangement, Membership, Organisation
-from register.services import bulk
-
-from .models import ImportBatch, ImportRow
-from .planning import chunked
-from .services import _jsonable
-
-MAX_LISTED = 5
-
-#: Rows that only record the import itself (their link to an undone arrangement is cleared).
-BOOKKEEPING = {ImportRow}
+from .batch_history import CREATE, DELETE, Written, written_by
+from .models import ImportBatch
+from .obstacles import describe, find_obstacles
+from .results import ImportRefused
 
 
-@dataclass
-class Obstacle:
-    """One record in the way: what it is, who added or changed it, and where."""
-
-    obj: object
-    changed: bool  # True: an existing record was changed; False: a record was added
-    user_id: int | None = None
-
-    def message(self, names: dict[int, str], user_orgs: dict[int, set[int]], admins) -> str:
-        obj = self.obj
-        who = _who(obj, self.user_id, names, user_orgs, admins)
-        verb = "ändrat" if self.changed else "lagt till"
-        kind = obj._meta.verbose_name
-        text = f"{who} har {verb} {kind} ”{obj}”"
-        arrangement = arrangement_of(obj)
-        if arrangement is not None and arrangement != obj:
-            text += f" i samverkan ”{arrangement}”"
-        return text[0].upper() + text[1:]
-
-
-def _history(model):
-    try:
-        return get_history_manager_for_model(model)
-    except NotHistoricalModelError:
-        return None
-
-
-def arrangement_of(obj, depth: int = 3):
-    """Return the arrangement a record belongs to, following its foreign keys (None if none)."""
-    if isinstance(obj, Arrangement):
-        return obj
-    if depth == 0:
-        return None
-    relations = [
-        f
-        for f in obj._meta.concrete_fields
-        if f.is_relation and (f.many_to_one or f.one_to_one) and f.related_model is not None
-    ]
-    for field in relations:  # a direct link first
-        if field.related_model is Arrangement:
-            return getattr(obj, field.name)
-    for field in relations:
-        if field.related_model in (Organisation, Arrangement) or not getattr(obj, field.attname):
-            continue
-        found = arrangement_of(getattr(obj, field.name), depth - 1)
-        if found is not None:
-            return found
+def undo_problem(batch: ImportBatch) -> str | None:
+    """Return why the batch cannot be undone, or None."""
+    if batch.mode != ImportBatch.Mode.COMMITTED:
+        return "Bara en genomförd import kan ångras."
+    later = ImportBatch.objects.filter(
+        organisation=batch.organisation,
+        mode=ImportBatch.Mode.COMMITTED,
+        committed_at__gt=batch.committed_at,
+    ).exists()
+    if later:
+        return "En senare import för organisationen är genomförd. Ångra den först."
     return None
 
 
-def _who(obj, user_id, names, user_orgs, admins) -> str:
-    """Return who added or changed ``obj``: the changing user's organisation, else the record's
-    owner (``Access.owner_org_ids``)."""
-    owners = set(Access(user_id=None).owner_org_ids(obj))
-    if user_id is not None:
-        orgs = user_orgs.get(user_id, set())
-        preferred = orgs & owners or orgs
-        if preferred:
-            return " och ".join(sorted(names[pk] for pk in preferred))
-        if user_id in admins:
-            return "en registeradministratör"
-    if len(owners) == 1:
-        return names[next(iter(owners))]
-    if 1 < len(owners) <= 3:
-        return " eller ".join(sorted(names[pk] for pk in owners))
-    return "en av parterna" if owners else "någon"
+def undo_refusal(batch: ImportBatch, written: list[Written] | None = None) -> str | None:
+    """Return why the batch cannot be undone now, or None: a later import, a record whose
+    state before the import the history does not hold, or records that someone added or
+    changed since and that the undo would delete or change, with who did what where."""
+    problem = undo_problem(batch)
+    if problem:
+        return problem
+    written = written_by(batch) if written is None else written
+    unknown = next((w for w in written if w.op != CREATE and _source(w) is None), None)
+    if unknown is not None:
+        return (
+            "Importen kan inte ångras: registrets historik saknar läget före importen för "
+            f"{unknown.model._meta.verbose_name} {unknown.pk}."
+        )
+    obstacles = find_obstacles(batch, written)
+    return describe(obstacles) if obstacles else None
 
 
-def _changes_since(model, pks, since) -> dict:
-    """Return {pk: (last user, added since)} for the records of ``model`` among ``pks`` whose
-    history has an entry after ``since``."""
-    history = _history(model)
-    if history is None or since is None:
-        return {}
-    pk_name = model._meta.pk.attname
-    found: dict = {}
-    for chunk in chunked(pks):
-        for pk, user_id, kind in (
-            history.filter(**{f"{pk_name}__in": chunk}, history_date__gt=since)
-            .order_by("history_date", "history_id")
-            .values_list(pk_name, "history_user_id", "history_type")
-        ):
-            added = found[pk][1] if pk in found else False
-            found[pk] = (user_id, added or kind == "+")
-    return found
+def _source(written: Written):
+    """The history row a changed or deleted record is restored from (None: there is none)."""
+    if written.op == DELETE:
+        return written.before or written.after  # as it was, else as the import deleted it
+    return written.before if written.after is not None else None
 
 
-def find_obstacles(batch: ImportBatch, entries: list[dict]) -> list[Obstacle]:
-    """Return the records in the way of undoing ``batch`` (whose journal is ``entries``)."""
-    since = batch.committed_at
-    created: dict[type, set] = defaultdict(set)
-    updated: dict[tuple[type, object], dict] = {}
-    areas: list[dict] = []
-    for entry in entries:
-        model = apps.get_model(entry["model"])
-        if entry["op"] == "create":
-            created[model].add(entry["pk"])
-        elif entry["op"] == "update":
-            updated.setdefault((model, entry["pk"]), {}).update(entry["after"])
-        elif entry["op"] == "m2m":
-            areas.append(entry)
-    obstacles: list[Obstacle] = []
-    seen: set[tuple[type, object]] = set()
-
-    def add(model, objs, changes: dict, *, changed: bool | None = None) -> None:
-        for obj in objs:
-            if (model, obj.pk) in seen:
-                continue
-            seen.add((model, obj.pk))
-            user_id, added = changes.get(obj.pk, (None, not changed))
-            obstacles.append(Obstacle(obj, not added if changed is None else changed, user_id))
-
-    def load(model, pks):
-        for chunk in chunked(pks):
-            yield from model._base_manager.filter(pk__in=chunk)
-
-    # 1. What the import created, changed since by anyone (deleting it would lose the change).
-    for model, pks in created.items():
-        changes = _changes_since(model, pks, since)
-        add(model, load(model, changes), changes, changed=True)
-
-    # 2. What the import changed, changed again since (restoring it would overwrite that).
-    for (model, pk), after in updated.items():
-        obj = model._base_manager.filter(pk=pk).first()
-        if obj is None:
-            continue
-        if any(
-            _jsonable(getattr(obj, name)) != value
-            for name, value in after.items()
-            if name != "extra_fields"  # the import's own notes; others' keys are kept
-        ):
-            add(model, [obj], _changes_since(model, [pk], since), changed=True)
-    for entry in areas:
-        model = apps.get_model(entry["model"])
-        obj = model._base_manager.filter(pk=entry["pk"]).first()
-        if obj is not None and sorted(
-            getattr(obj, entry["field"]).values_list("pk", flat=True)
-        ) != sorted(entry["after"]):
-            add(model, [obj], _changes_since(model, [obj.pk], since), changed=True)
-
-    # 3. Records that refer to what the import created: deleting it would delete them (cascade),
-    # change them (SET_NULL) or be refused (PROTECT, RESTRICT). Unless the import created them
-    # too, or set exactly that reference (the undo restores it first), they were put there
-    # after the import.
-    for model, pks in created.items():
-        for relation in bulk.dependent_relations(model):
-            field = relation.field
-            related_model = relation.related_model
-            if field.remote_field.on_delete is DO_NOTHING:  # e.g. history rows
-                continue
-            if related_model._meta.auto_created or related_model in BOOKKEEPING:
-                continue  # many-to-many links are part of the record (and of its history)
-            own = created.get(related_model, set())
-            referring = []
-            for chunk in chunked(pks):
-                for pk in related_model._base_manager.filter(
-                    **{f"{field.name}__in": chunk}
-                ).values_list("pk", flat=True):
-                    if pk in own or field.attname in updated.get((related_model, pk), {}):
-                        continue
-                    referring.append(pk)
-            if referring:
-                changes = _changes_since(related_model, referring, since)
-                add(related_model, load(related_model, referring), changes)
-    return obstacles
+def revert(batch: ImportBatch) -> int:
+    """Put back what the batch wrote as it was before the import (call inside the transaction
+    that holds the batch locked); return the number of records restored or deleted. Raise
+    :class:`ImportRefused` (see the module)."""
+    written = written_by(batch)
+    problem = undo_refusal(batch, written)
+    if problem:
+        raise ImportRefused(problem)
+    reason = batch.undo_reason
+    count = 0
+    created: dict[type, list] = {}
+    try:
+        for item in reversed(written):
+            if item.op == CREATE:
+                created.setdefault(item.model, []).append(item.pk)
+            elif item.op == DELETE:
+                record_save(access=None, instance=_source(item).instance, reason=reason)
+                count += 1
+            elif item.changes:
+                count += _restore(item, reason)
+        # What the import created goes last, a model at a time, dependants first (seats
+        # before people, as they were written the other way round).
+        for model, pks in created.items():
+            count += records_delete_many(model=model, pks=pks, reason=reason)
+    except (ProtectedError, RestrictedError) as exc:
+        raise ImportRefused(
+            "Importen kan inte ångras: det den skapade används nu av andra uppgifter i registret."
+        ) from exc
+    return count
 
 
-def describe(obstacles: list[Obstacle]) -> str:
-    """Return the Swedish refusal for the obstacles: who did what, on which arrangement."""
-    user_ids = {o.user_id for o in obstacles if o.user_id is not None}
-    user_orgs: dict[int, set[int]] = defaultdict(set)
-    for user_id, org_id in Membership.objects.filter(user_id__in=user_ids).values_list(
-        "user_id", "organisation_id"
-    ):
-        user_orgs[user_id].add(org_id)
-    admins = set(
-        get_user_model()
-        .objects.filter(pk__in=user_ids, is_superuser=True)
-        .values_list("pk", flat=True)
-    )
-    names = dict(Organisation.objects.values_list("pk", "name"))
-    lines = [o.message(names, user_orgs, admins) for o in obstacles[:MAX_LISTED]]
-    rest = len(obstacles) - len(lines)
-    text = (
-        "Importen kan inte ångras: det skulle ta bort eller ändra uppgifter som har lagts till "
-        "eller ändrats efter importen. " + ". ".join(lines) + "."
-    )
-    if rest:
-        text += f" Och {rest} till."
-    return (
-        text + " Importen kan ångras först när den som äger de uppgifterna har tagit bort eller "
-        "återställt dem; annars får importen stå kvar."
-    )
+def _restore(item: Written, reason: str) -> int:
+    """Put the fields the batch changed back on the record; return 1 (0 if it is gone)."""
+    obj = item.model._base_manager.filter(pk=item.pk).first()
+    if obj is None:
+        return 0
+    links = item.restore(obj)
+
+    def save_links():
+        for name, ids in links:
+            getattr(obj, name).set(ids)
+
+    record_save(access=None, instance=obj, save_m2m=save_links if links else None, reason=reason)
+    return 1

@@ -1,73 +1,25 @@
-"""Parsers for the values municipalities write in their Excel lists. Pure functions, no ORM.
+"""Parsers for the values municipalities write in their Excel lists: forms of cooperation,
+amounts, dates, notice periods, decisions and service areas. Pure functions, no ORM.
 
 Every parser raises :class:`ValueProblem` with a Swedish message that can be shown on the row.
+Who represents the organisation is :mod:`importers.representatives`, which organisations take
+part :mod:`importers.partners`.
 """
 
 from __future__ import annotations
 
 import calendar
-import difflib
-import functools
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from register.validators import MAX_AMOUNT
+from register import amounts
+
+from .text import cell_text, fold, split_cell_list
 
 
 class ValueProblem(ValueError):
     """A cell value that cannot be understood; the message is Swedish and names the value."""
-
-
-# --- Text -----------------------------------------------------------------------------------
-
-
-def cell_text(value) -> str:
-    """Return a cell value as trimmed text ('' for empty)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        if value.time() == datetime.min.time():
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def strip_diacritics(text: str) -> str:
-    if text.isascii():
-        return text
-    return "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
-    )
-
-
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
-
-
-@functools.lru_cache(maxsize=65_536)
-def _fold(text: str) -> str:
-    return " ".join(_NOT_ALNUM.sub(" ", strip_diacritics(text.casefold())).split())
-
-
-def fold(text) -> str:
-    """Return text case-folded, without diacritics, punctuation collapsed to single spaces."""
-    return _fold(text if isinstance(text, str) else str(text))
-
-
-def squash(text: str) -> str:
-    """Return text case-folded with whitespace collapsed (diacritics kept)."""
-    return " ".join(str(text).casefold().split())
-
-
-def normalise_name(text: str) -> str:
-    """Return the key an arrangement's name is matched on (case, spacing, punctuation ignored)."""
-    return fold(text)
 
 
 # --- Forms of cooperation -----------------------------------------------------------------
@@ -145,84 +97,17 @@ def parse_form(value, known: dict[str, str] | None = None) -> str | None:
 
 # --- Amounts --------------------------------------------------------------------------------
 
-UNIT_WORDS = (
-    (re.compile(r"(mnkr|mkr|msek|miljoner kronor|miljoner|milj\.?|mn)\b", re.I), 1_000_000),
-    (re.compile(r"(tkr|ksek|tusen kronor|tusental kronor|tusentals kronor|tsek)\b", re.I), 1_000),
-    (re.compile(r"(kr|kronor|sek|:-)(?=\W|$)", re.I), 1),
-)
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007']+")
-_APPROX = re.compile(r"^(ca\.?|cirka|ungefär|approx\.?|~|≈)\s*", re.I)
-
-
-def find_unit(text: str) -> int | None:
-    """Return the multiplier named in a header or cell (tkr → 1000), or None."""
-    for pattern, multiplier in UNIT_WORDS:
-        if pattern.search(text):
-            return multiplier
-    return None
-
 
 def parse_amount(value, multiplier: int = 1) -> int | None:
     """Return an amount in whole kronor; ``multiplier`` is the column's unit (1000 for tkr).
 
-    A unit written in the cell itself ("-0,6 mnkr") wins over the column's unit.
+    A unit written in the cell itself ("-0,6 mnkr") wins over the column's unit. The register's
+    one amount parser (:func:`register.amounts.parse_amount`), the forms' too.
     """
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise ValueProblem(f"Beloppet ”{value}” är inte ett tal.")
-    if isinstance(value, int | float | Decimal):
-        try:
-            number = Decimal(str(value))
-        except InvalidOperation as exc:  # pragma: no cover - NaN/inf from a broken file
-            raise ValueProblem(f"Beloppet ”{value}” är inte ett tal.") from exc
-        if not number.is_finite():
-            raise ValueProblem(f"Beloppet ”{value}” är inte ett tal.")
-        return _whole_kronor(number * multiplier, value)
-    if isinstance(value, datetime | date):
-        raise ValueProblem(f"Beloppet ”{cell_text(value)}” är ett datum, inte ett belopp.")
-    text = cell_text(value)
-    if not text or text in {"-", "–", "—", "0-", "saknas", "uppgift saknas"}:
-        return None
-    original = text
-    text = _APPROX.sub("", text)
-    unit = find_unit(text)
-    if unit is not None:
-        multiplier = unit
-        for pattern, _ in UNIT_WORDS:
-            text = pattern.sub("", text)
-    text = text.replace("\u2212", "-").replace("–", "-").replace("—", "-")
-    text = _SPACES.sub("", text).rstrip(".")
-    negative = False
-    if text.startswith("(") and text.endswith(")"):
-        negative, text = True, text[1:-1]
-    if text.startswith("-"):
-        negative, text = not negative, text[1:]
-    elif text.startswith("+"):
-        text = text[1:]
-    if "," in text and "." in text:
-        text = text.replace(".", "").replace(",", ".")
-    elif "," in text:
-        if re.fullmatch(r"\d{1,3}(,\d{3})+", text) and multiplier == 1:
-            text = text.replace(",", "")
-        else:
-            text = text.replace(",", ".")
-    elif re.fullmatch(r"\d{1,3}(\.\d{3}){2,}", text):
-        text = text.replace(".", "")
-    if not re.fullmatch(r"\d+(\.\d+)?", text):
-        raise ValueProblem(
-            f"Beloppet ”{original}” kunde inte tolkas. Skriv ett tal, till exempel 12 500 eller "
-            "12,5 mnkr."
-        )
-    number = Decimal(text) * multiplier
-    return _whole_kronor(-number if negative else number, original)
-
-
-def _whole_kronor(number: Decimal, original) -> int:
-    # Checked before rounding: a number beyond Decimal's 28 digits cannot even be rounded.
-    if abs(number) >= MAX_AMOUNT + Decimal("0.5"):
-        raise ValueProblem(f"Beloppet ”{cell_text(original)}” är orimligt stort.")
-    return int(number.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    try:
+        return amounts.parse_amount(value, multiplier)
+    except amounts.AmountError as exc:
+        raise ValueProblem(str(exc)) from exc
 
 
 # --- Dates ----------------------------------------------------------------------------------
@@ -395,153 +280,6 @@ def format_notice(months: int | None) -> str:
     return f"{months} månader" if months != 1 else "1 månad"
 
 
-# --- Representatives ------------------------------------------------------------------------
-
-ROLE_WORDS = {
-    "ordforande": "chair",
-    "ordf": "chair",
-    "vice ordforande": "vice_chair",
-    "vice ordf": "vice_chair",
-    "2 vice ordforande": "vice_chair",
-    "forste vice ordforande": "vice_chair",
-    "ledamot": "member",
-    "ledamoter": "member",
-    "led": "member",
-    "ordinarie ledamot": "member",
-    "ordinarie": "member",
-    "ersattare": "substitute",
-    "ers": "substitute",
-    "supp": "substitute",
-    "suppleant": "substitute",
-    "tjansteperson": "official",
-    "tjansteman": "official",
-}
-ROLE_LABELS = {
-    "chair": "ordförande",
-    "vice_chair": "vice ordförande",
-    "member": "ledamot",
-    "substitute": "ersättare",
-    "official": "tjänsteperson",
-}
-
-
-@dataclass(frozen=True)
-class Representative:
-    name: str
-    party: str = ""
-    role: str = "member"
-
-    def label(self) -> str:
-        party = f" ({self.party})" if self.party else ""
-        return f"{self.name}{party}, {ROLE_LABELS.get(self.role, 'ledamot')}"
-
-
-_SPLIT_REPS = re.compile(r"\s*(?:;|\n|\r|\u2028|,|\s+och\s+|\s+&\s+)\s*")
-# "Anna Svensson (S) ordförande", "Anna Svensson (S)", "Anna Svensson": a name, perhaps a
-# party in brackets, perhaps a role after it.
-_PERSON = re.compile(
-    r"^(?P<name>[^()]*?)\s*\((?P<party>[^)]*)\)\s*(?P<rest>[^()]*)$|^(?P<bare>[^()]+)$"
-)
-_PARTY = re.compile(r"^[A-ZÅÄÖ]{1,5}$")
-KNOWN_PARTIES = {"s", "m", "c", "l", "v", "kd", "mp", "sd", "fp", "spi"}
-
-
-_ORDINALS = {"1", "2", "3", "e", "1e", "2e", "3e", "forste", "andre", "tredje"}
-
-
-def role_of(text: str) -> str | None:
-    """Return the role a text names, spelled out or abbreviated ("v. ordf.", "ers."), or None."""
-    key = fold(text)
-    if key in ROLE_WORDS:
-        return ROLE_WORDS[key]
-    words = key.split()
-    # "1:e vice ordförande", "förste vice ordf.", "v ordf": a vice chair, whichever.
-    if (
-        len(words) >= 2
-        and words[-1] in {"ordforande", "ordf"}
-        and words[-2] in {"vice", "v"}
-        and set(words[:-2]) <= _ORDINALS
-    ):
-        return "vice_chair"
-    return None
-
-
-def _is_party(text: str) -> bool:
-    return bool(_PARTY.fullmatch(text)) or fold(text) in KNOWN_PARTIES
-
-
-def parse_representatives(value) -> list[Representative]:
-    """Return the people in a cell as people write them.
-
-    Each person is "Namn (Parti) roll", "Namn (Parti), roll" or "Namn, Parti, roll" (party and
-    role optional; the role spelled out or abbreviated: ordf., v. ordf., led., ers.), and people
-    are separated by semicolons, commas, "och", "&" or line breaks. A part that is a role or a
-    party belongs to the person before it; any other part starts a new person.
-    """
-    text = cell_text(value)
-    if not text:
-        return []
-    people: list[Representative] = []
-    current: dict | None = None
-
-    def close() -> None:
-        if current is not None:
-            rep = Representative(current["name"], current["party"], current["role"] or "member")
-            if rep not in people:  # the same person and role twice says nothing more
-                people.append(rep)
-
-    for piece in _SPLIT_REPS.split(text):
-        piece = piece.strip(" \t:–-")
-        if not piece:
-            continue
-        role = role_of(piece)
-        if current is not None and role is not None and current["role"] is None:
-            current["role"] = role
-            continue
-        if current is not None and current["role"] is None and not current["party"]:
-            if _is_party(piece):
-                current["party"] = piece
-                continue
-        m = _PERSON.match(piece)
-        if not m or not (m["name"] or m["bare"] or "").strip():
-            raise ValueProblem(
-                f"Ledamoten ”{piece}” kunde inte tolkas. Skriv till exempel "
-                "”Anna Svensson (S), ledamot; Per Olsson (M), ersättare”."
-            )
-        rest = (m["rest"] or "").strip(" ,:–-")
-        if m["party"] is None and current is not None and piece[:1].islower():
-            raise ValueProblem(
-                f"Rollen ”{piece}” för {current['name']} känns inte igen. Skriv "
-                "ordförande, vice ordförande, ledamot eller ersättare."
-            )
-        name = " ".join((m["name"] or m["bare"]).split())
-        role = None
-        if m["party"] is not None and rest:  # "Anna Svensson (S) ordförande"
-            role = role_of(rest)
-            if role is None:
-                raise ValueProblem(
-                    f"Rollen ”{rest}” för {name} känns inte igen. Skriv "
-                    "ordförande, vice ordförande, ledamot eller ersättare."
-                )
-        elif m["party"] is None:  # "Anna Svensson ordf.": a role as the last words
-            words = name.split()
-            for cut in range(1, len(words)):
-                if not words[cut][:1].islower():  # a role after a name is written in lower case
-                    continue
-                role = role_of(" ".join(words[cut:]))
-                if role is not None:
-                    name = " ".join(words[:cut])
-                    break
-        close()
-        current = {"name": name, "party": (m["party"] or "").strip(), "role": role}
-    close()
-    return people
-
-
-def format_representatives(people) -> str:
-    return "; ".join(p.label() for p in people)
-
-
 # --- Decisions ------------------------------------------------------------------------------
 
 BODY_ABBREVIATIONS = {
@@ -587,152 +325,6 @@ def parse_decision(value, *, default_body: str = "Kommunfullmäktige") -> Decisi
     body_text = " ".join(body_text.replace(",", " ").split()).strip(" ,.-")
     body = BODY_ABBREVIATIONS.get(fold(body_text), body_text) or default_body
     return DecisionValue(when, body, reference)
-
-
-# --- Partners -------------------------------------------------------------------------------
-
-_PARTNER_SPLIT = re.compile(r"\s*(?:[,;\n\r\u2028•]|\s-\s)\s*")
-_AND_SPLIT = re.compile(r"\s+(?:och|samt|&|\+)\s+", re.I)
-_SUFFIXES = (" kommuner", " kommuns", " kommun", " kommunen", " stads", " stad", " stad s")
-
-
-def split_cell_list(value) -> list[str]:
-    """Return the parts of a cell separated by commas, semicolons or line breaks."""
-    text = cell_text(value)
-    parts = [p.strip().lstrip("-•*").strip() for p in _PARTNER_SPLIT.split(text)]
-    return [p for p in parts if p]
-
-
-@dataclass(frozen=True)
-class OrgRef:
-    pk: int
-    kind: str
-    name: str
-    short_name: str = ""
-    code: str | None = None
-
-
-class PartnerMatcher:
-    """Match partner names to organisations: by code, exact name, then ignoring case and
-    diacritics, with "kommun", "stad", genitive s and "Region …" handled."""
-
-    def __init__(self, organisations):
-        self.orgs = list(organisations)
-        self.by_code: dict[str, OrgRef] = {}
-        self.exact: dict[str, list[OrgRef]] = {}
-        self.casefolded: dict[str, list[OrgRef]] = {}
-        self.folded: dict[str, list[OrgRef]] = {}
-        for org in self.orgs:
-            if org.code:
-                self.by_code[org.code] = org
-            for name in {org.name, org.short_name} - {""}:
-                self.exact.setdefault(name.strip(), []).append(org)
-                self.casefolded.setdefault(squash(name), []).append(org)
-                self.folded.setdefault(fold(name), []).append(org)
-        self.choices = sorted({o.short_name or o.name for o in self.orgs})
-        self._folded_choices = {fold(c): c for c in self.choices}
-        self._choice_orgs = {fold(o.short_name or o.name): o for o in self.orgs}
-        # Names a registrar has said are an organisation (folded name → organisation).
-        self.aliases: dict[str, OrgRef] = {}
-
-    def _variants(self, text: str) -> list[str]:
-        text = " ".join(text.split())
-        out = [text]
-        low = text.casefold()
-        for suffix in _SUFFIXES:
-            if low.endswith(suffix):
-                base = text[: -len(suffix)].strip()
-                out.append(base)
-                if base.endswith("s") and len(base) > 3:
-                    out.append(base[:-1])
-                break
-        else:
-            if low.endswith("s") and len(text) > 3 and not low.startswith("region "):
-                out.append(text[:-1])
-        if low.startswith("regionen "):
-            out.append("Region " + text[9:])
-        return out
-
-    def match(self, text: str) -> OrgRef | None:
-        text = " ".join(cell_text(text).split())
-        if not text:
-            return None
-        digits = text.replace(" ", "")
-        if digits.isdigit() and digits in self.by_code:
-            return self.by_code[digits]
-        variants = self._variants(text)
-        for index, key_fn in (
-            (self.exact, str.strip),
-            (self.casefolded, squash),
-            (self.folded, fold),
-        ):
-            for variant in variants:
-                hits = index.get(key_fn(variant))
-                if hits:
-                    return self._prefer(hits, text)
-        return self.aliases.get(fold(text))
-
-    @staticmethod
-    def _prefer(hits: list[OrgRef], text: str) -> OrgRef:
-        if len(hits) == 1:
-            return hits[0]
-        wants_region = fold(text).startswith("region")
-        for hit in hits:
-            if (hit.kind == "region") == wants_region:
-                return hit
-        return hits[0]
-
-    def suggestions(self, text: str, n: int = 3) -> list[str]:
-        key = fold(self._variants(text)[-1])
-        close = difflib.get_close_matches(key, list(self._folded_choices), n=n, cutoff=0.5)
-        return [self._folded_choices[c] for c in close]
-
-    def unknown_message(self, text: str) -> str:
-        close = self.suggestions(text)
-        hint = f" Menade du {_or_list(close)}?" if close else ""
-        return f"Parten ”{text}” finns inte bland organisationerna i registret.{hint}"
-
-    def suggested_orgs(self, text: str, n: int = 5) -> list[OrgRef]:
-        """Return the organisations a name not found is likely to mean, closest first."""
-        key = fold(self._variants(text)[-1])
-        close = difflib.get_close_matches(key, list(self._folded_choices), n=n, cutoff=0.5)
-        return [self._choice_orgs[c] for c in close]
-
-    def match_list(self, value) -> tuple[list[OrgRef], list[str]]:
-        """Return the organisations in a partner cell and a message for each unknown name."""
-        found, unknown = self.match_list_detail(value)
-        return found, [message for _, message in unknown]
-
-    def match_list_detail(self, value) -> tuple[list[OrgRef], list[tuple[str, str]]]:
-        """Return the organisations in a partner cell and (name, message) for each unknown."""
-        found: list[OrgRef] = []
-        problems: list[tuple[str, str]] = []
-        for part in split_cell_list(value):
-            org = self.match(part)
-            if org is not None:
-                found.append(org)
-                continue
-            pieces = [p for p in _AND_SPLIT.split(part) if p.strip()]
-            if len(pieces) == 1:
-                problems.append((part, self.unknown_message(part)))
-                continue
-            for piece in pieces:
-                org = self.match(piece)
-                if org is None:
-                    problems.append((piece.strip(), self.unknown_message(piece.strip())))
-                else:
-                    found.append(org)
-        unique: dict[int, OrgRef] = {}
-        for org in found:
-            unique.setdefault(org.pk, org)
-        return list(unique.values()), problems
-
-
-def _or_list(items: list[str]) -> str:
-    quoted = [f"”{i}”" for i in items]
-    if len(quoted) == 1:
-        return quoted[0]
-    return ", ".join(quoted[:-1]) + " eller " + quoted[-1]
 
 
 # --- Service areas --------------------------------------------------------------------------

@@ -14,13 +14,14 @@ from register.access import Access
 from register.downloads import download
 from register.rules import count_of
 
-from . import selectors, services
+from . import selectors, services, storage
 from .exporters import export_portfolio as build_portfolio
 from .exporters import invalid_rows_workbook, portfolio_filename
 from .forms import CommitForm, UploadForm
 from .models import ImportBatch, ImportRow
-from .readers import ReadError
-from .services import ImportRefused, undo_problem
+from .readers.workbook import ReadError
+from .results import ImportRefused
+from .undo import undo_problem, undo_refusal
 
 
 def _batch_for(request, pk: int, *, edit: bool = False) -> tuple[ImportBatch, Access]:
@@ -96,7 +97,7 @@ def batch_detail(request, pk):
         "outcome": outcome,
         "filters": shown.filters,
         "can_commit": can_edit and preview and shown.has_file,
-        "file_gone": services.file_gone_message() if preview and not shown.has_file else "",
+        "file_gone": storage.file_gone_message() if preview and not shown.has_file else "",
         "commit_form": CommitForm(initial={"all_or_nothing": batch.all_or_nothing}),
         "can_undo": can_edit and batch.mode == ImportBatch.Mode.COMMITTED,
         "undo_problem": undo_problem(batch) if batch.mode == ImportBatch.Mode.COMMITTED else None,
@@ -197,7 +198,7 @@ def batch_undo(request, pk):
                 " till läget före importen.",
             )
         return redirect("importers:batch_detail", pk=batch.pk)
-    problem = services.undo_refusal(batch)
+    problem = undo_refusal(batch)
     return render(request, "importers/undo_confirm.html", {"batch": batch, "problem": problem})
 
 

@@ -1,8 +1,9 @@
 """The public pages' cache: whole responses kept under the register's data version.
 
 One number in the cache, the data version, changes whenever a register record is saved or deleted
-(signals on every model of the register app, and ``bump()`` from the bulk writer, which sends
-none); it is the time of the change in milliseconds. A page's cache key holds it, so an edit
+(Django's signals on every model of the register app, and the write side's own hook,
+``register.services.changes.data_changed``, for what is written without them); it is the time of
+the change in milliseconds. A page's cache key holds it, so an edit
 makes every public page new at once, and the same number gives the page its ETag and
 Last-Modified: an unchanged page answers a conditional request with 304 without being built.
 
@@ -52,6 +53,9 @@ def bump_on_commit(**kwargs) -> None:
 
 
 def connect_signals() -> None:
+    from ..services.changes import data_changed
+
+    data_changed.connect(bump_on_commit, dispatch_uid="insyn-services", weak=False)
     for model in apps.get_app_config("register").get_models():
         uid = f"insyn-{model._meta.label}"
         post_save.connect(bump_on_commit, sender=model, dispatch_uid=f"{uid}-save", weak=False)

@@ -1,34 +1,27 @@
-"""Insert many new records, and their history rows, without building model instances: the
-register's one bulk write path (the importer's commit and ``seed_scale`` use it; everything else
-goes through the services one record at a time). :func:`validate` puts the rows through the same
-field and model rules as ``full_clean()`` before they are written.
+"""Insert many new records, and their history rows, without building a model instance per record:
+the register's one bulk write path, behind :func:`register.services.records.records_create_many`
+(the importer's commit and ``seed_scale`` use it; everything else writes one record at a time).
 
-Why this exists: committing a large file creates well over 100,000 records and as many history
-rows. Django's ``Model.__init__`` looks up every field for every instance, ``bulk_create``
-compiles every value of every row through the SQL compiler (``prepare_value``,
-``field_as_sql``, ...), and simple-history's ``bulk_create_with_history`` builds a historical
-model instance per record and resolves the history user per record. That took about 80 % of a
-commit. Here the records are given as plain dicts, one ``INSERT ... VALUES (...), (...)
-RETURNING id`` statement is built per table and batch size, the values are read column by
-column and passed through ``field.get_db_prep_save`` only when they are not already a plain
-value the database driver takes as it is (a ``str`` for a text column, an ``int`` for an
-integer column, ...), and the history rows are built as plain tuples with the history user,
-date and change reason resolved once.
+Why this exists: Django's ``Model.__init__``, ``bulk_create``'s SQL compiler and simple-history's
+``bulk_create_with_history`` cost most of a large import's commit (``bench/import_excel.py``
+measures it). Here the records are given as plain dicts, one ``INSERT ... VALUES (...), (...)
+RETURNING id`` statement is built per table and batch size, a value goes through
+``field.get_db_prep_save`` only when the database driver cannot take it as it is, and the history
+rows are built as plain tuples with the history user, date and change reason resolved once.
 
-Before anything is written every value is checked with its model field's own rules, those of
-``full_clean()``: maximum length, choices, blank and null, and the field's validators (ranges,
-organisation numbers ...), each distinct value of a column once. SQLite does not enforce a
-column's length, PostgreSQL does; checked here, a value too long is refused alike on both. What
-the database enforces itself on every backend (foreign keys, unique and check constraints) is
-left to it, and a model's own ``clean()`` (rules across fields, such as an end date after the
-start date) is checked where the import plans the record (``importers.planning``).
+Before anything is written the rows are checked as ``full_clean()`` checks a record
+(:func:`insert` with ``validate_values``): every related id exists, every value keeps its model
+field's own rules (maximum length, choices, blank and null, validators; each distinct value of a
+column once, so a value too long is refused on SQLite as on PostgreSQL) and every row keeps the
+model's own ``clean()`` when the model has one. Uniqueness and the database's constraints are the
+database's to enforce: the insert fails as a whole.
 
 What is written is what ``Model(**row)`` followed by ``bulk_create_with_history`` writes: a
 field missing from a row gets its default, ``auto_now``/``auto_now_add`` fields get the time of
 the insert, and every record gets one history row of type "+" with simple-history's default
 history user, the date and the change reason. Many-to-many links given with the records are
 written as ``.set()`` writes them, and recorded in the history row when simple-history tracks
-the field.
+the field. Nothing here sends model signals; :mod:`register.services.changes` is told instead.
 """
 
 from __future__ import annotations
@@ -38,14 +31,15 @@ from datetime import date
 from types import NoneType
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connections, router
-from django.db.models import DateField, DateTimeField, Field, ForeignKey
+from django.db.models import DateField, DateTimeField, Field, ForeignKey, Model
+from django.db.models.base import ModelState
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
-from ..public import cache as public_cache
+from .changes import announce
 
 # Field types whose get_db_prep_save returns a value of this exact Python type unchanged, on
 # every database backend. Any other value (a date, a Decimal, a dict for JSON, an enum member)
@@ -77,46 +71,12 @@ _MAX_PARAMS = 30_000  # values per statement (PostgreSQL takes at most 65,535)
 _NOTHING = object()
 
 
-def validate(model, rows: list[dict]) -> None:
-    """Check rows for ``model`` (given as to :func:`insert`) as ``full_clean()`` checks a form's
-    record: lengths, choices, required values, the fields' validators and the model's
-    ``clean()``. Uniqueness and database constraints are left to the database (the insert fails
-    as a whole). Foreign keys are checked once per distinct id and field, not once per row.
-    Raise ``ValidationError`` naming the first row that breaks a rule.
-    """
-    if not rows:
-        return
-    foreign = [
-        f for f in model._meta.concrete_fields if isinstance(f, ForeignKey) and f.attname in rows[0]
-    ]
-    for field in foreign:
-        ids = {row.get(field.attname) for row in rows} - {None}
-        target = field.remote_field.model._base_manager
-        found: set = set()
-        listed = list(ids)
-        for start in range(0, len(listed), 500):
-            chunk = listed[start : start + 500]
-            found.update(target.filter(pk__in=chunk).values_list("pk", flat=True))
-        if ids - found:
-            raise ValidationError(
-                f"{model._meta.verbose_name.capitalize()}: {field.verbose_name} "
-                f"{sorted(ids - found)[0]} finns inte."
-            )
-    exclude = [f.name for f in foreign]
-    for index, row in enumerate(rows):
-        obj = model(**row)
-        try:
-            obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-        except ValidationError as error:
-            messages = "; ".join(
-                f"{_label(model, name)}: {' '.join(texts)}"
-                if name != "__all__"
-                else " ".join(texts)
-                for name, texts in error.message_dict.items()
-            )
-            raise ValidationError(
-                f"{model._meta.verbose_name.capitalize()}, rad {index + 1}: {messages}"
-            ) from error
+class RowRefused(ValidationError):
+    """A row that breaks a rule, with its number among the rows given (``row``, from 1)."""
+
+    def __init__(self, message, *, row: int):
+        super().__init__(message)
+        self.row = row
 
 
 def insert(
@@ -135,9 +95,10 @@ def insert(
     ``m2m`` gives, per many-to-many field name, the related primary keys of every row; they are
     written as ``.set()`` would, and recorded in the history rows of a field simple-history
     tracks (``HistoricalRecords(m2m_fields=...)``). Raise ``ValueError`` for a name that is not
-    a column of the model and ``ValidationError`` for a value its field refuses (see the module
-    docstring), before anything is written; ``validate_values=False`` skips that check, for
-    records the importer makes of its own values only.
+    a column of the model and :class:`RowRefused` (a ``ValidationError``) for the first row
+    that breaks a rule (see the module docstring), before anything is written;
+    ``validate_values=False`` skips that check, for a caller's own bookkeeping made of values it
+    made itself.
     """
     if not rows:
         return []
@@ -152,8 +113,11 @@ def insert(
         raise ValueError(f"{meta.label} has no column {', '.join(sorted(unknown))}.")
     now = timezone.now()
     values = {field.attname: _values(field, rows, now, field.attname in given) for field in fields}
-    for field in fields if validate_values else ():
-        validate_column(field, values[field.attname])
+    if validate_values:
+        check_references(model, fields, values, using=using)
+        for field in fields:
+            validate_column(field, values[field.attname])
+        check_clean(model, values, len(rows))
     if not connection.features.can_return_rows_from_bulk_insert or any(
         _sets_own_value(f) for f in fields
     ):
@@ -186,17 +150,8 @@ def insert(
         )
     for name, related in (m2m or {}).items():
         _insert_m2m(meta.get_field(name), ids, related, history_ids, using=using)
-    # No signals here: tell the public pages' cache that the data changed.
-    public_cache.bump_on_commit()
+    announce(model)  # no model signals were sent
     return ids
-
-
-def _label(model, name: str) -> str:
-    """The field's Swedish name for a message (``name`` when the model has no such field)."""
-    try:
-        return str(model._meta.get_field(name).verbose_name)
-    except FieldDoesNotExist:
-        return name
 
 
 def _insert_m2m(field, ids: list, related: list[list], history_ids: list | None, *, using: str):
@@ -237,7 +192,7 @@ def _insert_m2m(field, ids: list, related: list[list], history_ids: list | None,
 def validate_column(field, values: list) -> None:
     """Check every value of a column with the field's own rules (``Field.clean``, as
     ``full_clean()`` does: maximum length, choices, blank, null, validators); raise
-    ``ValidationError`` naming the field for the first value refused.
+    :class:`RowRefused` naming the field for the first value refused.
 
     A relation is left to the database (its ``clean`` asks the database whether the related
     record exists, one query per value), as is the time of the insert. Each distinct value is
@@ -248,6 +203,7 @@ def validate_column(field, values: list) -> None:
         isinstance(field, DateField) and (field.auto_now or field.auto_now_add)
     ):
         return
+    column = values
     types = set(map(type, values))  # at C speed, as the set below
     if all(issubclass(kind, _SAME_WHEN_EQUAL) for kind in types):
         values = set(values)
@@ -258,7 +214,50 @@ def validate_column(field, values: list) -> None:
         try:
             field.clean(value, None)
         except ValidationError as exc:
-            raise ValidationError({field.name: exc.messages}) from exc
+            row = next(i for i, v in enumerate(column, 1) if v is value or v == value)
+            raise RowRefused({field.name: exc.messages}, row=row) from exc
+
+
+def check_references(model, fields, values: dict[str, list], *, using: str) -> None:
+    """Refuse a row whose related record does not exist, as ``full_clean()`` does, asking the
+    database once per statement's worth of distinct ids rather than once per row."""
+    step = _params_per_statement(connections[using])
+    for field in fields:
+        if not isinstance(field, ForeignKey):
+            continue
+        column = values[field.attname]
+        ids = list(set(column) - {None})
+        target = field.remote_field.model._base_manager.using(using)
+        found: set = set()
+        for start in range(0, len(ids), step):
+            found.update(
+                target.filter(pk__in=ids[start : start + step]).values_list("pk", flat=True)
+            )
+        if len(found) < len(ids):
+            row, missing = next(
+                (i, v) for i, v in enumerate(column, 1) if v not in found and v is not None
+            )
+            raise RowRefused(f"{field.verbose_name} {missing} finns inte.", row=row)
+
+
+def check_clean(model, values: dict[str, list], count: int) -> None:
+    """Put every row through the model's own ``clean()`` (rules across fields, such as an end
+    date after the start date), when the model has one."""
+    if model.clean is Model.clean:
+        return
+    names = [f.attname for f in model._meta.concrete_fields]
+    columns = [values.get(name) or [None] * count for name in names]
+    make = model.__new__
+    # ``clean()`` reads the record's attributes: each row becomes an instance holding its values,
+    # without ``Model.__init__`` looking every field up again for every row.
+    for row, row_values in enumerate(zip(*columns, strict=True), 1):
+        obj = make(model)
+        obj.__dict__.update(zip(names, row_values, strict=True), _state=ModelState())
+        try:
+            obj.clean()
+        except ValidationError as exc:
+            messages = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            raise RowRefused(messages, row=row) from exc
 
 
 def _is_empty_json(value) -> bool:
@@ -329,13 +328,17 @@ def _prepare(field, values: list, connection) -> list:
     return prepared
 
 
-def _rows_per_statement(connection, width: int) -> int:
+def _params_per_statement(connection) -> int:
     limit = _MAX_PARAMS
     if connection.vendor == "sqlite":
-        raw = connection.connection
-        getlimit = getattr(raw, "getlimit", None)
+        connection.ensure_connection()
+        getlimit = getattr(connection.connection, "getlimit", None)
         limit = getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if getlimit else 999
-    return max(1, min(_MAX_ROWS, min(limit, _MAX_PARAMS) // max(width, 1)))
+    return min(limit, _MAX_PARAMS)
+
+
+def _rows_per_statement(connection, width: int) -> int:
+    return max(1, min(_MAX_ROWS, _params_per_statement(connection) // max(width, 1)))
 
 
 def insert_rows(model, columns: list[str], rows: list[tuple], *, using: str, returning=None):
@@ -365,20 +368,14 @@ def insert_rows(model, columns: list[str], rows: list[tuple], *, using: str, ret
     return returned if returning else None
 
 
-def dependent_relations(model) -> list:
-    """Return the relations that point at ``model`` (reverse foreign keys and one-to-ones): what
-    deleting a row of it cascades to, sets to null or is refused by. The same relations Django's
-    deletion collector follows, found through the public ``_meta.get_fields()`` API."""
-    return [
-        rel
-        for rel in model._meta.get_fields(include_hidden=True)
-        if rel.auto_created and not rel.concrete and (rel.one_to_many or rel.one_to_one)
-    ]
+def ids_per_statement(model) -> int:
+    """Return how many ids one ``IN (...)`` list of a statement on ``model``'s database holds."""
+    return _params_per_statement(connections[router.db_for_write(model)])
 
 
 def delete_rows(model, ids: list, *, using: str = "default") -> None:
     """Delete rows of ``model`` by id with plain SQL: no signals, so no history rows. The caller
-    deletes or unlinks their dependents first (:func:`dependent_relations`)."""
+    deletes or unlinks their dependents first."""
     connection = connections[using]
     qn = connection.ops.quote_name
     head = f"DELETE FROM {qn(model._meta.db_table)} WHERE {qn(model._meta.pk.column)} IN "
@@ -388,7 +385,7 @@ def delete_rows(model, ids: list, *, using: str = "default") -> None:
         for start in range(0, len(ids), step):
             batch = ids[start : start + step]
             cursor.execute(head + "(" + ", ".join(["%s"] * len(batch)) + ")", batch)
-    public_cache.bump_on_commit()
+    announce(model)  # no model signals were sent
 
 
 def _insert_history(model, columns: dict, count: int, *, now, reason: str, using: str) -> list:

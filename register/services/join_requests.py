@@ -10,7 +10,7 @@ from django.utils import timezone
 from ..access import Access
 from ..models import Arrangement, JoinRequest, Organisation, Participation
 from .participations import participation_set
-from .records import _require
+from .records import _require, tag
 
 
 def _user_or_none(user):
@@ -27,6 +27,7 @@ def join_request_create(
     message: str = "",
     user=None,
     import_batch=None,
+    reason: str = "",
 ) -> JoinRequest:
     """Ask for ``organisation`` to take part in ``arrangement``: a pending request that an editor
     of one of its participants accepts or declines.
@@ -45,6 +46,7 @@ def join_request_create(
         import_batch=import_batch,
     )
     join_request.full_clean()
+    tag(join_request, reason)
     join_request.save()
     return join_request
 

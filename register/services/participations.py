@@ -6,7 +6,7 @@ from django.db import transaction
 
 from ..access import Access
 from ..models import Arrangement, Cost, Organisation, Participation
-from .records import _require
+from .records import _require, tag
 
 
 @transaction.atomic
@@ -15,6 +15,7 @@ def participation_set(
     access: Access | None,
     arrangement: Arrangement,
     organisation: Organisation,
+    reason: str = "",
     **fields,
 ) -> Participation:
     """Create or update the organisation's participation in the arrangement."""
@@ -30,6 +31,7 @@ def participation_set(
     for name, value in fields.items():
         setattr(participation, name, value)
     participation.full_clean()
+    tag(participation, reason)
     participation.save()
     return participation
 

@@ -8,14 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from importers.values import (
-    OrgRef,
-    PartnerMatcher,
-    Representative,
-    parse_amount,
-    parse_date,
-    parse_representatives,
-)
+from importers.partners import OrgRef, PartnerMatcher
+from importers.representatives import Representative, parse_representatives
+from importers.values import parse_amount, parse_date
 
 SETTINGS = settings(max_examples=200, deadline=None)
 

@@ -5,8 +5,8 @@ organisations; each is remembered for the next import of the same list."""
 import pytest
 from django.urls import reverse
 
+from importers.choices import list_key
 from importers.models import ImportChoice, ImportRow
-from importers.planning import list_key
 from importers.services import ImportRefused, batch_commit, batch_decide, batch_preview
 from register.access import Access
 from register.models import Arrangement, Participation

@@ -5,7 +5,9 @@ from datetime import datetime
 
 import pytest
 
-from importers.readers import ReadError, decode_csv, open_workbook, sniff_delimiter
+from importers.readers import open_workbook
+from importers.readers.csvfile import decode_csv, sniff_delimiter
+from importers.readers.workbook import ReadError
 from importers.services import run_import
 
 from .conftest import build_csv, build_xls, build_xlsx

@@ -7,7 +7,7 @@ and again by both ways the commit writes (the bulk insert and the ORM saves).
 
 import pytest
 
-from importers import planning
+from importers import fields, planning
 from importers.models import ImportRow
 from importers.services import batch_commit, batch_preview, run_import
 from register.models import Arrangement, Decision, Participation, Person, Seat
@@ -123,8 +123,8 @@ def test_nothing_is_written_when_the_preview_has_a_too_long_cell(taby):
 def unchecked_preview(monkeypatch):
     """A preview that lets every length through, as if the plan were made with other rules:
     what is left to check is the commit's own."""
-    monkeypatch.setattr(planning, "field_problems", lambda *args: [])
-    monkeypatch.setattr(planning, "_validate", lambda *args: None)
+    monkeypatch.setattr(fields, "field_problems", lambda *args: [])
+    monkeypatch.setattr(planning, "validate_arrangement", lambda *args: None)
 
 
 def test_a_too_long_new_row_that_reaches_the_bulk_insert_is_a_row_error(taby, unchecked_preview):

@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from importers.exporters import export_portfolio
-from importers.readers import FIELD_HEADERS, ReadError
+from importers.readers.headers import FIELD_HEADERS
+from importers.readers.workbook import ReadError
 from importers.services import run_import
 from tests import factories as f
 

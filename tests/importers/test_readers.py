@@ -8,8 +8,10 @@ from datetime import datetime
 import openpyxl
 import pytest
 
-from importers import readers
-from importers.readers import ReadError, classify_header, open_workbook
+import importers
+from importers.readers import open_workbook, xlsx
+from importers.readers.headers import classify_header
+from importers.readers.workbook import ReadError
 
 from .conftest import EXAMPLE, HEADER, build_xlsx, with_cached_values
 
@@ -182,14 +184,14 @@ def test_scanning_a_sheet_in_tiny_chunks_finds_the_same_rows_merges_and_formulas
     book.save(buffer)
     archive = zipfile.ZipFile(buffer)
     ws = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()), read_only=True).active
-    part = readers.sheet_parts(archive)[ws.title]
-    whole = readers._scan_sheet(archive, part)
+    part = xlsx.sheet_parts(archive)[ws.title]
+    whole = xlsx.scan_sheet(archive, part)
     assert whole.last_row == 42 and whole.has_formulas
     assert whole.merges == [(1, 1, 3, 1), (1, 30, 2, 31)]
     for chunk in (7, 64, 1000):
-        monkeypatch.setattr(readers, "SCAN_CHUNK", chunk)
-        monkeypatch.setattr(readers, "SCAN_OVERLAP", 200)
-        assert readers._scan_sheet(archive, part) == whole
+        monkeypatch.setattr(xlsx, "SCAN_CHUNK", chunk)
+        monkeypatch.setattr(xlsx, "SCAN_OVERLAP", 200)
+        assert xlsx.scan_sheet(archive, part) == whole
 
 
 def test_openpyxl_parses_with_defusedxml():
@@ -247,15 +249,15 @@ def test_each_sheet_is_scanned_in_the_part_openpyxl_reads_whatever_the_parts_are
     }
     data = _rewritten(_two_sheets(), swapped, absolute=absolute)
     archive = zipfile.ZipFile(io.BytesIO(data))
-    parts = readers.sheet_parts(archive)
+    parts = xlsx.sheet_parts(archive)
     assert parts == {
         "Instruktioner": "xl/worksheets/sheet2.xml",
         "Samverkan": "xl/worksheets/sheet1.xml",
     }
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
     for ws in book.worksheets:  # openpyxl reads each sheet from the same part
-        assert readers._scan_sheet(archive, parts[ws.title]).last_row == ws.max_row
-    assert readers._scan_sheet(archive, parts["Samverkan"]).merges == [(1, 30, 2, 31)]
+        assert xlsx.scan_sheet(archive, parts[ws.title]).last_row == ws.max_row
+    assert xlsx.scan_sheet(archive, parts["Samverkan"]).merges == [(1, 30, 2, 31)]
     workbook = open_workbook(data)
     [sheet] = workbook.sheets
     assert sheet.name == "Samverkan" and sheet.row_count == 40
@@ -264,13 +266,13 @@ def test_each_sheet_is_scanned_in_the_part_openpyxl_reads_whatever_the_parts_are
 
 def test_a_package_without_relationships_has_no_sheet_parts():
     archive = zipfile.ZipFile(io.BytesIO(_two_sheets()))
-    assert len(readers.sheet_parts(archive)) == 2
+    assert len(xlsx.sheet_parts(archive)) == 2
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         for item in archive.infolist():
             if item.filename != "_rels/.rels":
                 target.writestr(item, archive.read(item.filename))
-    assert readers.sheet_parts(zipfile.ZipFile(out)) == {}
+    assert xlsx.sheet_parts(zipfile.ZipFile(out)) == {}
 
 
 def test_the_importer_uses_no_private_openpyxl_attribute():
@@ -278,7 +280,7 @@ def test_the_importer_uses_no_private_openpyxl_attribute():
     from pathlib import Path
 
     private = []
-    for path in Path(readers.__file__).parent.rglob("*.py"):
+    for path in Path(importers.__file__).parent.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Attribute) and node.attr.startswith("_worksheet"):
                 private.append(f"{path.name}:{node.lineno} {node.attr}")

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from importers.models import ImportBatch, ImportRow
-from importers.readers import ReadError
+from importers.readers.workbook import ReadError
 from importers.services import (
     ImportRefused,
     batch_commit,

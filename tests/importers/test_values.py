@@ -4,21 +4,22 @@ from datetime import date, datetime
 
 import pytest
 
-from importers.values import (
-    OrgRef,
-    PartnerMatcher,
+from importers.partners import OrgRef, PartnerMatcher
+from importers.representatives import (
     Representative,
+    format_representatives,
+    parse_representatives,
+)
+from importers.text import split_cell_list
+from importers.values import (
     ValueProblem,
     format_notice,
-    format_representatives,
     match_areas,
     parse_amount,
     parse_date,
     parse_decision,
     parse_form,
     parse_notice,
-    parse_representatives,
-    split_cell_list,
 )
 
 

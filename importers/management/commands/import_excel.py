@@ -14,8 +14,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from importers.planning import ImportResult
-from importers.readers import ReadError, check_size
+from importers.readers.workbook import ReadError, check_size
+from importers.results import ImportResult
 from importers.services import import_file
 from register.models import Organisation
 

@@ -9,7 +9,7 @@ where nobody uploads does not keep old files either. The batches and their rows 
 from django.core.management.base import BaseCommand
 
 from importers.models import preview_days
-from importers.services import purge_files
+from importers.storage import purge_files
 
 
 class Command(BaseCommand):

@@ -10,11 +10,10 @@ Running it again when synthetic data exist **refuses** with a message (exit stat
 same ``--seed`` gives the same names, counts and cost sums.
 
 The rows go through the register's rules: each participant's role is ``rules.participant_role``,
-the body that decides is ``rules.deciding_body``, and every row is checked by
-``register.services.bulk.validate`` (the model's fields and ``clean()``, as ``full_clean()``)
-before it is written with the register's one bulk path, ``register.services.bulk.insert``. No
-history rows are written for them, and they are deleted with raw deletes; on PostgreSQL the
-tables are analysed afterwards.
+the body that decides is ``rules.deciding_body``, and every row is checked as ``full_clean()``
+checks a record and written by ``register.services.records.records_create_many``, the register's
+one bulk path. No history rows are written for them, and they are deleted with raw deletes
+(``records_purge``); on PostgreSQL the tables are analysed afterwards.
 """
 
 from __future__ import annotations
@@ -42,7 +41,7 @@ from register.models import (
     ServiceArea,
 )
 from register.rules import deciding_body, has_owners, participant_role
-from register.services import bulk
+from register.services import records
 from register.services.records import record_save
 
 EXTERNAL_PREFIX = "scale-"
@@ -152,7 +151,7 @@ def _purge(model, ids: list) -> None:
     the links pointing at them (SET_NULL, many-to-many). No signals, so no history rows."""
     if not ids:
         return
-    for rel in bulk.dependent_relations(model):
+    for rel in records.dependent_relations(model):
         related, field = rel.related_model, rel.field
         if related._meta.app_label == model._meta.app_label and related.__name__.startswith(
             "Historical"
@@ -168,7 +167,7 @@ def _purge(model, ids: list) -> None:
                 _purge(related, child_ids)
             elif on_delete is models.SET_NULL:
                 qs.update(**{field.name: None})
-    bulk.delete_rows(model, ids)
+    records.records_purge(model=model, pks=ids)
 
 
 @transaction.atomic
@@ -185,9 +184,7 @@ def delete_scale_data() -> int:
 
 def _write(model, rows: list[dict]) -> list[int]:
     """Check the rows by the model's rules, insert them (no history rows) and return their ids."""
-    bulk.validate(model, rows)
-    # Every row passed bulk.validate (full_clean) above: no second check of each column.
-    return bulk.insert(model, rows, history=False, validate_values=False)
+    return records.records_create_many(model=model, rows=rows, history=False)
 
 
 def _write_objects(objs: list[models.Model]) -> None:

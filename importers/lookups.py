@@ -1,0 +1,78 @@
+"""Everything a file's rows are matched against, read once per file through
+:mod:`importers.selectors`: forms, service areas, organisations, the arrangements the importing
+organisation may see and the decisions a registrar made for the list."""
+
+from __future__ import annotations
+
+from register.access import Access
+from register.models import Organisation
+
+from . import selectors
+from .models import ImportChoice
+from .partners import OrgRef, PartnerMatcher
+from .text import fold, normalise_name
+
+
+class Lookups:
+    """The reference data of one file, with one query per kind.
+
+    Arrangements come through ``access`` (what the organisation's members may see), in the
+    query: one the organisation may not see is never loaded.
+    """
+
+    def __init__(self, organisation: Organisation, access: Access, list_name: str = ""):
+        self.organisation = organisation
+        self.access = access
+        self.forms = {form.slug: form for form in selectors.cooperation_forms()}
+        self.form_by_slug = {slug: form.pk for slug, form in self.forms.items()}
+        self.form_name = {form.pk: form.name for form in self.forms.values()}
+        self.form_slug = {form.pk: slug for slug, form in self.forms.items()}
+        self.known_forms = {}
+        for slug, form in self.forms.items():
+            self.known_forms[fold(form.name)] = slug
+            self.known_forms[fold(slug)] = slug
+        areas = selectors.service_areas()
+        self.area_by_slug = {slug: pk for pk, slug, _ in areas}
+        self.area_name = {pk: name for pk, _, name in areas}
+        self.known_areas = {}
+        for _, slug, name in areas:
+            self.known_areas[fold(name)] = slug
+            self.known_areas[slug] = slug
+        orgs = selectors.organisation_refs()
+        self.org_by_pk = {o.pk: o for o in orgs}
+        self.partners = PartnerMatcher(orgs)
+        self.arrangement_keys: dict[tuple[str, int], list[int]] = {}
+        self.arrangement_names: dict[str, list[int]] = {}
+        self.arrangement_orgnr: dict[str, int] = {}
+        self.visible_ids: set[int] = set()
+        for pk, name, form_id, orgnr in selectors.visible_arrangements(access):
+            key = normalise_name(name)
+            self.arrangement_keys.setdefault((key, form_id), []).append(pk)
+            self.arrangement_names.setdefault(key, []).append(pk)
+            if orgnr:
+                self.arrangement_orgnr.setdefault(orgnr, pk)
+            self.visible_ids.add(pk)
+        # The registrar's decisions for this list, as far as they still hold: an arrangement
+        # the organisation may still see, any organisation.
+        self.chosen_arrangement: dict[str, int | None] = {}
+        aliases: dict[str, OrgRef] = {}
+        for key, kind, arrangement_id, partner_id in selectors.remembered_choices(
+            organisation, list_name
+        ):
+            if kind == ImportChoice.Kind.NEW:
+                self.chosen_arrangement[key] = None
+            elif kind == ImportChoice.Kind.SAME and arrangement_id in self.visible_ids:
+                self.chosen_arrangement[key] = arrangement_id
+            elif kind == ImportChoice.Kind.PARTNER and partner_id in self.org_by_pk:
+                aliases[key.removeprefix("partner:")] = self.org_by_pk[partner_id]
+        self.partners.aliases = aliases
+
+    def org_label(self, pk: int | None) -> str:
+        if pk is None:
+            return ""
+        org = self.org_by_pk.get(pk)
+        return org.name if org else str(pk)
+
+    def form_of(self, slug: str | None):
+        """Return the form of cooperation with the slug (None for none)."""
+        return self.forms.get(slug) if slug else None

@@ -1,0 +1,263 @@
+"""Reading .xlsx workbooks with openpyxl in read-only mode: the values, the formulas when a
+sheet has any, and what openpyxl cannot tell without parsing a whole sheet (its last row, its
+merged cells), found by scanning the sheet's XML in chunks. No ORM."""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+import openpyxl
+from defusedxml import DefusedXmlException, ElementTree
+from openpyxl.utils import column_index_from_string
+from openpyxl.utils.exceptions import InvalidFileException
+
+from .headers import Column
+from .scanning import sheet_from_head
+from .workbook import HEADER_SCAN_ROWS, ReadError, Row, Sheet, Workbook, check_rows, workbook_of
+
+
+def open_xlsx(data: bytes, archive: zipfile.ZipFile, *, max_rows: int, year: int) -> Workbook:
+    """Read an .xlsx file whose archive the guard (:mod:`.archive`) has let through."""
+    try:
+        values_book = openpyxl.load_workbook(
+            io.BytesIO(data), read_only=True, data_only=True, keep_links=False
+        )
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ReadError(
+            "Filen kan inte läsas som en Excel-arbetsbok (.xlsx). Kontrollera att den är "
+            "sparad som Excel-arbetsbok och inte är skadad."
+        ) from exc
+    except Exception as exc:  # openpyxl raises many kinds of errors on broken XML.
+        raise ReadError(
+            "Filen kan inte läsas som en Excel-arbetsbok (.xlsx). Den verkar vara skadad."
+        ) from exc
+    if not values_book.worksheets:
+        raise ReadError("Arbetsboken innehåller inga blad.")
+
+    parts = sheet_parts(archive)
+    sheets: list[Sheet] = []
+    skipped: list[tuple[str, str]] = []
+    total = 0
+    for ws in values_book.worksheets:
+        if not hasattr(ws, "iter_rows"):  # a chart sheet
+            skipped.append((ws.title, "Bladet är ett diagram."))
+            continue
+        scan = scan_sheet(archive, parts.get(ws.title))
+        max_row = scan.last_row
+        check_rows(ws.title, max_row, max_rows)
+        try:
+            head = _head_rows(ws)
+        except Exception as exc:  # noqa: BLE001
+            raise ReadError(
+                f"Bladet ”{ws.title}” kan inte läsas; filen verkar vara skadad."
+            ) from exc
+        formulas_book = None
+        if scan.has_formulas:
+            formulas_book = openpyxl.load_workbook(
+                io.BytesIO(data), read_only=True, data_only=False, keep_links=False
+            )
+
+        def rows(first_data, columns, ws=ws, formulas_book=formulas_book):
+            formula_ws = formulas_book[ws.title] if formulas_book else None
+            return _iter_rows(ws, formula_ws, first_data, columns, max_rows)
+
+        sheet = sheet_from_head(ws.title, head, scan.merges, max_row, rows, year, skipped)
+        if sheet is not None:
+            total += sheet.row_count
+            sheets.append(sheet)
+    return workbook_of(sheets, skipped, total)
+
+
+_LAST_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"')
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+SCAN_CHUNK = 1024 * 1024
+SCAN_OVERLAP = 4096  # longer than any row or mergeCell tag, so none is missed at a boundary
+
+
+@dataclass
+class SheetScan:
+    """What the reader needs from a sheet's XML before openpyxl parses the sheet."""
+
+    last_row: int | None = None
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    has_formulas: bool = False
+
+
+# The package relationships of an xlsx file (ECMA-376 part 2, Open Packaging Conventions).
+_PACKAGE_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Return the name of every sheet's part in the archive, by sheet title, as openpyxl finds
+    them: the package's office document (the workbook), its ``<sheet name r:id>`` elements and
+    the workbook's relationships (a target relative to the workbook's folder, or absolute).
+
+    openpyxl has no public API for where a sheet's XML is (its read-only sheet keeps it in a
+    private attribute), and the reader scans that XML itself (:func:`_scan_sheet`), so the
+    path is resolved here from the file format's own, documented relationships.
+    ``tests/importers/test_readers.py`` pins that this finds the parts openpyxl reads, also
+    when they are not named in the order of the sheets. A file without them gives no parts.
+    """
+
+    def relationships(source: str) -> dict[str, tuple[str, str]]:
+        """Return {id: (type, part name)} of the part ``source`` ("" for the package)."""
+        folder, name = posixpath.split(source)
+        try:
+            root = ElementTree.fromstring(
+                archive.read(posixpath.join(folder, "_rels", f"{name}.rels"))
+            )
+        except (KeyError, ElementTree.ParseError, DefusedXmlException):
+            return {}
+        found = {}
+        for rel in root.iter(_PACKAGE_RELS):
+            target = rel.get("Target") or ""
+            if rel.get("TargetMode") == "External" or not target:
+                continue
+            path = target[1:] if target.startswith("/") else posixpath.join(folder, target)
+            found[rel.get("Id")] = (rel.get("Type") or "", posixpath.normpath(path))
+        return found
+
+    workbook = next(
+        (path for kind, path in relationships("").values() if kind.endswith("/officeDocument")),
+        None,
+    )
+    if workbook is None:
+        return {}
+    targets = relationships(workbook)
+    try:
+        root = ElementTree.fromstring(archive.read(workbook))
+    except (KeyError, ElementTree.ParseError, DefusedXmlException):
+        return {}
+    parts = {}
+    for sheet in root.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(_REL_ID))
+        if target is not None and sheet.get("name") is not None:
+            parts[sheet.get("name")] = target[1]
+    return parts
+
+
+def scan_sheet(archive: zipfile.ZipFile, path: str | None) -> SheetScan:
+    """Scan the sheet's XML (the part ``path``, :func:`sheet_parts`) in chunks for its last
+    row, merged ranges and formulas.
+
+    openpyxl's own ``max_row`` parses the whole sheet when the dimension tag is missing; the
+    last ``<row r="…">`` element is found with backwards searches instead. The sheet is read in
+    chunks that overlap a little, so it is never held in memory whole.
+    """
+    scan = SheetScan()
+    if not path:
+        return scan
+    try:
+        stream = archive.open(path)
+    except KeyError:
+        return scan
+    head = b""
+    carry = b""
+    position = 0  # where the next chunk starts in the sheet's XML
+    merges_from = 0  # merged ranges ending before this were taken from an earlier chunk
+    with stream:
+        while chunk := stream.read(SCAN_CHUNK):
+            if len(head) < 4096:
+                head = (head + chunk)[:4096]
+            buffer = carry + chunk
+            start = position - len(carry)
+            last = _last_row_in(buffer)
+            if last is not None:
+                scan.last_row = last
+            for m in _MERGE.finditer(buffer):
+                if start + m.start() >= merges_from:
+                    scan.merges.extend(_merged_range(m))
+                    merges_from = start + m.end()
+            scan.has_formulas = scan.has_formulas or b"<f" in buffer
+            position += len(chunk)
+            carry = buffer[-SCAN_OVERLAP:]
+    if scan.last_row is None:
+        m = _DIMENSION.search(head)
+        if m and m[1]:
+            scan.last_row = int(m[1])
+    return scan
+
+
+def _last_row_in(xml: bytes) -> int | None:
+    """Return the number of the last complete ``<row r="…">`` tag in ``xml``, if any."""
+    end = len(xml)
+    while end > 0:
+        start = max(xml.rfind(b"<row ", 0, end), xml.rfind(b":row ", 0, end))
+        if start == -1:
+            return None
+        m = _LAST_ROW.match(xml, xml.rfind(b"<", 0, start + 1))
+        if m:
+            return int(m[1])
+        end = start
+    return None
+
+
+def _merged_range(m: re.Match) -> list[tuple[int, int, int, int]]:
+    """Return a mergeCell match as [(min_col, min_row, max_col, max_row)], 1-based (or [])."""
+    try:
+        return [
+            (
+                column_index_from_string(m[1].decode()),
+                int(m[2]),
+                column_index_from_string(m[3].decode()),
+                int(m[4]),
+            )
+        ]
+    except ValueError:
+        return []
+
+
+def _head_rows(ws) -> list[list]:
+    rows = []
+    for row in ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, values_only=True):
+        rows.append(list(row))
+    return rows
+
+
+def _iter_rows(ws, formula_ws, first_row: int, columns: list[Column], max_rows: int):
+    try:
+        yield from _iter_rows_unchecked(ws, formula_ws, first_row, columns, max_rows)
+    except ReadError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds of errors on broken XML
+        raise ReadError(
+            f"Bladet ”{ws.title}” kan inte läsas till slut; filen verkar vara skadad."
+        ) from exc
+
+
+def _iter_rows_unchecked(ws, formula_ws, first_row: int, columns: list[Column], max_rows: int):
+    wanted = [c.index for c in columns]
+    last_wanted = max(wanted) + 1 if wanted else 0
+    value_rows = ws.iter_rows(min_row=first_row, max_col=last_wanted, values_only=True)
+    formula_rows = (
+        formula_ws.iter_rows(min_row=first_row, max_col=last_wanted, values_only=True)
+        if formula_ws is not None
+        else None
+    )
+    number = first_row - 1
+    for values in value_rows:
+        number += 1
+        if number > max_rows + 1:
+            raise ReadError(
+                f"Bladet ”{ws.title}” har fler än {max_rows} rader. Dela upp listan i flera filer."
+            )
+        formulas = next(formula_rows, None) if formula_rows is not None else None
+        cells = {}
+        missing = []
+        length = len(values)
+        for index in wanted:
+            value = values[index] if index < length else None
+            if formulas is not None and index < len(formulas):
+                formula = formulas[index]
+                if isinstance(formula, str) and formula.startswith("=") and value is None:
+                    missing.append(index)
+            if value is not None:
+                cells[index] = value
+        yield Row(ws.title, number, cells, missing)
