@@ -25,7 +25,12 @@ NOTHING = {"-", "–", "—", "0-", "saknas", "uppgift saknas"}
 
 
 class AmountError(ValueError):
-    """An amount that cannot be read; the message is Swedish and names what was written."""
+    """An amount that cannot be read; the message is Swedish and names what was written.
+    ``code`` says why: "unreadable", "too_large" or "not_whole"."""
+
+    def __init__(self, message: str, code: str = "unreadable"):
+        super().__init__(message)
+        self.code = code
 
 
 def find_unit(text: str) -> int | None:
@@ -36,9 +41,12 @@ def find_unit(text: str) -> int | None:
     return None
 
 
-def parse_amount(value, multiplier: int = 1) -> int | None:
+def parse_amount(value, multiplier: int = 1, *, whole: bool = False) -> int | None:
     """Return an amount in whole kronor (None for nothing written); ``multiplier`` is the unit
-    the caller reads in (1000 for a column in tkr). Raise :class:`AmountError`."""
+    the caller reads in (1000 for a column in tkr). Raise :class:`AmountError`.
+
+    With ``whole``, an amount that is not whole kronor once its unit is applied ("1 234,50") is
+    refused instead of rounded: a form asks again, while an import rounds what a list holds."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -50,7 +58,7 @@ def parse_amount(value, multiplier: int = 1) -> int | None:
             raise AmountError(f"Beloppet ”{value}” är inte ett tal.") from exc
         if not number.is_finite():
             raise AmountError(f"Beloppet ”{value}” är inte ett tal.")
-        return _whole_kronor(number * multiplier, value)
+        return _whole_kronor(number * multiplier, value, whole)
     if isinstance(value, datetime | date):
         raise AmountError(f"Beloppet ”{_shown(value)}” är ett datum, inte ett belopp.")
     text = _shown(value)
@@ -87,13 +95,15 @@ def parse_amount(value, multiplier: int = 1) -> int | None:
             "12,5 mnkr."
         )
     number = Decimal(text) * multiplier
-    return _whole_kronor(-number if negative else number, original)
+    return _whole_kronor(-number if negative else number, original, whole)
 
 
-def _whole_kronor(number: Decimal, original) -> int:
+def _whole_kronor(number: Decimal, original, whole: bool = False) -> int:
     # Checked before rounding: a number beyond Decimal's 28 digits cannot even be rounded.
     if abs(number) >= MAX_AMOUNT + Decimal("0.5"):
-        raise AmountError(f"Beloppet ”{_shown(original)}” är orimligt stort.")
+        raise AmountError(f"Beloppet ”{_shown(original)}” är orimligt stort.", "too_large")
+    if whole and number != number.to_integral_value():
+        raise AmountError(f"Beloppet ”{_shown(original)}” är inte hela kronor.", "not_whole")
     return int(number.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 

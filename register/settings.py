@@ -186,7 +186,7 @@ DJANGO_TABLES2_PAGE_RANGE = 8
 # Uploads: the importer refuses files over 20 MB before parsing them.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 # A workbook that unpacks to more is refused before it is read; the default holds a sheet at the
-# row limit (importers/readers.py, MAX_UNCOMPRESSED_BYTES, says why).
+# row limit (importers/readers/archive.py, MAX_UNCOMPRESSED_BYTES, says why).
 IMPORT_MAX_UNCOMPRESSED_BYTES = int(
     os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(128 * 1024 * 1024))
 )

@@ -23,27 +23,8 @@ SCANNED = ("register", "importers")
 ACCESS = Path("register/access.py")
 NAMES = re.compile(r"\b(is_admin|editor_org_ids|member_org_ids)\b")
 
-# register/services/** is the importer-write-path branch's to change in issue 19.
-IMPORTER_BRANCH = "services, importer branch: moves to an Access method (issue 19)"
-
 #: (file, the line's code without surrounding whitespace) -> why it may read Access's facts.
-ALLOWED: dict[tuple[str, str], str] = {
-    (
-        "register/services/arrangements.py",
-        "if organisation is None and not access.is_admin:",
-    ): (
-        f"{IMPORTER_BRANCH}: the create-for rule of arrangement_create becomes "
-        "`access.must_choose_organisation(Arrangement)`"
-    ),
-    (
-        "register/services/arrangements.py",
-        "_require(organisation.pk in access.editor_org_ids or access.is_admin)",
-    ): f"{IMPORTER_BRANCH}: `_require(access.can_create_for(Arrangement, organisation))`",
-    (
-        "register/services/calendar.py",
-        'organisations = Organisation.objects.filter(pk__in=access.member_org_ids).order_by("name")',
-    ): f'{IMPORTER_BRANCH}: `access.member_organisations().order_by("name")`',
-}
+ALLOWED: dict[tuple[str, str], str] = {}
 
 
 def scanned_files():

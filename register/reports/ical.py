@@ -10,7 +10,6 @@ import icalendar
 from django.utils import timezone
 
 from ..access import Access
-from ..models import Organisation
 from ..selectors.due import due_rows
 
 PRODID = "-//Samverkansregistret//Deadlines//SV"
@@ -19,7 +18,7 @@ PRODID = "-//Samverkansregistret//Deadlines//SV"
 def dated_rows(user, today: dt.date):
     """Return (organisation, row) for every dated deadline of the user's organisations."""
     access = Access.for_user(user)
-    organisations = Organisation.objects.filter(pk__in=access.member_org_ids).order_by("name")
+    organisations = access.member_organisations().order_by("name")
     for organisation in organisations:
         for row in due_rows(access, organisation, today):
             if row.date is not None:

@@ -12,22 +12,18 @@ server time of bench/pages.py that way, so this module holds their two tools:
     hook for loading a row (fields not loaded are deferred, never guessed). Used for an
     arrangement's five follow-up sections (goals, contributions, goal conflicts, evaluations,
     alternatives) and for the change log's history rows. As five prefetches the sections would
-    make a fully filled arrangement page run 18 queries instead of 14; the change log covers
+    make a fully filled arrangement page run four more queries; the change log covers
     twelve models (``changelog.LOG_MODELS``) and would need a query for each.
 
 ``cached_rows``
     The change log's UNION of twelve history tables, each narrowed by ``Access.visible_q``, takes
-    far longer for Django to build and compile than for the database to run: measured on this
-    machine, 70-100 ms to build and compile against a page of about 100 ms in all
-    (bench/pages.py, ``arrangement_detail``). Its SQL is therefore compiled once per shape (which
+    longer for Django to build and compile than for the database to run (bench/pages.py,
+    ``arrangement_detail``, shows how much). Its SQL is therefore compiled once per shape (which
     parts, how many of the user's organisations, database vendor, limit), with sentinel numbers
     where the primary keys go, and run with the real keys put in their place.
 
-Measured with bench/pages.py (seed_scale, 5,000 arrangements; an editor of the busiest
-municipality), the commit before these pages moved to prefetches (e369dcd) against the commit
-after, run alternately four times each in one run; medians of the four medians, server time and
-queries: arrangement list 129.7 → 114.7 ms (11 → 11 queries), arrangement page 66.7 → 60.0 ms
-(11 → 12), organisation page 145.2 → 116.3 ms (10 → 10).
+Why not five prefetches for the follow-up sections: a query each, where the UNION is one; the
+list, arrangement and organisation pages are measured by bench/pages.py.
 """
 
 from __future__ import annotations

@@ -30,10 +30,10 @@ def _require_creator(access: Access | None, organisation: Organisation | None) -
     if access is None:
         return
     _require(access.can_create_arrangement())
-    if organisation is None and not access.is_admin:
+    if organisation is None and access.must_choose_organisation(Arrangement):
         raise PermissionDenied("Välj för vilken organisation samverkan registreras.")
     if organisation is not None:
-        _require(organisation.pk in access.editor_org_ids or access.is_admin)
+        _require(access.can_create_for(Arrangement, organisation))
 
 
 @transaction.atomic

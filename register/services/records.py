@@ -82,6 +82,9 @@ def record_save(
     """
     if access is not None:
         _require(access.can_change(instance))
+        # Fields only a register administrator changes (the SCB reference facts), for every
+        # writer, not only the forms that disable them.
+        _require(not access.changed_locked_fields(instance))
     if version is not None:
         version.check()
     instance.full_clean()
@@ -138,6 +141,7 @@ def formset_save(
                 _require(may_add(obj))
             else:
                 _require(access.can_change(obj))
+            _require(not access.changed_locked_fields(obj))
     for obj in formset.deleted_objects:
         obj.delete()
     for obj in instances:

@@ -7,8 +7,6 @@ decisions, their own participations. Labels come from the models' Swedish verbos
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connections, models
@@ -17,6 +15,7 @@ from django.utils import timezone
 
 from .. import rules
 from ..access import Access
+from ..amounts import AmountError, parse_amount
 from ..models import (
     Alternative,
     Arrangement,
@@ -59,17 +58,15 @@ class Textarea(forms.Textarea):
         return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
 
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2009]+")
-_WHOLE_NUMBER = re.compile(r"^-?\d+$")
-
-
 class WholeKronorField(forms.IntegerField):
-    """An amount in whole kronor: "1 234 567" with spaces or non-breaking spaces; no decimals."""
+    """An amount in whole kronor, read by the register's one amount parser (``register.amounts``,
+    the importer's too): "1 234 567", "12 000 kr", "1 250,5 tkr", "2,5 mnkr"; an amount that is
+    not whole kronor once its unit is applied ("1 234,50") is asked for again, not rounded."""
 
     widget = forms.TextInput
     default_error_messages = {
-        "invalid": "Ange beloppet i hela kronor med siffror, till exempel 1 234 567 "
-        "(inga decimaler).",
+        "invalid": "Ange beloppet i hela kronor, till exempel 1 234 567, eller med enhet, till "
+        "exempel 1 250,5 tkr.",
         "max_value": "Beloppet är orimligt stort. Ange det i hela kronor, till exempel 1 234 567.",
         "min_value": "Beloppet är orimligt stort. Ange det i hela kronor, till exempel -1 234 567.",
     }
@@ -92,14 +89,11 @@ class WholeKronorField(forms.IntegerField):
             return None
         if isinstance(value, int):
             return value
-        text = _SPACES.sub("", str(value)).replace("\u2212", "-")
-        if text.lower().endswith("kr"):
-            text = text[:-2]
-        if text in ("", "-"):
-            return None
-        if not _WHOLE_NUMBER.match(text):
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return int(text)
+        try:
+            return parse_amount(str(value), whole=True)
+        except AmountError as exc:
+            code = "max_value" if exc.code == "too_large" else "invalid"
+            raise ValidationError(self.error_messages[code], code=code) from exc
 
     def prepare_value(self, value):
         if isinstance(value, int):

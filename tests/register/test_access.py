@@ -41,12 +41,6 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The users here log in with force_login; hashing their passwords slowly buys nothing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 EDIT_URL_NAMES = sorted(
     p.name for p in urls.urlpatterns if p.callback.__module__ == "register.web.edit"
 )

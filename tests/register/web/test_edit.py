@@ -17,12 +17,6 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The users here log in with force_login; hashing their passwords slowly buys nothing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def formset_data(prefix: str, rows: list[dict], *, initial: int) -> dict:
     """Return the POST data of a formset: management form plus one dict per row."""
     data = {
