@@ -1,1 +1,0 @@
-"""Fixtures of the write services' tests."""
