@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models.arrangements import Body, Participation
+from .models.arrangements import Body, Participation, name_with_party
 from .models.reference import CooperationForm, Organisation
 
 # --- Forms of cooperation --------------------------------------------------------------------
@@ -225,16 +225,16 @@ def format_percent(value) -> str:
     return f"{text}{NBSP}%" if _number(value) is not None else text
 
 
-def name_with_party(name, party) -> str:
-    """Return a person's name with their party, as every page, file and list writes it:
-    'Eva Ek (S)', or the name alone without a party."""
-    return f"{name} ({party})" if party else f"{name}"
-
-
 def seat_holder(seat) -> str:
     """Return who holds a seat: the person's name with the party of the seat, else of the
     person ('Eva Ek (S)')."""
     return name_with_party(seat.person.name, seat.party or seat.person.party)
+
+
+def seat_text(seat) -> str:
+    """Return one of our representatives as the overview and the pack write it: who, the role
+    and the body ('Eva Ek (S), ledamot i Direktionen')."""
+    return f"{seat_holder(seat)}, {seat.get_role_display().lower()} i {seat.body.name}"
 
 
 # --- Today -----------------------------------------------------------------------------------

@@ -12,6 +12,13 @@ from .fields import OrgnrField, check_end_after_start, end_after_start
 from .reference import BodyKind, CooperationForm, Motive, Organisation, ServiceArea
 
 
+def name_with_party(name, party) -> str:
+    """Return a person's name with their party, as every page, file and list writes it:
+    'Eva Ek (S)', or the name alone without a party. (Here, beside Person, so that the models do
+    not import the rules that read them.)"""
+    return f"{name} ({party})" if party else f"{name}"
+
+
 class Arrangement(models.Model):
     class Status(models.TextChoices):
         INITIATIVE = "initiative", "Initiativ"
@@ -319,8 +326,6 @@ class Person(models.Model):
         verbose_name_plural = "personer"
 
     def __str__(self):
-        from ..rules import name_with_party  # rules reads the models; imported when needed
-
         return name_with_party(self.name, self.party)
 
     def get_absolute_url(self):

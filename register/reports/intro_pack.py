@@ -257,9 +257,7 @@ def _percent(share) -> float | None:
 
 
 def _reps(row) -> str:
-    from ..web.tables import rep_text
-
-    return "; ".join(rep_text(s) for s in row.representatives)
+    return "; ".join(rules.seat_text(s) for s in row.representatives)
 
 
 def xlsx(pack: Pack) -> bytes:

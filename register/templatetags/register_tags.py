@@ -7,6 +7,7 @@ from django import template
 from django.urls import reverse
 
 from register import rules
+from register.models.arrangements import name_with_party
 from register.validators import format_orgnr
 
 register = template.Library()
@@ -57,8 +58,8 @@ def seat_holder(seat) -> str:
 @register.filter
 def with_party(name, party) -> str:
     """Render a name with its party: {{ s.person|with_party:s.party }} gives Eva Ek (S)
-    (``rules.name_with_party``)."""
-    return rules.name_with_party(name, party)
+    (``models.arrangements.name_with_party``)."""
+    return name_with_party(name, party)
 
 
 @register.filter

@@ -294,7 +294,7 @@ class PortfolioTable(RegisterTable):
             format_html_join(
                 "",
                 '<span class="block">{}</span>',
-                ((rep_text(s),) for s in record.representatives),
+                ((rules.seat_text(s),) for s in record.representatives),
             )
             or "–"
         )
@@ -338,8 +338,3 @@ class PortfolioTable(RegisterTable):
             badge,
             d.kind,
         )
-
-
-def rep_text(seat) -> str:
-    """One of our representatives as the overview writes it: name (party), role in body."""
-    return f"{rules.seat_holder(seat)}, {seat.get_role_display().lower()} i {seat.body.name}"

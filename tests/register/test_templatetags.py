@@ -45,10 +45,10 @@ def test_absolute_drops_the_sign():
 
 def test_a_name_is_written_with_its_party_one_way_everywhere(db):
     """Person.__str__, the seat filter, the public pages' filter and the overview table all go
-    through rules.name_with_party: "Eva Ek (S)", or the name alone."""
+    through name_with_party: "Eva Ek (S)", or the name alone."""
     from types import SimpleNamespace
 
-    from register.web.tables import rep_text
+    from register.rules import seat_text as rep_text
 
     assert t.with_party("Eva Ek", "S") == "Eva Ek (S)"
     assert t.with_party("Eva Ek", "") == "Eva Ek"
