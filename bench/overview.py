@@ -24,6 +24,7 @@ from pathlib import Path
 
 from scale_setup import (  # bench/ itself is on the path: the scripts run from it
     log,
+    page_times,
     scale_parser,
     seeded,
 )
@@ -70,20 +71,9 @@ def main(argv=None) -> int:
     client.force_login(user)
     log(f"Läsare i {chosen} ({chosen.n} samverkan).")
 
-    status = 0
     url = reverse("register:overview_organisation", args=[chosen.pk])
-    for _ in range(args.warmup):
-        client.get(url)
-    times, queries = [], 0
-    for _ in range(args.runs):
-        with CaptureQueriesContext(connection) as ctx:
-            t0 = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - t0) * 1000)
-        queries = len(ctx.captured_queries)
-        if response.status_code != 200:
-            log(f"overview: HTTP {response.status_code}")
-            status = 1
+    times, queries, ok = page_times(client, "overview", url, runs=args.runs, warmup=args.warmup)
+    status = 0 if ok else 1
     times.sort()
     common = {"queries": queries, "arrangements": chosen.n}
     emit(name="overview_p50", value=round(statistics.median(times), 1), unit="ms", **common)

@@ -97,28 +97,36 @@ def busiest_editor():
     return busiest, user
 
 
+def page_times(client, name: str, url: str, *, runs: int, warmup: int):
+    """Return (the server times of ``runs`` GETs of ``url`` in ms, after ``warmup``, the queries
+    of one, whether every one answered 200), timed with the test client."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(warmup):
+        client.get(url)
+    times, queries, ok = [], 0, True
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - started) * 1000)
+        queries = len(ctx.captured_queries)
+        if response.status_code != 200:
+            log(f"{name}: HTTP {response.status_code}")
+            ok = False
+    return times, queries, ok
+
+
 def print_page_times(client, pages: dict, *, runs: int, warmup: int, **extra) -> int:
     """Print one JSON line per page: the median server time of ``runs`` GETs (after ``warmup``)
     with the test client, and the queries of one. Return 1 if a page did not answer 200."""
     import json
 
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     status = 0
     for name, url in pages.items():
-        for _ in range(warmup):
-            client.get(url)
-        times, queries = [], 0
-        for _ in range(runs):
-            with CaptureQueriesContext(connection) as ctx:
-                started = time.perf_counter()
-                response = client.get(url)
-                times.append((time.perf_counter() - started) * 1000)
-            queries = len(ctx.captured_queries)
-            if response.status_code != 200:
-                log(f"{name}: HTTP {response.status_code}")
-                status = 1
+        times, queries, ok = page_times(client, name, url, runs=runs, warmup=warmup)
+        status = status or (0 if ok else 1)
         line = {"name": name, "value": round(statistics.median(times), 1), "unit": "ms"}
         print(json.dumps({**line, "queries": queries, **extra}), flush=True)
     return status

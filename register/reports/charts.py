@@ -333,3 +333,24 @@ def influence_chart(chart_id: str, rows, *, subject: str = "") -> str:
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def portfolio_charts(portfolio, *, subject: str, prefix: str) -> dict:
+    """Return the charts of a portfolio (``selectors.portfolio.Portfolio``) by name, each with an
+    id that starts with ``prefix`` (the overview's "diagram", the pack's "pack"): cost and cost
+    per inhabitant per year, ongoing arrangements per form and per area, seats against cost."""
+    return {
+        "cost": cost_chart(f"{prefix}-kostnad", portfolio.cost_by_year, subject=subject),
+        "per_inhabitant": cost_chart(
+            f"{prefix}-per-invanare", portfolio.cost_by_year, per_inhabitant=True, subject=subject
+        ),
+        "forms": count_chart(f"{prefix}-former", "Pågående samverkan per form", portfolio.by_form),
+        "areas": count_chart(
+            f"{prefix}-omraden", "Pågående samverkan per verksamhetsområde", portfolio.by_area
+        ),
+        "influence": influence_chart(
+            f"{prefix}-inflytande", portfolio.influence.rows, subject=subject
+        )
+        if portfolio.influence
+        else "",
+    }

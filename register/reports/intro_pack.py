@@ -124,20 +124,7 @@ def build(access: Access, organisation: Organisation, *, today: dt.date | None =
         portfolio=portfolio,
         pages=pages,
         conflicts=conflicts,
-        charts={
-            "cost": charts.cost_chart("pack-kostnad", portfolio.cost_by_year, subject=subject),
-            "per_inhabitant": charts.cost_chart(
-                "pack-per-invanare", portfolio.cost_by_year, per_inhabitant=True, subject=subject
-            ),
-            "areas": charts.count_chart(
-                "pack-omraden", "Pågående samverkan per verksamhetsområde", portfolio.by_area
-            ),
-            "influence": charts.influence_chart(
-                "pack-inflytande", portfolio.influence.rows, subject=subject
-            )
-            if portfolio.influence
-            else "",
-        },
+        charts=charts.portfolio_charts(portfolio, subject=subject, prefix="pack"),
         example_names=[r.arrangement.name for r in rows if r.is_example],
         today=today,
     )

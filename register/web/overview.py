@@ -29,23 +29,7 @@ def _admin_only(access: Access) -> None:
 
 
 def _charts(portfolio, subject: str) -> dict:
-    return {
-        "cost": charts.cost_chart("diagram-kostnad", portfolio.cost_by_year, subject=subject),
-        "per_inhabitant": charts.cost_chart(
-            "diagram-per-invanare", portfolio.cost_by_year, per_inhabitant=True, subject=subject
-        ),
-        "forms": charts.count_chart(
-            "diagram-former", "Pågående samverkan per form", portfolio.by_form
-        ),
-        "areas": charts.count_chart(
-            "diagram-omraden", "Pågående samverkan per verksamhetsområde", portfolio.by_area
-        ),
-        "influence": charts.influence_chart(
-            "diagram-inflytande", portfolio.influence.rows, subject=subject
-        )
-        if portfolio.influence
-        else "",
-    }
+    return charts.portfolio_charts(portfolio, subject=subject, prefix="diagram")
 
 
 def _overview(request, scope: pf.Scope, access: Access):
@@ -174,28 +158,29 @@ def overview_goals(request, pk):
     )
 
 
+def _pack(request, pk):
+    organisation = _organisation(pk)
+    return organisation, intro_pack.build(Access.for_user(request.user), organisation)
+
+
 @login_required
 @require_safe
 def intro_pack_html(request, pk):
-    access = Access.for_user(request.user)
-    organisation = _organisation(pk)
-    pack = intro_pack.build(access, organisation)
+    _, pack = _pack(request, pk)
     return render(request, "register/intro_pack.html", {"pack": pack, "for_print": False})
 
 
 @login_required
 @require_safe
 def intro_pack_pdf(request, pk):
-    access = Access.for_user(request.user)
-    organisation = _organisation(pk)
-    content = intro_pack.pdf(intro_pack.build(access, organisation))
+    organisation, pack = _pack(request, pk)
+    content = intro_pack.pdf(pack)
     return downloads.download(content, organisation.name, prefix="introduktion-", extension=".pdf")
 
 
 @login_required
 @require_safe
 def intro_pack_xlsx(request, pk):
-    access = Access.for_user(request.user)
-    organisation = _organisation(pk)
-    content = intro_pack.xlsx(intro_pack.build(access, organisation))
+    organisation, pack = _pack(request, pk)
+    content = intro_pack.xlsx(pack)
     return downloads.download(content, organisation.name, prefix="introduktion-")

@@ -170,3 +170,18 @@ def test_the_admin_lists_and_shows_import_batches(client, admin_user, taby):
     assert page.status_code == 200 and "x.xlsx" in page.content.decode()
     row = batch.rows.first()
     assert client.get(reverse("admin:importers_importrow_change", args=[row.pk])).status_code == 200
+
+
+def test_the_page_links_keep_the_rows_filter_and_the_place_on_the_page():
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+
+    page = Paginator(range(120), 50).page(2)
+    html = render_to_string(
+        "includes/pagination.html", {"page": page, "query": "utfall=invalid&", "anchor": "#rader"}
+    )
+    assert 'href="?utfall=invalid&amp;sida=1#rader">Föregående' in html
+    assert 'href="?utfall=invalid&amp;sida=3#rader">Nästa' in html
+    assert "Sida 2 av 3" in html
+    plain = render_to_string("includes/pagination.html", {"page": page, "query": "", "anchor": ""})
+    assert 'href="?sida=3">Nästa' in plain
