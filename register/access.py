@@ -40,6 +40,7 @@ from typing import ClassVar
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from .models import (
+    AgendaItem,
     Alternative,
     Arrangement,
     Body,
@@ -49,11 +50,14 @@ from .models import (
     Evaluation,
     Goal,
     GoalConflict,
+    InformationEntry,
     JoinRequest,
+    Meeting,
     Membership,
     Organisation,
     Participation,
     Person,
+    Position,
     Review,
     ReviewItem,
     Seat,
@@ -70,7 +74,9 @@ class Rule:
     Seeing (one of these; none means only the register administrator sees the records):
 
     * ``public``: everyone sees every record (names, parties and roles are public facts);
-    * ``members``: the members of the organisation at this path see the record;
+    * ``members``: the members of the organisation at this path see the record, and with
+      ``published`` everyone does once the record is published and the arrangement at
+      ``arrangement`` too (our position on an agenda item, made public after the meeting);
     * ``arrangement``: the record follows the arrangement at this path (published, or one of the
       user's organisations takes part in it), with
       ``published``: a non-member sees the record only when it is published too, and
@@ -230,6 +236,19 @@ class Access:
             admin_creates=True,
         ),
         Person: Rule(public=True, owner="organisation"),
+        # A body's meetings and agendas are the arrangement's, like the body; our positions and
+        # the log of who was informed are our organisation's (its readers too: the opposition
+        # sees them as soon as they are recorded); a published position is public once the
+        # meeting is held and the arrangement is published.
+        Meeting: Rule(arrangement="body__arrangement", joint=True),
+        AgendaItem: Rule(arrangement="meeting__body__arrangement", joint=True),
+        Position: Rule(
+            members="organisation",
+            published=True,
+            arrangement="item__meeting__body__arrangement",
+            owner="organisation",
+        ),
+        InformationEntry: Rule(members="organisation", owner="organisation"),
     }
 
     @classmethod
@@ -272,7 +291,10 @@ class Access:
         if rule.public:
             return Q()
         if rule.members is not None:
-            return Q(**{f"{_id_lookup(rule.members)}__in": self.member_org_ids})
+            members = Q(**{f"{_id_lookup(rule.members)}__in": self.member_org_ids})
+            if rule.published and rule.arrangement is not None:
+                return members | Q(is_published=True, **{f"{rule.arrangement}__is_published": True})
+            return members
         if rule.arrangement is None:
             return Q(pk__in=[])
         path = rule.arrangement
@@ -359,7 +381,12 @@ class Access:
         if rule.public:
             return True
         if rule.members is not None:
-            return _id_at(obj, rule.members) in self.member_org_ids
+            if _id_at(obj, rule.members) in self.member_org_ids:
+                return True
+            if rule.published and rule.arrangement is not None:
+                arrangement = _follow(obj, rule.arrangement)
+                return bool(obj.is_published and arrangement and arrangement.is_published)
+            return False
         if rule.arrangement is None:
             return False
         arrangement = _follow(obj, rule.arrangement)

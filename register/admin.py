@@ -6,6 +6,7 @@ from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    AgendaItem,
     Alternative,
     Arrangement,
     Body,
@@ -18,13 +19,16 @@ from .models import (
     Evaluation,
     Goal,
     GoalConflict,
+    InformationEntry,
     JoinRequest,
+    Meeting,
     Membership,
     Motive,
     Organisation,
     Participation,
     Person,
     PopulationFigure,
+    Position,
     Review,
     ReviewItem,
     Seat,
@@ -109,7 +113,7 @@ class PersonAdmin(RegisterAdmin):
     list_filter = ("kind", "is_example")
     search_fields = ("name", "party", "title", "organisation__name")
     list_select_related = ("organisation",)
-    autocomplete_fields = ("organisation",)
+    autocomplete_fields = ("organisation", "user")
 
 
 @admin.register(Membership)
@@ -298,6 +302,50 @@ class DecisionAdmin(RegisterAdmin):
     list_select_related = ("arrangement",)
     autocomplete_fields = ("arrangement", "organisation", "body")
     date_hierarchy = "date"
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    fields = ("sort_order", "number", "title", "service_area", "document_url")
+    formfield_overrides = URL_FIELD_OVERRIDES
+
+
+@admin.register(Meeting)
+class MeetingAdmin(RegisterAdmin):
+    list_display = ("starts_at", "body", "title", "status", "place")
+    list_filter = ("status",)
+    search_fields = ("title", "place", "body__name", "body__arrangement__name")
+    list_select_related = ("body", "body__arrangement")
+    autocomplete_fields = ("body",)
+    date_hierarchy = "starts_at"
+    inlines = [AgendaItemInline]
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(RegisterAdmin):
+    list_display = ("meeting", "number", "title", "service_area")
+    search_fields = ("title", "number", "meeting__body__name")
+    list_select_related = ("meeting", "meeting__body")
+    autocomplete_fields = ("meeting",)
+
+
+@admin.register(Position)
+class PositionAdmin(RegisterAdmin):
+    list_display = ("item", "organisation", "stance", "agreed_in", "outcome", "is_published")
+    list_filter = ("stance", "agreed_in", "outcome", "is_published")
+    search_fields = ("item__title", "text", "organisation__name")
+    list_select_related = ("item", "organisation")
+    autocomplete_fields = ("item", "organisation", "decision")
+
+
+@admin.register(InformationEntry)
+class InformationEntryAdmin(RegisterAdmin):
+    list_display = ("informed_at", "organisation", "kind", "informed")
+    list_filter = ("kind",)
+    search_fields = ("informed", "note", "organisation__name")
+    list_select_related = ("organisation",)
+    autocomplete_fields = ("organisation", "meeting", "position")
 
 
 class ReviewItemInline(admin.TabularInline):

@@ -174,3 +174,28 @@ def make_partner_network(
     make_participation(network, taby)
     make_participation(network, danderyd)
     return {"fire": brand, "secret": network, "danderyd": danderyd}
+
+
+def make_meeting(body, **kw):
+    """A meeting of ``body``; starts 2027-02-10 at 09:00 Swedish time unless told."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from register.models import Meeting
+
+    kw.setdefault("starts_at", dt.datetime(2027, 2, 10, 9, 0, tzinfo=ZoneInfo("Europe/Stockholm")))
+    return Meeting.objects.create(body=body, **kw)
+
+
+def make_agenda_item(meeting, **kw):
+    from register.models import AgendaItem
+
+    kw.setdefault("title", f"Ärende {next(_seq)}")
+    return AgendaItem.objects.create(meeting=meeting, **kw)
+
+
+def make_position(item, organisation, **kw):
+    from register.models import Position
+
+    kw.setdefault("stance", Position.Stance.SUPPORT)
+    return Position.objects.create(item=item, organisation=organisation, **kw)

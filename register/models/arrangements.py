@@ -1,5 +1,6 @@
 """Arrangements and who takes part: participations, bodies, people and their seats."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -312,6 +313,16 @@ class Person(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="people",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="användarkonto",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+        help_text="Personens konto i registret: startsidan visar då personens uppdrag, nästa "
+        "sammanträden och föredragningar.",
     )
     email = models.EmailField("e-post (intern)", blank=True)
     phone = models.CharField("telefon (intern)", max_length=50, blank=True)
