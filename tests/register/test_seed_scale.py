@@ -16,15 +16,18 @@ from register.management.commands.seed_scale import (
     seed_scale,
 )
 from register.models import (
+    AgendaItem,
     Arrangement,
     Body,
     CooperationForm,
     Cost,
     Decision,
     Evaluation,
+    Meeting,
     Organisation,
     Participation,
     Person,
+    Position,
     Seat,
 )
 from register.rules import deciding_body, participant_role
@@ -139,6 +142,13 @@ def test_the_data_look_like_a_national_register():
     )
     assert Body.objects.count() == result.bodies and Seat.objects.count() == result.seats
     assert Decision.objects.filter(kind="entry").count() == 400
+    # every body has two meetings of three items; each appointing organisation takes a position
+    # on the first item of each meeting
+    assert Meeting.objects.count() == result.meetings == 2 * result.bodies
+    assert AgendaItem.objects.count() == 3 * result.meetings
+    appointers = Seat.objects.values("body", "appointed_by").distinct().count()
+    assert Position.objects.count() == result.positions == appointers * 2
+    assert Meeting.objects.filter(status="held").count() == result.bodies
 
 
 @pytest.mark.django_db
@@ -172,6 +182,9 @@ def test_every_kind_of_seeded_row_passes_full_clean():
         Cost: Cost.objects.filter(participation__arrangement__in=arrangements),
         Decision: Decision.objects.filter(arrangement__in=arrangements),
         Evaluation: Evaluation.objects.filter(arrangement__in=arrangements),
+        Meeting: Meeting.objects.filter(body__arrangement__in=arrangements),
+        AgendaItem: AgendaItem.objects.filter(meeting__body__arrangement__in=arrangements),
+        Position: Position.objects.filter(item__meeting__body__arrangement__in=arrangements),
     }
     for model, rows in samples.items():
         picked = list(rows.order_by("?")[:15])

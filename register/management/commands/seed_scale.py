@@ -21,22 +21,25 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
 
 from register.models import (
+    AgendaItem,
     Arrangement,
     Body,
     CooperationForm,
     Cost,
     Decision,
     Evaluation,
+    Meeting,
     Organisation,
     Participation,
     Person,
+    Position,
     Seat,
     ServiceArea,
 )
@@ -133,6 +136,8 @@ class ScaleResult:
     costs: int
     decisions: int
     evaluations: int
+    meetings: int
+    positions: int
     cost_sum: int
     seconds: float
 
@@ -205,6 +210,7 @@ def _analyze() -> None:
     if connection.vendor != "postgresql":
         return
     models_ = (Arrangement, Participation, Cost, Body, Seat, Person, Decision, Evaluation)
+    models_ += (Meeting, AgendaItem, Position)
     with connection.cursor() as cursor:
         for model in models_:
             cursor.execute("ANALYZE " + connection.ops.quote_name(model._meta.db_table))
@@ -282,6 +288,7 @@ def seed_scale(
     records = seed_records(rng, ref, arrangement_objs, plans, year_range)
     seats = seed_seats(records, pools)
     cost_rows, cost_sum = seed_costs(rng, records, year_range)
+    meetings, positions = seed_meetings(records, arrangement_objs, plans)
     _analyze()
 
     return ScaleResult(
@@ -293,6 +300,8 @@ def seed_scale(
         costs=len(cost_rows),
         decisions=len(records.decisions),
         evaluations=len(records.evaluations),
+        meetings=meetings,
+        positions=positions,
         cost_sum=cost_sum,
         seconds=time.perf_counter() - started,
     )
@@ -588,6 +597,65 @@ def seed_seats(records: Records, pools: dict) -> list[Seat]:
     return seats
 
 
+# Every body's meetings: one held in the autumn and one ahead, each with AGENDA_ITEMS items; each
+# organisation with a seat in the body has a position on the first POSITIONS_ON items.
+MEETING_DAYS = [
+    (date(2026, 10, 14), Meeting.Status.HELD),
+    (date(2027, 1, 20), Meeting.Status.PLANNED),
+]
+AGENDA_ITEMS = 3
+POSITIONS_ON = 1
+
+
+def seed_meetings(
+    records: Records, arrangement_objs: list[Arrangement], plans: list[Plan]
+) -> tuple[int, int]:
+    """Write the bodies' meetings, their agenda items and the appointing organisations'
+    positions (no history rows, like the rest); return the numbers of meetings and positions."""
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    zone = ZoneInfo(settings.TIME_ZONE)
+    meetings: list[Meeting] = []
+    for body in records.bodies:
+        for n, (day, status) in enumerate(MEETING_DAYS):
+            starts = datetime.combine(day, datetime.min.time(), zone).replace(hour=9)
+            meetings.append(
+                Meeting(
+                    body=body,
+                    title=f"Sammanträde {n + 1}",
+                    starts_at=starts,
+                    status=status,
+                    uid=f"{EXTERNAL_PREFIX}{body.pk}-{n}",
+                )
+            )
+    _write_objects(meetings)
+    area_of = {a.pk: plan.area.pk for a, plan in zip(arrangement_objs, plans, strict=True)}
+    areas = {body.pk: area_of[body.arrangement_id] for body in records.bodies}
+    items = [
+        AgendaItem(
+            meeting=meeting,
+            number=str(k + 1),
+            title=f"Syntetiskt ärende {k + 1}",
+            service_area_id=areas.get(meeting.body_id),
+            sort_order=k,
+        )
+        for meeting in meetings
+        for k in range(AGENDA_ITEMS)
+    ]
+    _write_objects(items)
+    orgs = {body.pk: orgs for body, orgs in zip(records.bodies, records.body_orgs, strict=True)}
+    positions = [
+        Position(item=item, organisation=org, stance=Position.Stance.SUPPORT)
+        for item in items
+        if item.sort_order < POSITIONS_ON
+        for org in {o.pk: o for o in orgs[item.meeting.body_id]}.values()
+    ]
+    _write_objects(positions)
+    return len(meetings), len(positions)
+
+
 def seed_costs(rng: random.Random, records: Records, year_range: list[int]) -> tuple[list, int]:
     """Write each participation's cost of every year (the bulk of the rows): an outcome for a
     closed year, a budget and a forecast for the last; return the rows and the sum of every
@@ -655,7 +723,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Skapade {result.arrangements} samverkan, {result.participations} deltaganden, "
             f"{result.bodies} organ, {result.seats} uppdrag, {result.people} personer, "
-            f"{result.costs} kostnadsrader, {result.decisions} beslut och "
-            f"{result.evaluations} uppföljningar på {result.seconds:.1f} s."
+            f"{result.costs} kostnadsrader, {result.decisions} beslut, "
+            f"{result.evaluations} uppföljningar, {result.meetings} sammanträden och "
+            f"{result.positions} ställningstaganden på {result.seconds:.1f} s."
         )
         self.stdout.write(f"Summa kostnader (budget, utfall och prognos): {result.cost_sum} kr.")
