@@ -147,9 +147,7 @@ MATRIX: dict[str, Entry] = {
     "register:position_delete": Entry("position", OWNER_EDITS, OWNER_DELETES),
     "register:position_outcome": Entry("position", OWNER_EDITS, OWNER_SAVES),
     "register:organisation_meetings": Entry("taby", LOGIN_ONLY, NOT_GET),
-    "register:information_log": Entry(
-        "taby", "login 403 ok 403 ok ok", "login 403 403 403 ok ok"
-    ),
+    "register:information_log": Entry("taby", "login 403 ok 403 ok ok", "login 403 403 403 ok ok"),
     # --- goals ---------------------------------------------------------------------------------
     "register:arrangement_goal_create": Entry("arrangement", OWNER_EDITS, OWNER_SAVES),
     "register:organisation_goal_create": Entry(
