@@ -20,6 +20,7 @@ from ..models import (
     Participation,
     Position,
     Seat,
+    ServiceArea,
 )
 
 #: Past meetings a body's page lists (the newest first); the rest are older than anyone asks.
@@ -207,3 +208,10 @@ def log_positions(
         .select_related("item", "item__meeting", "item__meeting__body")
         .order_by("-item__meeting__starts_at", "item__sort_order", "pk")
     )
+
+
+def item_service_areas(meeting: Meeting) -> list:
+    """Return the service areas an agenda item of the meeting may have: the arrangement's own,
+    or every service area for an arrangement that has none registered."""
+    areas = list(meeting.body.arrangement.service_areas.all())
+    return areas or list(ServiceArea.objects.all())

@@ -75,19 +75,25 @@ class AgendaItemForm(RegisterForm):
             "sort_order": forms.NumberInput(attrs={"class": "year"}),
         }
 
-    def __init__(self, *args, meeting: Meeting, **kwargs):
+    def __init__(self, *args, meeting: Meeting, areas: list | None = None, **kwargs):
         self.meeting = meeting
+        self.areas = areas
         super().__init__(*args, **kwargs)
 
     def limit_choices(self):
         # The arrangement's own service areas (and the item's, if it has another); all of them
-        # for an arrangement that has none registered.
+        # for an arrangement that has none registered. ``areas`` is read once for all the rows
+        # of the agenda page, so each row's select costs no query of its own.
         field = self.fields["service_area"]
-        areas = self.meeting.body.arrangement.service_areas.all()
-        if self.instance.service_area_id:
-            areas = areas | field.queryset.filter(pk=self.instance.service_area_id)
-        if areas.exists():
-            field.queryset = areas.distinct()
+        areas = self.areas
+        if areas is None:
+            areas = selectors.item_service_areas(self.meeting)
+        if self.instance.service_area_id and self.instance.service_area_id not in {
+            a.pk for a in areas
+        }:
+            areas = [*areas, self.instance.service_area]
+        field.queryset = field.queryset.filter(pk__in=[a.pk for a in areas])
+        field.choices = [("", field.empty_label), *((a.pk, str(a)) for a in areas)]
 
     @property
     def legend(self):

@@ -252,7 +252,9 @@ class MeetingItems(RowsView):
         return [{"sort_order": (last.sort_order + 1) if last else 1}]
 
     def get_form_extra(self) -> dict:
-        return {"meeting": self.parent}
+        if not hasattr(self, "areas"):
+            self.areas = selectors.item_service_areas(self.parent)
+        return {"meeting": self.parent, "areas": self.areas}
 
 
 # --- Our position on an item -------------------------------------------------------------------

@@ -622,3 +622,84 @@ def test_a_reader_cannot_add_to_the_log(client, world, taby, taby_reader):
     response = client.post(reverse("register:information_log", args=[taby.pk]), log_data())
     assert response.status_code == 403
     assert InformationEntry.objects.count() == 1
+
+
+# --- A fixed number of queries -----------------------------------------------------------------
+
+MAX_QUERIES = 15
+
+
+@pytest.fixture
+def busy(world, taby, vaxholm):
+    """Three bodies with several meetings each; the world's meeting has 20 items with positions
+    of Täby and Vaxholm on each, decisions on some, and a log of 30 entries."""
+    arrangement, meeting = world["arrangement"], world["meeting"]
+    area = arrangement.service_areas.first()
+    bodies = [world["body"], f.make_body(arrangement, name="Presidiet")]
+    other = f.make_arrangement(name="Annan samverkan")
+    f.make_participation(other, taby)
+    f.make_participation(other, vaxholm)
+    bodies.append(f.make_body(other, name="Direktion"))
+    for body in bodies:
+        for day in range(1, 6):
+            m = f.make_meeting(body, starts_at=dt.datetime(2027, 3, day, 9, tzinfo=STOCKHOLM))
+            f.make_agenda_item(m)
+            f.make_meeting(body, starts_at=dt.datetime(2026, 10, day, 9, tzinfo=STOCKHOLM))
+    for n in range(3, 21):
+        item = f.make_agenda_item(
+            meeting,
+            number=str(n + 4),
+            sort_order=n,
+            service_area=area,
+            document_url=f"https://example.se/{n}.pdf",
+        )
+        taby_position = f.make_position(item, taby, agreed_in="ks", internal_note="not")
+        f.make_position(item, vaxholm, is_published=True)
+        if n % 3 == 0:
+            meeting_services.position_outcome_record(
+                access=None,
+                position=taby_position,
+                outcome="as_wanted",
+                decision={"title": f"Beslut {n}"},
+            )
+    f.make_position(world["second"], taby)
+    for n in range(30):
+        InformationEntry.objects.create(
+            organisation=taby,
+            kind="other",
+            informed=f"Grupp {n}",
+            informed_at=dt.datetime(2027, 1, 1, 9, tzinfo=STOCKHOLM) + dt.timedelta(hours=n),
+            meeting=meeting,
+            position=world["ours"] if n % 2 else None,
+        )
+    return world
+
+
+@pytest.mark.parametrize("who", ["taby_editor", "taby_reader", "vaxholm_editor", "admin_user"])
+def test_the_meeting_pages_run_a_fixed_number_of_queries(
+    client, busy, taby, who, request, django_assert_max_num_queries
+):
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+    meeting, body = busy["meeting"], busy["body"]
+    pages = [
+        reverse("register:meeting_detail", args=[meeting.pk]),
+        reverse("register:body_meetings", args=[body.pk]),
+        reverse("register:organisation_meetings", args=[taby.pk]),
+        reverse("register:organisation_meetings", args=[taby.pk]) + "?visa=tidigare",
+    ]
+    if who in ("taby_editor", "taby_reader", "admin_user"):
+        pages.append(reverse("register:information_log", args=[taby.pk]))
+    if who in ("taby_editor", "admin_user"):
+        pages += [
+            reverse("register:meeting_update", args=[meeting.pk]),
+            reverse("register:meeting_items", args=[meeting.pk]),
+            reverse("register:meeting_create", args=[body.pk]),
+            reverse("register:position_update", args=[busy["ours"].pk]),
+            reverse("register:position_outcome", args=[busy["ours"].pk]),
+            reverse("register:position_create", args=[busy["second"].pk]),
+        ]
+    for url in pages:
+        with django_assert_max_num_queries(MAX_QUERIES):
+            response = client.get(url)
+        assert response.status_code == 200, url
