@@ -144,6 +144,7 @@ class PositionForm(RegisterForm):
     fieldsets = [
         ("Ställningstagandet", ["organisation", "stance", "text", "binding"]),
         ("Förankring", ["agreed_in", "agreed_on", "agreed_by"]),
+        ("Publicering på Insyn", ["public_summary", "is_published"]),
         ("Intern anteckning", ["internal_note"]),
     ]
 
@@ -157,11 +158,15 @@ class PositionForm(RegisterForm):
             "agreed_in",
             "agreed_on",
             "agreed_by",
+            "public_summary",
+            "is_published",
             "internal_note",
         ]
         help_texts = {
             "text": "Vad våra företrädare ska driva, med motivering.",
             "agreed_by": "Till exempel ordföranden eller gruppledarna.",
+            "is_published": "Visa ställningstagandet (och utfallet, när det finns) på Insyn när "
+            "samverkan är publicerad. Opublicerat syns det bara för organisationens användare.",
         }
 
     def __init__(self, *args, item: AgendaItem, **kwargs):

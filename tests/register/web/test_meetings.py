@@ -445,12 +445,14 @@ def test_a_position_is_not_recorded_for_another_organisation(client, world, vaxh
 def test_an_editor_changes_and_publishes_our_position(client, world, taby, taby_editor):
     client.force_login(taby_editor)
     url = reverse("register:position_update", args=[world["ours"].pk])
-    response = client.post(
-        url, position_data(taby, stance="support", binding="") | version(client, url)
+    data = position_data(
+        taby, stance="support", binding="", is_published="on", public_summary="Vi sa ja."
     )
+    response = client.post(url, data | version(client, url))
     assert response.status_code == 302
     world["ours"].refresh_from_db()
     assert world["ours"].stance == Position.Stance.SUPPORT and not world["ours"].binding
+    assert world["ours"].is_published and world["ours"].public_summary == "Vi sa ja."
 
 
 # --- The outcome and the joint body's decision -------------------------------------------------
