@@ -133,22 +133,44 @@ def organisation_meetings(
     the user may see: coming ones (from today, the next first) or, with ``past``, earlier ones
     (the latest first). Each has its number of agenda items and, when the user is a member of
     the organisation, the number of them with its position (``position_count``)."""
+    return _meetings_of(
+        access,
+        [organisation.pk],
+        today=today,
+        past=past,
+        count_positions=access.is_member_of(organisation),
+    )
+
+
+def member_meetings(access: Access, *, today: dt.date) -> QuerySet:
+    """Return the coming meetings (the next first) of the bodies where one of the user's own
+    organisations takes part or has seats, each with its number of agenda items and of them
+    with a position of one of the user's organisations (``position_count``)."""
+    ids = list(access.member_organisations().values_list("pk", flat=True))
+    return _meetings_of(access, ids, today=today, past=False, count_positions=True)
+
+
+def _meetings_of(
+    access: Access, organisation_ids: list, *, today: dt.date, past: bool, count_positions: bool
+) -> QuerySet:
     takes_part = Exists(
         Participation.objects.filter(
-            arrangement_id=OuterRef("body__arrangement_id"), organisation=organisation
+            arrangement_id=OuterRef("body__arrangement_id"), organisation__in=organisation_ids
         )
     )
-    has_seats = Exists(Seat.objects.filter(body_id=OuterRef("body_id"), appointed_by=organisation))
+    has_seats = Exists(
+        Seat.objects.filter(body_id=OuterRef("body_id"), appointed_by__in=organisation_ids)
+    )
     meetings = (
         access.visible(Meeting.objects.filter(takes_part | has_seats))
         .select_related("body", "body__arrangement")
         .annotate(item_count=Count("items", distinct=True))
     )
-    if access.is_member_of(organisation):
+    if count_positions:
         meetings = meetings.annotate(
             position_count=Count(
                 "items__positions",
-                filter=Q(items__positions__organisation=organisation),
+                filter=Q(items__positions__organisation__in=organisation_ids),
                 distinct=True,
             )
         )

@@ -84,13 +84,21 @@ def meeting_detail(request, pk):
 @login_required
 @require_safe
 def meeting_index(request):
-    """The menu's "Sammanträden": the coming meetings of the user's organisation (a choice
-    among them for a member of several, the organisations' list for others)."""
+    """The menu's "Sammanträden": the coming meetings in the bodies of the user's organisation
+    (its own page for a member of one organisation; the coming meetings of all of them for a
+    member of several; the organisations' list for others)."""
     access = Access.for_user(request.user)
     organisations = list(access.member_organisations().order_by("name"))
     if len(organisations) == 1:
         return redirect("register:organisation_meetings", pk=organisations[0].pk)
-    return render(request, "register/meetings/meeting_index.html", {"organisations": organisations})
+    page = None
+    if organisations:
+        page = _page(request, selectors.member_meetings(access, today=rules.today()))
+    return render(
+        request,
+        "register/meetings/meeting_index.html",
+        {"organisations": organisations, "page": page},
+    )
 
 
 @login_required

@@ -705,3 +705,22 @@ def test_the_meeting_pages_run_a_fixed_number_of_queries(
         with django_assert_max_num_queries(MAX_QUERIES):
             response = client.get(url)
         assert response.status_code == 200, url
+
+
+def test_a_member_of_two_organisations_sees_the_coming_meetings_of_both(
+    client, world, taby, knivsta, django_assert_max_num_queries
+):
+    user = f.make_member(taby, Membership.Role.READER, "dubbel")
+    Membership.objects.create(user=user, organisation=knivsta, role=Membership.Role.EDITOR)
+    elsewhere = f.make_arrangement(name="Knivstas samverkan")
+    f.make_participation(elsewhere, knivsta)
+    theirs = f.make_meeting(f.make_body(elsewhere, name="Knivstas direktion"))
+    old = f.make_meeting(world["body"], starts_at=dt.datetime(2026, 11, 3, 9, tzinfo=STOCKHOLM))
+    unseen = f.make_meeting(f.make_body(f.make_arrangement(name="Främmande"), name="Främmande"))
+    client.force_login(user)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = client.get(reverse("register:meeting_index"))
+    page = page_of(response)
+    assert meeting_url(world) in page and theirs.get_absolute_url() in page
+    assert old.get_absolute_url() not in page and unseen.get_absolute_url() not in page
+    assert reverse("register:organisation_meetings", args=[knivsta.pk]) in page
