@@ -76,7 +76,9 @@ def meeting_detail(request, pk):
             "meeting": meeting,
             "body": meeting.body,
             "arrangement": meeting.body.arrangement,
-            "started": meeting.starts_at <= timezone.now() or meeting.status == Meeting.Status.HELD,
+            # The outcome is asked for from the meeting's day on (or once it is marked held).
+            "started": timezone.localtime(meeting.starts_at).date() <= rules.today()
+            or meeting.status == Meeting.Status.HELD,
         },
     )
 

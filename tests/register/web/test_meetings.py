@@ -724,3 +724,11 @@ def test_a_member_of_two_organisations_sees_the_coming_meetings_of_both(
     assert meeting_url(world) in page and theirs.get_absolute_url() in page
     assert old.get_absolute_url() not in page and unseen.get_absolute_url() not in page
     assert reverse("register:organisation_meetings", args=[knivsta.pk]) in page
+
+
+def test_the_outcome_is_asked_for_from_the_meetings_day(client, world, taby_editor, monkeypatch):
+    client.force_login(taby_editor)
+    outcome = reverse("register:position_outcome", args=[world["ours"].pk])
+    assert outcome not in page_of(client.get(meeting_url(world)))
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: dt.date(2027, 2, 10))
+    assert outcome in page_of(client.get(meeting_url(world)))
