@@ -691,8 +691,9 @@ class Access:
 
         Reference organisations (municipalities, regions) and whole arrangements shared with
         others are the register administrator's to delete; an editor may delete an arrangement
-        only when their organisations are its only participants, and a body only when no other
-        organisation has appointed seats in it.
+        only when their organisations are its only participants, a body only when no other
+        organisation has appointed seats in it, and a meeting or an agenda item only when no other
+        organisation has recorded its positions (or logged information) on it.
         """
         if self.is_admin:
             return True
@@ -703,7 +704,26 @@ class Access:
             return bool(owners) and owners <= self.editor_org_ids
         if isinstance(obj, Body):
             return self.can_change(obj) and not self.other_appointers(obj).exists()
+        if isinstance(obj, Meeting | AgendaItem):
+            return self.can_change(obj) and not self.others_records_on(obj)
         return self.can_change(obj)
+
+    def others_records_on(self, obj: Meeting | AgendaItem) -> bool:
+        """Return True if organisations other than the user's own have recorded positions on
+        the meeting's (or the agenda item's) items, or information-log entries about the
+        meeting (never for a register administrator).
+
+        Deleting a meeting or an item deletes them with it, and the user may not even see them,
+        so while there are any only the register administrator deletes it.
+        """
+        if self.is_admin or obj.pk is None:
+            return False
+        mine = self.editor_org_ids
+        if isinstance(obj, AgendaItem):
+            return Position.objects.filter(item=obj).exclude(organisation__in=mine).exists()
+        positions = Position.objects.filter(item__meeting=obj).exclude(organisation__in=mine)
+        entries = InformationEntry.objects.filter(meeting=obj).exclude(organisation__in=mine)
+        return positions.exists() or entries.exists()
 
     def other_appointers(self, body: Body) -> QuerySet:
         """Return the organisations other than the user's own that have appointed seats in the

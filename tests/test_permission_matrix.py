@@ -129,6 +129,25 @@ MATRIX: dict[str, Entry] = {
     "register:participation_costs": Entry("participation", OWNER_EDITS, OWNER_SAVES),
     # Vaxholm's participation: Täby's editor may not touch it.
     "register:body_seats": Entry("body", OWNER_EDITS, OWNER_SAVES),
+    # --- meetings of a body, our positions, the information log -------------------------------
+    # The meetings and agendas follow the arrangement like its bodies (members read, the
+    # participants' editors write); our positions are Täby's (its reader reads, its editors
+    # write); the log is Täby's members' only.
+    "register:body_meetings": Entry("body", MEMBERS_READ, NOT_GET),
+    "register:meeting_create": Entry("body", OWNER_EDITS, OWNER_SAVES),
+    # A member of exactly one organisation goes straight to its meetings.
+    "register:meeting_index": Entry(None, "login ok done done done ok", NOT_GET),
+    "register:meeting_detail": Entry("meeting", MEMBERS_READ, NOT_GET),
+    "register:meeting_update": Entry("meeting", OWNER_EDITS, OWNER_SAVES),
+    "register:meeting_delete": Entry("meeting", OWNER_EDITS, OWNER_DELETES),
+    "register:meeting_items": Entry("meeting", OWNER_EDITS, OWNER_SAVES),
+    # An item without our position yet; the reader sees it but records nothing.
+    "register:position_create": Entry("agenda_item", OWNER_EDITS, OWNER_SAVES),
+    "register:position_update": Entry("position", OWNER_EDITS, OWNER_SAVES),
+    "register:position_delete": Entry("position", OWNER_EDITS, OWNER_DELETES),
+    "register:position_outcome": Entry("position", OWNER_EDITS, OWNER_SAVES),
+    "register:organisation_meetings": Entry("taby", LOGIN_ONLY, NOT_GET),
+    "register:information_log": Entry("taby", "login 403 ok 403 ok ok", "login 403 403 403 ok ok"),
     # --- goals ---------------------------------------------------------------------------------
     "register:arrangement_goal_create": Entry("arrangement", OWNER_EDITS, OWNER_SAVES),
     "register:organisation_goal_create": Entry(
@@ -285,6 +304,9 @@ def world(shared_arrangement, taby, vaxholm, knivsta):
     review_item = records["reviewitem"]
     review_item.direction = "maintain"
     review_item.save()
+    meeting = f.make_meeting(records["body"])
+    agenda_item = f.make_agenda_item(meeting, number="1")
+    position = f.make_position(f.make_agenda_item(meeting, number="2"), taby)
     admin = f.make_user("matris-admin", superuser=True)
     batch = ImportBatch.objects.create(
         organisation=taby, created_by=admin, file_name="lista.xlsx", checksum="0" * 64
@@ -293,6 +315,9 @@ def world(shared_arrangement, taby, vaxholm, knivsta):
         **records,
         "arrangement": a,
         "review_item": review_item,
+        "meeting": meeting,
+        "agenda_item": agenda_item,
+        "position": position,
         # The feed's URL takes the token itself in place of a primary key.
         "calendar_token": SimpleNamespace(pk=CalendarToken.objects.create(user=admin).token),
         "batch": batch,

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .arrangements import Body
@@ -62,7 +63,8 @@ class Meeting(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.body} {self.starts_at:%Y-%m-%d}"
+        # The day in the register's time zone: a meeting at 00:30 is not the day before's.
+        return f"{self.body} {timezone.localtime(self.starts_at):%Y-%m-%d}"
 
     def get_absolute_url(self):
         return reverse("register:meeting_detail", args=[self.pk])
@@ -241,4 +243,5 @@ class InformationEntry(models.Model):
         verbose_name_plural = "informationslogg"
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.informed} {self.informed_at:%Y-%m-%d}"
+        when = timezone.localtime(self.informed_at)
+        return f"{self.get_kind_display()}: {self.informed} {when:%Y-%m-%d}"

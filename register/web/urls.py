@@ -9,7 +9,7 @@ from ..models import (
     Evaluation,
     GoalConflict,
 )
-from . import edit, forms, join, network, overview, review_flow, views
+from . import edit, forms, join, meetings, network, overview, review_flow, views
 
 app_name = "register"
 
@@ -111,6 +111,49 @@ urlpatterns = [
         name="participation_costs",
     ),
     path("organ/<int:pk>/uppdrag/", edit.BodySeats.as_view(), name="body_seats"),
+    # Meetings of a body, their agendas, our positions and the information log
+    # (register/web/meetings.py; the import of a meeting calendar is importers:meeting_import)
+    path("organ/<int:pk>/sammantraden/", meetings.body_meetings, name="body_meetings"),
+    path(
+        "organ/<int:pk>/sammantraden/nytt/",
+        meetings.MeetingCreate.as_view(),
+        name="meeting_create",
+    ),
+    path("sammantraden/", meetings.meeting_index, name="meeting_index"),
+    path("sammantraden/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
+    path("sammantraden/<int:pk>/andra/", meetings.MeetingUpdate.as_view(), name="meeting_update"),
+    path("sammantraden/<int:pk>/ta-bort/", meetings.MeetingDelete.as_view(), name="meeting_delete"),
+    path("sammantraden/<int:pk>/arenden/", meetings.MeetingItems.as_view(), name="meeting_items"),
+    path(
+        "arenden/<int:pk>/stallningstagande/",
+        meetings.PositionCreate.as_view(),
+        name="position_create",
+    ),
+    path(
+        "stallningstaganden/<int:pk>/andra/",
+        meetings.PositionUpdate.as_view(),
+        name="position_update",
+    ),
+    path(
+        "stallningstaganden/<int:pk>/ta-bort/",
+        meetings.PositionDelete.as_view(),
+        name="position_delete",
+    ),
+    path(
+        "stallningstaganden/<int:pk>/utfall/",
+        meetings.PositionOutcome.as_view(),
+        name="position_outcome",
+    ),
+    path(
+        "organisationer/<int:pk>/sammantraden/",
+        meetings.organisation_meetings,
+        name="organisation_meetings",
+    ),
+    path(
+        "organisationer/<int:pk>/informationslogg/",
+        meetings.information_log,
+        name="information_log",
+    ),
     # Goals
     path(
         "samverkan/<int:pk>/mal/nytt/",
