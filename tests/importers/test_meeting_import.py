@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.urls import reverse
 
 from importers.meetings import import_meetings
 from importers.readers.workbook import ReadError, RowErrors
@@ -453,4 +454,61 @@ def test_the_command_refuses_a_broken_file(body, tmp_path, capsys):
     )
     assert code == 2
     assert "kan inte läsas" in json.loads(out)["errors"][0]
+    assert not Meeting.objects.exists()
+
+
+# --- the web page ------------------------------------------------------------------------------
+
+
+def upload(client, body, name, data):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = reverse("importers:meeting_import", args=[body.pk])
+    return client.post(url, {"file": SimpleUploadedFile(name, data)}, follow=True)
+
+
+def test_the_web_page_imports_a_calendar_and_shows_the_counts(client, body, taby_editor):
+    client.force_login(taby_editor)
+    page = client.get(reverse("importers:meeting_import", args=[body.pk]))
+    assert page.status_code == 200
+    assert "Importera sammanträden för Nämnden" in page.content.decode()
+    response = upload(client, body, "kalender.ics", two_meetings())
+    text = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("importers:meeting_import", args=[body.pk])
+    assert "Sammanträden: nya 2, uppdaterade 0, oförändrade 0." in text
+    assert Meeting.objects.filter(body=body).count() == 2
+    response = upload(client, body, "kalender.ics", two_meetings())
+    assert "Sammanträden: nya 0, uppdaterade 0, oförändrade 2." in response.content.decode()
+    response = upload(client, body, "dagordning.xlsx", agenda(ROWS))
+    assert "Ärenden: nya 3, uppdaterade 0, oförändrade 0." in response.content.decode()
+
+
+def test_the_web_page_shows_what_is_wrong_and_writes_nothing(client, body, taby_editor):
+    client.force_login(taby_editor)
+    data = calendar(event("ok", at(2027, 5, 5, 9)), event("x", None, summary="Utan start"))
+    response = upload(client, body, "kalender.ics", data)
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "Filen har fel och ingenting har sparats" in text
+    assert "Händelse 2 (”Utan start”, UID x) saknar starttid (DTSTART)." in text
+    response = upload(client, body, "anteckningar.txt", b"hej")
+    assert "Välj organets sammanträdeskalender" in response.content.decode()
+    response = upload(client, body, "kalender.ics", b"hej")
+    assert "kan inte läsas som en iCalendar-fil" in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_the_web_page_refuses_those_who_may_not_change_the_body(
+    client, body, taby_reader, knivsta_editor
+):
+    url = reverse("importers:meeting_import", args=[body.pk])
+    client.force_login(taby_reader)
+    assert client.get(url).status_code == 403
+    assert upload(client, body, "kalender.ics", two_meetings()).status_code == 403
+    client.force_login(knivsta_editor)
+    assert client.get(url).status_code == 404  # an unpublished arrangement it does not see
+    body.arrangement.is_published = True
+    body.arrangement.save()
+    assert client.get(url).status_code == 403
+    assert upload(client, body, "kalender.ics", two_meetings()).status_code == 403
     assert not Meeting.objects.exists()
