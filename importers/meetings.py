@@ -32,6 +32,7 @@ from django.db import transaction
 from register.access import Access
 from register.models import AgendaItem, Body, Meeting, ServiceArea
 from register.services.meetings import agenda_item_save, meeting_save
+from register.versions import lock
 
 from .readers.agenda import AgendaRow, read_agenda
 from .readers.ical import SWEDISH_TIME, CalendarEvent, read_calendar
@@ -118,10 +119,14 @@ def import_meetings(
         raise PermissionDenied(refusal(body))
     kind = file_kind(data, file_name)
     reason = f"Import av sammanträden ({file_name})"[:100]
+    read = read_calendar(data) if kind == "ical" else read_agenda(data)
     with transaction.atomic():
+        # Two imports into one body wait for each other, so that neither adds a meeting the
+        # other has just added.
+        lock(Body.objects.filter(pk=body.pk))
         if kind == "ical":
-            return _import_calendar(read_calendar(data), body, access, reason)
-        return _import_agenda(read_agenda(data), body, access, reason)
+            return _import_calendar(read, body, access, reason)
+        return _import_agenda(read, body, access, reason)
 
 
 # --- shared ------------------------------------------------------------------------------------

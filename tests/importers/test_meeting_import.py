@@ -512,3 +512,18 @@ def test_the_web_page_refuses_those_who_may_not_change_the_body(
     assert client.get(url).status_code == 403
     assert upload(client, body, "kalender.ics", two_meetings()).status_code == 403
     assert not Meeting.objects.exists()
+
+
+def test_the_services_refuse_a_writer_who_may_not_change_the_body(body, knivsta, access):
+    from register.services.meetings import agenda_item_save, meeting_save
+
+    meeting = Meeting(body=body, starts_at=at(2027, 2, 10, 9))
+    with pytest.raises(PermissionDenied):
+        meeting_save(access=Access.for_organisation(knivsta), meeting=meeting)
+    meeting_save(access=access, meeting=meeting, reason="Test")
+    with pytest.raises(PermissionDenied):
+        agenda_item_save(
+            access=Access.for_organisation(knivsta), item=AgendaItem(meeting=meeting, title="X")
+        )
+    item = agenda_item_save(access=access, item=AgendaItem(meeting=meeting, title="X"))
+    assert item.pk and meeting.history.get().history_change_reason == "Test"
