@@ -30,10 +30,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from register.access import Access
-from register.models import AgendaItem, Body, Meeting, ServiceArea
+from register.models import AgendaItem, Body, Meeting
 from register.services.meetings import agenda_item_save, meeting_save
 from register.versions import lock
 
+from . import selectors
 from .readers.agenda import AgendaRow, read_agenda
 from .readers.ical import SWEDISH_TIME, CalendarEvent, read_calendar
 from .readers.workbook import ReadError, RowErrors
@@ -165,10 +166,6 @@ def _set(instance, values: dict) -> bool:
     return changed
 
 
-def _meetings(access: Access, body: Body) -> list[Meeting]:
-    return list(access.visible(Meeting.objects.filter(body=body)).order_by("starts_at", "pk"))
-
-
 # --- the calendar ------------------------------------------------------------------------------
 
 
@@ -194,7 +191,7 @@ def _import_calendar(
     events: list[CalendarEvent], body: Body, access: Access, reason: str
 ) -> MeetingImportResult:
     result = MeetingImportResult(kind="ical")
-    meetings = _meetings(access, body)
+    meetings = selectors.body_meetings(access, body)
     by_uid = {m.uid: m for m in meetings if m.uid}
     without_uid: dict[dt.date, list[Meeting]] = defaultdict(list)
     for meeting in meetings:
@@ -234,11 +231,12 @@ def _import_calendar(
 # --- the agenda list ---------------------------------------------------------------------------
 
 
-def _area_lookup() -> dict[str, ServiceArea]:
+def _area_lookup() -> dict[str, int]:
+    """Return the service areas' pks by their folded slug and name."""
     areas = {}
-    for area in ServiceArea.objects.all():
-        areas.setdefault(fold(area.slug), area)
-        areas[fold(area.name)] = area
+    for pk, slug, name in selectors.service_areas():
+        areas.setdefault(fold(slug), pk)
+        areas[fold(name)] = pk
     return areas
 
 
@@ -282,11 +280,11 @@ def _import_agenda(
     rows: list[AgendaRow], body: Body, access: Access, reason: str
 ) -> MeetingImportResult:
     result = MeetingImportResult(kind="xlsx")
-    meetings = _Meetings(_meetings(access, body), body)
+    meetings = _Meetings(selectors.body_meetings(access, body), body)
     areas = _area_lookup()
     items: dict[tuple, AgendaItem] = {}
     by_pk = {m.pk: m for day in meetings.by_day.values() for m in day}
-    for item in access.visible(AgendaItem.objects.filter(meeting__body=body)).order_by("pk"):
+    for item in selectors.body_agenda_items(access, body):
         meeting = by_pk[item.meeting_id]
         item.meeting = meeting
         items.setdefault(_item_key(meeting, item.number, item.title), item)
@@ -323,7 +321,7 @@ def _import_agenda(
             item = AgendaItem(meeting=meeting, number=row.number)
         values = {"title": row.title, "sort_order": order[id(meeting)]}
         if area is not None:
-            values["service_area_id"] = area.pk
+            values["service_area_id"] = area
         if row.url:
             values["document_url"] = row.url
         changed = _set(item, values)

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from register.access import Access
 from register.downloads import download
-from register.models import Body
 from register.rules import count_of
 
 from . import selectors, services, storage
@@ -231,7 +230,7 @@ def meeting_import(request, body_pk):
     """Import a body's meeting calendar (.ics) or agenda list (.xlsx): for those who may change
     the body; all or nothing, the counts in a message."""
     access = Access.for_user(request.user)
-    body = access.visible(Body.objects.select_related("arrangement").filter(pk=body_pk)).first()
+    body = selectors.visible_body(access, body_pk)
     if body is None:
         raise Http404("Organet finns inte.")
     if not access.can_change(body):
