@@ -10,12 +10,9 @@ message per row at fault).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import zipfile
 from dataclasses import dataclass
-
-import openpyxl
 
 from ..text import cell_text, fold
 from .archive import open_archive
@@ -28,6 +25,7 @@ from .workbook import (
     check_size,
     count_text,
 )
+from .xlsx import load_values
 
 # The header texts (folded: case, diacritics and punctuation ignored) of each column.
 HEADERS = {
@@ -175,10 +173,8 @@ def read_agenda(data: bytes, *, max_bytes: int = MAX_BYTES) -> list[AgendaRow]:
     if not data:
         raise ReadError("Filen är tom.")
     open_archive(data)  # the zip-bomb guard, before openpyxl reads anything
+    book = load_values(data)
     try:
-        book = openpyxl.load_workbook(
-            io.BytesIO(data), read_only=True, data_only=True, keep_links=False
-        )
         found = None
         for ws in book.worksheets:
             if hasattr(ws, "iter_rows"):  # not a chart sheet

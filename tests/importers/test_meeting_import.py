@@ -527,3 +527,10 @@ def test_the_services_refuse_a_writer_who_may_not_change_the_body(body, knivsta,
         )
     item = agenda_item_save(access=access, item=AgendaItem(meeting=meeting, title="X"))
     assert item.pk and meeting.history.get().history_change_reason == "Test"
+
+
+@pytest.mark.parametrize("data", [b"not a workbook", b"PK\x03\x04broken"])
+def test_an_unreadable_agenda_list_is_refused(body, access, data):
+    with pytest.raises(ReadError):
+        run(data, body, access, "dagordning.xlsx")
+    assert not Meeting.objects.exists()
