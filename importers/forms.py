@@ -62,3 +62,36 @@ class CommitForm(forms.Form):
     all_or_nothing = forms.BooleanField(
         label="Allt eller inget: spara ingenting om någon rad är ogiltig", required=False
     )
+
+
+MEETING_EXTENSIONS = (".ics", ".ical", ".icalendar", ".ifb", ".xlsx", ".xlsm")
+
+
+class MeetingImportForm(forms.Form):
+    file = forms.FileField(
+        label="Sammanträdeskalender (.ics) eller dagordningslista (.xlsx)",
+        help_text="Högst 20 MB.",
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".ics,.xlsx,text/calendar,application/vnd.openxmlformats-"
+                "officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = getattr(settings, "IMPORT_MAX_BYTES", MAX_BYTES)
+        if upload.size > limit:
+            raise forms.ValidationError(
+                "Filen är för stor (%(size).1f MB). Största tillåtna storlek är %(limit)d MB.",
+                code="too_large",
+                params={"size": upload.size / 1024 / 1024, "limit": limit // (1024 * 1024)},
+            )
+        if not upload.name.lower().endswith(MEETING_EXTENSIONS):
+            raise forms.ValidationError(
+                "Välj organets sammanträdeskalender som iCalendar-fil (.ics) eller en "
+                "dagordningslista som Excel-arbetsbok (.xlsx).",
+                code="extension",
+            )
+        return upload

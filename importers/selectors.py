@@ -15,12 +15,14 @@ from django.db.models import Count, QuerySet
 
 from register.access import Access
 from register.models import (
+    AgendaItem,
     Arrangement,
     Body,
     CooperationForm,
     Cost,
     Decision,
     JoinRequest,
+    Meeting,
     Organisation,
     Participation,
     Person,
@@ -316,3 +318,21 @@ def people_by_name(organisation: Organisation, names) -> dict[tuple[str, str], i
         ):
             people.setdefault((name, party), pk)
     return people
+
+
+# --- a body's meetings (importers.meetings) ----------------------------------------------------
+
+
+def visible_body(access: Access, pk) -> Body | None:
+    """Return the body with ``pk`` if the user sees it (its arrangement with it), else None."""
+    return access.visible(Body.objects.select_related("arrangement").filter(pk=pk)).first()
+
+
+def body_meetings(access: Access, body: Body) -> list[Meeting]:
+    """Return the body's meetings that the user sees, earliest first."""
+    return list(access.visible(Meeting.objects.filter(body=body)).order_by("starts_at", "pk"))
+
+
+def body_agenda_items(access: Access, body: Body) -> list[AgendaItem]:
+    """Return the items on the agendas of the body's meetings that the user sees."""
+    return list(access.visible(AgendaItem.objects.filter(meeting__body=body)).order_by("pk"))

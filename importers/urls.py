@@ -13,6 +13,11 @@ urlpatterns = [
     path("<int:pk>/val/", views.batch_decide, name="batch_decide"),
     path("<int:pk>/ogiltiga-rader.xlsx", views.batch_invalid_rows, name="batch_invalid_rows"),
     path(
+        "sammantraden/<int:body_pk>/",
+        views.meeting_import,
+        name="meeting_import",
+    ),
+    path(
         "export/<int:organisation_pk>/samverkan.xlsx",
         views.export_portfolio,
         name="export_portfolio",

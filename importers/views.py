@@ -1,4 +1,5 @@
-"""Import pages: upload, preview, commit, undo, invalid rows, batch list, portfolio export.
+"""Import pages: upload, preview, commit, undo, invalid rows, batch list, portfolio export; a
+body's meetings from its calendar or an agenda list.
 
 Thin views: permissions through ``register.access.Access``, work in ``importers.services``.
 """
@@ -17,9 +18,10 @@ from register.rules import count_of
 from . import selectors, services, storage
 from .exporters import export_portfolio as build_portfolio
 from .exporters import invalid_rows_workbook, portfolio_filename
-from .forms import CommitForm, UploadForm
+from .forms import CommitForm, MeetingImportForm, UploadForm
+from .meetings import import_meetings, refusal
 from .models import ImportBatch, ImportRow
-from .readers.workbook import ReadError
+from .readers.workbook import ReadError, RowErrors
 from .results import ImportRefused
 from .undo import undo_problem, undo_refusal
 
@@ -220,3 +222,37 @@ def export_portfolio(request, organisation_pk):
         organisation, access=access, include_internal=access.can_view_internal(organisation)
     )
     return download(data, portfolio_filename(organisation))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_import(request, body_pk):
+    """Import a body's meeting calendar (.ics) or agenda list (.xlsx): for those who may change
+    the body; all or nothing, the counts in a message."""
+    access = Access.for_user(request.user)
+    body = selectors.visible_body(access, body_pk)
+    if body is None:
+        raise Http404("Organet finns inte.")
+    if not access.can_change(body):
+        raise PermissionDenied(refusal(body))
+    form = MeetingImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload_file = form.cleaned_data["file"]
+        try:
+            result = import_meetings(
+                data=upload_file.read(), file_name=upload_file.name, body=body, access=access
+            )
+        except RowErrors as exc:
+            problems = exc.problems
+            form.add_error("file", "Filen har fel och ingenting har sparats. Rätta felen nedan.")
+        except ReadError as exc:
+            form.add_error("file", f"{exc} Ingenting har sparats.")
+        else:
+            messages.success(request, f"Importen är sparad. {result.summary()}")
+            return redirect("importers:meeting_import", body_pk=body.pk)
+    return render(
+        request,
+        "importers/meeting_import.html",
+        {"form": form, "body": body, "problems": problems},
+    )

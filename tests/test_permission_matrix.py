@@ -236,6 +236,11 @@ MATRIX: dict[str, Entry] = {
     "importers:batch_invalid_rows": Entry("batch", "login 403 ok 403 ok ok", NOT_GET),
     # Anyone logged in may export an organisation's published portfolio; members get the rest.
     "importers:export_portfolio": Entry("taby", LOGIN_ONLY, NOT_GET),
+    # A body's meetings from its calendar or agenda list: whoever may change the body (the
+    # arrangement's editors); an empty POST gets the form back with its error.
+    "importers:meeting_import": Entry(
+        None, OWNER_EDITS, OWNER_SAVES, kwargs=lambda o: {"body_pk": o["body"].pk}
+    ),
 }
 
 # Django's admin: only staff (here the register administrator) gets in; everyone else is sent to

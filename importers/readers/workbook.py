@@ -19,6 +19,15 @@ class ReadError(Exception):
     """The file cannot be read at all. The message is Swedish and says what to do."""
 
 
+class RowErrors(ReadError):
+    """The file can be read but some of its rows (or calendar events) are wrong: the file is
+    refused whole. ``problems`` holds one Swedish message per row or event at fault."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__(" ".join(self.problems))
+
+
 @dataclass
 class Row:
     sheet: str

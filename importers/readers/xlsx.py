@@ -20,10 +20,11 @@ from .scanning import sheet_from_head
 from .workbook import HEADER_SCAN_ROWS, ReadError, Row, Sheet, Workbook, check_rows, workbook_of
 
 
-def open_xlsx(data: bytes, archive: zipfile.ZipFile, *, max_rows: int, year: int) -> Workbook:
-    """Read an .xlsx file whose archive the guard (:mod:`.archive`) has let through."""
+def load_values(data: bytes):
+    """Open an .xlsx file's cached values, read only (whose archive the guard has let through);
+    the one place besides :func:`open_xlsx` that reads with openpyxl (the agenda lists)."""
     try:
-        values_book = openpyxl.load_workbook(
+        return openpyxl.load_workbook(
             io.BytesIO(data), read_only=True, data_only=True, keep_links=False
         )
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -35,6 +36,11 @@ def open_xlsx(data: bytes, archive: zipfile.ZipFile, *, max_rows: int, year: int
         raise ReadError(
             "Filen kan inte läsas som en Excel-arbetsbok (.xlsx). Den verkar vara skadad."
         ) from exc
+
+
+def open_xlsx(data: bytes, archive: zipfile.ZipFile, *, max_rows: int, year: int) -> Workbook:
+    """Read an .xlsx file whose archive the guard (:mod:`.archive`) has let through."""
+    values_book = load_values(data)
     if not values_book.worksheets:
         raise ReadError("Arbetsboken innehåller inga blad.")
 

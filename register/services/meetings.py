@@ -9,9 +9,34 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..access import Access
-from ..models import Decision, InformationEntry, Meeting, Organisation, Position
+from ..models import AgendaItem, Decision, InformationEntry, Meeting, Organisation, Position
 from ..versions import Version
 from .records import _require, record_save
+
+
+@transaction.atomic
+def meeting_save(
+    *,
+    access: Access | None,
+    meeting: Meeting,
+    version: Version | None = None,
+    reason: str = "",
+) -> Meeting:
+    """Save a meeting of a body (new or changed) that the user may change: the body's
+    arrangement's editors (``Access.can_change``), with its history tagged with ``reason``."""
+    return record_save(access=access, instance=meeting, version=version, reason=reason)
+
+
+@transaction.atomic
+def agenda_item_save(
+    *,
+    access: Access | None,
+    item: AgendaItem,
+    version: Version | None = None,
+    reason: str = "",
+) -> AgendaItem:
+    """Save an item of a meeting's agenda (new or changed) that the user may change."""
+    return record_save(access=access, instance=item, version=version, reason=reason)
 
 
 @transaction.atomic

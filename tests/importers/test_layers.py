@@ -39,6 +39,7 @@ LAYERS = {
         "importers.obstacles",
         "importers.undo",
         "importers.services",
+        "importers.meetings",
     ],
     "pages": [
         "importers.apps",
