@@ -142,13 +142,15 @@ def my_assignments(access: Access, user, *, today: dt.date | None = None) -> MyA
     seats = sorted(
         access.visible(Seat.objects.filter(person__user_id=user.pk))
         .filter(rules.seat_in_force_q(today))
-        .select_related("person", "body", "body__arrangement", "appointed_by"),
+        .select_related(
+            "person", "person__organisation", "body", "body__arrangement", "appointed_by"
+        ),
         key=lambda s: (s.body.arrangement.name, s.body.name, s.pk),
     )
     if seats:
         person = seats[0].person
     else:
-        person = Person.objects.filter(user_id=user.pk).first()
+        person = Person.objects.filter(user_id=user.pk).select_related("organisation").first()
         if person is None:
             return None
         return MyAssignments(person=person, seats=[], meetings=[], due=[], today=today)

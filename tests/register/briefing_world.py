@@ -15,9 +15,7 @@ TODAY = dt.date(2027, 1, 15)
 
 def make_briefing_world(arrangement, taby, vaxholm, *, items: int = 3) -> dict:
     """Return the world by name. ``arrangement`` is Täby's and Vaxholm's (Täby host)."""
-    body = f.make_body(
-        arrangement, name="Nämnden", kind=Body.Kind.JOINT_COMMITTEE, seat_count=6
-    )
+    body = f.make_body(arrangement, name="Nämnden", kind=Body.Kind.JOINT_COMMITTEE, seat_count=6)
     meeting = f.make_meeting(
         body, place="Täby kommunhus, sal B", papers_url="https://example.se/handlingar"
     )  # 2027-02-10 09:00

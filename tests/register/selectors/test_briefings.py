@@ -23,13 +23,9 @@ def world(shared_arrangement, taby, vaxholm):
 
 def _briefing(world, user_or_access, person="eva"):
     access = (
-        user_or_access
-        if isinstance(user_or_access, Access)
-        else Access.for_user(user_or_access)
+        user_or_access if isinstance(user_or_access, Access) else Access.for_user(user_or_access)
     )
-    subject = briefings.briefing_subject(
-        access, world["meeting"].pk, world["people"][person].pk
-    )
+    subject = briefings.briefing_subject(access, world["meeting"].pk, world["people"][person].pk)
     assert subject is not None
     return briefings.briefing(access, subject, today=TODAY)
 
@@ -99,12 +95,17 @@ def test_the_briefing_takes_a_fixed_number_of_queries_whatever_the_agenda(
 def test_a_person_without_a_seat_on_the_meeting_day_has_no_briefing(world, taby_reader):
     access = Access.for_user(taby_reader)
     for name in ("bo", "cecilia"):
-        assert briefings.briefing_subject(access, world["meeting"].pk, world["people"][name].pk) is None
+        assert (
+            briefings.briefing_subject(access, world["meeting"].pk, world["people"][name].pk)
+            is None
+        )
 
 
 def test_a_meeting_the_user_may_not_see_has_no_briefing(world, knivsta_editor):
     access = Access.for_user(knivsta_editor)
-    assert briefings.briefing_subject(access, world["meeting"].pk, world["people"]["eva"].pk) is None
+    assert (
+        briefings.briefing_subject(access, world["meeting"].pk, world["people"]["eva"].pk) is None
+    )
 
 
 def test_access_lets_our_members_read_our_briefing_and_not_the_other_organisations(
