@@ -7,6 +7,7 @@ queries, whatever the number of seats, meetings or agenda items; every figure fr
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
@@ -247,6 +248,25 @@ def briefing_subject(access: Access, meeting_id: int, person_id: int) -> Briefin
     return BriefingSubject(meeting=meeting, seat=seat, body_seats=body_seats)
 
 
+def subjects_between(first: dt.date, last: dt.date) -> list[BriefingSubject]:
+    """Return a briefing subject for every seat in force on the meeting day at every planned
+    meeting from ``first`` to ``last`` (what ``send_briefings`` sends; not an Access view: the
+    command acts for the register). Two queries."""
+    meetings = list(
+        meetings_between(first, last)
+        .filter(status=Meeting.Status.PLANNED)
+        .select_related("body", "body__arrangement")
+        .order_by("starts_at", "pk")
+    )
+    seats = body_seats_on(meetings)
+    return [
+        BriefingSubject(meeting=m, seat=seat, body_seats=seats[m.pk])
+        for m in meetings
+        for seat in seats[m.pk]
+        if seat.appointed_by_id is not None
+    ]
+
+
 def body_seats_on(meetings) -> dict[int, list[Seat]]:
     """Return, by meeting id, the seats in force in the meeting's body on the meeting day, in
     the order a briefing lists them. One query for all the meetings: the seats whose term
@@ -321,6 +341,27 @@ class Briefing:
     @property
     def binding_count(self) -> int:
         return sum(1 for row in self.agenda if row.position is not None and row.position.binding)
+
+    @property
+    def fingerprint(self) -> str:
+        """A short digest of what the briefing says about the meeting: its time and place, the
+        agenda and our position on each item (stance, text, where and when agreed, binding).
+        ``send_briefings`` sends a representative the briefing again only when it has changed."""
+        parts = [self.meeting.starts_at.isoformat(), self.meeting.place, self.meeting.status]
+        for row in self.agenda:
+            item, p = row.item, row.position
+            parts += [str(item.pk), item.number, item.title]
+            if p is not None:
+                parts += [
+                    p.stance,
+                    p.text,
+                    p.agreed_in,
+                    p.agreed_on.isoformat() if p.agreed_on else "",
+                    p.agreed_by,
+                    str(p.binding),
+                ]
+            parts.append("|")
+        return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
 def briefing(access: Access, subject: BriefingSubject, *, today: dt.date | None = None) -> Briefing:
