@@ -151,7 +151,11 @@ def my_assignments(access: Access, user, *, today: dt.date | None = None) -> MyA
     if seats:
         person = seats[0].person
     else:
-        person = Person.objects.filter(user_id=user.pk).select_related("organisation").first()
+        person = (
+            access.people(Person.objects.filter(user_id=user.pk))
+            .select_related("organisation")
+            .first()
+        )
         if person is None:
             return None
         return MyAssignments(person=person, seats=[], meetings=[], due=[], today=today)
