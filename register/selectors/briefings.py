@@ -85,6 +85,9 @@ class UpcomingMeeting:
     #: page offers no briefing either).
     position_count: int | None
     may_read_briefing: bool
+    #: Our positions on the agenda (the appointing organisation's), in the agenda's order: only
+    #: for a briefing the user may read.
+    positions: list[Position] = field(default_factory=list)
 
     @property
     def day(self) -> dt.date:
@@ -135,8 +138,8 @@ def my_assignments(access: Access, user, *, today: dt.date | None = None) -> MyA
     what is due (``due_rows``) in the arrangements of those bodies, for each appointing
     organisation whose due list the user may read.
 
-    Two queries and one ``due_rows`` per appointing organisation (one, as a rule), whatever the
-    number of seats and meetings."""
+    Three queries (the seats, the meetings, our positions at them) and one ``due_rows`` per
+    appointing organisation (one, as a rule), whatever the number of seats and meetings."""
     if user is None or not user.is_authenticated:
         return None
     today = today or rules.today()
@@ -197,6 +200,20 @@ def my_assignments(access: Access, user, *, today: dt.date | None = None) -> MyA
                 may_read_briefing=may_read,
             )
         )
+
+    # Our positions at the meetings whose briefing the user may read: one query for them all.
+    readable = {u.meeting.pk: u for u in upcoming if u.may_read_briefing}
+    if readable:
+        for position in (
+            access.visible(
+                Position.objects.filter(item__meeting_id__in=readable, organisation_id__in=org_ids)
+            )
+            .select_related("item")
+            .order_by("item__sort_order", "item__pk")
+        ):
+            u = readable[position.item.meeting_id]
+            if position.organisation_id == u.seat.appointed_by_id:
+                u.positions.append(position)
 
     arrangement_ids = {s.body.arrangement_id for s in seats}
     organisations = {s.appointed_by_id: s.appointed_by for s in seats}

@@ -157,6 +157,11 @@ def test_my_assignments_show_seats_meetings_and_briefings_to_read(world, taby, t
         Access.for_user(taby_reader), taby_reader, today=dt.date(2027, 1, 28)
     )
     assert [u.meeting for u in mine.reading] == [world["meeting"]]
+    # With our positions on its agenda, in the agenda's order (not Vaxholm's on § 1).
+    assert mine.reading[0].positions == [
+        world["positions"]["support"],
+        world["positions"]["amend"],
+    ]
 
 
 def test_my_assignments_list_what_is_due_in_the_arrangements_of_my_bodies_only(

@@ -130,6 +130,18 @@ def test_the_start_page_of_a_linked_representative_shows_seats_meetings_and_the_
     assert _url(world) in with_meeting and _url(world, pdf=True) in with_meeting
 
 
+def test_the_start_page_lists_our_positions_at_the_meetings_of_the_next_two_weeks(
+    client, world, taby_reader, monkeypatch
+):
+    _link(world["people"]["eva"], taby_reader)
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: dt.date(2027, 2, 1))
+    client.force_login(taby_reader)
+    html = client.get(reverse("register:home")).content.decode()
+    assert "§ 1 Taxa för slamtömning 2028: <strong" in html
+    assert "§ 3 Tillsynsplan 2027: <strong" in html and "(binder inte)" in html
+    assert "§ 2 Delårsrapport:" not in html
+
+
 def test_the_start_page_of_a_user_not_linked_has_no_assignments(client, world, taby_reader):
     client.force_login(taby_reader)
     assert "Mina uppdrag" not in client.get(reverse("register:home")).content.decode()
@@ -150,6 +162,7 @@ def test_the_other_organisations_representative_sees_nothing_of_ours_on_the_star
         Access.for_user(vaxholm_editor), vaxholm_editor, today=TODAY
     ).meetings
     assert mine.position_count == 1  # Vaxholm's own position on § 1, not Täby's two
+    assert mine.positions == [world["positions"]["vaxholm"]]
 
 
 def test_the_start_page_stays_within_the_query_budget_with_many_seats_and_items(
