@@ -28,6 +28,7 @@ from django.core.mail import EmailMessage
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from register import rules
 from register.access import Access
 from register.downloads import safe_filename
 from register.models import InformationEntry
@@ -76,7 +77,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, days: int, date: str | None, dry_run: bool, **options):
         try:
-            today = dt.date.fromisoformat(date) if date else timezone.localdate()
+            today = dt.date.fromisoformat(date) if date else rules.today()
         except ValueError as exc:
             raise CommandError("Ange datumet som ÅÅÅÅ-MM-DD.") from exc
         if days < 0:
