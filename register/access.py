@@ -37,6 +37,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from .models import (
@@ -683,6 +684,37 @@ class Access:
         if self.is_admin:
             return pending
         return pending.filter(arrangement__in=self.editable_arrangements().values("pk"))
+
+    # --- our representatives -----------------------------------------------------------------
+
+    def linkable_users(self, person: Person) -> QuerySet:
+        """Return the user accounts the user may link ``person`` to ("Användarkonto"): the
+        members (editors or readers) of the person's organisation whose account is not already
+        linked to another person. Only for an editor of that organisation or a register
+        administrator; none for anyone else, and none for a person of no organisation."""
+        users = get_user_model().objects
+        if person.organisation_id is None or not self.can_change(person):
+            return users.none()
+        free = Q(person__isnull=True)
+        if person.pk is not None:
+            free |= Q(person__pk=person.pk)
+        return (
+            users.filter(memberships__organisation_id=person.organisation_id, is_active=True)
+            .filter(free)
+            .order_by("first_name", "last_name", "username")
+        )
+
+    def can_link_user(self, person: Person, user) -> bool:
+        """Return True if the user may link ``person`` to the account ``user`` (one of
+        ``linkable_users(person)``, by the person's organisation as it is about to be saved)."""
+        return self.linkable_users(person).filter(pk=user.pk).exists()
+
+    def can_view_briefing(self, seat: Seat) -> bool:
+        """Return True if the user may read the briefing of the representative holding ``seat``
+        (our positions, costs, goals and conflicts): the members of the organisation that
+        appointed the seat, its readers too, and a register administrator. The representative
+        of another organisation in the same body may not."""
+        return self.is_admin or seat.appointed_by_id in self.member_org_ids
 
     # --- deleting ----------------------------------------------------------------------------
 

@@ -345,7 +345,7 @@ class InformationEntryAdmin(RegisterAdmin):
     list_filter = ("kind",)
     search_fields = ("informed", "note", "organisation__name")
     list_select_related = ("organisation",)
-    autocomplete_fields = ("organisation", "meeting", "position")
+    autocomplete_fields = ("organisation", "meeting", "position", "person")
 
 
 class ReviewItemInline(admin.TabularInline):

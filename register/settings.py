@@ -255,3 +255,5 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "samverkansregistret@localhost")
 # How many days ahead the reminders look.
 REMINDER_DAYS = int(os.environ.get("REMINDER_DAYS", "30"))
+# How many days ahead ``manage.py send_briefings`` sends the briefings of coming meetings.
+BRIEFING_DAYS = int(os.environ.get("BRIEFING_DAYS", "7"))

@@ -73,3 +73,24 @@ def test_the_import_benchmark_runs_and_counts_its_queries():
     assert figures["import_excel.commit_ratio_to_floor"]["value"] > 1
     assert figures["import_excel.reimport_unchanged"]["value"] > 0
     assert figures["import_excel.commit_ratio_to_gc_paused_floor"]["value"] > 1
+
+
+def test_the_briefing_benchmark_runs_and_its_pdf_meets_the_goal():
+    done = subprocess.run(
+        [
+            sys.executable,
+            "bench/briefing.py",
+            *("--arrangements", "40", "--years", "2", "--runs", "1", "--warmup", "0"),
+        ],
+        cwd=ROOT,
+        env=_env(DEBUG="1"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    figures = {line["name"]: line for line in map(json.loads, done.stdout.splitlines())}
+    pdf = figures["briefing_pdf"]
+    assert pdf["items"] == 20 and 1 <= pdf["pages"] <= 3
+    assert pdf["value"] < pdf["goal_ms"] == 3000
+    assert figures["briefing"]["queries"] <= 15

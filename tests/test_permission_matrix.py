@@ -208,6 +208,11 @@ MATRIX: dict[str, Entry] = {
     "register:calendar_feed": Entry(
         "calendar_token", "ok ok ok ok ok ok", "405 405 405 405 405 405"
     ),
+    # --- our representatives' briefing before a meeting ----------------------------------------
+    # Täby's members (its readers too) read the briefing of Täby's representative; the meeting of
+    # the unpublished arrangement is hidden from everyone else.
+    "register:briefing": Entry(None, MEMBERS_READ, NOT_GET, kwargs=lambda o: _briefing_of(o)),
+    "register:briefing_pdf": Entry(None, MEMBERS_READ, NOT_GET, kwargs=lambda o: _briefing_of(o)),
     # --- requests to join (Knivsta asks to join the arrangement) ------------------------------
     # Täby already takes part; only an editor of an organisation outside may ask (and must see
     # the arrangement first, which Knivsta cannot: it is unpublished).
@@ -265,6 +270,10 @@ ADMIN_REFUSED = {
 # not even for its members.
 PUBLIC_READ = "ok ok ok ok ok ok"
 NO_POST = "405 405 405 405 405 405"
+
+
+def _briefing_of(o):
+    return {"meeting_pk": o["meeting"].pk, "person_pk": o["person"].pk}
 
 
 def _taby(**extra):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .arrangements import Body
+from .arrangements import Body, Person
 from .followup import Decision
 from .reference import Organisation, ServiceArea
 
@@ -218,6 +218,16 @@ class InformationEntry(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="information_entries",
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name="person som informerades",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="information_entries",
+        help_text="När en av organisationens företrädare informerades, till exempel med en "
+        "föredragning inför ett sammanträde.",
     )
     informed = models.CharField(
         "vem informerades",

@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from .. import rules
@@ -91,10 +91,35 @@ def due_rows(
     """
     if not may_see_due(access, organisation):
         return []
-    participations = list(active_participations(organisation, today))
-    arrangement_ids = [p.arrangement_id for p in participations]
     horizon = rules.due_horizon(today)
     election = rules.last_election(today)
+    # Whether each arrangement serves a goal of ours, its first body, whether we hold a seat in
+    # force there and whether we have decided on it since the election: asked in the same query
+    # as the participations (the start page's "Mina uppdrag" runs this list too).
+    arrangement = OuterRef("arrangement_id")
+    participations = list(
+        active_participations(organisation, today).annotate(
+            serves_goal=Exists(
+                Contribution.objects.filter(
+                    arrangement_id=arrangement, goal__organisation=organisation
+                )
+            ),
+            first_body_id=Subquery(
+                Body.objects.filter(arrangement_id=arrangement)
+                .order_by("name", "pk")
+                .values("pk")[:1]
+            ),
+            has_seat=Exists(
+                Seat.objects.filter(
+                    body__arrangement_id=arrangement, appointed_by=organisation
+                ).filter(rules.seat_in_force_q(today))
+            ),
+            decided_since_election=Exists(
+                decisions_since([organisation.pk], election).filter(arrangement_id=arrangement)
+            ),
+        )
+    )
+    arrangement_ids = [p.arrangement_id for p in participations]
     interval = organisation.evaluation_interval_years
 
     evaluations: dict[int, list] = defaultdict(list)
@@ -113,28 +138,10 @@ def due_rows(
         amount = rules.amount_of(cost)
         if amount.amount is not None:
             costs[cost.participation_id][cost.year] = amount
-    with_goals = set(
-        Contribution.objects.filter(
-            arrangement_id__in=arrangement_ids, goal__organisation=organisation
-        ).values_list("arrangement_id", flat=True)
-    )
-    bodies: dict[int, int] = {}
-    for arrangement_id, body_id in (
-        Body.objects.filter(arrangement_id__in=arrangement_ids)
-        .order_by("name", "pk")
-        .values_list("arrangement_id", "pk")
-    ):
-        bodies.setdefault(arrangement_id, body_id)
-    with_seats = set(
-        Seat.objects.filter(body__arrangement_id__in=arrangement_ids, appointed_by=organisation)
-        .filter(rules.seat_in_force_q(today))
-        .values_list("body__arrangement_id", flat=True)
-    )
-    decided = set(
-        decisions_since([organisation.pk], election)
-        .filter(arrangement_id__in=arrangement_ids)
-        .values_list("arrangement_id", flat=True)
-    )
+    with_goals = {p.arrangement_id for p in participations if p.serves_goal}
+    bodies = {p.arrangement_id: p.first_body_id for p in participations if p.first_body_id}
+    with_seats = {p.arrangement_id for p in participations if p.has_seat}
+    decided = {p.arrangement_id for p in participations if p.decided_since_election}
     items = list(
         ReviewItem.objects.filter(
             review__organisation=organisation,

@@ -10,7 +10,9 @@ from ..models import (
 
 
 def person_detail(access: Access, pk: int):
-    person = access.people(Person.objects.select_related("organisation")).filter(pk=pk).first()
+    person = (
+        access.people(Person.objects.select_related("organisation", "user")).filter(pk=pk).first()
+    )
     if person is None:
         return None, []
     seats = list(

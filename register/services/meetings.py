@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..access import Access
-from ..models import AgendaItem, Decision, InformationEntry, Meeting, Organisation, Position
+from ..models import AgendaItem, Decision, InformationEntry, Meeting, Organisation, Person, Position
 from ..versions import Version
 from .records import _require, record_save
 
@@ -90,9 +90,11 @@ def information_record(
     position: Position | None = None,
     note: str = "",
     user=None,
+    person: Person | None = None,
 ) -> InformationEntry:
     """Log that ``informed`` (a person or a group) was informed by ``organisation``: a briefing
-    sent, a position shown (at a meeting of the KS presidium, say)."""
+    sent, a position shown (at a meeting of the KS presidium, say). ``person``: the one of our
+    representatives who was informed, when it was one (``send_briefings`` looks for it)."""
     entry = InformationEntry(
         organisation=organisation,
         kind=kind,
@@ -100,6 +102,7 @@ def information_record(
         informed_at=informed_at or timezone.now(),
         meeting=meeting,
         position=position,
+        person=person,
         note=note,
         recorded_by=user if user is not None and user.is_authenticated else None,
     )

@@ -29,7 +29,7 @@ from ..models import (
     Seat,
     TotalCost,
 )
-from ..services import arrangements
+from ..services import arrangements, people
 from ..services import reviews as review_services
 from . import forms
 from .generic import (
@@ -445,6 +445,7 @@ class DecisionCreate(OnArrangementCreate):
 
 class PersonCreate(RecordCreateView):
     form_class = forms.PersonForm
+    save_service = staticmethod(people.person_save)
     title = "Ny person"
     intro = (
         "Förtroendevalda och tjänstepersoner. Namn, parti och uppdrag är offentliga; "
@@ -456,6 +457,7 @@ class PersonCreate(RecordCreateView):
 class PersonUpdate(RecordUpdateView):
     model = Person
     form_class = forms.PersonForm
+    save_service = staticmethod(people.person_save)
 
 
 class PersonDelete(RecordDeleteView):

@@ -321,6 +321,7 @@ class PersonForm(RegisterForm):
             "party",
             "title",
             "organisation",
+            "user",
             "email",
             "phone",
             "internal_note",
@@ -337,6 +338,46 @@ class PersonForm(RegisterForm):
         if self.access.must_choose_organisation(Person):
             field.required = True
             field.empty_label = None
+        self.limit_user_choices()
+
+    def limit_user_choices(self) -> None:
+        """Offer as "Användarkonto" only the accounts Access lets the user link the person to
+        (the members of the person's organisation); a new person is linked once saved."""
+        if self.instance.pk is None:
+            del self.fields["user"]
+            return
+        field = self.fields["user"]
+        # The account linked now stays a choice (it may have been linked in Django admin).
+        linkable = self.access.linkable_users(self.instance)
+        field.queryset = field.queryset.filter(
+            Q(pk__in=linkable.values("pk")) | Q(pk=self.instance.user_id)
+        ).order_by("first_name", "last_name", "username")
+        field.label_from_instance = _account_label
+        field.help_text = (
+            "Personens eget konto i registret. Startsidan visar då personens uppdrag, nästa "
+            "sammanträden och föredragningar. Bara användare som är medlemmar i personens "
+            "organisation kan väljas."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        user = cleaned.get("user")
+        organisation = cleaned.get("organisation")
+        if user is not None and {"user", "organisation"} & set(self.changed_data):
+            moved = Person(pk=self.instance.pk, organisation=organisation)
+            if organisation is None or not self.access.can_link_user(moved, user):
+                self.add_error(
+                    "user",
+                    "Användaren är inte medlem i personens organisation. Välj en annan "
+                    "användare eller ingen.",
+                )
+        return cleaned
+
+
+def _account_label(user) -> str:
+    """A user account as the choice shows it: "Eva Ek (eva.ek)", or only the user name."""
+    name = user.get_full_name()
+    return f"{name} ({user.username})" if name else user.username
 
 
 # --- Arrangements and participations ---------------------------------------------------------

@@ -9,7 +9,7 @@ from ..models import (
     Evaluation,
     GoalConflict,
 )
-from . import edit, forms, join, meetings, network, overview, review_flow, views
+from . import briefings, edit, forms, join, meetings, network, overview, review_flow, views
 
 app_name = "register"
 
@@ -275,6 +275,17 @@ urlpatterns = [
     ),
     path("kalender/", review_flow.calendar_settings, name="calendar_settings"),
     path("kalender/<str:token>.ics", review_flow.calendar_feed, name="calendar_feed"),
+    # Our representatives: the briefing before a meeting (register/web/briefings.py)
+    path(
+        "sammantraden/<int:meeting_pk>/foredragning/<int:person_pk>/",
+        briefings.briefing_html,
+        name="briefing",
+    ),
+    path(
+        "sammantraden/<int:meeting_pk>/foredragning/<int:person_pk>.pdf",
+        briefings.briefing_pdf,
+        name="briefing_pdf",
+    ),
     # Requests to join an arrangement
     path(
         "samverkan/<int:pk>/begar-deltagande/",

@@ -12,7 +12,7 @@ from django_tables2 import SingleTableMixin
 
 from .. import rules
 from ..access import Access
-from ..selectors import arrangements, lists, organisations, overview, people, reviews
+from ..selectors import arrangements, briefings, lists, organisations, overview, people, reviews
 from ..selectors.costs import MEASURES
 from ..selectors.join_requests import join_requests_to_answer
 from . import filters, tables
@@ -110,6 +110,7 @@ def home(request):
         "register/home.html",
         {
             "summaries": overview.home_summaries(access, today=today),
+            "mine": briefings.my_assignments(access, request.user, today=today),
             "today": today,
             "join_requests_to_answer": join_requests_to_answer(access).count()
             if access.is_editor
