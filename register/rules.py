@@ -452,7 +452,7 @@ QUESTION_STOP_WORDS = frozenset(
     och i att det som en ett på är av för med till den de om vi var men så från vid över under
     efter inom samt eller hos mot utan genom enligt mellan kring dess deras sin sitt sina nr
     ang angående avseende gällande rörande beträffande
-    förslag beslut ärende ärendet fråga frågan ny nytt nya information yttrande
+    förslag beslut ärende ärendet fråga frågan ny nytt nya information yttrande år åren
     """.split()
 )
 # Two titles ask the same question when more than this share of the words of each is in the other.
