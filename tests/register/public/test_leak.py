@@ -154,6 +154,21 @@ def leaky_world(public_world, taby, vaxholm):
     ImportChoice.objects.create(
         organisation=taby, list_key="samverkan", key="brand|agreement", kind="same", arrangement=a
     )
+    # A meeting of the joint body with our position and the information log: all internal
+    # until a position is published.
+    meeting = f.make_meeting(public_world["body"], title=m.new("meeting title"))
+    item = f.make_agenda_item(meeting, title=m.new("agenda item"))
+    position = f.make_position(item, taby, text=m.new("position text"))
+    from register.models import InformationEntry
+
+    InformationEntry.objects.create(
+        organisation=taby,
+        kind="other",
+        meeting=meeting,
+        position=position,
+        note=m.new("log"),
+        informed_at=meeting.starts_at,
+    )
     Person.objects.filter(pk=public_world["person"].pk).update(kind=Person.Kind.POLITICIAN)
     # Every field outside the allow-list, on every row of every model.
     missing = []
