@@ -41,6 +41,7 @@ class BodyRow:
     ordinary: int = 0  # our ordinary seats in force
     substitutes: int = 0  # our substitutes in force
     share: rules.SeatShare | None = None
+    changeable: bool = False  # the user may choose its members (one query for all bodies)
 
     @property
     def arrangement(self):
@@ -158,6 +159,11 @@ def seats_to_fill_for(
         elif seat.role == Seat.Role.SUBSTITUTE:
             rows[seat.body_id].substitutes += 1
     _add_shares(access, rows, on)
+    changeable = set(
+        access.editable(Body.objects.filter(pk__in=list(rows))).values_list("pk", flat=True)
+    )
+    for pk, row in rows.items():
+        row.changeable = pk in changeable
     result.bodies = sorted(
         rows.values(), key=lambda r: (r.arrangement.name, r.body.name, r.body.pk)
     )
