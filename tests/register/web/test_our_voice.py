@@ -68,20 +68,20 @@ def voice_world(taby, vaxholm, danderyd):
         it = f.make_agenda_item(meeting, title=title)
         return f.make_position(it, org, stance=stance, text=text)
 
-    S, O = Position.Stance.SUPPORT, Position.Stance.OPPOSE
+    S, NO = Position.Stance.SUPPORT, Position.Stance.OPPOSE
     w = {
         "a_fee": item(body_a, "2027-02-10", "§ 5 Taxa för tillsyn av livsmedel 2027", S),
         "a_plan": item(body_a, "2027-02-11", "Tillsynsplan 2027", S),
-        "b_fee": item(body_b, "2027-03-01", "Förslag till taxa för tillsyn av livsmedel", O),
+        "b_fee": item(body_b, "2027-03-01", "Förslag till taxa för tillsyn av livsmedel", NO),
         "b_plan": item(body_b, "2027-03-02", "Beslut om ny tillsynsplan", S),
         "a_fee2": item(body_a, "2027-03-15", "Taxa för tillsyn av livsmedel", S),
         "c_budget": item(body_c, "2027-04-10", "Budget 2027", S),
         # Left out: a cancelled meeting, a meeting after the period, Vaxholm's position.
         "cancelled": item(
-            body_b, "2027-03-20", "Taxa för tillsyn av livsmedel", O, status="cancelled"
+            body_b, "2027-03-20", "Taxa för tillsyn av livsmedel", NO, status="cancelled"
         ),
-        "later": item(body_b, "2027-06-01", "Taxa för tillsyn av livsmedel", O),
-        "vaxholm": item(body_a, "2027-02-12", "Taxa för tillsyn av livsmedel", O, org=vaxholm),
+        "later": item(body_b, "2027-06-01", "Taxa för tillsyn av livsmedel", NO),
+        "vaxholm": item(body_a, "2027-02-12", "Taxa för tillsyn av livsmedel", NO, org=vaxholm),
     }
     w.update(a=a, b=b, c=c, body_a=body_a, body_b=body_b, body_c=body_c)
     return w
