@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 import re
 import zipfile
 
+import jsonschema
 import pytest
 from django.apps import apps
 from django.db import models
 from django.urls import NoReverseMatch, reverse
+from lxml import etree
 
 from register.models import (
     AgendaItem,
@@ -45,6 +48,10 @@ from register.public import opendata
 from register.public.fields import PUBLIC_FIELDS
 from register.public.selectors import arrangement_slug
 from tests import factories as f
+from tests.register.public.test_csv import TABLE_SCHEMAS, frictionless_errors
+from tests.register.public.test_feed import SCHEMA as ATOM_SCHEMA
+from tests.register.public.test_feed import rfc_4287_errors
+from tests.register.public.test_opendata import SCHEMA as JSON_SCHEMA
 from tests.test_permission_matrix import url_patterns
 
 pytestmark = pytest.mark.django_db
@@ -315,7 +322,11 @@ def test_a_published_position_reaches_insyn_beside_its_decision(client, leaky_wo
     assert PUBLISHED_POSITION.rstrip(".") in feed
     csv = client.get(reverse("public:organisation_list", args=["0160", "beslut", "csv"])).content
     assert sentence in csv.decode("utf-8-sig")
+    errors = rfc_4287_errors(feed.encode(), etree.RelaxNG(etree.parse(str(ATOM_SCHEMA))))
+    assert errors == []
+    assert frictionless_errors(csv, TABLE_SCHEMAS["beslut"]) == []
     data = client.get(reverse("public:organisation_data", args=["0160"])).json()
+    jsonschema.validate(data, json.loads(JSON_SCHEMA.read_text()))
     positions = [p for a in data["arrangements"] for d in a["decisions"] for p in d["positions"]]
     assert positions == [
         {
