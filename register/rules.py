@@ -477,7 +477,13 @@ def same_question(area_a, title_a: str, area_b, title_b: str) -> bool:
     That measure is symmetric and needs no tuning per body: "Verksamhetsplan och budget
     2028–2030" and "Budget och verksamhetsplan 2028" are the same question, "Budget 2027" and
     "Budget för räddningsstationen i Vaxholm" are not (one shared word of three), and a title is
-    never the same question as every longer title that contains it."""
+    never the same question as every longer title that contains it.
+
+    The question is also asked in the same period: the one-message page compares only the
+    positions on meetings of the period it shows (``selectors.positions``: a month back and three
+    ahead unless chosen, at most 24 months), so a budget argued for this spring and opposed three
+    years ago is not flagged. Items without a service area (neither their own nor their
+    arrangement's only one) are compared with nothing, and the page says how many."""
     if area_a is None or area_a != area_b:
         return False
     a, b = question_words(title_a), question_words(title_b)
