@@ -57,6 +57,7 @@ def workbook(data: SeatsToFill) -> bytes:
             "Våra ersättare",
             "Ersättare saknas",
             "Uppdrag som slutar",
+            "Tillsatta",
             "Vakanser",
         ],
         (
@@ -69,6 +70,7 @@ def workbook(data: SeatsToFill) -> bytes:
                 b.substitutes,
                 b.substitutes_missing,
                 len(b.ending),
+                b.filled,
                 len(b.vacant),
             ]
             for b in data.bodies

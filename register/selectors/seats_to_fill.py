@@ -52,6 +52,11 @@ class BodyRow:
         return [seat for seat, successor in self.ending if successor is None]
 
     @property
+    def filled(self) -> int:
+        """The ending seats someone has already been chosen to succeed."""
+        return len(self.ending) - len(self.vacant)
+
+    @property
     def substitutes_missing(self) -> int:
         return rules.substitutes_missing(self.ordinary, self.substitutes)
 

@@ -244,6 +244,7 @@ def test_seats_to_fill_figures_worked_out_by_hand(taby, taby_reader, seats_world
         (s["bo_x"].pk, None),
     ]
     assert board.vacant == [s["cia_x"], s["bo_x"]]
+    assert board.filled == 1
     # In force on TODAY: Dan (ordinary) and Eva (substitute): 1 ordinary of 9 seats = 1/9, one
     # substitute for one ordinary: none missing.
     assert (board.ordinary, board.substitutes, board.substitutes_missing) == (1, 1, 0)
@@ -309,7 +310,7 @@ def test_seats_to_fill_page_and_workbook_show_the_same_figures(
     assert cover["Organ där ersättare saknas"] == len(data.missing_substitutes) == 1
     assert cover["Personer i två organ som beslutar om samma pengar"] == 1
     per_body = list(book["Per organ"].iter_rows(min_row=2, values_only=True))
-    assert [(r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8]) for r in per_body] == [
+    assert [r[1:] for r in per_body] == [
         (
             b.body.name,
             b.body.seat_count,
@@ -318,12 +319,18 @@ def test_seats_to_fill_page_and_workbook_show_the_same_figures(
             b.substitutes,
             b.substitutes_missing,
             len(b.ending),
+            b.filled,
             len(b.vacant),
         )
         for b in data.bodies
     ]
-    # By hand: Direktionen 9 seats, 1 ordinary = 11.1 %, 1 substitute, 3 ending, 2 vacant.
-    assert per_body[0][1:] == ("Direktionen", 9, 1, 11.1, 1, 0, 3, 2)
+    # By hand: Direktionen 9 seats, 1 ordinary = 1/9 = 11.1 %, 1 substitute, none missing,
+    # 3 ending of which 1 filled (Dan after Anna), 2 vacant.
+    assert per_body[0][1:] == ("Direktionen", 9, 1, 11.1, 1, 0, 3, 1, 2)
+    # Förbundsfullmäktige: size unknown, 1 of 2 registered = 50.0 %; Nämnden 1 of 5 = 20.0 %,
+    # no substitute for Gun: 1 missing.
+    assert per_body[1][1:] == ("Förbundsfullmäktige", None, 1, 50.0, 1, 0, 0, 0, 0)
+    assert per_body[2][1:] == ("Nämnden", 5, 1, 20.0, 0, 1, 0, 0, 0)
     vacancies = list(book["Vakanser"].iter_rows(min_row=2, values_only=True))
     assert [(r[1], r[2], r[3]) for r in vacancies] == [
         ("Direktionen", "Ordförande", "Cia Cox"),
