@@ -18,16 +18,19 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models, transaction
 
 from .data import demo_portfolio as P
 from .data.notes_sv import NOTES_SV
 from .models import (
+    AgendaItem,
     Alternative,
     Arrangement,
     Body,
@@ -38,19 +41,22 @@ from .models import (
     Evaluation,
     Goal,
     GoalConflict,
+    Meeting,
     Membership,
     Motive,
     Organisation,
     Participation,
     Person,
+    Position,
     Review,
     ReviewItem,
     Seat,
     ServiceArea,
     TotalCost,
 )
-from .rules import current_term, participant_role
+from .rules import current_term, participant_role, today
 from .services.arrangements import arrangement_create
+from .services.meetings import position_outcome_record
 from .services.participations import cost_set, participation_set
 from .services.records import record_save
 from .validators import luhn_ok
@@ -434,6 +440,7 @@ class DemoLoader:
         self._goals(taby)
         self._follow_up(taby)
         self._review(taby)
+        self._meetings(taby)
 
     def _example_arrangement(self, spec, forms, areas, motives) -> None:
         values = {
@@ -777,6 +784,68 @@ class DemoLoader:
                 },
             )
 
+    def _meetings(self, taby) -> None:
+        """Täby's positions on the agendas of three joint bodies: coming meetings, and one held a
+        fortnight ago whose outcome became the body's decision (through the service the forms
+        use), with the position published for Insyn. Days count from ``rules.today()``."""
+        zone = ZoneInfo(settings.TIME_ZONE)
+        areas = {a.slug: a for a in ServiceArea.objects.all()}
+        day0 = today()
+        for key, body_name, uid, days, hour, place, status, papers, items in P.MEETINGS:
+            day = day0 + timedelta(days=days)
+            meeting = self.sync(
+                Meeting,
+                {"body": self.bodies[(key, body_name)], "uid": uid},
+                {
+                    "starts_at": datetime.combine(day, time(hour), tzinfo=zone),
+                    "ends_at": datetime.combine(day, time(hour + 2), tzinfo=zone),
+                    "place": place,
+                    "status": status,
+                    "papers_url": papers,
+                },
+            )
+            for order, (number, title, area, spec) in enumerate(items, start=1):
+                item = self.sync(
+                    AgendaItem,
+                    {"meeting": meeting, "title": title},
+                    {"number": number, "service_area": areas[area], "sort_order": order},
+                )
+                if spec is not None:
+                    self._position(taby, item, day, spec)
+
+    def _position(self, taby, item: AgendaItem, day: date, spec: dict) -> None:
+        position = self.sync(
+            Position,
+            {"item": item, "organisation": taby},
+            {
+                "stance": spec["stance"],
+                "text": spec["text"],
+                "agreed_in": spec["agreed_in"],
+                "agreed_on": day - timedelta(days=spec["agreed_days"]),
+                "agreed_by": spec["agreed_by"],
+                "binding": spec["binding"],
+                "public_summary": spec.get("public_summary", ""),
+                "is_published": spec.get("is_published", False),
+                "internal_note": P.EXAMPLE_NOTE,
+            },
+        )
+        if "outcome" not in spec:
+            return
+        if position.outcome != spec["outcome"] or (
+            "decision" in spec and position.decision_id is None
+        ):
+            position_outcome_record(
+                access=None,
+                position=position,
+                outcome=spec["outcome"],
+                outcome_note=spec["outcome_note"],
+                decision=spec.get("decision"),
+            )
+            self.stats.count(Position, "updated")
+        if position.decision_id is not None:
+            # The decision's day follows its meeting when the demo is loaded again another day.
+            self.sync(Decision, {"pk": position.decision_id}, {"date": day})
+
     # -- users
 
     def ensure_users(self, password: str) -> list[tuple[str, str, bool]]:
@@ -801,6 +870,10 @@ class DemoLoader:
             else:
                 label = "registeradministratör"
             result.append((username, label, created))
+        username, name = P.REPRESENTATIVE
+        person = Person.objects.filter(name=name, organisation=taby).first()
+        if person is not None:  # with the portfolio
+            self.sync(Person, {"pk": person.pk}, {"user": User.objects.get(username=username)})
         return result
 
 

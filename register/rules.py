@@ -9,7 +9,9 @@ are written in Swedish.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
+import re
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
@@ -18,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models.arrangements import Body, Participation, name_with_party
+from .models.meetings import Position
 from .models.reference import CooperationForm, Organisation
 
 # --- Forms of cooperation --------------------------------------------------------------------
@@ -436,6 +439,114 @@ def seat_share(
             f"Antalet platser i {body_name} är inte angivet och ledamöterna saknas för {names}.",
         )
     return SeatShare(ours, registered, ours / registered, "registered")
+
+
+# --- One message: the same question, different things ------------------------------------------
+# Our representatives sit in many bodies; the "one message" page flags where we say different
+# things on the same question. Both halves are defined here, once.
+
+# Words that do not tell one question from another: Swedish function words and the boilerplate of
+# agenda titles ("Förslag till beslut om ny taxa" asks the same as "Taxa").
+QUESTION_STOP_WORDS = frozenset(
+    """
+    och i att det som en ett på är av för med till den de om vi var men så från vid över under
+    efter inom samt eller hos mot utan genom enligt mellan kring dess deras sin sitt sina nr
+    ang angående avseende gällande rörande beträffande
+    förslag beslut ärende ärendet fråga frågan ny nytt nya information yttrande år åren
+    """.split()
+)
+# Two titles ask the same question when more than this share of the words of each is in the other.
+SAME_QUESTION_SHARE = 0.5
+
+
+@functools.lru_cache(maxsize=4096)
+def question_words(title: str) -> frozenset[str]:
+    """Return the words that name the question of an agenda item's title: lower case, without
+    numbers (years, item and paragraph numbers), §, punctuation, one-letter words and
+    ``QUESTION_STOP_WORDS``. "§ 12 Förslag till renhållningstaxa 2027" -> {"renhållningstaxa"}."""
+    words = re.findall(r"[^\W\d_]+", title.casefold())
+    return frozenset(w for w in words if len(w) > 1 and w not in QUESTION_STOP_WORDS)
+
+
+def same_question(area_a, title_a: str, area_b, title_b: str) -> bool:
+    """Return whether two agenda items ask the same question: they have the same service area
+    (an item without one is compared with nothing) and their titles' ``question_words`` are the
+    same or share most of their words: more than half of the words of each title are in the
+    other (the shared words over the longer title's, above ``SAME_QUESTION_SHARE``).
+
+    That measure is symmetric and needs no tuning per body: "Verksamhetsplan och budget
+    2028–2030" and "Budget och verksamhetsplan 2028" are the same question, "Budget 2027" and
+    "Budget för räddningsstationen i Vaxholm" are not (one shared word of three), and a title is
+    never the same question as every longer title that contains it.
+
+    The question is also asked in the same period: the one-message page compares only the
+    positions on meetings of the period it shows (``selectors.positions``: a month back and three
+    ahead unless chosen, at most 24 months), so a budget argued for this spring and opposed three
+    years ago is not flagged. Items without a service area (neither their own nor their
+    arrangement's only one) are compared with nothing, and the page says how many."""
+    if area_a is None or area_a != area_b:
+        return False
+    a, b = question_words(title_a), question_words(title_b)
+    if not a or not b:
+        return False
+    shared = len(a & b)
+    return shared > SAME_QUESTION_SHARE * max(len(a), len(b))
+
+
+def _plain_text(text: str) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def say_different(stance_a: str, text_a: str, stance_b: str, text_b: str) -> bool:
+    """Return whether two positions say different things: different stances, or both amend
+    (ändringsyrkande) with different texts (compared without case and extra spaces). Support with
+    different words is the same message; an amendment is its text."""
+    if stance_a != stance_b:
+        return True
+    return stance_a == Position.Stance.AMEND and _plain_text(text_a) != _plain_text(text_b)
+
+
+# --- The seats to fill -------------------------------------------------------------------------
+
+
+def successions(ending, later) -> list[tuple]:
+    """Return each seat of ``ending`` with the seat that succeeds it, or None when it is vacant.
+
+    A successor is a seat of ``later`` (the same organisation's seats; ``ending`` may be among
+    them) in the same body and role that starts after the ending seat's last day. Each successor
+    succeeds one seat: the earliest ending first, by the earliest starting successor, so two
+    members leaving and one new member leave one vacancy."""
+    free: dict[tuple, list] = {}
+    for seat in sorted(
+        (s for s in later if s.term_start is not None), key=lambda s: (s.term_start, s.pk or 0)
+    ):
+        free.setdefault((seat.body_id, seat.role), []).append(seat)
+    result = []
+    for seat in sorted(ending, key=lambda s: (s.term_end, s.pk or 0)):
+        queue = free.get((seat.body_id, seat.role), [])
+        successor = next((s for s in queue if s.term_start > seat.term_end), None)
+        if successor is not None:
+            queue.remove(successor)
+        result.append((seat, successor))
+    return result
+
+
+def substitutes_missing(ordinary: int, substitutes: int) -> int:
+    """Return how many substitutes (ersättare) we lack in a body: one for each of our ordinary
+    seats in force, where we have any (a body where we only have substitutes lacks none)."""
+    return max(0, ordinary - substitutes) if ordinary else 0
+
+
+def same_money(body_a, body_b) -> bool:
+    """Return whether two bodies decide on the same money: two different bodies of the same
+    arrangement that both have the power to decide (a federation's assembly and its board, a
+    company's board and its owners' meeting)."""
+    return (
+        body_a.pk != body_b.pk
+        and body_a.arrangement_id == body_b.arrangement_id
+        and body_a.powers == Body.Powers.DECIDES
+        and body_b.powers == Body.Powers.DECIDES
+    )
 
 
 # --- Mandate periods ---------------------------------------------------------------------------

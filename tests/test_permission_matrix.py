@@ -202,6 +202,10 @@ MATRIX: dict[str, Entry] = {
     # An organisation's own users only.
     "register:organisation_due": Entry("taby", "login 403 ok 403 ok ok", NOT_GET),
     "register:organisation_term": Entry("taby", "login 403 ok 403 ok ok", NOT_GET),
+    # Our voice: the organisation's own users, its readers too (the opposition sees positions).
+    "register:organisation_one_message": Entry("taby", "login 403 ok 403 ok ok", NOT_GET),
+    "register:organisation_seats_to_fill": Entry("taby", "login 403 ok 403 ok ok", NOT_GET),
+    "register:organisation_seats_to_fill_xlsx": Entry("taby", "login 403 ok 403 ok ok", NOT_GET),
     # Everyone logged in has a calendar address of their own (POST makes a new one).
     "register:calendar_settings": Entry(None, LOGIN_ONLY, "login done done done done done"),
     # The secret address is the key: whoever has it reads the feed, without logging in.

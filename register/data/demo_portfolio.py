@@ -1107,4 +1107,151 @@ USERS = [
     ("admin", True, None, "Registeradministratör", ""),
     ("taby-redaktor", False, "editor", "Redaktör", "Täby"),
     ("taby-lasare", False, "reader", "Läsare", "Täby"),
+    # A representative: Täby's member of SSBF's direktion, whose start page shows her assignments.
+    ("taby-ledamot", False, "reader", "Maria", "Berg"),
+]
+# The demo user linked to a representative (Person.user): "Mina uppdrag" on the start page.
+REPRESENTATIVE = ("taby-ledamot", "Maria Berg")
+
+# --- Our voice in the joint bodies: meetings, agendas, Täby's positions -------------------------
+# Days are counted from the day the demo is loaded (rules.today()), so that the demo always has
+# coming meetings and one held a fortnight ago whose outcome became the body's decision.
+# (arrangement key, body, uid, days from today, hour, place, status, papers, [items]);
+# an item: (number, title, service area slug, position or None). A position's ``agreed_days``
+# are days before the meeting; ``outcome`` and ``decision`` are recorded after a held meeting
+# (services.meetings.position_outcome_record: the decision is registered in the same step).
+MEETINGS = [
+    (
+        "srmh",
+        "Södra Roslagens miljö- och hälsoskyddsnämnd",
+        "demo-srmh-1",
+        -14,
+        18,
+        "Täby kommunhus, sal Tibble",
+        "held",
+        "https://www.srmh.se/handlingar",
+        [
+            (
+                "§ 84",
+                "Taxa för prövning och tillsyn enligt miljöbalken 2027",
+                "miljo_bygg",
+                {
+                    "stance": "amend",
+                    "text": "Höj timavgiften med högst 3 procent, inte med 6 procent som "
+                    "förvaltningen föreslår.",
+                    "agreed_in": "ksau",
+                    "agreed_days": 7,
+                    "agreed_by": "Kommunstyrelsens arbetsutskott",
+                    "binding": True,
+                    "outcome": "as_wanted",
+                    "outcome_note": "Nämnden biföll Täbys ändringsyrkande med Vaxholms stöd.",
+                    "decision": {
+                        "kind": "tariff",
+                        "public_summary": "Timavgiften för tillsyn enligt miljöbalken höjs med "
+                        "3 procent från den 1 januari.",
+                        "is_published": True,
+                        "is_example": True,
+                    },
+                    "public_summary": "Täbys ledamöter ville att timavgiften skulle höjas mindre "
+                    "än förvaltningen föreslog, med högst 3 procent i stället för 6.",
+                    "is_published": True,
+                },
+            ),
+            (
+                "§ 85",
+                "Tillsynsplan 2027",
+                "miljo_bygg",
+                {
+                    "stance": "support",
+                    "text": "Bifall.",
+                    "agreed_in": "majority",
+                    "agreed_days": 6,
+                    "agreed_by": "Majoritetens gruppledare",
+                    "binding": True,
+                    "outcome": "postponed",
+                    "outcome_note": "Ärendet bordlades till nästa sammanträde.",
+                },
+            ),
+        ],
+    ),
+    (
+        "ssbf",
+        "Direktionen",
+        "demo-ssbf-1",
+        9,
+        9,
+        "Storstockholms brandförsvar, Johanneshov",
+        "planned",
+        "https://www.storstockholm.brand.se/handlingar",
+        [
+            (
+                "5",
+                "Verksamhetsplan och budget 2027–2029",
+                "raddningstjanst",
+                {
+                    "stance": "support",
+                    "text": "Bifall till förbundets förslag; medlemsavgiften räknas upp med "
+                    "2,5 procent.",
+                    "agreed_in": "ks",
+                    "agreed_days": 20,
+                    "agreed_by": "Kommunstyrelsen",
+                    "binding": True,
+                },
+            ),
+            (
+                "6",
+                "Lokalisering av räddningsstationen i Täby",
+                "raddningstjanst",
+                {
+                    "stance": "amend",
+                    "text": "Stationen ska ligga kvar i Täby; utredningen ska redovisa "
+                    "insatstiderna till Täby centrum och Arninge.",
+                    "agreed_in": "with_opposition",
+                    "agreed_days": 12,
+                    "agreed_by": "Kommunstyrelsens presidium",
+                    "binding": True,
+                },
+            ),
+            ("7", "Information om larmstatistik", "raddningstjanst", None),
+        ],
+    ),
+    (
+        "kappala",
+        "Förbundsstyrelsen",
+        "demo-kappala-1",
+        23,
+        13,
+        "Käppalaverket, Lidingö",
+        "planned",
+        "https://www.kappala.se/handlingar",
+        [
+            (
+                "4",
+                "Investeringsplan 2027–2031",
+                "vatten_avlopp",
+                {
+                    "stance": "support",
+                    "text": "Bifall; investeringar i reningskapacitet går före nya anslutningar.",
+                    "agreed_in": "with_opposition",
+                    "agreed_days": 10,
+                    "agreed_by": "Tekniska nämndens presidium",
+                    "binding": True,
+                },
+            ),
+            (
+                "5",
+                "Taxa för avloppsrening 2027",
+                "vatten_avlopp",
+                {
+                    "stance": "oppose",
+                    "text": "Avslag; en höjning med 9 procent är inte motiverad av förbundets "
+                    "resultat.",
+                    "agreed_in": "ksau",
+                    "agreed_days": 8,
+                    "agreed_by": "Kommunstyrelsens arbetsutskott",
+                    "binding": False,
+                },
+            ),
+        ],
+    ),
 ]

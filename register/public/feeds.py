@@ -94,7 +94,8 @@ class DecisionFeed(Feed):
         if d["reference"]:
             parts.append(d["reference"])
         if d["public_summary"]:
-            parts.append(d["public_summary"])
+            parts.append(d["public_summary"].strip().rstrip("."))
+        parts.extend(p["text"].rstrip(".") for p in d.get("positions", ()))
         return ". ".join(parts)
 
     def item_link(self, d):

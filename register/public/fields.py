@@ -23,6 +23,7 @@ from ..models import (
     GoalConflict,
     Organisation,
     Participation,
+    Position,
     Seat,
     TotalCost,
 )
@@ -158,6 +159,23 @@ PUBLIC_FIELDS: dict[type, tuple[str, ...]] = {
         "assessed_on",
     ),
     GoalConflict: ("id", "arrangement_id", "identified_on", "description", "handling", "status"),
+    # Our position on a joint body's agenda item, once an editor has published it: the summary
+    # written for citizens, the stance and the outcome, on which item of which meeting. Never the
+    # position's own text, where it was agreed or by whom (the organisation's internal work).
+    Position: (
+        "id",
+        "organisation_id",
+        "organisation__name",
+        "decision_id",
+        "stance",
+        "outcome",
+        "public_summary",
+        "item__title",
+        "item__meeting__starts_at",
+        "item__meeting__body_id",
+        "item__meeting__body__name",
+        "item__meeting__body__arrangement_id",
+    ),
 }
 
 # Never public, whatever is added above (checked by the tests): any ``internal_*`` field and these.

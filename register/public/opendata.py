@@ -60,6 +60,11 @@ class PublicList(NamedTuple):
 EXAMPLE = Column("Exempeldata", "exempeldata", lambda x: x["is_example"])
 
 
+def positions_text(decision: dict) -> str:
+    """The published positions beside a decision, in the sentence the pages and the feed use."""
+    return " ".join(p["text"] for p in decision.get("positions", ()))
+
+
 def _seats(p: Portfolio):
     for a in p.arrangements:
         for s in a.get("our_seats", []):
@@ -111,6 +116,7 @@ LISTS = {
             Column("Paragraf", "paragraf", lambda d: d["reference"]),
             Column("Diarienummer", "diarienummer", lambda d: d["diary_number"]),
             Column("Sammanfattning", "sammanfattning", lambda d: d["public_summary"]),
+            Column("Ställningstaganden", "stallningstaganden", lambda d: positions_text(d)),
             Column("Protokoll", "protokoll", lambda d: d["document_url"]),
             EXAMPLE,
         ),
@@ -277,6 +283,15 @@ def arrangement_json(a: dict, *, organisation: dict | None = None) -> dict:
                 "kind": d["kind"],
                 "reference": d["reference"],
                 "summary": d["public_summary"],
+                "positions": [
+                    {
+                        "organisation": p["organisation"],
+                        "stance": p["stance"],
+                        "outcome": p["outcome"],
+                        "summary": p["public_summary"],
+                    }
+                    for p in d["positions"]
+                ],
                 "is_example": d["is_example"],
             }
             for d in a["decisions"]
@@ -413,6 +428,7 @@ def whole_register_xlsx(arrangements: list[dict]) -> bytes:
                     "Beslutande organ": d["deciding_body"],
                     "Rubrik": d["title"],
                     "Sammanfattning": d["public_summary"],
+                    "Ställningstaganden": positions_text(d),
                 }
             )
     return as_xlsx(

@@ -14,7 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import CharField, F, OuterRef, Q, Subquery, Value
+from django.utils import timezone
 from django.utils.text import slugify
 
 from .. import rules
@@ -29,9 +30,11 @@ from ..models import (
     Evaluation,
     Goal,
     GoalConflict,
+    Meeting,
     Organisation,
     Participation,
     PopulationFigure,
+    Position,
     Seat,
     ServiceArea,
     TotalCost,
@@ -290,18 +293,37 @@ def arrangement_documents(
             evaluations=[],
             alternatives=[],
             goal_conflicts=[],
+            positions=[],
             host=None,
         )
-    through = Arrangement.service_areas.through.objects.filter(arrangement_id__in=ids)
-    for row in through.order_by("servicearea__sort_order", "servicearea__name").values(
-        "arrangement_id", "servicearea__name", "servicearea__slug"
-    ):
-        by_id[row["arrangement_id"]]["areas"].append(
-            {"name": row["servicearea__name"], "slug": row["servicearea__slug"]}
+    # The service areas and the motives, in one query (a union), each in its sort order.
+    text = CharField()
+    areas = (
+        Arrangement.service_areas.through.objects.filter(arrangement_id__in=ids)
+        .annotate(
+            what=Value("areas", text),
+            sort=F("servicearea__sort_order"),
+            label=F("servicearea__name"),
+            key=F("servicearea__slug"),
         )
-    motives = Arrangement.motives.through.objects.filter(arrangement_id__in=ids)
-    for row in motives.order_by("motive__sort_order").values("arrangement_id", "motive__name"):
-        by_id[row["arrangement_id"]]["motives"].append(row["motive__name"])
+        .values_list("arrangement_id", "what", "sort", "label", "key")
+    )
+    motives = (
+        Arrangement.motives.through.objects.filter(arrangement_id__in=ids)
+        .annotate(
+            what=Value("motives", text),
+            sort=F("motive__sort_order"),
+            label=F("motive__name"),
+            key=Value("", text),
+        )
+        .values_list("arrangement_id", "what", "sort", "label", "key")
+    )
+    for arrangement_id, what, _sort, label, key in sorted(
+        areas.union(motives, all=True), key=lambda r: (r[1], r[2], r[3])
+    ):
+        by_id[arrangement_id][what].append(
+            {"name": label, "slug": key} if what == "areas" else label
+        )
 
     # Each participant's population in the reference year (``rules.population_in``: that year's
     # figure or the nearest earlier), for the population shares, in the same query.
@@ -431,6 +453,7 @@ def arrangement_documents(
             row["arrangement_slug"] = by_id[row["arrangement_id"]]["slug"]
             if model is Decision:
                 row["kind_label"] = _label(Decision.Kind, row["kind"])
+                row["positions"] = []
             if model is Alternative:
                 row["kind_label"] = _label(Alternative.Kind, row["kind"])
             if model is GoalConflict:
@@ -438,6 +461,14 @@ def arrangement_documents(
             if model is Evaluation:
                 row["goal_attainment_label"] = _label(Evaluation.Attainment, row["goal_attainment"])
             by_id[row["arrangement_id"]][key].append(row)
+
+    # The published positions: on the arrangement, and beside the joint body's decision they
+    # produced when that decision is public too.
+    decisions = {d["id"]: d for a in arrangements for d in a["decisions"]}
+    for row in public_positions(ids):
+        by_id[row["arrangement_id"]]["positions"].append(row)
+        if row["decision_id"] in decisions:
+            decisions[row["decision_id"]]["positions"].append(row)
 
     for a in arrangements:
         # Invented figures or people in a real arrangement (the README's example data).
@@ -450,6 +481,65 @@ def arrangement_documents(
         if organisation is not None:
             _add_ours(a, organisation, today)
     return arrangements
+
+
+# How a position ended, in words for citizens (the register's labels speak as "we").
+PUBLIC_OUTCOMES = {
+    Position.Outcome.AS_WANTED: "beslutet blev som {organisation} ville",
+    Position.Outcome.OTHERWISE: "organet beslutade något annat",
+    Position.Outcome.POSTPONED: "ärendet bordlades",
+    Position.Outcome.WITHDRAWN: "ärendet drogs tillbaka",
+}
+
+
+def genitive(name: str) -> str:
+    """Return a Swedish name in the genitive: "Täby kommun" -> "Täby kommuns", "Vaxholms" as it
+    is."""
+    return name if name.endswith(("s", "x", "z")) else f"{name}s"
+
+
+def position_text(row: dict) -> str:
+    """Return the one sentence every public view gives of a published position (pages, feed,
+    open data): whose representatives argued for what, and how it ended."""
+    text = f"{genitive(row['organisation'])} företrädare drev: {row['public_summary'].strip()}"
+    ending = outcome_text(row)
+    return f"{text.rstrip('.')}. Utfall: {ending}." if ending else text
+
+
+def outcome_text(row: dict) -> str:
+    """Return how a published position ended, in words for citizens."""
+    return PUBLIC_OUTCOMES.get(row["outcome"], "").format(organisation=row["organisation"])
+
+
+def public_positions(arrangement_ids) -> list[dict]:
+    """Return the published positions on the published arrangements ``arrangement_ids``, latest
+    meeting first, in one query: only those an editor has published (``Access``: published
+    positions on published arrangements) on a meeting that was held, with an outcome and a
+    summary for citizens, for Insyn says what was argued for and how it ended, never what is to
+    be argued at a coming meeting."""
+    positions = PUBLIC.visible(
+        Position.objects.filter(item__meeting__body__arrangement_id__in=arrangement_ids)
+    )
+    rows = list(
+        _values(
+            positions.filter(item__meeting__status=Meeting.Status.HELD)
+            .exclude(outcome="")
+            .exclude(public_summary="")
+        ).order_by("-item__meeting__starts_at", "id")
+    )
+    for row in rows:
+        row.update(
+            arrangement_id=row["item__meeting__body__arrangement_id"],
+            organisation=row["organisation__name"],
+            body=row["item__meeting__body__name"],
+            item=row["item__title"],
+            date=timezone.localtime(row["item__meeting__starts_at"]).date(),
+            stance_label=_label(Position.Stance, row["stance"]),
+            outcome_label=_label(Position.Outcome, row["outcome"]),
+        )
+        row["outcome_text"] = outcome_text(row)
+        row["text"] = position_text(row)
+    return rows
 
 
 def _add_ours(a: dict, organisation: dict, today: dt.date) -> None:

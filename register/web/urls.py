@@ -9,7 +9,18 @@ from ..models import (
     Evaluation,
     GoalConflict,
 )
-from . import briefings, edit, forms, join, meetings, network, overview, review_flow, views
+from . import (
+    briefings,
+    edit,
+    forms,
+    join,
+    meetings,
+    network,
+    our_voice,
+    overview,
+    review_flow,
+    views,
+)
 
 app_name = "register"
 
@@ -272,6 +283,22 @@ urlpatterns = [
         "organisationer/<int:pk>/mandatperiod/",
         review_flow.organisation_term,
         name="organisation_term",
+    ),
+    # Our voice: every position in a period on one page, the seats to fill after an election
+    path(
+        "organisationer/<int:pk>/en-rost/",
+        our_voice.organisation_one_message,
+        name="organisation_one_message",
+    ),
+    path(
+        "organisationer/<int:pk>/platser-att-tillsatta/",
+        our_voice.organisation_seats_to_fill,
+        name="organisation_seats_to_fill",
+    ),
+    path(
+        "organisationer/<int:pk>/platser-att-tillsatta.xlsx",
+        our_voice.organisation_seats_to_fill_xlsx,
+        name="organisation_seats_to_fill_xlsx",
     ),
     path("kalender/", review_flow.calendar_settings, name="calendar_settings"),
     path("kalender/<str:token>.ics", review_flow.calendar_feed, name="calendar_feed"),

@@ -2,7 +2,7 @@
 the demo users, and idempotence."""
 
 import csv
-from datetime import date
+from datetime import date, timedelta
 from io import StringIO
 from pathlib import Path
 
@@ -408,3 +408,74 @@ def test_every_internal_note_of_the_shipped_arrangements_is_in_swedish(demo, db)
         assert not english.search(arrangement.internal_note), arrangement
     kappala = Arrangement.objects.get(name__startswith="Käppalaförbundet")
     assert "håller på att gå med" in kappala.internal_note
+
+
+# --- Our voice: meetings, positions, the representative's account ------------------------------
+
+
+def test_taby_has_coming_meetings_in_three_bodies_with_positions(demo, taby):
+    from django.utils import timezone
+
+    from register.models import Meeting, Position
+
+    today = rules.today()
+    coming = Meeting.objects.filter(status="planned", starts_at__date__gt=today)
+    assert {m.body.name for m in coming} == {"Direktionen", "Förbundsstyrelsen"}
+    meetings = Meeting.objects.filter(uid__startswith="demo-")
+    assert meetings.values("body").distinct().count() == 3
+    # Days count from the day the demo is loaded, so the demo stays current.
+    days = {m.uid: (timezone.localtime(m.starts_at).date() - today).days for m in meetings}
+    assert days == {"demo-srmh-1": -14, "demo-ssbf-1": 9, "demo-kappala-1": 23}
+    positions = Position.objects.filter(organisation=taby)
+    assert positions.count() == 6
+    assert positions.filter(item__meeting__status="planned").count() == 4
+    # An agenda item without a position of ours is on the agenda as well.
+    assert Meeting.objects.get(uid="demo-ssbf-1").items.count() == 3
+
+
+def test_the_held_meetings_outcome_became_the_bodys_published_decision(demo, taby):
+    from register.models import Position
+
+    position = Position.objects.get(
+        organisation=taby, item__title="Taxa för prövning och tillsyn enligt miljöbalken 2027"
+    )
+    assert position.item.meeting.status == "held"
+    assert position.outcome == "as_wanted"
+    decision = position.decision
+    assert decision.arrangement == position.item.meeting.body.arrangement
+    assert decision.body == position.item.meeting.body
+    assert decision.organisation is None  # the joint body's own decision
+    assert decision.date == rules.today() - timedelta(days=14)
+    assert decision.is_published and decision.is_example and decision.kind == "tariff"
+    assert position.is_published and position.public_summary
+    # The other item of the held meeting was postponed: an outcome without a decision.
+    postponed = Position.objects.get(organisation=taby, item__title="Tillsynsplan 2027")
+    assert (postponed.outcome, postponed.decision, postponed.is_published) == (
+        "postponed",
+        None,
+        False,
+    )
+
+
+def test_insyn_says_what_taby_argued_for_beside_the_decision(demo, client):
+    from django.urls import reverse
+
+    from register.models import Position
+    from register.public.selectors import arrangement_slug
+
+    position = Position.objects.get(is_published=True)
+    a = position.item.meeting.body.arrangement
+    page = client.get(reverse("public:arrangement", args=[arrangement_slug(a.__dict__)]))
+    text = page.content.decode()
+    row = text.split(f'id="beslut-{position.decision_id}"')[1].split("</tr>")[0]
+    assert "Täby kommuns företrädare drev: Täbys ledamöter ville" in row
+    assert "Utfall: beslutet blev som Täby kommun ville." in row
+    # The positions of the coming meetings stay internal.
+    assert "Stationen ska ligga kvar" not in text
+
+
+def test_a_representative_is_linked_to_a_demo_user(demo, taby):
+    person = Person.objects.get(name="Maria Berg", organisation=taby)
+    assert person.user.username == "taby-ledamot"
+    assert Membership.objects.get(user=person.user, organisation=taby).role == "reader"
+    assert Seat.objects.filter(person=person, body__meetings__uid="demo-ssbf-1").exists()

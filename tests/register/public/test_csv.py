@@ -64,6 +64,7 @@ TABLE_SCHEMAS = {
         "Paragraf",
         "Diarienummer",
         "Sammanfattning",
+        "Ställningstaganden",
         text("Protokoll", format="uri"),
         {"name": "Exempeldata", **YES_NO},
     ),

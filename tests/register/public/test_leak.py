@@ -14,15 +14,19 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 import re
 import zipfile
 
+import jsonschema
 import pytest
 from django.apps import apps
 from django.db import models
 from django.urls import NoReverseMatch, reverse
+from lxml import etree
 
 from register.models import (
+    AgendaItem,
     Alternative,
     Body,
     Contribution,
@@ -44,6 +48,10 @@ from register.public import opendata
 from register.public.fields import PUBLIC_FIELDS
 from register.public.selectors import arrangement_slug
 from tests import factories as f
+from tests.register.public.test_csv import TABLE_SCHEMAS, frictionless_errors
+from tests.register.public.test_feed import SCHEMA as ATOM_SCHEMA
+from tests.register.public.test_feed import rfc_4287_errors
+from tests.register.public.test_opendata import SCHEMA as JSON_SCHEMA
 from tests.test_permission_matrix import url_patterns
 
 pytestmark = pytest.mark.django_db
@@ -52,8 +60,10 @@ MARK = "QZX"
 MARKER = re.compile(rf"{MARK}\d{{4}}")
 # Reference data: public by nature (names of forms, areas, motives and counties).
 REFERENCE = {County, CooperationForm, ServiceArea, Motive}
-# Fields that the public site reads of a model through a relation (selectors.py).
-VIA_RELATIONS = {Person: {"name", "party"}}
+# Fields that the public site reads of a model through a relation (selectors.py): a politician's
+# name and party on a seat, the title of the agenda item a published position is on.
+VIA_RELATIONS = {Person: {"name", "party"}, AgendaItem: {"title"}}
+PUBLISHED_POSITION = "Vi ville att stationen i Vaxholm skulle vara kvar."
 TEXT = (models.CharField, models.TextField, models.JSONField)
 
 
@@ -169,6 +179,41 @@ def leaky_world(public_world, taby, vaxholm):
         note=m.new("log"),
         informed_at=meeting.starts_at,
     )
+    # Positions with an outcome on a held meeting: only the published one on the published
+    # arrangement reaches Insyn (its summary for citizens, beside the decision it produced);
+    # not one unpublished, not one published on a coming meeting or on an unpublished arrangement.
+    # (In a second body: the planting below gives every meeting the same calendar id, unique
+    # per body.)
+    assembly = f.make_body(a, name="Förbundsfullmäktige", kind=Body.Kind.FEDERATION_ASSEMBLY)
+    held = f.make_meeting(assembly, status="held", title=m.new("held meeting title"))
+    f.make_position(
+        f.make_agenda_item(held, title=m.new("item of unpublished position")),
+        taby,
+        outcome="as_wanted",
+        public_summary=m.new("unpublished position summary"),
+    )
+    f.make_position(
+        f.make_agenda_item(held, title="Taxa för tillsyn 2025"),
+        taby,
+        outcome="as_wanted",
+        decision=public_world["decision"],
+        is_published=True,
+        public_summary=PUBLISHED_POSITION,
+    )
+    f.make_position(
+        f.make_agenda_item(meeting, title=m.new("item of a coming meeting")),
+        taby,
+        is_published=True,
+        public_summary=m.new("published position before the meeting"),
+    )
+    hidden_held = f.make_meeting(body, status="held")
+    f.make_position(
+        f.make_agenda_item(hidden_held, title=m.new("item on unpublished arrangement")),
+        taby,
+        outcome="otherwise",
+        is_published=True,
+        public_summary=m.new("published position on unpublished arrangement"),
+    )
     Person.objects.filter(pk=public_world["person"].pk).update(kind=Person.Kind.POLITICIAN)
     # Every field outside the allow-list, on every row of every model.
     missing = []
@@ -256,6 +301,41 @@ def test_no_internal_field_or_unpublished_record_reaches_any_public_url(client, 
     # The organisation page's partner network and cost charts were among the answers walked.
     page = client.get(reverse("public:organisation", args=["0160"])).content.decode()
     assert 'class="network-svg"' in page and 'id="diagram-kostnad"' in page
+
+
+def test_a_published_position_reaches_insyn_beside_its_decision(client, leaky_world):
+    """The published position's summary shows where the decisions are: the arrangement's page
+    (beside the decision and in its own table), the organisation's decision list, the feed and
+    the open data, in the same sentence."""
+    world, _ = leaky_world
+    sentence = (
+        f"Täby kommuns företrädare drev: {PUBLISHED_POSITION.rstrip('.')}. "
+        "Utfall: beslutet blev som Täby kommun ville."
+    )
+    arrangement = client.get(reverse("public:arrangement", args=[world["slug"]])).content.decode()
+    decision_row = arrangement.split(f'id="beslut-{world["decision"].pk}"')[1].split("</tr>")[0]
+    assert sentence in decision_row
+    assert 'id="stallningstaganden"' in arrangement and "Taxa för tillsyn 2025" in arrangement
+    organisation = client.get(reverse("public:organisation", args=["0160"])).content.decode()
+    assert sentence in organisation
+    feed = client.get(reverse("public:decision_feed", args=["0160"])).content.decode()
+    assert PUBLISHED_POSITION.rstrip(".") in feed
+    csv = client.get(reverse("public:organisation_list", args=["0160", "beslut", "csv"])).content
+    assert sentence in csv.decode("utf-8-sig")
+    errors = rfc_4287_errors(feed.encode(), etree.RelaxNG(etree.parse(str(ATOM_SCHEMA))))
+    assert errors == []
+    assert frictionless_errors(csv, TABLE_SCHEMAS["beslut"]) == []
+    data = client.get(reverse("public:organisation_data", args=["0160"])).json()
+    jsonschema.validate(data, json.loads(JSON_SCHEMA.read_text()))
+    positions = [p for a in data["arrangements"] for d in a["decisions"] for p in d["positions"]]
+    assert positions == [
+        {
+            "organisation": "Täby kommun",
+            "stance": "support",
+            "outcome": "as_wanted",
+            "summary": PUBLISHED_POSITION,
+        }
+    ]
 
 
 def test_the_leak_test_would_see_a_marker_on_a_public_page(client, leaky_world):

@@ -1,6 +1,7 @@
 """With the seed_scale data loaded (5,000 arrangements over 10 years), the arrangement list, an
 arrangement detail, the busiest municipality's organisation page, its network and influence
-pages, its county's and the national network each run at most 15 SQL queries, for an editor and
+pages, its one-message and seats-to-fill pages (and the workbook), its county's and the national
+network each run at most 15 SQL queries, for an editor and
 for a register administrator."""
 
 import pytest
@@ -73,6 +74,16 @@ def pages(scale):
         "overview_organisation": reverse(
             "register:overview_organisation", args=[scale["busiest"].pk]
         ),
+        # Our voice: every position in a period, the seats to fill and their workbook
+        "organisation_one_message": reverse(
+            "register:organisation_one_message", args=[scale["busiest"].pk]
+        ),
+        "organisation_seats_to_fill": reverse(
+            "register:organisation_seats_to_fill", args=[scale["busiest"].pk]
+        ),
+        "organisation_seats_to_fill_xlsx": reverse(
+            "register:organisation_seats_to_fill_xlsx", args=[scale["busiest"].pk]
+        ),
     }
 
 
@@ -96,6 +107,9 @@ def test_the_scale_data_cover_every_municipality_and_region(scale, db):
         "network_county",
         "network_national",
         "overview_organisation",
+        "organisation_one_message",
+        "organisation_seats_to_fill",
+        "organisation_seats_to_fill_xlsx",
     ],
 )
 def test_the_page_runs_at_most_15_queries(page, scale, user, client, django_assert_max_num_queries):
