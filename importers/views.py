@@ -250,7 +250,7 @@ def meeting_import(request, body_pk):
             form.add_error("file", f"{exc} Ingenting har sparats.")
         else:
             messages.success(request, f"Importen är sparad. {result.summary()}")
-            return redirect("importers:meeting_import", body_pk=body.pk)
+            return redirect("register:body_meetings", pk=body.pk)
     return render(
         request,
         "importers/meeting_import.html",

@@ -22,6 +22,7 @@ from ..models import (
     Seat,
     ServiceArea,
 )
+from .briefings import body_seats_on
 
 #: Past meetings a body's page lists (the newest first); the rest are older than anyone asks.
 PAST_SHOWN = 30
@@ -70,6 +71,8 @@ class MeetingDetail:
     #: The organisations the user may record a position for on this meeting's items.
     position_organisations: list
     show_internal: bool
+    #: Our representatives in the body on the meeting day whose briefing the user may read.
+    briefing_seats: list
 
 
 def meeting_detail(access: Access, pk: int) -> MeetingDetail | None:
@@ -112,6 +115,11 @@ def meeting_detail(access: Access, pk: int) -> MeetingDetail | None:
         has_positions=bool(positions),
         position_organisations=organisations,
         show_internal=access.can_view_internal(meeting),
+        briefing_seats=[
+            seat
+            for seat in body_seats_on([meeting])[meeting.pk]
+            if seat.appointed_by_id is not None and access.can_view_briefing(seat)
+        ],
     )
 
 

@@ -474,7 +474,7 @@ def test_the_web_page_imports_a_calendar_and_shows_the_counts(client, body, taby
     assert "Importera sammanträden för Nämnden" in page.content.decode()
     response = upload(client, body, "kalender.ics", two_meetings())
     text = response.content.decode()
-    assert response.redirect_chain[-1][0] == reverse("importers:meeting_import", args=[body.pk])
+    assert response.redirect_chain[-1][0] == reverse("register:body_meetings", args=[body.pk])
     assert "Sammanträden: nya 2, uppdaterade 0, oförändrade 0." in text
     assert Meeting.objects.filter(body=body).count() == 2
     response = upload(client, body, "kalender.ics", two_meetings())

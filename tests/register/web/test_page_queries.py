@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from register.management.commands.seed_scale import scale_arrangements, seed_scale
-from register.models import Membership, Organisation
+from register.models import Membership, Organisation, Person, Seat
 from tests import factories as f
 
 # Every test is a database test, so that pytest-django runs them before the transactional ones,
@@ -55,8 +55,30 @@ def user(request, scale, db):
     return f.make_member(scale["busiest"], Membership.Role.EDITOR, "scale-editor")
 
 
+def our_seat(scale):
+    """The busiest municipality's seat in its largest arrangement (in a body that meets)."""
+    return (
+        Seat.objects.filter(body__arrangement=scale["arrangement"], appointed_by=scale["busiest"])
+        .select_related("body")
+        .order_by("pk")
+        .first()
+    )
+
+
 def pages(scale):
+    seat = our_seat(scale)
+    meeting = seat.body.meetings.order_by("starts_at").first()  # held while the seat is in force
     return {
+        # Our voice in the joint bodies (register/web/meetings.py, briefings.py)
+        "home": reverse("register:home"),
+        "meeting_index": reverse("register:meeting_index"),
+        "body_meetings": reverse("register:body_meetings", args=[seat.body_id]),
+        "meeting_detail": reverse("register:meeting_detail", args=[meeting.pk]),
+        "organisation_meetings": reverse(
+            "register:organisation_meetings", args=[scale["busiest"].pk]
+        ),
+        "information_log": reverse("register:information_log", args=[scale["busiest"].pk]),
+        "briefing": reverse("register:briefing", args=[meeting.pk, seat.person_id]),
         "arrangement_list": reverse("register:arrangement_list"),
         "arrangement_detail": reverse(
             "register:arrangement_detail", args=[scale["arrangement"].pk]
@@ -110,14 +132,27 @@ def test_the_scale_data_cover_every_municipality_and_region(scale, db):
         "organisation_one_message",
         "organisation_seats_to_fill",
         "organisation_seats_to_fill_xlsx",
+        "home",
+        "meeting_index",
+        "body_meetings",
+        "meeting_detail",
+        "organisation_meetings",
+        "information_log",
+        "briefing",
     ],
 )
 def test_the_page_runs_at_most_15_queries(page, scale, user, client, django_assert_max_num_queries):
     client.force_login(user)
     url = pages(scale)[page]
+    if page == "home":
+        # a representative's start page: the user is the person holding our seat ("Mina uppdrag")
+        Person.objects.filter(pk=our_seat(scale).person_id).update(user=user)
     with django_assert_max_num_queries(MAX_QUERIES):
         response = client.get(url)
-    assert response.status_code == 200
+    # a member of one organisation is taken from the meeting index to its meetings
+    assert response.status_code == (
+        302 if (page, user.is_superuser) == ("meeting_index", False) else 200
+    )
 
 
 def test_the_list_page_is_paginated_and_filterable_within_the_limit(
