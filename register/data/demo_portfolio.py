@@ -1194,7 +1194,7 @@ MEETINGS = [
                     "2,5 procent.",
                     "agreed_in": "ks",
                     "agreed_days": 20,
-                    "agreed_by": "Kommunstyrelsen",
+                    "agreed_by": "",
                     "binding": True,
                 },
             ),
@@ -1249,6 +1249,33 @@ MEETINGS = [
                     "agreed_in": "ksau",
                     "agreed_days": 8,
                     "agreed_by": "Kommunstyrelsens arbetsutskott",
+                    "binding": False,
+                },
+            ),
+        ],
+    ),
+    # The same question in the federation's assembly, where Täby's delegate (by her own
+    # judgement) supports what the board members were to oppose: the one-message page flags it.
+    (
+        "kappala",
+        "Förbundsfullmäktige",
+        "demo-kappala-2",
+        44,
+        18,
+        "Käppalaverket, Lidingö",
+        "planned",
+        "https://www.kappala.se/handlingar",
+        [
+            (
+                "3",
+                "Taxa för avloppsrening 2027",
+                "vatten_avlopp",
+                {
+                    "stance": "support",
+                    "text": "Bifall till styrelsens förslag.",
+                    "agreed_in": "own_judgement",
+                    "agreed_days": 2,
+                    "agreed_by": "",
                     "binding": False,
                 },
             ),

@@ -420,17 +420,40 @@ def test_taby_has_coming_meetings_in_three_bodies_with_positions(demo, taby):
 
     today = rules.today()
     coming = Meeting.objects.filter(status="planned", starts_at__date__gt=today)
-    assert {m.body.name for m in coming} == {"Direktionen", "Förbundsstyrelsen"}
+    assert {m.body.name for m in coming} == {
+        "Direktionen",
+        "Förbundsstyrelsen",
+        "Förbundsfullmäktige",
+    }
     meetings = Meeting.objects.filter(uid__startswith="demo-")
-    assert meetings.values("body").distinct().count() == 3
+    assert meetings.values("body").distinct().count() == 4
     # Days count from the day the demo is loaded, so the demo stays current.
     days = {m.uid: (timezone.localtime(m.starts_at).date() - today).days for m in meetings}
-    assert days == {"demo-srmh-1": -14, "demo-ssbf-1": 9, "demo-kappala-1": 23}
+    assert days == {
+        "demo-srmh-1": -14,
+        "demo-ssbf-1": 9,
+        "demo-kappala-1": 23,
+        "demo-kappala-2": 44,
+    }
     positions = Position.objects.filter(organisation=taby)
-    assert positions.count() == 6
-    assert positions.filter(item__meeting__status="planned").count() == 4
+    assert positions.count() == 7
+    assert positions.filter(item__meeting__status="planned").count() == 5
     # An agenda item without a position of ours is on the agenda as well.
     assert Meeting.objects.get(uid="demo-ssbf-1").items.count() == 3
+
+
+def test_the_one_message_page_flags_the_demos_sewage_tariff(demo, taby):
+    # Käppala's board members are to oppose the tariff (KSAU), the delegate in the assembly
+    # supports it by her own judgement: the same question, two messages.
+    from register.access import Access
+    from register.selectors.positions import default_period, one_message
+
+    start, end = default_period(rules.today())
+    reader = get_user_model().objects.get(username="taby-lasare")
+    result = one_message(Access.for_user(reader), taby, start, end)
+    assert [(q.title, q.body_count, q.differs) for q in result.flagged] == [
+        ("Taxa för avloppsrening 2027", 2, True)
+    ]
 
 
 def test_the_held_meetings_outcome_became_the_bodys_published_decision(demo, taby):
