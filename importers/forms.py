@@ -10,6 +10,21 @@ from .readers.workbook import MAX_BYTES
 UPLOAD_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".csv")
 
 
+def checked_upload(upload, extensions: tuple[str, ...], wrong_kind: str):
+    """Return the uploaded file if it is within ``IMPORT_MAX_BYTES`` and its name ends with one
+    of ``extensions``; else raise a ValidationError (``wrong_kind`` says which files to choose)."""
+    limit = getattr(settings, "IMPORT_MAX_BYTES", MAX_BYTES)
+    if upload.size > limit:
+        raise forms.ValidationError(
+            "Filen är för stor (%(size).1f MB). Största tillåtna storlek är %(limit)d MB.",
+            code="too_large",
+            params={"size": upload.size / 1024 / 1024, "limit": limit // (1024 * 1024)},
+        )
+    if not upload.name.lower().endswith(extensions):
+        raise forms.ValidationError(wrong_kind, code="extension")
+    return upload
+
+
 class UploadForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label="Organisation",
@@ -41,21 +56,12 @@ class UploadForm(forms.Form):
             self.fields["organisation"].empty_label = "Välj organisation"
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = getattr(settings, "IMPORT_MAX_BYTES", MAX_BYTES)
-        if upload.size > limit:
-            raise forms.ValidationError(
-                "Filen är för stor (%(size).1f MB). Största tillåtna storlek är %(limit)d MB.",
-                code="too_large",
-                params={"size": upload.size / 1024 / 1024, "limit": limit // (1024 * 1024)},
-            )
-        if not upload.name.lower().endswith(UPLOAD_EXTENSIONS):
-            raise forms.ValidationError(
-                "Välj en Excel-arbetsbok (.xlsx eller .xls) eller en CSV-fil. Spara listan i ett "
-                "av de formaten i Excel först.",
-                code="extension",
-            )
-        return upload
+        return checked_upload(
+            self.cleaned_data["file"],
+            UPLOAD_EXTENSIONS,
+            "Välj en Excel-arbetsbok (.xlsx eller .xls) eller en CSV-fil. Spara listan i ett "
+            "av de formaten i Excel först.",
+        )
 
 
 class CommitForm(forms.Form):
@@ -80,18 +86,9 @@ class MeetingImportForm(forms.Form):
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limit = getattr(settings, "IMPORT_MAX_BYTES", MAX_BYTES)
-        if upload.size > limit:
-            raise forms.ValidationError(
-                "Filen är för stor (%(size).1f MB). Största tillåtna storlek är %(limit)d MB.",
-                code="too_large",
-                params={"size": upload.size / 1024 / 1024, "limit": limit // (1024 * 1024)},
-            )
-        if not upload.name.lower().endswith(MEETING_EXTENSIONS):
-            raise forms.ValidationError(
-                "Välj organets sammanträdeskalender som iCalendar-fil (.ics) eller en "
-                "dagordningslista som Excel-arbetsbok (.xlsx).",
-                code="extension",
-            )
-        return upload
+        return checked_upload(
+            self.cleaned_data["file"],
+            MEETING_EXTENSIONS,
+            "Välj organets sammanträdeskalender som iCalendar-fil (.ics) eller en "
+            "dagordningslista som Excel-arbetsbok (.xlsx).",
+        )

@@ -70,6 +70,15 @@ class MeetingImportResult:
             "errors": list(self.errors),
         }
 
+    def count(self, *, is_new: bool, changed: bool) -> None:
+        """Count one meeting or item as created, updated or unchanged."""
+        if is_new:
+            self.created += 1
+        elif changed:
+            self.updated += 1
+        else:
+            self.unchanged += 1
+
     def summary(self) -> str:
         text = (
             f"{self.what.capitalize()}: nya {self.created}, uppdaterade {self.updated}, "
@@ -219,12 +228,7 @@ def _import_calendar(
     for meeting, is_new, changed in plan:
         if is_new or changed:
             meeting_save(access=access, meeting=meeting, reason=reason)
-        if is_new:
-            result.created += 1
-        elif changed:
-            result.updated += 1
-        else:
-            result.unchanged += 1
+        result.count(is_new=is_new, changed=changed)
     return result
 
 
@@ -339,10 +343,5 @@ def _import_agenda(
         if is_new or changed:
             item.meeting = item.meeting  # sets meeting_id, now that a new meeting is saved
             agenda_item_save(access=access, item=item, reason=reason)
-        if is_new:
-            result.created += 1
-        elif changed:
-            result.updated += 1
-        else:
-            result.unchanged += 1
+        result.count(is_new=is_new, changed=changed)
     return result
