@@ -121,6 +121,7 @@ bench: $(VENV)/.installed-test
 	$(PY) bench/pages.py
 	$(PY) bench/import_excel.py
 	$(PY) bench/zip_bomb.py
+	$(PY) bench/briefing.py
 
 # --- code style --------------------------------------------------------------------------------
 
