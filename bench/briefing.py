@@ -13,7 +13,7 @@ median of N runs. One JSON line per figure on stdout, for example::
      "goal_ms": 3000, "pages": 2}
 
 Progress goes to stderr. The exit status is 1 if a page did not answer 200, the PDF took longer
-than the goal or had more than three pages.
+than the goal (unless ``--no-goal``) or had more than three pages.
 """
 
 from __future__ import annotations
@@ -44,6 +44,11 @@ POSITION_TEXT = (
 def parse_args(argv=None):
     parser = scale_parser(__doc__, runs=5, warmup=1)
     parser.add_argument("--items", type=int, default=20)
+    parser.add_argument(
+        "--no-goal",
+        action="store_true",
+        help="Report the time without judging it (the tests: a busy machine is not a failure).",
+    )
     return parser.parse_args(argv)
 
 
@@ -129,7 +134,7 @@ def main(argv=None) -> int:
     line = {"name": "briefing_pdf", "value": value, "unit": "ms", "queries": queries}
     extra = {"items": args.items, "goal_ms": GOAL_MS, "pages": pages}
     print(json.dumps({**line, **extra}), flush=True)
-    if not ok or value > GOAL_MS or not 1 <= pages <= 3:
+    if not ok or (value > GOAL_MS and not args.no_goal) or not 1 <= pages <= 3:
         log(f"briefing_pdf: {value} ms, {pages} sidor (mål: under {GOAL_MS} ms, 1–3 sidor).")
         status = 1
     tmp.cleanup()

@@ -75,12 +75,15 @@ def test_the_import_benchmark_runs_and_counts_its_queries():
     assert figures["import_excel.commit_ratio_to_gc_paused_floor"]["value"] > 1
 
 
-def test_the_briefing_benchmark_runs_and_its_pdf_meets_the_goal():
+def test_the_briefing_benchmark_runs_and_reports_against_its_goal():
+    # The time itself is the benchmark's to judge (make bench), never a unit test's: a busy
+    # machine must not fail the suite, so the test runs it with --no-goal.
     done = subprocess.run(
         [
             sys.executable,
             "bench/briefing.py",
             *("--arrangements", "40", "--years", "2", "--runs", "1", "--warmup", "0"),
+            "--no-goal",
         ],
         cwd=ROOT,
         env=_env(DEBUG="1"),
@@ -92,5 +95,5 @@ def test_the_briefing_benchmark_runs_and_its_pdf_meets_the_goal():
     figures = {line["name"]: line for line in map(json.loads, done.stdout.splitlines())}
     pdf = figures["briefing_pdf"]
     assert pdf["items"] == 20 and 1 <= pdf["pages"] <= 3
-    assert pdf["value"] < pdf["goal_ms"] == 3000
+    assert pdf["goal_ms"] == 3000 and pdf["value"] > 0
     assert figures["briefing"]["queries"] <= 15
