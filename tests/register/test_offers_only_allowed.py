@@ -24,7 +24,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import Resolver404, resolve
 
-from register.models import Membership, Organisation
+from register.models import Arrangement, Membership, Organisation
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -198,14 +198,14 @@ def walk(client: Client, starts: list[str]) -> Walk:
     return found
 
 
-def walk_as(username: str) -> Walk:
-    """Walk as ``username`` from the start page, their own organisations' pages first (they are
-    linked from the start page; read first, the bounded walk always reaches them)."""
+def walk_as(username: str, also: tuple[str, ...] = ()) -> Walk:
+    """Walk as ``username`` from the start page, their own organisations' pages (linked from
+    the start page) and ``also`` first: read first, the bounded walk always reaches them."""
     user = get_user_model().objects.get(username=username)
     client = Client(raise_request_exception=False)
     client.force_login(user)
     own = Organisation.objects.filter(memberships__user=user).order_by("pk")
-    return walk(client, ["/"] + [o.get_absolute_url() for o in own])
+    return walk(client, ["/", *(o.get_absolute_url() for o in own), *also])
 
 
 READER_PAGES = {
@@ -250,11 +250,29 @@ def test_a_reader_is_offered_nothing_that_answers_403(demo, username, pages):
 
 
 def test_another_organisations_editor_is_offered_nothing_that_answers_403(demo):
-    """An editor of Danderyd (a partner of Täby's in several arrangements) walks Täby's pages too:
-    what is Täby's is read-only for them."""
+    """An editor of Danderyd (a partner of Täby's in several arrangements) walks Täby's pages
+    and an arrangement Danderyd is not in: what is not Danderyd's is read-only for them."""
     danderyd = Organisation.objects.get(code="0162")
+    taby = Organisation.objects.get(code="0160")
     f.make_member(danderyd, Membership.Role.EDITOR, "danderyd-redaktor")
-    found = walk_as("danderyd-redaktor")
+    shared = Arrangement.objects.filter(participations__organisation=danderyd)
+    not_ours = (
+        Arrangement.objects.filter(is_published=True, participations__organisation=taby)
+        .exclude(pk__in=shared.values("pk"))
+        .order_by("pk")
+        .first()
+    )
+    found = walk_as(
+        "danderyd-redaktor",
+        also=(
+            taby.get_absolute_url(),
+            not_ours.get_absolute_url(),
+            shared.filter(participations__organisation=taby)
+            .order_by("pk")
+            .first()
+            .get_absolute_url(),
+        ),
+    )
     assert {"register:arrangement_detail", "register:organisation_detail"} <= found.read
     assert not found.forbidden, _report(found)
     assert not found.errors, _report(found)
