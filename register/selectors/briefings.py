@@ -19,7 +19,6 @@ from ..models import (
     AgendaItem,
     Contribution,
     Cost,
-    Decision,
     Evaluation,
     GoalConflict,
     Meeting,
@@ -222,9 +221,8 @@ def my_assignments(access: Access, user, *, today: dt.date | None = None) -> MyA
         if not access.is_member_of(organisation):
             continue
         due_organisations.append(organisation)
-        may_act = access.can_create_for(Decision, organisation)
         due.extend(
-            DueItem(row=row, may_act=may_act)
+            DueItem(row=row, may_act=row.may_act)
             for row in due_rows(access, organisation, today)
             if row.arrangement is not None and row.arrangement.pk in arrangement_ids
         )

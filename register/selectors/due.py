@@ -1,7 +1,8 @@
 """What is due for an organisation: the dashboard, the calendar feed and the reminders.
 
 One list of rows, built in a fixed number of queries, from the rules in ``register.rules``. Each
-row says what to do and where the form that does it is.
+row says what to do and, when the user may do it (``may_act``, asked of Access), where the form
+that does it is: a reader is told what is due, never offered a form that would refuse them.
 """
 
 from __future__ import annotations
@@ -36,10 +37,11 @@ class DueRow:
     date: dt.date | None  # the deadline, or None when the matter has no date of its own
     text: str  # what is due
     action: str  # what to do
-    url: str  # the form that does it
+    url: str  # the form that does it ("" when the user may not do it)
     owner_id: int | None = None  # the person responsible (for reminders), when known
     uid: str = ""  # stable id (the calendar feed)
     is_overdue: bool = False
+    may_act: bool = False  # the user may do what the row asks (Access.can_change of its record)
 
     @property
     def kind_label(self) -> str:
@@ -158,8 +160,12 @@ def due_rows(
 
     rows: list[DueRow] = []
 
-    def add(kind, participation, date, text, action, url, *, key=""):
+    def add(kind, participation, date, text, action, url, *, key="", record=None):
+        """Add a row; its form is offered only when the user may change ``record`` (the
+        organisation's participation, or the review item): the organisation's editors do what
+        the organisation has to do."""
         arrangement = participation.arrangement if participation else None
+        may_act = access.can_change(record if record is not None else participation)
         owner = None
         if participation is not None:
             owner = participation.admin_owner_id or participation.political_owner_id
@@ -170,10 +176,11 @@ def due_rows(
                 date=date,
                 text=text,
                 action=action,
-                url=url,
+                url=url if may_act else "",
                 owner_id=owner,
                 uid=f"{kind}-{key or (arrangement.pk if arrangement else '')}",
                 is_overdue=date is not None and date < today,
+                may_act=may_act,
             )
         )
 
@@ -282,6 +289,7 @@ def due_rows(
             "Genomför uppdraget och markera det som klart.",
             reverse("register:review_item_followup", args=[item.pk]),
             key=str(item.pk),
+            record=item,
         )
     rows.sort(key=lambda r: (r.date is None, r.date or dt.date.max, r.kind, str(r.arrangement)))
     return rows

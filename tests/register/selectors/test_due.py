@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from register.access import Access
-from register.models import Organisation, Review, ReviewItem
+from register.models import Membership, Organisation, Review, ReviewItem
 from register.selectors.due import due_rows
 from tests import factories as f
 
@@ -156,3 +156,34 @@ def test_it_shows_nothing_to_someone_outside_the_organisation(taby, knivsta, set
     p.save()
     assert due_rows(Access.for_organisation(knivsta), taby, TODAY) == []
     assert kinds(due_rows(Access.for_organisation(taby), taby, TODAY)) == ["political_owner"]
+
+
+def test_a_reader_is_told_what_is_due_and_offered_no_form(
+    taby, taby_reader, taby_editor, vaxholm, settled
+):
+    """Each row's form is offered (``url``, ``may_act``) only to those who may use it: Täby's
+    editors, not its readers (issue 21: a reader was offered "registrera beslut" links that
+    answered "Ingen behörighet")."""
+    a, p = settled
+    f.make_participation(a, vaxholm)
+    p.political_body, p.admin_owner = "", None
+    p.save()
+    a.decisions.update(date=D(2026, 9, 1))
+    review = Review.objects.create(
+        organisation=taby, date=D(2026, 11, 1), title="KS", closed_on=D(2026, 11, 1)
+    )
+    ReviewItem.objects.create(
+        review=review, participation=p, assignment="Utred egen regi", due_date=D(2026, 11, 20)
+    )
+    expected = ["assignment", "decision", "political_owner"]
+    reader_rows = due_rows(Access.for_user(taby_reader), taby, TODAY)
+    assert kinds(reader_rows) == expected
+    assert [(r.may_act, r.url) for r in reader_rows] == [(False, "")] * 3
+    editor_rows = due_rows(Access.for_user(taby_editor), taby, TODAY)
+    assert kinds(editor_rows) == expected
+    assert all(r.may_act and r.url for r in editor_rows)
+    # A Vaxholm editor who reads Täby's rows may not act for Täby, though they change the
+    # arrangement itself.
+    both = f.make_member(vaxholm, "editor", "vaxholm-redaktor")
+    Membership.objects.create(user=both, organisation=taby, role=Membership.Role.READER)
+    assert not any(r.may_act or r.url for r in due_rows(Access.for_user(both), taby, TODAY))
