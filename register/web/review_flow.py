@@ -162,10 +162,13 @@ def review_close(request, pk):
             )
             return redirect(review.get_absolute_url())
     review, items = review_selectors.review_detail(access, pk)
+    not_yet = ""
+    if not errors and not rules.review_may_close(review.date, _today()):
+        not_yet = review_services.NOT_YET.format(date=review.date)
     return render(
         request,
         "register/review_close.html",
-        {"review": review, "items": items, "errors": errors},
+        {"review": review, "items": items, "errors": errors, "not_yet": not_yet},
     )
 
 
