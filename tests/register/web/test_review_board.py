@@ -55,6 +55,10 @@ def form_values(html: str) -> dict[str, str]:
 def test_a_review_filled_only_in_the_table_editor_can_be_closed(editor_client, taby, vaxholm):
     review = review_with_items(taby, vaxholm)
     url = reverse("register:review_items", args=[review.pk])
+    # Before: the close page sends the user to the table, and offers no button yet.
+    close = editor_client.get(reverse("register:review_close", args=[review.pk])).content.decode()
+    assert "2 punkter saknar ställningstagande" in close and f'href="{url}"' in close
+    assert "<button" not in close.split("<main")[-1]
     page = editor_client.get(url).content.decode()
     assert ">Ställningstagande" in page  # a column of the table
     data = form_values(page)
