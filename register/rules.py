@@ -636,6 +636,15 @@ def terms_around(day: dt.date, *, before: int = 1, after: int = 1) -> list[Term]
     return [Term(current.start_year + ELECTION_INTERVAL * k) for k in range(-before, after + 1)]
 
 
+# --- The board's review ------------------------------------------------------------------------
+
+
+def review_may_close(review_date: dt.date, today: dt.date) -> bool:
+    """Return whether a review may be closed on ``today``: on its date or later. Its decisions
+    take the review's date, and no decision is dated after the day it is recorded."""
+    return today >= review_date
+
+
 # --- What is due -------------------------------------------------------------------------------
 
 # How far ahead the dashboard looks for contracts ending and notice deadlines.

@@ -67,12 +67,6 @@ class ReviewItem(models.Model):
         MEDIUM = "medium", "Medel"
         LOW = "low", "Låg"
 
-    class PriorityClass(models.TextChoices):
-        DEVELOP = "develop", "Utveckla"
-        KEEP = "keep", "Behåll"
-        REDUCE = "reduce", "Minska"
-        WIND_UP = "wind_up", "Avveckla"
-
     class Outcome(models.TextChoices):
         CONTINUE = "continue", "Fortsätt"
         CONTINUE_CHANGED = "continue_changed", "Fortsätt med förändringar"
@@ -95,19 +89,47 @@ class ReviewItem(models.Model):
         on_delete=models.CASCADE,
         related_name="review_items",
     )
-    direction = models.CharField("inriktning", max_length=20, choices=Direction.choices, blank=True)
-    priority = models.CharField("prioritet", max_length=20, choices=Priority.choices, blank=True)
-    follow_up = models.CharField("uppföljning", max_length=20, choices=FollowUp.choices, blank=True)
+    # The board's four questions about each arrangement, each asked once (DOMAIN.md: direction,
+    # priority and follow-up, and the position that becomes a decision when the review closes).
+    direction = models.CharField(
+        "inriktning",
+        max_length=20,
+        choices=Direction.choices,
+        blank=True,
+        help_text="Vart samverkan ska gå de kommande åren.",
+    )
+    priority = models.CharField(
+        "prioritet",
+        max_length=20,
+        choices=Priority.choices,
+        blank=True,
+        help_text="Hur viktig samverkan är för kommunens egna mål.",
+    )
+    follow_up = models.CharField(
+        "uppföljning",
+        max_length=20,
+        choices=FollowUp.choices,
+        blank=True,
+        help_text="Hur arbetet med uppdraget går.",
+    )
     decision = models.TextField("beslut", blank=True)
     assignment = models.TextField("uppdrag", blank=True)
     due_date = models.DateField("klart senast", null=True, blank=True)
     internal_note = models.TextField("intern anteckning", blank=True)
-    direction_text = models.TextField("inriktning i ord", blank=True)
-    priority_class = models.CharField(
-        "prioriteringsklass", max_length=20, choices=PriorityClass.choices, blank=True
+    direction_text = models.TextField(
+        "inriktning i ord",
+        blank=True,
+        help_text="Valfritt: vad inriktningen innebär för just denna samverkan. "
+        "Texten förs in i beslutet.",
     )
     outcome = models.CharField(
-        "ställningstagande", max_length=20, choices=Outcome.choices, blank=True
+        "ställningstagande",
+        max_length=20,
+        choices=Outcome.choices,
+        blank=True,
+        help_text="Kommunstyrelsens beslut om samverkan. Varje punkt behöver ett "
+        "ställningstagande innan genomgången kan avslutas; det förs då in som ett beslut "
+        "på samverkan.",
     )
     assignment_done_on = models.DateField("uppdraget klart", null=True, blank=True)
     decision_record = models.ForeignKey(

@@ -12,6 +12,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from .. import rules
 from ..access import Access
 from ..models import Decision, Review, ReviewItem
 from ..selectors.due import active_participations
@@ -19,6 +20,10 @@ from ..versions import Version
 from .records import _require, record_save
 
 CLOSED = "Genomgången är avslutad och kan inte längre ändras. Uppdragen följs upp på varje punkt."
+NOT_YET = (
+    "Genomgången kan inte avslutas före sitt datum, {date:%Y-%m-%d}: besluten får genomgångens "
+    "datum och ett beslut kan inte dateras i framtiden."
+)
 MISSING_OUTCOME = "Genomgången kan inte avslutas förrän varje punkt har ett ställningstagande. Saknas för: {names}."
 
 # The kind of decision on the arrangement that each outcome of a review is.
@@ -91,6 +96,8 @@ def review_close(*, access: Access | None, review: Review, today: dt.date) -> li
         _require(access.can_change(review))
     review = Review.objects.select_for_update().get(pk=review.pk)
     require_open(review)
+    if not rules.review_may_close(review.date, today):
+        raise ValidationError(NOT_YET.format(date=review.date), code="not_yet")
     items = list(
         review.items.select_related("participation__arrangement").order_by(
             "participation__arrangement__name"

@@ -552,7 +552,11 @@ ReviewItemFormSet = inline_formset(
 
 class ReviewItems(RowsView):
     formset_class = ReviewItemFormSet
-    intro = "En punkt per samverkan: inriktning, prioritet, uppföljning, beslut och uppdrag."
+    intro = (
+        "En punkt per samverkan. Ställningstagandet är kommunstyrelsens beslut om samverkan och "
+        "behövs på varje punkt för att genomgången ska kunna avslutas. Inriktningen säger vart "
+        "samverkan ska gå de kommande åren, prioriteten hur viktig den är för kommunens egna mål."
+    )
     success_message = "Genomgångens punkter har sparats."
 
     def get_parent(self):

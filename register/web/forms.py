@@ -953,11 +953,14 @@ class ReviewForm(RegisterForm):
 class ReviewItemForm(RegisterForm):
     class Meta(RegisterForm.Meta):
         model = ReviewItem
+        # The board's questions of the one-item form: a review filled here alone can be closed
+        # (every item needs its "ställningstagande"). The follow-up of an assignment comes
+        # after the review, on its own page, and is not asked here.
         fields = [
             "participation",
+            "outcome",
             "direction",
             "priority",
-            "follow_up",
             "decision",
             "assignment",
             "due_date",
@@ -996,7 +999,8 @@ class ReviewItemDecisionForm(RegisterForm):
     """The board's position on one item of an open review."""
 
     fieldsets = [
-        ("Ställningstagande", ["outcome", "priority_class", "direction_text", "decision"]),
+        ("Ställningstagande", ["outcome", "decision"]),
+        ("Inriktning och prioritet", ["direction", "direction_text", "priority"]),
         ("Uppdrag till förvaltningen", ["assignment", "due_date", "follow_up"]),
         ("Intern anteckning", ["internal_note"]),
     ]
@@ -1005,9 +1009,10 @@ class ReviewItemDecisionForm(RegisterForm):
         model = ReviewItem
         fields = [
             "outcome",
-            "priority_class",
-            "direction_text",
             "decision",
+            "direction",
+            "direction_text",
+            "priority",
             "assignment",
             "due_date",
             "follow_up",

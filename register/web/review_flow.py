@@ -162,10 +162,20 @@ def review_close(request, pk):
             )
             return redirect(review.get_absolute_url())
     review, items = review_selectors.review_detail(access, pk)
+    not_yet = ""
+    if not errors and not rules.review_may_close(review.date, _today()):
+        not_yet = review_services.NOT_YET.format(date=review.date)
+    missing = sum(1 for item in items if not item.outcome)
     return render(
         request,
         "register/review_close.html",
-        {"review": review, "items": items, "errors": errors},
+        {
+            "review": review,
+            "items": items,
+            "errors": errors,
+            "not_yet": not_yet,
+            "missing": missing,
+        },
     )
 
 

@@ -29,7 +29,8 @@ def test_a_whole_review_cycle_in_the_browser(live_server, page):
     page.get_by_role("button", name="Logga in").click()
 
     # Open the review: it gets an item per participation, with its facts.
-    page.get_by_label("Datum").fill("2026-12-10")
+    # A day already past: a review closes on its date or later.
+    page.get_by_label("Datum").fill("2026-11-30")
     page.get_by_label("Rubrik").fill("KS genomgång 2026")
     page.get_by_label("Paragraf/diarienummer").fill("KS § 99")
     page.get_by_role("button", name="Spara").click()
@@ -47,8 +48,8 @@ def test_a_whole_review_cycle_in_the_browser(live_server, page):
         page.get_by_label("Ställningstagande").select_option(
             label="Fortsätt med förändringar" if n == 0 else "Träd ur"
         )
-        page.get_by_label("Prioriteringsklass").select_option(
-            label="Behåll" if n == 0 else "Avveckla"
+        page.get_by_label("Inriktning", exact=True).select_option(
+            label="Behåll" if n == 0 else "Avveckla/träd ur"
         )
         page.get_by_label("Inriktning i ord").fill("Sänk kostnaden.")
         page.get_by_label("Uppdrag till kommundirektören").fill("Återkom med förslag.")

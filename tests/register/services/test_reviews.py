@@ -31,7 +31,8 @@ def portfolio(taby, vaxholm):
 
 
 def opened(taby, **kw):
-    review = Review(organisation=taby, date=D(2026, 12, 10), title="KS genomgång 2026", **kw)
+    # Held on TODAY: a review closes on its date or later (test_review_board.py).
+    review = Review(organisation=taby, date=TODAY, title="KS genomgång 2026", **kw)
     return services.review_open(access=Access.for_organisation(taby), review=review, today=TODAY)
 
 
@@ -60,7 +61,7 @@ def test_closing_writes_each_items_outcome_as_a_decision_on_the_arrangement(taby
     assert (decision.arrangement, decision.organisation) == (portfolio, taby)
     assert (decision.deciding_body, decision.date, decision.reference) == (
         "Kommunstyrelsen",
-        D(2026, 12, 10),
+        TODAY,
         "KS § 123",
     )
     assert decision.kind == Decision.Kind.EXIT
