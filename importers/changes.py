@@ -210,12 +210,14 @@ def representative_changes(p: dict, seats: list[dict]) -> list[Change]:
     )
     if set(reps) == set(before):
         return []
+    # The key keeps who sits today: the seats of those not listed again end (RowPlan.seats_ending).
     return [
         Change(
             "Våra ledamöter",
             format_representatives(before),
             format_representatives(reps),
             "seats",
+            key=before,
             value=reps,
         )
     ]
