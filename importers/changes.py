@@ -13,7 +13,13 @@ from datetime import date
 from django.core.exceptions import ValidationError
 
 from register.models import Arrangement, Participation
-from register.rules import format_kronor, format_number, participant_role
+from register.rules import (
+    format_kronor,
+    format_number,
+    host_is_party,
+    host_not_a_party,
+    participant_role,
+)
 from register.validators import format_orgnr
 
 from .lookups import Lookups
@@ -204,12 +210,14 @@ def representative_changes(p: dict, seats: list[dict]) -> list[Change]:
     )
     if set(reps) == set(before):
         return []
+    # The key keeps who sits today: the seats of those not listed again end (RowPlan.seats_ending).
     return [
         Change(
             "Våra ledamöter",
             format_representatives(before),
             format_representatives(reps),
             "seats",
+            key=before,
             value=reps,
         )
     ]
@@ -225,8 +233,11 @@ _COLUMN_OF = {
 }
 
 
-def validate_arrangement(plan: RowPlan, snap: Snapshot | None, sheet_headers: dict) -> None:
-    """Check the arrangement as it would be saved (lengths, orgnr, end before start)."""
+def validate_arrangement(
+    plan: RowPlan, snap: Snapshot | None, sheet_headers: dict, lookups: Lookups
+) -> None:
+    """Check the arrangement as it would be saved (lengths, orgnr, end before start, a host
+    that is one of its parties: the rule the forms keep, ``rules.host_is_party``)."""
     fields = dict(snap.fields) if snap else dict.fromkeys(ARR_FIELDS)
     for change in plan.changes:
         if change.kind == "arr":
@@ -237,6 +248,14 @@ def validate_arrangement(plan: RowPlan, snap: Snapshot | None, sheet_headers: di
             "Samverkansform saknas. Ange till exempel kommunalförbund, gemensam nämnd eller avtal.",
         )
         return
+    parties = set(snap.participants if snap else ()) | {
+        change.key for change in plan.changes if change.kind == "partner"
+    }
+    if not host_is_party(fields.get("host_id"), parties):
+        plan.error(
+            sheet_headers.get("host", FIELD_HEADERS["host"]),
+            host_not_a_party(lookups.org_label(fields["host_id"])),
+        )
     instance = Arrangement(**{k: v for k, v in fields.items() if k != "pk"})
     try:
         instance.clean_fields(

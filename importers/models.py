@@ -178,6 +178,14 @@ class ImportRow(models.Model):
     def __str__(self):
         return f"{self.sheet} rad {self.row_number}"
 
+    # What became of a row once the import is saved (the outcomes' labels say what will).
+    DONE_LABELS = {Outcome.NEW: "Skapad", Outcome.UPDATE: "Uppdaterad"}
+
+    @property
+    def done_label(self) -> str:
+        """The row's outcome in the past tense, as a saved import shows it."""
+        return self.DONE_LABELS.get(self.outcome, self.get_outcome_display())
+
 
 class ImportChoice(models.Model):
     """A decision a registrar made in a preview instead of in the file, remembered for the next

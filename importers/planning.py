@@ -90,7 +90,7 @@ def plan_workbook(
             continue
         plan.changes = compute_changes(plan, snap, lookups)
         if plan.changes:  # an unchanged row leaves a valid record as it is
-            validate_arrangement(plan, snap, headers)
+            validate_arrangement(plan, snap, headers, lookups)
         if plan.errors:
             plan.outcome = ImportRow.Outcome.INVALID
         elif snap is None:

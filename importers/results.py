@@ -58,6 +58,22 @@ class RowPlan:
         self.warnings.append(Issue(self.sheet, self.number, column, message))
 
     @property
+    def undecided(self) -> bool:
+        """Whether the row asks the registrar "is it the same arrangement?" and has no answer."""
+        return bool(self.offers.get("duplicate"))
+
+    @property
+    def seats_ending(self) -> list[str]:
+        """The seats the row ends, as labels ("Karl Öhman (L), ersättare"): those who sit for
+        us today and are not listed again in that role (their seats are deleted)."""
+        if self.outcome != ImportRow.Outcome.UPDATE:
+            return []
+        for change in self.changes:
+            if change.kind == "seats":
+                return [rep.label() for rep in change.key or () if rep not in change.value]
+        return []
+
+    @property
     def diff(self) -> dict:
         """Return the changes as {label: {before, after}}; added partners on one line."""
         diff: dict = {}
@@ -105,8 +121,24 @@ class ImportResult:
     def warnings(self) -> list[Issue]:
         return self.file_warnings + [w for r in self.rows for w in r.warnings]
 
+    @property
+    def undecided(self) -> list[RowPlan]:
+        """The rows whose question "is it the same arrangement?" waits for an answer."""
+        return [r for r in self.rows if r.undecided]
+
     def summary(self) -> dict:
         return {
+            "undecided": len(self.undecided),
+            "seats_ending": [
+                {
+                    "sheet": r.sheet,
+                    "row": r.number,
+                    "name": r.parsed.get("name", ""),
+                    "people": r.seats_ending,
+                }
+                for r in self.rows
+                if r.seats_ending
+            ],
             "created": self.count(ImportRow.Outcome.NEW),
             "updated": self.count(ImportRow.Outcome.UPDATE),
             "join_requests": self.count(ImportRow.Outcome.JOIN),
@@ -132,3 +164,16 @@ class ImportResult:
 
 class ImportRefused(Exception):
     """The import cannot go ahead (a Swedish message for the user)."""
+
+
+def undecided_message(rows: list[RowPlan]) -> str:
+    """Why a preview with unanswered questions is not saved, naming the rows."""
+    where = ", ".join(f"rad {r.number} i bladet ”{r.sheet}”" for r in rows[:10])
+    if len(rows) > 10:
+        where += " med flera"
+    return (
+        "Importen är inte sparad. "
+        + ("En rad väntar" if len(rows) == 1 else f"{len(rows)} rader väntar")
+        + f" på ditt svar på frågan ”Är det samma samverkan?” ({where}). Svara vid raden, "
+        "och spara sedan importen."
+    )

@@ -38,8 +38,12 @@ from .text import chunked
 
 BATCHES_PER_PAGE = 50
 ROWS_PER_PAGE = 100
+UNDECIDED_LISTED = 10  # the rows with a question that the save box names
+# The row list's filter of the rows whose question "is it the same arrangement?" waits.
+UNDECIDED = "fragor"
 OUTCOME_FILTERS = [
     ("", "Alla rader"),
+    (UNDECIDED, "Frågor att svara på"),
     (ImportRow.Outcome.INVALID, "Ogiltiga"),
     (ImportRow.Outcome.NEW, "Nya"),
     (ImportRow.Outcome.UPDATE, "Uppdateras"),
@@ -47,6 +51,8 @@ OUTCOME_FILTERS = [
     (ImportRow.Outcome.UNCHANGED, "Oförändrade"),
     (ImportRow.Outcome.SKIPPED, "Överhoppade"),
 ]
+# The same filters' words once the import is saved.
+DONE_FILTER_LABELS = {ImportRow.Outcome.UPDATE: "Uppdaterade"}
 
 
 def _batches() -> QuerySet[ImportBatch]:
@@ -95,6 +101,9 @@ class BatchRows:
     to_join: int  # rows that send a request to join
     warning_rows: int  # rows with warnings (requests to join aside: they always warn)
     has_file: bool  # the retention rule still keeps the file, so the preview can be saved
+    undecided: int  # rows whose question "is it the same arrangement?" waits for an answer
+    undecided_rows: list[ImportRow]  # the first of them (UNDECIDED_LISTED), for the save box
+    done: bool = False  # the import is saved (or undone): the words are in the past tense
 
     @property
     def invalid(self) -> int:
@@ -114,8 +123,14 @@ class BatchRows:
     @property
     def filters(self) -> list[tuple[str, str, int]]:
         """(outcome, label, number of rows) for every filter of the row list."""
+        total = sum(self.counts.values())
+        numbers = self.counts | {"": total, UNDECIDED: self.undecided}
         return [
-            (value, label, self.counts.get(value, 0) if value else sum(self.counts.values()))
+            (
+                value,
+                DONE_FILTER_LABELS.get(value, label) if self.done else label,
+                numbers.get(value, 0),
+            )
             for value, label in OUTCOME_FILTERS
         ]
 
@@ -129,6 +144,8 @@ def batch_rows(batch: ImportBatch, *, outcome: str = "", page_number=None) -> Ba
     rows = batch.rows.select_related("arrangement").order_by("sheet", "row_number")
     if outcome in ImportRow.Outcome.values:
         rows = rows.filter(outcome=outcome)
+    elif outcome == UNDECIDED:
+        rows = rows.filter(offers__has_key="duplicate")
     page = Paginator(rows, ROWS_PER_PAGE).get_page(page_number)
     page_rows = list(page.object_list)
     for row in page_rows:
@@ -141,7 +158,20 @@ def batch_rows(batch: ImportBatch, *, outcome: str = "", page_number=None) -> Ba
         batch.mode == ImportBatch.Mode.DRY_RUN
         and ImportFile.objects.kept().filter(batch=batch).exists()
     )
-    return BatchRows(counts, page, page_rows, to_join, warning_rows, has_file)
+    undecided, undecided_rows = 0, []
+    if batch.mode == ImportBatch.Mode.DRY_RUN:
+        asking = batch.rows.filter(offers__has_key="duplicate")
+        undecided = asking.count()
+        if undecided:
+            undecided_rows = list(
+                asking.order_by("sheet", "row_number").only("pk", "sheet", "row_number")[
+                    :UNDECIDED_LISTED
+                ]
+            )
+    done = batch.mode in (ImportBatch.Mode.COMMITTED, ImportBatch.Mode.UNDONE)
+    return BatchRows(
+        counts, page, page_rows, to_join, warning_rows, has_file, undecided, undecided_rows, done
+    )
 
 
 # --- What a file's rows are matched against (importers.lookups) ------------------------------

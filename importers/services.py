@@ -27,7 +27,7 @@ from .models import ImportBatch, ImportChoice, ImportRow
 from .planning import plan_workbook
 from .readers import open_workbook
 from .readers.workbook import ReadError
-from .results import ImportRefused, ImportResult
+from .results import ImportRefused, ImportResult, undecided_message
 from .storage import checksum, file_gone_message, forget_file, purge_files, store_file, stored_file
 from .undo import revert
 from .writing import write_plan
@@ -47,6 +47,7 @@ def run_import(
     batch: ImportBatch | None = None,
     user=None,
     list_name: str = "",
+    ask_first: bool = False,
 ) -> ImportResult:
     """Read, classify and (unless ``dry_run``) write a file for one organisation.
 
@@ -57,7 +58,9 @@ def run_import(
     (``Access.for_organisation``), whoever runs it; ``user`` is recorded as the one who asked
     in the requests to join it sends. Raise :class:`importers.readers.workbook.ReadError` when the
     file cannot be read at all. With ``all_or_nothing``, nothing is written when any row is
-    invalid.
+    invalid. With ``ask_first`` (a preview saved in the browser), nothing is written while a
+    row's question "is it the same arrangement?" has no answer (``ImportResult.undecided``); the
+    command line, which cannot ask, imports such a row as a new arrangement with its warning.
     """
     workbook = open_workbook(source)
     access = Access.for_organisation(
@@ -68,7 +71,7 @@ def run_import(
         workbook, organisation, progress=progress, access=access, list_name=list_name
     )
     result = plan.result
-    if dry_run or (all_or_nothing and result.invalid):
+    if dry_run or (all_or_nothing and result.invalid) or (ask_first and result.undecided):
         return result
     result.written = write_plan(
         plan,
@@ -156,7 +159,9 @@ def batch_commit(
     """Write a previewed batch's valid rows in one transaction (nothing if all-or-nothing fails).
 
     The stored file is classified again against the database as it is now, so a commit never
-    writes from a stale preview; once the batch is saved its file is deleted. ``user`` (else
+    writes from a stale preview; once the batch is saved its file is deleted. While a row's
+    question "is it the same arrangement?" waits for an answer nothing is written: the preview is
+    stored again and :class:`ImportRefused` says which rows ask. ``user`` (else
     whoever uploaded the file) is the one who asks in the requests to join that the import
     sends.
     """
@@ -179,18 +184,24 @@ def batch_commit(
                 all_or_nothing=batch.all_or_nothing,
                 batch=batch,
                 user=user if user is not None else batch.created_by,
+                ask_first=True,
             )
         except ReadError as exc:
             raise ImportRefused(str(exc)) from exc
-        if not result.written:
+        if result.undecided:  # the preview shows the questions as they are now
+            _store(batch, result, mode=ImportBatch.Mode.DRY_RUN)
+            refusal = undecided_message(result.undecided)
+        elif not result.written:
             _store(batch, result, mode=ImportBatch.Mode.DRY_RUN)
             batch.summary["refused"] = True
             batch.save(update_fields=["summary", "all_or_nothing"])
             return result
-        _store(batch, result, mode=ImportBatch.Mode.COMMITTED)
-        forget_file(batch)
-        result.batch = batch
-        return result
+        else:
+            _store(batch, result, mode=ImportBatch.Mode.COMMITTED)
+            forget_file(batch)
+            result.batch = batch
+            return result
+    raise ImportRefused(refusal)
 
 
 @paused_gc()

@@ -109,6 +109,14 @@ def batch_detail(request, pk):
         # Empty rows are counted while reading and not kept as rows: the summary names them
         # apart, so that its count of skipped rows is the tab's.
         "empty_rows": max(0, batch.summary.get("skipped_rows", 0) - shown.skipped),
+        "undecided": shown.undecided,
+        "undecided_rows": shown.undecided_rows,
+        "undecided_filter": selectors.UNDECIDED,
+        "done": shown.done,
+        "seats_ending": batch.summary.get("seats_ending", []),
+        "seats_ending_count": sum(
+            len(row["people"]) for row in batch.summary.get("seats_ending", [])
+        ),
     }
     return render(request, "importers/batch_detail.html", context)
 
@@ -127,6 +135,9 @@ def commit_message(result) -> str:
             count_of(sent, "begäran om deltagande skickad", "begäranden om deltagande skickade")
         )
     text = "Importen är sparad: " + ", ".join(parts[:-1]) + " och " + parts[-1]
+    ending = sum(len(row["people"]) for row in summary["seats_ending"])
+    if ending:
+        text += "; " + count_of(ending, "uppdrag upphörde", "uppdrag upphörde")
     if summary["invalid"]:
         text += "; " + count_of(
             summary["invalid"], "ogiltig rad hoppades över", "ogiltiga rader hoppades över"

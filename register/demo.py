@@ -54,7 +54,7 @@ from .models import (
     ServiceArea,
     TotalCost,
 )
-from .rules import current_term, participant_role, today
+from .rules import current_term, host_is_party, host_not_a_party, participant_role, today
 from .services.arrangements import arrangement_create
 from .services.meetings import position_outcome_record
 from .services.participations import cost_set, participation_set
@@ -358,6 +358,19 @@ class DemoLoader:
                 arrangement.refresh_from_db()
         for m in members:
             self._real_member(m)
+        for arrangement in self.arrangements.values():
+            self.check_host(
+                arrangement,
+                Participation.objects.filter(arrangement=arrangement).values_list(
+                    "organisation_id", flat=True
+                ),
+            )
+
+    @staticmethod
+    def check_host(arrangement: Arrangement, party_ids) -> None:
+        """Refuse demo data whose host does not take part (the rule the forms keep)."""
+        if not host_is_party(arrangement.host_id, party_ids):
+            raise ValueError(f"{arrangement.name}: {host_not_a_party(arrangement.host.name)}")
 
     def _real_arrangement(self, row, forms, areas) -> Arrangement:
         slugs, area_text = AREAS.get(row["area"], ([], row["area"]))
@@ -469,6 +482,7 @@ class DemoLoader:
             },
         )
         self.arrangements[spec["key"]] = arrangement
+        self.check_host(arrangement, [self.org(code).pk for code in spec["participants"]])
         shares = spec.get("ownership_shares", {})
         for code in spec["participants"]:
             organisation = self.org(code)

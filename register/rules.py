@@ -43,6 +43,22 @@ def participant_role(form: CooperationForm | None, *, is_host: bool) -> str:
     return Participation.Role.HOST if is_host else Participation.Role.MEMBER
 
 
+def host_is_party(host_id: int | None, party_ids) -> bool:
+    """Return whether an arrangement may have ``host_id`` as its host when its parties are
+    ``party_ids``: the host is one of the parties (or there is none). A host that does not take
+    part would be named as the one who decides for an arrangement it is not in."""
+    return host_id is None or host_id in set(party_ids)
+
+
+def host_not_a_party(host_name: str) -> str:
+    """Return why a host that does not take part is refused, in the words every form and
+    import shows."""
+    return (
+        f"{host_name} kan inte vara värd eftersom {host_name} inte är part i samverkan. "
+        f"Välj en av parterna som värd, eller lägg först till {host_name} som part."
+    )
+
+
 def has_owners(form: CooperationForm | None) -> bool:
     """Return whether the participants of the form own it (and so have ownership shares)."""
     return form is not None and form.participant_roles == CooperationForm.Roles.OWNERS

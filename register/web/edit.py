@@ -10,12 +10,13 @@ the section of the arrangement's page differ.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
+from .. import rules
 from ..models import (
     Arrangement,
     Body,
@@ -66,6 +67,24 @@ class ParticipationRowsFormSet(RegisterInlineFormSet):
         "Samma organisation finns på flera rader. En organisation kan bara delta en gång."
     )
     duplicate_row_message = "Organisationen finns redan på en annan rad."
+
+    def clean(self):
+        super().clean()
+        arrangement = self.instance
+        if arrangement.host_id is None:
+            return
+        gone = {f.instance.organisation_id for f in self.deleted_forms if f.instance.pk}
+        parties = set(
+            arrangement.participations.exclude(organisation_id__in=gone).values_list(
+                "organisation_id", flat=True
+            )
+        )
+        if not rules.host_is_party(arrangement.host_id, parties):
+            raise ValidationError(
+                f"{arrangement.host.name} är värd och kan inte tas bort som part. Välj en "
+                "annan värd för samverkan först.",
+                code="host_not_a_party",
+            )
 
 
 class ReviewItemRowsFormSet(RegisterInlineFormSet):

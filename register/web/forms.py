@@ -478,6 +478,25 @@ class ArrangementForm(RegisterForm):
         self.fields["legal_entity"].queryset = Organisation.objects.exclude(
             kind__in=[Organisation.Kind.MUNICIPALITY, Organisation.Kind.REGION]
         )
+        self.fields["host"].help_text = "Värden ska vara en av parterna i samverkan."
+
+    def party_ids(self, cleaned: dict) -> set[int]:
+        """The parties the arrangement has once saved: today's, or for a new one the
+        organisation it is registered for."""
+        if self.instance.pk:
+            return set(self.instance.participations.values_list("organisation_id", flat=True))
+        if "for_organisation" in self.fields:
+            chosen = cleaned.get("for_organisation")
+            return {chosen.pk} if chosen is not None else set()
+        sole = self.access.sole_creatable_id(Arrangement)
+        return {sole} if sole is not None else set()
+
+    def clean(self):
+        cleaned = super().clean()
+        host = cleaned.get("host")
+        if host is not None and not rules.host_is_party(host.pk, self.party_ids(cleaned)):
+            self.add_error("host", rules.host_not_a_party(host.name))
+        return cleaned
 
 
 class ParticipationForm(RegisterForm):

@@ -139,6 +139,13 @@ def test_a_saved_import_takes_no_more_choices(
     client, taby, taby_editor, vaxholm, shared_arrangement
 ):
     batch = preview(taby, taby_editor, DUPLICATE)
+    batch_decide(
+        batch=batch,
+        access=Access.for_user(taby_editor),
+        row_id=the_row(batch).pk,
+        choice="new",
+        user=taby_editor,
+    )
     row = the_row(batch)
     batch_commit(batch=batch, user=taby_editor)
     client.force_login(taby_editor)
@@ -148,7 +155,7 @@ def test_a_saved_import_takes_no_more_choices(
         follow=True,
     )
     assert "redan genomförd" in response.content.decode()
-    assert not ImportChoice.objects.exists()
+    assert ImportChoice.objects.count() == 1  # only the answer given before saving
 
 
 def test_the_preview_page_offers_the_likely_organisations_for_an_unknown_partner(

@@ -253,3 +253,13 @@ def test_the_mandate_page_lists_per_body_the_seats_that_end_with_the_term(reader
     assert "Käppalaförbundet</a>: Förbundsstyrelsen" in to_fill  # per body
     assert "Lars Holm (L), ledamot" in to_fill
     assert "2026-12-31" in to_fill
+
+
+def test_every_demo_host_is_one_of_its_parties():
+    """Insyn names the host as the one who decides: it must take part (rules.host_is_party)."""
+    from register.rules import host_is_party
+
+    hosted = Arrangement.objects.exclude(host=None).prefetch_related("participations")
+    assert hosted.exists()
+    for a in hosted:
+        assert host_is_party(a.host_id, [p.organisation_id for p in a.participations.all()]), a

@@ -218,3 +218,29 @@ def test_roles_and_deciding_bodies_are_the_rules():
             assert a.bodies.filter(kind=kind, name=name, powers="decides").exists()
         later = Decision.objects.filter(arrangement__in=arrangements).exclude(kind="entry")
         assert set(later.values_list("deciding_body", flat=True)) <= {name}
+
+
+@pytest.mark.django_db
+def test_every_seeded_host_is_one_of_its_parties():
+    from register.rules import host_is_party
+
+    seed_scale(arrangements=120, years=1, seed=3)
+    hosted = scale_arrangements().exclude(host=None)
+    assert hosted.exists()
+    for a in hosted.prefetch_related("participations"):
+        assert host_is_party(a.host_id, [p.organisation_id for p in a.participations.all()])
+
+
+@pytest.mark.django_db
+def test_the_seed_refuses_a_host_that_is_not_a_party(monkeypatch):
+    original = seed_module.add_participations
+
+    def without_the_host(rng, ref, records, arrangement, plan):
+        if arrangement.host_id is not None:
+            plan.members = [o for o in plan.members if o.pk != arrangement.host_id]
+            plan.extra = [o for o in plan.extra if o.pk != arrangement.host_id]
+        return original(rng, ref, records, arrangement, plan)
+
+    monkeypatch.setattr(seed_module, "add_participations", without_the_host)
+    with pytest.raises(CommandError, match="kan inte vara värd"):
+        seed_scale(arrangements=20, years=1, seed=3)

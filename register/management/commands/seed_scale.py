@@ -43,7 +43,13 @@ from register.models import (
     Seat,
     ServiceArea,
 )
-from register.rules import deciding_body, has_owners, participant_role
+from register.rules import (
+    deciding_body,
+    has_owners,
+    host_is_party,
+    host_not_a_party,
+    participant_role,
+)
 from register.services import records
 from register.services.records import record_save
 
@@ -472,6 +478,8 @@ def add_participations(rng, ref: Reference, records: Records, arrangement, plan:
         shares = [round(100 * r / sum(raw), 2) for r in raw]
         shares[0] = round(100 - sum(shares[1:]), 2)
         shares = [Decimal(str(share)) for share in shares]
+    if not host_is_party(arrangement.host_id, [org.pk for org in everyone]):
+        raise CommandError(host_not_a_party(arrangement.host.name))
     for k, org in enumerate(everyone):
         records.participations.append(
             Participation(
