@@ -340,6 +340,25 @@ class Portfolio:
         return any(a["has_example_parts"] for a in self.arrangements)
 
     @property
+    def cost_grid(self) -> dict:
+        """Our costs as a grid: a row per arrangement that has any, a column per year, each cell
+        the year's figure (or None); the years in order."""
+        years = sorted({c["year"] for a in self.arrangements for c in a.get("our_costs", [])})
+        rows = []
+        for a in self.arrangements:
+            by_year = {c["year"]: c for c in a.get("our_costs", [])}
+            if by_year:
+                rows.append(
+                    {
+                        "arrangement": a,
+                        "is_example": a["is_example"]
+                        or any(c["is_example"] for c in by_year.values()),
+                        "cells": [by_year.get(y) for y in years],
+                    }
+                )
+        return {"years": years, "rows": rows}
+
+    @property
     def decisions(self) -> list[dict]:
         rows = [d for a in self.arrangements for d in a["decisions"]]
         return sorted(rows, key=lambda d: (d["date"], d["id"]), reverse=True)
@@ -581,7 +600,10 @@ def arrangement_documents(
     ):
         rows = _values(PUBLIC.visible(model.objects.filter(arrangement_id__in=ids)))
         for row in rows.order_by(*order):
-            row["arrangement"] = {"name": by_id[row["arrangement_id"]]["name"]}
+            row["arrangement"] = {
+                "name": by_id[row["arrangement_id"]]["name"],
+                "is_example": by_id[row["arrangement_id"]]["is_example"],
+            }
             row["arrangement_slug"] = by_id[row["arrangement_id"]]["slug"]
             if model is Decision:
                 row["kind_label"] = _label(Decision.Kind, row["kind"])
