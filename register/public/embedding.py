@@ -19,13 +19,13 @@ LINE = 15 * 1.45
 PADDING = 2 * 0.6 * 16
 # Per block: characters on a 390 px line, its line height, the space around it.
 BLOCKS = {
-    "h1": (30, 1.15 * 15 * 1.45, 0.4 * 16),
-    "h2": (36, 15 * 1.45, 1.0 * 16),
-    "p": (40, LINE, 0.4 * 16),
-    "li": (37, LINE, 0),
+    "h1": (34, 1.15 * 15 * 1.45, 0.4 * 16),
+    "h2": (42, 15 * 1.45, 1.0 * 16),
+    "p": (47, LINE, 0.4 * 16),
+    "li": (44, LINE, 0),
     "ul": (None, 0, 0.4 * 16),
 }
-SAFETY = 1.1  # fonts differ between devices
+SAFETY = 1.08  # fonts differ between devices
 TAG = re.compile(r"<(h1|h2|p|li|ul)\b[^>]*>(.*?)</\1>", re.S)
 
 

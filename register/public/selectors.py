@@ -181,6 +181,7 @@ def search(query: str, *, limit: int = 50, today: dt.date | None = None) -> dict
             "arrangement__start_date",
             "arrangement__end_date",
             "arrangement__host__name",
+            "arrangement__is_example",
         )
         links = list(links.order_by("arrangement__name"))
         members = (
@@ -202,6 +203,7 @@ def search(query: str, *, limit: int = 50, today: dt.date | None = None) -> dict
                     "id": link["arrangement_id"],
                     "name": link["arrangement__name"],
                     "host": link["arrangement__host__name"],
+                    "is_example": link["arrangement__is_example"],
                     "ongoing": rules.is_ongoing(dates, today),
                     "slug": arrangement_slug(
                         {"id": link["arrangement_id"], "name": link["arrangement__name"]}
@@ -353,7 +355,7 @@ class Portfolio:
                         "arrangement": a,
                         "is_example": a["is_example"]
                         or any(c["is_example"] for c in by_year.values()),
-                        "cells": [by_year.get(y) for y in years],
+                        "cells": [_thousands(by_year.get(y)) for y in years],
                     }
                 )
         return {"years": years, "rows": rows}
@@ -362,6 +364,13 @@ class Portfolio:
     def decisions(self) -> list[dict]:
         rows = [d for a in self.arrangements for d in a["decisions"]]
         return sorted(rows, key=lambda d: (d["date"], d["id"]), reverse=True)
+
+
+def _thousands(cost: dict | None) -> dict | None:
+    """A cost in thousands of kronor (the grid's unit), with which figure it is."""
+    if cost is None or cost["amount_sek"] is None:
+        return None
+    return {**cost, "thousands": int(round(cost["amount_sek"] / 1000))}
 
 
 def portfolio(organisation: dict, *, today: dt.date | None = None) -> Portfolio:
