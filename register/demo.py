@@ -436,6 +436,11 @@ class DemoLoader:
 
     def load_portfolio(self) -> None:
         taby = self.org(P.TABY)
+        for code, url in P.WEBSITES.items():
+            self.sync(Organisation, {"pk": self.org(code).pk}, {"website": url})
+        for key, url in P.ARRANGEMENT_WEBSITES.items():
+            if key in self.arrangements:
+                self.sync(Arrangement, {"pk": self.arrangements[key].pk}, {"website": url})
         motives = {m.slug: m for m in Motive.objects.all()}
         areas = {a.slug: a for a in ServiceArea.objects.all()}
         forms = {f.slug: f for f in CooperationForm.objects.all()}

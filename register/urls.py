@@ -12,6 +12,31 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("logga-in/", auth_views.LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    # A forgotten password: Django's own views, by e-mail (EMAIL_BACKEND), in Swedish
+    # (templates/registration/password_reset_*.html).
+    path(
+        "glomt-losenord/",
+        auth_views.PasswordResetView.as_view(
+            subject_template_name="registration/password_reset_subject.txt",
+            email_template_name="registration/password_reset_email.txt",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "glomt-losenord/skickat/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "glomt-losenord/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "glomt-losenord/klart/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("import/", include("importers.urls")),
     # The public site (Insyn): no login; it reads published records only (register/public/).
     path("insyn/", include("register.public.urls")),
@@ -22,5 +47,6 @@ urlpatterns = [
         name="sitemap",
     ),
     path("robots.txt", public_views.robots, name="robots"),
+    path("favicon.ico", public_views.favicon, name="favicon"),
     path("", include("register.web.urls")),
 ]

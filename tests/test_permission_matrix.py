@@ -307,6 +307,19 @@ MATRIX.update(
         ),
         "sitemap": Entry(None, PUBLIC_READ, NO_POST),
         "robots": Entry(None, PUBLIC_READ, NO_POST),
+        # Issue 21: the box for one service (the world's arrangement is unpublished, so Täby has
+        # no public service to box), the icon, and a forgotten password (Django's views: anyone
+        # may ask; an empty form and a link that is not valid answer with the page).
+        "public:embed_area": Entry(
+            None, "404 404 404 404 404 404", NO_POST, kwargs=_taby(area="raddningstjanst")
+        ),
+        "favicon": Entry(None, PUBLIC_READ, NO_POST),
+        "password_reset": Entry(None, PUBLIC_READ, PUBLIC_READ),
+        "password_reset_done": Entry(None, PUBLIC_READ, NO_POST),
+        "password_reset_confirm": Entry(
+            None, PUBLIC_READ, PUBLIC_READ, kwargs=lambda o: {"uidb64": "MQ", "token": "fel-1"}
+        ),
+        "password_reset_complete": Entry(None, PUBLIC_READ, NO_POST),
     }
 )
 

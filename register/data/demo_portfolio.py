@@ -11,6 +11,15 @@ region, or ``FK`` / ``AF`` for Försäkringskassan / Arbetsförmedlingen.
 
 TABY = "0160"
 
+# The public websites of the municipalities in the portfolio and of the real arrangements the demo
+# shows on Insyn (real addresses, public facts): Insyn's "Kontakt" links to them.
+WEBSITES = {
+    "0160": "https://www.taby.se/",
+    "0162": "https://www.danderyd.se/",
+    "0115": "https://www.vallentuna.se/",
+}
+ARRANGEMENT_WEBSITES = {"kappala": "https://www.kappala.se/"}
+
 EXAMPLE_NOTE = "Exempeldata: samverkan är påhittad för att visa hur registret fungerar."
 
 # --- Invented arrangements ------------------------------------------------------------------

@@ -56,6 +56,9 @@ PUBLIC_FIELDS: dict[type, tuple[str, ...]] = {
         "host_id",
         "orgnr",
         "website",
+        # The joint body's own legal person (a federation, a company): its website is public.
+        "legal_entity__name",
+        "legal_entity__website",
         "decision_rule",
         "public_description",
         "is_example",

@@ -117,31 +117,94 @@ def clean_query(query: str) -> str:
     return " ".join(query.split())[:100]
 
 
-def search(query: str, *, limit: int = 50) -> dict:
+def named_organisations(query: str, *, limit: int = 3) -> list[dict]:
+    """Return the municipalities and regions that the words of ``query`` name: a word or a run of
+    words equal to a name, a short name or a code ("sophämtning Täby" names Täby kommun; "Upplands
+    Väsby" is two words), compared in Python so that Å, Ä and Ö fold as they should."""
+    words = query.casefold().split()[:20]
+    runs = {" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1)}
+    if not runs:
+        return []
+    found = []
+    for org in (
+        organisations_with_page()
+        .order_by("kind", "name")
+        .values("id", "code", "name", "short_name", "kind")
+    ):
+        names = {org["name"].casefold(), (org["short_name"] or "").casefold(), org["code"]}
+        if names & runs:
+            found.append(org)
+    return found[:limit]
+
+
+def area_phrase(name: str) -> str:
+    """Return a service area's name inside a sentence: "Vatten och avlopp" -> "vatten och
+    avlopp", an abbreviation as it is ("IT")."""
+    return " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in name.split())
+
+
+def search(query: str, *, limit: int = 50, today: dt.date | None = None) -> dict:
     """Return the organisations whose name or code matches ``query`` and the service areas that
-    its words point to, each with its published arrangements."""
+    its words point to, each with its published arrangements.
+
+    When the words also name a municipality or region ("sophämtning Täby"), the answer is
+    narrowed to it: ``answers`` says, per named organisation and area, who decides on that
+    service for it (``rules.takes_part``: the arrangements it takes part in today), and each
+    area's list holds only its arrangements. A constant number of queries."""
+    today = today or rules.today()
     query = clean_query(query)
     if not query:
-        return {"query": "", "organisations": [], "areas": []}
+        return {"query": "", "organisations": [], "areas": [], "answers": []}
+    named = named_organisations(query)
     orgs = list(
         organisations_with_page()
         .filter(Q(name__icontains=query) | Q(short_name__icontains=query) | Q(code=query))
         .order_by("kind", "name")
         .values("code", "name", "kind")[:limit]
     )
+    codes = {o["code"] for o in orgs}
+    orgs += [{k: o[k] for k in ("code", "name", "kind")} for o in named if o["code"] not in codes]
     slugs = area_slugs_for(query)
     areas_qs = ServiceArea.objects.filter(Q(slug__in=slugs) | Q(name__icontains=query))
     areas = list(areas_qs.order_by("sort_order", "name").values("id", "slug", "name"))
+    answers = []
     if areas:
         by_area = defaultdict(list)
         links = Arrangement.service_areas.through.objects.filter(
             servicearea_id__in=[a["id"] for a in areas],
             arrangement__in=PUBLIC.arrangements(),
-        ).values("servicearea_id", "arrangement_id", "arrangement__name")
-        for link in links.order_by("arrangement__name"):
+        ).values(
+            "servicearea_id",
+            "arrangement_id",
+            "arrangement__name",
+            "arrangement__status",
+            "arrangement__start_date",
+            "arrangement__end_date",
+            "arrangement__host__name",
+            "arrangement__is_example",
+        )
+        links = list(links.order_by("arrangement__name"))
+        members = (
+            _members_in_force(
+                {link["arrangement_id"] for link in links}, [o["id"] for o in named], today
+            )
+            if named
+            else {}
+        )
+        deciding = _deciding_bodies({a for a, _ in members}) if members else {}
+        for link in links:
+            dates = SimpleNamespace(
+                status=link["arrangement__status"],
+                start_date=link["arrangement__start_date"],
+                end_date=link["arrangement__end_date"],
+            )
             by_area[link["servicearea_id"]].append(
                 {
+                    "id": link["arrangement_id"],
                     "name": link["arrangement__name"],
+                    "host": link["arrangement__host__name"],
+                    "is_example": link["arrangement__is_example"],
+                    "ongoing": rules.is_ongoing(dates, today),
                     "slug": arrangement_slug(
                         {"id": link["arrangement_id"], "name": link["arrangement__name"]}
                     ),
@@ -149,7 +212,74 @@ def search(query: str, *, limit: int = 50) -> dict:
             )
         for area in areas:
             area["arrangements"] = by_area[area["id"]][:limit]
-    return {"query": query, "organisations": orgs, "areas": areas}
+        for org in named:
+            for area in areas:
+                ours = [
+                    {**a, "who": _who_decides(deciding.get(a["id"]), a["host"], org["name"])}
+                    for a in by_area[area["id"]]
+                    if a["ongoing"] and (a["id"], org["id"]) in members
+                ]
+                answers.append(
+                    {
+                        "organisation": org,
+                        "place": org["short_name"] or org["name"],
+                        "area": area,
+                        "area_phrase": area_phrase(area["name"]),
+                        "arrangements": ours,
+                    }
+                )
+    return {
+        "query": query,
+        "organisations": orgs,
+        "areas": areas,
+        "answers": answers,
+        "narrowed": bool(named and areas),
+    }
+
+
+def _who_decides(bodies: list[str] | None, host: str | None, organisation: str) -> str:
+    """Return who decides on an arrangement's service for ``organisation``, as the subject of
+    "I Täby beslutar … om avfall": its deciding bodies, else the host's committees, else the
+    organisation's own (each party decides in its own committees)."""
+    if bodies:
+        return join_names(bodies)
+    if host:
+        return f"{genitive(host)} nämnder"
+    return f"{genitive(organisation)} egna nämnder"
+
+
+def join_names(names: list[str]) -> str:
+    """Return names as a Swedish list: "A", "A och B", "A, B och C"."""
+    names = [n for n in names if n]
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} och {names[-1]}"
+
+
+def _members_in_force(arrangement_ids, organisation_ids, today) -> set[tuple[int, int]]:
+    """Return (arrangement id, organisation id) for each of ``organisation_ids`` that takes part
+    in one of the (published) ``arrangement_ids`` today, in one query."""
+    rows = PUBLIC.visible(
+        Participation.objects.filter(
+            arrangement_id__in=arrangement_ids, organisation_id__in=organisation_ids
+        )
+    ).values("arrangement_id", "organisation_id", "joined", "left")
+    return {
+        (r["arrangement_id"], r["organisation_id"])
+        for r in rows
+        if rules.member_in_force(_dates(r), today)
+    }
+
+
+def _deciding_bodies(arrangement_ids) -> dict[int, list[str]]:
+    """Return the names of the deciding bodies of each arrangement, in one query."""
+    found = defaultdict(list)
+    bodies = PUBLIC.visible(
+        Body.objects.filter(arrangement_id__in=arrangement_ids, powers=Body.Powers.DECIDES)
+    )
+    for row in bodies.order_by("name", "id").values("arrangement_id", "name"):
+        found[row["arrangement_id"]].append(row["name"])
+    return found
 
 
 # --- arrangements, as whole documents ----------------------------------------------------------
@@ -212,9 +342,35 @@ class Portfolio:
         return any(a["has_example_parts"] for a in self.arrangements)
 
     @property
+    def cost_grid(self) -> dict:
+        """Our costs as a grid: a row per arrangement that has any, a column per year, each cell
+        the year's figure (or None); the years in order."""
+        years = sorted({c["year"] for a in self.arrangements for c in a.get("our_costs", [])})
+        rows = []
+        for a in self.arrangements:
+            by_year = {c["year"]: c for c in a.get("our_costs", [])}
+            if by_year:
+                rows.append(
+                    {
+                        "arrangement": a,
+                        "is_example": a["is_example"]
+                        or any(c["is_example"] for c in by_year.values()),
+                        "cells": [_thousands(by_year.get(y)) for y in years],
+                    }
+                )
+        return {"years": years, "rows": rows}
+
+    @property
     def decisions(self) -> list[dict]:
         rows = [d for a in self.arrangements for d in a["decisions"]]
         return sorted(rows, key=lambda d: (d["date"], d["id"]), reverse=True)
+
+
+def _thousands(cost: dict | None) -> dict | None:
+    """A cost in thousands of kronor (the grid's unit), with which figure it is."""
+    if cost is None or cost["amount_sek"] is None:
+        return None
+    return {**cost, "thousands": int(round(cost["amount_sek"] / 1000))}
 
 
 def portfolio(organisation: dict, *, today: dt.date | None = None) -> Portfolio:
@@ -275,6 +431,8 @@ def arrangement_documents(
         status = rules.status_on(dates, today)
         a.update(
             slug=arrangement_slug(a),
+            # Its own website, else that of its legal person (the federation, the company).
+            site_url=a["website"] or a["legal_entity__website"] or "",
             form=a["form__name"],
             registered_status=a["status"],
             status=status,
@@ -380,6 +538,8 @@ def arrangement_documents(
         by_id[p["arrangement_id"]]["participants"].append(p)
         if p["in_force"]:
             by_id[p["arrangement_id"]]["members"].append(p)
+    for a in arrangements:
+        a["members_text"] = join_names([p["name"] for p in a["members"]])
     # A host is a participant; only one that is not costs a query of its own.
     missing = {a["host_id"] for a in arrangements if a["host_id"]} - set(organisations)
     if missing:
@@ -449,7 +609,10 @@ def arrangement_documents(
     ):
         rows = _values(PUBLIC.visible(model.objects.filter(arrangement_id__in=ids)))
         for row in rows.order_by(*order):
-            row["arrangement"] = {"name": by_id[row["arrangement_id"]]["name"]}
+            row["arrangement"] = {
+                "name": by_id[row["arrangement_id"]]["name"],
+                "is_example": by_id[row["arrangement_id"]]["is_example"],
+            }
             row["arrangement_slug"] = by_id[row["arrangement_id"]]["slug"]
             if model is Decision:
                 row["kind_label"] = _label(Decision.Kind, row["kind"])
@@ -494,8 +657,14 @@ PUBLIC_OUTCOMES = {
 
 def genitive(name: str) -> str:
     """Return a Swedish name in the genitive: "Täby kommun" -> "Täby kommuns", "Vaxholms" as it
-    is."""
-    return name if name.endswith(("s", "x", "z")) else f"{name}s"
+    is, an abbreviation with a colon: "Roslagens Återvinning AB" -> "Roslagens Återvinning
+    AB:s"."""
+    if name.endswith(("s", "x", "z")):
+        return name
+    last = name.split()[-1] if name.split() else name
+    if last.isupper() and len(last) > 1:
+        return f"{name}:s"
+    return f"{name}s"
 
 
 def position_text(row: dict) -> str:
@@ -554,6 +723,17 @@ def _add_ours(a: dict, organisation: dict, today: dt.date) -> None:
         a["ongoing"] and a["our_participation"] and a["our_participation"]["in_force"]
     )
     a["partners"] = [p for p in a["members"] if p["organisation_id"] != org_id]
+    a["partners_text"] = join_names([p["name"] for p in a["partners"]])
+    # Whom a citizen contacts: the organisation (always responsible for its service) and the
+    # arrangement itself, each by its website where it is known.
+    a["contacts"] = [
+        {"name": name, "label": f"{genitive(name)} webbplats", "url": url}
+        for name, url in (
+            (organisation["name"], organisation.get("website")),
+            (a["name"], a["site_url"]),
+        )
+        if url
+    ]
     a["our_costs"] = [c for c in a["costs"] if c["organisation_id"] == org_id]
     by_year = organisation.get("population_by_year", {})
     for cost in a["our_costs"]:

@@ -26,6 +26,11 @@ urlpatterns = [
     re_path(rf"^{CODE}/vem-ansvarar/$", views.responsible, name="responsible"),
     re_path(rf"^{CODE}/vem-ansvarar/inbaddning/$", views.embed, name="embed"),
     re_path(
+        rf"^{CODE}/vem-ansvarar/inbaddning/(?P<area>[a-z0-9_-]+)/$",
+        views.embed,
+        name="embed_area",
+    ),
+    re_path(
         rf"^{CODE}/beslut\.atom$", require_safe(public_page(DecisionFeed())), name="decision_feed"
     ),
     re_path(rf"^{CODE}/data\.json$", views.organisation_data, name="organisation_data"),

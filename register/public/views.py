@@ -8,8 +8,10 @@ everyone, safe to cache and to share.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from csp.decorators import csp_replace
+from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,7 +19,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
 from ..downloads import download
-from . import network, opendata, selectors
+from . import embedding, network, opendata, selectors
 from .cache import data_version, public_page
 
 SITE = "Insyn i kommunal samverkan"
@@ -108,15 +110,55 @@ def organisation(request, code):
 @public_page
 def responsible(request, code):
     p = _portfolio(request, code)
+    org = p.organisation
+    areas = selectors.who_is_responsible(p)
+    # The snippets: the whole list and one box per service, each with a height that fits it.
+    boxes = [
+        {
+            "name": "Hela listan",
+            "slug": "",
+            "url": request.build_absolute_uri(reverse("public:embed", args=[code])),
+            "height": embedding.fitting_height(_embed_html(request, org, areas)),
+        }
+    ]
+    for area in areas:
+        boxes.append(
+            {
+                "name": area["name"],
+                "slug": area["slug"],
+                "url": request.build_absolute_uri(
+                    reverse("public:embed_area", args=[code, area["slug"]])
+                ),
+                "height": embedding.fitting_height(_embed_html(request, org, [area], area)),
+            }
+        )
     return _page(
         request,
         "public/responsible.html",
         {
-            "org": p.organisation,
-            "areas": selectors.who_is_responsible(p),
-            "embed_url": request.build_absolute_uri(reverse("public:embed", args=[code])),
-            "description": f"Vem ansvarar för {p.organisation['name']}s service som sköts "
+            "org": org,
+            "areas": areas,
+            "boxes": boxes,
+            "description": f"Vem ansvarar för {org['name']}s service som sköts "
             "tillsammans med andra?",
+        },
+    )
+
+
+def _embed_html(request, org: dict, areas: list[dict], area: dict | None = None) -> str:
+    code = org["code"]
+    page_url = request.build_absolute_uri(reverse("public:responsible", args=[code]))
+    if area is not None:
+        page_url += f"#omrade-{area['slug']}"
+    return render_to_string(
+        "public/embed.html",
+        {
+            "org": org,
+            "areas": areas,
+            "area": area,
+            "page_url": page_url,
+            "canonical": request.build_absolute_uri(request.path),
+            "responsibility": RESPONSIBILITY,
         },
     )
 
@@ -125,15 +167,18 @@ def responsible(request, code):
 @xframe_options_exempt
 @csp_replace({"frame-ancestors": ["*"]})
 @public_page
-def embed(request, code):
-    """The "Vem ansvarar?" snippet, for a municipality's own website (an iframe; no script)."""
+def embed(request, code, area=None):
+    """The "Vem ansvarar?" box, for a municipality's own website (an iframe; no script): every
+    service, or one (``area``, a service area's slug)."""
     p = _portfolio(request, code)
-    page_url = request.build_absolute_uri(reverse("public:responsible", args=[code]))
-    return _page(
-        request,
-        "public/embed.html",
-        {"org": p.organisation, "areas": selectors.who_is_responsible(p), "page_url": page_url},
-    )
+    areas = selectors.who_is_responsible(p)
+    chosen = None
+    if area is not None:
+        chosen = next((a for a in areas if a["slug"] == area), None)
+        if chosen is None:
+            raise Http404("Kommunen har ingen publicerad samverkan inom den verksamheten.")
+        areas = [chosen]
+    return HttpResponse(_embed_html(request, p.organisation, areas, chosen))
 
 
 @require_safe
@@ -220,6 +265,19 @@ def catalogue(request):
     modified = dt.datetime.fromtimestamp(data_version() // 1000, tz=dt.UTC).date()
     doc = opendata.catalogue(base, organisations, modified=modified)
     response = HttpResponse(opendata.as_json(doc), content_type="application/ld+json")
+    return response
+
+
+# --- favicon.ico -------------------------------------------------------------------------------
+
+FAVICON = Path(settings.BASE_DIR) / "static" / "public" / "favicon.ico"
+
+
+@require_safe
+def favicon(request):
+    """The site's icon at the address every browser asks for (the same mark as favicon.svg)."""
+    response = HttpResponse(FAVICON.read_bytes(), content_type="image/x-icon")
+    response["Cache-Control"] = "public, max-age=604800"
     return response
 
 

@@ -247,6 +247,8 @@ def argument_values(world) -> dict[str, list[str]]:
         ],
         "fmt": ["csv", "json", "xlsx"],
         "name": list(opendata.LISTS),
+        # The box for one service: the world's service and the hidden arrangement's.
+        "area": ["raddningstjanst", "avfall"],
     }
 
 
