@@ -316,7 +316,8 @@ def influence_chart(chart_id: str, rows, *, subject: str = "") -> str:
     y = 34
     for r, h in zip(rows, heights, strict=True):
         name = r.arrangement.name
-        name = name if len(name) <= 52 else name[:51] + "…"
+        # Shortened at a space, never inside a word ("… åt No…").
+        name = name if len(name) <= 52 else name[:51].rsplit(" ", 1)[0].rstrip(",–- ") + " …"
         parts.append(
             f'<text class="label name" x="0" y="{y + 13}" fill="{INK}" font-size="13" '
             f'font-weight="bold">{_text(name)}</text>'
