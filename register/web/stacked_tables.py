@@ -4,7 +4,8 @@ On a narrow screen (static/register/site.css, "Tabeller på mobilen") a table of
 columns is shown row by row, each cell under the name of its column, instead of scrolling
 sideways with one or two columns in view. CSS cannot read a column's header from a cell, so
 ``label_cells`` writes it into the cell as ``data-label`` once, for every table of every page
-(``StackedTablesMiddleware``), rather than in each of the templates.
+(``StackedTablesMiddleware``, on the pages that link site.css), rather than in each of the
+templates.
 
 The HTML is the project's own (the templates), so a light scan suffices: tables are not nested,
 a header row is the last row of ``<thead>``; ``colspan`` is honoured. A cell that already has a
@@ -80,6 +81,9 @@ def _label_table(match: re.Match) -> str:
     return before + ROW.sub(lambda row: _label_row(row.group(0), headers), after)
 
 
+STYLESHEET = "register/site.css"  # the pages whose CSS stacks the labelled rows
+
+
 def label_cells(page: str) -> str:
     """Return the page with ``data-label`` on each body cell of its tables of three or more
     columns: the text of the column's header."""
@@ -105,9 +109,9 @@ class StackedTablesMiddleware:
         ):
             charset = response.charset or "utf-8"
             page = response.content.decode(charset)
-            labelled = label_cells(page)
-            if labelled is not page:
-                response.content = labelled.encode(charset)
+            # Only the register's own pages: Insyn, the admin and the packs have CSS of their own.
+            if STYLESHEET in page and "<table" in page:
+                response.content = label_cells(page).encode(charset)
                 if response.has_header("Content-Length"):
                     response["Content-Length"] = str(len(response.content))
         return response
