@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Every table's body cells name their column, so that a table can stack on a phone.
+    "register.web.stacked_tables.StackedTablesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last: turns a refused login (too many failures) into the lockout page.
     "axes.middleware.AxesMiddleware",

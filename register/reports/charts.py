@@ -47,9 +47,36 @@ def _number(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+TITLE_SIZE = 14
+TITLE_LINE = 18
+# DejaVu Sans Bold, the widest font the charts meet, averages well under 0.68 em per character.
+TITLE_EM = 0.68
+
+
+def title_lines(title: str, width: int) -> list[str]:
+    """Return the chart's title wrapped at spaces into lines that fit ``width`` (px): a title
+    written out in an SVG does not wrap by itself, and one too long is cut at the edge."""
+    per_line = max(int(width / (TITLE_SIZE * TITLE_EM)), 12)
+    lines: list[str] = []
+    for word in title.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= per_line:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
 def _head(chart_id: str, title: str, desc: str, width: int, height: int) -> list[str]:
     """The opening of a chart: its accessible name and description, the hatch for income and the
-    title written out on top (aria-hidden: the name already says it)."""
+    title written out on top (aria-hidden: the name already says it), wrapped to the chart's
+    width. The chart's drawing is moved down by the title's extra lines; close it with ``END``."""
+    lines = title_lines(title, width)
+    extra = TITLE_LINE * (len(lines) - 1)
+    height += extra
+    spans = "".join(
+        f'<tspan x="0" dy="{0 if i == 0 else TITLE_LINE}">{_text(line)}</tspan>'
+        for i, line in enumerate(lines)
+    )
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
@@ -62,9 +89,13 @@ def _head(chart_id: str, title: str, desc: str, width: int, height: int) -> list
         f'<rect width="6" height="6" fill="{INCOME_BACKGROUND}"/>'
         f'<line x1="0" y1="0" x2="0" y2="6" class="hatch" stroke="{INCOME}" stroke-width="3"/>'
         "</pattern></defs>",
-        f'<text class="chart-title" x="0" y="16" fill="{INK}" font-size="14" font-weight="bold" '
-        f'aria-hidden="true">{_text(title)}</text>',
+        f'<text class="chart-title" x="0" y="16" fill="{INK}" font-size="{TITLE_SIZE}" '
+        f'font-weight="bold" aria-hidden="true">{spans}</text>',
+        f'<g transform="translate(0 {extra})">',
     ]
+
+
+END = "</g></svg>"
 
 
 def short_kronor(value) -> str:
@@ -145,7 +176,7 @@ def column_chart(
                 f'<text class="label note" x="{_number(cx)}" y="{bottom + 48}" fill="{MUTED}" '
                 f'font-size="12" text-anchor="middle">{_text(note)}</text>'
             )
-    parts.append("</svg>")
+    parts.append(END)
     return "".join(parts)
 
 
@@ -175,7 +206,7 @@ def bar_chart(
             f'<text class="label value" x="{_number(label_width + w + 6)}" y="{y + 17}" '
             f'fill="{INK}" font-size="12" font-weight="bold">{_text(text)}</text>'
         )
-    parts.append("</svg>")
+    parts.append(END)
     return "".join(parts)
 
 
@@ -285,7 +316,8 @@ def influence_chart(chart_id: str, rows, *, subject: str = "") -> str:
     y = 34
     for r, h in zip(rows, heights, strict=True):
         name = r.arrangement.name
-        name = name if len(name) <= 52 else name[:51] + "…"
+        # Shortened at a space, never inside a word ("… åt No…").
+        name = name if len(name) <= 52 else name[:51].rsplit(" ", 1)[0].rstrip(",–- ") + " …"
         parts.append(
             f'<text class="label name" x="0" y="{y + 13}" fill="{INK}" font-size="13" '
             f'font-weight="bold">{_text(name)}</text>'
@@ -331,7 +363,7 @@ def influence_chart(chart_id: str, rows, *, subject: str = "") -> str:
         parts.append(
             f'<text class="label" x="0" y="44" fill="{INK}" font-size="13">Inga uppgifter.</text>'
         )
-    parts.append("</svg>")
+    parts.append(END)
     return "".join(parts)
 
 

@@ -132,6 +132,23 @@ class Upcoming:
     arrangement: Any
     text: str = ""
     overdue: bool = False
+    seats: tuple = ()  # "Uppdrag slutar": the seats of one body that end that day, one line
+
+    @property
+    def is_notice(self) -> bool:
+        """Whether this is the last day to give notice: a decision that cannot wait."""
+        return self.kind == NOTICE
+
+
+NOTICE = "Sista uppsägningsdag"
+SEATS_END = "Uppdrag slutar"
+
+
+def seats_ending_text(seats) -> str:
+    """Return one line for the seats of one body that end on one day: the body, then each
+    person with the role ("Förbundsstyrelsen: Lars Holm (ledamot), Ingrid Falk (ersättare)")."""
+    people = ", ".join(f"{s.person.name} ({s.get_role_display().lower()})" for s in seats)
+    return f"{seats[0].body.name}: {people}"
 
 
 @dataclass
@@ -619,7 +636,7 @@ def upcoming_events(
                 upcoming.append(
                     Upcoming(
                         notice,
-                        "Sista uppsägningsdag",
+                        NOTICE,
                         a,
                         f"{a.notice_months} månaders uppsägningstid",
                         overdue=notice < today,
@@ -636,16 +653,15 @@ def upcoming_events(
                     overdue=latest.next_evaluation < today,
                 )
             )
+        # The seats that end: one line per body and day, not one per person.
+        ending: dict[tuple, list] = defaultdict(list)
         for seat in seats[a.pk]:
             if seat.term_end and seat.term_end <= dates.seats_until:
-                upcoming.append(
-                    Upcoming(
-                        seat.term_end,
-                        "Uppdrag slutar",
-                        a,
-                        f"{seat.person.name}, {seat.get_role_display().lower()} i {seat.body.name}",
-                    )
-                )
+                ending[(seat.term_end, seat.body.name, seat.body_id)].append(seat)
+        for (term_end, _name, _body), group in sorted(ending.items()):
+            upcoming.append(
+                Upcoming(term_end, SEATS_END, a, seats_ending_text(group), seats=tuple(group))
+            )
     for d in joint_decisions:
         upcoming.append(
             Upcoming(d.date, "Beslut i gemensamt organ", by_arrangement[d.arrangement_id], d.title)

@@ -160,3 +160,13 @@ def status_label(arrangement) -> str:
 
     status = rules.status_on(arrangement, rules.today())
     return Arrangement.Status(status).label if status in Arrangement.Status.values else status
+
+
+@register.filter
+def by_body(seats) -> list[tuple]:
+    """Return the seats grouped by their body, in the order the bodies first appear:
+    [(body, [seat, …]), …], so that a list names each body once ("Förbundsstyrelsen: …")."""
+    groups: dict = {}
+    for seat in seats or ():
+        groups.setdefault(seat.body_id, (seat.body, []))[1].append(seat)
+    return list(groups.values())

@@ -101,7 +101,23 @@ def test_chart_labels_write_millions_short_and_the_description_in_full():
 
 def test_the_chart_writes_its_title_visibly_too():
     root = parse(charts.count_chart("former", "Samverkan per form", [("Avtal", 1)]))
-    assert texts(root, "chart-title") == ["Samverkan per form"]
+    titles = [t for t in root.iter(f"{SVG}text") if t.get("class") == "chart-title"]
+    assert [" ".join(t.itertext()) for t in titles] == ["Samverkan per form"]
+
+
+def test_a_long_chart_title_wraps_at_spaces_within_the_chart_and_moves_the_drawing_down():
+    # Issue 21: "Kostnad per år i kronor, … Danderyd och Val" was cut at the chart's edge.
+    subject = "Gemensam lönenämnd för Täby, Danderyd och Vallentuna"
+    years = [YearCost(y, 10, 1) for y in range(2021, 2026)]
+    root = parse(charts.cost_chart("k", years, subject=subject))
+    width = int(root.get("width"))
+    title = next(t for t in root.iter(f"{SVG}text") if t.get("class") == "chart-title")
+    lines = [span.text for span in title]
+    assert len(lines) >= 2 and " ".join(lines) == f"Kostnad per år i kronor, {subject}"
+    for line in lines:
+        assert len(line) * 14 * charts.TITLE_EM <= width, line
+    short = parse(charts.cost_chart("k", years))
+    assert int(root.get("height")) == int(short.get("height")) + 18 * (len(lines) - 1)
 
 
 # --- Seat share against cost share ---------------------------------------------------------------

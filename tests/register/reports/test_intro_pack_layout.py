@@ -1,0 +1,78 @@
+"""Issue 21: the introduction pack's PDF for the demo municipality (Täby) is short and every
+drawing stays inside the page's margins: no chart runs into the footer, no chart title is cut, the
+running footer is the only thing in the bottom margin."""
+
+import io
+import re
+from io import StringIO
+
+import pdfplumber
+import pypdf
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from register.access import Access
+from register.data import demo_portfolio as P
+from register.models import Organisation
+from register.reports import intro_pack
+
+pytestmark = pytest.mark.django_db
+MM = 72 / 25.4
+# static/register/intro_pack.css: @page margin 18mm 16mm.
+TOP = BOTTOM = 18 * MM
+SIDE = 16 * MM
+SLACK = 1.0  # points: anti-aliasing, a hairline's half width
+FOOTER = re.compile(r"^(Introduktion till samverkan)?\s*(Sida \d+ av \d+)?$")
+
+
+@pytest.fixture(scope="module")
+def pdf(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            call_command("load_demo", "--password", "pw-demo-12345", stdout=StringIO())
+            taby = Organisation.objects.get(code=P.TABY)
+            access = Access(user_id=None, member_org_ids=frozenset({taby.pk}))
+            yield intro_pack.pdf(intro_pack.build(access, taby))
+            transaction.set_rollback(True)
+
+
+def test_the_demo_pack_has_fewer_than_27_pages(pdf):
+    assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages) < 27  # 34 before issue 21
+
+
+def test_nothing_crosses_the_page_margins(pdf):
+    problems = []
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        for number, page in enumerate(document.pages, start=1):
+            left, right = SIDE - SLACK, page.width - SIDE + SLACK
+            top, bottom = TOP - SLACK, page.height - BOTTOM + SLACK
+            drawings = page.lines + page.rects + page.curves + page.images
+            for kind, objects in (("text", page.chars), ("figur", drawings)):
+                outside = [
+                    o
+                    for o in objects
+                    if o["x0"] < left
+                    or o["x1"] > right
+                    or o["top"] < top
+                    or (kind == "figur" and o["bottom"] > bottom)
+                ]
+                if outside:
+                    text = "".join(o.get("text", "") for o in outside)[:50]
+                    box = max(o["x1"] for o in outside), max(o["bottom"] for o in outside)
+                    problems.append(f"s. {number}: {kind} utanför marginalerna {text!r} {box}")
+            # In the bottom margin only the running footer.
+            footer = page.crop((0, bottom, page.width, page.height))
+            for line in footer.extract_text_lines():
+                if not FOOTER.match(line["text"].strip()):
+                    problems.append(f"s. {number}: {line['text']!r} i sidfoten")
+    assert problems == [], "\n".join(problems[:40])
+
+
+def test_no_chart_title_is_cut(pdf):
+    """A chart's title is written out in the SVG: it wraps instead of running past the edge."""
+    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    for name in ("Gemensam lönenämnd för Täby, Danderyd och Vallentuna",):
+        assert re.search(
+            r"Kostnad per år i kronor,\s+" + r"\s+".join(map(re.escape, name.split())), text
+        ), name
