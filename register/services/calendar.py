@@ -10,10 +10,11 @@ from ..models import CalendarToken
 
 
 @transaction.atomic
-def token_renew(*, user) -> CalendarToken:
-    """Revoke the user's calendar address (if any) and give them a new one."""
-    token_revoke(user=user)
-    return CalendarToken.objects.create(user=user)
+def token_renew(*, user) -> tuple[CalendarToken, bool]:
+    """Revoke the user's calendar address (if any) and give them a new one; return the new one
+    and whether an old one was revoked (so the user is told only then that it stops working)."""
+    revoked = token_revoke(user=user)
+    return CalendarToken.objects.create(user=user), bool(revoked)
 
 
 @transaction.atomic

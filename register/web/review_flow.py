@@ -284,9 +284,12 @@ def calendar_settings(request):
             calendar_services.token_revoke(user=request.user)
             messages.success(request, "Kalenderadressen är återkallad och fungerar inte längre.")
         else:
-            calendar_services.token_renew(user=request.user)
+            _token, replaced = calendar_services.token_renew(user=request.user)
             messages.success(
-                request, "Du har fått en ny kalenderadress. Den gamla fungerar inte längre."
+                request,
+                "Du har fått en ny kalenderadress. Den gamla fungerar inte längre."
+                if replaced
+                else "Du har fått en kalenderadress. Lägg in den i din kalender.",
             )
         return redirect("register:calendar_settings")
     token = CalendarToken.objects.filter(user=request.user, revoked_at__isnull=True).first()

@@ -263,3 +263,13 @@ def test_every_demo_host_is_one_of_its_parties():
     assert hosted.exists()
     for a in hosted:
         assert host_is_party(a.host_id, [p.organisation_id for p in a.participations.all()]), a
+
+
+def test_no_page_of_the_kso_doubles_its_punctuation(reader, taby):
+    # Issue 21: the pack said "Inget beslutande organ är registrerat.; kostnadsandelen …" where a
+    # reason (a sentence of its own) met the next clause.
+    import re
+
+    for name, html in pages(reader, taby).items():
+        text = re.sub(r"<[^>]+>", "", html)
+        assert not re.search(r"[.!?:;,]\s*[;,]", text), name

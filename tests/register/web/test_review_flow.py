@@ -309,6 +309,15 @@ def test_a_revoked_calendar_address_no_longer_works(client, editor_client, taby_
     assert client.get(reverse("register:calendar_feed", args=[new])).status_code == 200
 
 
+def test_the_first_calendar_address_does_not_speak_of_an_old_one(editor_client):
+    # Issue 21: the first address said "Den gamla fungerar inte längre" though there was none.
+    url = reverse("register:calendar_settings")
+    first = editor_client.post(url, {"action": "renew"}, follow=True).content.decode()
+    assert "Du har fått en kalenderadress." in first and "Den gamla" not in first
+    second = editor_client.post(url, {"action": "renew"}, follow=True).content.decode()
+    assert "Den gamla fungerar inte längre." in second
+
+
 def test_send_reminders_emails_each_owner_their_coming_deadlines(settings, taby, portfolio):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     call_command("send_reminders", "--date", "2026-12-01", "--days", "60")
