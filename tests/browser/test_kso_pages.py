@@ -9,7 +9,7 @@ from __future__ import annotations
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
-from register.models import Meeting, Organisation
+from register.models import Meeting, Organisation, Review
 
 axe = Axe()
 TABY = "0160"
@@ -54,6 +54,9 @@ def kso_pages() -> dict[str, str]:
     taby = Organisation.objects.get(code=TABY, kind=Organisation.Kind.MUNICIPALITY)
     meeting = Meeting.objects.order_by("pk").first()
     assert meeting is not None, "load_demo ger inget sammanträde"
+    # The demo's review by its organisation, not by a primary key that earlier tests move on.
+    review = Review.objects.filter(organisation=taby).order_by("pk").first()
+    assert review is not None, "load_demo ger ingen genomgång"
     return {
         "start": reverse("register:home"),
         "oversikt": reverse("register:overview_organisation", args=[taby.pk]),
@@ -63,7 +66,7 @@ def kso_pages() -> dict[str, str]:
         "sammantrade": reverse("register:meeting_detail", args=[meeting.pk]),
         "organets-sammantraden": reverse("register:body_meetings", args=[meeting.body_id]),
         "en-rost": reverse("register:organisation_one_message", args=[taby.pk]),
-        "underlag": reverse("register:review_pack", args=[1]),
+        "underlag": reverse("register:review_pack", args=[review.pk]),
     }
 
 
