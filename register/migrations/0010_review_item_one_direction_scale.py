@@ -12,10 +12,22 @@ CLASS_TO_DIRECTION = {
 }
 
 
+CLASS_LABELS = {"develop": "Utveckla", "keep": "Behåll", "reduce": "Minska", "wind_up": "Avveckla"}
+
+
 def class_to_direction(apps, schema_editor):
     ReviewItem = apps.get_model("register", "ReviewItem")
     for value, direction in CLASS_TO_DIRECTION.items():
         ReviewItem.objects.filter(direction="", priority_class=value).update(direction=direction)
+    # Where the item's direction says something else, nothing the board wrote is lost: the class
+    # is kept in words in the direction's text.
+    for item in ReviewItem.objects.exclude(priority_class=""):
+        if CLASS_TO_DIRECTION.get(item.priority_class) == item.direction:
+            continue
+        label = CLASS_LABELS.get(item.priority_class, item.priority_class)
+        kept = f"Prioriteringsklass: {label}."
+        item.direction_text = f"{item.direction_text}\n{kept}" if item.direction_text else kept
+        item.save(update_fields=["direction_text"])
 
 
 class Migration(migrations.Migration):
