@@ -1,7 +1,11 @@
 """Shared fixtures. Reference data (290 municipalities, 21 regions, forms, areas) comes from the
 migrations, so every database test has it."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
+from django.db import transaction
 
 from register.models import Membership
 from tests import factories as f
@@ -78,3 +82,16 @@ def published_shared_arrangement(shared_arrangement):
     shared_arrangement.is_published = True
     shared_arrangement.save()
     return shared_arrangement
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo loaded once for the module that asks for it, inside a transaction rolled back at
+    the end (so no other module sees it); yields what load_demo printed. A module using it marks
+    its tests ``django_db`` (see tests/browser/conftest.py on transactional tests)."""
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            out = StringIO()
+            call_command("load_demo", "--password", "pw-demo-12345", stdout=out)
+            yield out.getvalue()
+            transaction.set_rollback(True)

@@ -7,13 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 
 from register.models import Organisation
@@ -23,15 +20,6 @@ TODAY = dt.date(2026, 12, 6)
 ROW = re.compile(r"<tr\b([^>]*)>(.*?)</tr>", re.S)
 CELL = re.compile(r"<t[dh]\b[^>]*>(.*?)</t[dh]>", re.S)
 TAG = re.compile(r"<[^>]+>")
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            call_command("load_demo", "--password", "pw-demo-12345", stdout=StringIO())
-            yield
-            transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)

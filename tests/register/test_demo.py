@@ -3,14 +3,11 @@ the demo users, and idempotence."""
 
 import csv
 from datetime import date, timedelta
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.db import transaction
 
 from register import rules
 from register.data import demo_portfolio as P
@@ -50,17 +47,6 @@ pytestmark = pytest.mark.django_db
 ARRANGEMENT_ROWS = read("arrangements.csv")
 MEMBER_ROWS = read("arrangement_members.csv")
 REAL_IDS = [r["id"] for r in ARRANGEMENT_ROWS]
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """Load the demo once for the module, inside a transaction rolled back at the end."""
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            out = StringIO()
-            call_command("load_demo", "--password", "pw-demo-12345", stdout=out)
-            yield out.getvalue()
-            transaction.set_rollback(True)
 
 
 @pytest.fixture

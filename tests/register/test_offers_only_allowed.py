@@ -14,12 +14,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from io import StringIO
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import Resolver404, resolve
@@ -38,15 +36,6 @@ MAX_PAGES = 250
 SKIP_NAMES = {"logout"}
 SKIP_PREFIXES = ("/admin/", "/static/", "/media/", "/insyn/", "/sitemap.xml", "/robots.txt")
 DOWNLOAD_SUFFIXES = ("_pdf", "_xlsx", "_download", "_csv", "_json", "calendar_feed")
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            call_command("load_demo", "--password", "pw-demo-12345", stdout=StringIO())
-            yield
-            transaction.set_rollback(True)
 
 
 class _Links(HTMLParser):

@@ -9,14 +9,11 @@ import datetime as dt
 import io
 import json
 import re
-from io import StringIO
 
 import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 
 from register.access import Access
@@ -31,16 +28,6 @@ SCHOOL_TRANSPORT = "Gemensam upphandling av skolskjuts"
 DATA = re.compile(
     r'<data value="([^"]*)" data-figure="([^"]+)"(?: data-arrangement="(\d+)")?>(.*?)</data>'
 )
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo loaded once for the module, inside a transaction rolled back at the end."""
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            call_command("load_demo", "--password", "pw-demo-12345", stdout=StringIO())
-            yield
-            transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)
