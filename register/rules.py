@@ -655,6 +655,35 @@ def terms_around(day: dt.date, *, before: int = 1, after: int = 1) -> list[Term]
 # --- The board's review ------------------------------------------------------------------------
 
 
+# --- Example data ---------------------------------------------------------------------------
+
+EXAMPLE_WHOLE = "Exempel"
+EXAMPLE_PARTLY = "Delvis exempel"
+
+
+def example_mark(whole: bool, parts: bool = False) -> str:
+    """The one label for illustrative example data, on every page, file and Insyn alike.
+
+    An arrangement that is invented is "Exempel"; a real arrangement with invented parts (a
+    participation and its costs, a decision, a seat holder) is "Delvis exempel"; a record (a
+    decision, a cost, a person) is "Exempel" when it or its arrangement is invented, which the
+    caller says by passing both as ``whole``.
+    """
+    if whole:
+        return EXAMPLE_WHOLE
+    return EXAMPLE_PARTLY if parts else ""
+
+
+def example_parts_q(path: str = "") -> Q:
+    """Q for arrangements (at ``path``) with invented parts: a participation, a decision or a
+    seat holder marked as example data (the same parts Insyn and the arrangement's page look at)."""
+    return (
+        Q(**{f"{path}participations__is_example": True})
+        | Q(**{f"{path}decisions__is_example": True})
+        | Q(**{f"{path}bodies__seats__person__is_example": True})
+    )
+
+
 def review_may_close(review_date: dt.date, today: dt.date) -> bool:
     """Return whether a review may be closed on ``today``: on its date or later. Its decisions
     take the review's date, and no decision is dated after the day it is recorded."""

@@ -125,7 +125,13 @@ def build(access: Access, organisation: Organisation, *, today: dt.date | None =
         pages=pages,
         conflicts=conflicts,
         charts=charts.portfolio_charts(portfolio, subject=subject, prefix="pack"),
-        example_names=[r.arrangement.name for r in rows if r.is_example],
+        example_names=[
+            r.arrangement.name
+            if r.example == rules.EXAMPLE_WHOLE
+            else f"{r.arrangement.name} (delvis)"
+            for r in rows
+            if r.example
+        ],
         today=today,
     )
 

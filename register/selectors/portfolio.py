@@ -170,7 +170,7 @@ class PortfolioRow:
     next_deadline: Upcoming | None
     ongoing: bool
     goal_count: int = 0
-    is_example: bool = False
+    example: str = ""  # rules.example_mark: "Exempel", "Delvis exempel" or ""
     decided_since_election: bool = False
     amounts_by_year: dict = field(default_factory=dict)  # year -> rules.Amount
     alternatives: list = field(default_factory=list)  # ours and joint, as the user may see them
@@ -428,7 +428,7 @@ def portfolio(
         cost_by_year=cost_by_year,
         upcoming=[u for u in upcoming if u.date <= dates.horizon],
         unserved_goals=unserved_goals(goals, {g.pk for g in goals if g.served}),
-        has_example_data=any(r.is_example for r in rows),
+        has_example_data=any(r.example for r in rows),
         last_year=dates.last_year,
         horizon=dates.horizon,
         term=dates.term,
@@ -477,6 +477,12 @@ def fetch_arrangements(access: Access, scope: Scope, dates: Dates, *, only=None)
             TotalCost.objects.filter(arrangement_id=OuterRef("pk"), year=dates.last_year)
             .annotate(best=Coalesce("outcome", "budget"))
             .values("best")[:1]
+        )
+    )
+    # Invented parts in it (the one rule for "Delvis exempel", as on Insyn and its own page).
+    queryset = queryset.annotate(
+        example_parts=Exists(
+            Arrangement.objects.filter(pk=OuterRef("pk")).filter(rules.example_parts_q())
         )
     )
     if only is not None:
@@ -712,7 +718,7 @@ def portfolio_row(
         next_deadline=next_deadline,
         ongoing=ongoing,
         goal_count=a.goal_count,
-        is_example=a.is_example or any(p.is_example for p in own),
+        example=rules.example_mark(a.is_example, a.example_parts),
         decided_since_election=a.decided_since_election,
         amounts_by_year=dict(yearly),
         alternatives=alternatives,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import template
 from django.urls import reverse
+from django.utils.html import format_html
 
 from register import rules
 from register.models.arrangements import name_with_party
@@ -170,3 +171,14 @@ def by_body(seats) -> list[tuple]:
     for seat in seats or ():
         groups.setdefault(seat.body_id, (seat.body, []))[1].append(seat)
     return list(groups.values())
+
+
+@register.simple_tag
+def example_badge(whole=False, parts=False, mark=None) -> str:
+    """The one badge for example data (``rules.example_mark``), on internal pages, the PDFs and
+    Insyn alike: ``{% example_badge a.is_example a.has_example_parts %}`` or ``mark=row.example``."""
+    if mark is None:
+        mark = rules.example_mark(bool(whole), bool(parts))
+    if not mark:
+        return ""
+    return format_html(' <span class="badge example">{}</span>', mark)

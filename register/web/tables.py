@@ -19,13 +19,17 @@ DATE = {"td": {"class": "date"}}
 WIDE = {"th": {"class": "col-wide"}, "td": {"class": "col-wide"}}
 
 
-def link_marking_examples(record, text):
-    """A link to the record, marked "Exempel" when the record is illustrative example data."""
-    if record.is_example:
+def link_marking_examples(record, text, mark: str | None = None):
+    """A link to the record, marked as illustrative example data by ``rules.example_mark``
+    ("Exempel", "Delvis exempel"); ``mark`` when the caller knows more than the record's flag."""
+    if mark is None:
+        mark = rules.example_mark(record.is_example)
+    if mark:
         return format_html(
-            '<a href="{}">{}</a> <span class="badge example">Exempel</span>',
+            '<a href="{}">{}</a> <span class="badge example">{}</span>',
             record.get_absolute_url(),
             text,
+            mark,
         )
     return format_html('<a href="{}">{}</a>', record.get_absolute_url(), text)
 
@@ -275,7 +279,7 @@ class PortfolioTable(RegisterTable):
             bound.column.attrs = attrs
 
     def render_name(self, record, value):
-        link = link_marking_examples(record.arrangement, value)
+        link = link_marking_examples(record.arrangement, value, record.example)
         if not record.ongoing:
             return format_html('{} <span class="badge">Avslutad</span>', link)
         return link

@@ -260,3 +260,46 @@ def test_no_page_of_the_kso_doubles_its_punctuation(reader, taby):
     for name, html in pages(reader, taby).items():
         text = re.sub(r"<[^>]+>", "", html)
         assert not re.search(r"[.!?:;,]\s*[;,]", text), name
+
+
+# --- example data: one label ----------------------------------------------------------------------
+
+BADGE = re.compile(r'>([^<>]+?)(?:</a>)? <span class="badge example">([^<]+)</span>')
+
+
+def test_example_badges_say_the_same_on_the_overview_the_pack_insyn_and_the_arrangement(
+    reader, taby
+):
+    """An invented arrangement is "Exempel" and a real one with invented parts "Delvis exempel",
+    on every output alike (the overview once said "Exempel" where Insyn said "Delvis exempel")."""
+    internal = pages(reader, taby)
+    public = insyn(reader, reverse("public:organisation", args=["0160"])).decode()
+    marks = {
+        name: dict(BADGE.findall(html))
+        for name, html in (
+            ("overview", internal["overview"]),
+            ("pack", internal["pack"]),
+            ("insyn", public),
+        )
+    }
+    arrangements = {
+        a.name: a for a in Arrangement.objects.filter(participations__organisation=taby)
+    }
+    own_page = {}
+    for name, a in arrangements.items():
+        html = reader.get(a.get_absolute_url()).content.decode()
+        tags = html[html.index('<p class="tags">') :]
+        tags = tags[: tags.index("</p>")]
+        found = re.findall(r'<span class="badge example">([^<]+)</span>', tags)
+        own_page[name] = found[0] if found else ""
+    expected = {n: m for n, m in own_page.items() if m}
+    for output, found in marks.items():
+        shown = {n: m for n, m in found.items() if n in arrangements}
+        if output == "pack":  # the pack describes the ongoing arrangements one by one
+            expected_here = {n: m for n, m in expected.items() if n != SCHOOL_TRANSPORT}
+        else:
+            expected_here = expected
+        assert shown == expected_here, output
+    assert set(own_page.values()) == {"Exempel", "Delvis exempel"}
+    assert own_page[KAPPALA] == "Delvis exempel"
+    assert own_page[SCHOOL_TRANSPORT] == "Exempel"
