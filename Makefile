@@ -110,10 +110,13 @@ pytest: $(VENV)/.installed-test
 test: $(VENV)/.installed-test chromium redis-server ruff-check pytest
 
 # Against PostgreSQL: DATABASE_URL=postgres://user:pw@host:port/name make test-postgres
-# (the role needs CREATEDB; pytest-django creates and drops test_<name>).
+# (the role needs CREATEDB; pytest-django creates and drops test_<name>). The browser flows
+# (marker "browser") ran in `make test` already: what they check is the page in Chromium, not the
+# database, so they are not run a second time here (BROWSER_ON_POSTGRES=1 runs them anyway).
+POSTGRES_MARKERS := $(if $(BROWSER_ON_POSTGRES),,-m "not browser")
 test-postgres: $(VENV)/.installed-test chromium redis-server
 	@if [ -z "$$DATABASE_URL" ]; then echo "Set DATABASE_URL=postgres://..." >&2; exit 2; fi
-	@$(MAKE) --no-print-directory pytest
+	@$(MAKE) --no-print-directory pytest PYTEST_ARGS='$(POSTGRES_MARKERS) $(PYTEST_ARGS)'
 
 # --- benchmarks --------------------------------------------------------------------------------
 

@@ -54,6 +54,13 @@ def flushes_the_database(item) -> bool:
     return "live_server" in names or "transactional_db" in names
 
 
+def pytest_itemcollected(item):
+    """Every test in this folder is a browser test (marker ``browser``), set while collecting so
+    that ``-m "not browser"`` (make test-postgres) sees it before it selects."""
+    if HERE in Path(str(item.path)).resolve().parents:
+        item.add_marker(pytest.mark.browser)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """Keep the reference data for the whole session, not only for this folder.
@@ -65,8 +72,6 @@ def pytest_collection_modifyitems(items):
     as one using a module-scoped fixture with ``django_db_blocker``, finds the tables empty.
     """
     for item in items:
-        if HERE in Path(str(item.path)).resolve().parents:
-            item.add_marker(pytest.mark.browser)
         if flushes_the_database(item) and item.get_closest_marker("django_db") is None:
             item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
     items.sort(key=flushes_the_database)  # stable: keeps the order within each group
