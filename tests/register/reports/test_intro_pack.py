@@ -4,13 +4,10 @@ holds the overview's figures; the workbook has one sheet per section with number
 
 import io
 import re
-from io import StringIO
 
 import openpyxl
 import pypdf
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 
 from register import rules
@@ -25,19 +22,16 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def pack_files(django_db_setup, django_db_blocker):
-    """Load the demo once, build Täby's pack as a reader sees it and render it (PDF, XLSX)."""
+def pack_files(demo, django_db_blocker):
+    """Täby's pack as a reader sees it on the demo (loaded once), rendered (PDF, XLSX)."""
     with django_db_blocker.unblock():
-        with transaction.atomic():
-            call_command("load_demo", "--password", "pw-demo-12345", stdout=StringIO())
-            taby = Organisation.objects.get(code=P.TABY)
-            access = Access(user_id=None, member_org_ids=frozenset({taby.pk}))
-            pack = intro_pack.build(access, taby)
-            fetched = []
-            content = intro_pack.pdf(pack, fetched=fetched)
-            workbook = intro_pack.xlsx(pack)
-            yield {"pack": pack, "pdf": content, "xlsx": workbook, "fetched": fetched}
-            transaction.set_rollback(True)
+        taby = Organisation.objects.get(code=P.TABY)
+        access = Access(user_id=None, member_org_ids=frozenset({taby.pk}))
+        pack = intro_pack.build(access, taby)
+        fetched = []
+        content = intro_pack.pdf(pack, fetched=fetched)
+        workbook = intro_pack.xlsx(pack)
+        return {"pack": pack, "pdf": content, "xlsx": workbook, "fetched": fetched}
 
 
 def plain(text: str) -> str:

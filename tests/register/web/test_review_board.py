@@ -7,7 +7,6 @@ import datetime as dt
 import lxml.html
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -132,21 +131,17 @@ def test_the_page_and_the_pack_show_the_same_direction_and_priority(editor_clien
 # --- The PDF -----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def demo_pdf(taby_editor_demo):
-    request = RequestFactory().get("/")
-    request.user = taby_editor_demo
-    review = Review.objects.get(is_example=True)
-    context = review_flow._pack_context(request, review.pk)
-    return review, review_flow.pack_document(request, context).write_pdf()
-
-
-@pytest.fixture
-def taby_editor_demo():
-    call_command("load_demo", verbosity=0)
+@pytest.fixture(scope="module")
+def demo_pdf(demo, django_db_blocker):
+    """The demo's review as PDF, rendered once for the module (the demo is loaded once too)."""
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.get(username="taby-redaktor")
+    with django_db_blocker.unblock():
+        request = RequestFactory().get("/")
+        request.user = get_user_model().objects.get(username="taby-redaktor")
+        review = Review.objects.get(is_example=True)
+        context = review_flow._pack_context(request, review.pk)
+        return review, review_flow.pack_document(request, context).write_pdf()
 
 
 def test_the_demo_review_pdf_flows_items_several_to_a_page(demo_pdf):
