@@ -294,6 +294,8 @@ ADMIN_REFUSED = {
     "admin:importers_importbatch_add",
     "admin:importers_importrow_add",
     "admin:importers_importchoice_add",
+    # Invitations are made on the organisation's users page, which sends the e-mail.
+    "admin:register_invitation_add",
     # Login attempts are recorded by django-axes itself.
     "admin:axes_accessattempt_add",
     "admin:axes_accesslog_add",
