@@ -3,7 +3,10 @@
 Rules (see the README, "Roller"):
 
 * A **register administrator** (a superuser) sees and changes everything.
-* A user belongs to organisations as **editor** or **reader** (``Membership``).
+* A user belongs to organisations as **organisation administrator**, **editor** or **reader**
+  (``Membership``). An organisation administrator is an editor of the organisation who also
+  manages its users (invites them, sets their roles, removes them); a register administrator
+  manages every organisation's users (``can_manage_users``).
 * Anyone logged in sees the published arrangements; members of an organisation also see every
   arrangement their organisation takes part in, with internal notes.
 * On a published arrangement, a non-member sees only the published decisions, evaluations,
@@ -52,6 +55,7 @@ from .models import (
     Goal,
     GoalConflict,
     InformationEntry,
+    Invitation,
     JoinRequest,
     Meeting,
     Membership,
@@ -143,6 +147,7 @@ class Access:
     is_admin: bool = False
     member_org_ids: frozenset[int] = field(default_factory=frozenset)
     editor_org_ids: frozenset[int] = field(default_factory=frozenset)
+    user_admin_org_ids: frozenset[int] = field(default_factory=frozenset)
 
     # --- construction ------------------------------------------------------------------------
 
@@ -159,7 +164,10 @@ class Access:
             user_id=user.pk,
             is_admin=bool(user.is_superuser),
             member_org_ids=frozenset(org for org, _ in rows),
-            editor_org_ids=frozenset(org for org, role in rows if role == Membership.Role.EDITOR),
+            editor_org_ids=frozenset(org for org, role in rows if role in Membership.EDITING_ROLES),
+            user_admin_org_ids=frozenset(
+                org for org, role in rows if role == Membership.Role.ADMIN
+            ),
         )
         user._register_access = access
         return access
@@ -448,7 +456,10 @@ class Access:
         """Return this access with ``org_ids`` as the organisations the user is a member of
         (and editor of none): what ``visibility_shape``'s ids stand for."""
         return dataclasses.replace(
-            self, member_org_ids=frozenset(org_ids), editor_org_ids=frozenset()
+            self,
+            member_org_ids=frozenset(org_ids),
+            editor_org_ids=frozenset(),
+            user_admin_org_ids=frozenset(),
         )
 
     # --- what may be changed -----------------------------------------------------------------
@@ -715,6 +726,41 @@ class Access:
         appointed the seat, its readers too, and a register administrator. The representative
         of another organisation in the same body may not."""
         return self.is_admin or seat.appointed_by_id in self.member_org_ids
+
+    # --- the organisation's users ----------------------------------------------------------------
+
+    def can_manage_users(self, organisation: Organisation) -> bool:
+        """Return True if the user may see the organisation's users and invitations, invite
+        people, change their roles and remove them: an organisation administrator of that
+        organisation, or a register administrator (every organisation)."""
+        return self.is_admin or organisation.pk in self.user_admin_org_ids
+
+    def user_admin_organisations(self) -> QuerySet:
+        """Return the organisations whose users the user manages (a register administrator: only
+        those they are organisation administrator of, for the links on their own pages)."""
+        return Organisation.objects.filter(pk__in=self.user_admin_org_ids)
+
+    def manageable_memberships(self, queryset: QuerySet | None = None) -> QuerySet:
+        """Return the memberships (roles) the user may change or remove: those in the
+        organisations they manage (every one for a register administrator)."""
+        qs = Membership.objects.all() if queryset is None else queryset
+        if self.is_admin:
+            return qs
+        return qs.filter(organisation_id__in=self.user_admin_org_ids)
+
+    def manageable_invitations(self, queryset: QuerySet | None = None) -> QuerySet:
+        """Return the invitations the user may see and withdraw: those to the organisations they
+        manage (every one for a register administrator)."""
+        qs = Invitation.objects.all() if queryset is None else queryset
+        if self.is_admin:
+            return qs
+        return qs.filter(organisation_id__in=self.user_admin_org_ids)
+
+    def may_leave_without_user_admin(self) -> bool:
+        """Return True if the user may remove or demote an organisation's last organisation
+        administrator (a register administrator, who manages every organisation's users anyway).
+        Anyone else would lock the organisation out of managing its own users."""
+        return self.is_admin
 
     # --- deleting ----------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from .models import (
     Goal,
     GoalConflict,
     InformationEntry,
+    Invitation,
     JoinRequest,
     Meeting,
     Membership,
@@ -123,6 +124,34 @@ class MembershipAdmin(RegisterAdmin):
     search_fields = ("user__username", "user__email", "organisation__name")
     list_select_related = ("user", "organisation")
     autocomplete_fields = ("user", "organisation")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(RegisterAdmin):
+    """Invitations to an organisation: made and withdrawn on the organisation's own page
+    ("Användare", by its organisation administrator), where the e-mail with the link is sent.
+    Here the register administrator only sees them (the key's hash is never shown)."""
+
+    list_display = ("email", "organisation", "role", "created_at", "expires_at", "accepted_at")
+    list_filter = ("role",)
+    search_fields = ("email", "name", "organisation__name")
+    list_select_related = ("organisation",)
+    fields = (
+        "organisation",
+        "name",
+        "email",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+        "revoked_at",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
 
 
 # --- Arrangements ---------------------------------------------------------------------------

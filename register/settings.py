@@ -259,3 +259,5 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "samverkansregistret@l
 REMINDER_DAYS = int(os.environ.get("REMINDER_DAYS", "30"))
 # How many days ahead ``manage.py send_briefings`` sends the briefings of coming meetings.
 BRIEFING_DAYS = int(os.environ.get("BRIEFING_DAYS", "7"))
+# How many days the link in an invitation to an organisation works (``services.users``).
+INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))

@@ -26,6 +26,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -34,14 +35,17 @@ from django.contrib.admin.sites import site as admin_site
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from importers.models import ImportBatch
 from register.models import (
     CalendarToken,
+    Invitation,
     JoinRequest,
     Membership,
     TotalCost,
 )
+from register.services.users import token_hash
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -227,6 +231,33 @@ MATRIX: dict[str, Entry] = {
     # A participant's editor decides; Knivsta's own editor does not (and cannot see it here).
     "register:join_request_accept": Entry("join_request", NOT_GET, "login 404 403 404 done done"),
     "register:join_request_decline": Entry("join_request", NOT_GET, "login 404 403 404 done done"),
+    # --- the organisation's users (issue 22) -------------------------------------------------
+    # Only an organisation administrator of Täby (see the test of the organisation administrators
+    # below) and the register administrator manage Täby's users; Täby's editor does not.
+    "register:organisation_users": Entry("taby", "login 403 403 403 403 ok", NOT_GET),
+    # An empty POST gets the form back with its errors.
+    "register:invitation_create": Entry(
+        "taby", "login 403 403 403 403 ok", "login 403 403 403 403 ok"
+    ),
+    # The reader's role in Täby: a role in an organisation one does not manage is not there.
+    "register:membership_update": Entry(
+        "reader_membership", "login 404 404 404 404 ok", "login 404 404 404 404 ok"
+    ),
+    "register:membership_delete": Entry(
+        "reader_membership", "login 404 404 404 404 ok", "login 404 404 404 404 done"
+    ),
+    "register:invitation_revoke": Entry(
+        "invitation", "login 405 405 405 405 405", "login 404 404 404 404 done"
+    ),
+    # The link in the e-mail: anyone who has it sees the invitation; an empty POST without an
+    # account is the form again, with an account the role is taken (those who already have a
+    # role in Täby get the page back with the refusal).
+    "register:invitation_accept": Entry(
+        None,
+        "ok ok ok ok ok ok",
+        "ok done ok done ok done",
+        kwargs=lambda o: {"token": o["invitation_token"]},
+    ),
     # --- import --------------------------------------------------------------------------------
     "importers:batch_list": Entry(None, LOGIN_ONLY, NOT_GET),
     "importers:upload": Entry(None, "login 403 403 ok ok ok", "login 403 403 ok ok ok"),
@@ -263,6 +294,8 @@ ADMIN_REFUSED = {
     "admin:importers_importbatch_add",
     "admin:importers_importrow_add",
     "admin:importers_importchoice_add",
+    # Invitations are made on the organisation's users page, which sends the e-mail.
+    "admin:register_invitation_add",
     # Login attempts are recorded by django-axes itself.
     "admin:axes_accessattempt_add",
     "admin:axes_accesslog_add",
@@ -339,6 +372,15 @@ def world(shared_arrangement, taby, vaxholm, knivsta):
     agenda_item = f.make_agenda_item(meeting, number="1")
     position = f.make_position(f.make_agenda_item(meeting, number="2"), taby)
     admin = f.make_user("matris-admin", superuser=True)
+    invitation_token = "matris-inbjudan-nyckel"
+    invitation = Invitation.objects.create(
+        organisation=taby,
+        name="Ny Inbjuden",
+        email="ny.inbjuden@taby.se",
+        role=Membership.Role.READER,
+        token_hash=token_hash(invitation_token),
+        expires_at=timezone.now() + timedelta(days=7),
+    )
     batch = ImportBatch.objects.create(
         organisation=taby, created_by=admin, file_name="lista.xlsx", checksum="0" * 64
     )
@@ -358,7 +400,7 @@ def world(shared_arrangement, taby, vaxholm, knivsta):
             arrangement=a, organisation=knivsta, role="member", requested_by=admin
         ),
     }
-    users = {
+    people = {
         "anon": None,
         "stranger": f.make_user("matris-framling"),
         "reader": f.make_member(taby, Membership.Role.READER, "matris-lasare"),
@@ -366,7 +408,10 @@ def world(shared_arrangement, taby, vaxholm, knivsta):
         "owner": f.make_member(taby, Membership.Role.EDITOR, "matris-agare"),
         "admin": admin,
     }
-    return objects, users
+    objects["reader_membership"] = people["reader"].memberships.get()
+    objects["invitation"] = invitation
+    objects["invitation_token"] = invitation_token
+    return objects, people
 
 
 # --- walking the URL configuration ---------------------------------------------------------------
@@ -515,3 +560,62 @@ def test_the_admin_is_for_the_register_administrator_only(world):
                 mismatches.append(f"POST {name} as {actor}: {got}, expected login")
     assert seen > 50
     assert not mismatches, "\n".join(mismatches)
+
+
+# --- organisation administrators (issue 22) ------------------------------------------------------
+
+# Every URL of the users pages, for an organisation administrator of Täby and one of Vallentuna:
+# (name, GET, POST) answers for (Täby's, Vallentuna's). Vallentuna's administrator cannot see,
+# invite to, change or remove Täby's users (a 403 on Täby's pages, a 404 for Täby's roles and
+# invitations), while Täby's own administrator can.
+ORG_ADMIN_ACTORS = ("taby_admin", "vallentuna_admin")
+ORG_ADMIN_MATRIX = {
+    "register:organisation_users": ("ok 403", "405 405"),
+    "register:invitation_create": ("ok 403", "ok 403"),
+    "register:membership_update": ("ok 404", "ok 404"),
+    "register:membership_delete": ("ok 404", "done 404"),
+    "register:invitation_revoke": ("405 405", "done 404"),
+}
+
+
+def test_an_organisation_administrator_manages_only_their_own_organisations_users(world):
+    objects, people = world
+    taby = objects["taby"]
+    vallentuna = f.municipality("0115")
+    org_admins = {
+        "taby_admin": f.make_member(taby, Membership.Role.ADMIN, "matris-taby-admin"),
+        "vallentuna_admin": f.make_member(
+            vallentuna, Membership.Role.ADMIN, "matris-vallentuna-admin"
+        ),
+    }
+    actors = clients(org_admins)
+    args = {
+        "register:organisation_users": taby.pk,
+        "register:invitation_create": taby.pk,
+        "register:membership_update": objects["reader_membership"].pk,
+        "register:membership_delete": objects["reader_membership"].pk,
+        "register:invitation_revoke": objects["invitation"].pk,
+    }
+    assert set(ORG_ADMIN_MATRIX) == {
+        name for name in MATRIX if name.startswith("register:") and name in args
+    }
+    mismatches = []
+    for name, answers in ORG_ADMIN_MATRIX.items():
+        url = reverse(name, args=[args[name]])
+        for method, expected in zip(("get", "post"), answers, strict=True):
+            for actor, want in zip(ORG_ADMIN_ACTORS, expected.split(), strict=True):
+                got = request(actors[actor], method, url)
+                if got != want:
+                    mismatches.append(f"{method.upper()} {name} as {actor}: {got}, expected {want}")
+    # Vallentuna's own users page is Vallentuna's administrator's, not Täby's.
+    own = reverse("register:organisation_users", args=[vallentuna.pk])
+    for actor, want in zip(ORG_ADMIN_ACTORS, ("403", "ok"), strict=True):
+        got = request(actors[actor], "get", own)
+        if got != want:
+            mismatches.append(f"GET Vallentuna's users as {actor}: {got}, expected {want}")
+    assert not mismatches, "\n".join(mismatches)
+    # Nothing of Täby's changed.
+    assert Membership.objects.filter(
+        pk=objects["reader_membership"].pk, role=Membership.Role.READER
+    ).exists()
+    assert Invitation.objects.get(pk=objects["invitation"].pk).revoked_at is None

@@ -1115,6 +1115,8 @@ REVIEW_ITEMS = {
 USERS = [
     ("admin", True, None, "Registeradministratör", ""),
     ("taby-redaktor", False, "editor", "Redaktör", "Täby"),
+    # Täby's organisation administrator: an editor who also manages Täby's users (issue 22).
+    ("taby-admin", False, "admin", "Administratör", "Täby"),
     ("taby-lasare", False, "reader", "Läsare", "Täby"),
     # A representative: Täby's member of SSBF's direktion, whose start page shows her assignments.
     ("taby-ledamot", False, "reader", "Maria", "Berg"),

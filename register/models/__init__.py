@@ -12,7 +12,7 @@ from .fields import OrgnrField  # migrations refer to register.models.OrgnrField
 from .followup import Alternative, Decision, Evaluation
 from .goals import Contribution, Goal, GoalConflict
 from .meetings import AgendaItem, InformationEntry, Meeting, Position
-from .memberships import JoinRequest, Membership
+from .memberships import Invitation, JoinRequest, Membership
 from .money import Cost, TotalCost
 from .reference import (
     CooperationForm,

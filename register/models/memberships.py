@@ -13,11 +13,19 @@ from .reference import Organisation
 
 
 class Membership(models.Model):
-    """A user's role in an organisation: editor or reader."""
+    """A user's role in an organisation: organisation administrator, editor or reader.
+
+    An organisation administrator is an editor who also manages the organisation's users: invites
+    them, sets their roles and removes them (``Access.can_manage_users``).
+    """
 
     class Role(models.TextChoices):
+        ADMIN = "admin", "Organisationsadministratör"
         EDITOR = "editor", "Redigerare"
         READER = "reader", "Läsare"
+
+    # The roles whose holders change the organisation's data.
+    EDITING_ROLES = (Role.ADMIN, Role.EDITOR)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -48,6 +56,65 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display().lower()} i {self.organisation}"
+
+
+# --- Invitations -----------------------------------------------------------------------------
+
+
+class Invitation(models.Model):
+    """An invitation by e-mail to a role in an organisation (``services.users``).
+
+    The link in the e-mail carries a random token; only its SHA-256 hash is stored, so a copy of
+    the database opens no invitation. It works once, until ``expires_at`` (``INVITATION_DAYS``).
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="organisation",
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    name = models.CharField("namn", max_length=150)
+    email = models.EmailField("e-postadress")
+    role = models.CharField(
+        "roll", max_length=20, choices=Membership.Role.choices, default=Membership.Role.READER
+    )
+    token_hash = models.CharField("nyckelns kontrollsumma", max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="inbjuden av",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("skickad", auto_now_add=True)
+    expires_at = models.DateTimeField("gäller till")
+    accepted_at = models.DateTimeField("mottagen", null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="mottagen av",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField("återkallad", null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["token_hash"])
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "inbjudan"
+        verbose_name_plural = "inbjudningar"
+
+    def __str__(self):
+        return f"Inbjudan till {self.email} som {self.get_role_display().lower()} i {self.organisation}"
+
+    @property
+    def is_open(self) -> bool:
+        """Not yet accepted nor withdrawn (it may still have expired)."""
+        return self.accepted_at is None and self.revoked_at is None
 
 
 # --- Requests to join ----------------------------------------------------------------------

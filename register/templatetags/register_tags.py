@@ -86,6 +86,11 @@ def can_view_internal(access, obj) -> bool:
     return bool(access) and access.can_view_internal(obj)
 
 
+@register.filter
+def can_manage_users(access, organisation) -> bool:
+    return bool(access) and access.can_manage_users(organisation)
+
+
 @register.simple_tag
 def edit_url(name: str, *args) -> str:
     """Return the URL for ``name`` (arguments that are None are left out).

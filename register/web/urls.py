@@ -19,6 +19,7 @@ from . import (
     our_voice,
     overview,
     review_flow,
+    users,
     views,
 )
 
@@ -45,6 +46,18 @@ urlpatterns = [
     path("samverkan/<int:pk>/", views.arrangement_detail, name="arrangement_detail"),
     path("organisationer/", views.OrganisationListView.as_view(), name="organisation_list"),
     path("organisationer/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    # The organisation's users (issue 22): its administrator invites, sets roles, removes.
+    path("organisationer/<int:pk>/anvandare/", users.organisation_users, name="organisation_users"),
+    path(
+        "organisationer/<int:pk>/anvandare/bjud-in/",
+        users.invitation_create,
+        name="invitation_create",
+    ),
+    path("behorigheter/<int:pk>/andra/", users.membership_update, name="membership_update"),
+    path("behorigheter/<int:pk>/ta-bort/", users.membership_delete, name="membership_delete"),
+    path("inbjudningar/<int:pk>/dra-tillbaka/", users.invitation_revoke, name="invitation_revoke"),
+    # Accepting an invitation: no login needed (the token in the e-mail's link is the key).
+    path("inbjudan/<str:token>/", users.invitation_accept, name="invitation_accept"),
     # The partner network
     path(
         "organisationer/<int:pk>/natverk/",

@@ -336,13 +336,15 @@ def test_demo_users_have_their_roles(demo, taby):
         Membership.objects.get(user__username="taby-redaktor", organisation=taby).role == "editor"
     )
     assert Membership.objects.get(user__username="taby-lasare", organisation=taby).role == "reader"
+    assert Membership.objects.get(user__username="taby-admin", organisation=taby).role == "admin"
+    assert not User.objects.get(username="taby-admin").is_staff
     assert User.objects.get(username="taby-lasare").check_password("pw-demo-12345")
     assert not User.objects.get(username="taby-lasare").is_staff
 
 
 def test_the_command_prints_the_demo_logins(demo):
     assert "Verkliga samarbeten: 44 med 219 deltaganden." in demo
-    for username in ("admin", "taby-redaktor", "taby-lasare"):
+    for username in ("admin", "taby-redaktor", "taby-lasare", "taby-admin"):
         assert f"{username} / pw-demo-12345" in demo
 
 

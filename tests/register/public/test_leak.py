@@ -155,6 +155,18 @@ def leaky_world(public_world, taby, vaxholm):
     knivsta_user = f.make_user("leak-user")
     JoinRequest.objects.create(arrangement=a, organisation=vaxholm, requested_by=knivsta_user)
     Membership.objects.create(user=knivsta_user, organisation=taby)
+    # An invitation to Täby (issue 22): its name and address are the organisation's business.
+    from django.utils import timezone
+
+    from register.models import Invitation
+
+    Invitation.objects.create(
+        organisation=taby,
+        name=m.new("invited name"),
+        email="inbjuden@example.org",
+        token_hash="0" * 64,
+        expires_at=timezone.now(),
+    )
     from importers.models import ImportBatch, ImportChoice, ImportRow
 
     batch = ImportBatch.objects.create(
