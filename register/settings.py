@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The idle timeout: a request starts the session's time again.
+    "register.web.sessions.IdleTimeoutMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -187,10 +189,10 @@ AXES_LOCKOUT_CALLABLE = "register.throttling.lockout_response"  # Swedish page, 
 CLIENT_IP_META_KEY = env_header("CLIENT_IP_HEADER")
 AXES_CLIENT_IP_CALLABLE = "register.throttling.client_ip"
 
-# Sessions end after SESSION_IDLE_TIMEOUT_HOURS without a request (sliding: every request starts
-# the time again); with SESSION_EXPIRE_AT_BROWSER_CLOSE also when the browser is closed.
+# Sessions end after SESSION_IDLE_TIMEOUT_HOURS without a request (sliding: a request starts the
+# time again, register/web/sessions.py); with SESSION_EXPIRE_AT_BROWSER_CLOSE also when the
+# browser is closed.
 SESSION_COOKIE_AGE = int(float(os.environ.get("SESSION_IDLE_TIMEOUT_HOURS", "8")) * 3600)
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
 
 LOGIN_URL = "login"

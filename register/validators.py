@@ -26,9 +26,10 @@ _INSIDE = str.maketrans("", "", "\t\n\r")
 
 def safe_url(value, schemes=WEB_SCHEMES) -> str:
     """Return ``value`` as it may stand in a link's href: an absolute address whose scheme is one
-    of ``schemes`` (http and https by default), else "" (``javascript:``, ``data:``, a relative or
+    of ``schemes`` (http and https by default), else "" (a script or data address, a relative or
     scheme-relative address). Read as a browser does: blanks and control characters at the ends
-    and tabs and line breaks inside are dropped first ("java\tscript:" is javascript:)."""
+    and tabs and line breaks inside are dropped first (a tab inside the word "javascript" does
+    not hide the scheme)."""
     if not value:
         return ""
     text = str(value).translate(_INSIDE).strip("".join(map(chr, range(33))))

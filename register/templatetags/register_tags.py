@@ -16,7 +16,7 @@ register = template.Library()
 @register.filter
 def safe_url(value, also: str = "") -> str:
     """Return a web address fit for a link's href, else "": only http and https (and the schemes
-    named in ``also``, e.g. "mailto"), never ``javascript:`` or ``data:``. Every address the
+    named in ``also``, e.g. "mailto"), never a script or data address. Every address the
     register holds (a website, a link to minutes, papers or a document) goes through it before it
     becomes a link: {% with url=o.website|safe_url %}{% if url %}<a href="{{ url }}">…"""
     extra = tuple(s.strip().lower() for s in also.split(",") if s.strip())
