@@ -53,3 +53,4 @@ urlpatterns = [
 
 # A database that cannot be written answers with the Swedish 503 page (register/web/unavailable.py).
 handler500 = "register.web.unavailable.server_error"
+handler400 = "register.web.unavailable.bad_request"

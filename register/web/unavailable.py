@@ -6,9 +6,10 @@ read-only transaction). Every write of the register runs in its own ``transactio
 (register/services/), so by the time the error reaches the middleware the write is rolled back
 whole: nothing is half-written. The page says so and asks the user to try again.
 
-Two ways in: the middleware answers for an error raised by a view; ``server_error`` (the
-project's handler500) for one raised elsewhere, such as the session being saved at the end of
-the request. The page is a plain template rendered without a request, so it needs no database.
+Three ways in: the middleware answers for an error raised by a view; ``server_error`` and
+``bad_request`` (the project's handler500 and handler400) for one raised elsewhere, such as the
+session that cannot be saved at the end of the request (Django turns that into a 400,
+SessionInterrupted, with the database's error as its cause). The page is a plain template rendered without a request, so it needs no database.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import sys
 from django.db import InternalError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.views.defaults import bad_request as django_bad_request
 from django.views.defaults import server_error as django_server_error
 
 logger = logging.getLogger(__name__)
@@ -79,9 +81,29 @@ class DatabaseUnavailableMiddleware:
         return unavailable_response()
 
 
+def caused_by_unavailable_database(error: BaseException | None) -> bool:
+    """Return whether ``error`` or an error it was raised from (or while handling) says that the
+    database cannot be written."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        if database_unavailable(error):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
+
+
 def server_error(request, template_name="500.html"):
     """The project's handler500: the 503 page when the error is an unavailable database (raised
-    outside a view, e.g. when the session is saved), else Django's own 500 page."""
-    if database_unavailable(sys.exc_info()[1]):
+    outside a view), else Django's own 500 page."""
+    if caused_by_unavailable_database(sys.exc_info()[1]):
         return unavailable_response()
     return django_server_error(request, template_name=template_name)
+
+
+def bad_request(request, exception, template_name="400.html"):
+    """The project's handler400: the 503 page when the session could not be saved because the
+    database cannot be written, else Django's own 400 page."""
+    if caused_by_unavailable_database(exception):
+        return unavailable_response()
+    return django_bad_request(request, exception, template_name=template_name)

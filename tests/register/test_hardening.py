@@ -170,6 +170,24 @@ def test_a_full_disk_in_the_middle_of_a_write_leaves_nothing_half_done(client, m
     assert old.revoked_at is None
 
 
+def test_a_read_only_database_outside_the_view_gives_the_503_page_too():
+    """The session saved at the end of a request (its idle time slides) cannot be written:
+    the project's handler500 answers with the same 503 page."""
+    from register.web import sessions
+
+    client = Client(raise_request_exception=False)
+    login(client, "taby-lasare")
+    session = client.session
+    session[sessions.KEY] = 0  # long ago: this request saves the session
+    session.save()
+
+    with read_only_database():
+        response = client.get("/samverkan/")
+
+    assert response.status_code == 503
+    assert "Registret kan inte spara just nu" in response.content.decode()
+
+
 def test_postgresqls_read_only_and_disk_full_are_recognised():
     from django.db import InternalError
 
@@ -388,3 +406,27 @@ def test_createsuperuser_refuses_a_short_password_also_without_questions(monkeyp
         "createsuperuser", interactive=False, username="root", email="root@example.se", verbosity=0
     )
     assert get_user_model().objects.get(username="root").check_password("ett-långt-lösen-2026")
+
+
+def test_createsuperuser_asks_again_instead_of_offering_a_bypass(monkeypatch):
+    """Interactive: Django would offer "Bypass password validation?"; here the answer is always
+    no and the password is asked for again."""
+    from django.contrib.auth.management.commands import createsuperuser as django_command
+
+    passwords = iter(["x", "x", "ett-långt-lösen-2026", "ett-långt-lösen-2026"])
+    monkeypatch.setattr(django_command.getpass, "getpass", lambda prompt="": next(passwords))
+    monkeypatch.setattr("builtins.input", lambda prompt="": "y")  # would bypass in Django's
+
+    class Tty:
+        def isatty(self):
+            return True
+
+    call_command(
+        "createsuperuser",
+        interactive=True,
+        username="root2",
+        email="root2@example.se",
+        stdin=Tty(),
+        verbosity=0,
+    )
+    assert get_user_model().objects.get(username="root2").check_password("ett-långt-lösen-2026")
