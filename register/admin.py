@@ -1,7 +1,7 @@
 """Django admin for every register model, with history (django-simple-history)."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -36,18 +36,33 @@ from .models import (
     ServiceArea,
     TotalCost,
 )
+from .validators import validate_web_url
 
 admin.site.site_header = "Samverkansregistret – administration"
 admin.site.site_title = "Samverkansregistret"
 admin.site.index_title = "Registeradministration"
 
 
-URL_FIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
+URL_FIELD_OVERRIDES = {
+    models.URLField: {"assume_scheme": "https", "validators": [validate_web_url]}
+}
+
+
+#: The longest search the admin's lists take (as the register's own lists, web/filters.py).
+MAX_SEARCH_LENGTH = 200
 
 
 class RegisterAdmin(SimpleHistoryAdmin):
     list_per_page = 50
     formfield_overrides = URL_FIELD_OVERRIDES
+
+    def get_search_results(self, request, queryset, search_term):
+        """Refuse a search longer than MAX_SEARCH_LENGTH with a message (SQLite cannot run a
+        LIKE pattern of some 50,000 characters), rather than answering 500."""
+        if len(search_term) > MAX_SEARCH_LENGTH:
+            messages.error(request, f"Söktexten är för lång: högst {MAX_SEARCH_LENGTH} tecken.")
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
 
 
 # --- Reference tables ---------------------------------------------------------------------

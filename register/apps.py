@@ -11,3 +11,10 @@ class RegisterConfig(AppConfig):
         from .public.cache import connect_signals
 
         connect_signals()
+
+        # The session's idle time starts at login (register/web/sessions.py).
+        from django.contrib.auth.signals import user_logged_in
+
+        from .web.sessions import on_login
+
+        user_logged_in.connect(on_login, dispatch_uid="register-session-login")

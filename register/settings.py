@@ -70,6 +70,9 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
+    # First, so that its management commands win over Django's (createsuperuser, which checks the
+    # password also with --noinput: register/management/commands/createsuperuser.py).
+    "register",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -84,21 +87,26 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
-    "register",
     "importers",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Permissions-Policy on every answer; Cache-Control: private, no-store on every internal one.
+    "register.web.headers.SecurityHeadersMiddleware",
     # Before WhiteNoise, so that static files get the Content-Security-Policy header too.
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The idle timeout: a request starts the session's time again.
+    "register.web.sessions.IdleTimeoutMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A database that cannot be written (full disk, read only): the Swedish 503 page.
+    "register.web.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Every table's body cells name their column, so that a table can stack on a phone.
     "register.web.stacked_tables.StackedTablesMiddleware",
@@ -140,7 +148,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -178,6 +189,12 @@ AXES_LOCKOUT_CALLABLE = "register.throttling.lockout_response"  # Swedish page, 
 CLIENT_IP_META_KEY = env_header("CLIENT_IP_HEADER")
 AXES_CLIENT_IP_CALLABLE = "register.throttling.client_ip"
 
+# Sessions end after SESSION_IDLE_TIMEOUT_HOURS without a request (sliding: a request starts the
+# time again, register/web/sessions.py); with SESSION_EXPIRE_AT_BROWSER_CLOSE also when the
+# browser is closed.
+SESSION_COOKIE_AGE = int(float(os.environ.get("SESSION_IDLE_TIMEOUT_HOURS", "8")) * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "register:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -210,6 +227,13 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 if proxy_header := env_header("SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = (proxy_header, "https")
 X_FRAME_OPTIONS = "DENY"
+# Permissions-Policy (register/web/headers.py): the browser features no page of the register uses.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), bluetooth=(), browsing-topics=(), camera=(), "
+    "display-capture=(), fullscreen=(), geolocation=(), gyroscope=(), hid=(), "
+    "magnetometer=(), microphone=(), midi=(), payment=(), picture-in-picture=(), "
+    "publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()"
+)
 
 # Content-Security-Policy (django-csp): only this site's own scripts, styles and images; no inline
 # script or style anywhere (tests/test_csp.py scans the templates; tests/browser/test_csp.py

@@ -50,3 +50,7 @@ urlpatterns = [
     path("favicon.ico", public_views.favicon, name="favicon"),
     path("", include("register.web.urls")),
 ]
+
+# A database that cannot be written answers with the Swedish 503 page (register/web/unavailable.py).
+handler500 = "register.web.unavailable.server_error"
+handler400 = "register.web.unavailable.bad_request"

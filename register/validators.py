@@ -1,6 +1,9 @@
 """Validators shared by models, forms and importers."""
 
+import re
+
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db.models import F, Q, Value
 from django.db.models.functions import Length, Mod, StrIndex, Substr
 from django.db.models.lookups import Exact, GreaterThan
@@ -8,6 +11,32 @@ from django.db.models.lookups import Exact, GreaterThan
 # The largest amount in whole kronor the register takes, typed or imported: anything larger is a
 # typing or unit error (far beyond any Swedish public budget).
 MAX_AMOUNT = 10**15 - 1
+
+
+# Web addresses: only these schemes are taken in a form and only these become links on a page
+# (``safe_url``; a value written to the database some other way may be anything).
+WEB_SCHEMES = ("http", "https")
+validate_web_url = URLValidator(
+    schemes=list(WEB_SCHEMES),
+    message="Ange en webbadress som börjar med https:// (eller http://).",
+)
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+_INSIDE = str.maketrans("", "", "\t\n\r")
+
+
+def safe_url(value, schemes=WEB_SCHEMES) -> str:
+    """Return ``value`` as it may stand in a link's href: an absolute address whose scheme is one
+    of ``schemes`` (http and https by default), else "" (a script or data address, a relative or
+    scheme-relative address). Read as a browser does: blanks and control characters at the ends
+    and tabs and line breaks inside are dropped first (a tab inside the word "javascript" does
+    not hide the scheme)."""
+    if not value:
+        return ""
+    text = str(value).translate(_INSIDE).strip("".join(map(chr, range(33))))
+    found = _SCHEME.match(text)
+    if found is None or found.group(1).lower() not in schemes:
+        return ""
+    return text
 
 
 def normalise_orgnr(value: str) -> str:

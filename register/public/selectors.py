@@ -39,6 +39,7 @@ from ..models import (
     ServiceArea,
     TotalCost,
 )
+from ..validators import safe_url
 from .fields import public_fields
 from .words import area_slugs_for
 
@@ -110,11 +111,19 @@ def organisations_with_public_arrangements():
     )
 
 
+MAX_QUERY_LENGTH = 100
+
+
 def clean_query(query: str) -> str:
     """Return the search text without control characters (PostgreSQL refuses NUL in a query),
-    with one space between words, at most 100 characters."""
+    with one space between words, at most MAX_QUERY_LENGTH characters."""
     query = "".join(c for c in query if unicodedata.category(c)[0] != "C")
-    return " ".join(query.split())[:100]
+    return " ".join(query.split())[:MAX_QUERY_LENGTH]
+
+
+def is_too_long(query: str) -> bool:
+    """Return whether the search text is longer than the search takes (its start is searched)."""
+    return len(" ".join(query.split())) > MAX_QUERY_LENGTH
 
 
 def named_organisations(query: str, *, limit: int = 3) -> list[dict]:
@@ -725,14 +734,14 @@ def _add_ours(a: dict, organisation: dict, today: dt.date) -> None:
     a["partners"] = [p for p in a["members"] if p["organisation_id"] != org_id]
     a["partners_text"] = join_names([p["name"] for p in a["partners"]])
     # Whom a citizen contacts: the organisation (always responsible for its service) and the
-    # arrangement itself, each by its website where it is known.
+    # arrangement itself, each by its website where it is known (and is a web address).
     a["contacts"] = [
-        {"name": name, "label": f"{genitive(name)} webbplats", "url": url}
+        {"name": name, "label": f"{genitive(name)} webbplats", "url": safe_url(url)}
         for name, url in (
             (organisation["name"], organisation.get("website")),
             (a["name"], a["site_url"]),
         )
-        if url
+        if safe_url(url)
     ]
     a["our_costs"] = [c for c in a["costs"] if c["organisation_id"] == org_id]
     by_year = organisation.get("population_by_year", {})

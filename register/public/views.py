@@ -62,7 +62,8 @@ def _download(content: bytes, name: str, fmt: str) -> HttpResponse:
 @require_safe
 @public_page
 def index(request):
-    query = selectors.clean_query(request.GET.get("q", ""))
+    raw = request.GET.get("q", "")
+    query = selectors.clean_query(raw)
     results = selectors.search(query) if query else None
     return _page(
         request,
@@ -70,6 +71,9 @@ def index(request):
         {
             "query": results["query"] if results else query[:100],
             "results": results,
+            # Longer than the search takes: said on the page, and only the start is searched.
+            "too_long": selectors.is_too_long(raw),
+            "max_length": selectors.MAX_QUERY_LENGTH,
             "description": _INDEX_DESCRIPTION,
         },
     )

@@ -7,11 +7,21 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
-from register import rules
+from register import rules, validators
 from register.models.arrangements import name_with_party
 from register.validators import format_orgnr
 
 register = template.Library()
+
+
+@register.filter
+def safe_url(value, also: str = "") -> str:
+    """Return a web address fit for a link's href, else "": only http and https (and the schemes
+    named in ``also``, e.g. "mailto"), never a script or data address. Every address the
+    register holds (a website, a link to minutes, papers or a document) goes through it before it
+    becomes a link: {% with url=o.website|safe_url %}{% if url %}<a href="{{ url }}">…"""
+    extra = tuple(s.strip().lower() for s in also.split(",") if s.strip())
+    return validators.safe_url(value, validators.WEB_SCHEMES + extra)
 
 
 @register.filter

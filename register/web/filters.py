@@ -6,6 +6,7 @@ annotated counts stay right.
 
 import django_filters as filters
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.db.models import Exists, OuterRef, Q
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
@@ -80,14 +81,36 @@ class PlainSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final), options)
 
 
+#: The longest text a list's search (or any free-text filter) takes. Longer is refused with a
+#: message: SQLite refuses a LIKE pattern of 50,000 bytes ("pattern too complex") and no one
+#: searches for more than a sentence.
+MAX_SEARCH_LENGTH = 200
+
+
+def cap_text(field: forms.CharField, label: str) -> None:
+    """Refuse a text longer than MAX_SEARCH_LENGTH in ``field``, with a Swedish message."""
+    field.validators.append(
+        MaxLengthValidator(
+            MAX_SEARCH_LENGTH,
+            message=f"{label} är för lång: högst {MAX_SEARCH_LENGTH} tecken.",
+        )
+    )
+    field.widget.attrs["maxlength"] = str(MAX_SEARCH_LENGTH)
+
+
 class SearchMixin:
+    """The base of every filter set with free text: the search ``q`` over ``search_fields``
+    (plus ``extra_search``), and every text filter capped at MAX_SEARCH_LENGTH characters."""
+
     search_fields: tuple = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
+        for name, field in self.form.fields.items():
             if type(field.widget) is forms.Select:
                 field.widget = PlainSelect(attrs=field.widget.attrs, choices=field.choices)
+            elif type(field) is forms.CharField:
+                cap_text(field, "Söktexten" if name == "q" else f"Texten i fältet {field.label}")
         search = self.form.fields.get("q")
         if search is not None:
             search.widget.input_type = "search"

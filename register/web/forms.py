@@ -34,7 +34,7 @@ from ..models import (
     Seat,
     TotalCost,
 )
-from ..validators import MAX_AMOUNT, normalise_orgnr, validate_orgnr
+from ..validators import MAX_AMOUNT, normalise_orgnr, validate_orgnr, validate_web_url
 
 # --- Fields and widgets ----------------------------------------------------------------------
 
@@ -181,10 +181,12 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 def _formfield(db_field, **kwargs):
-    """Build form fields the same way everywhere: web addresses default to https; many-to-many
+    """Build form fields the same way everywhere: web addresses default to https and
+    take http and https only; many-to-many
     choices refuse ids beyond the database's range."""
     if isinstance(db_field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
+        kwargs.setdefault("validators", [validate_web_url])
     if isinstance(db_field, models.ManyToManyField):
         kwargs.setdefault("form_class", ModelMultipleChoiceField)
     return db_field.formfield(**kwargs)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from .. import rules
 from ..models import AgendaItem, Decision, InformationEntry, Meeting, Organisation, Position
 from ..selectors import meetings as selectors
+from ..validators import validate_web_url
 from .forms import RegisterForm, Textarea
 from .generic import RegisterInlineFormSet, inline_formset
 
@@ -207,7 +208,11 @@ class PositionOutcomeForm(RegisterForm):
         label="sammanfattning av beslutet (offentlig)", required=False, widget=Textarea
     )
     decision_url = forms.URLField(
-        label="länk till protokollet", max_length=200, required=False, assume_scheme="https"
+        label="länk till protokollet",
+        max_length=200,
+        required=False,
+        assume_scheme="https",
+        validators=[validate_web_url],
     )
     decision_published = forms.BooleanField(label="publicera beslutet", required=False)
 
