@@ -35,6 +35,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -388,7 +389,7 @@ def unpack(archive: Path, folder: Path) -> Archive:
             tar.fileobj.read()  # to the end of the gzip stream, so its checksum is checked
     except BackupError:
         raise
-    except (tarfile.TarError, EOFError, OSError, ValueError, UnicodeDecodeError) as exc:
+    except (tarfile.TarError, EOFError, OSError, ValueError, zlib.error) as exc:
         raise BackupError(f"{DAMAGED} ({exc}).") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError(f"{DAMAGED}: manifest.json saknas.")

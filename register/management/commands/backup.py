@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -14,9 +15,15 @@ from register import backup
 
 
 def app_version() -> str:
+    """The register's version: installed package's, else pyproject.toml's beside the code."""
     try:
         return version("samverkansregistret")
     except PackageNotFoundError:
+        pass
+    try:
+        with open(Path(settings.BASE_DIR) / "pyproject.toml", "rb") as fh:
+            return tomllib.load(fh)["project"]["version"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
         return "okänd"
 
 
