@@ -489,24 +489,41 @@ def restore_database(archive: Archive, connection) -> None:
         _restore_postgresql(archive, connection)
 
 
-def restore_media(archive: Archive, media_root) -> int:
-    """Put the archive's files in MEDIA_ROOT in place of what was there (a swap of folders)."""
-    files = archive.manifest["media"]
-    if not files:
-        return 0
+def prepare_media(archive: Archive, media_root) -> Path | None:
+    """Copy the archive's files into a new folder beside MEDIA_ROOT (before the database is
+    touched, so that a full disk stops the restore while nothing has changed)."""
+    if not archive.manifest["media"]:
+        return None
     root = Path(media_root)
     root.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{root.name}.new-", dir=root.parent))
-    for item in files:
-        target = fresh / item["path"]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(archive.media / item["path"], target)
+    try:
+        for item in archive.manifest["media"]:
+            target = fresh / item["path"]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(archive.media / item["path"], target)
+    except OSError as exc:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise BackupError(
+            f"De uppladdade filerna kunde inte skrivas, inget ändrades ({exc})."
+        ) from exc
+    return fresh
+
+
+def discard_media(fresh: Path | None) -> None:
+    if fresh:
+        shutil.rmtree(fresh, ignore_errors=True)
+
+
+def swap_media(fresh: Path | None, media_root) -> None:
+    """Put the prepared folder in MEDIA_ROOT's place (two renames on one file system)."""
+    if fresh is None:
+        return
+    root = Path(media_root)
     old = None
     if root.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{root.name}.old-", dir=root.parent))
-        os.rmdir(old)
+        old = root.with_name(f"{fresh.name.replace('.new-', '.old-')}")
         os.replace(root, old)
     os.replace(fresh, root)
     if old:
         shutil.rmtree(old, ignore_errors=True)
-    return len(files)

@@ -45,8 +45,14 @@ class Command(BaseCommand):
                     self.compare(unpacked, connection)
                     return
                 self.check_target(unpacked, connection, media_root, force)
-                backup.restore_database(unpacked, connection)
-                files = backup.restore_media(unpacked, media_root)
+                fresh = backup.prepare_media(unpacked, media_root)
+                try:
+                    backup.restore_database(unpacked, connection)
+                except backup.BackupError:
+                    backup.discard_media(fresh)
+                    raise
+                backup.swap_media(fresh, media_root)
+                files = len(unpacked.manifest["media"])
                 self.stdout.write(
                     f"Återställt från {archive} (säkerhetskopia från "
                     f"{unpacked.manifest['created']}); {files} uppladdade filer."
