@@ -19,9 +19,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.core.management.color import no_style
 from django.db import connection, connections
 from django.test.utils import override_settings
 
@@ -151,6 +153,11 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             # Back to the state the other modules expect: the migrations' reference data only.
             call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
             connection.creation.deserialize_db_from_string(reference_data)
+            # flush reset PostgreSQL's sequences to 1; move them past the rows put back.
+            reset = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+            with connection.cursor() as cursor:
+                for sql in reset:
+                    cursor.execute(sql)
 
 
 def test_every_table_is_equal_after_a_restore_into_an_empty_database(world):
