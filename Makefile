@@ -26,7 +26,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_NO_INPUT := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run demo serve migrate test test-postgres pytest chromium redis-server bench ruff-check lint format clean
+.PHONY: help run demo serve migrate test test-postgres pytest chromium redis-server pg-client bench ruff-check lint format clean
 
 help:
 	@sed -n '3,8p' Makefile | sed 's/^# \{0,1\}//'
@@ -100,6 +100,22 @@ redis-server:
 	  if [ -n "$$CI" ]; then exit 1; fi; \
 	fi
 
+# pg_dump and pg_restore from Debian's packages when missing: the backup test on PostgreSQL
+# (tests/register/test_backup.py) runs the real tools. register/backup.py takes the newest of PATH
+# and /usr/lib/postgresql/*/bin, so a server package's own tools count too.
+pg-client:
+	@if command -v pg_dump >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_dump >/dev/null 2>&1; then \
+	  echo "pg_dump: $$(command -v pg_dump || ls /usr/lib/postgresql/*/bin/pg_dump | tail -n 1)"; \
+	elif command -v apt-get >/dev/null 2>&1; then \
+	  SUDO=""; if [ "$$(id -u)" != 0 ]; then SUDO="sudo"; fi; \
+	  echo "== Installing postgresql-client from Debian's packages"; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client </dev/null >/dev/null; \
+	else \
+	  echo "pg_dump is missing and apt-get is not available."; \
+	  if [ -n "$$CI" ]; then exit 1; fi; \
+	fi
+
 # Exit code 5 ("no tests collected") is a failure like any other: the suite must run tests.
 pytest: $(VENV)/.installed-test
 	@echo "Database: $${DATABASE_URL:-SQLite (default)}" | sed -E 's#://([^:/@]*):[^@]*@#://\1:***@#'
@@ -114,7 +130,7 @@ test: $(VENV)/.installed-test chromium redis-server ruff-check pytest
 # (marker "browser") ran in `make test` already: what they check is the page in Chromium, not the
 # database, so they are not run a second time here (BROWSER_ON_POSTGRES=1 runs them anyway).
 POSTGRES_MARKERS := $(if $(BROWSER_ON_POSTGRES),,-m "not browser")
-test-postgres: $(VENV)/.installed-test chromium redis-server
+test-postgres: $(VENV)/.installed-test chromium redis-server pg-client
 	@if [ -z "$$DATABASE_URL" ]; then echo "Set DATABASE_URL=postgres://..." >&2; exit 2; fi
 	@$(MAKE) --no-print-directory pytest PYTEST_ARGS='$(POSTGRES_MARKERS) $(PYTEST_ARGS)'
 
