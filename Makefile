@@ -26,7 +26,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_NO_INPUT := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run demo serve migrate test test-postgres pytest chromium redis-server pg-client pg-client bench ruff-check lint format clean
+.PHONY: help run demo serve migrate test test-postgres pytest chromium redis-server pg-client bench ruff-check lint format clean
 
 help:
 	@sed -n '3,8p' Makefile | sed 's/^# \{0,1\}//'
