@@ -288,6 +288,7 @@ MATRIX.update(
     {
         "public:index": Entry(None, PUBLIC_READ, NO_POST),
         "public:accessibility": Entry(None, PUBLIC_READ, NO_POST),
+        "public:personal_data": Entry(None, PUBLIC_READ, NO_POST),
         "public:data": Entry(None, PUBLIC_READ, NO_POST),
         "public:catalogue": Entry(None, PUBLIC_READ, NO_POST),
         "public:bulk": Entry(None, PUBLIC_READ, NO_POST, kwargs=lambda o: {"fmt": "xlsx"}),
