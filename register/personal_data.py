@@ -137,8 +137,7 @@ PROCESSING: tuple[Processing, ...] = (
         ),
         purpose="Inloggning, behörighet och kontakt med den som använder registret.",
         legal_basis=TECHNICAL,
-        who_sees="Registrets administratör; kontots namn visas för medlemmar i samma "
-        "organisation.",
+        who_sees="Registrets administratör; kontots namn visas för medlemmar i samma organisation.",
         kept="Så länge personen använder registret. Administratören tar bort eller stänger "
         "kontot när personen slutar.",
     ),
@@ -220,9 +219,7 @@ def processing() -> list[Processing]:
         "import_days": settings.IMPORT_PREVIEW_DAYS,
         "login_log_days": LOGIN_LOG_DAYS,
     }
-    return [
-        Processing(**{**p.__dict__, "kept": p.kept.format(**figures)}) for p in PROCESSING
-    ]
+    return [Processing(**{**p.__dict__, "kept": p.kept.format(**figures)}) for p in PROCESSING]
 
 
 def listed_fields() -> frozenset[str]:

@@ -19,7 +19,16 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from ..access import Access
-from ..models import Body, Decision, InformationEntry, Membership, Participation, Person, Position, Seat
+from ..models import (
+    Body,
+    Decision,
+    InformationEntry,
+    Membership,
+    Participation,
+    Person,
+    Position,
+    Seat,
+)
 
 CHANGE_TYPES = {"+": "Skapad", "~": "Ändrad", "-": "Borttagen"}
 
@@ -316,7 +325,12 @@ def register_extract(access: Access, person: Person) -> RegisterExtract:
         _section(
             "inloggningar",
             "Inloggningar",
-            [("tid", "Tid"), ("handelse", "Händelse"), ("ip_adress", "IP-adress"), ("webblasare", "Webbläsare")],
+            [
+                ("tid", "Tid"),
+                ("handelse", "Händelse"),
+                ("ip_adress", "IP-adress"),
+                ("webblasare", "Webbläsare"),
+            ],
             logins,
         ),
     ]

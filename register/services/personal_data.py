@@ -45,9 +45,9 @@ def contact_details_purge(*, today: dt.date, days: int, dry_run: bool = False) -
     result = Purged()
     expired = Person.objects.filter(rules.contact_details_expired_q(today, days))
     people = list(
-        expired.filter(
-            pk__in=Person.history.exclude(email="", phone="").values("id")
-        ).order_by("pk")
+        expired.filter(pk__in=Person.history.exclude(email="", phone="").values("id")).order_by(
+            "pk"
+        )
     )
     access = Access.administrator()
     for person in people:

@@ -72,7 +72,9 @@ def test_the_json_holds_everything_about_the_person_and_no_password(client, admi
     assert person["intern_anteckning"] == "Föredrar e-post."
     assert data["anvandarkonto"]["anvandarnamn"] == "eva-ek"
     assert data["anvandarkonto"]["e_post"] == "eva.privat@example.se"
-    assert data["anvandarkonto"]["medlemskap"] == [{"organisation": "Täby kommun", "roll": "Läsare"}]
+    assert data["anvandarkonto"]["medlemskap"] == [
+        {"organisation": "Täby kommun", "roll": "Läsare"}
+    ]
     sections = data["avsnitt"]
     assert [s["roll"] for s in sections["uppdrag"]] == ["Ordförande"]
     assert [d["rubrik"] for d in sections["beslut"]] == ["Val till direktionen"]
