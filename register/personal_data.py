@@ -173,7 +173,8 @@ PROCESSING: tuple[Processing, ...] = (
         legal_basis=TECHNICAL,
         who_sees="Registrets administratör.",
         kept="En session tills den går ut (python manage.py clearsessions tar bort utgångna). "
-        "Inloggningsloggen i {login_log_days} dagar (python manage.py axes_reset_logs).",
+        "Inloggningsloggarna i {login_log_days} dagar (python manage.py axes_reset_logs och "
+        "axes_reset_failure_logs).",
     ),
     Processing(
         title="Uppladdade importfiler",
@@ -198,7 +199,7 @@ PROCESSING: tuple[Processing, ...] = (
         purpose="Drift, felsökning och säkerhet.",
         legal_basis=TECHNICAL,
         who_sees="Den som driver servern.",
-        kept="Enligt driftens rutin, högst {login_log_days} dagar rekommenderas.",
+        kept="Enligt driftens rutin; vi rekommenderar högst {login_log_days} dagar.",
     ),
 )
 
