@@ -74,7 +74,8 @@ PROCESSING: tuple[Processing, ...] = (
         "Insyn.",
         kept="Till {contact_days} dagar efter att personens sista uppdrag tog slut, om personen "
         "inte har något uppdrag som pågår eller ska börja och inte är ansvarig för ett "
-        "deltagande. Sedan tar kommandot purge_personal_data bort dem, även ur ändringshistoriken.",
+        "deltagande. Sedan tas de bort automatiskt (purge_personal_data), även ur "
+        "ändringshistoriken.",
     ),
     Processing(
         title="Interna anteckningar om en person",
@@ -172,8 +173,8 @@ PROCESSING: tuple[Processing, ...] = (
         purpose="Hålla användaren inloggad och stoppa den som gissar lösenord.",
         legal_basis=TECHNICAL,
         who_sees="Registrets administratör.",
-        kept="En session tills den går ut (python manage.py clearsessions tar bort utgångna). "
-        "Inloggningsloggarna i {login_log_days} dagar (python manage.py axes_reset_logs och "
+        kept="En session tills den går ut; utgångna sessioner tas bort varje dygn "
+        "(clearsessions). Inloggningsloggarna i {login_log_days} dagar (axes_reset_logs och "
         "axes_reset_failure_logs).",
     ),
     Processing(
@@ -188,7 +189,7 @@ PROCESSING: tuple[Processing, ...] = (
         purpose="Föra in en organisations uppgifter i registret och visa vad importen ändrade.",
         legal_basis=PUBLIC_TASK,
         who_sees="Medlemmar i organisationen och registrets administratör.",
-        kept="Själva filen i {import_days} dagar (python manage.py purge_imports); "
+        kept="Själva filen i högst {import_days} dagar (purge_imports); "
         "importomgången och dess rader så länge registret finns.",
     ),
     Processing(
