@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from .. import rules
 from ..access import Access
@@ -44,11 +45,8 @@ def contact_details_purge(*, today: dt.date, days: int, dry_run: bool = False) -
     named in ``refused``. ``dry_run`` only counts."""
     result = Purged()
     expired = Person.objects.filter(rules.contact_details_expired_q(today, days))
-    people = list(
-        expired.filter(pk__in=Person.history.exclude(email="", phone="").values("id")).order_by(
-            "pk"
-        )
-    )
+    old_contact = Person.history.exclude(email="", phone="").values("id")
+    people = list(expired.filter(~Q(email="", phone="") | Q(pk__in=old_contact)).order_by("pk"))
     access = Access.administrator()
     for person in people:
         history = _with_contact(Person.history.filter(id=person.pk))

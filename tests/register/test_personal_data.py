@@ -164,6 +164,12 @@ def test_the_retention_time_is_configurable(people, settings):
     assert Person.objects.get(pk=people["sitting"].pk).email == "a@example.se"
 
 
+def test_a_person_without_history_rows_is_purged_too(people):
+    people["gone"].history.all().delete()  # written before the history was kept
+    purge()
+    assert Person.objects.get(pk=people["gone"].pk).email == ""
+
+
 def test_a_dry_run_changes_nothing_and_says_what_it_would_do(people):
     rows = Person.history.count()
     output = purge("--dry-run")

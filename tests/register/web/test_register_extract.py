@@ -5,8 +5,10 @@ organisation and the person themselves (through the account linked to them)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 
+import pypdf
 import pytest
 from django.urls import reverse
 
@@ -93,7 +95,12 @@ def test_the_pdf_is_a_pdf(client, admin_user, subject):
     response = client.get(url(subject, "pdf"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/Lang"] == "sv"  # tagged (PDF/UA), Swedish
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "Registerutdrag för Eva Ek" in text and "eva.ek@taby.se" in text
+    assert "Val till direktionen" in text
 
 
 def test_the_page_shows_the_extract_and_links_the_files(client, taby_editor, subject):
