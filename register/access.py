@@ -720,6 +720,21 @@ class Access:
         ``linkable_users(person)``, by the person's organisation as it is about to be saved)."""
         return self.linkable_users(person).filter(pk=user.pk).exists()
 
+    def can_take_out_register_extract(self, person: Person) -> bool:
+        """Return True if the user may take out everything the register holds about ``person``
+        (a register extract, GDPR art. 15): a register administrator, an editor of the person's
+        organisation, and the person themselves through the account linked to them."""
+        if self.is_admin:
+            return True
+        if person.user_id is not None and person.user_id == self.user_id:
+            return True
+        return person.organisation_id in self.editor_org_ids
+
+    def register_extract_is_complete(self) -> bool:
+        """Return True if a register extract the user takes out holds every record about the
+        person (a register administrator's); anyone else's holds what they may see."""
+        return self.is_admin
+
     def can_view_briefing(self, seat: Seat) -> bool:
         """Return True if the user may read the briefing of the representative holding ``seat``
         (our positions, costs, goals and conflicts): the members of the organisation that

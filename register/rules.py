@@ -15,11 +15,11 @@ import re
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models.arrangements import Body, Participation, name_with_party
+from .models.arrangements import Body, Participation, Seat, name_with_party
 from .models.meetings import Position
 from .models.reference import CooperationForm, Organisation
 
@@ -352,6 +352,20 @@ def seat_in_force_q(on, path: str = ""):
     return (Q(**{f"{path}term_start__isnull": True}) | Q(**{f"{path}term_start__lte": on})) & (
         Q(**{f"{path}term_end__isnull": True}) | Q(**{f"{path}term_end__gte": on})
     )
+
+
+def contact_details_expired_q(today: dt.date, days: int) -> Q:
+    """The people whose phone and e-mail are no longer kept (a condition on ``Person``): they
+    have held a seat, every seat of theirs ended more than ``days`` days before ``today`` (none
+    is in force, none is still to come, none runs without an end), and they are nobody's
+    responsible person on a participation."""
+    cutoff = today - dt.timedelta(days=days)
+    seats = Seat.objects.filter(person=OuterRef("pk"))
+    kept = seats.filter(Q(term_end__isnull=True) | Q(term_end__gte=cutoff))
+    responsible = Participation.objects.filter(
+        Q(political_owner=OuterRef("pk")) | Q(admin_owner=OuterRef("pk"))
+    )
+    return Q(Exists(seats)) & ~Q(Exists(kept)) & ~Q(Exists(responsible))
 
 
 # --- Influence ---------------------------------------------------------------------------------

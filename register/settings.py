@@ -211,6 +211,11 @@ IMPORT_MAX_UNCOMPRESSED_BYTES = int(
 )
 # A preview that is not saved within this many days loses its uploaded file (importers.models).
 IMPORT_PREVIEW_DAYS = int(os.environ.get("IMPORT_PREVIEW_DAYS", "7"))
+# A person's phone and e-mail are removed this many days after their last seat ended
+# (``manage.py purge_personal_data``; register/personal_data.py is the record of processing).
+PERSONAL_DATA_CONTACT_RETENTION_DAYS = int(
+    os.environ.get("PERSONAL_DATA_CONTACT_RETENTION_DAYS", "365")
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

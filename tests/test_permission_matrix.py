@@ -102,6 +102,15 @@ MATRIX: dict[str, Entry] = {
     "register:network_county_download": Entry("county", LOGIN_ONLY, NOT_GET),
     "register:person_list": Entry(None, LOGIN_ONLY, NOT_GET),
     "register:person_detail": Entry("person", LOGIN_ONLY, NOT_GET),
+    # The register extract (GDPR art. 15): the administrator, an editor of the person's
+    # organisation and the person themselves (through the linked account; none here).
+    "register:person_extract": Entry("person", "login 403 403 403 ok ok", NOT_GET),
+    "register:person_extract_file": Entry(
+        None,
+        "login 403 403 403 ok ok",
+        NOT_GET,
+        kwargs=lambda o: {"pk": o["person"].pk, "fmt": "json"},
+    ),
     "register:decision_list": Entry(None, LOGIN_ONLY, NOT_GET),
     "register:decision_detail": Entry("decision", MEMBERS_READ, NOT_GET),
     "register:review_list": Entry(None, LOGIN_ONLY, NOT_GET),
@@ -321,6 +330,7 @@ MATRIX.update(
     {
         "public:index": Entry(None, PUBLIC_READ, NO_POST),
         "public:accessibility": Entry(None, PUBLIC_READ, NO_POST),
+        "public:personal_data": Entry(None, PUBLIC_READ, NO_POST),
         "public:data": Entry(None, PUBLIC_READ, NO_POST),
         "public:catalogue": Entry(None, PUBLIC_READ, NO_POST),
         "public:bulk": Entry(None, PUBLIC_READ, NO_POST, kwargs=lambda o: {"fmt": "xlsx"}),

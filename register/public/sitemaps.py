@@ -10,7 +10,7 @@ class StaticSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["public:index", "public:data", "public:accessibility"]
+        return ["public:index", "public:data", "public:accessibility", "public:personal_data"]
 
     def location(self, item):
         return reverse(item)

@@ -18,6 +18,7 @@ CODE = r"(?P<code>[0-9]{2}|[0-9]{4})"
 urlpatterns = [
     path("", views.index, name="index"),
     path("tillganglighet/", views.accessibility, name="accessibility"),
+    path("personuppgifter/", views.personal_data, name="personal_data"),
     path("data/", views.data_index, name="data"),
     path("data/katalog.jsonld", views.catalogue, name="catalogue"),
     re_path(r"^data/hela-registret\.(?P<fmt>json|xlsx)$", views.whole_register, name="bulk"),

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from .. import personal_data as register_personal_data
 from ..downloads import download
 from . import embedding, network, opendata, selectors
 from .cache import data_version, public_page
@@ -212,6 +213,20 @@ def accessibility(request):
         request,
         "public/accessibility.html",
         {"description": "Tillgänglighetsredogörelse för Insyn i kommunal samverkan."},
+    )
+
+
+@require_safe
+@public_page
+def personal_data(request):
+    return _page(
+        request,
+        "public/personal_data.html",
+        {
+            "description": "Vilka personuppgifter Samverkansregistret behandlar, varför, vem som "
+            "ser dem och hur länge de sparas.",
+            "processing": register_personal_data.processing(),
+        },
     )
 
 

@@ -1,6 +1,6 @@
 """URLs of the internal register, namespace ``register:`` (names and paths are a contract)."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from ..models import (
     Alternative,
@@ -18,6 +18,7 @@ from . import (
     network,
     our_voice,
     overview,
+    register_extract,
     review_flow,
     users,
     views,
@@ -84,6 +85,17 @@ urlpatterns = [
     ),
     path("personer/", views.PersonListView.as_view(), name="person_list"),
     path("personer/<int:pk>/", views.person_detail, name="person_detail"),
+    # The register extract (GDPR art. 15): register/web/register_extract.py
+    path(
+        "personer/<int:pk>/registerutdrag/",
+        register_extract.person_extract,
+        name="person_extract",
+    ),
+    re_path(
+        r"^personer/(?P<pk>[0-9]+)/registerutdrag\.(?P<fmt>json|pdf)$",
+        register_extract.person_extract_file,
+        name="person_extract_file",
+    ),
     path("beslut/", views.DecisionListView.as_view(), name="decision_list"),
     path("beslut/<int:pk>/", views.decision_detail, name="decision_detail"),
     path("genomgangar/", views.ReviewListView.as_view(), name="review_list"),

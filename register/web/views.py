@@ -199,6 +199,7 @@ def person_detail(request, pk):
             "person": person,
             "seats": seats,
             "show_internal": access.can_view_internal(person),
+            "may_take_out_extract": access.can_take_out_register_extract(person),
             "is_example": person.is_example,
         },
     )
