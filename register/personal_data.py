@@ -143,6 +143,22 @@ PROCESSING: tuple[Processing, ...] = (
         "kontot när personen slutar.",
     ),
     Processing(
+        title="Inbjudningar",
+        data="Namn och e-postadress på den som bjuds in till en organisation, rollen, vem som "
+        "bjöd in och vilket konto som tog emot inbjudan.",
+        fields=(
+            "register.Invitation.email",
+            "register.Invitation.invited_by",
+            "register.Invitation.accepted_by",
+        ),
+        purpose="Ge en ny användare behörighet i organisationen och visa vem som gav den.",
+        legal_basis=TECHNICAL,
+        who_sees="Organisationens administratörer och registrets administratör.",
+        kept="En mottagen inbjudan så länge kontot har rollen. En inbjudan som aldrig togs emot "
+        "tas bort, med sin historik, {invitation_days} dagar efter att den gick ut eller drogs "
+        "tillbaka (purge_personal_data).",
+    ),
+    Processing(
         title="Ändringshistorik",
         data="Varje ändring av en post med tidpunkt, vem som ändrade och de tidigare värdena "
         "(historiktabellerna, även personens), och Django-adminens logg.",
@@ -206,6 +222,8 @@ PROCESSING: tuple[Processing, ...] = (
 
 # How long the log of logins (django-axes) is kept: the figure the README's cron line uses.
 LOGIN_LOG_DAYS = 90
+# How long an invitation that was never accepted is kept after it expired or was withdrawn.
+UNANSWERED_INVITATION_DAYS = 30
 
 
 def contact_retention_days() -> int:
@@ -220,6 +238,7 @@ def processing() -> list[Processing]:
         "contact_days": contact_retention_days(),
         "import_days": settings.IMPORT_PREVIEW_DAYS,
         "login_log_days": LOGIN_LOG_DAYS,
+        "invitation_days": UNANSWERED_INVITATION_DAYS,
     }
     return [Processing(**{**p.__dict__, "kept": p.kept.format(**figures)}) for p in PROCESSING]
 

@@ -17,7 +17,7 @@ from django.db.models import Q
 
 from .. import rules
 from ..access import Access
-from ..models import Person
+from ..models import Invitation, Person
 from .records import record_save
 
 PURGE_REASON = "Gallring av kontaktuppgifter"
@@ -67,3 +67,20 @@ def contact_details_purge(*, today: dt.date, days: int, dry_run: bool = False) -
         result.people += 1
         result.history_rows += rows
     return result
+
+
+def unanswered_invitations_purge(*, now: dt.datetime, days: int, dry_run: bool = False) -> int:
+    """Delete the invitations never accepted that expired or were withdrawn more than ``days``
+    ago, with their history rows (which hold the name and e-mail too). Returns how many."""
+    cutoff = now - dt.timedelta(days=days)
+    stale = Invitation.objects.filter(accepted_at__isnull=True).filter(
+        Q(expires_at__lt=cutoff) | Q(revoked_at__lt=cutoff)
+    )
+    ids = list(stale.values_list("pk", flat=True))
+    if dry_run or not ids:
+        return len(ids)
+    with transaction.atomic():
+        Invitation.objects.filter(pk__in=ids).delete()
+        # After the delete: deleting writes one more history row, which must go too.
+        Invitation.history.filter(id__in=ids).delete()
+    return len(ids)

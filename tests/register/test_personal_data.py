@@ -184,3 +184,43 @@ def test_running_it_twice_changes_nothing_the_second_time(people):
     rows = Person.history.count()
     assert "0 personer" in purge()
     assert Person.history.count() == rows
+
+
+def test_an_invitation_never_accepted_goes_with_its_history_a_month_after_it_ended(taby):
+    from django.utils import timezone
+
+    from register.models import Invitation
+
+    now = timezone.now()
+    admin = get_user_model().objects.create_user("adm-inv")
+
+    def invitation(email, **kw):
+        return Invitation.objects.create(
+            organisation=taby,
+            name="Anna Andersson",
+            email=email,
+            role="reader",
+            token_hash=email,
+            invited_by=admin,
+            expires_at=kw.pop("expires_at", now - dt.timedelta(days=40)),
+            **kw,
+        )
+
+    stale = invitation("gammal@example.se")
+    withdrawn = invitation(
+        "aterkallad@example.se",
+        expires_at=now + dt.timedelta(days=1),
+        revoked_at=now - dt.timedelta(days=31),
+    )
+    recent = invitation("ny@example.se", expires_at=now - dt.timedelta(days=10))
+    accepted = invitation("mottagen@example.se", accepted_at=now - dt.timedelta(days=45))
+
+    dry = StringIO()
+    call_command("purge_personal_data", "--dry-run", stdout=dry)
+    assert "2 inbjudningar som aldrig togs emot skulle tas bort" in dry.getvalue()
+    assert Invitation.objects.count() == 4
+
+    call_command("purge_personal_data", stdout=StringIO())
+    assert set(Invitation.objects.values_list("pk", flat=True)) == {recent.pk, accepted.pk}
+    assert not Invitation.history.filter(id__in=[stale.pk, withdrawn.pk]).exists()
+    assert Invitation.history.filter(id=recent.pk).exists()

@@ -7,10 +7,11 @@ daily beside purge_imports (cron, a systemd timer).
 """
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from register import rules
-from register.personal_data import contact_retention_days
-from register.services.personal_data import contact_details_purge
+from register.personal_data import UNANSWERED_INVITATION_DAYS, contact_retention_days
+from register.services.personal_data import contact_details_purge, unanswered_invitations_purge
 
 
 def _people(n: int) -> str:
@@ -42,6 +43,14 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{_people(result.people)} {done} telefon och e-post borttagna ({_rows(result.history_rows)} "
             f"i ändringshistoriken; kontaktuppgifter sparas i {days} dagar efter sista uppdraget)."
+        )
+        invitations = unanswered_invitations_purge(
+            now=timezone.now(), days=UNANSWERED_INVITATION_DAYS, dry_run=dry_run
+        )
+        self.stdout.write(
+            f"{invitations} {'inbjudan' if invitations == 1 else 'inbjudningar'} som aldrig togs "
+            f"emot {'skulle tas' if dry_run else 'togs'} bort ({UNANSWERED_INVITATION_DAYS} dagar "
+            "efter att de gick ut eller drogs tillbaka)."
         )
         for line in result.refused:
             self.stderr.write(f"Ändrades inte, posten är inte giltig: {line}")
