@@ -1,0 +1,272 @@
+"""Single sign-on with OpenID Connect, against a real provider: npm's oidc-provider
+(tests/oidc/provider.mjs; `make test` installs it with `npm ci --prefix tests/oidc`), started on a
+free port on 127.0.0.1 once for the module, with pytest-django's live server as the relying party.
+
+Shown here: the authorisation code flow with PKCE (S256) through the login page's button; the user
+created on the first login with the membership its group maps to; the second login finding the
+same user (and setting the mapped role again); an ID token for another client (wrong audience)
+and a tampered one refused; the logout ending the session at the provider (the next login asks
+for the password again). Below them, the rules of register/services/sso.py without a provider.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import parse_qs, urljoin, urlparse
+
+import pytest
+import requests
+from django.contrib.auth import get_user_model
+from django.core.exceptions import SuspiciousOperation
+from django.urls import reverse
+
+from register.models import ExternalIdentity, Membership, Organisation, SsoGrant
+from register.services import sso
+from register.web.sso import SsoBackend
+
+pytestmark = pytest.mark.django_db
+
+PROVIDER_DIR = Path(__file__).resolve().parents[1] / "oidc"
+CLIENT_ID, CLIENT_SECRET = "samverkan", "samverkan-hemlighet"
+OTHER_ID, OTHER_SECRET = "annan-app", "annan-hemlighet"
+OTHER_REDIRECT = "http://127.0.0.1:9/annan-app/callback"
+User = get_user_model()
+
+
+# --- the provider ------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def provider(live_server):
+    """Start tests/oidc/provider.mjs on a free loopback port; stop it after the module."""
+    node = shutil.which("node")
+    if node is None or not (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
+        message = "oidc-provider saknas: kör `npm ci --prefix tests/oidc` (make test gör det)."
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    port = free_port()
+    process = subprocess.Popen(
+        [node, str(PROVIDER_DIR / "provider.mjs")],
+        env={**os.environ, "PORT": str(port), "RP_ORIGIN": live_server.url},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        line = process.stdout.readline()  # blocks until it listens (or exits)
+        if not line.startswith("ready "):
+            pytest.fail(f"oidc-provider startade inte: {line!r}")
+        yield line.split()[1]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def sso_settings(settings, provider):
+    """The register configured for the provider, as the OIDC_* variables would configure it."""
+    settings.OIDC_ENABLED = True
+    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
+    settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
+    settings.OIDC_OP_ISSUER = provider
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{provider}/auth"
+    settings.OIDC_OP_TOKEN_ENDPOINT = f"{provider}/token"
+    settings.OIDC_OP_USER_ENDPOINT = f"{provider}/me"
+    settings.OIDC_OP_JWKS_ENDPOINT = f"{provider}/jwks"
+    settings.OIDC_OP_LOGOUT_ENDPOINT = f"{provider}/session/end"
+    settings.OIDC_RP_SCOPES = "openid email profile groups"
+    settings.OIDC_GROUP_MAP = {"grp-taby-editors": [("0160", "editor")]}
+    settings.OIDC_EMAIL_DOMAIN_MAP = {}
+    return settings
+
+
+class Forms(HTMLParser):
+    """The forms of a page: action and the named inputs' values."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.forms: list[dict] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms.append({"action": attrs.get("action", ""), "fields": {}})
+        elif tag == "input" and self.forms and attrs.get("name"):
+            self.forms[-1]["fields"][attrs["name"]] = attrs.get("value") or ""
+
+
+def provider_login(session: requests.Session, response: requests.Response) -> requests.Response:
+    """Sign in as the static account "anna" on the provider's login form."""
+    forms = Forms(response.text).forms
+    assert forms and "password" in forms[0]["fields"], response.text[:500]
+    form = forms[0]
+    fields = {**form["fields"], "login": "anna", "password": "vilket-som-helst"}
+    return session.post(urljoin(response.url, form["action"]), data=fields)
+
+
+def pkce_pair() -> tuple[str, str]:
+    verifier = secrets.token_urlsafe(48)
+    digest = hashlib.sha256(verifier.encode()).digest()
+    return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+# --- the flow through the register -------------------------------------------------------------
+
+
+def test_code_flow_with_pkce_creates_the_user_with_the_mapped_membership_and_logs_out_at_the_provider(
+    live_server, sso_settings, provider
+):
+    browser = requests.Session()
+    login_page = browser.get(live_server.url + reverse("login"))
+    assert "Logga in med kommunens konto" in login_page.text
+
+    # The button's request: the provider's authorisation endpoint, code flow with PKCE (S256).
+    start = browser.get(
+        live_server.url + reverse("oidc_authentication_init"), allow_redirects=False
+    )
+    assert start.status_code == 302
+    authorize = urlparse(start.headers["Location"])
+    query = parse_qs(authorize.query)
+    assert f"{authorize.scheme}://{authorize.netloc}" == provider
+    assert query["response_type"] == ["code"] and query["client_id"] == [CLIENT_ID]
+    assert query["code_challenge_method"] == ["S256"]
+    assert len(query["code_challenge"][0]) == 43  # base64url of a SHA-256
+    assert query["nonce"] and query["state"]
+
+    # The provider asks for the password; then back to the register, logged in.
+    asked = browser.get(start.headers["Location"])
+    assert "password" in Forms(asked.text).forms[0]["fields"]
+    home = provider_login(browser, asked)
+    assert home.url == live_server.url + reverse("register:home"), home.url
+    assert "Logga ut" in home.text
+
+    user = User.objects.get(external_identities__subject="anna-0001")
+    assert (user.email, user.first_name, user.last_name) == (
+        "anna.andersson@taby.se",
+        "Anna",
+        "Andersson",
+    )
+    assert not user.has_usable_password()
+    assert ExternalIdentity.objects.get(user=user).issuer == provider
+    membership = Membership.objects.get(user=user)
+    assert (membership.organisation.code, membership.role) == ("0160", "editor")
+    assert membership.sso_grant.source == "grupp grp-taby-editors"
+    assert membership.history.first().history_change_reason.startswith(
+        "Inloggning via kommunens konto"
+    )
+
+    # Logout: here, then at the provider's end_session_endpoint, and back to the login page.
+    logout = browser.post(
+        live_server.url + reverse("logout"),
+        data={"csrfmiddlewaretoken": browser.cookies["csrftoken"]},
+        allow_redirects=False,
+    )
+    assert logout.status_code == 302
+    end_session = urlparse(logout.headers["Location"])
+    assert logout.headers["Location"].startswith(f"{provider}/session/end?")
+    assert "id_token_hint" in parse_qs(end_session.query)
+    confirm = browser.get(logout.headers["Location"])
+    form = Forms(confirm.text).forms[0]
+    back = browser.post(
+        urljoin(confirm.url, form["action"]), data={**form["fields"], "logout": "yes"}
+    )
+    assert back.url.startswith(live_server.url + reverse("login")), back.url
+    assert browser.get(live_server.url + reverse("register:home")).url.startswith(
+        live_server.url + reverse("login")
+    )
+
+    # The next login asks the provider for the password again; it finds the same user, and the
+    # mapping as it is now (the group now gives reading only).
+    sso_settings.OIDC_GROUP_MAP = {"grp-taby-editors": [("0160", "reader")]}
+    asked_again = browser.get(live_server.url + reverse("oidc_authentication_init"))
+    assert "password" in Forms(asked_again.text).forms[0]["fields"], asked_again.url
+    assert provider_login(browser, asked_again).url == live_server.url + reverse("register:home")
+    assert User.objects.filter(external_identities__isnull=False).count() == 1
+    assert list(Membership.objects.filter(user=user).values_list("role", flat=True)) == ["reader"]
+
+
+def code_for_other_client(provider: str) -> tuple[str, str]:
+    """Return an ID token the provider issued to another client (and its nonce)."""
+    browser = requests.Session()
+    verifier, challenge = pkce_pair()
+    nonce = secrets.token_urlsafe(16)
+    params = {
+        "client_id": OTHER_ID,
+        "response_type": "code",
+        "scope": "openid email",
+        "redirect_uri": OTHER_REDIRECT,
+        "state": secrets.token_urlsafe(16),
+        "nonce": nonce,
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+    }
+    asked = browser.get(f"{provider}/auth", params=params)
+    form = Forms(asked.text).forms[0]
+    response = browser.post(
+        urljoin(asked.url, form["action"]),
+        data={**form["fields"], "login": "anna", "password": "vilket-som-helst"},
+        allow_redirects=False,
+    )
+    # Follow the provider's own redirects, up to the other client's callback (never fetched).
+    while not response.headers["Location"].startswith(OTHER_REDIRECT):
+        response = browser.get(
+            urljoin(response.url, response.headers["Location"]), allow_redirects=False
+        )
+    code = parse_qs(urlparse(response.headers["Location"]).query)["code"][0]
+    token = requests.post(
+        f"{provider}/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": OTHER_REDIRECT,
+            "client_id": OTHER_ID,
+            "client_secret": OTHER_SECRET,
+            "code_verifier": verifier,
+        },
+        timeout=10,
+    )
+    token.raise_for_status()
+    return token.json()["id_token"], nonce
+
+
+def test_a_token_for_another_audience_or_tampered_is_refused(sso_settings, provider):
+    id_token, nonce = code_for_other_client(provider)
+    header, payload, signature = id_token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    assert claims["aud"] == OTHER_ID and claims["iss"] == provider
+
+    # Signed by the provider, but for another application: refused.
+    with pytest.raises(SuspiciousOperation, match="(?i)audience"):
+        SsoBackend().verify_token(id_token, nonce=nonce)
+
+    # The same token is sound for the client it was issued to (so the audience is what refused).
+    sso_settings.OIDC_RP_CLIENT_ID, sso_settings.OIDC_RP_CLIENT_SECRET = OTHER_ID, OTHER_SECRET
+    assert SsoBackend().verify_token(id_token, nonce=nonce)["sub"] == "anna-0001"
+
+    # Tampered: another audience written into the payload, the provider's signature kept.
+    forged = {**claims, "sub": "someone-else"}
+    forged_payload = base64.urlsafe_b64encode(json.dumps(forged).encode()).rstrip(b"=").decode()
+    with pytest.raises(SuspiciousOperation, match="Signature verification failed"):
+        SsoBackend().verify_token(f"{header}.{forged_payload}.{signature}", nonce=nonce)
+
+    # From another issuer (the register configured for another provider): refused.
+    sso_settings.OIDC_OP_ISSUER = "https://login.example.org"
+    with pytest.raises(SuspiciousOperation, match="(?i)issuer"):
+        SsoBackend().verify_token(id_token, nonce=nonce)
