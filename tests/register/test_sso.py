@@ -270,3 +270,78 @@ def test_a_token_for_another_audience_or_tampered_is_refused(sso_settings, provi
     sso_settings.OIDC_OP_ISSUER = "https://login.example.org"
     with pytest.raises(SuspiciousOperation, match="(?i)issuer"):
         SsoBackend().verify_token(id_token, nonce=nonce)
+
+
+# --- the rules, without a provider -------------------------------------------------------------
+
+ISSUER = "https://login.example.org/tenant/v2.0"
+
+
+@pytest.fixture
+def maps(settings):
+    settings.OIDC_GROUP_MAP = {
+        "grp-taby-editors": [("0160", "editor")],
+        "grp-taby-read": [("0160", "reader")],
+        "grp-vallentuna": [("0115", "reader")],
+    }
+    settings.OIDC_EMAIL_DOMAIN_MAP = {"taby.se": [("0160", "reader")]}
+    settings.OIDC_TRUST_EMAIL_VERIFIED = False
+    settings.OIDC_CREATE_USER = True
+    return settings
+
+
+def claims(**more) -> dict:
+    return {"sub": "s-1", "email": "bo@taby.se", "email_verified": True, **more}
+
+
+def test_an_existing_account_is_never_linked_by_e_mail_alone(maps):
+    existing = User.objects.create_user("bo", email="Bo@taby.se", password="ett-långt-lösenord")
+    # The provider vouches for the address, but the register does not trust it: a new user.
+    first = sso.sign_in(issuer=ISSUER, claims=claims())
+    assert first != existing and first.username == "bo@taby.se"
+    # Trusted, but the provider does not vouch for the address: a new user again.
+    maps.OIDC_TRUST_EMAIL_VERIFIED = True
+    second = sso.sign_in(issuer=ISSUER, claims=claims(sub="s-2", email_verified=False))
+    assert second not in (existing, first)
+    # Both: the existing account is linked (and keeps its password).
+    User.objects.filter(pk__in=[first.pk, second.pk]).delete()
+    linked = sso.sign_in(issuer=ISSUER, claims=claims(sub="s-3"))
+    assert linked == existing and linked.has_usable_password()
+    assert ExternalIdentity.objects.get(subject="s-3").user == existing
+    # From then on the identity finds it, whatever the e-mail claim says.
+    assert sso.sign_in(issuer=ISSUER, claims=claims(sub="s-3", email="x@annan.se")) == existing
+
+
+def test_memberships_follow_the_groups_but_those_given_by_hand_stay(maps):
+    user = sso.sign_in(
+        issuer=ISSUER, claims=claims(groups=["grp-taby-read", "grp-taby-editors", "grp-vallentuna"])
+    )
+    roles = dict(Membership.objects.filter(user=user).values_list("organisation__code", "role"))
+    assert roles == {"0160": "editor", "0115": "reader"}  # the highest role per organisation
+    knivsta = Membership.objects.create(
+        user=user, organisation=Organisation.objects.get(code="0330"), role="editor"
+    )
+    # The groups are gone; the verified e-mail domain still gives Täby reading.
+    sso.sign_in(issuer=ISSUER, claims=claims(groups=[]))
+    roles = dict(Membership.objects.filter(user=user).values_list("organisation__code", "role"))
+    assert roles == {"0160": "reader", "0330": "editor"}
+    assert not SsoGrant.objects.filter(membership=knivsta).exists()
+    # An unverified address gives nothing: only the membership given by hand is left.
+    sso.sign_in(issuer=ISSUER, claims=claims(groups=[], email_verified=False))
+    assert list(Membership.objects.filter(user=user)) == [knivsta]
+    assert ExternalIdentity.objects.filter(user=user).count() == 1
+
+
+def test_without_creating_users_an_unknown_login_is_refused(maps):
+    maps.OIDC_CREATE_USER = False
+    with pytest.raises(sso.SsoRefused):
+        sso.sign_in(issuer=ISSUER, claims=claims())
+    assert not User.objects.filter(email__iexact="bo@taby.se").exists()
+
+
+def test_unconfigured_the_login_page_is_as_before(client, settings):
+    settings.OIDC_ENABLED = False
+    page = client.get(reverse("login"))
+    assert "kommunens konto" not in page.content.decode()
+    assert client.get(reverse("oidc_authentication_init")).status_code == 404
+    assert client.get(reverse("oidc_authentication_callback")).status_code == 404
