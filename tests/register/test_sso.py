@@ -15,6 +15,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -32,6 +33,7 @@ from django.urls import reverse
 from register.models import ExternalIdentity, Membership, Organisation, SsoGrant
 from register.services import sso
 from register.web.sso import SsoBackend
+from tests.test_deploy import ROOT, manage, readme_production_variables
 
 pytestmark = pytest.mark.django_db
 
@@ -345,3 +347,32 @@ def test_unconfigured_the_login_page_is_as_before(client, settings):
     assert "kommunens konto" not in page.content.decode()
     assert client.get(reverse("oidc_authentication_init")).status_code == 404
     assert client.get(reverse("oidc_authentication_callback")).status_code == 404
+
+
+# --- production settings -----------------------------------------------------------------------
+
+
+def readme_keycloak_variables() -> dict[str, str]:
+    """The OIDC_* variables of README's Keycloak example, placeholders filled in."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = text.split("**Keycloak**", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    pairs = dict(re.findall(r"(OIDC_[A-Z_]+)=(\S+)", example))
+    assert {"OIDC_RP_CLIENT_ID", "OIDC_OP_ISSUER", "OIDC_OP_JWKS_ENDPOINT"} <= pairs.keys()
+    return {name: "hemligt" if value.startswith("<") else value for name, value in pairs.items()}
+
+
+def test_the_deployment_check_passes_with_single_sign_on_configured():
+    env = readme_production_variables() | readme_keycloak_variables()
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_a_half_configured_single_sign_on_refuses_to_start():
+    env = readme_production_variables() | readme_keycloak_variables()
+    del env["OIDC_OP_JWKS_ENDPOINT"]
+    result = manage("check", **env)
+    assert result.returncode != 0 and "OIDC_OP_JWKS_ENDPOINT saknas" in result.stderr
+    env = readme_production_variables() | readme_keycloak_variables()
+    result = manage("check", **(env | {"OIDC_GROUP_MAP": "grp-taby-editors=0160"}))
+    assert result.returncode != 0 and "nyckel=organisationskod:roll" in result.stderr
