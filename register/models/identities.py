@@ -3,6 +3,7 @@ their memberships the provider's groups or e-mail domain gave them."""
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from .memberships import Membership
 
@@ -23,6 +24,8 @@ class ExternalIdentity(models.Model):
     subject = models.CharField("identitet hos utfärdaren", max_length=255)
     created_at = models.DateTimeField("första inloggning", auto_now_add=True)
     last_login_at = models.DateTimeField("senaste inloggning", null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["last_login_at"])
 
     class Meta:
         verbose_name = "konto hos inloggningstjänst"
@@ -51,6 +54,8 @@ class SsoGrant(models.Model):
         related_name="sso_grant",
     )
     source = models.CharField("grund", max_length=255, help_text="Gruppen eller e-postdomänen.")
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "behörighet från inloggningstjänst"

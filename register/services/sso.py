@@ -196,8 +196,11 @@ def sign_in(*, issuer: str, claims: dict):
         changed.append("email")
     if changed:
         user.save(update_fields=changed)
-    identity.last_login_at = timezone.now()
-    identity.save()
+    if identity.pk is None:
+        identity.last_login_at = timezone.now()
+        identity.save()
+    else:  # no history row for each login
+        ExternalIdentity.objects.filter(pk=identity.pk).update(last_login_at=timezone.now())
     if user.is_active:
         sync_memberships(user, claims)
     return user
