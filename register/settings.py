@@ -6,6 +6,7 @@ SQLite is the embedded default so that a fresh checkout just runs; set DATABASE_
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -338,3 +339,19 @@ OIDC_EMAIL_DOMAIN_MAP = env_sso_map("OIDC_EMAIL_DOMAIN_MAP")
 # on: only for a provider whose e-mail addresses the municipality itself controls.
 OIDC_TRUST_EMAIL_VERIFIED = env_bool("OIDC_TRUST_EMAIL_VERIFIED", False)
 OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+
+
+def form_action_with_logout(endpoint: str) -> list:
+    """The CSP's form-action with the origin of the provider's logout endpoint: the logout form
+    posts to /logga-ut/, which redirects there, and browsers hold a form's redirects to
+    form-action too."""
+    if not endpoint:
+        return [SELF]
+    parts = urlsplit(endpoint)
+    return [SELF, f"{parts.scheme}://{parts.netloc}"]
+
+
+if OIDC_ENABLED:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = form_action_with_logout(
+        OIDC_OP_LOGOUT_ENDPOINT
+    )

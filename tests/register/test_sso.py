@@ -376,3 +376,28 @@ def test_a_half_configured_single_sign_on_refuses_to_start():
     env = readme_production_variables() | readme_keycloak_variables()
     result = manage("check", **(env | {"OIDC_GROUP_MAP": "grp-taby-editors=0160"}))
     assert result.returncode != 0 and "nyckel=organisationskod:roll" in result.stderr
+
+
+def test_with_single_sign_on_the_logout_form_may_lead_to_the_providers_logout():
+    env = readme_production_variables() | readme_keycloak_variables()
+    code = "from django.conf import settings as s; print(*s.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'])"
+    result = manage("shell", "-c", code, **env)
+    assert result.stdout.strip().splitlines()[-1] == "'self' https://sso.taby.se", result.stderr
+
+
+def test_a_callback_this_browser_never_started_goes_back_to_the_login_page(client, settings):
+    settings.OIDC_ENABLED = True
+    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = "https://login.example.org/auth"
+    settings.OIDC_OP_TOKEN_ENDPOINT = "https://login.example.org/token"
+    settings.OIDC_OP_USER_ENDPOINT = "https://login.example.org/me"
+    settings.OIDC_OP_JWKS_ENDPOINT = "https://login.example.org/jwks"
+    callback = reverse("oidc_authentication_callback")
+    for query in ("?code=abc&state=xyz", "?error=access_denied&state=xyz"):
+        response = client.get(callback + query, follow=True)
+        assert response.redirect_chain[-1][0] == reverse("login")
+        assert "Inloggningen via kommunens konto misslyckades" in response.content.decode()
+    client.get(reverse("oidc_authentication_init"))  # a state in the session now, but not this one
+    response = client.get(callback + "?code=abc&state=xyz", follow=True)
+    assert "Inloggningen via kommunens konto misslyckades" in response.content.decode()
+    assert not response.wsgi_request.user.is_authenticated
