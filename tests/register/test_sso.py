@@ -1,6 +1,7 @@
 """Single sign-on with OpenID Connect, against a real provider: npm's oidc-provider
 (tests/oidc/provider.mjs; `make test` installs it with `npm ci --prefix tests/oidc`), started on a
-free port on 127.0.0.1 once for the module, with pytest-django's live server as the relying party.
+free port on 127.0.0.1 once for the module (tests/register/sso_provider.py), with pytest-django's
+live server as the relying party. tests/browser/test_sso_flow.py walks the same flow in Chromium.
 
 Shown here: the authorisation code flow with PKCE (S256) through the login page's button; the user
 created on the first login with the membership its group maps to; the second login finding the
@@ -14,14 +15,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import re
 import secrets
-import shutil
-import socket
-import subprocess
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlparse
 
 import pytest
@@ -33,69 +29,19 @@ from django.urls import reverse
 from register.models import ExternalIdentity, Membership, Organisation, SsoGrant
 from register.services import sso
 from register.web.sso import SsoBackend
+from tests.register.sso_provider import (  # noqa: F401 (the fixtures)
+    CLIENT_ID,
+    OTHER_ID,
+    OTHER_REDIRECT,
+    OTHER_SECRET,
+    provider,
+    sso_settings,
+)
 from tests.test_deploy import ROOT, manage, readme_production_variables
 
 pytestmark = pytest.mark.django_db
 
-PROVIDER_DIR = Path(__file__).resolve().parents[1] / "oidc"
-CLIENT_ID, CLIENT_SECRET = "samverkan", "samverkan-hemlighet"
-OTHER_ID, OTHER_SECRET = "annan-app", "annan-hemlighet"
-OTHER_REDIRECT = "http://127.0.0.1:9/annan-app/callback"
 User = get_user_model()
-
-
-# --- the provider ------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def provider(live_server):
-    """Start tests/oidc/provider.mjs on a free loopback port; stop it after the module."""
-    node = shutil.which("node")
-    if node is None or not (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
-        message = "oidc-provider saknas: kör `npm ci --prefix tests/oidc` (make test gör det)."
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    port = free_port()
-    process = subprocess.Popen(
-        [node, str(PROVIDER_DIR / "provider.mjs")],
-        env={**os.environ, "PORT": str(port), "RP_ORIGIN": live_server.url},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        line = process.stdout.readline()  # blocks until it listens (or exits)
-        if not line.startswith("ready "):
-            pytest.fail(f"oidc-provider startade inte: {line!r}")
-        yield line.split()[1]
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-@pytest.fixture
-def sso_settings(settings, provider):
-    """The register configured for the provider, as the OIDC_* variables would configure it."""
-    settings.OIDC_ENABLED = True
-    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
-    settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
-    settings.OIDC_OP_ISSUER = provider
-    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{provider}/auth"
-    settings.OIDC_OP_TOKEN_ENDPOINT = f"{provider}/token"
-    settings.OIDC_OP_USER_ENDPOINT = f"{provider}/me"
-    settings.OIDC_OP_JWKS_ENDPOINT = f"{provider}/jwks"
-    settings.OIDC_OP_LOGOUT_ENDPOINT = f"{provider}/session/end"
-    settings.OIDC_RP_SCOPES = "openid email profile groups"
-    settings.OIDC_GROUP_MAP = {"grp-taby-editors": [("0160", "editor")]}
-    settings.OIDC_EMAIL_DOMAIN_MAP = {}
-    return settings
 
 
 class Forms(HTMLParser):
@@ -133,7 +79,9 @@ def pkce_pair() -> tuple[str, str]:
 
 
 def test_code_flow_with_pkce_creates_the_user_with_the_mapped_membership_and_logs_out_at_the_provider(
-    live_server, sso_settings, provider
+    live_server,
+    sso_settings,  # noqa: F811 (the fixture from sso_provider)
+    provider,  # noqa: F811
 ):
     browser = requests.Session()
     login_page = browser.get(live_server.url + reverse("login"))
@@ -204,7 +152,7 @@ def test_code_flow_with_pkce_creates_the_user_with_the_mapped_membership_and_log
     assert list(Membership.objects.filter(user=user).values_list("role", flat=True)) == ["reader"]
 
 
-def code_for_other_client(provider: str) -> tuple[str, str]:
+def code_for_other_client(issuer: str) -> tuple[str, str]:
     """Return an ID token the provider issued to another client (and its nonce)."""
     browser = requests.Session()
     verifier, challenge = pkce_pair()
@@ -219,7 +167,7 @@ def code_for_other_client(provider: str) -> tuple[str, str]:
         "code_challenge": challenge,
         "code_challenge_method": "S256",
     }
-    asked = browser.get(f"{provider}/auth", params=params)
+    asked = browser.get(f"{issuer}/auth", params=params)
     form = Forms(asked.text).forms[0]
     response = browser.post(
         urljoin(asked.url, form["action"]),
@@ -233,7 +181,7 @@ def code_for_other_client(provider: str) -> tuple[str, str]:
         )
     code = parse_qs(urlparse(response.headers["Location"]).query)["code"][0]
     token = requests.post(
-        f"{provider}/token",
+        f"{issuer}/token",
         data={
             "grant_type": "authorization_code",
             "code": code,
@@ -248,7 +196,7 @@ def code_for_other_client(provider: str) -> tuple[str, str]:
     return token.json()["id_token"], nonce
 
 
-def test_a_token_for_another_audience_or_tampered_is_refused(sso_settings, provider):
+def test_a_token_for_another_audience_or_tampered_is_refused(sso_settings, provider):  # noqa: F811
     id_token, nonce = code_for_other_client(provider)
     header, payload, signature = id_token.split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
