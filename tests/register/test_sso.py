@@ -349,3 +349,10 @@ def test_a_callback_this_browser_never_started_goes_back_to_the_login_page(clien
     response = client.get(callback + "?code=abc&state=xyz", follow=True)
     assert "Inloggningen via kommunens konto misslyckades" in response.content.decode()
     assert not response.wsgi_request.user.is_authenticated
+    # This browser's state, but the provider cannot be reached: the same, never a server error.
+    settings.OIDC_OP_TOKEN_ENDPOINT = "http://127.0.0.1:9/token"
+    client.get(reverse("oidc_authentication_init"))
+    state = next(iter(client.session["oidc_states"]))
+    response = client.get(callback + f"?code=abc&state={state}", follow=True)
+    assert response.redirect_chain[-1][0] == reverse("login")
+    assert "Inloggningen via kommunens konto misslyckades" in response.content.decode()
