@@ -78,6 +78,11 @@ def pkce_pair() -> tuple[str, str]:
 # --- the flow through the register -------------------------------------------------------------
 
 
+# The live server's tests are transactional: the reference data (Täby, 0160) is restored first.
+LIVE = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@LIVE
 def test_code_flow_with_pkce_creates_the_user_with_the_mapped_membership_and_logs_out_at_the_provider(
     live_server,
     sso_settings,  # noqa: F811 (the fixture from sso_provider)
@@ -196,6 +201,7 @@ def code_for_other_client(issuer: str) -> tuple[str, str]:
     return token.json()["id_token"], nonce
 
 
+@LIVE
 def test_a_token_for_another_audience_or_tampered_is_refused(sso_settings, provider):  # noqa: F811
     id_token, nonce = code_for_other_client(provider)
     header, payload, signature = id_token.split(".")
@@ -210,7 +216,7 @@ def test_a_token_for_another_audience_or_tampered_is_refused(sso_settings, provi
     sso_settings.OIDC_RP_CLIENT_ID, sso_settings.OIDC_RP_CLIENT_SECRET = OTHER_ID, OTHER_SECRET
     assert SsoBackend().verify_token(id_token, nonce=nonce)["sub"] == "anna-0001"
 
-    # Tampered: another audience written into the payload, the provider's signature kept.
+    # Tampered: another subject written into the payload, the provider's signature kept.
     forged = {**claims, "sub": "someone-else"}
     forged_payload = base64.urlsafe_b64encode(json.dumps(forged).encode()).rstrip(b"=").decode()
     with pytest.raises(SuspiciousOperation, match="Signature verification failed"):
