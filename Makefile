@@ -26,7 +26,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_NO_INPUT := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run demo serve migrate test test-postgres pytest chromium redis-server pg-client bench ruff-check lint format clean
+.PHONY: help run demo serve migrate test test-postgres pytest chromium redis-server pg-client oidc-provider bench ruff-check lint format clean
 
 help:
 	@sed -n '3,8p' Makefile | sed 's/^# \{0,1\}//'
@@ -116,6 +116,28 @@ pg-client:
 	  if [ -n "$$CI" ]; then exit 1; fi; \
 	fi
 
+# The OpenID Connect provider of the single sign-on test (npm's oidc-provider, tests/oidc/): its
+# packages from the npm registry, exactly as package-lock.json says, when they are missing.
+# Needs Node.js 18 or later (nodejs and npm from Debian's packages when missing).
+oidc-provider:
+	@if [ -d tests/oidc/node_modules/oidc-provider ]; then \
+	  echo "OIDC provider: tests/oidc/node_modules"; \
+	else \
+	  if ! command -v npm >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then \
+	    SUDO=""; if [ "$$(id -u)" != 0 ]; then SUDO="sudo"; fi; \
+	    echo "== Installing nodejs and npm from Debian's packages"; \
+	    $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm </dev/null >/dev/null; \
+	  fi; \
+	  if command -v npm >/dev/null 2>&1; then \
+	    echo "== npm ci --prefix tests/oidc"; \
+	    npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error; \
+	  else \
+	    echo "npm is missing: the single sign-on test will be skipped."; \
+	    if [ -n "$$CI" ]; then exit 1; fi; \
+	  fi; \
+	fi
+
 # Exit code 5 ("no tests collected") is a failure like any other: the suite must run tests.
 pytest: $(VENV)/.installed-test
 	@echo "Database: $${DATABASE_URL:-SQLite (default)}" | sed -E 's#://([^:/@]*):[^@]*@#://\1:***@#'
@@ -123,14 +145,14 @@ pytest: $(VENV)/.installed-test
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing." >&2; fi; \
 	exit $$rc
 
-test: $(VENV)/.installed-test chromium redis-server ruff-check pytest
+test: $(VENV)/.installed-test chromium redis-server oidc-provider ruff-check pytest
 
 # Against PostgreSQL: DATABASE_URL=postgres://user:pw@host:port/name make test-postgres
 # (the role needs CREATEDB; pytest-django creates and drops test_<name>). The browser flows
 # (marker "browser") ran in `make test` already: what they check is the page in Chromium, not the
 # database, so they are not run a second time here (BROWSER_ON_POSTGRES=1 runs them anyway).
 POSTGRES_MARKERS := $(if $(BROWSER_ON_POSTGRES),,-m "not browser")
-test-postgres: $(VENV)/.installed-test chromium redis-server pg-client
+test-postgres: $(VENV)/.installed-test chromium redis-server pg-client oidc-provider
 	@if [ -z "$$DATABASE_URL" ]; then echo "Set DATABASE_URL=postgres://..." >&2; exit 2; fi
 	@$(MAKE) --no-print-directory pytest PYTEST_ARGS='$(POSTGRES_MARKERS) $(PYTEST_ARGS)'
 

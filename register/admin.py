@@ -17,6 +17,7 @@ from .models import (
     County,
     Decision,
     Evaluation,
+    ExternalIdentity,
     Goal,
     GoalConflict,
     InformationEntry,
@@ -34,6 +35,7 @@ from .models import (
     ReviewItem,
     Seat,
     ServiceArea,
+    SsoGrant,
     TotalCost,
 )
 from .validators import validate_web_url
@@ -167,6 +169,30 @@ class InvitationAdmin(RegisterAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(ExternalIdentity)
+class ExternalIdentityAdmin(RegisterAdmin):
+    """Accounts at the municipality's sign-on service (OpenID Connect): made by the first login;
+    deleting one makes the next login through the service a new user (or a link by e-mail, when
+    OIDC_TRUST_EMAIL_VERIFIED allows)."""
+
+    list_display = ("user", "issuer", "subject", "created_at", "last_login_at")
+    search_fields = ("user__username", "user__email", "subject")
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
+    readonly_fields = ("created_at", "last_login_at")
+
+
+@admin.register(SsoGrant)
+class SsoGrantAdmin(RegisterAdmin):
+    """Memberships the sign-on service gave: the next login updates or removes them. Deleting the
+    mark keeps the membership as one given by hand."""
+
+    list_display = ("membership", "source")
+    search_fields = ("membership__user__username", "membership__organisation__name", "source")
+    list_select_related = ("membership__user", "membership__organisation")
+    raw_id_fields = ("membership",)
 
 
 # --- Arrangements ---------------------------------------------------------------------------

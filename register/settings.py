@@ -6,6 +6,7 @@ SQLite is the embedded default so that a fresh checkout just runs; set DATABASE_
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -178,6 +179,8 @@ STORAGES = {
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on (OpenID Connect, below): does nothing unless OIDC_RP_CLIENT_ID is set.
+    "register.web.sso.SsoBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
@@ -290,3 +293,96 @@ REMINDER_DAYS = int(os.environ.get("REMINDER_DAYS", "30"))
 BRIEFING_DAYS = int(os.environ.get("BRIEFING_DAYS", "7"))
 # How many days the link in an invitation to an organisation works (``services.users``).
 INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
+
+
+# --- Single sign-on with OpenID Connect (mozilla-django-oidc) ----------------------------------
+# Optional: set OIDC_RP_CLIENT_ID (and the provider's endpoints) to show "Logga in med kommunens
+# konto" on the login page. Unset, nothing changes: password login only. README, "Inloggning via
+# kommunens konto", lists every variable with examples for Microsoft Entra ID and Keycloak.
+
+
+def env_sso_map(name: str) -> dict[str, list[tuple[str, str]]]:
+    """Parse ``key=CODE:role,key2=CODE:role`` (a group or an e-mail domain to an organisation's
+    code and a role) from the variable ``name``; a key may be given several times."""
+    result: dict[str, list[tuple[str, str]]] = {}
+    for item in os.environ.get(name, "").split(","):
+        if not item.strip():
+            continue
+        key, _, target = item.partition("=")
+        code, _, role = target.partition(":")
+        key, code, role = key.strip(), code.strip(), role.strip().lower()
+        if not (key and code and role):
+            raise ImproperlyConfigured(
+                f"{name}: {item.strip()!r} ska skrivas nyckel=organisationskod:roll, "
+                "till exempel grp-taby-editors=0160:editor (se README, Konfiguration)."
+            )
+        result.setdefault(key if name != "OIDC_EMAIL_DOMAIN_MAP" else key.lower(), []).append(
+            (code, role)
+        )
+    return result
+
+
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "").strip()
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+# The provider's issuer (the "iss" of its tokens, checked on every ID token) and its endpoints,
+# as its /.well-known/openid-configuration lists them.
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "").strip()
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "").strip()
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "").strip()
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "").strip()
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "").strip()
+# The provider's end_session_endpoint: logging out here also ends the session there (optional).
+OIDC_OP_LOGOUT_ENDPOINT = os.environ.get("OIDC_OP_LOGOUT_ENDPOINT", "").strip()
+if OIDC_ENABLED:
+    _missing = [
+        name
+        for name in (
+            "OIDC_RP_CLIENT_SECRET",
+            "OIDC_OP_ISSUER",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+            "OIDC_OP_JWKS_ENDPOINT",
+        )
+        if not globals()[name]
+    ]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"OIDC_RP_CLIENT_ID är satt men {', '.join(_missing)} saknas (se README, Konfiguration)."
+        )
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256").strip()
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid email profile").strip()
+OIDC_USE_PKCE = env_bool("OIDC_USE_PKCE", True)
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True  # the id_token_hint of the logout at the provider
+OIDC_TOKEN_USE_BASIC_AUTH = env_bool("OIDC_TOKEN_USE_BASIC_AUTH", False)
+OIDC_TIMEOUT = int(os.environ.get("OIDC_TIMEOUT", "10"))
+OIDC_CREATE_USER = env_bool("OIDC_CREATE_USER", True)
+OIDC_LOGIN_LABEL = os.environ.get("OIDC_LOGIN_LABEL", "").strip() or "Logga in med kommunens konto"
+# Memberships from the provider's groups claim and from verified e-mail domains, set again at
+# every login (only those single sign-on gave; a membership given by hand is left alone).
+OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups").strip() or "groups"
+OIDC_GROUP_MAP = env_sso_map("OIDC_GROUP_MAP")
+OIDC_EMAIL_DOMAIN_MAP = env_sso_map("OIDC_EMAIL_DOMAIN_MAP")
+# Link an existing account by e-mail only when the provider says email_verified=true AND this is
+# on: only for a provider whose e-mail addresses the municipality itself controls.
+OIDC_TRUST_EMAIL_VERIFIED = env_bool("OIDC_TRUST_EMAIL_VERIFIED", False)
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+
+
+def form_action_with_logout(endpoint: str) -> list:
+    """The CSP's form-action with the origin of the provider's logout endpoint: the logout form
+    posts to /logga-ut/, which redirects there, and browsers hold a form's redirects to
+    form-action too."""
+    if not endpoint:
+        return [SELF]
+    parts = urlsplit(endpoint)
+    return [SELF, f"{parts.scheme}://{parts.netloc}"]
+
+
+if OIDC_ENABLED:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = form_action_with_logout(
+        OIDC_OP_LOGOUT_ENDPOINT
+    )

@@ -7,11 +7,15 @@ from django.views.decorators.http import require_safe
 from register.public import views as public_views
 from register.public.cache import public_page
 from register.public.sitemaps import SITEMAPS
+from register.web import sso
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("logga-in/", auth_views.LoginView.as_view(), name="login"),
-    path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logga-in/", sso.LoginView.as_view(), name="login"),
+    path("logga-ut/", sso.LogoutView.as_view(), name="logout"),
+    # Single sign-on (OpenID Connect; 404 unless OIDC_RP_CLIENT_ID is set): register/web/sso.py.
+    path("oidc/authenticate/", sso.sso_start, name="oidc_authentication_init"),
+    path("oidc/callback/", sso.sso_callback, name="oidc_authentication_callback"),
     # A forgotten password: Django's own views, by e-mail (EMAIL_BACKEND), in Swedish
     # (templates/registration/password_reset_*.html).
     path(

@@ -86,6 +86,12 @@ MATRIX: dict[str, Entry] = {
     # --- auth ----------------------------------------------------------------------------------
     "login": Entry(None, "ok ok ok ok ok ok", "ok ok ok ok ok ok"),
     "logout": Entry(None, "405 405 405 405 405 405", "login login login login login login"),
+    # Single sign-on: 404 unless OIDC_RP_CLIENT_ID is set (configured, tests/register/test_sso.py
+    # drives both against a real provider).
+    "oidc_authentication_init": Entry(None, "404 404 404 404 404 404", "404 404 404 404 404 404"),
+    "oidc_authentication_callback": Entry(
+        None, "404 404 404 404 404 404", "404 404 404 404 404 404"
+    ),
     # --- read side -----------------------------------------------------------------------------
     "register:home": Entry(None, LOGIN_ONLY, NOT_GET),
     "register:arrangement_list": Entry(None, LOGIN_ONLY, NOT_GET),

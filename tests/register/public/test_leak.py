@@ -34,6 +34,7 @@ from register.models import (
     County,
     Decision,
     Evaluation,
+    ExternalIdentity,
     GoalConflict,
     JoinRequest,
     Membership,
@@ -43,6 +44,7 @@ from register.models import (
     Review,
     ReviewItem,
     ServiceArea,
+    SsoGrant,
 )
 from register.public import opendata
 from register.public.fields import PUBLIC_FIELDS
@@ -154,7 +156,10 @@ def leaky_world(public_world, taby, vaxholm):
     ReviewItem.objects.create(review=review, participation=public_world["participation"])
     knivsta_user = f.make_user("leak-user")
     JoinRequest.objects.create(arrangement=a, organisation=vaxholm, requested_by=knivsta_user)
-    Membership.objects.create(user=knivsta_user, organisation=taby)
+    membership = Membership.objects.create(user=knivsta_user, organisation=taby)
+    # Single sign-on: the account at the municipality's service, a membership it gave.
+    ExternalIdentity.objects.create(user=knivsta_user, issuer="https://sso.example", subject="s")
+    SsoGrant.objects.create(membership=membership, source="grupp g")
     # An invitation to Täby (issue 22): its name and address are the organisation's business.
     from django.utils import timezone
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('register', '0010_review_item_one_direction_scale'),
+        ('register', '0011_external_identity'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
