@@ -123,8 +123,10 @@ PROCESSING: tuple[Processing, ...] = (
     Processing(
         title="Användarkonton och behörigheter",
         data="Användarnamn, för- och efternamn, e-postadress, senaste inloggning, medlemskap "
-        "(redigerare eller läsare) och kopplingen mellan konto och person, kalenderadressen och "
-        "vem som bad om och besvarade en begäran om deltagande.",
+        "(läsare, redigerare eller organisationsadministratör) och kopplingen mellan konto och "
+        "person, kontot hos kommunens inloggningstjänst (utfärdare och id, vid inloggning via "
+        "kommunens konto), kalenderadressen och vem som bad om och besvarade en begäran om "
+        "deltagande.",
         fields=(
             "auth.User.username",
             "auth.User.first_name",
@@ -135,6 +137,7 @@ PROCESSING: tuple[Processing, ...] = (
             "register.CalendarToken.user",
             "register.JoinRequest.requested_by",
             "register.JoinRequest.decided_by",
+            "register.ExternalIdentity.user",
         ),
         purpose="Inloggning, behörighet och kontakt med den som använder registret.",
         legal_basis=TECHNICAL,
