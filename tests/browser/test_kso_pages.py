@@ -100,4 +100,13 @@ def test_the_kso_pages_fit_1280_and_390_px_without_breaking_words(
                 problems.append(f"{where}: axe {v['id']} ({v['impact']}): {v['help']} [{targets}]")
         context.close()
 
+    # The organisation administrator: an editor's menu and the demo's longest name.
+    context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    login_as("taby-admin", on=page)
+    page.goto(f"{live_server.url}{pages['start']}")
+    if (rows := page.evaluate(MENU_ROWS)) != 1:
+        problems.append(f"start 1280 px som taby-admin: sidhuvudet har {rows} rader")
+    context.close()
+
     assert problems == [], "\n".join(problems)
