@@ -22,6 +22,7 @@ from ..access import Access
 from ..models import (
     Body,
     Decision,
+    ExternalIdentity,
     InformationEntry,
     Membership,
     Participation,
@@ -118,6 +119,19 @@ def register_extract(access: Access, person: Person) -> RegisterExtract:
             ("skapat", "Skapat", user.date_joined),
             ("senaste_inloggning", "Senaste inloggning", user.last_login),
         ]
+        # The accounts at the municipality's sign-on service that log in as this user.
+        identities = [
+            f"{i.subject} hos {i.issuer} (första inloggning {_text(i.created_at)})"
+            for i in ExternalIdentity.objects.filter(user=user).order_by("created_at")
+        ]
+        if identities:
+            account.append(
+                (
+                    "inloggningstjanst",
+                    "Konto hos kommunens inloggningstjänst",
+                    "; ".join(identities),
+                )
+            )
         account = [(k, label, _text(v)) for k, label, v in account]
         memberships = [
             {"organisation": m.organisation.name, "roll": m.get_role_display()}

@@ -12,7 +12,7 @@ import pypdf
 import pytest
 from django.urls import reverse
 
-from register.models import InformationEntry, Membership
+from register.models import ExternalIdentity, InformationEntry, Membership
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +25,7 @@ def subject(shared_arrangement, taby):
     account = f.make_member(taby, Membership.Role.READER, "eva-ek")
     account.email = "eva.privat@example.se"
     account.save()
+    ExternalIdentity.objects.create(user=account, issuer="https://sso.taby.se", subject="ek-0042")
     eva = f.make_person(
         name="Eva Ek",
         party="S",
@@ -74,6 +75,7 @@ def test_the_json_holds_everything_about_the_person_and_no_password(client, admi
     assert person["intern_anteckning"] == "Föredrar e-post."
     assert data["anvandarkonto"]["anvandarnamn"] == "eva-ek"
     assert data["anvandarkonto"]["e_post"] == "eva.privat@example.se"
+    assert data["anvandarkonto"]["inloggningstjanst"].startswith("ek-0042 hos https://sso.taby.se")
     assert data["anvandarkonto"]["medlemskap"] == [
         {"organisation": "Täby kommun", "roll": "Läsare"}
     ]
