@@ -123,6 +123,9 @@ def read_only_database():
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA query_only = ON")
         else:
+            # The test's own transaction has foreign-key checks deferred to its end; run them now,
+            # while writing is allowed (a read-only transaction cannot take their row locks).
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SET TRANSACTION READ ONLY")
     try:
         yield
