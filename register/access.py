@@ -758,18 +758,23 @@ class Access:
     def manageable_memberships(self, queryset: QuerySet | None = None) -> QuerySet:
         """Return the memberships (roles) the user may change or remove: those in the
         organisations they manage (every one for a register administrator)."""
-        qs = Membership.objects.all() if queryset is None else queryset
-        if self.is_admin:
-            return qs
-        return qs.filter(organisation_id__in=self.user_admin_org_ids)
+        return self._of_managed_organisations(
+            Membership.objects.all() if queryset is None else queryset
+        )
 
     def manageable_invitations(self, queryset: QuerySet | None = None) -> QuerySet:
         """Return the invitations the user may see and withdraw: those to the organisations they
         manage (every one for a register administrator)."""
-        qs = Invitation.objects.all() if queryset is None else queryset
+        return self._of_managed_organisations(
+            Invitation.objects.all() if queryset is None else queryset
+        )
+
+    def _of_managed_organisations(self, queryset: QuerySet) -> QuerySet:
+        """``queryset`` (rows with an ``organisation``) cut to the organisations whose users the
+        user manages (all of them for a register administrator)."""
         if self.is_admin:
-            return qs
-        return qs.filter(organisation_id__in=self.user_admin_org_ids)
+            return queryset
+        return queryset.filter(organisation_id__in=self.user_admin_org_ids)
 
     def may_leave_without_user_admin(self) -> bool:
         """Return True if the user may remove or demote an organisation's last organisation

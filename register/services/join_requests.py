@@ -10,11 +10,7 @@ from django.utils import timezone
 from ..access import Access
 from ..models import Arrangement, JoinRequest, Organisation, Participation
 from .participations import participation_set
-from .records import _require, tag
-
-
-def _user_or_none(user):
-    return user if user is not None and user.is_authenticated else None
+from .records import _require, tag, user_or_none
 
 
 @transaction.atomic
@@ -42,7 +38,7 @@ def join_request_create(
         organisation=organisation,
         role=role,
         message=message,
-        requested_by=_user_or_none(user),
+        requested_by=user_or_none(user),
         import_batch=import_batch,
     )
     join_request.full_clean()
@@ -67,7 +63,7 @@ def _pending(join_request: JoinRequest) -> JoinRequest:
 
 def _decide(join_request: JoinRequest, status: str, user) -> None:
     join_request.status = status
-    join_request.decided_by = _user_or_none(user)
+    join_request.decided_by = user_or_none(user)
     join_request.decided_at = timezone.now()
     join_request.full_clean()
     join_request.save()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ..access import Access
 from ..models import AgendaItem, Decision, InformationEntry, Meeting, Organisation, Person, Position
 from ..versions import Version
-from .records import _require, record_save
+from .records import _require, record_save, user_or_none
 
 
 @transaction.atomic
@@ -104,6 +104,6 @@ def information_record(
         position=position,
         person=person,
         note=note,
-        recorded_by=user if user is not None and user.is_authenticated else None,
+        recorded_by=user_or_none(user),
     )
     return record_save(access=access, instance=entry)

@@ -31,6 +31,12 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied(NOT_ALLOWED)
 
 
+def user_or_none(user):
+    """The user a record names as its author (requested by, invited by, recorded by): None for
+    no user or an anonymous one."""
+    return user if user is not None and user.is_authenticated else None
+
+
 def tag(instance: models.Model, reason: str) -> None:
     """Give the history row that saving or deleting ``instance`` makes ``reason`` as its change
     reason (none when ``reason`` is empty)."""

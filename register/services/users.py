@@ -30,7 +30,7 @@ from django.utils.formats import date_format
 
 from ..access import Access
 from ..models import Invitation, Membership, Organisation
-from .records import _require, tag
+from .records import _require, tag, user_or_none
 
 ROLE_LABELS = dict(Membership.Role.choices)
 
@@ -46,10 +46,6 @@ def normalise_email(email: str) -> str:
 
 def moment_text(moment) -> str:
     return date_format(timezone.localtime(moment), "j F Y H:i")
-
-
-def _user_or_none(user):
-    return user if user is not None and user.is_authenticated else None
 
 
 def invitation_for_token(token: str) -> Invitation | None:
@@ -173,7 +169,7 @@ def invitation_create(
         email=email,
         role=role,
         token_hash=token_hash(token),
-        invited_by=_user_or_none(invited_by),
+        invited_by=user_or_none(invited_by),
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
     )
     invitation.full_clean(exclude=["invited_by", "accepted_by"])
@@ -244,7 +240,7 @@ def invitation_accept(
     problem = invitation_problem(invitation)
     if problem:
         raise ValidationError(problem, code="invalid_invitation")
-    user = _user_or_none(user)
+    user = user_or_none(user)
     if user is None:
         if existing_account(invitation.email) is not None:
             raise ValidationError(
