@@ -16,6 +16,7 @@ from .models import (
     Cost,
     County,
     Decision,
+    Document,
     Evaluation,
     ExternalIdentity,
     Goal,
@@ -372,6 +373,16 @@ class DecisionAdmin(RegisterAdmin):
     list_select_related = ("arrangement",)
     autocomplete_fields = ("arrangement", "organisation", "body")
     date_hierarchy = "date"
+
+
+@admin.register(Document)
+class DocumentAdmin(RegisterAdmin):
+    list_display = ("title", "kind", "version", "arrangement", "valid_from", "is_published")
+    list_filter = ("kind", "is_published", "is_example")
+    search_fields = ("title", "diary_number", "arrangement__name")
+    list_select_related = ("arrangement",)
+    autocomplete_fields = ("arrangement", "decision", "supersedes")
+    readonly_fields = ("file_name", "content_type", "size", "sha256", "text_status", "uploaded_by")
 
 
 class AgendaItemInline(admin.TabularInline):

@@ -212,6 +212,17 @@ PROCESSING: tuple[Processing, ...] = (
         "importomgången och dess rader så länge registret finns.",
     ),
     Processing(
+        title="Styrdokument",
+        data="Förbundsordningar, reglementen, avtal och andra styrdokument som laddas upp kan "
+        "innehålla namn på förtroendevalda och tjänstepersoner; registret noterar vem som laddade "
+        "upp varje fil.",
+        fields=("register.Document.uploaded_by",),
+        purpose="Visa vilka handlingar en samverkan vilar på och när de ska revideras.",
+        legal_basis=PUBLIC_TASK,
+        who_sees="Medlemmar i samverkans parter; publicerade handlingar alla på Insyn.",
+        kept="Så länge samverkan finns i registret; en ersatt version finns kvar att läsa.",
+    ),
+    Processing(
         title="Serverns loggar",
         data="Fel och varningar från registret; webbserverns åtkomstlogg med IP-adresser "
         "(utanför registret, hos den som driver servern).",

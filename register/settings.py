@@ -261,6 +261,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Background work (register/jobs.py): "thread" runs it in a thread of the web process (the
+# embedded default, nothing more to start); "inline" runs it at once in the caller.
+JOBS_BACKEND = os.environ.get("JOBS_BACKEND", "thread").strip() or "thread"
+
 # The cache: local memory by default; with REDIS_URL (redis://host:6379/0) Django's own Redis
 # backend, so that several app servers share the public pages' cache (register/public/cache.py).
 if redis_url := os.environ.get("REDIS_URL", "").strip():

@@ -16,3 +16,7 @@ SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+
+# Background work runs at once, inside the test's transaction (register/jobs.py); the tests of the
+# queue itself choose their backend.
+JOBS_BACKEND = "inline"

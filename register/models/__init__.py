@@ -8,6 +8,7 @@ reaches a public page.
 
 from .arrangements import Arrangement, Body, Participation, Person, Seat
 from .calendar import CalendarToken
+from .documents import Document
 from .fields import OrgnrField  # migrations refer to register.models.OrgnrField
 from .followup import Alternative, Decision, Evaluation
 from .goals import Contribution, Goal, GoalConflict
