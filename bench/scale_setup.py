@@ -6,11 +6,16 @@ folder is on the import path). Progress goes to stderr, so stdout holds only JSO
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
 import time
+import types
 import warnings
 from pathlib import Path
 
@@ -39,17 +44,53 @@ def start_django() -> None:
         raise SystemExit("Benchmarks measure production's settings, with DEBUG off.")
 
 
-def seeded(prefix: str, *, arrangements: int, years: int, seed: int):
-    """Start Django on a new SQLite database in a temporary folder, migrate it and load
-    ``seed_scale``; return (the folder, kept alive by the caller, and seed_scale's result)."""
-    tmp = tempfile.TemporaryDirectory(prefix=prefix)
-    db_path = Path(tmp.name) / "bench.sqlite3"
+#: Where seeded databases are kept between runs (``BENCH_CACHE`` overrides; ``BENCH_CACHE=off``
+#: seeds afresh every time).
+CACHE_DIR = Path(os.environ.get("BENCH_CACHE", Path(tempfile.gettempdir()) / "samverkan-bench-cache"))
+
+
+def schema_key(root: Path = ROOT) -> str:
+    """A digest of what a seeded database depends on besides the seed's parameters: every app's
+    migrations (schema and reference data), ``seed_scale`` itself and the reference files it
+    reads. Two trees with the same digest seed the same database; a tree with a new migration
+    gets its own."""
+    digest = hashlib.sha256()
+    files = sorted(
+        [*root.glob("*/migrations/*.py"), *(root / "register" / "data").glob("*")]
+        + [root / "register" / "management" / "commands" / "seed_scale.py"]
+    )
+    for path in files:
+        if path.is_file():
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cache_path(*, arrangements: int, years: int, seed: int) -> Path | None:
+    """The cached database for these parameters and this tree's schema, or None when off."""
+    if str(CACHE_DIR).lower() in {"off", "0", "no", ""}:
+        return None
+    return CACHE_DIR / f"scale-{arrangements}x{years}-s{seed}-{schema_key()}.sqlite3"
+
+
+def seeded_file(db_path: Path, *, arrangements: int, years: int, seed: int):
+    """Migrate the SQLite database ``db_path`` and load ``seed_scale`` into it, or copy a cached
+    copy made with the same parameters and the same schema (``cache_path``). Django must not be
+    started yet: this sets DATABASE_URL and starts it. Return seed_scale's figures as a dict."""
     # Before django.setup(): a throwaway database, and the test client's host allowed.
     os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
     os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
     warnings.filterwarnings("ignore", message="No directory at")  # whitenoise, no collectstatic
+    cached = cache_path(arrangements=arrangements, years=years, seed=seed)
+    meta = cached.with_suffix(".json") if cached else None
+    if cached and cached.exists() and meta.exists():
+        shutil.copyfile(cached, db_path)
+        log(f"Databas: {db_path} (kopia av {cached})")
+        start_django()
+        return json.loads(meta.read_text())
     start_django()
     from django.core.management import call_command
+    from django.db import connection
 
     from register.management.commands.seed_scale import seed_scale
 
@@ -58,11 +99,32 @@ def seeded(prefix: str, *, arrangements: int, years: int, seed: int):
     call_command("migrate", verbosity=0)
     log(f"Migrerad på {time.perf_counter() - started:.1f} s.")
     result = seed_scale(arrangements=arrangements, years=years, seed=seed)
+    figures = dataclasses.asdict(result)
     log(
         f"seed_scale: {result.arrangements} samverkan, {result.participations} deltaganden, "
         f"{result.costs} kostnadsrader på {result.seconds:.1f} s."
     )
-    return tmp, result
+    if cached:
+        # Written under a temporary name and renamed: a run beside this one never copies half a
+        # file. The database is closed first, so the copy holds everything (no WAL left behind).
+        connection.close()
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_name(f"{cached.name}.{os.getpid()}.part")
+        shutil.copyfile(db_path, partial)
+        meta.write_text(json.dumps(figures, default=str))
+        os.replace(partial, cached)
+        log(f"Sparad för nästa körning: {cached}")
+    return figures
+
+
+def seeded(prefix: str, *, arrangements: int, years: int, seed: int):
+    """Start Django on a new SQLite database in a temporary folder, migrate it and load
+    ``seed_scale`` (or copy a cached one: ``seeded_file``); return (the folder, kept alive by the
+    caller, and seed_scale's figures, with attributes ``arrangements``, ``participations`` ...)."""
+    tmp = tempfile.TemporaryDirectory(prefix=prefix)
+    db_path = Path(tmp.name) / "bench.sqlite3"
+    figures = seeded_file(db_path, arrangements=arrangements, years=years, seed=seed)
+    return tmp, types.SimpleNamespace(**figures)
 
 
 def median_ms(fn, runs: int, warmup: int):
