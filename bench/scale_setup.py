@@ -46,7 +46,9 @@ def start_django() -> None:
 
 #: Where seeded databases are kept between runs (``BENCH_CACHE`` overrides; ``BENCH_CACHE=off``
 #: seeds afresh every time).
-CACHE_DIR = Path(os.environ.get("BENCH_CACHE", Path(tempfile.gettempdir()) / "samverkan-bench-cache"))
+CACHE_DIR = Path(
+    os.environ.get("BENCH_CACHE", Path(tempfile.gettempdir()) / "samverkan-bench-cache")
+)
 
 
 def schema_key(root: Path = ROOT) -> str:
