@@ -4,6 +4,7 @@
 #   make test           install test deps (+ Chromium from Debian when missing), ruff, whole suite
 #   make test-postgres  the suite against DATABASE_URL (a PostgreSQL server you provide)
 #   make bench          benchmarks; each prints JSON lines {"name", "value", "unit", "queries"}
+#   make load-test      a bounded load test on loopback (bench/load.py; LOAD_ARGS="--clients 40 ...")
 #   make lint / format  ruff check / ruff format
 #
 # Only a Python 3.11+ with venv, pip and make is needed; everything else is installed here.
@@ -26,7 +27,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_NO_INPUT := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run demo serve migrate test test-postgres pytest chromium redis-server pg-client oidc-provider bench ruff-check lint format clean
+.PHONY: help run demo serve migrate test test-postgres pytest chromium redis-server pg-client oidc-provider bench load-test ruff-check lint format clean
 
 help:
 	@sed -n '3,8p' Makefile | sed 's/^# \{0,1\}//'
@@ -163,6 +164,10 @@ bench: $(VENV)/.installed-test
 	$(PY) bench/import_excel.py
 	$(PY) bench/zip_bomb.py
 	$(PY) bench/briefing.py
+
+# A bounded load test on loopback (bench/load.py): 40 clients for 60 s while an editor saves.
+load-test: $(VENV)/.installed-test
+	$(PY) bench/load.py $(LOAD_ARGS)
 
 # --- code style --------------------------------------------------------------------------------
 

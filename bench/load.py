@@ -18,7 +18,8 @@ for ``--seconds`` runs:
   them logged in (a session made for a reader of the busiest municipality) on internal pages (the
   overview, arrangement pages, the due list, the organisation's and the national network page),
   the others anonymous on Insyn (municipality pages, arrangement pages, the start page), each
-  page chosen at random, one request after the other without pause;
+  page chosen at random, one request after the other without pause (before the clock starts,
+  each kind of page is asked for once per worker, untimed, so that every worker has started);
 * an editor of the busiest municipality who every ``--save-every`` s opens an arrangement's
   edit page, takes the form as it is (the CSRF token and version from the page), changes its
   public description and sends it, as a browser would (a save is done when the answer redirects).
@@ -313,6 +314,29 @@ INTERNAL_RARE = {"national_network": 1}  # the heaviest page: once in a while
 PUBLIC = {"insyn_municipality": 4, "insyn_arrangement": 4, "insyn_index": 1}
 
 
+def warm_up(base: str, plan: dict, workers: int) -> None:
+    """Ask for each kind of page once per worker, in parallel and untimed: the workers start
+    (imports, first connection) before the clock does."""
+    import requests
+
+    def get(path: str, cookie: str | None) -> None:
+        with requests.Session() as http:
+            if cookie:
+                http.cookies.set(plan["cookie"], cookie)
+            try:
+                http.get(base + path, timeout=120, allow_redirects=False)
+            except requests.RequestException:
+                pass  # counted in the run itself, if it lasts
+
+    for kind, urls in plan["pages"].items():
+        cookie = None if kind.startswith("insyn") else plan["reader_session"]
+        pool = [threading.Thread(target=get, args=(urls[0], cookie)) for _ in range(workers)]
+        for t in pool:
+            t.start()
+        for t in pool:
+            t.join()
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     import requests
@@ -402,6 +426,7 @@ def main(argv=None) -> int:
             log("gunicorn startade inte.")
             return 1
         log(f"gunicorn på {base}: {args.workers} {args.worker_class}; belastning {load_start}")
+        warm_up(base, plan, args.workers)
         threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
         threads.append(threading.Thread(target=editor))
         started = time.monotonic()

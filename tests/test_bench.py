@@ -97,3 +97,72 @@ def test_the_briefing_benchmark_runs_and_reports_against_its_goal():
     assert pdf["items"] == 20 and 1 <= pdf["pages"] <= 3
     assert pdf["goal_ms"] == 3000 and pdf["value"] > 0
     assert figures["briefing"]["queries"] <= 15
+
+
+def _bench_module(name: str):
+    sys.path.insert(0, str(BENCH))
+    try:
+        return __import__(name)
+    finally:
+        sys.path.remove(str(BENCH))
+
+
+def test_a_cached_seeded_database_is_keyed_by_the_migrations(tmp_path):
+    scale_setup = _bench_module("scale_setup")
+    migrations = tmp_path / "register" / "migrations"
+    migrations.mkdir(parents=True)
+    (migrations / "0001_initial.py").write_text("# one")
+    before = scale_setup.schema_key(tmp_path)
+    assert scale_setup.schema_key(tmp_path) == before
+    (migrations / "0014_new.py").write_text("# a new migration in the newer tree")
+    assert scale_setup.schema_key(tmp_path) != before
+    assert scale_setup.schema_key(ROOT) == scale_setup.schema_key(ROOT)
+
+
+def test_compare_reports_the_load_average_and_can_run_this_trees_script_on_the_old(
+    monkeypatch, tmp_path, capsys
+):
+    compare = _bench_module("compare")
+    old_tree = tmp_path / "old"
+    (old_tree / "bench").mkdir(parents=True)
+    ran = []
+
+    def fake_run(tree, bench, extra):
+        ran.append((tree, (tree / "bench" / "national.py").exists()))
+        return [{"name": "x", "value": 2 if tree == compare.ROOT else 4, "unit": "ms"}]
+
+    monkeypatch.setattr(compare, "unpack", lambda rev, into: old_tree)
+    monkeypatch.setattr(compare, "run", fake_run)
+    assert compare.main(["--base", "HEAD", "--rounds", "2", "--script", "new", "national"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert lines[0]["ratio"] == 0.5
+    assert len(lines[0]["load_old"]) == len(lines[0]["load_new"]) == 2
+    assert lines[-1]["name"] == "machine.loadavg"
+    assert len(lines[-1]["start"]) == len(lines[-1]["end"]) == 3
+    assert all(has_script for _, has_script in ran)  # this tree's script in the old tree too
+
+
+def test_the_load_test_sends_the_form_as_a_browser_would():
+    load = _bench_module("load")
+    form = load.Form()
+    form.feed(
+        '<form method="get"><input name="q" value="x"></form>'
+        '<form method="post" action="">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="tok">'
+        '<input name="name" value="Räddningstjänst">'
+        '<input type="checkbox" name="motives" value="1" checked>'
+        '<input type="checkbox" name="motives" value="2">'
+        '<select name="status"><option value="a">A</option><option value="b" selected>B</option>'
+        '</select><textarea name="public_description">\nText</textarea>'
+        '<button type="submit" name="save">Spara</button></form>'
+    )
+    assert form.fields == [
+        ("csrfmiddlewaretoken", "tok"),
+        ("name", "Räddningstjänst"),
+        ("motives", "1"),
+        ("status", "b"),
+        ("public_description", "Text"),
+    ]
+    once = load.edited(form.fields, 1)
+    twice = load.edited(once, 2)
+    assert dict(twice)["public_description"] == "Text [belastningstest 2]"
