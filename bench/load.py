@@ -92,22 +92,30 @@ def percentile(values: list[float], q: float) -> float | None:
 
 
 class Form(HTMLParser):
-    """The fields of the page's first POST form, as a browser would send them."""
+    """The fields of the page's main POST form (the one with the most fields: the header's
+    logout form is a POST form too), as a browser would send them."""
 
     def __init__(self):
         super().__init__()
-        self.action, self.fields = None, []
-        self._in_form = self._done = False
+        self.forms: list[tuple[str, list]] = []
+        self._fields = None
         self._select = self._textarea = None
         self._options: list[tuple[str, bool]] = []
 
+    @property
+    def action(self) -> str | None:
+        return max(self.forms, key=lambda f: len(f[1]))[0] if self.forms else None
+
+    @property
+    def fields(self) -> list[tuple[str, str]]:
+        return max(self.forms, key=lambda f: len(f[1]))[1] if self.forms else []
+
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if self._done:
-            return
         if tag == "form" and (a.get("method") or "").lower() == "post":
-            self._in_form, self.action = True, a.get("action") or ""
-        if not self._in_form:
+            self._fields = []
+            self.forms.append((a.get("action") or "", self._fields))
+        if self._fields is None:
             return
         name = a.get("name")
         if tag == "input" and name:
@@ -115,7 +123,7 @@ class Form(HTMLParser):
             if kind in ("checkbox", "radio") and "checked" not in a:
                 return
             if kind not in ("submit", "button", "image", "file", "reset"):
-                self.fields.append((name, a.get("value") or ("on" if kind == "checkbox" else "")))
+                self._fields.append((name, a.get("value") or ("on" if kind == "checkbox" else "")))
         elif tag == "select" and name:
             self._select, self._options = name, []
         elif tag == "option" and self._select:
@@ -128,17 +136,19 @@ class Form(HTMLParser):
             self._textarea[1] += data
 
     def handle_endtag(self, tag):
+        if self._fields is None:
+            return
         if tag == "select" and self._select:
             chosen = [v for v, s in self._options if s] or [v for v, _ in self._options[:1]]
-            self.fields.extend((self._select, v) for v in chosen)
+            self._fields.extend((self._select, v) for v in chosen)
             self._select = None
         elif tag == "textarea" and self._textarea is not None:
             # A browser drops the newline right after <textarea>.
             name, text = self._textarea
-            self.fields.append((name, text[1:] if text.startswith("\n") else text))
+            self._fields.append((name, text[1:] if text.startswith("\n") else text))
             self._textarea = None
-        elif tag == "form" and self._in_form:
-            self._in_form, self._done = False, True
+        elif tag == "form":
+            self._fields = None
 
 
 def edited(fields: list[tuple[str, str]], n: int) -> list[tuple[str, str]]:
@@ -396,9 +406,11 @@ def main(argv=None) -> int:
                 page = http.get(url, timeout=60)
                 form = Form()
                 form.feed(page.text)
-                token = dict(form.fields).get("csrfmiddlewaretoken")
-                if page.status_code != 200 or not token:
-                    raise ValueError(f"edit page: HTTP {page.status_code}, token {bool(token)}")
+                fields = dict(form.fields)
+                if page.status_code != 200 or not {"csrfmiddlewaretoken", "edit_version"} <= set(
+                    fields
+                ):
+                    raise ValueError(f"edit page: HTTP {page.status_code}, no form with a token")
                 http.cookies.set(
                     "csrftoken", page.cookies.get("csrftoken") or http.cookies.get("csrftoken")
                 )
@@ -409,7 +421,8 @@ def main(argv=None) -> int:
                     timeout=60,
                     allow_redirects=False,
                 )
-                ok = sent.status_code in (302, 303)
+                # Saved: a redirect to the arrangement (not to the login page).
+                ok = sent.status_code in (302, 303) and "logga-in" not in sent.headers["Location"]
                 if not ok:
                     raise ValueError(f"save: HTTP {sent.status_code}")
             except (requests.RequestException, ValueError) as error:

@@ -147,6 +147,8 @@ def test_the_load_test_sends_the_form_as_a_browser_would():
     form = load.Form()
     form.feed(
         '<form method="get"><input name="q" value="x"></form>'
+        '<form method="post" action="/logga-ut/"><input type="hidden" name="csrfmiddlewaretoken"'
+        ' value="tok"></form>'
         '<form method="post" action="">'
         '<input type="hidden" name="csrfmiddlewaretoken" value="tok">'
         '<input name="name" value="Räddningstjänst">'
