@@ -397,8 +397,9 @@ def main(argv=None) -> int:
     def editor() -> None:
         http = requests.Session()
         http.cookies.set(plan["cookie"], plan["editor_session"])
-        n = 0
-        while not stop.wait(args.save_every):
+        n, begun = 0, time.monotonic()
+        # One save every --save-every seconds from the start (at once when a save took longer).
+        while not stop.wait(max(0.0, begun + (n + 1) * args.save_every - time.monotonic())):
             n += 1
             url = base + plan["edit"][n % len(plan["edit"])]
             started = time.perf_counter()
