@@ -62,8 +62,6 @@ from .models import (
 
 NATIONAL_KEY = "dv:national"
 EVERYTHING_KEY = "dv:everything"  # raised by a write that touches everything
-# The data version of before (one global number); kept so that a reader of the old key still works.
-LEGACY_KEY = "insyn:data-version"
 
 #: Reference data, shown on every page.
 REFERENCE_MODELS = (Organisation, County, CooperationForm, ServiceArea, Motive, PopulationFigure)
@@ -126,11 +124,6 @@ def for_arrangement(arr_id: int) -> int:
     return _version(arrangement_key(arr_id))
 
 
-def national_everything() -> int:
-    """Return the version of the last write that touched everything (0: none yet)."""
-    return cache.get(EVERYTHING_KEY) or 0
-
-
 def data_version() -> int:
     """Return the national version (the one global data version of before)."""
     return national()
@@ -147,17 +140,14 @@ class Touched:
     arrangements: set[int] = field(default_factory=set)
     everything: bool = False
 
-    def __bool__(self) -> bool:
-        return True  # the national version is always touched
-
 
 def bump(what: Touched | None = None) -> int:
     """Move the versions ``what`` names, and the national one (everything when None), to a new
     number higher than any before; return it."""
-    what = what or Touched(everything=True)
+    what = Touched(everything=True) if what is None else what
     current = cache.get_many([NATIONAL_KEY, EVERYTHING_KEY])
     new = max(_now(), max(current.values(), default=0) + 1)
-    keys = {NATIONAL_KEY: new, LEGACY_KEY: new}
+    keys = {NATIONAL_KEY: new}
     if what.everything:
         keys[EVERYTHING_KEY] = new
     keys.update((organisation_key(pk), new) for pk in what.organisations)

@@ -28,7 +28,6 @@ from django.views.decorators.http import condition
 from .. import dataversions
 from .selectors import arrangement_id_from_slug
 
-VERSION_KEY = dataversions.LEGACY_KEY
 data_version = dataversions.data_version
 
 
