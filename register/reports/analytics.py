@@ -44,7 +44,7 @@ KEEP_SECONDS = 2 * 24 * 3600
 
 
 def visibility(access: Access) -> tuple[str, bool, list[int]]:
-    """Return (key, is_admin, member ids): what decides which arrangements the user's figures
+    """Return (key, whether they see everything, member ids): what decides which arrangements the user's figures
     count, as a cache key and as plain values for a background job."""
     shape, ids = access.visibility_shape()
     if shape == ("everything",):
@@ -53,9 +53,9 @@ def visibility(access: Access) -> tuple[str, bool, list[int]]:
     return f"m{digest}", False, list(ids)
 
 
-def access_for(is_admin: bool, member_ids: list[int]) -> Access:
+def access_for(sees_all: bool, member_ids: list[int]) -> Access:
     """The Access ``visibility`` stands for (it sees what the user sees; it changes nothing)."""
-    if is_admin:
+    if sees_all:
         return Access.administrator()
     return Access(user_id=None).as_member_of(member_ids)
 
@@ -87,11 +87,7 @@ def due_rows(access: Access, organisation, today: dt.date) -> list:
     (per user's rights: what they may act on is in the rows)."""
     if not due_selectors.may_see_due(access, organisation):
         return []
-    rights = hashlib.sha256(
-        repr(
-            (access.is_admin, sorted(access.member_org_ids), sorted(access.editor_org_ids))
-        ).encode()
-    ).hexdigest()[:16]
+    rights = hashlib.sha256(repr(access.rights_shape()).encode()).hexdigest()[:16]
     key = f"analytics:due:{organisation.pk}:{today.isoformat()}:{rights}"
     version = dataversions.for_organisation(organisation.pk)
     stored = cache.get(key)
@@ -187,10 +183,10 @@ class _Links:
         return self._arr.format(pk)
 
 
-def recompute_area(county_code, county_name, kind, on, include_ended, is_admin, member_ids):
+def recompute_area(county_code, county_name, kind, on, include_ended, sees_all, member_ids):
     """The background job: compute the figures again, keep them, let the next change ask again."""
     on = dt.date.fromisoformat(on)
-    access = access_for(is_admin, member_ids)
+    access = access_for(sees_all, member_ids)
     vis, _, _ = visibility(access)
     key = _area_key(county_code, kind, on, include_ended, vis)
     try:
@@ -206,7 +202,7 @@ def network_area(access: Access, county, *, kind, on: dt.date, include_ended: bo
     """Return the county's (None: the nation's) network figures: the current ones, or the last
     complete ones while a background job computes them again (``stale``); computed in the request
     only when none exist."""
-    vis, is_admin, member_ids = visibility(access)
+    vis, sees_all, member_ids = visibility(access)
     county_code = county.code if county else None
     county_name = county.name if county else None
     key = _area_key(county_code, kind, on, include_ended, vis)
@@ -225,7 +221,7 @@ def network_area(access: Access, county, *, kind, on: dt.date, include_ended: bo
                 kind,
                 on.isoformat(),
                 include_ended,
-                is_admin,
+                sees_all,
                 member_ids,
             )
             entry = cache.get(key) or entry  # done already when the job ran in this process
