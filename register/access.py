@@ -452,6 +452,11 @@ class Access:
             return ("everything",), []
         return ("members",), sorted(self.member_org_ids)
 
+    def rights_shape(self) -> tuple:
+        """Return everything that decides what the user may see and do, as plain values (a cache
+        of figures whose rows say what the user may act on keys them by it)."""
+        return (self.is_admin, sorted(self.member_org_ids), sorted(self.editor_org_ids))
+
     def as_member_of(self, org_ids) -> Access:
         """Return this access with ``org_ids`` as the organisations the user is a member of
         (and editor of none): what ``visibility_shape``'s ids stand for."""

@@ -7,8 +7,9 @@ class RegisterConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Every saved or deleted register record makes the public pages' cache out of date.
-        from .public.cache import connect_signals
+        # Every saved or deleted register record moves the data versions it touches (the public
+        # pages' cache and the analytics are kept under them).
+        from .dataversions import connect_signals
 
         connect_signals()
 

@@ -1,15 +1,16 @@
-"""The public pages' cache: whole responses kept under the register's data version.
+"""The public pages' cache: whole responses kept under the data version they depend on.
 
-One number in the cache, the data version, changes whenever a register record is saved or deleted
-(Django's signals on every model of the register app, and the write side's own hook,
-``register.services.changes.data_changed``, for what is written without them); it is the time of
-the change in milliseconds. A page's cache key holds it, so an edit
-makes every public page new at once, and the same number gives the page its ETag and
-Last-Modified: an unchanged page answers a conditional request with 304 without being built.
+Which version a page depends on is the page's own: a municipality's or region's pages (its page,
+"Vem ansvarar?", its open data and decision feed) depend on that organisation's version, an
+arrangement's page on the arrangement's, and the register-wide pages (search, open data, the
+catalogue, the sitemap) on the national version (``register.dataversions``, which also decides
+which versions a write touches: a save in Kiruna leaves Täby's pages cached). A page's cache key
+holds its version, and the same number gives the page its ETag and Last-Modified: an unchanged
+page answers a conditional request with 304 without being built.
 
-With the default local-memory cache each server process has its own version: that is right for
-one process (``runserver``, one gunicorn worker). Several workers or servers share one version and
-one cache through Redis (``REDIS_URL``, see the README).
+With the default local-memory cache each server process has its own versions: that is right for
+one process (``runserver``, one gunicorn worker). Several workers or servers share the versions
+and the pages through Redis (``REDIS_URL``, see the README).
 """
 
 from __future__ import annotations
@@ -17,77 +18,77 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import time
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import condition
 
-VERSION_KEY = "insyn:data-version"
+from .. import dataversions
+from .selectors import arrangement_id_from_slug
 
-
-def data_version() -> int:
-    """Return the current data version (set on first use)."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, int(time.time() * 1000), None)
-        version = cache.get(VERSION_KEY) or int(time.time() * 1000)
-    return version
+data_version = dataversions.data_version
 
 
 def bump() -> None:
-    """Start a new data version: every cached public page is out of date."""
-    now = int(time.time() * 1000)
-    old = cache.get(VERSION_KEY) or 0
-    cache.set(VERSION_KEY, max(now, old + 1), None)
-
-
-def bump_on_commit(**kwargs) -> None:
-    """Bump when the transaction commits, so that no reader caches the old data meanwhile."""
-    transaction.on_commit(bump)
+    """Start a new data version for everything: every cached public page is out of date."""
+    dataversions.bump()
 
 
 def connect_signals() -> None:
-    from ..services.changes import data_changed
-
-    data_changed.connect(bump_on_commit, dispatch_uid="insyn-services", weak=False)
-    for model in apps.get_app_config("register").get_models():
-        uid = f"insyn-{model._meta.label}"
-        post_save.connect(bump_on_commit, sender=model, dispatch_uid=f"{uid}-save", weak=False)
-        post_delete.connect(bump_on_commit, sender=model, dispatch_uid=f"{uid}-delete", weak=False)
-    m2m_changed.connect(bump_on_commit, dispatch_uid="insyn-m2m", weak=False)
+    dataversions.connect_signals()
 
 
-def _request_version(request) -> int:
-    """Return the data version, read once per request (the ETag, Last-Modified and cache key
-    all ask for it)."""
+# --- Which version a page depends on ----------------------------------------------------------
+
+
+def national(request, *args, **kwargs) -> int:
+    """The register-wide pages: the national version."""
+    return dataversions.national()
+
+
+def organisation(request, *args, code=None, **kwargs) -> int:
+    """A municipality's or region's pages: its own version."""
+    return dataversions.for_organisation_code(code) if code else dataversions.national()
+
+
+def arrangement(request, *args, slug=None, **kwargs) -> int:
+    """An arrangement's page: its own version."""
+    pk = arrangement_id_from_slug(slug or "")
+    return dataversions.for_arrangement(pk) if pk else dataversions.national()
+
+
+def _request_version(request, depends=national, *args, **kwargs) -> int:
+    """Return the page's data version, read once per request (the ETag, Last-Modified and cache
+    key all ask for it)."""
     version = getattr(request, "_insyn_data_version", None)
     if version is None:
-        version = request._insyn_data_version = data_version()
+        version = request._insyn_data_version = depends(request, *args, **kwargs)
     return version
 
 
-def _etag(request, *args, **kwargs) -> str:
+def _etag(request, *args, depends=national, **kwargs) -> str:
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:16]
-    return f"{_request_version(request)}-{path}"
+    return f"{_request_version(request, depends, *args, **kwargs)}-{path}"
 
 
-def _last_modified(request, *args, **kwargs) -> dt.datetime:
-    return dt.datetime.fromtimestamp(_request_version(request) // 1000, tz=dt.UTC)
+def _last_modified(request, *args, depends=national, **kwargs) -> dt.datetime:
+    version = _request_version(request, depends, *args, **kwargs)
+    return dt.datetime.fromtimestamp(version // 1000, tz=dt.UTC)
 
 
-def public_page(view):
-    """Cache a public view's successful GET response under the data version, and answer
-    If-None-Match / If-Modified-Since with 304 while the data is unchanged."""
+def public_page(view=None, *, depends=national):
+    """Cache a public view's successful GET response under the data version it ``depends`` on
+    (national, ``organisation`` or ``arrangement``; a function of the request and the view's
+    arguments), and answer If-None-Match / If-Modified-Since with 304 while the data is
+    unchanged."""
+    if view is None:
+        return functools.partial(public_page, depends=depends)
 
     @functools.wraps(view)
     def cached(request, *args, **kwargs):
-        key = f"insyn:page:{_etag(request)}"
+        key = f"insyn:page:{_etag(request, *args, depends=depends, **kwargs)}"
         stored = cache.get(key)
         if stored is not None:
             content, headers = stored
@@ -103,7 +104,10 @@ def public_page(view):
             cache.set(key, (response.content, headers), settings.PUBLIC_CACHE_SECONDS)
         return response
 
-    conditional = condition(etag_func=_etag, last_modified_func=_last_modified)(cached)
+    conditional = condition(
+        etag_func=functools.partial(_etag, depends=depends),
+        last_modified_func=functools.partial(_last_modified, depends=depends),
+    )(cached)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):

@@ -8,7 +8,7 @@ from django.urls import path, re_path
 from django.views.decorators.http import require_safe
 
 from . import views
-from .cache import public_page
+from .cache import organisation, public_page
 from .feeds import DecisionFeed
 
 app_name = "public"
@@ -32,7 +32,9 @@ urlpatterns = [
         name="embed_area",
     ),
     re_path(
-        rf"^{CODE}/beslut\.atom$", require_safe(public_page(DecisionFeed())), name="decision_feed"
+        rf"^{CODE}/beslut\.atom$",
+        require_safe(public_page(DecisionFeed(), depends=organisation)),
+        name="decision_feed",
     ),
     re_path(rf"^{CODE}/data\.json$", views.organisation_data, name="organisation_data"),
     re_path(

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_safe
 
 from .. import personal_data as register_personal_data
 from ..downloads import download
-from . import embedding, network, opendata, selectors
+from . import cache, embedding, network, opendata, selectors
 from .cache import data_version, public_page
 
 SITE = "Insyn i kommunal samverkan"
@@ -87,7 +87,7 @@ _INDEX_DESCRIPTION = (
 
 
 @require_safe
-@public_page
+@public_page(depends=cache.organisation)
 def organisation(request, code):
     p = _portfolio(request, code)
     org = p.organisation
@@ -112,7 +112,7 @@ def organisation(request, code):
 
 
 @require_safe
-@public_page
+@public_page(depends=cache.organisation)
 def responsible(request, code):
     p = _portfolio(request, code)
     org = p.organisation
@@ -171,7 +171,7 @@ def _embed_html(request, org: dict, areas: list[dict], area: dict | None = None)
 @require_safe
 @xframe_options_exempt
 @csp_replace({"frame-ancestors": ["*"]})
-@public_page
+@public_page(depends=cache.organisation)
 def embed(request, code, area=None):
     """The "Vem ansvarar?" box, for a municipality's own website (an iframe; no script): every
     service, or one (``area``, a service area's slug)."""
@@ -187,7 +187,7 @@ def embed(request, code, area=None):
 
 
 @require_safe
-@public_page
+@public_page(depends=cache.arrangement)
 def arrangement(request, slug):
     arrangement_id = selectors.arrangement_id_from_slug(slug)
     a = selectors.arrangement_document(arrangement_id) if arrangement_id else None
@@ -248,14 +248,14 @@ def data_index(request):
 
 
 @require_safe
-@public_page
+@public_page(depends=cache.organisation)
 def organisation_data(request, code):
     p = _portfolio(request, code)
     return _download(opendata.as_json(opendata.organisation_json(p)), "data", "json")
 
 
 @require_safe
-@public_page
+@public_page(depends=cache.organisation)
 def organisation_list(request, code, name, fmt):
     if name not in opendata.LISTS or fmt not in opendata.FORMATS:
         raise Http404("Den listan eller det formatet finns inte.")

@@ -10,7 +10,7 @@ import icalendar
 from django.utils import timezone
 
 from ..access import Access
-from ..selectors.due import due_rows
+from .analytics import due_rows
 
 PRODID = "-//Samverkansregistret//Deadlines//SV"
 

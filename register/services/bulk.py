@@ -150,7 +150,7 @@ def insert(
         )
     for name, related in (m2m or {}).items():
         _insert_m2m(meta.get_field(name), ids, related, history_ids, using=using)
-    announce(model)  # no model signals were sent
+    announce(model, columns)  # no model signals were sent
     return ids
 
 

@@ -3,7 +3,9 @@ public pages' cache) listens here, and the services never need to know who that 
 
 Records saved or deleted one at a time already send Django's own model signals; the bulk path
 (:mod:`register.services.bulk`) writes with plain SQL and sends none, so it sends
-:data:`data_changed` instead, once per statement batch, with the model as sender.
+:data:`data_changed` instead, once per statement batch, with the model as sender and, when
+it knows them, the rows' ``columns`` (attribute name -> one value per row), so that a listener
+can tell which records were written (``register.dataversions``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from django.dispatch import Signal
 data_changed = Signal()
 
 
-def announce(model) -> None:
-    """Tell every listener that rows of ``model`` were written or deleted."""
-    data_changed.send(sender=model)
+def announce(model, columns: dict | None = None) -> None:
+    """Tell every listener that rows of ``model`` were written or deleted (``columns``: the
+    written rows' values by attribute name, one list per column, when known)."""
+    data_changed.send(sender=model, columns=columns)

@@ -19,8 +19,8 @@ from .. import graph, rules
 from ..access import Access
 from ..downloads import download
 from ..models import County, Organisation
+from ..reports import analytics, network_svg
 from ..reports import network as files
-from ..reports import network_svg
 from ..selectors.network import network_data
 
 FORMATS = {
@@ -140,10 +140,8 @@ def _organisation_network(request, pk):
         access.organisations(Organisation.objects.select_related("county")), pk=pk
     )
     opts = options(request, default_kind="all")
-    data = network_data(access, on=opts.on, organisation_id=organisation.pk, with_seats=True)
-    net = graph.build(data, on=opts.on, include_ended=opts.include_ended, kind=opts.kind)
-    influence = graph.influence_rows(
-        data, organisation.pk, on=opts.on, include_ended=opts.include_ended
+    data, net, influence = analytics.organisation_network(
+        access, organisation.pk, on=opts.on, include_ended=opts.include_ended, kind=opts.kind
     )
     return access, organisation, opts, data, net, influence
 
@@ -248,50 +246,21 @@ def _area(request, county: County | None):
 
 
 def _area_page(request, county: County | None):
-    access, opts, data, net, area = _area(request, county)
+    access = Access.for_user(request.user)
+    opts = options(request, default_kind="municipality_region")
+    figures = analytics.network_area(
+        access, county, kind=opts.kind, on=opts.on, include_ended=opts.include_ended
+    )
     where = county.name if county else "hela registret"
-    title = f"Partnernätverket i {where}"
-    links = Urls()
-    network_url = reverse("register:organisation_network", args=[0]).replace("/0/", "/{}/")
-    picture = network_svg.area_picture(net, area, links, title=title)
-    orgs = data.orgs
-    rows = [
-        {
-            "figures": area.figures[n],
-            "url": network_url.format(n),
-            "community": area.community_of.get(n),
-            "betweenness": area.betweenness.get(n, 0.0),
-        }
-        for n in area.orgs
-    ]
-    rows.sort(key=lambda r: (-r["figures"].partners, r["figures"].org.name))
     return render(
         request,
         "register/network_area.html",
         {
             "county": county,
             "counties": County.objects.order_by("code"),
-            "title": title,
+            "title": f"Partnernätverket i {where}",
             "opts": opts,
-            "area": area,
-            "rows": rows,
-            "communities": [[orgs[n] for n in c] for c in area.communities],
-            "cross": [
-                {
-                    "a": orgs[u],
-                    "b": orgs[v],
-                    "a_url": network_url.format(u),
-                    "b_url": network_url.format(v),
-                    "shared": e["shared"],
-                    "money": e["money"],
-                }
-                for u, v, e in area.cross_county_ties[:100]
-            ],
-            "cross_count": len(area.cross_county_ties),
-            "without": [(orgs[n], links.organisation(n)) for n in area.without_arrangement],
-            "svg": network_svg.render(picture),
-            "picture": picture,
-            "cost_year": data.cost_year,
+            "figures": figures,
             "formats": FORMATS,
             "download_url": (
                 reverse("register:network_county_download", args=[county.pk])

@@ -23,7 +23,7 @@ from .. import rules
 from ..access import Access
 from ..downloads import download
 from ..models import CalendarToken, Organisation, Review, ReviewItem
-from ..reports import ical
+from ..reports import analytics, ical
 from ..reports.pdf import write_pdf
 from ..selectors import due as due_selectors
 from ..selectors import readiness
@@ -231,7 +231,7 @@ def review_pack_pdf(request, pk):
 def organisation_due(request, pk):
     access = Access.for_user(request.user)
     organisation = _member_organisation(access, pk)
-    rows = due_selectors.due_rows(access, organisation, _today())
+    rows = analytics.due_rows(access, organisation, _today())
     return render(
         request,
         "register/organisation_due.html",

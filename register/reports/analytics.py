@@ -1,0 +1,233 @@
+"""Analytics computed once per change: the network figures, the influence rows and the due list,
+kept in Django's cache under the data version they depend on (``register.dataversions``).
+
+* An organisation's network and influence rows, and its due list, depend on the organisation's
+  version: they are computed in the request that first asks after a change, then served from
+  the cache until the organisation's data changes again.
+* A county's and the national network (Louvain, betweenness, every organisation's figures: a
+  second or more on a national register) depend on the national version. After a change the page
+  serves the last complete figures with the time they were computed, and one background job
+  (``register.jobs.enqueue``; a lock in the cache, so many requests after a change ask for one
+  recompute) computes them again. Only when no figures exist at all are they computed in the
+  request.
+
+What a user may see decides what is counted (``Access``), so each entry is kept per visibility
+(``Access.visibility_shape``: everything, or the organisations the user is a member of); the
+background job rebuilds that Access from plain values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from .. import dataversions, graph, jobs
+from ..access import Access
+from ..selectors import due as due_selectors
+from ..selectors.network import network_data
+from . import network_svg
+
+#: How long a lock on a recompute holds when its job never finishes (seconds).
+LOCK_SECONDS = 600
+#: Kept at most this long (seconds; a day): the date is in every key, so older entries are dead.
+KEEP_SECONDS = 2 * 24 * 3600
+
+
+# --- Whose view -----------------------------------------------------------------------------------
+
+
+def visibility(access: Access) -> tuple[str, bool, list[int]]:
+    """Return (key, whether they see everything, member ids): what decides which arrangements the user's figures
+    count, as a cache key and as plain values for a background job."""
+    shape, ids = access.visibility_shape()
+    if shape == ("everything",):
+        return "all", True, []
+    digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:16]
+    return f"m{digest}", False, list(ids)
+
+
+def access_for(sees_all: bool, member_ids: list[int]) -> Access:
+    """The Access ``visibility`` stands for (it sees what the user sees; it changes nothing)."""
+    if sees_all:
+        return Access.administrator()
+    return Access(user_id=None).as_member_of(member_ids)
+
+
+# --- An organisation's network and influence ----------------------------------------------------
+
+
+def organisation_network(access: Access, org_id: int, *, on: dt.date, include_ended: bool, kind):
+    """Return (data, net, influence rows) of the organisation's partner network on ``on``, from
+    the cache while the organisation's data is unchanged."""
+    vis, _, _ = visibility(access)
+    key = f"analytics:org:{org_id}:{kind}:{on.isoformat()}:{int(include_ended)}:{vis}"
+    version = dataversions.for_organisation(org_id)
+    stored = cache.get(key)
+    if stored is not None and stored[0] == version:
+        return stored[1]
+    data = network_data(access, on=on, organisation_id=org_id, with_seats=True)
+    net = graph.build(data, on=on, include_ended=include_ended, kind=kind)
+    influence = graph.influence_rows(data, org_id, on=on, include_ended=include_ended)
+    cache.set(key, (version, (data, net, influence)), KEEP_SECONDS)
+    return data, net, influence
+
+
+# --- The due list ------------------------------------------------------------------------------
+
+
+def due_rows(access: Access, organisation, today: dt.date) -> list:
+    """``selectors.due.due_rows``, from the cache while the organisation's data is unchanged
+    (per user's rights: what they may act on is in the rows)."""
+    if not due_selectors.may_see_due(access, organisation):
+        return []
+    rights = hashlib.sha256(repr(access.rights_shape()).encode()).hexdigest()[:16]
+    key = f"analytics:due:{organisation.pk}:{today.isoformat()}:{rights}"
+    version = dataversions.for_organisation(organisation.pk)
+    stored = cache.get(key)
+    if stored is not None and stored[0] == version:
+        return stored[1]
+    rows = due_selectors.due_rows(access, organisation, today)
+    cache.set(key, (version, rows), KEEP_SECONDS)
+    return rows
+
+
+# --- A county's and the national network ---------------------------------------------------------
+
+
+@dataclass
+class AreaFigures:
+    """A county's or the national network's figures, as shown on its page."""
+
+    html: SafeString  # the page's figures, picture and tables
+    computed: dt.datetime  # when they were computed
+    version: int  # the national version they were computed at
+    stale: bool = False  # a newer version exists: a recompute is under way
+
+
+def _area_key(county_code, kind, on: dt.date, include_ended: bool, vis: str) -> str:
+    return (
+        f"analytics:area:{county_code or 'all'}:{kind}:{on.isoformat()}:{int(include_ended)}:{vis}"
+    )
+
+
+def compute_area(access: Access, county_code, county_name, *, kind, on, include_ended) -> dict:
+    """Compute a county's (``county_code``) or the national (None) network's figures and render
+    them (the page's part below its options)."""
+    version = dataversions.national()  # read first: a change meanwhile makes them stale
+    data = network_data(access, on=on, county_code=county_code)
+    net = graph.build(data, on=on, include_ended=include_ended, kind=kind)
+    big = len(net.graph) > 400 or net.graph.number_of_edges() > 5000
+    area = graph.area_figures(net, county_code=county_code, betweenness_sample=100 if big else 0)
+    title = f"Partnernätverket i {county_name or 'hela registret'}"
+    network_url = reverse("register:organisation_network", args=[0]).replace("/0/", "/{}/")
+    links = _Links(
+        reverse("register:organisation_detail", args=[0]).replace("/0/", "/{}/"),
+        reverse("register:arrangement_detail", args=[0]).replace("/0/", "/{}/"),
+    )
+    picture = network_svg.area_picture(net, area, links, title=title)
+    orgs = data.orgs
+    rows = [
+        {
+            "figures": area.figures[n],
+            "url": network_url.format(n),
+            "community": area.community_of.get(n),
+            "betweenness": area.betweenness.get(n, 0.0),
+        }
+        for n in area.orgs
+    ]
+    rows.sort(key=lambda r: (-r["figures"].partners, r["figures"].org.name))
+    html = render_to_string(
+        "register/_network_area_figures.html",
+        {
+            "area": area,
+            "rows": rows,
+            "communities": [[orgs[n] for n in c] for c in area.communities],
+            "cross": [
+                {
+                    "a": orgs[u],
+                    "b": orgs[v],
+                    "a_url": network_url.format(u),
+                    "b_url": network_url.format(v),
+                    "shared": e["shared"],
+                    "money": e["money"],
+                }
+                for u, v, e in area.cross_county_ties[:100]
+            ],
+            "cross_count": len(area.cross_county_ties),
+            "without": [(orgs[n], links.organisation(n)) for n in area.without_arrangement],
+            "svg": network_svg.render(picture),
+            "picture": picture,
+            "cost_year": data.cost_year,
+        },
+    )
+    return {"html": str(html), "computed": timezone.now(), "version": version}
+
+
+class _Links:
+    """The links of the picture's nodes (the internal pages)."""
+
+    def __init__(self, organisation: str, arrangement: str):
+        self._org, self._arr = organisation, arrangement
+
+    def organisation(self, pk: int) -> str:
+        return self._org.format(pk)
+
+    def arrangement(self, pk: int) -> str:
+        return self._arr.format(pk)
+
+
+def recompute_area(county_code, county_name, kind, on, include_ended, sees_all, member_ids):
+    """The background job: compute the figures again, keep them, let the next change ask again."""
+    on = dt.date.fromisoformat(on)
+    access = access_for(sees_all, member_ids)
+    vis, _, _ = visibility(access)
+    key = _area_key(county_code, kind, on, include_ended, vis)
+    try:
+        entry = compute_area(
+            access, county_code, county_name, kind=kind, on=on, include_ended=include_ended
+        )
+        cache.set(key, entry, KEEP_SECONDS)
+    finally:
+        cache.delete(f"{key}:lock")
+
+
+def network_area(access: Access, county, *, kind, on: dt.date, include_ended: bool) -> AreaFigures:
+    """Return the county's (None: the nation's) network figures: the current ones, or the last
+    complete ones while a background job computes them again (``stale``); computed in the request
+    only when none exist."""
+    vis, sees_all, member_ids = visibility(access)
+    county_code = county.code if county else None
+    county_name = county.name if county else None
+    key = _area_key(county_code, kind, on, include_ended, vis)
+    entry = cache.get(key)
+    if entry is None:
+        entry = compute_area(
+            access, county_code, county_name, kind=kind, on=on, include_ended=include_ended
+        )
+        cache.set(key, entry, KEEP_SECONDS)
+    elif entry["version"] != dataversions.national():
+        if cache.add(f"{key}:lock", 1, LOCK_SECONDS):
+            jobs.enqueue(
+                "register.reports.analytics.recompute_area",
+                county_code,
+                county_name,
+                kind,
+                on.isoformat(),
+                include_ended,
+                sees_all,
+                member_ids,
+            )
+            entry = cache.get(key) or entry  # done already when the job ran in this process
+    return AreaFigures(
+        html=mark_safe(entry["html"]),  # rendered by our own template, escaped there
+        computed=entry["computed"],
+        version=entry["version"],
+        stale=entry["version"] != dataversions.national(),
+    )

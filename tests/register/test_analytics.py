@@ -1,0 +1,174 @@
+"""Analytics once per change (register/reports/analytics.py): figures are kept under the data
+version they depend on, invalidated by each kind of write that changes them and by nothing else;
+the national network page serves its last figures with their time while one job recomputes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from register import jobs, rules
+from register.access import Access
+from register.models import Arrangement, Membership, Participation, Seat
+from register.reports import analytics
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+YEAR = rules.reference_year(dt.date.today())
+
+
+@pytest.fixture
+def world(taby, vaxholm, knivsta, django_capture_on_commit_callbacks):
+    """Täby's federation with Vaxholm and Knivsta (a deciding board: Täby 1 seat of 3), and far
+    away Kiruna's own arrangement; committed before the test, as far as the versions know."""
+    with django_capture_on_commit_callbacks(execute=True):
+        network = f.make_partner_network(taby, vaxholm, knivsta, year=YEAR)
+        brand = network["fire"]
+        body = f.make_body(brand, name="Direktionen", kind="federation_board", powers="decides")
+        for org in (taby, vaxholm, knivsta):
+            f.make_seat(body, f.make_person(organisation=org), org, role=Seat.Role.MEMBER)
+        kiruna = f.municipality("2584")
+        far = f.make_arrangement(name="Malmbanan", is_published=True)
+        f.make_participation(far, kiruna)
+        person = f.make_person(organisation=kiruna)
+    return {
+        "taby": taby,
+        "vaxholm": vaxholm,
+        "kiruna": kiruna,
+        "brand": brand,
+        "body": body,
+        "far": far,
+        "kiruna_person": person,
+    }
+
+
+def figures(world):
+    data, net, influence = analytics.organisation_network(
+        Access.administrator(), world["taby"].pk, on=rules.today(), include_ended=False, kind="all"
+    )
+    row = next((r for r in influence if r.arrangement.id == world["brand"].pk), None)
+    return {
+        "partners": sorted(net.graph[world["taby"].pk]),
+        "seats": row.seats_total if row else None,
+        "own_cost": row.own_cost if row else None,
+    }
+
+
+def new_cost(world):
+    brand = world["brand"]
+    p = Participation.objects.get(arrangement=brand, organisation=world["taby"])
+    p.costs.filter(year=YEAR).update(outcome=None)  # no signal: the next save says it
+    cost = p.costs.get(year=YEAR)
+    cost.outcome = 250
+    cost.save()
+    return lambda before, after: after["own_cost"] == 250 != before["own_cost"]
+
+
+def new_seat(world):
+    f.make_seat(
+        world["body"], f.make_person(organisation=world["taby"]), world["taby"], role="member"
+    )
+    return lambda before, after: after["seats"] == before["seats"] + 1
+
+
+def status_change(world):
+    a = Arrangement.objects.get(pk=world["brand"].pk)
+    a.status = Arrangement.Status.ENDED
+    a.save()
+    vaxholm = world["vaxholm"].pk
+    return lambda before, after: (
+        vaxholm in before["partners"] and vaxholm not in after["partners"] and not after["seats"]
+    )
+
+
+def participation_leaves(world):
+    p = Participation.objects.get(arrangement=world["brand"], organisation=world["vaxholm"])
+    p.left = rules.today() - dt.timedelta(days=1)
+    p.save()
+    return lambda before, after: (
+        world["vaxholm"].pk in set(before["partners"]) - set(after["partners"])
+    )
+
+
+@pytest.mark.parametrize("write", [new_cost, new_seat, status_change, participation_leaves])
+def test_a_cached_figure_is_invalidated_by_each_kind_of_write_that_changes_it(
+    world, write, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    before = figures(world)
+    with django_assert_num_queries(0):
+        assert figures(world) == before  # kept
+    with django_capture_on_commit_callbacks(execute=True):
+        changed = write(world)
+    after = figures(world)
+    assert changed(before, after), (before, after)
+
+
+def test_a_write_elsewhere_leaves_the_figures_and_the_due_list_cached(
+    world, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    access = Access.administrator()
+    taby = world["taby"]
+    editor = f.make_member(taby, Membership.Role.EDITOR, "analys-redaktor")
+    access = Access.for_user(editor)
+    figures(world)
+    rows = analytics.due_rows(access, taby, rules.today())
+    with django_capture_on_commit_callbacks(execute=True):
+        person = world["kiruna_person"]
+        person.name = "Ny i Kiruna"
+        person.save()
+        far = world["far"]
+        far.name = "Malmbanan och Ofotbanan"
+        far.save()
+    with django_assert_num_queries(0):
+        figures(world)
+        assert analytics.due_rows(access, taby, rules.today()) == rows
+    with django_capture_on_commit_callbacks(execute=True):
+        brand = Arrangement.objects.get(pk=world["brand"].pk)
+        brand.end_date = rules.today() + dt.timedelta(days=30)
+        brand.save()
+    again = analytics.due_rows(access, taby, rules.today())
+    assert any(r.kind == "contract_end" for r in again) and again != rows
+
+
+# --- The national network page ---------------------------------------------------------------------
+
+
+def test_the_national_page_serves_its_last_figures_with_their_time_while_one_job_recomputes(
+    world, client, monkeypatch, django_capture_on_commit_callbacks
+):
+    client.force_login(f.make_user("natverk-admin", superuser=True))
+    url = reverse("register:network_national")
+    first = client.get(url).content.decode()  # no figures yet: computed in the request
+    assert "Beräknat " in first and "Vaxholm" in first and "beräknas om" not in first
+    asked = []
+    monkeypatch.setattr(jobs, "enqueue", lambda path, *args: asked.append((path, args)))
+    with django_capture_on_commit_callbacks(execute=True):
+        p = Participation.objects.get(arrangement=world["brand"], organisation=world["vaxholm"])
+        p.left = rules.today() - dt.timedelta(days=1)
+        p.save()
+    for _ in range(5):
+        page = client.get(url).content.decode()
+        assert "beräknas om" in page  # the last complete figures, said to be recomputed
+        assert page.count('<td class="num">') == first.count('<td class="num">')
+    assert len(asked) == 1  # many requests, one recompute
+    path, args = asked[0]
+    jobs.resolve(path)(*args)
+    fresh = client.get(url).content.decode()
+    assert "beräknas om" not in fresh and fresh != first
+    assert len(asked) == 1
+
+
+def test_the_county_page_is_kept_per_visibility(world, client, django_assert_max_num_queries):
+    """A member sees their unpublished arrangements counted, another user does not: their figures
+    are kept apart."""
+    taby = world["taby"]
+    url = reverse("register:network_county", args=[taby.county_id])
+    client.force_login(f.make_member(taby, Membership.Role.READER, "natverk-lasare"))
+    mine = client.get(url).content.decode()
+    client.force_login(f.make_member(world["kiruna"], Membership.Role.READER, "kiruna-lasare"))
+    with django_assert_max_num_queries(15):
+        theirs = client.get(url).content.decode()
+    assert "Danderyd" in mine  # Täby's unpublished network with Danderyd
+    assert "Danderyd" not in theirs.split("Utan registrerad samverkan (")[0]
