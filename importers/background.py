@@ -29,6 +29,7 @@ from . import services
 from .fields import fit
 from .gc_pause import paused_gc
 from .models import ImportBatch, ImportRow
+from .readers import sniff
 from .readers.workbook import ReadError
 from .results import ImportRefused
 from .storage import (
@@ -70,7 +71,10 @@ def start_preview(
     *, data: bytes, file_name: str, organisation: Organisation, user=None, all_or_nothing=True
 ) -> ImportBatch:
     """Store a batch waiting for its preview and its file, and ask for the preview to be made
-    in the background once they are committed; read nothing of the file."""
+    in the background once they are committed. Only the file's kind and (for .xlsx) its
+    archive are checked here, no row is read: :class:`ReadError` for a file that is no list
+    or a zip bomb, and nothing is stored."""
+    sniff(data)
     with transaction.atomic():
         purge_files()
         batch = ImportBatch.objects.create(

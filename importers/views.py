@@ -52,17 +52,14 @@ def upload(request):
     )
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
-        if background.in_background(upload_file.size):  # not read here: too large to wait for
-            batch = background.start_preview(
-                data=upload_file.read(),
-                file_name=upload_file.name,
-                organisation=form.cleaned_data["organisation"],
-                user=request.user,
-                all_or_nothing=form.cleaned_data["all_or_nothing"],
-            )
-            return redirect("importers:batch_detail", pk=batch.pk)
+        # A large file is not read here, only checked: its rows are read in the background.
+        start = (
+            background.start_preview
+            if background.in_background(upload_file.size)
+            else services.batch_preview
+        )
         try:
-            batch = services.batch_preview(
+            batch = start(
                 data=upload_file.read(),
                 file_name=upload_file.name,
                 organisation=form.cleaned_data["organisation"],
