@@ -86,7 +86,7 @@ def batch_list(request):
     )
 
 
-# How often the page of an import at work reloads itself (no JavaScript: a meta refresh).
+# How often the page of an import at work reloads itself (a meta refresh, without scripts).
 PROGRESS_REFRESH_SECONDS = 2
 
 
