@@ -229,3 +229,19 @@ def test_work_that_stopped_says_so_and_the_save_can_be_asked_again(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("importers:batch_commit", args=[batch.pk]), {"all_or_nothing": "on"})
     assert enqueued[-1][0] == "importers.background.commit_job"
+
+
+def test_the_batch_list_shows_the_work_under_way(client, taby, taby_reader):
+    ImportBatch.objects.create(
+        organisation=taby,
+        file_name="stor.xlsx",
+        checksum="x",
+        job=ImportBatch.Job.PREVIEW,
+        job_status=Status.READING,
+        job_updated_at=timezone.now(),
+        rows_read=300,
+        rows_total=600,
+    )
+    client.force_login(taby_reader)
+    page = client.get(reverse("importers:batch_list")).content.decode()
+    assert "Läser raderna (50 %)" in page
