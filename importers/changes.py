@@ -9,8 +9,11 @@ costs, our entry decision, our representatives.
 from __future__ import annotations
 
 from datetime import date
+from types import NoneType
 
 from django.core.exceptions import ValidationError
+from django.db.models.base import ModelState
+from django.db.models.expressions import DatabaseDefault
 
 from register.models import Arrangement, Participation
 from register.rules import (
@@ -256,18 +259,64 @@ def validate_arrangement(
             sheet_headers.get("host", FIELD_HEADERS["host"]),
             host_not_a_party(lookups.org_label(fields["host_id"])),
         )
-    instance = Arrangement(**{k: v for k, v in fields.items() if k != "pk"})
+    for field_name, messages in arrangement_errors(fields, lookups.checked).items():
+        key = _COLUMN_OF.get(field_name, field_name)
+        header = sheet_headers.get(key, FIELD_HEADERS.get(key, field_name))
+        for message in messages:
+            plan.error(header, message)
+
+
+# Not checked with the row: the relations (the plan found them in the register), the website
+# (not read from a list).
+_NOT_CHECKED = {"form", "host", "legal_entity", "predecessor", "parent", "website"}
+
+
+def arrangement_errors(fields: dict, checked: dict) -> dict[str, list[str]]:
+    """Return the errors ``Arrangement(**fields)``'s ``clean_fields()`` and then ``clean()``
+    give (by field name, in the model's order), without making a model instance per row.
+
+    A field's check (``Field.clean``: to Python, choices, blank, null, length, validators) does
+    not depend on the record for these fields, so each distinct value of a field is checked once
+    per file and remembered in ``checked``: most columns hold a few values (a form, a default),
+    and every field a row does not give has the same default in every row.
+    """
+    values = {}
+    errors: dict[str, list[str]] = {}
+    for field in Arrangement._meta.fields:
+        name = field.attname
+        value = fields[name] if name in fields else field.get_default()
+        values[name] = value
+        if field.name in _NOT_CHECKED or field.generated:
+            continue
+        if (field.blank and value in field.empty_values) or isinstance(value, DatabaseDefault):
+            continue
+        key = (name, type(value), value) if _hashable(value) else None
+        outcome = checked.get(key) if key is not None else None
+        if outcome is None:
+            try:
+                outcome = (True, field.clean(value, None))
+            except ValidationError as exc:
+                outcome = (False, exc.messages)
+            if key is not None:
+                checked[key] = outcome
+        ok, result = outcome
+        if ok:
+            values[name] = result
+        else:
+            errors[field.name] = list(result)
+    if errors:
+        return errors
+    record = Arrangement.__new__(Arrangement)  # clean() reads the record's attributes only
+    record.__dict__.update(values, _state=ModelState())
     try:
-        instance.clean_fields(
-            exclude=["form", "host", "legal_entity", "predecessor", "parent", "website"]
-        )
-        instance.clean()
+        record.clean()
     except ValidationError as exc:
-        for field_name, messages in exc.message_dict.items():
-            key = _COLUMN_OF.get(field_name, field_name)
-            header = sheet_headers.get(key, FIELD_HEADERS.get(key, field_name))
-            for message in messages:
-                plan.error(header, message)
+        return exc.message_dict
+    return {}
+
+
+def _hashable(value) -> bool:
+    return isinstance(value, str | int | date | NoneType)
 
 
 def _fmt(value) -> str:

@@ -23,6 +23,8 @@ class Lookups:
     def __init__(self, organisation: Organisation, access: Access, list_name: str = ""):
         self.organisation = organisation
         self.access = access
+        # Each distinct value of an arrangement's field, checked once (changes.arrangement_errors).
+        self.checked: dict = {}
         self.forms = {form.slug: form for form in selectors.cooperation_forms()}
         self.form_by_slug = {slug: form.pk for slug, form in self.forms.items()}
         self.form_name = {form.pk: form.name for form in self.forms.values()}

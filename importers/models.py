@@ -11,6 +11,18 @@ from simple_history.models import HistoricalRecords
 
 from register.models import Arrangement, Organisation
 
+# The fields of a batch's background work (its progress), kept out of its history.
+JOB_FIELDS = [
+    "job",
+    "job_status",
+    "job_error",
+    "job_updated_at",
+    "file_size",
+    "rows_read",
+    "rows_total",
+    "rows_saved",
+]
+
 
 class ImportBatch(models.Model):
     class Mode(models.TextChoices):
@@ -42,9 +54,38 @@ class ImportBatch(models.Model):
     all_or_nothing = models.BooleanField("allt eller inget", default=True)
     summary = models.JSONField("sammanfattning", default=dict, blank=True)
 
+    class Job(models.TextChoices):
+        """What runs for the batch outside the web request (a large file, ``importers.background``)."""
+
+        NONE = "", "Inget"
+        PREVIEW = "preview", "Förhandsgranskning"
+        COMMIT = "commit", "Sparande"
+
+    class JobStatus(models.TextChoices):
+        NONE = "", "Inget"
+        QUEUED = "queued", "Väntar på sin tur"
+        READING = "reading", "Läser raderna"
+        CHECKING = "checking", "Jämför raderna med registret"
+        SAVING = "saving", "Sparar"
+        DONE = "done", "Klar"
+        FAILED = "failed", "Misslyckades"
+
+    # The progress of the batch's background work. Not in the history (``excluded_fields``): it
+    # is updated while the work runs, a row at a time, without a history row per update.
+    job = models.CharField("bakgrundsarbete", max_length=20, choices=Job.choices, blank=True)
+    job_status = models.CharField(
+        "arbetets läge", max_length=20, choices=JobStatus.choices, blank=True
+    )
+    job_error = models.TextField("varför arbetet misslyckades", blank=True)
+    job_updated_at = models.DateTimeField("arbetet senast framåt", null=True, blank=True)
+    file_size = models.PositiveBigIntegerField("filens storlek (byte)", default=0)
+    rows_read = models.PositiveIntegerField("lästa rader", default=0)
+    rows_total = models.PositiveIntegerField("rader i filen", default=0)
+    rows_saved = models.PositiveIntegerField("sparade rader", default=0)
+
     # The uploaded file is not a field here: a batch has history, and every save would copy the
     # file into the history table. It is an ImportFile, without history.
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=JOB_FIELDS)
 
     class Meta:
         ordering = ["-created_at"]
@@ -58,6 +99,24 @@ class ImportBatch(models.Model):
 
     def get_absolute_url(self):
         return reverse("importers:batch_detail", args=[self.pk])
+
+    @property
+    def job_running(self) -> bool:
+        """Whether background work for the batch is waiting or under way (a preview, or its
+        save: once the batch is saved, nothing more runs for it)."""
+        return self.mode == self.Mode.DRY_RUN and self.job_status in {
+            self.JobStatus.QUEUED,
+            self.JobStatus.READING,
+            self.JobStatus.CHECKING,
+            self.JobStatus.SAVING,
+        }
+
+    @property
+    def job_percent(self) -> int:
+        """How far the reading has come, in per cent (0 before the file's size is known)."""
+        if not self.rows_total:
+            return 0
+        return min(100, round(100 * self.rows_read / self.rows_total))
 
     @property
     def history_reason(self) -> str:

@@ -24,7 +24,7 @@ from .choices import list_key, partner_key
 from .fields import fit
 from .gc_pause import paused_gc
 from .models import ImportBatch, ImportChoice, ImportRow
-from .planning import plan_workbook
+from .planning import Plan, plan_workbook
 from .readers import open_workbook
 from .readers.workbook import ReadError
 from .results import ImportRefused, ImportResult, undecided_message
@@ -62,16 +62,51 @@ def run_import(
     row's question "is it the same arrangement?" has no answer (``ImportResult.undecided``); the
     command line, which cannot ask, imports such a row as a new arrangement with its warning.
     """
+    plan = plan_import(
+        source=source,
+        organisation=organisation,
+        progress=progress,
+        user=user,
+        list_name=list_name or (batch.file_name if batch is not None else ""),
+    )
+    if dry_run:
+        return plan.result
+    return write_planned(
+        plan, batch=batch, user=user, all_or_nothing=all_or_nothing, ask_first=ask_first
+    )
+
+
+def plan_import(
+    *,
+    source,
+    organisation: Organisation,
+    progress: Callable[[int, int], None] | None = None,
+    user=None,
+    list_name: str = "",
+) -> Plan:
+    """Read and classify a file for one organisation (:func:`run_import`'s first half); write
+    nothing. ``progress(rows read, rows in the file)`` is called as the rows are read."""
     workbook = open_workbook(source)
     access = Access.for_organisation(
         organisation, user_id=user.pk if user is not None and user.is_authenticated else None
     )
-    list_name = list_name or (batch.file_name if batch is not None else "")
-    plan = plan_workbook(
+    return plan_workbook(
         workbook, organisation, progress=progress, access=access, list_name=list_name
     )
+
+
+def write_planned(
+    plan: Plan,
+    *,
+    batch: ImportBatch | None,
+    user=None,
+    all_or_nothing: bool = True,
+    ask_first: bool = False,
+) -> ImportResult:
+    """Write a plan (:func:`run_import`'s second half), unless all-or-nothing finds an invalid
+    row or, with ``ask_first``, a row's question has no answer."""
     result = plan.result
-    if dry_run or (all_or_nothing and result.invalid) or (ask_first and result.undecided):
+    if (all_or_nothing and result.invalid) or (ask_first and result.undecided):
         return result
     result.written = write_plan(
         plan,
@@ -121,6 +156,11 @@ def _store(batch: ImportBatch, result: ImportResult, *, mode: str) -> None:
     )
 
 
+def store_preview(batch: ImportBatch, result: ImportResult) -> None:
+    """Store a classified file as the batch's preview (its rows and summary)."""
+    _store(batch, result, mode=ImportBatch.Mode.DRY_RUN)
+
+
 @paused_gc()
 @transaction.atomic
 def batch_preview(
@@ -154,7 +194,12 @@ def batch_preview(
 
 @paused_gc()
 def batch_commit(
-    *, batch: ImportBatch, all_or_nothing: bool | None = None, user=None
+    *,
+    batch: ImportBatch,
+    all_or_nothing: bool | None = None,
+    user=None,
+    progress: Callable[[int, int], None] | None = None,
+    saving: Callable[[], None] | None = None,
 ) -> ImportResult:
     """Write a previewed batch's valid rows in one transaction (nothing if all-or-nothing fails).
 
@@ -164,30 +209,39 @@ def batch_commit(
     stored again and :class:`ImportRefused` says which rows ask. ``user`` (else
     whoever uploaded the file) is the one who asks in the requests to join that the import
     sends.
+
+    The file is read and classified before the transaction that writes (reads only, as a
+    preview), so that ``progress`` (rows read, rows in the file), written by a background commit
+    (:mod:`importers.background`), is seen by others while it reads; ``saving()`` is called as
+    the writing transaction starts. The batch is locked and checked again in that transaction.
     """
     if batch.mode != ImportBatch.Mode.DRY_RUN:
         raise ImportRefused("Importen är redan genomförd eller ångrad.")
     if all_or_nothing is not None:
         batch.all_or_nothing = all_or_nothing
+    data = stored_file(batch)
+    if data is None:
+        raise ImportRefused(file_gone_message())
+    user = user if user is not None else batch.created_by
+    try:
+        plan = plan_import(
+            source=data,
+            organisation=batch.organisation,
+            progress=progress,
+            user=user,
+            list_name=batch.file_name,
+        )
+    except ReadError as exc:
+        raise ImportRefused(str(exc)) from exc
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.mode != ImportBatch.Mode.DRY_RUN:
             raise ImportRefused("Importen är redan genomförd eller ångrad.")
-        data = stored_file(batch)
-        if data is None:
-            raise ImportRefused(file_gone_message())
-        try:
-            result = run_import(
-                source=data,
-                organisation=batch.organisation,
-                dry_run=False,
-                all_or_nothing=batch.all_or_nothing,
-                batch=batch,
-                user=user if user is not None else batch.created_by,
-                ask_first=True,
-            )
-        except ReadError as exc:
-            raise ImportRefused(str(exc)) from exc
+        if saving is not None:
+            saving()
+        result = write_planned(
+            plan, batch=batch, user=user, all_or_nothing=batch.all_or_nothing, ask_first=True
+        )
         if result.undecided:  # the preview shows the questions as they are now
             _store(batch, result, mode=ImportBatch.Mode.DRY_RUN)
             refusal = undecided_message(result.undecided)

@@ -15,7 +15,7 @@ from register.access import Access
 from register.downloads import download
 from register.rules import count_of
 
-from . import selectors, services, storage
+from . import background, selectors, services, storage
 from .exporters import export_portfolio as build_portfolio
 from .exporters import invalid_rows_workbook, portfolio_filename
 from .forms import CommitForm, MeetingImportForm, UploadForm
@@ -52,8 +52,14 @@ def upload(request):
     )
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
+        # A large file is not read here, only checked: its rows are read in the background.
+        start = (
+            background.start_preview
+            if background.in_background(upload_file.size)
+            else services.batch_preview
+        )
         try:
-            batch = services.batch_preview(
+            batch = start(
                 data=upload_file.read(),
                 file_name=upload_file.name,
                 organisation=form.cleaned_data["organisation"],
@@ -80,10 +86,20 @@ def batch_list(request):
     )
 
 
+# How often the page of an import at work reloads itself (a meta refresh, without scripts).
+PROGRESS_REFRESH_SECONDS = 2
+
+
 @login_required
 @require_safe
 def batch_detail(request, pk):
     batch, access = _batch_for(request, pk)
+    if batch.job_running and not background.stalled(batch):
+        return render(
+            request,
+            "importers/batch_progress.html",
+            {"batch": batch, "refresh_seconds": PROGRESS_REFRESH_SECONDS},
+        )
     outcome = request.GET.get("utfall", "")
     shown = selectors.batch_rows(batch, outcome=outcome, page_number=request.GET.get("sida"))
     can_edit = access.can_change(batch)
@@ -113,6 +129,8 @@ def batch_detail(request, pk):
         "undecided_rows": shown.undecided_rows,
         "undecided_filter": selectors.UNDECIDED,
         "done": shown.done,
+        "job_error": batch.job_error if batch.job_status == ImportBatch.JobStatus.FAILED else "",
+        "job_stalled": background.stalled(batch),
         "seats_ending": batch.summary.get("seats_ending", []),
         "seats_ending_count": sum(
             len(row["people"]) for row in batch.summary.get("seats_ending", [])
@@ -151,6 +169,12 @@ def batch_commit(request, pk):
     batch, _ = _batch_for(request, pk, edit=True)
     form = CommitForm(request.POST)
     all_or_nothing = form.cleaned_data["all_or_nothing"] if form.is_valid() else True
+    if background.in_background(batch.file_size):
+        try:
+            background.start_commit(batch=batch, all_or_nothing=all_or_nothing, user=request.user)
+        except ImportRefused as exc:
+            messages.error(request, str(exc))
+        return redirect("importers:batch_detail", pk=batch.pk)
     try:
         result = services.batch_commit(
             batch=batch, all_or_nothing=all_or_nothing, user=request.user

@@ -214,6 +214,12 @@ IMPORT_MAX_UNCOMPRESSED_BYTES = int(
 )
 # A preview that is not saved within this many days loses its uploaded file (importers.models).
 IMPORT_PREVIEW_DAYS = int(os.environ.get("IMPORT_PREVIEW_DAYS", "7"))
+# A list larger than this (bytes) is previewed and saved in the background (register/jobs.py),
+# its page showing the progress; a smaller one in the request (importers/background.py).
+IMPORT_BACKGROUND_BYTES = int(os.environ.get("IMPORT_BACKGROUND_BYTES", str(100 * 1024)))
+# Background work on an import that has not moved for this many minutes has stopped (a restart):
+# its page says so, and the save can be asked for again.
+IMPORT_JOB_STALLED_MINUTES = int(os.environ.get("IMPORT_JOB_STALLED_MINUTES", "15"))
 # A person's phone and e-mail are removed this many days after their last seat ended
 # (``manage.py purge_personal_data``; register/personal_data.py is the record of processing).
 PERSONAL_DATA_CONTACT_RETENTION_DAYS = int(

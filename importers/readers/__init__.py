@@ -36,15 +36,28 @@ def open_workbook(
     ``max_uncompressed`` defaults to the setting IMPORT_MAX_UNCOMPRESSED_BYTES.
     """
     data = _read_bytes(source, max_bytes)
+    kind, archive = sniff(data, max_uncompressed=max_uncompressed)
+    year = today_year or date.today().year
+    if kind == "xls":
+        return open_xls(data, max_rows=max_rows, year=year)
+    if kind == "csv":
+        return open_csv(data, max_rows=max_rows, year=year)
+    return open_xlsx(data, archive, max_rows=max_rows, year=year)
+
+
+def sniff(data: bytes, *, max_uncompressed: int | None = None) -> tuple[str, object]:
+    """Return the file's format ("xls", "csv" or "xlsx") from its first bytes, and an .xlsx
+    file's archive as the zip-bomb guard lets it through (else None); read no row.
+
+    Raise :class:`ReadError` for an empty file, and for an .xlsx file that is no workbook or a
+    zip bomb: what a large file's upload checks before its rows are read in the background."""
     if not data:
         raise ReadError("Filen är tom.")
-    year = today_year or date.today().year
     if data[:8] == OLE_SIGNATURE:
-        return open_xls(data, max_rows=max_rows, year=year)
+        return "xls", None
     if not data.startswith(b"PK") and looks_like_text(data):
-        return open_csv(data, max_rows=max_rows, year=year)
-    archive = open_archive(data, max_uncompressed=max_uncompressed)
-    return open_xlsx(data, archive, max_rows=max_rows, year=year)
+        return "csv", None
+    return "xlsx", open_archive(data, max_uncompressed=max_uncompressed)
 
 
 def _read_bytes(source, max_bytes: int) -> bytes:

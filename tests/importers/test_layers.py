@@ -33,6 +33,7 @@ LAYERS = {
     ],
     "services": [
         "importers.gc_pause",
+        "importers.background",
         "importers.storage",
         "importers.writing",
         "importers.batch_history",
