@@ -235,7 +235,9 @@ class Access:
         # A governing document follows its arrangement: the participants' members see every
         # version, their editors add and change them; a published one of a published
         # arrangement is public (Insyn lists it and serves its file).
-        Document: Rule(arrangement="arrangement", published=True, joint=True, readers="arrangement"),
+        Document: Rule(
+            arrangement="arrangement", published=True, joint=True, readers="arrangement"
+        ),
         Review: Rule(members="organisation", owner="organisation"),
         ReviewItem: Rule(members="review__organisation", owner="review__organisation"),
         Organisation: Rule(

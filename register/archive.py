@@ -70,9 +70,7 @@ def open_archive(data: bytes, *, limit: int, words: Words) -> zipfile.ZipFile:
     count = _declared_member_count(data)
     if count is not None and count > MAX_MEMBERS:
         raise ArchiveRefused(
-            words.too_many_members.format(
-                count=count_text(count), limit=count_text(MAX_MEMBERS)
-            )
+            words.too_many_members.format(count=count_text(count), limit=count_text(MAX_MEMBERS))
         )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))

@@ -35,7 +35,9 @@ def pdf_bytes(text: str = SENTENCE) -> bytes:
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
     for offset in offsets:
         out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
     return out.getvalue()
 
 
@@ -78,7 +80,9 @@ def docx_zip_bomb() -> bytes:
     return out.getvalue()
 
 
-def make_document(arrangement, *, data: bytes | None = None, name: str = "forbundsordning.pdf", **kw):
+def make_document(
+    arrangement, *, data: bytes | None = None, name: str = "forbundsordning.pdf", **kw
+):
     """A document record with its file in the default storage (no checks: for test worlds)."""
     kw.setdefault("kind", Document.Kind.CHARTER)
     kw.setdefault("title", "Förbundsordning")

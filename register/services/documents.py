@@ -155,7 +155,9 @@ def check_file(upload) -> CheckedFile:
     except ArchiveRefused as exc:
         raise _refuse(str(exc), "archive") from exc
     if content_type is None:
-        raise _refuse(f"Filen är varken en PDF-fil, ett Word- eller OpenDocument-dokument. {ALLOWED}")
+        raise _refuse(
+            f"Filen är varken en PDF-fil, ett Word- eller OpenDocument-dokument. {ALLOWED}"
+        )
     extension, described = TYPES[content_type]
     if _extension(name) != extension:
         raise _refuse(
@@ -209,14 +211,15 @@ def document_create(
     user=None,
     supersedes: Document | None = None,
 ) -> Document:
-    """Save a new document (or a new version of ``supersedes``) with its file.
+    """Save a new document (or a new version of ``supersedes``) with its file (an upload, or
+    the ``CheckedFile`` a form has already checked).
 
     The file is checked first (``check_file``); nothing is stored when it or the record is
     refused, and a stored file is removed again if the record cannot be saved.
     """
     if access is not None:
         _require(access.can_change(instance))
-    checked = check_file(upload)
+    checked = upload if isinstance(upload, CheckedFile) else check_file(upload)
     if supersedes is not None:
         if supersedes.arrangement_id != instance.arrangement_id:
             raise ValidationError("Den nya versionen måste höra till samma samverkan.")

@@ -16,7 +16,6 @@ from register.models import Document
 from register.services import documents
 from tests import factories as f
 from tests.document_files import (
-    SENTENCE,
     docx_bytes,
     docx_zip_bomb,
     make_document,
@@ -62,7 +61,9 @@ HOSTILE = [
 
 
 @pytest.mark.parametrize("label, make, name, message", HOSTILE, ids=[h[0] for h in HOSTILE])
-def test_a_hostile_file_is_refused_in_swedish_and_nothing_is_stored(world, label, make, name, message):
+def test_a_hostile_file_is_refused_in_swedish_and_nothing_is_stored(
+    world, label, make, name, message
+):
     before = stored_files()
     with pytest.raises(ValidationError) as refused:
         create(world, make(), name)
