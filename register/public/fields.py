@@ -197,6 +197,7 @@ PUBLIC_FIELDS: dict[type, tuple[str, ...]] = {
         "valid_from",
         "valid_until",
         "file_name",
+        "content_type",
         "size",
         "supersedes_id",
         "is_example",
