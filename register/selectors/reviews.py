@@ -14,6 +14,7 @@ from ..models import (
     Alternative,
     Contribution,
     Cost,
+    Document,
     Evaluation,
     GoalConflict,
     Review,
@@ -37,6 +38,9 @@ class ItemFacts:
     #: Our seats against our cost in the deciding body (``register.graph``, the one rule), or
     #: None when we no longer take part.
     influence: graph.InfluenceRow | None = None
+    #: What the current governing documents do not settle that the law requires
+    #: ("Förbundsordningen reglerar inte: …"), one sentence per document.
+    documents_missing: list[str] = field(default_factory=list)
 
     @property
     def latest_cost(self) -> int | None:
@@ -96,6 +100,19 @@ def item_facts(access: Access, review: Review, items, today: dt.date) -> None:
         .select_related("goal")
     ):
         conflicts[conflict.arrangement_id].append(conflict)
+    documents_missing = defaultdict(list)
+    for document in (
+        access.documents(Document.objects.filter(arrangement_id__in=arrangement_ids))
+        .filter(superseded_by__isnull=True)
+        .select_related("arrangement__form")
+        .defer("text")
+        .order_by("kind", "pk")
+    ):
+        checklist = rules.document_checklist(document.kind, document.arrangement.form.slug)
+        missing = rules.checklist_missing(checklist, document.checklist)
+        if missing:
+            sentence = rules.checklist_sentence(checklist, missing)
+            documents_missing[document.arrangement_id].append(sentence)
     network = influence_data(access, organisation_id=org, on=today)
     influence = {
         row.arrangement.id: row
@@ -118,4 +135,5 @@ def item_facts(access: Access, review: Review, items, today: dt.date) -> None:
             end_date=a.end_date,
             notice_deadline=rules.notice_deadline(a.end_date, a.notice_months),
             influence=influence.get(a.pk),
+            documents_missing=documents_missing.get(a.pk, []),
         )
