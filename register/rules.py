@@ -838,6 +838,12 @@ def document_checklist(kind: str, form_slug: str | None):
     return law.CHECKLIST_BY_KIND.get(kind) or law.CHECKLIST_BY_FORM.get((kind, form_slug or ""))
 
 
+#: The kinds of document for which the law lists what they must settle (by kind or by form).
+CHECKLIST_KINDS = tuple(
+    sorted({*law.CHECKLIST_BY_KIND, *(kind for kind, _form in law.CHECKLIST_BY_FORM)})
+)
+
+
 def checklist_entry_missing(value) -> bool:
     """Return whether the registrar's entry for one item says the document does not settle it:
     "saknas" (in any case) or left empty."""
