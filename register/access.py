@@ -51,6 +51,7 @@ from .models import (
     Contribution,
     Cost,
     Decision,
+    Document,
     Evaluation,
     Goal,
     GoalConflict,
@@ -231,6 +232,12 @@ class Access:
             joint=True,
             readers="arrangement",
         ),
+        # A governing document follows its arrangement: the participants' members see every
+        # version, their editors add and change them; a published one of a published
+        # arrangement is public (Insyn lists it and serves its file).
+        Document: Rule(
+            arrangement="arrangement", published=True, joint=True, readers="arrangement"
+        ),
         Review: Rule(members="organisation", owner="organisation"),
         ReviewItem: Rule(members="review__organisation", owner="review__organisation"),
         Organisation: Rule(
@@ -349,6 +356,11 @@ class Access:
         """Return the alternatives the user may see: all on their own arrangements, else
         published."""
         return self.visible(Alternative.objects.all() if queryset is None else queryset)
+
+    def documents(self, queryset: QuerySet | None = None) -> QuerySet:
+        """Return the governing documents the user may see: all on their own arrangements, else
+        the published ones of published arrangements."""
+        return self.visible(Document.objects.all() if queryset is None else queryset)
 
     def reviews(self, queryset: QuerySet | None = None) -> QuerySet:
         """Return the strategic reviews the user may see: their own organisations' reviews."""

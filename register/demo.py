@@ -29,6 +29,7 @@ from django.db import models, transaction
 
 from .data import demo_portfolio as P
 from .data.notes_sv import NOTES_SV
+from .law import FOUNDATION_CHARTER
 from .models import (
     AgendaItem,
     Alternative,
@@ -38,6 +39,7 @@ from .models import (
     CooperationForm,
     Cost,
     Decision,
+    Document,
     Evaluation,
     Goal,
     GoalConflict,
@@ -459,6 +461,62 @@ class DemoLoader:
         self._follow_up(taby)
         self._review(taby)
         self._meetings(taby)
+        self._documents()
+
+    def _documents(self) -> None:
+        """Two example governing documents (issue 24): a published förbundsordning of
+        Storstockholms brandförsvar whose checklist lacks two items, and the members'
+        unpublished agreement on the joint payroll committee, due for revision. Each made once,
+        with a small PDF written by the register's one PDF writer."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from .services.documents import document_create
+
+        charter_keys = [item.key for item in FOUNDATION_CHARTER.items]
+
+        specs = [
+            (
+                "ssbf",
+                {
+                    "kind": Document.Kind.CHARTER,
+                    "title": "Förbundsordning för Storstockholms brandförsvar",
+                    "version": "2024",
+                    "adopted_on": date(2023, 11, 27),
+                    "valid_from": date(2024, 1, 1),
+                    "next_revision": date(2027, 12, 31),
+                    "is_published": True,
+                    "checklist": {
+                        **{key: f"§ {n}" for n, key in enumerate(charter_keys, start=1)},
+                        "contributions": "saknas",
+                        "disputes": "saknas",
+                    },
+                },
+            ),
+            (
+                "demo-taby-lon",
+                {
+                    "kind": Document.Kind.AGREEMENT,
+                    "title": "Överenskommelse om gemensam lönenämnd",
+                    "version": "2017",
+                    "adopted_on": date(2016, 6, 13),
+                    "valid_from": date(2017, 1, 1),
+                    "next_revision": today() + timedelta(days=90),
+                    "is_published": False,
+                },
+            ),
+        ]
+        for key, values in specs:
+            arrangement = self.arrangements.get(key)
+            if arrangement is None or arrangement.documents.filter(title=values["title"]).exists():
+                continue
+            data = _example_pdf(values["title"])
+            document_create(
+                access=None,
+                instance=Document(arrangement=arrangement, is_example=True, **values),
+                upload=SimpleUploadedFile(f"{values['title']}.pdf", data),
+                extract_now=True,
+            )
+            self.stats.count(Document, "created")
 
     def _example_arrangement(self, spec, forms, areas, motives) -> None:
         values = {
@@ -915,3 +973,17 @@ def load_demo(*, password: str = DEFAULT_PASSWORD, portfolio: bool = True) -> De
         users=users,
         password=password,
     )
+
+
+def _example_pdf(title: str) -> bytes:
+    """A one-page example PDF with ``title`` (the register's PDF writer, WeasyPrint)."""
+    from weasyprint import HTML
+
+    from .reports.pdf import write_pdf
+
+    html = (
+        f"<html lang='sv'><head><meta charset='utf-8'><title>{title}</title></head><body>"
+        f"<h1>{title}</h1><p>Exempeldata: ett påhittat dokument som visar hur registret fungerar."
+        "</p><p>§ 1 Medlemmar. § 2 Ändamål. § 3 Säte. § 4 Uppgifter.</p></body></html>"
+    )
+    return write_pdf(HTML(string=html))

@@ -19,6 +19,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from . import law
 from .models.arrangements import Body, Participation, Seat, name_with_party
 from .models.meetings import Position
 from .models.reference import CooperationForm, Organisation
@@ -825,3 +826,56 @@ def change_percent(amount, previous, *, digits: int | None = 1) -> float | None:
         return None
     change = 100 * (amount - previous) / abs(previous)
     return change if digits is None else round(change, digits)
+
+
+# --- Governing documents -----------------------------------------------------------------------
+# What the law says each kind of document must settle is ``register.law``'s data; these read it.
+
+
+def document_checklist(kind: str, form_slug: str | None):
+    """Return the law's checklist (``register.law.Checklist``) for a document of ``kind`` on an
+    arrangement of the form ``form_slug``, or None when the law lists nothing for it."""
+    return law.CHECKLIST_BY_KIND.get(kind) or law.CHECKLIST_BY_FORM.get((kind, form_slug or ""))
+
+
+#: The kinds of document for which the law lists what they must settle (by kind or by form).
+CHECKLIST_KINDS = tuple(
+    sorted({*law.CHECKLIST_BY_KIND, *(kind for kind, _form in law.CHECKLIST_BY_FORM)})
+)
+
+
+def checklist_entry_missing(value) -> bool:
+    """Return whether the registrar's entry for one item says the document does not settle it:
+    "saknas" (in any case) or left empty."""
+    text = str(value or "").strip()
+    return not text or text.lower() == law.MISSING
+
+
+def checklist_missing(checklist, entries: dict | None) -> list:
+    """Return the items of ``checklist`` the document does not settle by the registrar's
+    ``entries`` (item key -> where it stands, or "saknas"), in the law's order. None when the
+    checklist has not been filled in at all (not checked is not the same as missing)."""
+    entries = entries if isinstance(entries, dict) else {}
+    if checklist is None or not any(str(v or "").strip() for v in entries.values()):
+        return None
+    return [item for item in checklist.items if checklist_entry_missing(entries.get(item.key))]
+
+
+def checklist_sentence(checklist, missing: list) -> str:
+    """Return "Förbundsordningen reglerar inte: a, b och c." ("" when nothing is missing)."""
+    if not missing:
+        return ""
+    labels = [item.label for item in missing]
+    listed = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} och {labels[-1]}"
+    return f"{checklist.subject} reglerar inte: {listed}."
+
+
+def document_is_public(document) -> bool:
+    """Return whether anyone may download the document: published, of a published arrangement,
+    and still stored."""
+    return bool(document.is_published and document.arrangement.is_published and document.file)
+
+
+def revision_is_due(next_revision: dt.date | None, today: dt.date) -> bool:
+    """Return whether a document's planned revision falls within the dashboard's horizon."""
+    return next_revision is not None and next_revision <= due_horizon(today)

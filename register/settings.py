@@ -168,10 +168,37 @@ USE_THOUSAND_SEPARATOR = False
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (the governing documents, register/services/documents.py) are stored through
+# Django's storage API. The file system (MEDIA_ROOT) by default, which ``manage.py backup`` copies;
+# DOCUMENT_STORAGE=s3 or azure stores them through django-storages instead (its own variables:
+# AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL, AWS_S3_REGION_NAME …; AZURE_ACCOUNT_NAME,
+# AZURE_CONTAINER … read by django-storages itself), with boto3 or azure-storage-blob installed
+# (``pip install django-storages[s3]`` / ``[azure]``; README, Konfiguration). Files are never
+# served from a media URL: every download goes through a view that asks Access.
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT", "").strip() or str(BASE_DIR / "media")
+MEDIA_URL = "/media-not-served/"
+DOCUMENT_STORAGE = os.environ.get("DOCUMENT_STORAGE", "").strip().lower() or "filesystem"
+DOCUMENT_STORAGE_BACKENDS = {
+    "filesystem": "django.core.files.storage.FileSystemStorage",
+    "s3": "storages.backends.s3.S3Storage",
+    "azure": "storages.backends.azure_storage.AzureStorage",
+}
+if DOCUMENT_STORAGE not in DOCUMENT_STORAGE_BACKENDS:
+    raise ImproperlyConfigured(
+        f"DOCUMENT_STORAGE={DOCUMENT_STORAGE!r} ska vara filesystem, s3 eller azure "
+        "(se README, Konfiguration)."
+    )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": DOCUMENT_STORAGE_BACKENDS[DOCUMENT_STORAGE]},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+if DOCUMENT_STORAGE == "s3":
+    # Private objects: a document is only ever handed out by the register's download view.
+    AWS_DEFAULT_ACL = "private"
+    AWS_QUERYSTRING_AUTH = True
+    AWS_S3_FILE_OVERWRITE = False
+# The largest governing document (PDF, DOCX or ODT) the register stores.
+DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 
 # Login throttling (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one user name from
 # one address, that combination is refused for LOGIN_COOLOFF_MINUTES (on /logga-in/ and in the

@@ -20,3 +20,8 @@ CSRF_COOKIE_SECURE = False
 # Background work runs at once, inside the test's transaction (register/jobs.py); the tests of the
 # queue itself choose their backend.
 JOBS_BACKEND = "inline"
+
+# Uploaded documents go to a folder of the test run's own, never into the checkout.
+import tempfile  # noqa: E402
+
+MEDIA_ROOT = tempfile.mkdtemp(prefix="samverkan-test-media-")

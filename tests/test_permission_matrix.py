@@ -47,6 +47,7 @@ from register.models import (
 )
 from register.services.users import token_hash
 from tests import factories as f
+from tests.document_files import make_document
 
 pytestmark = pytest.mark.django_db
 
@@ -190,6 +191,18 @@ MATRIX: dict[str, Entry] = {
     "register:decision_create": Entry("arrangement", OWNER_EDITS, OWNER_SAVES),
     "register:decision_update": Entry("decision", OWNER_EDITS, OWNER_SAVES),
     "register:decision_delete": Entry("decision", OWNER_EDITS, OWNER_DELETES),
+    # --- governing documents (issue 24) --------------------------------------------------------
+    # An unpublished document of the unpublished arrangement: the participants' members read it
+    # and download its file, Knivsta's editor (another organisation) neither sees nor downloads
+    # it; Täby's editors upload, version, change, check and delete. An empty POST gets the form
+    # back with its errors (no file chosen).
+    "register:document_detail": Entry("document", MEMBERS_READ, NOT_GET),
+    "register:document_download": Entry("document", MEMBERS_READ, NOT_GET),
+    "register:document_create": Entry("arrangement", OWNER_EDITS, OWNER_SAVES),
+    "register:document_new_version": Entry("document", OWNER_EDITS, OWNER_SAVES),
+    "register:document_update": Entry("document", OWNER_EDITS, OWNER_SAVES),
+    "register:document_delete": Entry("document", OWNER_EDITS, OWNER_DELETES),
+    "register:document_checklist": Entry("document", OWNER_EDITS, OWNER_SAVES),
     # --- people and organisations --------------------------------------------------------------
     "register:person_create": Entry(None, "login 403 403 ok ok ok", "login 403 403 ok ok ok"),
     "register:person_update": Entry("person", "login 403 403 403 ok ok", "login 403 403 403 ok ok"),
@@ -347,6 +360,9 @@ MATRIX.update(
             kwargs=lambda o: {"slug": f"{o['arrangement'].pk}-roslagens-gemensamma-namnd"},
         ),
         "public:organisation": Entry(None, PUBLIC_READ, NO_POST, kwargs=_taby()),
+        # The world's document is unpublished on an unpublished arrangement: nobody downloads
+        # it from Insyn (tests/register/web/test_documents.py downloads a published one).
+        "public:document_download": Entry("document", "404 404 404 404 404 404", NO_POST),
         "public:responsible": Entry(None, PUBLIC_READ, NO_POST, kwargs=_taby()),
         "public:embed": Entry(None, PUBLIC_READ, NO_POST, kwargs=_taby()),
         "public:decision_feed": Entry(None, PUBLIC_READ, NO_POST, kwargs=_taby()),
@@ -402,6 +418,7 @@ def world(shared_arrangement, taby, vaxholm, knivsta):
     )
     objects = {
         **records,
+        "document": make_document(a, internal_note="Intern anteckning om förbundsordningen"),
         "arrangement": a,
         "review_item": review_item,
         "meeting": meeting,

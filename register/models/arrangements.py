@@ -93,6 +93,13 @@ class Arrangement(models.Model):
         related_name="children",
     )
     public_description = models.TextField("varför vi samverkar (offentlig)", blank=True)
+    # As the Dutch register of joint arrangements has them (Wgr art. 136): the tasks the
+    # participants have handed over (the seat is ``seat`` above).
+    transferred_tasks = models.TextField(
+        "överlämnade uppgifter",
+        blank=True,
+        help_text="De uppgifter som parterna har lämnat över till samverkan (offentligt).",
+    )
     internal_note = models.TextField("intern anteckning", blank=True)
     is_published = models.BooleanField("publicerad", default=False)
     is_example = models.BooleanField(

@@ -91,6 +91,9 @@ class Document(models.Model):
         default=TextStatus.PENDING,
         editable=False,
     )
+    # What the law requires the document to settle (register/law.py): per item, where it stands
+    # ("§ 4") or "saknas", as the registrar filled it in.
+    checklist = models.JSONField("lagkrav", default=dict, blank=True)
     internal_note = models.TextField("intern anteckning", blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

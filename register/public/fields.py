@@ -18,6 +18,7 @@ from ..models import (
     Contribution,
     Cost,
     Decision,
+    Document,
     Evaluation,
     Goal,
     GoalConflict,
@@ -60,6 +61,9 @@ PUBLIC_FIELDS: dict[type, tuple[str, ...]] = {
         "legal_entity__name",
         "legal_entity__website",
         "decision_rule",
+        # The seat and the tasks handed over, as the Dutch register shows them (issue 24).
+        "seat",
+        "transferred_tasks",
         "public_description",
         "is_example",
         "updated_at",
@@ -178,6 +182,25 @@ PUBLIC_FIELDS: dict[type, tuple[str, ...]] = {
         "item__meeting__body_id",
         "item__meeting__body__name",
         "item__meeting__body__arrangement_id",
+    ),
+    # A published governing document of a published arrangement: its facts and its file (the
+    # file through public:document_download only). Never its extracted text, checklist, who
+    # uploaded it or its internal note.
+    Document: (
+        "id",
+        "arrangement_id",
+        "kind",
+        "title",
+        "diary_number",
+        "version",
+        "adopted_on",
+        "valid_from",
+        "valid_until",
+        "file_name",
+        "content_type",
+        "size",
+        "supersedes_id",
+        "is_example",
     ),
 }
 

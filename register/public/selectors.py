@@ -27,6 +27,7 @@ from ..models import (
     Contribution,
     Cost,
     Decision,
+    Document,
     Evaluation,
     Goal,
     GoalConflict,
@@ -788,3 +789,37 @@ def whole_register() -> list[dict]:
 
 def sitemap_arrangements():
     return PUBLIC.arrangements().order_by("id").values("id", "name", "updated_at")
+
+
+def governing_documents(arrangement_id: int) -> list[dict]:
+    """Return the published governing documents of a published arrangement (one query): by
+    kind, current versions first, each older one with ``replaced_by`` (the published version
+    that replaced it). Their files are served by ``public:document_download`` only."""
+    rows = list(
+        _values(
+            PUBLIC.documents(Document.objects.filter(arrangement_id=arrangement_id)).exclude(
+                file=""
+            )
+        ).order_by("kind", "-id")
+    )
+    by_id = {row["id"]: row for row in rows}
+    order = {value: n for n, value in enumerate(Document.Kind.values)}
+    for row in rows:
+        row.update(kind_label=_label(Document.Kind, row["kind"]), replaced_by=None)
+    for row in rows:
+        older = by_id.get(row["supersedes_id"])
+        if older is not None:
+            older["replaced_by"] = row
+    rows.sort(key=lambda r: (order.get(r["kind"], 99), r["replaced_by"] is not None, -r["id"]))
+    return rows
+
+
+def public_document(pk: int):
+    """Return the document anyone may download (published, of a published arrangement, with a
+    file), with only what the download needs, or None."""
+    return (
+        PUBLIC.documents(Document.objects.filter(pk=pk))
+        .exclude(file="")
+        .only("id", "file", "file_name", "content_type")
+        .first()
+    )

@@ -23,6 +23,8 @@ urlpatterns = [
     path("data/katalog.jsonld", views.catalogue, name="catalogue"),
     re_path(r"^data/hela-registret\.(?P<fmt>json|xlsx)$", views.whole_register, name="bulk"),
     path("samverkan/<slug:slug>/", views.arrangement, name="arrangement"),
+    # A published governing document's file (never a media URL; register/downloads.py).
+    path("dokument/<int:pk>/ladda-ned/", views.document_download, name="document_download"),
     re_path(rf"^{CODE}/$", views.organisation, name="organisation"),
     re_path(rf"^{CODE}/vem-ansvarar/$", views.responsible, name="responsible"),
     re_path(rf"^{CODE}/vem-ansvarar/inbaddning/$", views.embed, name="embed"),

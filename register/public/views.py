@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from .. import downloads
 from .. import personal_data as register_personal_data
 from ..downloads import download
 from . import cache, embedding, network, opendata, selectors
@@ -201,6 +202,7 @@ def arrangement(request, slug):
         "public/arrangement.html",
         {
             "a": a,
+            "governing_documents": selectors.governing_documents(arrangement_id),
             "description": (a["public_description"] or f"{a['name']}: {a['form']}.")[:200],
         },
     )
@@ -316,3 +318,12 @@ def robots(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def document_download(request, pk):
+    """A published governing document of a published arrangement, for anyone; nothing else."""
+    document = selectors.public_document(pk)
+    if document is None:
+        raise Http404("Dokumentet finns inte eller är inte publicerat.")
+    return downloads.stored_file(document, public=True)

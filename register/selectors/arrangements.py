@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import (
     Exists,
@@ -21,6 +21,7 @@ from ..models import (
     Contribution,
     Cost,
     Decision,
+    Document,
     Evaluation,
     Goal,
     GoalConflict,
@@ -32,6 +33,7 @@ from ..models import (
 )
 from .changelog import arrangement_change_log
 from .costs import CostPivot, cost_pivot, year_trend
+from .documents import arrangement_documents
 from .union import union_instances
 
 ROLE_ORDER = {
@@ -66,6 +68,8 @@ class ArrangementDetail:
     change_log: list
     is_member: bool
     show_internal: bool
+    #: The governing documents the user may see, by kind (``selectors.documents.KindGroup``).
+    documents: list = field(default_factory=list)
 
     @property
     def is_example(self) -> bool:
@@ -133,6 +137,7 @@ def arrangement_detail(
             has_conflicts=_flag(GoalConflict, arrangement=ref),
             has_evaluations=_flag(Evaluation, arrangement=ref),
             has_alternatives=_flag(Alternative, arrangement=ref),
+            has_documents=_flag(Document, arrangement=ref),
         )
         .prefetch_related(_participations())
         .filter(pk=pk)
@@ -205,6 +210,7 @@ def arrangement_detail(
         ),
         is_member=is_member,
         show_internal=show_internal,
+        documents=arrangement_documents(access, arrangement) if arrangement.has_documents else [],
     )
 
 

@@ -22,6 +22,7 @@ from ..models import (
     Contribution,
     Cost,
     Decision,
+    Document,
     Evaluation,
     Organisation,
     Participation,
@@ -58,6 +59,7 @@ KINDS = {
     "goals": "Mål saknas",
     "representative": "Ledamot saknas",
     "decision": "Inget beslut under mandatperioden",
+    "revision": "Styrdokument ska revideras",
 }
 
 
@@ -156,6 +158,18 @@ def due_rows(
         .filter(rules.takes_part_q(today, "participation__"))
         .exclude(assignment="")
         .select_related("review", "participation__arrangement", "participation__admin_owner")
+    )
+
+    # The current version of each governing document whose planned revision is near (or past).
+    revisions = list(
+        Document.objects.filter(
+            arrangement_id__in=arrangement_ids,
+            next_revision__isnull=False,
+            next_revision__lte=horizon,
+            superseded_by__isnull=True,
+        )
+        .order_by("next_revision", "pk")
+        .only("pk", "arrangement_id", "kind", "title", "version", "next_revision")
     )
 
     rows: list[DueRow] = []
@@ -280,6 +294,20 @@ def due_rows(
                 "Ta upp samverkan till politiskt beslut.",
                 decision_url,
             )
+    by_arrangement = {p.arrangement_id: p for p in participations}
+    for document in revisions:
+        # The organisation's editors change the arrangement's documents (a joint record), so the
+        # participation answers may_act without asking for the participants.
+        add(
+            "revision",
+            by_arrangement[document.arrangement_id],
+            document.next_revision,
+            f"{document.get_kind_display()} ”{document}” ska revideras senast "
+            f"{document.next_revision:%Y-%m-%d}.",
+            "Revidera dokumentet och ladda upp den nya versionen.",
+            reverse("register:document_new_version", args=[document.pk]),
+            key=str(document.pk),
+        )
     for item in items:
         add(
             "assignment",

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
 from .. import graph, rules
 from ..access import Access
@@ -14,6 +15,7 @@ from ..models import (
     Alternative,
     Contribution,
     Cost,
+    Document,
     Evaluation,
     GoalConflict,
     Review,
@@ -37,6 +39,9 @@ class ItemFacts:
     #: Our seats against our cost in the deciding body (``register.graph``, the one rule), or
     #: None when we no longer take part.
     influence: graph.InfluenceRow | None = None
+    #: What the current governing documents do not settle that the law requires
+    #: ("Förbundsordningen reglerar inte: …"), one sentence per document.
+    documents_missing: list[str] = field(default_factory=list)
 
     @property
     def latest_cost(self) -> int | None:
@@ -47,15 +52,44 @@ def review_detail(access: Access, pk: int):
     review = access.reviews(Review.objects.select_related("organisation")).filter(pk=pk).first()
     if review is None:
         return None, []
+    # The arrangement's current governing document with a checklist of what the law requires
+    # (förbundsordning, bolagsordning, agreement), in the items' own query: its kind and the
+    # registrar's checklist (``_documents_missing`` reads them).
+    governing = (
+        access.documents(
+            Document.objects.filter(arrangement_id=OuterRef("participation__arrangement_id"))
+        )
+        .filter(superseded_by__isnull=True, kind__in=rules.CHECKLIST_KINDS)
+        .order_by("-pk")
+    )
     items = list(
         review.items.select_related(
             "participation",
             "participation__arrangement",
             "participation__arrangement__form",
             "decision_record",
-        ).order_by("participation__arrangement__name")
+        )
+        .annotate(
+            governing_kind=Subquery(governing.values("kind")[:1]),
+            governing_checklist=Subquery(governing.values("checklist")[:1]),
+        )
+        .order_by("participation__arrangement__name")
     )
     return review, items
+
+
+def _documents_missing(item, arrangement) -> list[str]:
+    """What the arrangement's current governing document does not settle of what the law
+    requires ("Förbundsordningen reglerar inte: …"), as loaded by ``review_detail``."""
+    kind = getattr(item, "governing_kind", None)
+    if not kind:
+        return []
+    checklist = rules.document_checklist(kind, arrangement.form.slug)
+    entries = item.governing_checklist
+    if isinstance(entries, str):  # a JSON column read through a subquery comes as text
+        entries = json.loads(entries)
+    missing = rules.checklist_missing(checklist, entries)
+    return [rules.checklist_sentence(checklist, missing)] if missing else []
 
 
 def item_facts(access: Access, review: Review, items, today: dt.date) -> None:
@@ -118,4 +152,5 @@ def item_facts(access: Access, review: Review, items, today: dt.date) -> None:
             end_date=a.end_date,
             notice_deadline=rules.notice_deadline(a.end_date, a.notice_months),
             influence=influence.get(a.pk),
+            documents_missing=_documents_missing(item, a),
         )

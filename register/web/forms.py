@@ -413,6 +413,7 @@ class ArrangementForm(RegisterForm):
             "decision_rule",
             "predecessor",
             "parent",
+            "transferred_tasks",
             "public_description",
             "internal_note",
             "is_published",
@@ -446,7 +447,10 @@ class ArrangementForm(RegisterForm):
             ],
         ),
         ("Tid och avtal", ["start_date", "end_date", "notice_months", "decision_rule"]),
-        ("Huvudman och juridisk form", ["host", "seat", "legal_entity", "orgnr", "website"]),
+        (
+            "Huvudman och juridisk form",
+            ["host", "seat", "transferred_tasks", "legal_entity", "orgnr", "website"],
+        ),
         ("Sammanhang", ["predecessor", "parent"]),
         (
             "Texter och publicering",

@@ -11,6 +11,7 @@ from ..models import (
 )
 from . import (
     briefings,
+    documents,
     edit,
     forms,
     join,
@@ -252,6 +253,26 @@ urlpatterns = [
         new="beslut/nytt",
         own="beslut",
         anchor="beslut",
+    ),
+    # Governing documents (register/web/documents.py): files only through the download view
+    path(
+        "samverkan/<int:pk>/dokument/nytt/",
+        documents.DocumentCreate.as_view(),
+        name="document_create",
+    ),
+    path("dokument/<int:pk>/", documents.document_detail, name="document_detail"),
+    path("dokument/<int:pk>/ladda-ned/", documents.document_download, name="document_download"),
+    path(
+        "dokument/<int:pk>/ny-version/",
+        documents.DocumentNewVersion.as_view(),
+        name="document_new_version",
+    ),
+    path("dokument/<int:pk>/andra/", documents.DocumentUpdate.as_view(), name="document_update"),
+    path("dokument/<int:pk>/ta-bort/", documents.DocumentDelete.as_view(), name="document_delete"),
+    path(
+        "dokument/<int:pk>/lagkrav/",
+        documents.DocumentChecklist.as_view(),
+        name="document_checklist",
     ),
     # People and organisations
     path("personer/ny/", edit.PersonCreate.as_view(), name="person_create"),

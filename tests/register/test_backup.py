@@ -28,8 +28,9 @@ from django.db import connection, connections
 from django.test.utils import override_settings
 
 from register import backup
-from register.models import Arrangement, Meeting, Membership
+from register.models import Arrangement, Document, Meeting, Membership
 from tests import factories as f
+from tests.document_files import make_document
 
 pytestmark = pytest.mark.django_db
 
@@ -126,6 +127,12 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         target_name = None
         try:
             make_world()
+            with override_settings(MEDIA_ROOT=str(media)):
+                # A governing document: its file is in the storage (MEDIA_ROOT), its record
+                # names it (issue 24).
+                document = make_document(
+                    Arrangement.objects.order_by("pk").last(), name="förbundsordning.pdf"
+                )
             source = backup.database_summary(connection)
             with override_settings(MEDIA_ROOT=str(media)):
                 backup_output = run("backup", "--output", str(archive))
@@ -143,6 +150,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                 "restored": restored,
                 "media": media,
                 "restored_media": restored_media,
+                "document_file": document.file.name,
                 "backup_output": backup_output,
                 "restore_output": restore_output,
             }
@@ -193,7 +201,9 @@ def test_the_manifest_describes_the_database_as_it_was_backed_up(world):
     assert manifest["tables"] == world["source"]["tables"]
     assert ["register", "0001_initial"] in manifest["migrations"]
     assert manifest["created"].endswith("+00:00")
-    assert [m["path"] for m in manifest["media"]] == ["dokument/avtal å.pdf"]
+    assert sorted(m["path"] for m in manifest["media"]) == sorted(
+        ["dokument/avtal å.pdf", world["document_file"]]
+    )
 
 
 def test_timestamps_keep_their_microseconds_and_the_history_gains_no_rows(world):
@@ -217,6 +227,14 @@ def test_timestamps_keep_their_microseconds_and_the_history_gains_no_rows(world)
 def test_uploaded_files_come_back(world):
     restored = world["restored_media"] / "dokument" / "avtal å.pdf"
     assert restored.read_bytes() == (world["media"] / "dokument" / "avtal å.pdf").read_bytes()
+
+
+def test_a_governing_documents_file_comes_back_where_its_record_names_it(world):
+    name = world["document_file"]
+    assert name.startswith("documents/")
+    assert (world["restored_media"] / name).read_bytes() == (world["media"] / name).read_bytes()
+    with restored_database(world):
+        assert Document.objects.using(TARGET).get().file.name == name
 
 
 def test_the_archive_is_private_to_its_owner(world):

@@ -50,6 +50,7 @@ from register.public import opendata
 from register.public.fields import PUBLIC_FIELDS
 from register.public.selectors import arrangement_slug
 from tests import factories as f
+from tests.document_files import make_document
 from tests.register.public.test_csv import TABLE_SCHEMAS, frictionless_errors
 from tests.register.public.test_feed import SCHEMA as ATOM_SCHEMA
 from tests.register.public.test_feed import rfc_4287_errors
@@ -232,6 +233,17 @@ def leaky_world(public_world, taby, vaxholm):
         public_summary=m.new("published position on unpublished arrangement"),
     )
     Person.objects.filter(pk=public_world["person"].pk).update(kind=Person.Kind.POLITICIAN)
+    # Governing documents (issue 24): a published förbundsordning of the published arrangement
+    # is public (its facts and its file); an unpublished one there, and a published one of the
+    # unpublished arrangement, are not. Their texts, checklists and internal notes never are.
+    public_document = make_document(a, title="Förbundsordning", is_published=True)
+    hidden_documents = [
+        make_document(a, title=m.new("unpublished document title"), version=m.new("version")),
+        make_document(
+            hidden, title=m.new("document of unpublished arrangement"), is_published=True
+        ),
+    ]
+    public_world["document_ids"] = [public_document.pk] + [d.pk for d in hidden_documents]
     # Every field outside the allow-list, on every row of every model.
     missing = []
     for model in register_models():
@@ -266,6 +278,8 @@ def argument_values(world) -> dict[str, list[str]]:
         "name": list(opendata.LISTS),
         # The box for one service: the world's service and the hidden arrangement's.
         "area": ["raddningstjanst", "avfall"],
+        # A governing document's download: the published one, and two that are not public.
+        "pk": [str(pk) for pk in world["document_ids"]],
     }
 
 
@@ -289,7 +303,8 @@ def public_urls(world):
 
 
 def readable(response) -> str:
-    content = response.content
+    # A governing document's file is streamed (register/downloads.py).
+    content = b"".join(response.streaming_content) if response.streaming else response.content
     if content[:2] == b"PK":  # xlsx: read every part of the zip
         with zipfile.ZipFile(io.BytesIO(content)) as book:
             return "".join(book.read(n).decode("utf-8", "replace") for n in book.namelist())

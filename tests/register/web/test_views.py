@@ -20,6 +20,7 @@ from register.models import (
     ReviewItem,
 )
 from tests import factories as f
+from tests.document_files import make_document
 
 LIST_NAMES = [
     "register:home",
@@ -85,6 +86,8 @@ def rich(shared_arrangement, taby, vaxholm):
     f.make_seat(body, official, taby, role="official")
     goal = f.make_goal(organisation=taby, title="Ren miljö")
     f.make_goal(arrangement=a, title="Snabb handläggning")
+    # A governing document and a later version of it (issue 24).
+    make_document(a, version="2", supersedes=make_document(a, version="1"))
     Contribution.objects.create(arrangement=a, goal=goal, strength="strong")
     decision = f.make_decision(
         a,
