@@ -150,7 +150,7 @@ def insert(
         )
     for name, related in (m2m or {}).items():
         _insert_m2m(meta.get_field(name), ids, related, history_ids, using=using)
-    announce(model)  # no model signals were sent
+    announce(model, ids)  # no model signals were sent
     return ids
 
 
@@ -385,7 +385,7 @@ def delete_rows(model, ids: list, *, using: str = "default") -> None:
         for start in range(0, len(ids), step):
             batch = ids[start : start + step]
             cursor.execute(head + "(" + ", ".join(["%s"] * len(batch)) + ")", batch)
-    announce(model)  # no model signals were sent
+    announce(model, ids)  # no model signals were sent
 
 
 def _insert_history(model, columns: dict, count: int, *, now, reason: str, using: str) -> list:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from django.dispatch import Signal
 
-#: Sent after register data was written without model signals; ``sender`` is the model.
+#: Sent after register data was written without model signals; ``sender`` is the model and
+#: ``ids`` the primary keys of the rows written or deleted (None: the writer does not say).
 data_changed = Signal()
 
 
-def announce(model) -> None:
-    """Tell every listener that rows of ``model`` were written or deleted."""
-    data_changed.send(sender=model)
+def announce(model, ids=None) -> None:
+    """Tell every listener that rows of ``model`` (those with ``ids``) were written or deleted."""
+    data_changed.send(sender=model, ids=None if ids is None else list(ids))
