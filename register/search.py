@@ -40,6 +40,7 @@ import snowballstemmer
 from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
+from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -147,6 +148,15 @@ def _join(*parts) -> str:
     return "\n".join(str(p) for p in parts if p)
 
 
+def _document_url(document) -> str:
+    """The document's page; its arrangement's page until the documents' pages exist (issue 24's
+    documents part adds ``register:document_detail``)."""
+    try:
+        return document.get_absolute_url()
+    except NoReverseMatch:
+        return document.arrangement.get_absolute_url() + "#handlingar"
+
+
 def _local_day(moment) -> str:
     return f"{timezone.localtime(moment):%Y-%m-%d}"
 
@@ -190,6 +200,7 @@ SOURCES: tuple[Source, ...] = (
         context=lambda d: f"{d.get_kind_display()} · {d.arrangement.name}",
         public=lambda d: _join(d.diary_number, d.file_name, (d.text or "")[:MAX_BODY]),
         internal=lambda d: d.internal_note,
+        url=_document_url,
         parents=((Arrangement, "arrangement"),),
     ),
     Source(
