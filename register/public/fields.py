@@ -18,6 +18,7 @@ from ..models import (
     Contribution,
     Cost,
     Decision,
+    Document,
     Evaluation,
     Goal,
     GoalConflict,
@@ -178,6 +179,21 @@ PUBLIC_FIELDS: dict[type, tuple[str, ...]] = {
         "item__meeting__body_id",
         "item__meeting__body__name",
         "item__meeting__body__arrangement_id",
+    ),
+    # A published governing document (on a published arrangement): what it is and where it
+    # stands, and its arrangement's name for Insyn's search; never its internal note.
+    Document: (
+        "id",
+        "arrangement_id",
+        "arrangement__name",
+        "kind",
+        "title",
+        "diary_number",
+        "version",
+        "adopted_on",
+        "valid_from",
+        "valid_until",
+        "is_example",
     ),
 }
 

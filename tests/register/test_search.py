@@ -82,9 +82,7 @@ def found(access, query, kind=None, **kw) -> list[int]:
 
 
 def titles(access, query, kind) -> list[str]:
-    return [
-        h.title for g in search.search(access, query).groups if g.kind == kind for h in g.hits
-    ]
+    return [h.title for g in search.search(access, query).groups if g.kind == kind for h in g.hits]
 
 
 # --- relevance ---------------------------------------------------------------------------------
@@ -171,10 +169,14 @@ def test_the_snippet_marks_the_matching_words_and_escapes_the_rest(world):
     f.make_decision(
         world["public"],
         title="Beslut om <b>avgifter</b>",
-        public_summary="Före: <script>x</script>. " * 30 + "Avgiften höjs med 5 % år 2026." + " Slut." * 40,
+        public_summary="Före: <script>x</script>. " * 30
+        + "Avgiften höjs med 5 % år 2026."
+        + " Slut." * 40,
         is_published=True,
     )
-    group = next(g for g in search.search(world["knivsta"], "avgift").groups if g.kind == "decision")
+    group = next(
+        g for g in search.search(world["knivsta"], "avgift").groups if g.kind == "decision"
+    )
     hit = group.hits[0]
     assert str(hit.title_html) == "Beslut om &lt;b&gt;<mark>avgifter</mark>&lt;/b&gt;"
     assert "<mark>Avgiften</mark> höjs" in hit.snippet
@@ -276,9 +278,7 @@ def test_every_internal_page_has_the_search_box(client, taby_reader):
     assert f'action="{reverse("register:search")}"' in html and 'role="search"' in html
 
 
-def test_the_page_runs_a_constant_number_of_queries(
-    client, world, taby, django_assert_num_queries
-):
+def test_the_page_runs_a_constant_number_of_queries(client, world, taby, django_assert_num_queries):
     client.force_login(f.make_member(taby, Membership.Role.READER))
     url = reverse("register:search")
     client.get(url, {"q": "tillsyn"})  # the session, once
@@ -288,10 +288,41 @@ def test_the_page_runs_a_constant_number_of_queries(
     with CaptureQueriesContext(connection) as few:
         client.get(url, {"q": "tillsyn"})
     for n in range(40):
-        a = f.make_arrangement(name=f"Tillsynsförbund {n}", members=(taby,), internal_note="tillsyn")
+        a = f.make_arrangement(
+            name=f"Tillsynsförbund {n}", members=(taby,), internal_note="tillsyn"
+        )
         f.make_decision(a, title=f"Tillsyn {n}")
-        Document.objects.create(arrangement=a, kind="other", title=f"Tillsynsplan {n}", text="tillsyn")
+        Document.objects.create(
+            arrangement=a, kind="other", title=f"Tillsynsplan {n}", text="tillsyn"
+        )
     with django_assert_num_queries(len(few)):
         response = client.get(url, {"q": "tillsyn"})
     assert response.status_code == 200
     assert len(few) <= 15
+
+
+# --- Insyn ----------------------------------------------------------------------------------------
+
+
+def test_insyns_search_finds_published_documents_only(client, world):
+    url = reverse("public:index")
+    html = client.get(url, {"q": "sophämtningen"}).content.decode()
+    assert "<mark>Sophämtningen</mark> ingår inte" in html
+    assert "Förbundsordning för överförmyndarnämnden" in html
+    for hidden in ("Lindholmenutredningen", "Kvarnholmsavtalet", "sotningstaxan"):
+        page = client.get(url, {"q": hidden}).content.decode()
+        assert "Handlingar" not in page and hidden not in page.split("</form>", 1)[1].replace(
+            f"”{hidden}”", ""
+        )
+
+
+def test_insyn_does_not_find_a_published_document_of_an_unpublished_arrangement(client, world):
+    Document.objects.create(
+        arrangement=world["hidden"],
+        kind=Document.Kind.CHARTER,
+        title="Förbundsordning för räddningstjänsten",
+        is_published=True,
+        text="Gäller Ekebyholmsstationen.",
+    )
+    html = client.get(reverse("public:index"), {"q": "Ekebyholmsstationen"}).content.decode()
+    assert "Förbundsordning för räddningstjänsten" not in html
