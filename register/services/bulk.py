@@ -131,7 +131,9 @@ def insert(
         for name, related in (m2m or {}).items():
             for obj, pks in zip(objs, related, strict=True):
                 getattr(obj, name).set(pks)
-        return [obj.pk for obj in objs]
+        ids = [obj.pk for obj in objs]
+        announce(model, ids)  # bulk_create sends no model signals either
+        return ids
     columns = {}
     for field in fields:
         columns[field.attname] = _prepare(field, values[field.attname], connection)
