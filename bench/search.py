@@ -81,16 +81,51 @@ def add_documents(count: int, seed: int) -> int:
     return len(ids)
 
 
+class _Kept:
+    def cleanup(self) -> None:
+        pass
+
+
+def seeded_on(database_url: str, args):
+    """``seeded`` on a database of the caller's (PostgreSQL: the production engine)."""
+    import os
+
+    from scale_setup import start_django
+
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+    start_django()
+    from django.core.management import call_command
+
+    from register.management.commands.seed_scale import seed_scale
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    log(f"Migrerad på {time.perf_counter() - started:.1f} s.")
+    result = seed_scale(arrangements=args.arrangements, years=args.years, seed=args.seed)
+    log(f"seed_scale: {result.arrangements} samverkan på {result.seconds:.1f} s.")
+    return _Kept(), result
+
+
 def main(argv=None) -> int:
     parser = scale_parser(__doc__)
     parser.add_argument("--documents", type=int, default=2000)
     parser.add_argument("--limit", type=float, default=200.0, help="Högsta tillåtna tid i ms.")
-    args = parser.parse_args(argv)
-    tmp, result = seeded(
-        "bench-search-", arrangements=args.arrangements, years=args.years, seed=args.seed
+    parser.add_argument(
+        "--database-url",
+        help="En tom PostgreSQL-databas att mäta på i stället för en tillfällig SQLite-databas "
+        "(mätningen migrerar den och lämnar sina data kvar).",
     )
+    args = parser.parse_args(argv)
+    if args.database_url:
+        tmp, result = seeded_on(args.database_url, args)
+    else:
+        tmp, result = seeded(
+            "bench-search-", arrangements=args.arrangements, years=args.years, seed=args.seed
+        )
 
     from django.contrib.auth import get_user_model
+    from django.db import connection
     from django.test import Client
     from django.urls import reverse
 
@@ -136,6 +171,7 @@ def main(argv=None) -> int:
                 "ok": ok,
                 "arrangements": result.arrangements,
                 "documents": documents,
+                "database": connection.vendor,
             }
             print(json.dumps(line), flush=True)
     client = Client()
