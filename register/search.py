@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import snowballstemmer
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
@@ -465,8 +466,8 @@ def _allowed(access: Access, sources: Iterable[Source], *, internal: bool) -> Q:
 def _postgresql_match(words: list[tuple[str, str]]) -> tuple[str, list]:
     query = " & ".join(f"{w}:*" if _is_prefix(s) else w for w, s in words)
     return (
-        "SELECT e.id, ts_rank(e.vector, q) AS score FROM register_searchentry e, "
-        "to_tsquery('register_swedish', %s) q WHERE e.vector @@ q",
+        "SELECT e.id, e.kind, e.object_id, e.internal, ts_rank(e.vector, q) AS score "
+        "FROM register_searchentry e, to_tsquery('register_swedish', %s) q WHERE e.vector @@ q",
         [query],
     )
 
@@ -474,8 +475,10 @@ def _postgresql_match(words: list[tuple[str, str]]) -> tuple[str, list]:
 def _sqlite_match(words: list[tuple[str, str]]) -> tuple[str, list]:
     query = " ".join(f'"{s}"*' if _is_prefix(s) else f'"{s}"' for _, s in words)
     return (
-        "SELECT rowid AS id, -bm25(register_search_fts, 10.0, 1.0) AS score "
-        "FROM register_search_fts WHERE register_search_fts MATCH %s",
+        "SELECT e.id, e.kind, e.object_id, e.internal, f.score FROM ("
+        "SELECT rowid, -bm25(register_search_fts, 10.0, 1.0) AS score "
+        "FROM register_search_fts WHERE register_search_fts MATCH %s) f "
+        "JOIN register_searchentry e ON e.id = f.rowid",
         [query],
     )
 
@@ -501,15 +504,28 @@ def search(
     match_sql, match_params = (
         _postgresql_match if connection.vendor == "postgresql" else _sqlite_match
     )(words)
-    allowed = SearchEntry.objects.filter(_allowed(access, sources, internal=internal))
-    allowed_sql, allowed_params = allowed.values("id", "kind", "object_id").query.sql_with_params()
+    # Who may see what: the WHERE clause Django writes for it on the entries' table, applied to
+    # the matching rows only (the CTE is computed first, from the full-text index, and takes the
+    # table's name, so that the clause reads its columns).
+    allowed = SearchEntry.objects.filter(_allowed(access, sources, internal=internal)).query
+    try:
+        allowed_sql, allowed_params = allowed.get_compiler(connection=connection).compile(
+            allowed.where
+        )
+    except EmptyResultSet:
+        return Results(query=query, words=[w for w, _ in words], groups=[])
+    except FullResultSet:
+        allowed_sql, allowed_params = "1 = 1", []
+    entries = connection.ops.quote_name(SearchEntry._meta.db_table)
+    materialized = "MATERIALIZED" if connection.vendor == "postgresql" else ""
     sql = f"""
-        WITH matches AS ({match_sql}),
+        WITH matches AS {materialized} ({match_sql}),
         hits AS (
-            SELECT a.id, a.kind, a.object_id, m.score,
-                   ROW_NUMBER() OVER (PARTITION BY a.kind, a.object_id
-                                      ORDER BY m.score DESC, a.id) AS copy
-            FROM matches m JOIN ({allowed_sql}) a ON a.id = m.id
+            SELECT id, kind, object_id, score,
+                   ROW_NUMBER() OVER (PARTITION BY kind, object_id
+                                      ORDER BY score DESC, id) AS copy
+            FROM matches AS {entries}
+            WHERE {allowed_sql}
         ),
         ranked AS (
             SELECT id, kind, score,
