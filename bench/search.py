@@ -22,6 +22,7 @@ import random
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -102,7 +103,13 @@ def seeded_on(database_url: str, args):
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     log(f"Migrerad på {time.perf_counter() - started:.1f} s.")
-    result = seed_scale(arrangements=args.arrangements, years=args.years, seed=args.seed)
+    from register.management.commands.seed_scale import ScaleDataExists
+
+    try:
+        result = seed_scale(arrangements=args.arrangements, years=args.years, seed=args.seed)
+    except ScaleDataExists as exc:  # a second run on the same database measures its data
+        log(f"seed_scale: {exc.args[0]} samverkan fanns redan; de mäts.")
+        return _Kept(), SimpleNamespace(arrangements=exc.args[0])
     log(f"seed_scale: {result.arrangements} samverkan på {result.seconds:.1f} s.")
     return _Kept(), result
 
@@ -131,19 +138,20 @@ def main(argv=None) -> int:
 
     from register import search
     from register.access import Access
-    from register.models import SearchEntry
+    from register.models import Document, SearchEntry
 
     started = time.perf_counter()
-    documents = add_documents(args.documents, args.seed)
+    documents = Document.objects.count() or add_documents(args.documents, args.seed)
     log(f"{documents} handlingar skapade och indexerade på {time.perf_counter() - started:.1f} s.")
     log(f"Sökindexet: {SearchEntry.objects.count()} poster.")
 
+    User = get_user_model()
+    User.objects.filter(username__in=["bench-editor", "bench-stranger", "bench-admin"]).delete()
     busiest, member = busiest_editor()
-    stranger = get_user_model().objects.create_user(username="bench-stranger", password=None)
     users = {
         "member": member,
-        "stranger": stranger,
-        "admin": get_user_model().objects.create_superuser(username="bench-admin", password=None),
+        "stranger": User.objects.create_user(username="bench-stranger", password=None),
+        "admin": User.objects.create_superuser(username="bench-admin", password=None),
     }
     queries = {
         "common": "förbundsordning",
