@@ -587,10 +587,9 @@ def _matches(folded: str, stems: list[str]):
                 break
 
 
-def _marked(text: str, spans: list[tuple[int, int]], offset: int = 0) -> str:
+def _marked(text: str, spans: list[tuple[int, int]]) -> str:
     out, at = [], 0
     for start, end in spans:
-        start, end = start - offset, end - offset
         if start < at or end > len(text):
             continue
         out.append(escape(text[at:start]))
