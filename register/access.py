@@ -538,16 +538,34 @@ class Access:
         rule = self.rule(model)
         if rule is None:
             return Q(pk__in=[])
+        return self._owned_q(rule, self.editor_org_ids)
+
+    def _owned_q(self, rule: Rule, org_ids) -> Q:
+        """The records whose owner (``owner_org_ids``) is one of ``org_ids``."""
         joint = rule.joint and rule.arrangement is not None
         condition = None
         if rule.owner is not None:
-            condition = Q(**{f"{_id_lookup(rule.owner)}__in": self.editor_org_ids})
+            condition = Q(**{f"{_id_lookup(rule.owner)}__in": org_ids})
             if joint:
                 unowned = Q(**{f"{_id_lookup(rule.owner)}__isnull": True})
-                condition |= unowned & self._participates(self.editor_org_ids, rule.arrangement)
+                condition |= unowned & self._participates(org_ids, rule.arrangement)
         elif joint:
-            condition = Q(self._participates(self.editor_org_ids, rule.arrangement))
+            condition = Q(self._participates(org_ids, rule.arrangement))
         return Q(pk__in=[]) if condition is None else condition
+
+    def internal_readable_q(self, model) -> Q:
+        """Return the condition for the records of ``model`` whose internal notes the user may
+        read: ``can_view_internal`` for a queryset (the search matches internal fields only
+        there). Every record for a register administrator, none for anyone without a
+        membership (and so never for Insyn's anonymous visitor)."""
+        if self.is_admin:
+            return Q()
+        rule = self.rule(model)
+        if rule is None or not self.member_org_ids:
+            return Q(pk__in=[])
+        if rule.readers is not None:
+            return Q(self._participates(self.member_org_ids, rule.readers))
+        return self._owned_q(rule, self.member_org_ids)
 
     def editable(self, queryset: QuerySet) -> QuerySet:
         """Return the rows of ``queryset`` that the user may change (by ``editable_q``)."""

@@ -13,6 +13,11 @@ class RegisterConfig(AppConfig):
 
         connect_signals()
 
+        # The search index follows every write (register/search.py).
+        from .search import connect_signals as connect_search
+
+        connect_search()
+
         # The session's idle time starts at login (register/web/sessions.py).
         from django.contrib.auth.signals import user_logged_in
 

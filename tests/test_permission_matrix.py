@@ -119,6 +119,8 @@ MATRIX: dict[str, Entry] = {
         kwargs=lambda o: {"pk": o["person"].pk, "fmt": "json"},
     ),
     "register:decision_list": Entry(None, LOGIN_ONLY, NOT_GET),
+    # The one search: every logged-in user searches what they may see (tests/register/test_search.py).
+    "register:search": Entry(None, LOGIN_ONLY, NOT_GET),
     "register:decision_detail": Entry("decision", MEMBERS_READ, NOT_GET),
     "register:review_list": Entry(None, LOGIN_ONLY, NOT_GET),
     "register:review_detail": Entry("review", "login 404 ok 404 ok ok", NOT_GET),

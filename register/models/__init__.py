@@ -25,3 +25,4 @@ from .reference import (
     ServiceArea,
 )
 from .reviews import Review, ReviewItem
+from .search import SearchEntry

@@ -189,6 +189,7 @@ PUBLIC_FIELDS: dict[type, tuple[str, ...]] = {
     Document: (
         "id",
         "arrangement_id",
+        "arrangement__name",
         "kind",
         "title",
         "diary_number",

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .. import rules
+from .. import search as site_search
 from ..access import Access
 from ..models import (
     Alternative,
@@ -244,7 +245,41 @@ def search(query: str, *, limit: int = 50, today: dt.date | None = None) -> dict
         "areas": areas,
         "answers": answers,
         "narrowed": bool(named and areas),
+        "documents": published_documents(query),
     }
+
+
+def published_documents(query: str, *, limit: int = 10) -> list[dict]:
+    """Return the published documents of published arrangements whose title or text matches
+    ``query``, the best first, each with a snippet: the register's one search
+    (register/search.py) as an anonymous visitor, never on internal fields. Two queries."""
+    found = site_search.search(PUBLIC, query, kinds=["document"], internal=False, per_kind=limit)
+    hits = found.groups[0].hits if found.groups else []
+    if not hits:
+        return []
+    rows = {
+        row["id"]: row
+        for row in PUBLIC.visible(Document.objects.filter(pk__in=[h.object_id for h in hits]))
+        .order_by()
+        .values(*public_fields(Document))
+    }
+    kinds = dict(Document.Kind.choices)
+    documents = []
+    for hit in hits:
+        row = rows.get(hit.object_id)
+        if row is None:
+            continue
+        arrangement = {"id": row["arrangement_id"], "name": row["arrangement__name"]}
+        documents.append(
+            {
+                **row,
+                "kind_label": kinds.get(row["kind"], ""),
+                "title_html": hit.title_html,
+                "snippet": hit.snippet,
+                "slug": arrangement_slug(arrangement),
+            }
+        )
+    return documents
 
 
 def _who_decides(bodies: list[str] | None, host: str | None, organisation: str) -> str:

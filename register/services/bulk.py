@@ -131,7 +131,9 @@ def insert(
         for name, related in (m2m or {}).items():
             for obj, pks in zip(objs, related, strict=True):
                 getattr(obj, name).set(pks)
-        return [obj.pk for obj in objs]
+        ids = [obj.pk for obj in objs]
+        announce(model, ids)  # bulk_create sends no model signals either
+        return ids
     columns = {}
     for field in fields:
         columns[field.attname] = _prepare(field, values[field.attname], connection)
@@ -150,7 +152,7 @@ def insert(
         )
     for name, related in (m2m or {}).items():
         _insert_m2m(meta.get_field(name), ids, related, history_ids, using=using)
-    announce(model, columns)  # no model signals were sent
+    announce(model, ids, columns)  # no model signals were sent
     return ids
 
 
@@ -385,7 +387,7 @@ def delete_rows(model, ids: list, *, using: str = "default") -> None:
         for start in range(0, len(ids), step):
             batch = ids[start : start + step]
             cursor.execute(head + "(" + ", ".join(["%s"] * len(batch)) + ")", batch)
-    announce(model)  # no model signals were sent
+    announce(model, ids)  # no model signals were sent
 
 
 def _insert_history(model, columns: dict, count: int, *, now, reason: str, using: str) -> list:

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from django.dispatch import Signal
 
-#: Sent after register data was written without model signals; ``sender`` is the model.
+#: Sent after register data was written without model signals; ``sender`` is the model and
+#: ``ids`` the primary keys of the rows written or deleted (None: the writer does not say).
 data_changed = Signal()
 
 
-def announce(model, columns: dict | None = None) -> None:
-    """Tell every listener that rows of ``model`` were written or deleted (``columns``: the
-    written rows' values by attribute name, one list per column, when known)."""
-    data_changed.send(sender=model, columns=columns)
+def announce(model, ids=None, columns: dict | None = None) -> None:
+    """Tell every listener that rows of ``model`` were written or deleted: ``ids``, the rows' ids
+    when known (the search index reads them); ``columns``, the written rows' values by attribute
+    name, one list per column, when known (the data versions read them)."""
+    data_changed.send(sender=model, ids=None if ids is None else list(ids), columns=columns)

@@ -31,6 +31,7 @@ from ..access import Access
 from ..archive import ArchiveRefused, Words, megabytes, open_archive
 from ..models import Document
 from ..versions import Version
+from .changes import announce
 from .records import _require, record_delete, record_save, user_or_none
 
 log = logging.getLogger(__name__)
@@ -335,6 +336,18 @@ def extract_document_text(document_id: int) -> None:
     except Exception:  # a file no reader understands is recorded, never raised
         log.warning("Texten kunde inte läsas ut ur dokument %s", document_id, exc_info=True)
         rows.update(text="", text_status=Document.TextStatus.FAILED)
+        _announce_text(document)
         return
     text = " ".join(text.replace("\x00", " ").split(" "))[:MAX_TEXT_CHARS]
     rows.update(text=text, text_status=Document.TextStatus.DONE)
+    _announce_text(document)
+
+
+def _announce_text(document: Document) -> None:
+    """``update`` sends no model signal: tell the search index and the data versions (only this
+    document's arrangement) that the document changed."""
+    announce(
+        Document,
+        [document.pk],
+        columns={"id": [document.pk], "arrangement_id": [document.arrangement_id]},
+    )

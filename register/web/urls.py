@@ -21,6 +21,7 @@ from . import (
     overview,
     register_extract,
     review_flow,
+    search,
     users,
     views,
 )
@@ -44,6 +45,7 @@ def _on_arrangement(name: str, model, form_class, create_view, *, new: str, own:
 urlpatterns = [
     # Reading
     path("", views.home, name="home"),
+    path("sok/", search.search_page, name="search"),
     path("samverkan/", views.ArrangementListView.as_view(), name="arrangement_list"),
     path("samverkan/<int:pk>/", views.arrangement_detail, name="arrangement_detail"),
     path("organisationer/", views.OrganisationListView.as_view(), name="organisation_list"),

@@ -3,7 +3,12 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-REGISTER_MODELS = [m for m in apps.get_app_config("register").get_models()]
+# The search index (register/search.py) is derived from the other models' rows and rebuilt from
+# them (rebuild_search_index): nothing to edit by hand, so no admin.
+DERIVED = {"SearchEntry"}
+REGISTER_MODELS = [
+    m for m in apps.get_app_config("register").get_models() if m.__name__ not in DERIVED
+]
 # Made only on the product's own pages (an invitation sends its e-mail there): no add page.
 NO_ADD_PAGE = {"Invitation"}
 

@@ -1,5 +1,6 @@
 """python manage.py load_demo [--password PW] [--no-portfolio]"""
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from register.demo import DEFAULT_PASSWORD, load_demo
@@ -40,4 +41,5 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {username} / {result.password}  ({label})")
             else:
                 self.stdout.write(f"  {username}  ({label}; fanns redan, lösenordet är oförändrat)")
+        call_command("rebuild_search_index", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Klart."))

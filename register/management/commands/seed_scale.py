@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
 
@@ -736,3 +737,4 @@ class Command(BaseCommand):
             f"{result.positions} ställningstaganden på {result.seconds:.1f} s."
         )
         self.stdout.write(f"Summa kostnader (budget, utfall och prognos): {result.cost_sum} kr.")
+        call_command("rebuild_search_index", stdout=self.stdout)

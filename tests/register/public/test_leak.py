@@ -33,6 +33,7 @@ from register.models import (
     CooperationForm,
     County,
     Decision,
+    Document,
     Evaluation,
     ExternalIdentity,
     GoalConflict,
@@ -43,6 +44,7 @@ from register.models import (
     Person,
     Review,
     ReviewItem,
+    SearchEntry,
     ServiceArea,
     SsoGrant,
 )
@@ -63,6 +65,9 @@ MARK = "QZX"
 MARKER = re.compile(rf"{MARK}\d{{4}}")
 # Reference data: public by nature (names of forms, areas, motives and counties).
 REFERENCE = {County, CooperationForm, ServiceArea, Motive}
+# The search index: derived from the rows planted here (register/search.py). Insyn searches only
+# its public rows of published documents (tests/register/test_search.py).
+DERIVED = {SearchEntry}
 # Fields that the public site reads of a model through a relation (selectors.py): a politician's
 # name and party on a seat, the title of the agenda item a published position is on.
 VIA_RELATIONS = {Person: {"name", "party"}, AgendaItem: {"title"}}
@@ -86,7 +91,7 @@ def plantable(field, model) -> bool:
 def register_models():
     for label in ("register", "importers"):
         for model in apps.get_app_config(label).get_models():
-            if model.__name__.startswith("Historical") or model in REFERENCE:
+            if model.__name__.startswith("Historical") or model in REFERENCE | DERIVED:
                 continue
             yield model
 
@@ -126,6 +131,12 @@ def leaky_world(public_world, taby, vaxholm):
         organisation=taby,
         kind="procurement",
         description=m.new("unpublished alternative"),
+    )
+    Document.objects.create(
+        arrangement=a,
+        kind=Document.Kind.AGREEMENT,
+        title=m.new("unpublished document title"),
+        text=m.new("unpublished document text"),
     )
     # An unpublished arrangement with published records, a body and a person of its own.
     hidden = public_world["hidden"]
