@@ -57,6 +57,8 @@ def connect_signals() -> None:
 
     data_changed.connect(bump_on_commit, dispatch_uid="insyn-services", weak=False)
     for model in apps.get_app_config("register").get_models():
+        if getattr(model, "derived_from_register", False):
+            continue  # a background job's record: made from the data, not part of it
         uid = f"insyn-{model._meta.label}"
         post_save.connect(bump_on_commit, sender=model, dispatch_uid=f"{uid}-save", weak=False)
         post_delete.connect(bump_on_commit, sender=model, dispatch_uid=f"{uid}-delete", weak=False)
