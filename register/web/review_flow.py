@@ -22,7 +22,7 @@ from ..access import Access
 from ..downloads import safe_filename
 from ..models import BackgroundJob, CalendarToken, Organisation, Review, ReviewItem
 from ..reports import ical
-from ..reports import review_pack
+from ..reports import review_pack as pack_report
 from ..selectors import due as due_selectors
 from ..selectors import readiness
 from ..selectors import reviews as review_selectors
@@ -181,7 +181,7 @@ def review_close(request, pk):
 
 
 def _pack_context(request, pk):
-    context = review_pack.context(Access.for_user(request.user), pk, _today())
+    context = pack_report.context(Access.for_user(request.user), pk, _today())
     if context is None:
         raise Http404("Genomgången finns inte eller så saknar du behörighet.")
     return context
@@ -195,7 +195,7 @@ def review_pack(request, pk):
 
 def pack_document(request, context):
     """Return the review pack laid out for print (a WeasyPrint document)."""
-    return review_pack.document(context)
+    return pack_report.document(context)
 
 
 @login_required
