@@ -9,7 +9,7 @@ characters that Windows refuses in a file name, and always ends in the extension
 import re
 import unicodedata
 
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,13 +58,3 @@ def download(
     response["Content-Disposition"] = content_disposition_header(attachment, filename)
     return response
 
-
-def download_stored(file, filename: str, *, extension: str = ".pdf"):
-    """Return a file kept in Django's storage (a ``FieldFile``) as an attachment named
-    ``filename`` (already made safe by ``safe_filename`` when the file was asked for), streamed
-    from the storage without reading it into memory."""
-    response = FileResponse(file.open("rb"), content_type=CONTENT_TYPES[extension])
-    response["Content-Disposition"] = content_disposition_header(
-        True, safe_filename(filename, extension)
-    )
-    return response

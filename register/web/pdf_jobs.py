@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from ..access import Access
-from ..downloads import download_stored
+from ..downloads import download
 from ..reports import pdf_jobs
 from ..services import background_jobs as service
 
@@ -43,8 +43,14 @@ def serve_or_start(request, *, kind: str, key: str, organisation, file_name: str
             file_name=file_name,
         )
     if job.status == job.Status.DONE:
-        return download_stored(job.file, job.file_name)
+        return _file(job)
     return redirect(job)
+
+
+def _file(job):
+    """The job's kept PDF as a download (read from Django's storage: a few MB at most)."""
+    with job.file.open("rb") as handle:
+        return download(handle.read(), job.file_name, extension=".pdf")
 
 
 def _job(request, pk):
@@ -68,7 +74,7 @@ def background_job_file(request, pk):
     job = _job(request, pk)
     if job.status != job.Status.DONE or not job.file:
         raise Http404("Pdf:en är inte klar än.")
-    return download_stored(job.file, job.file_name)
+    return _file(job)
 
 
 @login_required

@@ -110,7 +110,7 @@ def test_with_the_queue_the_request_never_lays_out_the_pdf_and_the_next_serves_i
 
         served = get(reader_client, pack_url(taby), in_request, commit)
         assert served.status_code == 200 and served["Content-Type"] == "application/pdf"
-        assert b"".join(served.streaming_content).startswith(b"%PDF")
+        assert served.content.startswith(b"%PDF")
         assert "introduktion-T" in served["Content-Disposition"]
         assert get(reader_client, pack_url(taby), in_request, commit).status_code == 200
         assert calls == [False] and queue.count == 0  # the same data version: not again
@@ -139,7 +139,7 @@ def test_inline_the_first_request_renders_and_the_second_serves_the_kept_file(
     assert first.status_code == 200 and first["Content-Type"] == "application/pdf"
     assert calls == [True]  # inline: in the caller, the tests' backend
     second = get(reader_client, pack_url(taby), in_request)
-    assert b"".join(second.streaming_content).startswith(b"%PDF")
+    assert second.content.startswith(b"%PDF")
     assert calls == [True]
     job = BackgroundJob.objects.get()
     assert job.kind == BackgroundJob.Kind.INTRO_PACK and job.organisation == taby
@@ -263,3 +263,50 @@ def _audience(client, taby):
     from register.access import Access
 
     return Access(user_id=None, member_org_ids=frozenset({taby.pk})).audience()
+
+
+def test_a_current_pdf_is_served_in_a_few_queries(
+    reader_client, taby, media, django_assert_max_num_queries
+):
+    reader_client.get(pack_url(taby))
+    with django_assert_max_num_queries(5):  # session, user, memberships, the job
+        response = reader_client.get(pack_url(taby))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_weasyprints_progress_is_heard_page_by_page_in_this_thread_only():
+    from weasyprint import HTML
+
+    from register.reports import pdf
+
+    heard = []
+    html = "<style>p { break-after: page }</style><p>1</p><p>2</p><p>3</p>"
+    with pdf.progress(lambda step, page: heard.append((step, page))):
+        pdf.write_pdf(HTML(string=html))
+    assert [h for h in heard if h[0] == "page"] == [("page", 1), ("page", 2), ("page", 3)]
+    assert heard[-1] == ("writing", None)
+    pdf.write_pdf(HTML(string=html))  # outside the block: nobody listens
+    assert len(heard) == 4
+
+
+def test_redis_url_makes_rq_the_backend_and_rq_without_redis_refuses_to_start():
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import django; from django.conf import settings; django.setup(); "
+        "print(settings.JOBS_BACKEND, 'django_rq' in settings.INSTALLED_APPS)"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "register.settings", "DEBUG": "1"}
+    env.pop("JOBS_BACKEND", None)
+    with_redis = {**env, "REDIS_URL": "redis://127.0.0.1:6399/1"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=with_redis, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["rq", "True"]
+    env.pop("REDIS_URL", None)
+    refused = subprocess.run(
+        [sys.executable, "-c", code], env={**env, "JOBS_BACKEND": "rq"}, capture_output=True, text=True
+    )
+    assert refused.returncode != 0 and "REDIS_URL" in refused.stderr
