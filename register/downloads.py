@@ -57,4 +57,3 @@ def download(
     filename = safe_filename(name, extension, prefix=prefix)
     response["Content-Disposition"] = content_disposition_header(attachment, filename)
     return response
-

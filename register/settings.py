@@ -285,7 +285,10 @@ if JOBS_BACKEND == "rq" and not redis_url:
 # The longest a job may run in the rq worker before it is stopped (seconds).
 JOBS_TIMEOUT_SECONDS = int(os.environ.get("JOBS_TIMEOUT_SECONDS", "600"))
 RQ_QUEUES = {
-    "default": {"URL": redis_url or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": JOBS_TIMEOUT_SECONDS}
+    "default": {
+        "URL": redis_url or "redis://127.0.0.1:6379/0",
+        "DEFAULT_TIMEOUT": JOBS_TIMEOUT_SECONDS,
+    }
 }
 RQ_SHOW_ADMIN_LINK = False
 if JOBS_BACKEND == "rq":

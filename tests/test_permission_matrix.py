@@ -31,8 +31,8 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
-from django.core.files.base import ContentFile
 from django.contrib.admin.sites import site as admin_site
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse

@@ -34,7 +34,9 @@ def _subject(request, meeting_pk: int, person_pk: int) -> briefings.BriefingSubj
 @login_required
 @require_safe
 def briefing_html(request, meeting_pk, person_pk):
-    found = briefings.briefing(Access.for_user(request.user), _subject(request, meeting_pk, person_pk))
+    found = briefings.briefing(
+        Access.for_user(request.user), _subject(request, meeting_pk, person_pk)
+    )
     return render(
         request,
         "register/briefing.html",

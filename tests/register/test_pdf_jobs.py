@@ -77,7 +77,12 @@ def work_off(queue) -> None:
 
 @pytest.mark.redis
 def test_with_the_queue_the_request_never_lays_out_the_pdf_and_the_next_serves_it(
-    reader_client, taby, media, layouts, redis_url, django_capture_on_commit_callbacks  # noqa: F811
+    reader_client,
+    taby,
+    media,
+    layouts,
+    redis_url,
+    django_capture_on_commit_callbacks,  # noqa: F811
 ):
     calls, in_request = layouts
     commit = django_capture_on_commit_callbacks
@@ -307,6 +312,9 @@ def test_redis_url_makes_rq_the_backend_and_rq_without_redis_refuses_to_start():
     assert out.stdout.split() == ["rq", "True"]
     env.pop("REDIS_URL", None)
     refused = subprocess.run(
-        [sys.executable, "-c", code], env={**env, "JOBS_BACKEND": "rq"}, capture_output=True, text=True
+        [sys.executable, "-c", code],
+        env={**env, "JOBS_BACKEND": "rq"},
+        capture_output=True,
+        text=True,
     )
     assert refused.returncode != 0 and "REDIS_URL" in refused.stderr
