@@ -95,8 +95,11 @@ class Progress:
         """WeasyPrint's progress (``reports.pdf.progress``)."""
         if step == "page":
             self.pages = max(self.pages, page)
-            total = max(self.expected, self.pages + 1)
-            about = f" av omkring {self.expected - 1}" if self.expected > self.pages + 1 else ""
+            # The bar needs a total: the last PDF's while this one has fewer pages; beyond it (or
+            # with no PDF before) the page counts on, the bar shows only that work goes on.
+            known = self.expected > self.pages + 1
+            total = self.expected if known else 0
+            about = f" av omkring {self.expected - 1}" if known else ""
             self.write(self.pages, total, f"Sida {self.pages}{about} ställs upp")
         elif step == "writing":
             self.write(self.pages, self.pages + 1, f"Pdf:en skrivs ({self.pages} sidor)", now=True)

@@ -81,8 +81,8 @@ def test_with_the_queue_the_request_never_lays_out_the_pdf_and_the_next_serves_i
     taby,
     media,
     layouts,
-    redis_url,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    redis_url,  # noqa: F811 (the fixture imported above)
+    django_capture_on_commit_callbacks,
 ):
     calls, in_request = layouts
     commit = django_capture_on_commit_callbacks
@@ -318,3 +318,45 @@ def test_redis_url_makes_rq_the_backend_and_rq_without_redis_refuses_to_start():
         text=True,
     )
     assert refused.returncode != 0 and "REDIS_URL" in refused.stderr
+
+
+def _job(taby, **kw):
+    return BackgroundJob.objects.create(
+        kind=BackgroundJob.Kind.INTRO_PACK,
+        key=str(taby.pk),
+        organisation=taby,
+        audience=kw.pop("audience", f"medlem:{taby.pk}"),
+        data_version=kw.pop("data_version", "2-20261206"),
+        **kw,
+    )
+
+
+def test_the_bar_shows_a_total_only_when_the_last_pdf_tells_how_many_pages_to_expect(taby):
+    from register.reports.pdf_jobs import Progress
+
+    job = _job(taby, status=BackgroundJob.Status.RUNNING)
+    first = Progress(job)
+    first("page", 5)
+    job.refresh_from_db()
+    assert (job.done, job.total, job.message) == (5, 0, "Sida 5 ställs upp")
+    _job(taby, status=BackgroundJob.Status.DONE, done=23, total=23, data_version="1-20261205")
+    again = Progress(job)
+    again("page", 6)
+    job.refresh_from_db()
+    assert (job.done, job.total, job.message) == (6, 23, "Sida 6 av omkring 22 ställs upp")
+    again("writing", None)
+    job.refresh_from_db()
+    assert (job.done, job.total, job.message) == (6, 7, "Pdf:en skrivs (6 sidor)")
+
+
+def test_a_job_that_never_finished_is_failed_and_offers_a_retry(reader_client, taby, media):
+    from django.utils import timezone
+
+    from register.services import background_jobs
+
+    job = _job(taby, audience=_audience(reader_client, taby))
+    BackgroundJob.objects.filter(pk=job.pk).update(
+        created_at=timezone.now() - background_jobs.stale_after() * 1.1
+    )
+    page = reader_client.get(reverse("register:background_job", args=[job.pk])).content.decode()
+    assert "Pdf:en blev inte klar i tid." in page and "Försök igen" in page
