@@ -48,9 +48,15 @@ def serve_or_start(request, *, kind: str, key: str, organisation, file_name: str
 
 
 def _file(job):
-    """The job's kept PDF as a download (read from Django's storage: a few MB at most)."""
-    with job.file.open("rb") as handle:
-        return download(handle.read(), job.file_name, extension=".pdf")
+    """The job's kept PDF as a download (read from Django's storage: a few MB at most); a file
+    gone from the storage fails the job, whose page then offers to make it again."""
+    try:
+        with job.file.open("rb") as handle:
+            content = handle.read()
+    except FileNotFoundError:
+        service.fail(job.pk, "Den sparade pdf:en finns inte längre.")
+        return redirect(job)
+    return download(content, job.file_name, extension=".pdf")
 
 
 def _job(request, pk):

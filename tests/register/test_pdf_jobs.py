@@ -360,3 +360,20 @@ def test_a_job_that_never_finished_is_failed_and_offers_a_retry(reader_client, t
     )
     page = reader_client.get(reverse("register:background_job", args=[job.pk])).content.decode()
     assert "Pdf:en blev inte klar i tid." in page and "Försök igen" in page
+
+
+def test_a_kept_file_gone_from_the_storage_is_offered_again(reader_client, taby, media):
+    reader_client.get(pack_url(taby))
+    job = BackgroundJob.objects.get()
+    job.file.storage.delete(job.file.name)
+    response = reader_client.get(pack_url(taby))
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == BackgroundJob.Status.FAILED
+    page = reader_client.get(response.url).content.decode()
+    assert "Den sparade pdf:en finns inte längre." in page and "Försök igen" in page
+    assert (
+        reader_client.post(reverse("register:background_job_retry", args=[job.pk])).status_code
+        == 302
+    )
+    assert reader_client.get(pack_url(taby)).content.startswith(b"%PDF")
