@@ -126,9 +126,18 @@ def main(argv=None) -> int:
     status = print_page_times(
         client, {"briefing": html_url}, runs=args.runs, warmup=args.warmup, items=args.items
     )
-    times, queries, ok = page_times(
-        client, "briefing_pdf", pdf_url, runs=args.runs, warmup=args.warmup
-    )
+    # The PDF is made by a background job and kept per data version (register/reports/pdf_jobs.py;
+    # the benchmarks' settings run the job inline, in the request): a new data version before
+    # every request makes each one render, which is the time measured here.
+    from register.public import cache
+
+    times, queries, ok = [], 0, True
+    for _ in range(args.runs + args.warmup):
+        cache.bump()
+        run_times, queries, run_ok = page_times(client, "briefing_pdf", pdf_url, runs=1, warmup=0)
+        times += run_times
+        ok = ok and run_ok
+    times = times[args.warmup :]
     pages = len(pypdf.PdfReader(io.BytesIO(client.get(pdf_url).content)).pages)
     value = round(statistics.median(times), 1)
     line = {"name": "briefing_pdf", "value": value, "unit": "ms", "queries": queries}

@@ -47,6 +47,7 @@ from .models import (
     AgendaItem,
     Alternative,
     Arrangement,
+    BackgroundJob,
     Body,
     Contribution,
     Cost,
@@ -468,6 +469,36 @@ class Access:
         """Return everything that decides what the user may see and do, as plain values (a cache
         of figures whose rows say what the user may act on keys them by it)."""
         return (self.is_admin, sorted(self.member_org_ids), sorted(self.editor_org_ids))
+
+    def audience(self) -> str:
+        """Return what the user may see as a short text ("alla", "medlem:3,17"): two users
+        with the same audience see the same records, so a PDF made for one may be handed to
+        the other (``BackgroundJob.audience``). Built from ``visibility_shape``."""
+        shape, ids = self.visibility_shape()
+        if shape == ("everything",):
+            return "alla"
+        return "medlem:" + ",".join(str(pk) for pk in ids)
+
+    @classmethod
+    def for_audience(cls, audience: str) -> Access:
+        """Return an access that sees exactly what ``audience`` sees (and changes nothing): a
+        background job makes its PDF with it, whoever asked and whenever it runs."""
+        if audience == "alla":
+            return cls.administrator()
+        ids = audience.removeprefix("medlem:")
+        return cls(user_id=None).as_member_of(int(pk) for pk in ids.split(",") if pk)
+
+    def background_jobs(self, queryset: QuerySet | None = None) -> QuerySet:
+        """Return the background jobs the user may see: those made for what they see
+        (a register administrator: every job)."""
+        qs = BackgroundJob.objects.all() if queryset is None else queryset
+        return qs if self.is_admin else qs.filter(audience=self.audience())
+
+    def can_view_background_job(self, job: BackgroundJob) -> bool:
+        """Return True if the user may follow the job and take its file: the job was made for
+        what they see (the members of the same organisations), or they are a register
+        administrator."""
+        return self.is_admin or job.audience == self.audience()
 
     def as_member_of(self, org_ids) -> Access:
         """Return this access with ``org_ids`` as the organisations the user is a member of

@@ -9,6 +9,7 @@ from .models import (
     AgendaItem,
     Alternative,
     Arrangement,
+    BackgroundJob,
     Body,
     CalendarToken,
     Contribution,
@@ -383,6 +384,25 @@ class DocumentAdmin(RegisterAdmin):
     list_select_related = ("arrangement",)
     autocomplete_fields = ("arrangement", "decision", "supersedes")
     readonly_fields = ("file_name", "content_type", "size", "sha256", "text_status", "uploaded_by")
+
+
+@admin.register(BackgroundJob)
+class BackgroundJobAdmin(admin.ModelAdmin):
+    """The PDFs made in the background, to see what waits, what failed and why (the cause is in
+    the log). Read-only: a job is made by its PDF link and derived from the register, so it has
+    no history (``register.models.jobs``)."""
+
+    list_display = ("created_at", "kind", "organisation", "status", "done", "total", "message")
+    list_filter = ("kind", "status")
+    search_fields = ("organisation__name", "key", "message")
+    list_select_related = ("organisation",)
+    list_per_page = 50
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class AgendaItemInline(admin.TabularInline):

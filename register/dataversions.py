@@ -321,8 +321,8 @@ def connect_signals() -> None:
 
     data_changed.connect(record_announced, dispatch_uid="dataversions-services", weak=False)
     for model in apps.get_app_config("register").get_models():
-        if _is_history(model):
-            continue
+        if _is_history(model) or getattr(model, "derived_from_register", False):
+            continue  # a history row, or a record made from the data (a PDF job, the search index)
         uid = f"dataversions-{model._meta.label}"
         post_save.connect(record_written, sender=model, dispatch_uid=f"{uid}-save", weak=False)
         post_delete.connect(record_written, sender=model, dispatch_uid=f"{uid}-delete", weak=False)

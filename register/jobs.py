@@ -4,7 +4,10 @@
 Where it runs is the installation's choice (``JOBS_BACKEND``):
 
 - ``inline``: at once, in the caller (tests, management commands);
-- ``thread``: in a thread of this process (the embedded default: ``make run`` needs no queue).
+- ``thread``: in a thread of this process (the embedded default: ``make run`` needs no queue);
+- ``rq``: on the queue "default" in Redis (django-rq, ``RQ_QUEUES``), worked off by a separate
+  process (``python manage.py rqworker default``); the default when ``REDIS_URL`` is set. The job
+  is put on the queue when the caller's transaction commits, so the worker finds what it reads.
 
 Arguments must be plain values (ids, strings, numbers), never model instances: a queue carries
 them to another process.
@@ -48,8 +51,16 @@ def backend() -> str:
 
 def enqueue(path: str, *args, **kwargs) -> None:
     """Run the function named by ``path`` with these arguments outside the caller's request."""
-    if backend() == "inline":
+    name = backend()
+    if name == "inline":
         _run(path, args, kwargs)
+        return
+    if name == "rq":
+        import django_rq
+
+        django_rq.get_queue("default").enqueue(
+            _run, path, args, kwargs, description=f"{path}{args!r}"
+        )
         return
     threading.Thread(
         target=_run_in_thread, args=(path, args, kwargs), name=f"job:{path}", daemon=True

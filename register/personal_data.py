@@ -212,6 +212,20 @@ PROCESSING: tuple[Processing, ...] = (
         "importomgången och dess rader så länge registret finns.",
     ),
     Processing(
+        title="Pdf:er som tas fram i bakgrunden",
+        data="Introduktionspaket, underlag till genomgångar och föredragningar som pdf (med namnen "
+        "på förtroendevalda och tjänstepersoner som handlingen nämner), och vem som beställde "
+        "pdf:en.",
+        fields=("register.BackgroundJob.requested_by",),
+        purpose="Lämna ut en färdig pdf direkt i stället för att ta fram den vid varje "
+        "nedladdning.",
+        legal_basis=PUBLIC_TASK,
+        who_sees="Användare som ser samma uppgifter som den som beställde (medlemmar i samma "
+        "organisationer) och registrets administratör.",
+        kept="Tills samma handling tas fram på nytt efter en ändring i registret; då tas den "
+        "äldre filen bort.",
+    ),
+    Processing(
         title="Styrdokument",
         data="Förbundsordningar, reglementen, avtal och andra styrdokument som laddas upp kan "
         "innehålla namn på förtroendevalda och tjänstepersoner; registret noterar vem som laddade "

@@ -167,6 +167,8 @@ USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Files kept in Django's default storage (the PDFs made in the background, uploaded documents).
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT", "").strip() or str(BASE_DIR / "media")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded files (the governing documents, register/services/documents.py) are stored through
 # Django's storage API. The file system (MEDIA_ROOT) by default, which ``manage.py backup`` copies;
@@ -294,10 +296,6 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Background work (register/jobs.py): "thread" runs it in a thread of the web process (the
-# embedded default, nothing more to start); "inline" runs it at once in the caller.
-JOBS_BACKEND = os.environ.get("JOBS_BACKEND", "thread").strip() or "thread"
-
 # The cache: local memory by default; with REDIS_URL (redis://host:6379/0) Django's own Redis
 # backend, so that several app servers share the public pages' cache (register/public/cache.py).
 if redis_url := os.environ.get("REDIS_URL", "").strip():
@@ -306,6 +304,30 @@ if redis_url := os.environ.get("REDIS_URL", "").strip():
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background work (register/jobs.py): "rq" puts it on a queue in the same Redis (REDIS_URL), which a
+# worker process works off (`python manage.py rqworker default`, django-rq): the default when
+# REDIS_URL is set. "thread" runs it in a thread of the web process (the embedded default without
+# Redis, nothing more to start); "inline" runs it at once in the caller (the tests).
+JOBS_BACKENDS = ("rq", "thread", "inline")
+JOBS_BACKEND = os.environ.get("JOBS_BACKEND", "").strip() or ("rq" if redis_url else "thread")
+if JOBS_BACKEND not in JOBS_BACKENDS:
+    raise ImproperlyConfigured(
+        f"JOBS_BACKEND={JOBS_BACKEND!r} ska vara något av {', '.join(JOBS_BACKENDS)} (se README)."
+    )
+if JOBS_BACKEND == "rq" and not redis_url:
+    raise ImproperlyConfigured("JOBS_BACKEND=rq behöver en Redis-server i REDIS_URL (se README).")
+# The longest a job may run in the rq worker before it is stopped (seconds).
+JOBS_TIMEOUT_SECONDS = int(os.environ.get("JOBS_TIMEOUT_SECONDS", "600"))
+RQ_QUEUES = {
+    "default": {
+        "URL": redis_url or "redis://127.0.0.1:6379/0",
+        "DEFAULT_TIMEOUT": JOBS_TIMEOUT_SECONDS,
+    }
+}
+RQ_SHOW_ADMIN_LINK = False
+if JOBS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")  # its `rqworker` command; only a queue needs it
 # How long a public page stays in the cache (seconds); an edit invalidates it at once anyway.
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "600"))
 

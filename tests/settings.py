@@ -7,6 +7,7 @@ else, the Content-Security-Policy and the login throttling included, is as in pr
 """
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret-" + "k" * 40)
 
@@ -21,7 +22,6 @@ CSRF_COOKIE_SECURE = False
 # queue itself choose their backend.
 JOBS_BACKEND = "inline"
 
-# Uploaded documents go to a folder of the test run's own, never into the checkout.
-import tempfile  # noqa: E402
-
+# Files kept in Django's storage (the PDFs made in the background, uploaded documents) go to a
+# folder of the test run's own, never into the project.
 MEDIA_ROOT = tempfile.mkdtemp(prefix="samverkan-test-media-")

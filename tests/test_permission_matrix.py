@@ -32,13 +32,16 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps
 from django.contrib.admin.sites import site as admin_site
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from importers.models import ImportBatch
+from register.access import Access
 from register.models import (
+    BackgroundJob,
     CalendarToken,
     Invitation,
     JoinRequest,
@@ -251,6 +254,15 @@ MATRIX: dict[str, Entry] = {
     # the unpublished arrangement is hidden from everyone else.
     "register:briefing": Entry(None, MEMBERS_READ, NOT_GET, kwargs=lambda o: _briefing_of(o)),
     "register:briefing_pdf": Entry(None, MEMBERS_READ, NOT_GET, kwargs=lambda o: _briefing_of(o)),
+    # --- a PDF made in the background: its page, its file, a retry ------------------------------
+    # The job was made for what Täby's members see: they (and the register administrator) follow
+    # it; a user who sees something else (the stranger, Knivsta's editor) does not find it. A
+    # retry of a finished job changes nothing and goes back to its page.
+    "register:background_job": Entry("background_job", MEMBERS_READ, NOT_GET),
+    "register:background_job_file": Entry("background_job", MEMBERS_READ, NOT_GET),
+    "register:background_job_retry": Entry(
+        "background_job", "login 405 405 405 405 405", "login 404 done 404 done done"
+    ),
     # --- requests to join (Knivsta asks to join the arrangement) ------------------------------
     # Täby already takes part; only an editor of an organisation outside may ask (and must see
     # the arrangement first, which Knivsta cannot: it is unpublished).
@@ -326,6 +338,8 @@ ADMIN_REFUSED = {
     "admin:importers_importchoice_add",
     # Invitations are made on the organisation's users page, which sends the e-mail.
     "admin:register_invitation_add",
+    # A background job is made by its PDF link; the admin only lists them.
+    "admin:register_backgroundjob_add",
     # Login attempts are recorded by django-axes itself.
     "admin:axes_accessattempt_add",
     "admin:axes_accesslog_add",
@@ -418,9 +432,20 @@ def world(shared_arrangement, taby, vaxholm, knivsta):
     batch = ImportBatch.objects.create(
         organisation=taby, created_by=admin, file_name="lista.xlsx", checksum="0" * 64
     )
+    job = BackgroundJob.objects.create(
+        kind=BackgroundJob.Kind.INTRO_PACK,
+        key=str(taby.pk),
+        organisation=taby,
+        audience=Access(user_id=None, member_org_ids=frozenset({taby.pk})).audience(),
+        data_version="1-20261206",
+        status=BackgroundJob.Status.DONE,
+        file_name="introduktion-Täby.pdf",
+    )
+    job.file.save("intro_pack.pdf", ContentFile(b"%PDF-1.7 matrisen"))
     objects = {
         **records,
         "document": make_document(a, internal_note="Intern anteckning om förbundsordningen"),
+        "background_job": job,
         "arrangement": a,
         "review_item": review_item,
         "meeting": meeting,

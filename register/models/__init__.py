@@ -13,6 +13,7 @@ from .fields import OrgnrField  # migrations refer to register.models.OrgnrField
 from .followup import Alternative, Decision, Evaluation
 from .goals import Contribution, Goal, GoalConflict
 from .identities import ExternalIdentity, SsoGrant
+from .jobs import BackgroundJob
 from .meetings import AgendaItem, InformationEntry, Meeting, Position
 from .memberships import Invitation, JoinRequest, Membership
 from .money import Cost, TotalCost

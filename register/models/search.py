@@ -23,6 +23,8 @@ class SearchEntry(models.Model):
     url = models.CharField("adress", max_length=500)
     body = models.TextField("text", blank=True)
 
+    derived_from_register = True  # made from the records: writing it changes no data version
+
     class Meta:
         verbose_name = "sökpost"
         verbose_name_plural = "sökindex"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from ..selectors.briefings import Briefing
+from ..selectors.briefings import Briefing, BriefingSubject, meeting_day
 from .intro_pack import BASE_URL, fetch_static
 from .pdf import write_pdf
 
@@ -23,7 +23,17 @@ def title(briefing: Briefing) -> str:
 def file_stem(briefing: Briefing) -> str:
     """The name a downloaded or e-mailed briefing gets, without its extension (``downloads``
     makes it safe; a dot would read as the start of an extension there)."""
-    return f"{briefing.body.name} {briefing.day:%Y-%m-%d} {briefing.person.name}".replace(".", "")
+    return _stem(briefing.body.name, briefing.day, briefing.person.name)
+
+
+def subject_file_stem(subject: BriefingSubject) -> str:
+    """``file_stem`` of the briefing of ``subject``, before the briefing is gathered."""
+    meeting = subject.meeting
+    return _stem(meeting.body.name, meeting_day(meeting), subject.seat.person.name)
+
+
+def _stem(body: str, day, person: str) -> str:
+    return f"{body} {day:%Y-%m-%d} {person}".replace(".", "")
 
 
 def pdf_html(briefing: Briefing) -> str:

@@ -6,9 +6,18 @@ element no /Scope. PDF/UA (ISO 14289-1, 7.5) asks for it, and a screen reader ne
 whether a header names a column or a row. ``table_header_scopes`` adds
 ``/A << /O /Table /Scope /Column >>`` (``/Row`` for ``<th scope="row">``) to every TH, through
 WeasyPrint's public ``finisher`` hook, right before the PDF is written.
+
+Progress: WeasyPrint reports each step of its work on its progress logger (``weasyprint.progress``:
+"Step 5 - Creating layout - Page 3", "Step 6 - Creating PDF"). ``progress`` listens there for the
+calling thread only, so a background job can tell how many pages are laid out while it renders.
 """
 
 from __future__ import annotations
+
+import contextlib
+import logging
+import re
+import threading
 
 import pydyf
 
@@ -51,3 +60,42 @@ def _descendants(box):
             box = box._box
         yield box
         stack.extend(getattr(box, "children", ()))
+
+
+# --- progress ------------------------------------------------------------------------------------
+
+PAGE = re.compile(r"Step 5 - Creating layout - Page (\d+)")
+_listeners = threading.local()
+
+
+class _ProgressHandler(logging.Handler):
+    """Hand WeasyPrint's progress messages to the listener of the thread that logged them."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        listener = getattr(_listeners, "callback", None)
+        if listener is None:
+            return
+        message = record.getMessage()
+        if match := PAGE.match(message):
+            listener("page", int(match.group(1)))
+        elif message.startswith("Step 6"):
+            listener("writing", None)
+
+
+_handler = _ProgressHandler()
+
+
+@contextlib.contextmanager
+def progress(callback):
+    """Call ``callback("page", n)`` as WeasyPrint lays out page n and ``callback("writing",
+    None)`` when it starts writing the PDF, for what this thread renders inside the block."""
+    logger = logging.getLogger("weasyprint.progress")
+    if _handler not in logger.handlers:
+        logger.addHandler(_handler)
+        logger.setLevel(logging.INFO)  # the messages are for this handler, not the console
+        logger.propagate = False
+    _listeners.callback = callback
+    try:
+        yield
+    finally:
+        _listeners.callback = None

@@ -1,7 +1,7 @@
 """The briefing (föredragning) of one of our representatives before a meeting, as a page and as a
 PDF. Thin views: the facts come from register/selectors/briefings.py through the user's Access
 (the members of the organisation that appointed the representative read it, its readers too),
-the PDF from register/reports/briefing.py."""
+the PDF from register/reports/briefing.py, made in the background (register/web/pdf_jobs.py)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,13 @@ from django.views.decorators.http import require_safe
 
 from .. import downloads
 from ..access import Access
+from ..models import BackgroundJob
 from ..reports import briefing as report
 from ..selectors import briefings
+from . import pdf_jobs
 
 
-def _briefing(request, meeting_pk: int, person_pk: int) -> briefings.Briefing:
+def _subject(request, meeting_pk: int, person_pk: int) -> briefings.BriefingSubject:
     access = Access.for_user(request.user)
     subject = briefings.briefing_subject(access, meeting_pk, person_pk)
     if subject is None:
@@ -26,13 +28,15 @@ def _briefing(request, meeting_pk: int, person_pk: int) -> briefings.Briefing:
         raise PermissionDenied(
             "Föredragningen är organisationens egen: bara dess medlemmar kan läsa den."
         )
-    return briefings.briefing(access, subject)
+    return subject
 
 
 @login_required
 @require_safe
 def briefing_html(request, meeting_pk, person_pk):
-    found = _briefing(request, meeting_pk, person_pk)
+    found = briefings.briefing(
+        Access.for_user(request.user), _subject(request, meeting_pk, person_pk)
+    )
     return render(
         request,
         "register/briefing.html",
@@ -43,7 +47,13 @@ def briefing_html(request, meeting_pk, person_pk):
 @login_required
 @require_safe
 def briefing_pdf(request, meeting_pk, person_pk):
-    found = _briefing(request, meeting_pk, person_pk)
-    return downloads.download(
-        report.pdf(found), report.file_stem(found), prefix="foredragning-", extension=".pdf"
+    subject = _subject(request, meeting_pk, person_pk)
+    return pdf_jobs.serve_or_start(
+        request,
+        kind=BackgroundJob.Kind.BRIEFING,
+        key=f"{meeting_pk}-{person_pk}",
+        organisation=subject.seat.appointed_by,
+        file_name=downloads.safe_filename(
+            report.subject_file_stem(subject), ".pdf", prefix="foredragning-"
+        ),
     )

@@ -13,10 +13,10 @@ from django_tables2 import RequestConfig
 
 from .. import downloads, rules
 from ..access import Access
-from ..models import County, Organisation
+from ..models import BackgroundJob, County, Organisation
 from ..reports import charts, intro_pack
 from ..selectors import portfolio as pf
-from . import filters, tables
+from . import filters, pdf_jobs, tables
 
 
 def _organisation(pk) -> Organisation:
@@ -173,9 +173,14 @@ def intro_pack_html(request, pk):
 @login_required
 @require_safe
 def intro_pack_pdf(request, pk):
-    organisation, pack = _pack(request, pk)
-    content = intro_pack.pdf(pack)
-    return downloads.download(content, organisation.name, prefix="introduktion-", extension=".pdf")
+    organisation = _organisation(pk)
+    return pdf_jobs.serve_or_start(
+        request,
+        kind=BackgroundJob.Kind.INTRO_PACK,
+        key=str(organisation.pk),
+        organisation=organisation,
+        file_name=downloads.safe_filename(organisation.name, ".pdf", prefix="introduktion-"),
+    )
 
 
 @login_required

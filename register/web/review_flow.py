@@ -11,27 +11,25 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from .. import rules
 from ..access import Access
-from ..downloads import download
-from ..models import CalendarToken, Organisation, Review, ReviewItem
+from ..downloads import safe_filename
+from ..models import BackgroundJob, CalendarToken, Organisation, Review, ReviewItem
 from ..reports import analytics, ical
-from ..reports.pdf import write_pdf
+from ..reports import review_pack as pack_report
 from ..selectors import due as due_selectors
 from ..selectors import readiness
 from ..selectors import reviews as review_selectors
 from ..services import calendar as calendar_services
 from ..services import reviews as review_services
 from ..services.records import NOT_ALLOWED
-from . import edit, forms, generic
+from . import edit, forms, generic, pdf_jobs
 
 
 def _today() -> dt.date:
@@ -183,16 +181,10 @@ def review_close(request, pk):
 
 
 def _pack_context(request, pk):
-    access = Access.for_user(request.user)
-    review, items = review_selectors.review_detail(access, pk)
-    if review is None:
+    context = pack_report.context(Access.for_user(request.user), pk, _today())
+    if context is None:
         raise Http404("Genomgången finns inte eller så saknar du behörighet.")
-    review_selectors.item_facts(access, review, items, _today())
-    return {
-        "review": review,
-        "items": items,
-        "show_internal": access.can_view_internal(review),
-    }
+    return context
 
 
 @login_required
@@ -203,24 +195,23 @@ def review_pack(request, pk):
 
 def pack_document(request, context):
     """Return the review pack laid out for print (a WeasyPrint document)."""
-    from weasyprint import CSS, HTML  # heavy: only when a PDF is asked for
-
-    html = render_to_string("register/review_pack.html", {**context, "for_pdf": True}, request)
-    # The style sheet is read from disk: WeasyPrint fetches nothing over the network.
-    css = CSS(filename=finders.find("register/pack.css"))
-    return HTML(string=html, url_fetcher=_no_fetch).render(stylesheets=[css])
-
-
-def _no_fetch(url, *args, **kwargs):
-    raise ValueError(f"Underlaget hämtar inget utifrån: {url}")
+    return pack_report.document(context)
 
 
 @login_required
 @require_safe
 def review_pack_pdf(request, pk):
-    context = _pack_context(request, pk)
-    pdf = write_pdf(pack_document(request, context))
-    return download(pdf, context["review"].title, prefix="underlag-", extension=".pdf")
+    access = Access.for_user(request.user)
+    review = access.reviews(Review.objects.select_related("organisation")).filter(pk=pk).first()
+    if review is None:
+        raise Http404("Genomgången finns inte eller så saknar du behörighet.")
+    return pdf_jobs.serve_or_start(
+        request,
+        kind=BackgroundJob.Kind.REVIEW_PACK,
+        key=str(review.pk),
+        organisation=review.organisation,
+        file_name=safe_filename(review.title, ".pdf", prefix="underlag-"),
+    )
 
 
 # --- What is due and readiness -----------------------------------------------------------------

@@ -19,6 +19,7 @@ from . import (
     network,
     our_voice,
     overview,
+    pdf_jobs,
     register_extract,
     review_flow,
     search,
@@ -361,6 +362,10 @@ urlpatterns = [
         briefings.briefing_pdf,
         name="briefing_pdf",
     ),
+    # PDFs made in the background: the progress page, the file, a retry (register/web/pdf_jobs.py)
+    path("jobb/<int:pk>/", pdf_jobs.background_job, name="background_job"),
+    path("jobb/<int:pk>/fil.pdf", pdf_jobs.background_job_file, name="background_job_file"),
+    path("jobb/<int:pk>/forsok-igen/", pdf_jobs.background_job_retry, name="background_job_retry"),
     # Requests to join an arrangement
     path(
         "samverkan/<int:pk>/begar-deltagande/",

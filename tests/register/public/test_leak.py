@@ -243,6 +243,16 @@ def leaky_world(public_world, taby, vaxholm):
         is_published=True,
         public_summary=m.new("published position on unpublished arrangement"),
     )
+    # A PDF made in the background for Täby's members: its record is never public.
+    from register.models import BackgroundJob
+
+    BackgroundJob.objects.create(
+        kind=BackgroundJob.Kind.INTRO_PACK,
+        key=str(taby.pk),
+        organisation=taby,
+        audience=f"medlem:{taby.pk}",
+        data_version="1-20250301",
+    )
     Person.objects.filter(pk=public_world["person"].pk).update(kind=Person.Kind.POLITICIAN)
     # Governing documents (issue 24): a published förbundsordning of the published arrangement
     # is public (its facts and its file); an unpublished one there, and a published one of the
