@@ -4,7 +4,8 @@
 Where it runs is the installation's choice (``JOBS_BACKEND``):
 
 - ``inline``: at once, in the caller (tests, management commands);
-- ``thread``: in a thread of this process (the embedded default: ``make run`` needs no queue);
+- ``thread``: in a thread of this process, started when the caller's transaction commits (the
+  embedded default: ``make run`` needs no queue);
 - ``rq``: on the queue "default" in Redis (django-rq, ``RQ_QUEUES``), worked off by a separate
   process (``python manage.py rqworker default``); the default when ``REDIS_URL`` is set. The job
   is put on the queue when the caller's transaction commits, so the worker finds what it reads.
@@ -20,7 +21,7 @@ import logging
 import threading
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +59,15 @@ def enqueue(path: str, *args, **kwargs) -> None:
     if name == "rq":
         import django_rq
 
-        django_rq.get_queue("default").enqueue(
-            _run, path, args, kwargs, description=f"{path}{args!r}"
+        queue = django_rq.get_queue("default")
+        transaction.on_commit(
+            lambda: queue.enqueue(_run, path, args, kwargs, description=f"{path}{args!r}")
         )
         return
-    threading.Thread(
-        target=_run_in_thread, args=(path, args, kwargs), name=f"job:{path}", daemon=True
-    ).start()
+    # A thread of this process, started when the caller's transaction commits (it reads what the
+    # caller wrote, and on SQLite it does not wait for the caller's write lock). Not a daemon: a
+    # management command's process waits for its jobs before it ends.
+    thread = threading.Thread(
+        target=_run_in_thread, args=(path, args, kwargs), name=f"job:{path}", daemon=False
+    )
+    transaction.on_commit(thread.start)

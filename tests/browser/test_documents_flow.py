@@ -1,7 +1,8 @@
 """The governing documents in a real browser (issue 24): Täby's editor uploads the
 förbundsordning, uploads a new version that supersedes it (the old one stays readable, marked
-"Ersatt av …"), downloads both; an anonymous visitor downloads the published one from Insyn.
-(The lead adds the search to this flow.)"""
+"Ersatt av …"), finds the new version by a word of its text through the header's search box
+(written without å/ä/ö, in another inflection), downloads both; an anonymous visitor downloads the
+published one from Insyn."""
 
 from __future__ import annotations
 
@@ -65,9 +66,20 @@ def test_upload_version_supersede_and_download(live_server, browser, page, taby,
 
     # A new version supersedes it.
     page.get_by_role("link", name="Ny version").click()
-    upload(page, version="2024", text="Den nya förbundsordningen.")
+    upload(page, version="2024", text="Den nya förbundsordningen om slamtömningen i länet.")
     second = Document.objects.exclude(pk=first.pk).get()
     assert second.supersedes_id == first.pk and second.is_published
+    assert page.url.endswith(second.get_absolute_url())
+
+    # The header's search finds it by a word of the file's text, without å/ä/ö and inflected
+    # otherwise; the hit shows the word marked and leads to the document.
+    page.locator("#header-search-q").fill("slamtomning")
+    page.locator("form.header-search").get_by_role("button", name="Sök").click()
+    page.wait_for_load_state()
+    group = page.locator("section", has=page.locator("#rubrik-document"))
+    assert "slamtömningen" in group.locator("mark").first.inner_text().lower()
+    group.get_by_role("link", name="Förbundsordning (2024)").click()
+    page.wait_for_load_state()
     assert page.url.endswith(second.get_absolute_url())
 
     # The old one stays readable under "Tidigare versioner", marked "Ersatt av …".
