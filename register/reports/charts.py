@@ -34,10 +34,12 @@ def _canonical(value):
     """Return ``value`` (figures, dataclasses of figures, lists, sets) as a plain, ordered
     structure whose ``repr`` is the same in every process (a set's order is not)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (
-            type(value).__qualname__,
-            tuple((f.name, _canonical(getattr(value, f.name))) for f in dataclasses.fields(value)),
-        )
+        kind = type(value)
+        if kind not in _PLAIN_REPR:
+            # The first of its kind is looked through field by field: if it holds only plain
+            # figures (no set, whose order changes between processes), its repr is its key.
+            _PLAIN_REPR[kind] = _plain(_by_field(value))
+        return repr(value) if _PLAIN_REPR[kind] else (kind.__qualname__, _by_field(value))
     if isinstance(value, (list, tuple)):
         return tuple(_canonical(v) for v in value)
     if isinstance(value, (set, frozenset)):
@@ -52,6 +54,20 @@ def _canonical(value):
 
 class NotCacheable(TypeError):
     pass
+
+
+_PLAIN_REPR: dict[type, bool] = {}  # a dataclass whose repr is a stable key (``_canonical``)
+
+
+def _by_field(value) -> tuple:
+    return tuple((f.name, _canonical(getattr(value, f.name))) for f in dataclasses.fields(value))
+
+
+def _plain(value) -> bool:
+    """Whether ``value`` (``_canonical``'s answer) holds no set."""
+    if isinstance(value, tuple):
+        return not (value and value[0] == "set") and all(_plain(v) for v in value)
+    return True
 
 
 PLAIN = (str, int, float, Decimal, dt.date)
