@@ -1,4 +1,4 @@
-"""Server time of the overview page and of the introduction pack (PDF) with the seed_scale data.
+"""Server time of the overview page, the due list and the introduction pack (PDF) with the seed_scale data.
 
 Run from the repository root: ``.venv/bin/python bench/overview.py [--arrangements 5000]
 [--years 10] [--seed 1] [--runs 15] [--pdf-runs 3] [--portfolio 40]``. It builds a throwaway SQLite
@@ -6,7 +6,10 @@ database (the DATABASE_URL is set before Django starts), migrates it, loads ``se
 picks the municipality whose portfolio is closest to ``--portfolio`` arrangements (40: the issue's
 yardstick). Then, as a reader of that municipality, with Django's test Client: the overview page
 (a few warm-up requests, then the median and the 95th percentile of N runs) and the introduction
-PDF (the median of a few runs). One JSON line per figure, for example::
+PDF (the median of a few runs). The overview and the due list ("Att göra") are also timed for the
+municipality with the most participations (``overview_busiest_p50``, ``due_busiest_p50``; issue 23:
+263 arrangements at 5,000 × 10), and the due list for the chosen one (``due_p50``).
+``--pdf-runs 0`` leaves the PDF out. One JSON line per figure, for example::
 
     {"name": "overview_p50", "value": 81.2, "unit": "ms", "queries": 15, "arrangements": 40}
 
@@ -80,6 +83,33 @@ def main(argv=None) -> int:
     p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
     emit(name="overview_p95", value=round(p95, 1), unit="ms", **common)
 
+    due_url = reverse("register:organisation_due", args=[chosen.pk])
+    times, queries, ok = page_times(client, "due", due_url, runs=args.runs, warmup=args.warmup)
+    status = status or (0 if ok else 1)
+    value = round(statistics.median(times), 1)
+    emit(name="due_p50", value=value, unit="ms", queries=queries, arrangements=chosen.n)
+
+    # The busiest municipality: the most participations (the issue's 263 at 5,000 × 10).
+    busiest = min(candidates, key=lambda o: (-o.n, o.code))
+    busy_user = get_user_model().objects.create_user(username="bench-reader-busiest")
+    Membership.objects.create(user=busy_user, organisation=busiest, role=Membership.Role.READER)
+    busy_client = Client()
+    busy_client.force_login(busy_user)
+    log(f"Läsare i {busiest} ({busiest.n} samverkan).")
+    busy = {"arrangements": busiest.n}
+    for name, url_name in (
+        ("overview_busiest_p50", "register:overview_organisation"),
+        ("due_busiest_p50", "register:organisation_due"),
+    ):
+        url = reverse(url_name, args=[busiest.pk])
+        times, queries, ok = page_times(busy_client, name, url, runs=args.runs, warmup=args.warmup)
+        status = status or (0 if ok else 1)
+        value = round(statistics.median(times), 1)
+        emit(name=name, value=value, unit="ms", queries=queries, **busy)
+
+    if args.pdf_runs < 1:
+        tmp.cleanup()
+        return status
     pdf_url = reverse("register:intro_pack_pdf", args=[chosen.pk])
     pdf_times = []
     for _ in range(args.pdf_runs):

@@ -294,6 +294,24 @@ def partner_groups(net: Network, org_id: int) -> set[frozenset[int]]:
     return groups
 
 
+def partners_on(data: NetworkData, org_id: int, *, on: dt.date) -> set[int]:
+    """Return the organisations that share an arrangement with ``org_id`` on ``on``: its
+    neighbours in ``build(data, on=on).graph`` (every kind, without history), found without
+    building the graph (the overview needs no more of it)."""
+    parts = [p for p in in_force(data, on=on) if p.organisation_id in data.orgs]
+    ours = {p.arrangement_id for p in parts if p.organisation_id == org_id}
+    return {p.organisation_id for p in parts if p.arrangement_id in ours} - {org_id}
+
+
+def cross_county_partners(data: NetworkData, org_id: int, partner_ids) -> list[Org]:
+    """Return the partners (``partner_ids``) of ``org_id`` in another county, by name."""
+    org = data.orgs[org_id]
+    return sorted(
+        (data.orgs[p] for p in partner_ids if crosses_county(org, data.orgs[p])),
+        key=lambda o: o.name,
+    )
+
+
 def org_figures(net: Network, org_id: int, influence: list | None = None) -> OrgFigures:
     """Return the figures of item 2 for one organisation (which must be a node of ``net``).
 
@@ -302,10 +320,7 @@ def org_figures(net: Network, org_id: int, influence: list | None = None) -> Org
     """
     org = net.data.orgs[org_id]
     edges = net.graph[org_id] if org_id in net.graph else {}
-    cross = sorted(
-        (net.data.orgs[p] for p in edges if crosses_county(org, net.data.orgs[p])),
-        key=lambda o: o.name,
-    )
+    cross = cross_county_partners(net.data, org_id, edges)
     share, reason = (None, "Inflytandet är inte beräknat.")
     if influence is not None:
         share, reason = minority_cost_share(influence)

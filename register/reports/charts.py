@@ -10,11 +10,91 @@ and positions are presentation attributes, colours come from the CSS classes ``c
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import functools
+import hashlib
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from django.core.cache import cache
+
 from .. import rules
+
+# --- Drawn once: a chart's SVG kept under the digest of its inputs --------------------------------
+
+# The charts' own code is part of every key: a changed drawing is never served from before it.
+CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+CACHE_SECONDS = 7 * 24 * 3600  # a key never goes stale (new figures, new key); this frees room
+
+
+def _canonical(value):
+    """Return ``value`` (figures, dataclasses of figures, lists, sets) as a plain, ordered
+    structure whose ``repr`` is the same in every process (a set's order is not)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        kind = type(value)
+        if kind not in _PLAIN_REPR:
+            # The first of its kind is looked through field by field: if it holds only plain
+            # figures (no set, whose order changes between processes), its repr is its key.
+            _PLAIN_REPR[kind] = _plain(_by_field(value))
+        return repr(value) if _PLAIN_REPR[kind] else (kind.__qualname__, _by_field(value))
+    if isinstance(value, (list, tuple)):
+        return tuple(_canonical(v) for v in value)
+    if isinstance(value, (set, frozenset)):
+        return ("set", tuple(sorted(repr(_canonical(v)) for v in value)))
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((repr(k), repr(_canonical(v))) for k, v in value.items())))
+    if value is None or isinstance(value, PLAIN):
+        return value
+    # Anything else (a model instance: its repr is not its fields) cannot be a key.
+    raise NotCacheable(type(value).__name__)
+
+
+class NotCacheable(TypeError):
+    pass
+
+
+_PLAIN_REPR: dict[type, bool] = {}  # a dataclass whose repr is a stable key (``_canonical``)
+
+
+def _by_field(value) -> tuple:
+    return tuple((f.name, _canonical(getattr(value, f.name))) for f in dataclasses.fields(value))
+
+
+def _plain(value) -> bool:
+    """Whether ``value`` (``_canonical``'s answer) holds no set."""
+    if isinstance(value, tuple):
+        return not (value and value[0] == "set") and all(_plain(v) for v in value)
+    return True
+
+
+PLAIN = (str, int, float, Decimal, dt.date)
+
+
+def drawn_once(draw):
+    """Keep the SVG that ``draw`` returns in the cache under a digest of its name and its
+    arguments (the chart's figures, id and title) and of this module's code: a second request
+    for the same figures is not drawn again (the introduction pack draws one per arrangement,
+    issue 23), and a changed figure is a new key, drawn anew. Shared between workers when the
+    cache is (Redis)."""
+
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        try:
+            inputs = repr((draw.__name__, _canonical(args), _canonical(kwargs), CODE))
+        except NotCacheable:
+            return draw(*args, **kwargs)
+        key = "chart:" + hashlib.sha256(inputs.encode()).hexdigest()
+        svg = cache.get(key)
+        if svg is None:
+            svg = draw(*args, **kwargs)
+            cache.set(key, svg, CACHE_SECONDS)
+        return svg
+
+    return wrapper
+
 
 # Colours as presentation attributes (the PDF renderer does not apply CSS to SVG); the site's
 # stylesheet may override them. Contrast against white is at least 4.5:1.
@@ -221,6 +301,7 @@ def change_note(change_percent) -> str:
     return sign + rules.format_percent(change_percent)
 
 
+@drawn_once
 def cost_chart(chart_id: str, years, *, per_inhabitant: bool = False, subject: str = "") -> str:
     """Return the cost per year (``YearCost`` rows) in kronor or in kronor per inhabitant."""
     bars = [
@@ -241,6 +322,7 @@ def cost_chart(chart_id: str, years, *, per_inhabitant: bool = False, subject: s
     return column_chart(chart_id, title, bars, desc=desc)
 
 
+@drawn_once
 def count_chart(chart_id: str, title: str, counts) -> str:
     """Return a horizontal bar chart of (label, count) pairs."""
     bars = [Bar(label=label, value=n, value_text=f"{n} st") for label, n in counts]
@@ -288,6 +370,7 @@ def describe_influence(rows) -> str:
     return " ".join(parts) if parts else "Inga uppgifter."
 
 
+@drawn_once
 def influence_chart(chart_id: str, rows, *, subject: str = "") -> str:
     """Return paired horizontal bars per arrangement: our share of the deciding body's ordinary
     seats (solid) and our share of the cost (hatched), each with its value written out; an

@@ -29,6 +29,7 @@ from ..models import (
     ReviewItem,
     Seat,
 )
+from .costs import CostRow
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class DueRow:
     uid: str = ""  # stable id (the calendar feed)
     is_overdue: bool = False
     may_act: bool = False  # the user may do what the row asks (Access.can_change of its record)
+    arrangement_url: str = ""  # the arrangement's page (its get_absolute_url)
 
     @property
     def kind_label(self) -> str:
@@ -80,6 +82,24 @@ def decisions_since(organisation_ids, since: dt.date):
     ``since`` (the last election, or the election of a term): the one rule for "no decision of
     ours since the election"."""
     return Decision.objects.filter(organisation_id__in=organisation_ids, date__gte=since)
+
+
+URL_PK = 987654321  # stands for the pk in a URL reversed once (``Urls``)
+
+
+class Urls:
+    """``reverse(name, args=[pk])`` for one due list: each name reversed once, then the pk put
+    in its place. A busy organisation's list has a thousand links in a handful of patterns, and
+    reversing each took a third of the list's time."""
+
+    def __init__(self):
+        self.patterns: dict[str, str] = {}
+
+    def __call__(self, name: str, pk: int) -> str:
+        pattern = self.patterns.get(name)
+        if pattern is None:
+            pattern = self.patterns[name] = reverse(name, args=[URL_PK])
+        return pattern.replace(str(URL_PK), str(pk))
 
 
 def may_see_due(access: Access, organisation: Organisation) -> bool:
@@ -136,12 +156,12 @@ def due_rows(
         evaluations[row["arrangement_id"]].append(row)
     # Up to next year's budget: an increase adopted for next year is due for attention now.
     costs: dict[int, dict[int, rules.Amount]] = defaultdict(dict)
-    for cost in Cost.objects.filter(
+    for participation_id, year, budget, outcome, forecast in Cost.objects.filter(
         participation__in=[p.pk for p in participations], year__lte=today.year + 1
-    ).only("participation_id", "year", "budget", "outcome", "forecast"):
-        amount = rules.amount_of(cost)
+    ).values_list("participation_id", "year", "budget", "outcome", "forecast"):
+        amount = rules.amount_of(CostRow(year, budget, outcome, forecast))
         if amount.amount is not None:
-            costs[cost.participation_id][cost.year] = amount
+            costs[participation_id][year] = amount
     with_goals = {p.arrangement_id for p in participations if p.serves_goal}
     bodies = {p.arrangement_id: p.first_body_id for p in participations if p.first_body_id}
     with_seats = {p.arrangement_id for p in participations if p.has_seat}
@@ -173,13 +193,19 @@ def due_rows(
     )
 
     rows: list[DueRow] = []
+    url = Urls()
+    may_change: dict[tuple, bool] = {}  # Access.can_change by record: a few rows share one
 
-    def add(kind, participation, date, text, action, url, *, key="", record=None):
-        """Add a row; its form is offered only when the user may change ``record`` (the
-        organisation's participation, or the review item): the organisation's editors do what
-        the organisation has to do."""
+    def add(kind, participation, date, text, action, link, *, key="", record=None):
+        """Add a row; its form (``link``: the URL's name and pk) is offered only when the user
+        may change ``record`` (the organisation's participation, or the review item): the
+        organisation's editors do what the organisation has to do."""
         arrangement = participation.arrangement if participation else None
-        may_act = access.can_change(record if record is not None else participation)
+        record = record if record is not None else participation
+        which = (type(record), record.pk if record is not None else None)
+        if which not in may_change:
+            may_change[which] = access.can_change(record)
+        may_act = may_change[which]
         owner = None
         if participation is not None:
             owner = participation.admin_owner_id or participation.political_owner_id
@@ -190,17 +216,20 @@ def due_rows(
                 date=date,
                 text=text,
                 action=action,
-                url=url if may_act else "",
+                url=url(*link) if may_act else "",
                 owner_id=owner,
                 uid=f"{kind}-{key or (arrangement.pk if arrangement else '')}",
                 is_overdue=date is not None and date < today,
                 may_act=may_act,
+                arrangement_url=url("register:arrangement_detail", arrangement.pk)
+                if arrangement
+                else "",
             )
         )
 
     for p in participations:
         a = p.arrangement
-        decision_url = reverse("register:decision_create", args=[a.pk])
+        decision_url = ("register:decision_create", a.pk)
         if a.end_date and today <= a.end_date <= horizon:
             add(
                 "contract_end",
@@ -238,7 +267,7 @@ def due_rows(
                 due,
                 text,
                 "Gör en uppföljning.",
-                reverse("register:evaluation_create", args=[a.pk]),
+                ("register:evaluation_create", a.pk),
             )
         years = costs.get(p.pk, {})
         latest = max((y for y in years if y - 1 in years), default=None)
@@ -255,7 +284,7 @@ def due_rows(
                 f"{latest - 1} till {latest} ({rules.format_kronor(before.amount)} "
                 f"{before.kind_label} → {rules.format_kronor(after.amount)} {after.kind_label}).",
                 "Granska kostnadsutvecklingen och stäm av med parterna.",
-                reverse("register:participation_costs", args=[p.pk]),
+                ("register:participation_costs", p.pk),
             )
         if not p.political_owner_id and not p.political_body:
             add(
@@ -264,7 +293,7 @@ def due_rows(
                 None,
                 "Ingen politiskt ansvarig nämnd eller person är angiven.",
                 "Ange politiskt ansvarig.",
-                reverse("register:participation_update", args=[p.pk]),
+                ("register:participation_update", p.pk),
             )
         if a.pk not in with_goals:
             add(
@@ -273,7 +302,7 @@ def due_rows(
                 None,
                 "Samverkan är inte kopplad till något av organisationens mål.",
                 "Koppla samverkan till ett mål.",
-                reverse("register:contribution_create", args=[a.pk]),
+                ("register:contribution_create", a.pk),
             )
         if a.pk in bodies and a.pk not in with_seats:
             add(
@@ -282,7 +311,7 @@ def due_rows(
                 None,
                 "Organisationen har ingen ledamot med pågående uppdrag i samverkans organ.",
                 "Lägg in organisationens ledamöter.",
-                reverse("register:body_seats", args=[bodies[a.pk]]),
+                ("register:body_seats", bodies[a.pk]),
             )
         if a.pk not in decided:
             add(
@@ -315,7 +344,7 @@ def due_rows(
             item.due_date,
             f"Uppdrag från {item.review.title}: {item.assignment}",
             "Genomför uppdraget och markera det som klart.",
-            reverse("register:review_item_followup", args=[item.pk]),
+            ("register:review_item_followup", item.pk),
             key=str(item.pk),
             record=item,
         )

@@ -276,8 +276,10 @@ def influence_data(
     orgs, arrangements_, participations = {}, {}, []
     for row in rows:
         part, org, arrangement = row[:n_part], row[n_part : n_part + n_org], row[n_part + n_org :]
-        orgs[part[2]] = _org(populations, part[2], *org)
-        arrangements_[part[1]] = _arrangement(totals, part[1], *arrangement)
+        if part[2] not in orgs:  # one Org and one Arr each, however many rows name them
+            orgs[part[2]] = _org(populations, part[2], *org)
+        if part[1] not in arrangements_:
+            arrangements_[part[1]] = _arrangement(totals, part[1], *arrangement)
         participations.append(_participation(costs, *part))
     bodies, seats = _bodies_and_seats(scope_ids)
     return NetworkData(

@@ -240,17 +240,13 @@ def influence(
         costs=costs,
     )
     rows = graph.influence_by_org(data, [org_id], on=today).get(org_id, [])
-    if org_id not in data.orgs:
-        share, reason = graph.minority_cost_share(rows)
-        return Influence(rows, share, reason, [], data.cost_year)
-    figures = graph.org_figures(graph.build(data, on=today), org_id, rows)
-    return Influence(
-        rows=rows,
-        minority_cost_share=figures.minority_cost_share,
-        minority_cost_reason=figures.minority_cost_reason,
-        cross_county_partners=figures.cross_county_partners,
-        cost_year=data.cost_year,
-    )
+    share, reason = graph.minority_cost_share(rows)
+    # As graph.org_figures gives them, without building the whole network (only our partners).
+    cross = []
+    if org_id in data.orgs:
+        partners = graph.partners_on(data, org_id, on=today)
+        cross = graph.cross_county_partners(data, org_id, partners)
+    return Influence(rows, share, reason, cross, data.cost_year)
 
 
 @dataclass
@@ -487,19 +483,40 @@ def fetch_arrangements(access: Access, scope: Scope, dates: Dates, *, only=None)
     )
     if only is not None:
         queryset = queryset.annotate(shown=Exists(only.filter(pk=OuterRef("pk"))))
-    return list(
+    arrangements = list(
         queryset.select_related("form", "host")
         .prefetch_related(
-            Prefetch("service_areas", queryset=ServiceArea.objects.order_by("sort_order", "name")),
+            Prefetch(
+                "service_areas",
+                queryset=ServiceArea.objects.order_by("sort_order", "name"),
+                to_attr="_areas",
+            ),
             Prefetch(
                 "participations",
                 queryset=Participation.objects.select_related(
                     "organisation", "organisation__county", "political_owner", "admin_owner"
                 ).order_by("organisation__name"),
+                to_attr="_participations",
             ),
         )
         .order_by("name")
     )
+    for a in arrangements:
+        _as_prefetched(a, "service_areas", a._areas, ServiceArea)
+        _as_prefetched(a, "participations", a._participations, Participation)
+    return arrangements
+
+
+def _as_prefetched(instance, name: str, objects: list, model) -> None:
+    """Let ``instance.<name>.all()`` answer ``objects`` without a query, as ``prefetch_related``
+    does. Django's own way builds each instance's related queryset by cloning the prefetch's
+    (a deep copy of its select_related and filters): for a portfolio of hundreds of arrangements
+    that was a third of the fetch. Fetched ``to_attr`` instead, each list is put where
+    ``prefetch_related`` puts it, in a new queryset with its results already there."""
+    queryset = model._default_manager.get_queryset()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
 def fetch_costs(ids: list[int], org_ids, dates: Dates) -> tuple[dict, dict]:

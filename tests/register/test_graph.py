@@ -367,3 +367,15 @@ def test_without_influence_rows_the_minority_share_is_not_computed(net):
     f = g.org_figures(net, ALFA)
     assert f.minority_cost_share is None
     assert f.minority_cost_reason == "Inflytandet är inte beräknat."
+
+
+def test_partners_on_are_the_organisations_neighbours_in_the_built_graph(net, data):
+    """The overview asks for one organisation's partners without building the network: the same
+    partners as the graph's, on the day (Beta's tie to Gamma through Arkiv has ended)."""
+    for org_id in data.orgs:
+        built = set(net.graph[org_id]) if org_id in net.graph else set()
+        assert g.partners_on(data, org_id, on=ON) == built, org_id
+    assert g.partners_on(data, ALFA, on=ON) == {BETA, GAMMA, DELTA, EPSILON}
+    cross = g.cross_county_partners(data, ALFA, g.partners_on(data, ALFA, on=ON))
+    assert cross == g.org_figures(net, ALFA).cross_county_partners
+    assert [o.name for o in cross] == ["Gamma"]

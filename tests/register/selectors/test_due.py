@@ -187,3 +187,38 @@ def test_a_reader_is_told_what_is_due_and_offered_no_form(
     both = f.make_member(vaxholm, "editor", "vaxholm-redaktor")
     Membership.objects.create(user=both, organisation=taby, role=Membership.Role.READER)
     assert not any(r.may_act or r.url for r in due_rows(Access.for_user(both), taby, TODAY))
+
+
+def test_every_link_is_the_reversed_url_and_each_pattern_is_reversed_once(
+    taby, settled, monkeypatch
+):
+    """A busy organisation's list has a thousand links: each URL name is reversed once per list
+    (``due.Urls``) and the links are the same as ``reverse`` gives (issue 23)."""
+    from django.urls import reverse
+
+    from register.selectors import due
+
+    arrangements = [
+        f.make_arrangement(name=f"Samverkan {i}", end_date=D(2027, 6, 30)) for i in range(6)
+    ]
+    for a in arrangements:
+        f.make_participation(a, taby)
+    calls = []
+    monkeypatch.setattr(due, "reverse", lambda *a, **k: calls.append(a) or reverse(*a, **k))
+    rows = due_rows(ADMIN, taby, TODAY)
+    assert len(rows) >= 6 * 5
+    assert len(calls) == len({c[0] for c in calls}) <= 8
+    expected = {
+        "contract_end": "register:decision_create",
+        "notice": "register:decision_create",
+        "decision": "register:decision_create",
+        "evaluation": "register:evaluation_create",
+        "goals": "register:contribution_create",
+    }
+    for row in rows:
+        assert row.arrangement_url == row.arrangement.get_absolute_url()
+        if row.kind in expected:
+            assert row.url == reverse(expected[row.kind], args=[row.arrangement.pk])
+        elif row.kind == "political_owner":
+            (p,) = row.arrangement.participations.all()
+            assert row.url == reverse("register:participation_update", args=[p.pk])
