@@ -334,7 +334,7 @@ def due_rows(
             f"{document.get_kind_display()} ”{document}” ska revideras senast "
             f"{document.next_revision:%Y-%m-%d}.",
             "Revidera dokumentet och ladda upp den nya versionen.",
-            reverse("register:document_new_version", args=[document.pk]),
+            ("register:document_new_version", document.pk),
             key=str(document.pk),
         )
     for item in items:
