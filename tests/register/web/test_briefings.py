@@ -21,7 +21,9 @@ from tests.register.briefing_world import TODAY, make_briefing_world
 
 pytestmark = pytest.mark.django_db
 
-QUERY_BUDGET = 15
+# Constant, whatever the number of seats and items: 15 before issue 24, one more since the due list
+# also names the governing documents that come up for revision (register/selectors/due.py).
+QUERY_BUDGET = 16
 
 
 @pytest.fixture(autouse=True)
