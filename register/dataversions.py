@@ -200,38 +200,74 @@ def _paths(model) -> tuple[str | None, str | None]:
     )
 
 
+@dataclass(frozen=True)
+class _ModelPlan:
+    """What :func:`touched` reads from a record of one model, worked out once per model."""
+
+    skip: bool  # a history model, or users' own records
+    reference: bool  # reference data: touches everything
+    organisations: tuple[str, ...]  # attnames of its foreign keys to an organisation
+    arrangements: tuple[str, ...]  # ... and to an arrangement
+    hops: tuple[tuple[str, type[Model], str, str], ...]  # (attname, model, rest of path, kind)
+
+
+def _model_plan(model) -> _ModelPlan:
+    if _is_history(model) or issubclass(model, NOT_DATA_MODELS):
+        return _ModelPlan(True, False, (), (), ())
+    if issubclass(model, REFERENCE_MODELS):
+        return _ModelPlan(False, True, (), (), ())
+    organisations, arrangements = [], []
+    for f in model._meta.concrete_fields:
+        if f.is_relation:
+            if f.related_model is Organisation:
+                organisations.append(f.attname)
+            elif f.related_model is Arrangement:
+                arrangements.append(f.attname)
+    hops = []
+    for path, kind in zip(_paths(model), ("arr", "org"), strict=True):
+        if not path or "__" not in path:
+            continue  # the record itself, or a column already read above
+        first, rest = path.split("__", 1)
+        hop = model._meta.get_field(first)
+        hops.append((hop.attname, hop.related_model, rest, kind))
+    return _ModelPlan(False, False, tuple(organisations), tuple(arrangements), tuple(hops))
+
+
 def touched(records: list[Written]) -> Touched:
     """Return the versions that writing ``records`` touches (the module docstring's rule), in a
     few queries whatever their number: one per kind of path followed, one for the participants."""
     result = Touched()
     follow: dict[tuple, dict] = {}  # (model, rest of path, "arr"|"org") -> {first hop id}
     people = set()
+    plans: dict[type[Model], _ModelPlan] = {}  # each model's fields looked at once, not per row
+    organisations, arrangements = result.organisations, result.arrangements
     for r in records:
         model = r.model
-        if _is_history(model) or issubclass(model, NOT_DATA_MODELS):
+        plan = plans.get(model)
+        if plan is None:
+            plan = plans[model] = _model_plan(model)
+        if plan.skip:
             continue
-        if issubclass(model, REFERENCE_MODELS):
+        if plan.reference:
             return Touched(everything=True)
         columns = dict(r.columns)
         # Every organisation and arrangement the record names itself.
-        for f in model._meta.concrete_fields:
-            if f.is_relation and columns.get(f.attname) is not None:
-                if f.related_model is Organisation:
-                    result.organisations.add(columns[f.attname])
-                elif f.related_model is Arrangement:
-                    result.arrangements.add(columns[f.attname])
+        for name in plan.organisations:
+            value = columns.get(name)
+            if value is not None:
+                organisations.add(value)
+        for name in plan.arrangements:
+            value = columns.get(name)
+            if value is not None:
+                arrangements.add(value)
         if model is Arrangement:
-            result.arrangements.add(r.pk)
+            arrangements.add(r.pk)
         if model is Person:
             people.add(r.pk)
-        for path, kind in zip(_paths(model), ("arr", "org"), strict=True):
-            if not path or "__" not in path:
-                continue  # the record itself, or a column already read above
-            first, rest = path.split("__", 1)
-            hop = model._meta.get_field(first)
-            value = columns.get(hop.attname)
+        for attname, hop_model, rest, kind in plan.hops:
+            value = columns.get(attname)
             if value is not None:
-                follow.setdefault((hop.related_model, rest, kind), set()).add(value)
+                follow.setdefault((hop_model, rest, kind), set()).add(value)
     for (model, rest, kind), ids in follow.items():
         found = model.objects.filter(pk__in=ids).values_list(rest, flat=True)
         target = result.arrangements if kind == "arr" else result.organisations
@@ -301,13 +337,12 @@ def record_announced(sender, columns: dict | None = None, **kwargs) -> None:
     names = [f.attname for f in sender._meta.concrete_fields if f.is_relation]
     pks = columns.get(sender._meta.pk.attname) or []
     count = max((len(v) for v in columns.values()), default=0)
+    present = [n for n in names if n in columns]
+    pks = list(pks[:count]) + [None] * (count - len(pks))
+    rows = zip(*(columns[n] for n in present), strict=True) if present else [()] * count
     records = [
-        Written(
-            sender,
-            pks[i] if i < len(pks) else None,
-            tuple((n, columns[n][i]) for n in names if n in columns),
-        )
-        for i in range(count)
+        Written(sender, pk, tuple(zip(present, values, strict=True)))
+        for pk, values in zip(pks, rows, strict=True)
     ]
     _later(records)
 
