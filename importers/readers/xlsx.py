@@ -7,13 +7,25 @@ from __future__ import annotations
 import io
 import posixpath
 import re
+import threading
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from xml.etree.ElementTree import Element, ParseError
+from xml.parsers import expat
 
 import openpyxl
-from defusedxml import DefusedXmlException, ElementTree
+from defusedxml import (
+    DefusedXmlException,
+    ElementTree,
+    EntitiesForbidden,
+    ExternalReferenceForbidden,
+)
 from openpyxl.utils import column_index_from_string
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
+from openpyxl.worksheet.dimensions import SheetDimension
 
 from .headers import Column
 from .scanning import sheet_from_head
@@ -24,9 +36,7 @@ def load_values(data: bytes):
     """Open an .xlsx file's cached values, read only (whose archive the guard has let through);
     the one place besides :func:`open_xlsx` that reads with openpyxl (the agenda lists)."""
     try:
-        return openpyxl.load_workbook(
-            io.BytesIO(data), read_only=True, data_only=True, keep_links=False
-        )
+        return _load(data, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ReadError(
             "Filen kan inte läsas som en Excel-arbetsbok (.xlsx). Kontrollera att den är "
@@ -63,9 +73,7 @@ def open_xlsx(data: bytes, archive: zipfile.ZipFile, *, max_rows: int, year: int
             ) from exc
         formulas_book = None
         if scan.has_formulas:
-            formulas_book = openpyxl.load_workbook(
-                io.BytesIO(data), read_only=True, data_only=False, keep_links=False
-            )
+            formulas_book = _load(data, data_only=False)
 
         def rows(first_data, columns, ws=ws, formulas_book=formulas_book):
             formula_ws = formulas_book[ws.title] if formulas_book else None
@@ -76,6 +84,96 @@ def open_xlsx(data: bytes, archive: zipfile.ZipFile, *, max_rows: int, year: int
             total += sheet.row_count
             sheets.append(sheet)
     return workbook_of(sheets, skipped, total)
+
+
+# --- A read-only sheet's size, without openpyxl parsing the sheet twice ------------------------
+#
+# openpyxl's read-only worksheet learns its size when the workbook is opened
+# (``ReadOnlyWorksheet._get_size``): it parses the sheet's XML into elements until the
+# ``<dimension>`` element, or to the end of ``<sheetData>`` when the sheet has none (files written
+# by openpyxl's own write-only mode, and other programs, have none) - a whole second parse of
+# the sheet before the rows are read, half of the time reading such a file takes. The reader opens
+# its workbooks with :func:`_sheet_size` instead, which gives the same answer from one pass of
+# the C parser (expat) without building elements: the first ``<dimension>`` element's boundaries,
+# as openpyxl reads them, found before ``<sheetData>``; without one, the sheet is still parsed to
+# its end, so that a sheet whose XML is broken, or that declares entities (defusedxml's rule,
+# which openpyxl follows), is refused when the workbook is opened, with the same exception.
+# Only the reader's own opening uses it (a thread-local switch): openpyxl elsewhere is unchanged.
+
+_own_size = threading.local()
+_openpyxl_get_size = ReadOnlyWorksheet._get_size
+_SIZE_CHUNK = 1024 * 1024
+
+
+class _Stop(Exception):  # noqa: N818 - not an error: the answer has been found
+    def __init__(self, dimensions=None):
+        self.dimensions = dimensions
+
+
+def _sheet_size(source):
+    """Return what openpyxl's ``parse_dimensions`` returns for the sheet's XML ``source``."""
+    parser = expat.ParserCreate(namespace_separator="}")
+    dimension, data = DIMENSION_TAG[1:], DATA_TAG[1:]
+
+    def start(name, attrs):
+        if name == dimension:
+            element = Element(DIMENSION_TAG, attrs)
+            raise _Stop(SheetDimension.from_tree(element).boundaries)
+        if name == data:  # no dimension before the rows: none at all; check the rest's XML
+            parser.StartElementHandler = None
+
+    def entity(*args):
+        raise EntitiesForbidden(*args[:1], None, None, None, None, None)
+
+    def external(context, base, system_id, public_id):
+        raise ExternalReferenceForbidden(context, base, system_id, public_id)
+
+    parser.StartElementHandler = start
+    parser.EntityDeclHandler = entity
+    parser.UnparsedEntityDeclHandler = entity
+    parser.ExternalEntityRefHandler = external
+    try:
+        while chunk := source.read(_SIZE_CHUNK):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except _Stop as stop:
+        return stop.dimensions
+    except expat.ExpatError as exc:  # as ElementTree (openpyxl's parser) raises it
+        error = ParseError(str(exc))
+        error.code, error.position = exc.code, (exc.lineno, exc.offset)
+        raise error from exc
+    return None
+
+
+def _get_size(self):
+    if not getattr(_own_size, "on", False):
+        return _openpyxl_get_size(self)
+    with self._get_source() as src:
+        dimensions = _sheet_size(src)
+    if dimensions is not None:
+        self._min_column, self._min_row, self._max_column, self._max_row = dimensions
+    return None
+
+
+ReadOnlyWorksheet._get_size = _get_size
+
+
+@contextmanager
+def _sizes_from_one_pass():
+    before = getattr(_own_size, "on", False)
+    _own_size.on = True
+    try:
+        yield
+    finally:
+        _own_size.on = before
+
+
+def _load(data: bytes, *, data_only: bool):
+    """openpyxl's ``load_workbook``, read only, each sheet's size found by :func:`_sheet_size`."""
+    with _sizes_from_one_pass():
+        return openpyxl.load_workbook(
+            io.BytesIO(data), read_only=True, data_only=data_only, keep_links=False
+        )
 
 
 _LAST_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')

@@ -1,0 +1,100 @@
+"""The reader finds a read-only sheet's size in one pass of the C parser
+(``importers.readers.xlsx._sheet_size``) instead of openpyxl's second parse of the sheet: the same
+answer and the same exception as openpyxl's own ``parse_dimensions``, for every kind of sheet XML."""
+
+import io
+
+import openpyxl
+import pytest
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import WorkSheetParser
+
+from importers.readers import open_workbook
+from importers.readers.workbook import ReadError
+from importers.readers.xlsx import _sheet_size, load_values
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+ROWS = '<row r="1"><c r="A1" t="inlineStr"><is><t>Namn</t></is></c></row><row r="2"><c r="A2"><v>1</v></c></row>'
+
+SHEETS = {
+    "dimension": f'<worksheet xmlns="{MAIN}"><dimension ref="A1:C7"/><sheetData>{ROWS}</sheetData></worksheet>',
+    "one cell": f'<worksheet xmlns="{MAIN}"><dimension ref="B2"/><sheetData>{ROWS}</sheetData></worksheet>',
+    "none": f'<worksheet xmlns="{MAIN}"><sheetPr/><sheetData>{ROWS}</sheetData></worksheet>',
+    "after the rows": f'<worksheet xmlns="{MAIN}"><sheetData>{ROWS}</sheetData><dimension ref="A1:C7"/></worksheet>',
+    "prefixed": f'<x:worksheet xmlns:x="{MAIN}"><x:dimension ref="A1:M12"/><x:sheetData/></x:worksheet>',
+    "other namespace": '<worksheet xmlns="urn:other"><dimension ref="A1:C7"/><sheetData/></worksheet>',
+    "broken rows, none": f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"><c></row></sheetData></worksheet>',
+    "broken rows, dimension": f'<worksheet xmlns="{MAIN}"><dimension ref="A1:A1"/><sheetData><row></sheetData>',
+    "truncated": f'<worksheet xmlns="{MAIN}"><sheetData>{ROWS}',
+    "unbound prefix": f'<worksheet xmlns="{MAIN}"><sheetData><y:row/></sheetData></worksheet>',
+    "entity": (
+        '<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaa">]>'
+        f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"><c><v>&a;</v></c></row></sheetData></worksheet>'
+    ),
+    "external entity": (
+        '<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a SYSTEM "file:///etc/passwd">]>'
+        f'<worksheet xmlns="{MAIN}"><sheetData/></worksheet>'
+    ),
+}
+
+
+def outcome(read, xml: str):
+    try:
+        return read(io.BytesIO(xml.encode()))
+    except Exception as exc:  # noqa: BLE001 - the kind of exception is what is compared
+        return type(exc)
+
+
+@pytest.mark.parametrize("name", SHEETS)
+def test_the_size_is_openpyxls(name):
+    theirs = outcome(lambda src: WorkSheetParser(src, []).parse_dimensions(), SHEETS[name])
+    assert outcome(_sheet_size, SHEETS[name]) == theirs
+
+
+def test_the_size_of_a_real_workbook_without_a_dimension():
+    book = openpyxl.Workbook(write_only=True)  # writes no <dimension>
+    sheet = book.create_sheet("Samverkan")
+    for i in range(50):
+        sheet.append(["Namn", i, f"text {i}"])
+    out = io.BytesIO()
+    book.save(out)
+    ours = load_values(out.getvalue()).worksheets[0]
+    theirs = openpyxl.load_workbook(io.BytesIO(out.getvalue()), read_only=True).worksheets[0]
+    assert (ours.min_row, ours.max_row, ours.min_column, ours.max_column) == (
+        theirs.min_row,
+        theirs.max_row,
+        theirs.min_column,
+        theirs.max_column,
+    )
+    assert list(ours.values) == list(theirs.values)
+
+
+def test_openpyxl_elsewhere_is_unchanged(monkeypatch):
+    calls = []
+    monkeypatch.setattr(WorkSheetParser, "parse_dimensions", lambda self: calls.append(1))
+    book = openpyxl.Workbook()
+    out = io.BytesIO()
+    book.save(out)
+    openpyxl.load_workbook(io.BytesIO(out.getvalue()), read_only=True)
+    assert calls == [1]  # openpyxl's own way, outside the reader
+    load_values(out.getvalue())
+    assert calls == [1]
+    assert isinstance(load_values(out.getvalue()).worksheets[0], ReadOnlyWorksheet)
+
+
+def test_a_broken_sheet_is_refused_when_the_file_is_opened():
+    import zipfile
+
+    book = openpyxl.Workbook(write_only=True)
+    book.create_sheet("Samverkan").append(["Namn", "Samverkansform", "Parter"])
+    good = io.BytesIO()
+    book.save(good)
+    broken = io.BytesIO()
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(broken, "w") as dst:
+        for item in src.infolist():
+            content = src.read(item)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                content = content.replace(b"</row>", b"</rad>", 1)
+            dst.writestr(item, content)
+    with pytest.raises(ReadError, match="Den verkar vara skadad"):
+        open_workbook(broken.getvalue())
