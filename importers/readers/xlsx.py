@@ -11,6 +11,7 @@ import threading
 import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from xml.etree import ElementTree as CElementTree
 from xml.etree.ElementTree import Element, ParseError
 from xml.parsers import expat
 
@@ -23,6 +24,7 @@ from defusedxml import (
 )
 from openpyxl.utils import column_index_from_string
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet import _reader as openpyxl_sheet_reader
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
 from openpyxl.worksheet.dimensions import SheetDimension
@@ -176,6 +178,86 @@ def _load(data: bytes, *, data_only: bool):
         )
 
 
+# --- A sheet's rows parsed by the C parser ---------------------------------------------------
+#
+# openpyxl parses a sheet with defusedxml's ``iterparse`` when defusedxml is installed (it is:
+# the reader uses it), which is ElementTree's pure-Python parser and tree builder, so that it can
+# refuse entity declarations: most of the time reading a sheet's rows takes. Entities can only be
+# declared in a DOCTYPE, before the sheet's root element; a sheet whose XML starts with its root
+# element (after an XML declaration, comments, processing instructions: Excel's and every
+# program's own sheets) is parsed by ElementTree's C parser instead, which builds the same
+# elements for openpyxl's own row and cell parsing (values, types, dates, shared strings: all
+# unchanged). Any other sheet is parsed as before. Only the rows the reader asks for are parsed so
+# (:func:`_c_parsed`, a thread-local switch while openpyxl starts its parse).
+
+_c_parse = threading.local()
+_openpyxl_iterparse = openpyxl_sheet_reader.iterparse
+_HEAD = 64 * 1024
+
+
+def _prolog_is_plain(head: bytes) -> bool:
+    """Whether ``head`` (the start of an XML document) reaches its root element with nothing but
+    an XML declaration, comments, processing instructions and white space before it."""
+    i, n = (3 if head.startswith(b"\xef\xbb\xbf") else 0), len(head)
+    while True:
+        while i < n and head[i] in b" \t\r\n":
+            i += 1
+        if head.startswith(b"<?", i):
+            end = head.find(b"?>", i + 2)
+            if end < 0:
+                return False
+            i = end + 2
+        elif head.startswith(b"<!--", i):
+            end = head.find(b"-->", i + 4)
+            if end < 0:
+                return False
+            i = end + 3
+        else:
+            return head.startswith(b"<", i) and head[i + 1 : i + 2] not in (b"", b"!", b"?", b"/")
+
+
+class _Replay:
+    """A stream that gives back ``head`` and then the rest of ``source``."""
+
+    def __init__(self, head: bytes, source):
+        self.head, self.source = head, source
+
+    def read(self, size: int = -1) -> bytes:
+        if self.head:
+            data, self.head = self.head, b""
+            return data
+        return self.source.read(size)
+
+
+def _iterparse(source, *args, **kwargs):
+    if not getattr(_c_parse, "on", False) or args or kwargs:
+        return _openpyxl_iterparse(source, *args, **kwargs)
+    head = source.read(_HEAD)
+    parse = CElementTree.iterparse if _prolog_is_plain(head) else _openpyxl_iterparse
+    return parse(_Replay(head, source))
+
+
+openpyxl_sheet_reader.iterparse = _iterparse
+
+
+def _c_parsed(rows):
+    """Yield from openpyxl's ``rows`` (an ``iter_rows`` generator), its sheet parsed by the C
+    parser when that gives the same elements (see above)."""
+    before = getattr(_c_parse, "on", False)
+    _c_parse.on = True
+    try:
+        first = next(rows, _NO_ROW)  # openpyxl opens its parser on the first row
+    finally:
+        _c_parse.on = before
+    if first is _NO_ROW:
+        return
+    yield first
+    yield from rows
+
+
+_NO_ROW = object()
+
+
 _LAST_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+\d+(?::[A-Z]+(\d+))?"')
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
@@ -320,7 +402,7 @@ def _merged_range(m: re.Match) -> list[tuple[int, int, int, int]]:
 
 def _head_rows(ws) -> list[list]:
     rows = []
-    for row in ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, values_only=True):
+    for row in _c_parsed(ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, values_only=True)):
         rows.append(list(row))
     return rows
 
@@ -339,9 +421,9 @@ def _iter_rows(ws, formula_ws, first_row: int, columns: list[Column], max_rows: 
 def _iter_rows_unchecked(ws, formula_ws, first_row: int, columns: list[Column], max_rows: int):
     wanted = [c.index for c in columns]
     last_wanted = max(wanted) + 1 if wanted else 0
-    value_rows = ws.iter_rows(min_row=first_row, max_col=last_wanted, values_only=True)
+    value_rows = _c_parsed(ws.iter_rows(min_row=first_row, max_col=last_wanted, values_only=True))
     formula_rows = (
-        formula_ws.iter_rows(min_row=first_row, max_col=last_wanted, values_only=True)
+        _c_parsed(formula_ws.iter_rows(min_row=first_row, max_col=last_wanted, values_only=True))
         if formula_ws is not None
         else None
     )

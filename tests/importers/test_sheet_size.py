@@ -98,3 +98,97 @@ def test_a_broken_sheet_is_refused_when_the_file_is_opened():
             dst.writestr(item, content)
     with pytest.raises(ReadError, match="Den verkar vara skadad"):
         open_workbook(broken.getvalue())
+
+
+# --- The rows, parsed by ElementTree's C parser -------------------------------------------------
+
+
+def _workbook_of_every_kind() -> bytes:
+    import datetime as dt
+
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    book = openpyxl.Workbook()  # shared strings, styles, dates
+    ws = book.active
+    ws.title = "Samverkan"
+    ws.append(["Namn", "Datum", "Belopp", "Sant", "Formel", "Fel", "Tid", "Rik text"])
+    for i in range(40):
+        ws.append(
+            [
+                f"Samverkan {i} åäö",
+                dt.date(2020, 1, 1) + dt.timedelta(days=i),
+                i * 1.5 if i % 2 else i,
+                i % 3 == 0,
+                f"=C{i + 2}*2",
+                "#N/A",
+                dt.datetime(2024, 5, 1, 9, 30) + dt.timedelta(hours=i),
+                CellRichText(["fet ", TextBlock(InlineFont(b=True), f"text {i}")]),
+            ]
+        )
+    ws.append([None, None, "  mellanslag  ", None, None, None, dt.time(10, 15)])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("data_only", [True, False])
+def test_the_rows_are_openpyxls(data_only):
+    from importers.readers.xlsx import _c_parsed, _load
+
+    data = _workbook_of_every_kind()
+    theirs = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+    ours = _load(data, data_only=data_only)
+    for kwargs in ({}, {"min_row": 1, "max_row": 30}, {"min_row": 3, "max_col": 5}):
+        expected = list(theirs.worksheets[0].iter_rows(values_only=True, **kwargs))
+        assert list(_c_parsed(ours.worksheets[0].iter_rows(values_only=True, **kwargs))) == expected
+
+
+def test_a_sheet_that_declares_entities_is_refused_as_before():
+    import zipfile
+
+    from defusedxml import EntitiesForbidden
+
+    from importers.readers.xlsx import _c_parse, _iterparse, _load
+
+    good = io.BytesIO(_workbook_of_every_kind())
+    bad = io.BytesIO()
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
+        for item in src.infolist():
+            content = src.read(item)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                start = content.index(b"<worksheet")
+                content = content[:start] + b'<!DOCTYPE w [<!ENTITY a "aa">]>' + content[start:]
+            dst.writestr(item, content)
+    with pytest.raises(ValueError):
+        openpyxl.load_workbook(io.BytesIO(bad.getvalue()), read_only=True)
+    with pytest.raises(ValueError):
+        _load(bad.getvalue(), data_only=True)
+    # The rows of such a sheet are parsed by defusedxml's parser, as openpyxl does.
+    _c_parse.on = True
+    try:
+        with pytest.raises(EntitiesForbidden):
+            list(_iterparse(io.BytesIO(SHEETS["entity"].encode())))
+        assert [e.tag for _, e in _iterparse(io.BytesIO(SHEETS["dimension"].encode()))][-1] == (
+            f"{{{MAIN}}}worksheet"
+        )
+    finally:
+        _c_parse.on = False
+
+
+@pytest.mark.parametrize(
+    "head, plain",
+    [
+        (b'<?xml version="1.0"?>\n<worksheet>', True),
+        (b"\xef\xbb\xbf<!-- a -->\r\n<?pi x?><x:worksheet>", True),
+        (b"<!-- <worksheet> --><!DOCTYPE w><worksheet>", False),
+        (b'<?xml version="1.0"?><!DOCTYPE w><worksheet>', False),
+        (b'<?xml version="1.0"?><!-- unfinished', False),
+        (b"", False),
+        ("<worksheet>".encode("utf-16"), False),
+    ],
+)
+def test_only_a_plain_prolog_goes_to_the_c_parser(head, plain):
+    from importers.readers.xlsx import _prolog_is_plain
+
+    assert _prolog_is_plain(head) is plain
