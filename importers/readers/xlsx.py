@@ -22,12 +22,14 @@ from defusedxml import (
     EntitiesForbidden,
     ExternalReferenceForbidden,
 )
+from openpyxl.cell.text import Text
 from openpyxl.utils import column_index_from_string
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet import _reader as openpyxl_sheet_reader
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
 from openpyxl.worksheet.dimensions import SheetDimension
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from .headers import Column
 from .scanning import sheet_from_head
@@ -256,6 +258,41 @@ def _c_parsed(rows):
 
 
 _NO_ROW = object()
+
+
+# --- A cell's inline string ------------------------------------------------------------------
+#
+# openpyxl reads a cell's inline string (``<c t="inlineStr"><is><t>…</t></is></c>``, what
+# openpyxl's own write-only mode and many exports write) as ``Text.from_tree(is).content``: a
+# Text object built by openpyxl's generic descriptors for every cell, most of the time its
+# row parsing takes on such a sheet. For the plain shape - an ``<is>`` without attributes whose
+# one child is a ``<t>`` - that is the ``<t>``'s text ("" when it has none), which is what
+# :class:`_InlineText` gives; any other shape (rich text runs, phonetic text, attributes) is
+# Text's own. The same value for every cell, whoever reads it with openpyxl.
+
+_INLINE_T = f"{{{SHEET_MAIN_NS}}}t"
+
+
+class _PlainText:
+    __slots__ = ("content",)
+
+    def __init__(self, content: str):
+        self.content = content
+
+
+class _InlineText:
+    """openpyxl's ``Text`` as the sheet parser uses it: ``from_tree(node).content``."""
+
+    @staticmethod
+    def from_tree(node):
+        if len(node) == 1 and not node.attrib:
+            t = node[0]
+            if t.tag == _INLINE_T:
+                return _PlainText(t.text or "")
+        return Text.from_tree(node)
+
+
+openpyxl_sheet_reader.Text = _InlineText
 
 
 _LAST_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')

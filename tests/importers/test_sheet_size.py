@@ -192,3 +192,28 @@ def test_only_a_plain_prolog_goes_to_the_c_parser(head, plain):
     from importers.readers.xlsx import _prolog_is_plain
 
     assert _prolog_is_plain(head) is plain
+
+
+INLINE = [
+    "<is><t>Samverkan åäö</t></is>",
+    "<is><t/></is>",
+    '<is><t xml:space="preserve">  med mellanslag  </t></is>',
+    "<is><t>a<x/>b</t></is>",
+    "<is><r><t>fet </t></r><r><rPr><b/></rPr><t>text</t></r></is>",
+    "<is><t>bas</t><rPh sb='0' eb='1'><t>fonetisk</t></rPh></is>",
+    "<is/>",
+    '<is><o:t xmlns:o="urn:other">annan</o:t></is>',
+    '<is x:a="1" xmlns:x="urn:other"><t>attribut</t></is>',
+]
+
+
+@pytest.mark.parametrize("xml", INLINE)
+def test_an_inline_string_is_openpyxls(xml):
+    from xml.etree.ElementTree import fromstring
+
+    from openpyxl.cell.text import Text
+
+    from importers.readers.xlsx import _InlineText
+
+    element = fromstring(xml.replace("<is", f'<is xmlns="{MAIN}"', 1))
+    assert _InlineText.from_tree(element).content == Text.from_tree(element).content
