@@ -181,6 +181,16 @@ def written(instance: Model) -> Written:
     return Written(model, instance.pk, columns)
 
 
+@dataclass(frozen=True)
+class WrittenRows:
+    """Many rows of one model written at once without model signals (a bulk insert), as their
+    columns say: ``pks`` and each foreign key's values, one per row, in the rows' order."""
+
+    model: type[Model]
+    pks: list
+    columns: dict  # attname -> [value per row], foreign keys only
+
+
 def _is_history(model) -> bool:
     return model._meta.model_name.startswith("historical") and hasattr(model, "instance_type")
 
@@ -233,7 +243,25 @@ def _model_plan(model) -> _ModelPlan:
     return _ModelPlan(False, False, tuple(organisations), tuple(arrangements), tuple(hops))
 
 
-def touched(records: list[Written]) -> Touched:
+def _touched_rows(rows: WrittenRows, plan: _ModelPlan, result: Touched, follow, people) -> None:
+    columns = rows.columns
+    for names, target in (
+        (plan.organisations, result.organisations),
+        (plan.arrangements, result.arrangements),
+    ):
+        for name in names:
+            target.update(v for v in columns.get(name, ()) if v is not None)
+    if rows.model is Arrangement:
+        result.arrangements.update(rows.pks)
+    if rows.model is Person:
+        people.update(rows.pks)
+    for attname, hop_model, rest, kind in plan.hops:
+        values = {v for v in columns.get(attname, ()) if v is not None}
+        if values:
+            follow.setdefault((hop_model, rest, kind), set()).update(values)
+
+
+def touched(records: list[Written | WrittenRows]) -> Touched:
     """Return the versions that writing ``records`` touches (the module docstring's rule), in a
     few queries whatever their number: one per kind of path followed, one for the participants."""
     result = Touched()
@@ -250,6 +278,9 @@ def touched(records: list[Written]) -> Touched:
             continue
         if plan.reference:
             return Touched(everything=True)
+        if type(r) is WrittenRows:  # the same as a Written per row, a column at a time
+            _touched_rows(r, plan, result, follow, people)
+            continue
         columns = dict(r.columns)
         # Every organisation and arrangement the record names itself.
         for name in plan.organisations:
@@ -337,13 +368,14 @@ def record_announced(sender, columns: dict | None = None, **kwargs) -> None:
     names = [f.attname for f in sender._meta.concrete_fields if f.is_relation]
     pks = columns.get(sender._meta.pk.attname) or []
     count = max((len(v) for v in columns.values()), default=0)
-    present = [n for n in names if n in columns]
-    pks = list(pks[:count]) + [None] * (count - len(pks))
-    rows = zip(*(columns[n] for n in present), strict=True) if present else [()] * count
-    records = [
-        Written(sender, pk, tuple(zip(present, values, strict=True)))
-        for pk, values in zip(pks, rows, strict=True)
-    ]
+    if not count:
+        _later([])
+        return
+    # One entry for all the rows, a column each: touched() reads them a column at a time.
+    present = {n: list(columns[n]) for n in names if n in columns}
+    if any(len(values) != count for values in present.values()):
+        raise ValueError(f"{sender._meta.label}: columns of different lengths.")
+    records = [WrittenRows(sender, list(pks[:count]) + [None] * (count - len(pks)), present)]
     _later(records)
 
 
