@@ -181,6 +181,16 @@ def written(instance: Model) -> Written:
     return Written(model, instance.pk, columns)
 
 
+@dataclass(frozen=True)
+class WrittenRows:
+    """Many rows of one model written at once without model signals (a bulk insert), as their
+    columns say: ``pks`` and each foreign key's values, one per row, in the rows' order."""
+
+    model: type[Model]
+    pks: list
+    columns: dict  # attname -> [value per row], foreign keys only
+
+
 def _is_history(model) -> bool:
     return model._meta.model_name.startswith("historical") and hasattr(model, "instance_type")
 
@@ -200,38 +210,95 @@ def _paths(model) -> tuple[str | None, str | None]:
     )
 
 
-def touched(records: list[Written]) -> Touched:
+@dataclass(frozen=True)
+class _ModelPlan:
+    """What :func:`touched` reads from a record of one model, worked out once per model."""
+
+    skip: bool  # a history model, or users' own records
+    reference: bool  # reference data: touches everything
+    organisations: tuple[str, ...]  # attnames of its foreign keys to an organisation
+    arrangements: tuple[str, ...]  # ... and to an arrangement
+    hops: tuple[tuple[str, type[Model], str, str], ...]  # (attname, model, rest of path, kind)
+
+
+def _model_plan(model) -> _ModelPlan:
+    if _is_history(model) or issubclass(model, NOT_DATA_MODELS):
+        return _ModelPlan(True, False, (), (), ())
+    if issubclass(model, REFERENCE_MODELS):
+        return _ModelPlan(False, True, (), (), ())
+    organisations, arrangements = [], []
+    for f in model._meta.concrete_fields:
+        if f.is_relation:
+            if f.related_model is Organisation:
+                organisations.append(f.attname)
+            elif f.related_model is Arrangement:
+                arrangements.append(f.attname)
+    hops = []
+    for path, kind in zip(_paths(model), ("arr", "org"), strict=True):
+        if not path or "__" not in path:
+            continue  # the record itself, or a column already read above
+        first, rest = path.split("__", 1)
+        hop = model._meta.get_field(first)
+        hops.append((hop.attname, hop.related_model, rest, kind))
+    return _ModelPlan(False, False, tuple(organisations), tuple(arrangements), tuple(hops))
+
+
+def _touched_rows(rows: WrittenRows, plan: _ModelPlan, result: Touched, follow, people) -> None:
+    columns = rows.columns
+    for names, target in (
+        (plan.organisations, result.organisations),
+        (plan.arrangements, result.arrangements),
+    ):
+        for name in names:
+            target.update(v for v in columns.get(name, ()) if v is not None)
+    if rows.model is Arrangement:
+        result.arrangements.update(rows.pks)
+    if rows.model is Person:
+        people.update(rows.pks)
+    for attname, hop_model, rest, kind in plan.hops:
+        values = {v for v in columns.get(attname, ()) if v is not None}
+        if values:
+            follow.setdefault((hop_model, rest, kind), set()).update(values)
+
+
+def touched(records: list[Written | WrittenRows]) -> Touched:
     """Return the versions that writing ``records`` touches (the module docstring's rule), in a
     few queries whatever their number: one per kind of path followed, one for the participants."""
     result = Touched()
     follow: dict[tuple, dict] = {}  # (model, rest of path, "arr"|"org") -> {first hop id}
     people = set()
+    plans: dict[type[Model], _ModelPlan] = {}  # each model's fields looked at once, not per row
+    organisations, arrangements = result.organisations, result.arrangements
     for r in records:
         model = r.model
-        if _is_history(model) or issubclass(model, NOT_DATA_MODELS):
+        plan = plans.get(model)
+        if plan is None:
+            plan = plans[model] = _model_plan(model)
+        if plan.skip:
             continue
-        if issubclass(model, REFERENCE_MODELS):
+        if plan.reference:
             return Touched(everything=True)
+        if type(r) is WrittenRows:  # the same as a Written per row, a column at a time
+            _touched_rows(r, plan, result, follow, people)
+            continue
         columns = dict(r.columns)
         # Every organisation and arrangement the record names itself.
-        for f in model._meta.concrete_fields:
-            if f.is_relation and columns.get(f.attname) is not None:
-                if f.related_model is Organisation:
-                    result.organisations.add(columns[f.attname])
-                elif f.related_model is Arrangement:
-                    result.arrangements.add(columns[f.attname])
+        for name in plan.organisations:
+            value = columns.get(name)
+            if value is not None:
+                organisations.add(value)
+        for name in plan.arrangements:
+            value = columns.get(name)
+            if value is not None:
+                arrangements.add(value)
         if model is Arrangement:
-            result.arrangements.add(r.pk)
+            arrangements.add(r.pk)
         if model is Person:
             people.add(r.pk)
-        for path, kind in zip(_paths(model), ("arr", "org"), strict=True):
-            if not path or "__" not in path:
-                continue  # the record itself, or a column already read above
-            first, rest = path.split("__", 1)
-            hop = model._meta.get_field(first)
-            value = columns.get(hop.attname)
+        for attname, hop_model, rest, kind in plan.hops:
+            value = columns.get(attname)
             if value is not None:
-                follow.setdefault((hop.related_model, rest, kind), set()).add(value)
+                follow.setdefault((hop_model, rest, kind), set()).add(value)
     for (model, rest, kind), ids in follow.items():
         found = model.objects.filter(pk__in=ids).values_list(rest, flat=True)
         target = result.arrangements if kind == "arr" else result.organisations
@@ -301,14 +368,14 @@ def record_announced(sender, columns: dict | None = None, **kwargs) -> None:
     names = [f.attname for f in sender._meta.concrete_fields if f.is_relation]
     pks = columns.get(sender._meta.pk.attname) or []
     count = max((len(v) for v in columns.values()), default=0)
-    records = [
-        Written(
-            sender,
-            pks[i] if i < len(pks) else None,
-            tuple((n, columns[n][i]) for n in names if n in columns),
-        )
-        for i in range(count)
-    ]
+    if not count:
+        _later([])
+        return
+    # One entry for all the rows, a column each: touched() reads them a column at a time.
+    present = {n: list(columns[n]) for n in names if n in columns}
+    if any(len(values) != count for values in present.values()):
+        raise ValueError(f"{sender._meta.label}: columns of different lengths.")
+    records = [WrittenRows(sender, list(pks[:count]) + [None] * (count - len(pks)), present)]
     _later(records)
 
 

@@ -353,7 +353,7 @@ def insert_rows(model, columns: list[str], rows: list[tuple], *, using: str, ret
     table = qn(model._meta.db_table)
     head = f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) VALUES "
     tail = f" RETURNING {table}.{qn(returning)}" if returning else ""
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    one = "(" + ", ".join([_placeholder(connection)] * len(columns)) + ")"
     step = _rows_per_statement(connection, len(columns))
     statements: dict[int, str] = {}
     returned = []
@@ -368,6 +368,19 @@ def insert_rows(model, columns: list[str], rows: list[tuple], *, using: str, ret
             if returning:
                 returned.extend(value for (value,) in cursor.fetchall())
     return returned if returning else None
+
+
+def _placeholder(connection) -> str:
+    """Return the placeholder of a value in :func:`insert_rows`' statements.
+
+    Django's SQLite cursor turns every ``%s`` of a statement into SQLite's own ``?`` with a
+    regular expression, on every statement: on an import's statements of 30,000 values that
+    costs a tenth of writing them. SQLite is given its own placeholder, which the expression
+    finds none of, unless the connection logs its queries (DEBUG, ``assertNumQueries``): the
+    log quotes the values into the ``%s`` of the statement."""
+    if connection.vendor == "sqlite" and not connection.queries_logged:
+        return "?"
+    return "%s"
 
 
 def ids_per_statement(model) -> int:

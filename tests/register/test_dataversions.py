@@ -162,3 +162,32 @@ def test_a_lost_version_starts_at_the_national_one(world, django_capture_on_comm
 
 def test_data_version_is_the_national_version(world):
     assert dataversions.data_version() == dataversions.national()
+
+
+def test_rows_announced_in_bulk_touch_what_a_written_record_each_touches():
+    """``record_announced`` keeps a bulk insert's rows a column each (``WrittenRows``); what they
+    touch is what one ``Written`` per row touches."""
+    from register import dataversions
+    from register.models import Arrangement, Person
+
+    columns = {
+        "id": [11, 12, 13],
+        "form_id": [1, None, 2],
+        "host_id": [5, None, 7],
+        "parent_id": [None, None, None],
+    }
+    names = [f.attname for f in Arrangement._meta.concrete_fields if f.is_relation]
+    per_row = [
+        dataversions.Written(
+            Arrangement,
+            columns["id"][i],
+            tuple((n, columns[n][i]) for n in names if n in columns),
+        )
+        for i in range(3)
+    ]
+    rows = dataversions.WrittenRows(
+        Arrangement, columns["id"], {n: columns[n] for n in names if n in columns}
+    )
+    assert dataversions.touched([rows]) == dataversions.touched(per_row)
+    people = dataversions.WrittenRows(Person, [1, 2], {"organisation_id": [3, 3]})
+    assert dataversions.touched([people]).organisations == {3}
