@@ -126,9 +126,14 @@ def child(kind: str, path: Path) -> None:
         print(json.dumps({"seconds": seconds, "cpu": cpu, "queries": None}), flush=True)
         return
     start_django()
+    from django.conf import settings
     from django.db import connection
 
     from importers.services import import_file
+
+    # Background work as production's default runs it (a thread started at commit; with Redis, a
+    # worker process): the import is done when its rows are written, the search index follows.
+    settings.JOBS_BACKEND = "thread"
     from register.models import Organisation
 
     organisation = Organisation.objects.get(code="0160")

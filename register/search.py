@@ -45,6 +45,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from . import jobs
 from .access import Access
 from .models import (
     AgendaItem,
@@ -358,19 +359,31 @@ def _on_delete(sender, instance, **kwargs):
 
 
 def _on_data_changed(sender, ids=None, **kwargs):
-    """The bulk path wrote rows of ``sender`` without signals: index those ids (all of the
-    kind when the writer did not say which)."""
+    """The bulk path wrote rows of ``sender`` without signals (an import, the demo, a seed):
+    index them in the background (``register.jobs``; at once where jobs run inline), so that a
+    10,000-row import does not wait for the index."""
     if sender not in _WATCHED:
         return
-    if ids is None:
-        source = BY_MODEL.get(sender)
-        if source is not None:
-            reindex(source)
-        for child in SOURCES:
-            if any(parent is sender for parent, _ in child.parents):
-                reindex(child)
+    jobs.enqueue(
+        "register.search.reindex_written", sender._meta.label, None if ids is None else list(ids)
+    )
+
+
+def reindex_written(label: str, ids: list[int] | None) -> None:
+    """Index again the rows of the model ``label`` with ``ids`` and the records that name them
+    (every record of the kind, and of the kinds that name it, when ``ids`` is None)."""
+    from django.apps import apps
+
+    model = apps.get_model(label)
+    if ids is not None:
+        reindex_changed(model, ids)
         return
-    reindex_changed(sender, ids)
+    source = BY_MODEL.get(model)
+    if source is not None:
+        reindex(source)
+    for child in SOURCES:
+        if any(parent is model for parent, _ in child.parents):
+            reindex(child)
 
 
 def _install_sqlite_function(sender, connection, **kwargs):
