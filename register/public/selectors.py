@@ -9,6 +9,7 @@ that hold nothing else: no template or download can reach an internal field by a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -50,9 +51,15 @@ PUBLIC = Access(user_id=None)
 PAGE_KINDS = (Organisation.Kind.MUNICIPALITY, Organisation.Kind.REGION)
 
 
+@functools.cache
+def _labels(choices) -> dict:
+    """The Swedish labels of a choices class by value, built once (a class's members are fixed)."""
+    return dict(choices.choices)
+
+
 def _label(choices, value) -> str:
     """Return the Swedish label of a choice value ("" for none; an unknown value as it is)."""
-    return dict(choices.choices).get(value, value or "")
+    return _labels(choices).get(value, value or "")
 
 
 def _values(queryset, model=None):
