@@ -26,7 +26,15 @@ def network_data(p: Portfolio) -> graph.NetworkData:
     """Return the graph's rows for the portfolio's published arrangements and their participants,
     with the deciding bodies, the seats and the costs of the reference year, so that the network
     and the seat shares follow the same rules as the internal pages (``register/graph.py``).
-    The county's name stands for its code (both are unique); only the name is public."""
+    The county's name stands for its code (both are unique); only the name is public. Made once
+    per portfolio: the organisation page's influence and network both read them."""
+    data = p.__dict__.get("_network_data")
+    if data is None:
+        data = p.__dict__["_network_data"] = _network_data(p)
+    return data
+
+
+def _network_data(p: Portfolio) -> graph.NetworkData:
     year = p.reference_year
     orgs: dict[int, graph.Org] = {}
     arrangements: dict[int, graph.Arr] = {}

@@ -9,6 +9,7 @@ that hold nothing else: no template or download can reach an internal field by a
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ from ..models import (
     ServiceArea,
     TotalCost,
 )
+from ..models.arrangements import name_with_party
 from ..validators import safe_url
 from .fields import public_fields
 from .words import area_slugs_for
@@ -50,9 +52,15 @@ PUBLIC = Access(user_id=None)
 PAGE_KINDS = (Organisation.Kind.MUNICIPALITY, Organisation.Kind.REGION)
 
 
+@functools.cache
+def _labels(choices) -> dict:
+    """The Swedish labels of a choices class by value, built once (a class's members are fixed)."""
+    return dict(choices.choices)
+
+
 def _label(choices, value) -> str:
     """Return the Swedish label of a choice value ("" for none; an unknown value as it is)."""
-    return dict(choices.choices).get(value, value or "")
+    return _labels(choices).get(value, value or "")
 
 
 def _values(queryset, model=None):
@@ -415,16 +423,26 @@ def _thousands(cost: dict | None) -> dict | None:
     """A cost in thousands of kronor (the grid's unit), with which figure it is."""
     if cost is None or cost["amount_sek"] is None:
         return None
-    return {**cost, "thousands": int(round(cost["amount_sek"] / 1000))}
+    thousands = int(round(cost["amount_sek"] / 1000))
+    return {**cost, "thousands": thousands, "thousands_text": rules.format_number(thousands)}
 
 
-def portfolio(organisation: dict, *, today: dt.date | None = None) -> Portfolio:
-    """Return the organisation's published arrangements as documents."""
+def portfolio(
+    organisation: dict, *, today: dt.date | None = None, all_costs: bool = True
+) -> Portfolio:
+    """Return the organisation's published arrangements as documents.
+
+    With ``all_costs=False`` (the organisation's page, which shows only its own costs and the
+    network's figures of the reference year) each arrangement's ``costs`` holds the
+    organisation's costs, every participant's in the reference year and those of example
+    participations: all that page reads, without the other participants' other years."""
     today = today or rules.today()
     ours = PUBLIC.arrangements().filter(participations__organisation_id=organisation["id"])
     ids = ours.values("id")  # a subquery: no query of its own
     return Portfolio(
-        organisation, arrangement_documents(ids, organisation=organisation, today=today), today
+        organisation,
+        arrangement_documents(ids, organisation=organisation, today=today, all_costs=all_costs),
+        today,
     )
 
 
@@ -448,7 +466,11 @@ def _dates(row: dict) -> SimpleNamespace:
 
 
 def arrangement_documents(
-    ids, *, organisation: dict | None = None, today: dt.date | None = None
+    ids,
+    *,
+    organisation: dict | None = None,
+    today: dt.date | None = None,
+    all_costs: bool = True,
 ) -> list[dict]:
     """Return the published arrangements ``ids`` (a list or a ``values("id")`` subquery) as
     documents (dicts), in a fixed number of
@@ -629,6 +651,12 @@ def arrangement_documents(
         row["amount_sek"] = row["outcome"] if row["outcome"] is not None else row["budget"]
         by_id[row["arrangement_id"]]["total_costs"].append(row)
     costs = PUBLIC.visible(Cost.objects.filter(participation__arrangement_id__in=ids))
+    if not all_costs and organisation is not None:  # see ``portfolio``
+        costs = costs.filter(
+            Q(participation__organisation_id=organisation["id"])
+            | Q(year=year)
+            | Q(participation__is_example=True)
+        )
     for row in _values(costs).order_by("year"):
         row["organisation_id"] = row.pop("participation__organisation_id")
         row["arrangement_id"] = row.pop("participation__arrangement_id")
@@ -802,6 +830,30 @@ def _add_ours(a: dict, organisation: dict, today: dt.date) -> None:
         if s["appointed_by"] and s["appointed_by_id"] == org_id and s["in_force"]
     ]
     a["our_goals"] = [c for c in a["contributions"] if c["goal__organisation_id"] == org_id]
+    _add_summary_texts(a)
+
+
+def _add_summary_texts(a: dict) -> None:
+    """Add the organisation page's lists for one arrangement as the page writes them (its
+    service areas, who decides, our representatives), made once here rather than by template
+    loops, for the page lists hundreds of arrangements."""
+    a["areas_text"] = ", ".join(str(area["name"]) for area in a["areas"]) if a["areas"] else "–"
+    if a["deciding_bodies"]:
+        a["deciding_text"] = ", ".join(str(b["name"]) for b in a["deciding_bodies"])
+    elif a["host"]:
+        a["deciding_text"] = f"{a['host']['name']} (värd)"
+    else:
+        a["deciding_text"] = "Varje part i sina egna nämnder"
+    where = len(a["bodies"]) > 1
+    a["our_seats_text"] = (
+        "; ".join(
+            f"{name_with_party(s['person'], s['party'])}, {str(s['role_label']).lower()}"
+            + (f" i {s['body']}" if where else "")
+            for s in a["our_seats"]
+        )
+        if a["our_seats"]
+        else "Inga registrerade"
+    )
 
 
 def who_is_responsible(p: Portfolio) -> list[dict]:

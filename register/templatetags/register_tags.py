@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from register import rules, validators
 from register.models.arrangements import name_with_party
@@ -197,3 +197,28 @@ def example_badge(whole=False, parts=False, mark=None) -> str:
     if not mark:
         return ""
     return format_html(' <span class="badge example">{}</span>', mark)
+
+
+@register.simple_tag
+def cost_grid_cells(cells) -> str:
+    """The cells of one row of Insyn's cost grid (``Portfolio.cost_grid``): each year's figure
+    in thousands, with which figure it is under it unless it is the outcome, or "–". Written
+    here rather than in a template loop, for the busiest page's grid has thousands of cells."""
+    return format_html_join("", '<td class="num">{}</td>', ((_cost_grid_cell(c),) for c in cells))
+
+
+def _cost_grid_cell(cell):
+    if not cell:
+        return "–"
+    if cell["kind"] == "outcome":
+        return cell["thousands_text"]
+    return format_html(
+        '{}<br><span class="small muted">{}</span>', cell["thousands_text"], cell["kind_label"]
+    )
+
+
+@register.simple_tag
+def link_list(links) -> str:
+    """Links written "A, B, C" from (name, url) pairs; a tag rather than a template loop, for
+    Insyn's partner table has a thousand of them on the busiest page."""
+    return format_html_join(", ", '<a href="{}">{}</a>', ((url, name) for name, url in links))
