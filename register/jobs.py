@@ -4,8 +4,8 @@
 Where it runs is the installation's choice (``JOBS_BACKEND``):
 
 - ``inline``: at once, in the caller (tests, management commands);
-- ``thread``: in a thread of this process, started when the caller's transaction commits (the
-  embedded default: ``make run`` needs no queue);
+- ``thread``: in one worker thread of this process, one job after the other, each handed over
+  when the caller's transaction commits (the embedded default: ``make run`` needs no queue);
 - ``rq``: on the queue "default" in Redis (django-rq, ``RQ_QUEUES``), worked off by a separate
   process (``python manage.py rqworker default``); the default when ``REDIS_URL`` is set. The job
   is put on the queue when the caller's transaction commits, so the worker finds what it reads.
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import queue
 import threading
 
 from django.conf import settings
@@ -38,12 +39,41 @@ def _run(path: str, args: tuple, kwargs: dict) -> None:
         log.exception("Bakgrundsjobbet %s misslyckades", path)
 
 
-def _run_in_thread(path: str, args: tuple, kwargs: dict) -> None:
+# The thread backend: one worker thread per process takes the jobs one after the other, in the
+# order they came (on SQLite two writers at once would only wait for each other's lock). It ends
+# when the queue has been empty for a second and starts again with the next job; it is not a
+# daemon, so a management command's process waits for its jobs before it ends.
+_queue: queue.SimpleQueue = queue.SimpleQueue()
+_worker: threading.Thread | None = None
+_worker_lock = threading.Lock()
+
+
+def _work_off() -> None:
+    global _worker
     close_old_connections()
     try:
-        _run(path, args, kwargs)
+        while True:
+            try:
+                path, args, kwargs = _queue.get(timeout=1)
+            except queue.Empty:
+                with _worker_lock:
+                    if _queue.empty():
+                        _worker = None
+                        return
+                continue
+            _run(path, args, kwargs)
+            close_old_connections()
     finally:
         close_old_connections()
+
+
+def _submit(path: str, args: tuple, kwargs: dict) -> None:
+    global _worker
+    with _worker_lock:
+        _queue.put((path, args, kwargs))
+        if _worker is None or not _worker.is_alive():
+            _worker = threading.Thread(target=_work_off, name="jobs", daemon=False)
+            _worker.start()
 
 
 def backend() -> str:
@@ -59,15 +89,11 @@ def enqueue(path: str, *args, **kwargs) -> None:
     if name == "rq":
         import django_rq
 
-        queue = django_rq.get_queue("default")
+        rq_queue = django_rq.get_queue("default")
         transaction.on_commit(
-            lambda: queue.enqueue(_run, path, args, kwargs, description=f"{path}{args!r}")
+            lambda: rq_queue.enqueue(_run, path, args, kwargs, description=f"{path}{args!r}")
         )
         return
-    # A thread of this process, started when the caller's transaction commits (it reads what the
-    # caller wrote, and on SQLite it does not wait for the caller's write lock). Not a daemon: a
-    # management command's process waits for its jobs before it ends.
-    thread = threading.Thread(
-        target=_run_in_thread, args=(path, args, kwargs), name=f"job:{path}", daemon=False
-    )
-    transaction.on_commit(thread.start)
+    # The worker thread of this process, given the job when the caller's transaction commits (it
+    # reads what the caller wrote, and on SQLite it does not wait for the caller's write lock).
+    transaction.on_commit(lambda: _submit(path, args, kwargs))
