@@ -18,6 +18,8 @@ anonymously on Insyn (median of N runs, queries of one request):
   page when nothing changed;
 * ``national.overview_busiest`` and ``national.overview_43``: the overview for the municipality
   with the most participations and for the one whose count is nearest ``--portfolio`` (43);
+  ``national.overview_busiest_after_change``: the busiest one's overview, the first request after
+  a cost of that municipality is saved (median of ``--runs``, a save before each);
 * ``national.intro_pdf_request``: the introduction PDF request for that organisation after a
   change in it (the old code renders the PDF in the request; the new may answer with a progress
   page and a job); ``national.intro_pdf_to_pdf``: the time until the PDF is served (the request,
@@ -248,6 +250,22 @@ def main(argv=None) -> int:
         "overview_busiest",
         client,
         reverse("register:overview_organisation", args=[busiest.pk]),
+        arrangements=busiest.n,
+    )
+    # The first request after a change in the organisation (a cost saved before each run).
+    url = reverse("register:overview_organisation", args=[busiest.pk])
+    after = []
+    for _ in range(args.runs):
+        save_in(busiest)
+        jobs.run()
+        seconds, queries, _ = timed_get(client, url)
+        after.append(seconds)
+        jobs.run()
+    emit(
+        "overview_busiest_after_change",
+        round(statistics.median(after) * 1000, 1),
+        "ms",
+        queries=queries,
         arrangements=busiest.n,
     )
     median_get(

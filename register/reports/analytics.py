@@ -87,15 +87,44 @@ def due_rows(access: Access, organisation, today: dt.date) -> list:
     (per user's rights: what they may act on is in the rows)."""
     if not due_selectors.may_see_due(access, organisation):
         return []
+    return _kept(
+        f"due:{organisation.pk}",
+        access,
+        today,
+        dataversions.for_organisation(organisation.pk),
+        lambda: due_selectors.due_rows(access, organisation, today),
+    )
+
+
+def _kept(name: str, access: Access, today: dt.date, version: int, compute):
+    """Return ``compute()``, from the cache while ``version`` is unchanged (kept per day and per
+    user's rights: what they may see and act on decides the result). ``version`` is read before
+    computing, so a change meanwhile makes the result out of date at once."""
     rights = hashlib.sha256(repr(access.rights_shape()).encode()).hexdigest()[:16]
-    key = f"analytics:due:{organisation.pk}:{today.isoformat()}:{rights}"
-    version = dataversions.for_organisation(organisation.pk)
+    key = f"analytics:{name}:{today.isoformat()}:{rights}"
     stored = cache.get(key)
     if stored is not None and stored[0] == version:
         return stored[1]
-    rows = due_selectors.due_rows(access, organisation, today)
-    cache.set(key, (version, rows), KEEP_SECONDS)
-    return rows
+    result = compute()
+    cache.set(key, (version, result), KEEP_SECONDS)
+    return result
+
+
+# --- The overview of a portfolio ------------------------------------------------------------------
+
+
+def overview_content(access: Access, scope, today: dt.date, render) -> str:
+    """Return ``render()``, the overview's content (its figures, tables and charts as HTML, with
+    nothing in it about who asks beyond what they may see), from the cache while the data
+    under it is unchanged: an organisation's version for its own overview, the national one
+    for a county's or the country's."""
+    if scope.organisation is not None:
+        name = f"overview:org:{scope.organisation.pk}"
+        version = dataversions.for_organisation(scope.organisation.pk)
+    else:
+        name = f"overview:{scope.kind}:{scope.county.pk if scope.county else 'all'}"
+        version = dataversions.national()
+    return mark_safe(_kept(name, access, today, version, lambda: str(render())))
 
 
 # --- A county's and the national network ---------------------------------------------------------

@@ -8,13 +8,14 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from .. import downloads, rules
 from ..access import Access
 from ..models import BackgroundJob, County, Organisation
-from ..reports import charts, intro_pack
+from ..reports import analytics, charts, intro_pack
 from ..selectors import portfolio as pf
 from . import filters, pdf_jobs, tables
 
@@ -34,6 +35,16 @@ def _charts(portfolio, subject: str) -> dict:
 
 def _overview(request, scope: pf.Scope, access: Access):
     today = rules.today()
+    if request.GET:  # filtered, sorted or another page: computed for this request
+        body = _overview_content(request, scope, access, today)
+    else:  # the overview as it opens: kept until the data under it changes
+        body = analytics.overview_content(
+            access, scope, today, lambda: _overview_content(request, scope, access, today)
+        )
+    return render(request, "register/overview.html", {"scope": scope, "body": body})
+
+
+def _overview_content(request, scope: pf.Scope, access: Access, today):
     arrangements = pf.portfolio_arrangements(access, scope)
     filterset = filters.PortfolioFilterSet(request.GET or None, queryset=arrangements)
     only = None
@@ -49,9 +60,8 @@ def _overview(request, scope: pf.Scope, access: Access):
     filterset.form.fields["area"].widget.choices = [("", "Alla områden"), *portfolio.areas]
     table = tables.PortfolioTable(portfolio.shown_rows, last_year=portfolio.last_year)
     RequestConfig(request, paginate={"per_page": tables.PER_PAGE}).configure(table)
-    return render(
-        request,
-        "register/overview.html",
+    return render_to_string(
+        "register/_overview_body.html",
         {
             "scope": scope,
             "portfolio": portfolio,
@@ -61,6 +71,7 @@ def _overview(request, scope: pf.Scope, access: Access):
             "charts": _charts(portfolio, scope.label),
             "today": today,
         },
+        request=request,
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from register import jobs, rules
@@ -172,3 +173,65 @@ def test_the_county_page_is_kept_per_visibility(world, client, django_assert_max
         theirs = client.get(url).content.decode()
     assert "Danderyd" in mine  # Täby's unpublished network with Danderyd
     assert "Danderyd" not in theirs.split("Utan registrerad samverkan (")[0]
+
+
+# --- The overview ------------------------------------------------------------------------------------
+
+
+def overview(client, org) -> str:
+    """The overview's content as the page shows it (the header, with the user's name and the
+    logout form's token, left out)."""
+    html = client.get(reverse("register:overview_organisation", args=[org.pk])).content.decode()
+    return html[html.index('<div class="page-head">') : html.index("</main>")]
+
+
+def data_figure(html: str, name: str) -> str:
+    start = html.index(f'data-figure="{name}">') + len(f'data-figure="{name}">')
+    return html[start : html.index("</data>", start)]
+
+
+@pytest.fixture
+def overview_client(client, world):
+    client.force_login(f.make_member(world["taby"], Membership.Role.READER, "oversikt-lasare"))
+    return client
+
+
+@pytest.mark.parametrize("write", [new_cost, new_seat, status_change, participation_leaves])
+def test_the_kept_overview_shows_the_new_figure_after_each_kind_of_write(
+    world, overview_client, write, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    taby = world["taby"]
+    before = overview(overview_client, taby)
+    with django_assert_max_num_queries(6):  # the session, the user, the organisation: no figures
+        assert overview(overview_client, taby) == before  # kept
+    with django_capture_on_commit_callbacks(execute=True):
+        write(world)
+    after = overview(overview_client, taby)
+    assert after != before
+    cache.clear()
+    assert overview(overview_client, taby) == after  # what a computation from scratch shows
+    if write is status_change:
+        assert (
+            int(data_figure(after, "ongoing-count"))
+            == int(data_figure(before, "ongoing-count")) - 1
+        )
+    if write is new_cost:
+        assert data_figure(after, "cost-reference-year") != data_figure(
+            before, "cost-reference-year"
+        )
+
+
+def test_a_write_elsewhere_leaves_the_overview_kept(
+    world, overview_client, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    taby = world["taby"]
+    before = overview(overview_client, taby)
+    with django_capture_on_commit_callbacks(execute=True):
+        far = world["far"]
+        far.name = "Malmbanan och Ofotbanan"
+        far.save()
+    with django_assert_max_num_queries(6):
+        assert overview(overview_client, taby) == before
+    # A filtered or sorted overview is computed for its request.
+    url = reverse("register:overview_organisation", args=[taby.pk])
+    assert overview_client.get(url, {"sort": "name"}).status_code == 200
