@@ -30,9 +30,11 @@ ids), and rebuilt whole by ``manage.py rebuild_search_index``.
 
 from __future__ import annotations
 
+import contextvars
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -347,8 +349,22 @@ def rebuild() -> dict[str, int]:
 _WATCHED = {s.model for s in SOURCES} | {p for s in SOURCES for p, _ in s.parents}
 
 
+_paused: contextvars.ContextVar[bool] = contextvars.ContextVar("search_paused", default=False)
+
+
+@contextmanager
+def paused():
+    """Leave the index alone while a command writes the whole register (``load_demo``,
+    ``seed_scale``) and then rebuilds it once (``rebuild_search_index``)."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
+
+
 def _on_save(sender, instance, raw=False, **kwargs):
-    if not raw:
+    if not raw and not _paused.get():
         reindex_changed(sender, [instance.pk])
 
 
@@ -362,7 +378,7 @@ def _on_data_changed(sender, ids=None, **kwargs):
     """The bulk path wrote rows of ``sender`` without signals (an import, the demo, a seed):
     index them in the background (``register.jobs``; at once where jobs run inline), so that a
     10,000-row import does not wait for the index."""
-    if sender not in _WATCHED:
+    if sender not in _WATCHED or _paused.get():
         return
     jobs.enqueue(
         "register.search.reindex_written", sender._meta.label, None if ids is None else list(ids)

@@ -144,6 +144,12 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A writing transaction takes SQLite's write lock when it begins (IMMEDIATE), and a second
+    # writer (a request, the background worker thread) waits up to 20 s for it: with DEFERRED
+    # transactions a reader that turns writer meets a busy lock at once ("database is locked").
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -3,6 +3,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from register import search
 from register.demo import DEFAULT_PASSWORD, load_demo
 
 
@@ -25,7 +26,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        result = load_demo(password=options["password"], portfolio=not options["no_portfolio"])
+        with search.paused():  # rebuilt once below
+            result = load_demo(password=options["password"], portfolio=not options["no_portfolio"])
         s = result.stats
         self.stdout.write(
             f"Verkliga samarbeten: {result.real_arrangements} "

@@ -28,6 +28,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
 
+from register import search
 from register.models import (
     AgendaItem,
     Arrangement,
@@ -718,12 +719,13 @@ class Command(BaseCommand):
         if options["arrangements"] < 1 or not 1 <= options["years"] <= 100:
             raise CommandError("Ange minst 1 samverkan och mellan 1 och 100 år.")
         try:
-            result = seed_scale(
-                arrangements=options["arrangements"],
-                years=options["years"],
-                seed=options["seed"],
-                replace=options["replace"],
-            )
+            with search.paused():  # rebuilt once below
+                result = seed_scale(
+                    arrangements=options["arrangements"],
+                    years=options["years"],
+                    seed=options["seed"],
+                    replace=options["replace"],
+                )
         except ScaleDataExists as exc:
             raise CommandError(
                 f"Det finns redan syntetiska data ({exc.args[0]} samverkan). Kör med --replace "
