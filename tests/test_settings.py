@@ -62,6 +62,9 @@ def test_it_uses_an_sqlite_file_in_the_project_by_default(load_settings):
     assert db["ENGINE"] == "django.db.backends.sqlite3"
     assert Path(db["NAME"]) == SETTINGS_FILE.parent.parent / "db.sqlite3"
     assert db["CONN_MAX_AGE"] == 0
+    # Writers wait for each other (the background worker thread and a request) rather than
+    # failing with "database is locked" (register/jobs.py): the lock is taken at BEGIN.
+    assert db["OPTIONS"] == {"transaction_mode": "IMMEDIATE", "timeout": 20}
 
 
 def test_it_reads_a_postgresql_database_url(load_settings):
