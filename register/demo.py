@@ -514,7 +514,6 @@ class DemoLoader:
                 access=None,
                 instance=Document(arrangement=arrangement, is_example=True, **values),
                 upload=SimpleUploadedFile(f"{values['title']}.pdf", data),
-                extract_now=True,
             )
             self.stats.count(Document, "created")
 

@@ -36,10 +36,6 @@ def bump() -> None:
     dataversions.bump()
 
 
-def connect_signals() -> None:
-    dataversions.connect_signals()
-
-
 # --- Which version a page depends on ----------------------------------------------------------
 
 

@@ -211,15 +211,14 @@ def document_create(
     upload,
     user=None,
     supersedes: Document | None = None,
-    extract_now: bool = False,
 ) -> Document:
     """Save a new document (or a new version of ``supersedes``) with its file (an upload, or
     the ``CheckedFile`` a form has already checked).
 
     The file is checked first (``check_file``); nothing is stored when it or the record is
     refused, and a stored file is removed again if the record cannot be saved. The text is
-    read out in the background (``register.jobs``), or at once with ``extract_now`` (a command
-    whose process ends before a background thread would run, such as ``load_demo``).
+    read out in the background (``register.jobs``; a command's process waits for its jobs before
+    it ends, so ``load_demo`` needs nothing special).
     """
     if access is not None:
         _require(access.can_change(instance))
@@ -242,10 +241,7 @@ def document_create(
     except BaseException:
         _discard(instance.file.name)
         raise
-    if extract_now:
-        extract_document_text(instance.pk)
-    else:
-        _extract_later(instance.pk)
+    _extract_later(instance.pk)
     return instance
 
 

@@ -32,7 +32,9 @@ def serve_or_start(request, *, kind: str, key: str, organisation, file_name: str
         .order_by("-pk")
         .first()
     )
-    if job is None or job.status != job.Status.DONE:
+    if job is not None:
+        job = service.expire_if_lost(job)  # found: waiting, done or failed
+    else:
         job = service.request_job(
             kind=kind,
             key=key,
