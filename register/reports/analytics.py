@@ -138,6 +138,7 @@ class AreaFigures:
     computed: dt.datetime  # when they were computed
     version: int  # the national version they were computed at
     stale: bool = False  # a newer version exists: a recompute is under way
+    cost_year: int | None = None  # the year the costs are of (the options line names it)
 
 
 def _area_key(county_code, kind, on: dt.date, include_ended: bool, vis: str) -> str:
@@ -196,7 +197,12 @@ def compute_area(access: Access, county_code, county_name, *, kind, on, include_
             "cost_year": data.cost_year,
         },
     )
-    return {"html": str(html), "computed": timezone.now(), "version": version}
+    return {
+        "html": str(html),
+        "computed": timezone.now(),
+        "version": version,
+        "cost_year": data.cost_year,
+    }
 
 
 class _Links:
@@ -259,4 +265,5 @@ def network_area(access: Access, county, *, kind, on: dt.date, include_ended: bo
         computed=entry["computed"],
         version=entry["version"],
         stale=entry["version"] != dataversions.national(),
+        cost_year=entry.get("cost_year"),
     )

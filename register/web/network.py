@@ -261,6 +261,7 @@ def _area_page(request, county: County | None):
             "title": f"Partnernätverket i {where}",
             "opts": opts,
             "figures": figures,
+            "cost_year": figures.cost_year,
             "formats": FORMATS,
             "download_url": (
                 reverse("register:network_county_download", args=[county.pk])

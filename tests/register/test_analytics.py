@@ -161,6 +161,24 @@ def test_the_national_page_serves_its_last_figures_with_their_time_while_one_job
     assert len(asked) == 1
 
 
+def test_the_national_page_names_the_cost_year_as_the_organisation_page_does(world, client):
+    """The options line ("Kostnaderna avser 2025 …") stands outside the kept figures: computed
+    and kept pages alike name the year the organisation's network page names (it said "Inga
+    kostnader är registrerade" once the figures were kept)."""
+    client.force_login(f.make_user("natverk-ar", superuser=True))
+
+    def sentence(url):
+        html = client.get(url).content.decode()
+        start = html.index("Visar ")
+        return html[html.index(". ", start) + 2 : html.index("</p>", start)]
+
+    organisation = sentence(reverse("register:organisation_network", args=[world["taby"].pk]))
+    assert organisation.startswith("Kostnaderna avser ")
+    national = reverse("register:network_national")
+    assert sentence(national) == organisation  # computed in the request
+    assert sentence(national) == organisation  # kept
+
+
 def test_the_county_page_is_kept_per_visibility(world, client, django_assert_max_num_queries):
     """A member sees their unpublished arrangements counted, another user does not: their figures
     are kept apart."""
