@@ -60,8 +60,7 @@ def stalled(batch: ImportBatch, *, now=None) -> bool:
     (the process that ran it has stopped: a restart of the server, say)."""
     if not batch.job_running or batch.job_updated_at is None:
         return False
-    limit = timedelta(minutes=settings.IMPORT_JOB_STALLED_MINUTES)
-    return (now or timezone.now()) - batch.job_updated_at > limit
+    return batch.job_updated_at < _stalled_before(now)
 
 
 # --- Starting the work (in the request) -------------------------------------------------------
@@ -122,8 +121,9 @@ def start_commit(*, batch: ImportBatch, all_or_nothing: bool, user=None) -> None
         )
 
 
-def _stalled_before():
-    return timezone.now() - timedelta(minutes=settings.IMPORT_JOB_STALLED_MINUTES)
+def _stalled_before(now=None):
+    """The time before which running work that has not moved counts as stalled."""
+    return (now or timezone.now()) - timedelta(minutes=settings.IMPORT_JOB_STALLED_MINUTES)
 
 
 # --- The work (outside the request) -----------------------------------------------------------
