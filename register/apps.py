@@ -21,6 +21,13 @@ class RegisterConfig(AppConfig):
 
         connect_signals()
 
+        # An organisation's overview is computed again in the background after a change in it,
+        # for those who opened it lately (register/reports/analytics.py).
+        from .dataversions import after_change
+        from .reports.analytics import keep_overviews_after
+
+        after_change(keep_overviews_after)
+
         # The search index follows every write (register/search.py).
         from .search import connect_signals as connect_search
 
