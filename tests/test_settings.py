@@ -255,7 +255,11 @@ def test_openpyxl_reads_and_writes_without_lxml_as_in_production():
 
 def test_the_garbage_collectors_thresholds_default_to_ten_thousand_young_objects(load_settings):
     assert load_settings(SECRET_KEY=KEY).GC_THRESHOLD == (10000, 10, 10)
-    assert load_settings(SECRET_KEY=KEY, GC_THRESHOLD="50000, 20, 100").GC_THRESHOLD == (50000, 20, 100)
+    assert load_settings(SECRET_KEY=KEY, GC_THRESHOLD="50000, 20, 100").GC_THRESHOLD == (
+        50000,
+        20,
+        100,
+    )
     assert load_settings(SECRET_KEY=KEY, GC_THRESHOLD="python").GC_THRESHOLD is None
 
 

@@ -135,7 +135,7 @@ def overview_content(access: Access, scope, today: dt.date, render) -> str:
 
 #: How many different readers' rights an organisation's overview is kept computed for after a
 #: change (the most recent; a reader not among them computes it in the request, as before).
-OVERVIEW_READERS = 8
+OVERVIEW_READERS = 4
 
 
 def _readers_key(org_id: int) -> str:
@@ -162,9 +162,20 @@ def keep_overviews_after(touched: dataversions.Touched) -> None:
         return
     keys = {_readers_key(pk): pk for pk in sorted(touched.organisations)}
     for key, readers in cache.get_many(list(keys)).items():
-        if readers:
+        # One job waiting per organisation, however many changes come before it starts.
+        if readers and cache.add(_keeping_key(keys[key]), True, LOCK_SECONDS):
             shapes = [[bool(a), list(m), list(e)] for a, m, e in readers]
             jobs.enqueue("register.web.overview.keep_overview", keys[key], shapes)
+
+
+def _keeping_key(org_id: int) -> str:
+    return f"analytics:overview-keeping:org:{org_id}"
+
+
+def keeping_overview_starts(org_id: int) -> None:
+    """Called as the job begins: a change from now on asks for another job (this one may have
+    read the data before that change)."""
+    cache.delete(_keeping_key(org_id))
 
 
 # --- A county's and the national network ---------------------------------------------------------

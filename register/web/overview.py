@@ -50,6 +50,7 @@ def keep_overview(org_id: int, shapes: list) -> None:
     """A background job after a change in the organisation (``analytics.keep_overviews_after``):
     compute its overview as it opens (no filter, sort or page) for each of these rights
     (``Access.rights_shape``), and keep it as a request would, under the version read first."""
+    analytics.keeping_overview_starts(org_id)
     organisation = Organisation.objects.filter(pk=org_id).first()
     if organisation is None:
         return

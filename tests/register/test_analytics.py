@@ -379,3 +379,17 @@ def test_a_failing_listener_never_fails_the_change(
         far.save()
     assert dataversions.for_arrangement(world["far"].pk) > before  # the versions moved
     assert "Efter ändringen misslyckades" in caplog.text
+
+
+def test_many_changes_before_the_job_starts_ask_for_one_job(
+    world, overview_client, recorded_jobs, django_capture_on_commit_callbacks
+):
+    overview(overview_client, world["taby"])
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            new_cost(world)
+    assert len(recorded_jobs.keeping()) == 1
+    recorded_jobs.run()
+    with django_capture_on_commit_callbacks(execute=True):
+        new_seat(world)  # after the job began: another one
+    assert len(recorded_jobs.keeping()) == 1
