@@ -470,6 +470,18 @@ class Access:
         of figures whose rows say what the user may act on keys them by it)."""
         return (self.is_admin, sorted(self.member_org_ids), sorted(self.editor_org_ids))
 
+    @classmethod
+    def for_rights(cls, shape) -> Access:
+        """Return an access with exactly the rights ``rights_shape`` gave (and no user): a
+        background job computes with it what a user with those rights sees, under the same key."""
+        is_admin, member_ids, editor_ids = shape
+        return cls(
+            user_id=None,
+            is_admin=bool(is_admin),
+            member_org_ids=frozenset(member_ids),
+            editor_org_ids=frozenset(editor_ids),
+        )
+
     def audience(self) -> str:
         """Return what the user may see as a short text ("alla", "medlem:3,17"): two users
         with the same audience see the same records, so a PDF made for one may be handed to

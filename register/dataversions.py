@@ -33,6 +33,7 @@ version set before: nothing kept under an older number is taken for current.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -59,6 +60,8 @@ from .models import (
     ServiceArea,
     SsoGrant,
 )
+
+log = logging.getLogger(__name__)
 
 NATIONAL_KEY = "dv:national"
 EVERYTHING_KEY = "dv:everything"  # raised by a write that touches everything
@@ -328,12 +331,29 @@ class _Pending(threading.local):
 _pending = _Pending()
 
 
+#: Called with the ``Touched`` of each committed change once its versions have moved
+#: (``after_change``): work that follows a change, such as keeping an overview computed.
+_listeners: list = []
+
+
+def after_change(listener) -> None:
+    """Have ``listener(touched)`` called after each committed change has moved its versions."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
 def _flush() -> None:
     records, everything = _pending.records, _pending.everything
     _pending.records, _pending.everything = [], False
     if not records and not everything:
         return
-    bump(Touched(everything=True) if everything else touched(records))
+    what = Touched(everything=True) if everything else touched(records)
+    bump(what)
+    for listener in _listeners:
+        try:
+            listener(what)
+        except Exception:  # the change is committed; what follows it never fails it
+            log.exception("Efter ändringen misslyckades %r", listener)
 
 
 def _later(records: list[Written] = (), *, everything: bool = False, using=None) -> None:

@@ -34,6 +34,7 @@ CONFIG_VARS = [
     "LOGIN_FAILURE_LIMIT",
     "LOGIN_COOLOFF_MINUTES",
     "CLIENT_IP_HEADER",
+    "GC_THRESHOLD",
 ]
 KEY = "en-lång-och-slumpmässig-nyckel"
 
@@ -250,3 +251,28 @@ def test_openpyxl_reads_and_writes_without_lxml_as_in_production():
     import openpyxl.xml
 
     assert openpyxl.xml.LXML is False
+
+
+def test_the_garbage_collectors_thresholds_default_to_ten_thousand_young_objects(load_settings):
+    assert load_settings(SECRET_KEY=KEY).GC_THRESHOLD == (10000, 10, 10)
+    assert load_settings(SECRET_KEY=KEY, GC_THRESHOLD="50000, 20, 100").GC_THRESHOLD == (
+        50000,
+        20,
+        100,
+    )
+    assert load_settings(SECRET_KEY=KEY, GC_THRESHOLD="python").GC_THRESHOLD is None
+
+
+@pytest.mark.parametrize("value", ["10000", "a,b,c", "10,10,10", "10000,0,10", "1,2,3,4"])
+def test_it_refuses_to_start_on_garbage_collector_thresholds_it_cannot_use(load_settings, value):
+    with pytest.raises(ImproperlyConfigured, match="GC_THRESHOLD"):
+        load_settings(SECRET_KEY=KEY, GC_THRESHOLD=value)
+
+
+def test_the_running_process_collects_garbage_as_the_setting_says():
+    """Django's start (register/apps.py) set them: the web workers and the benchmarks alike."""
+    import gc
+
+    from django.conf import settings
+
+    assert gc.get_threshold() == settings.GC_THRESHOLD == (10000, 10, 10)

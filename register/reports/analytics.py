@@ -124,7 +124,58 @@ def overview_content(access: Access, scope, today: dt.date, render) -> str:
     else:
         name = f"overview:{scope.kind}:{scope.county.pk if scope.county else 'all'}"
         version = dataversions.national()
-    return mark_safe(_kept(name, access, today, version, lambda: str(render())))
+
+    def compute() -> str:
+        if scope.organisation is not None:
+            _remember_reader(scope.organisation.pk, access)
+        return str(render())
+
+    return mark_safe(_kept(name, access, today, version, compute))
+
+
+#: How many different readers' rights an organisation's overview is kept computed for after a
+#: change (the most recent; a reader not among them computes it in the request, as before).
+OVERVIEW_READERS = 4
+
+
+def _readers_key(org_id: int) -> str:
+    return f"analytics:overview-readers:org:{org_id}"
+
+
+def _remember_reader(org_id: int, access: Access) -> None:
+    """Note that a reader with ``access``'s rights opened the organisation's overview (a change
+    in the organisation then computes it again for them in the background)."""
+    key = _readers_key(org_id)
+    shape = access.rights_shape()
+    readers = [r for r in cache.get(key, []) if r != shape]
+    cache.set(key, [shape, *readers][:OVERVIEW_READERS], KEEP_SECONDS)
+
+
+def keep_overviews_after(touched: dataversions.Touched) -> None:
+    """After a committed change (``dataversions.after_change``): for each organisation it touched
+    whose overview has been opened lately, compute that overview again in the background
+    (``register.web.overview.keep_overview``), for the rights of those who opened it, so that
+    their next request finds it kept. Nothing is served from it until it is computed under
+    the new version; a request before that computes the overview itself, as before. A change to
+    reference data (everything) is left to the requests."""
+    if touched.everything or not touched.organisations:
+        return
+    keys = {_readers_key(pk): pk for pk in sorted(touched.organisations)}
+    for key, readers in cache.get_many(list(keys)).items():
+        # One job waiting per organisation, however many changes come before it starts.
+        if readers and cache.add(_keeping_key(keys[key]), True, LOCK_SECONDS):
+            shapes = [[bool(a), list(m), list(e)] for a, m, e in readers]
+            jobs.enqueue("register.web.overview.keep_overview", keys[key], shapes)
+
+
+def _keeping_key(org_id: int) -> str:
+    return f"analytics:overview-keeping:org:{org_id}"
+
+
+def keeping_overview_starts(org_id: int) -> None:
+    """Called as the job begins: a change from now on asks for another job (this one may have
+    read the data before that change)."""
+    cache.delete(_keeping_key(org_id))
 
 
 # --- A county's and the national network ---------------------------------------------------------

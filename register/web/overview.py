@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
@@ -42,6 +44,29 @@ def _overview(request, scope: pf.Scope, access: Access):
             access, scope, today, lambda: _overview_content(request, scope, access, today)
         )
     return render(request, "register/overview.html", {"scope": scope, "body": body})
+
+
+def keep_overview(org_id: int, shapes: list) -> None:
+    """A background job after a change in the organisation (``analytics.keep_overviews_after``):
+    compute its overview as it opens (no filter, sort or page) for each of these rights
+    (``Access.rights_shape``), and keep it as a request would, under the version read first."""
+    analytics.keeping_overview_starts(org_id)
+    organisation = Organisation.objects.filter(pk=org_id).first()
+    if organisation is None:
+        return
+    scope = pf.organisation_scope(organisation)
+    today = rules.today()
+    for shape in shapes:
+        access = Access.for_rights(shape)
+        request = HttpRequest()  # the page's own address, asked for without parameters
+        request.method, request.GET = "GET", QueryDict()
+        request.path = request.path_info = reverse("register:overview_organisation", args=[org_id])
+        analytics.overview_content(
+            access,
+            scope,
+            today,
+            lambda request=request, access=access: _overview_content(request, scope, access, today),
+        )
 
 
 def _overview_content(request, scope: pf.Scope, access: Access, today):

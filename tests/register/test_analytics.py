@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.urls import reverse
 
@@ -18,6 +19,7 @@ from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 YEAR = rules.reference_year(dt.date.today())
+User = get_user_model()
 
 
 @pytest.fixture
@@ -253,3 +255,141 @@ def test_a_write_elsewhere_leaves_the_overview_kept(
     # A filtered or sorted overview is computed for its request.
     url = reverse("register:overview_organisation", args=[taby.pk])
     assert overview_client.get(url, {"sort": "name"}).status_code == 200
+
+
+# --- The overview computed again in the background after a change -----------------------------------
+
+
+@pytest.fixture
+def recorded_jobs(monkeypatch):
+    """Background work asked for, recorded instead of run (``run()`` runs it)."""
+
+    class Recorded(list):
+        def run(self):
+            while self:
+                path, args = self.pop(0)
+                jobs.resolve(path)(*args)
+
+        def keeping(self):
+            return [args for path, args in self if path == "register.web.overview.keep_overview"]
+
+    asked = Recorded()
+    monkeypatch.setattr(jobs, "enqueue", lambda path, *args: asked.append((path, args)))
+    return asked
+
+
+@pytest.mark.parametrize("write", [new_cost, new_seat, status_change, participation_leaves])
+def test_after_each_kind_of_write_the_overview_is_computed_in_the_background_as_a_request_would(
+    world,
+    overview_client,
+    write,
+    recorded_jobs,
+    django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
+):
+    """The reader opened Täby's overview; a write in it asks for the overview to be computed
+    again for the reader's rights; once that has run, the next request is served kept (no
+    figures computed) and shows exactly what a request computing it from scratch shows."""
+    taby = world["taby"]
+    before = overview(overview_client, taby)
+    with django_capture_on_commit_callbacks(execute=True):
+        write(world)
+    reader = Access.for_user(User.objects.get(username="oversikt-lasare"))
+    assert recorded_jobs.keeping() == [
+        (taby.pk, [[False, sorted(reader.member_org_ids), sorted(reader.editor_org_ids)]])
+    ]
+    recorded_jobs.run()
+    with django_assert_max_num_queries(6):  # the session, the user, the organisation: kept
+        kept = overview(overview_client, taby)
+    assert kept != before
+    cache.clear()
+    assert overview(overview_client, taby) == kept  # byte for byte what a request computes
+
+
+def test_a_request_before_the_background_work_computes_the_new_overview_itself(
+    world, overview_client, recorded_jobs, django_capture_on_commit_callbacks
+):
+    """Nothing is served from the last overview once the data under it changed: a request that
+    comes before the background work has run computes the overview with the new figure."""
+    taby = world["taby"]
+    before = overview(overview_client, taby)
+    with django_capture_on_commit_callbacks(execute=True):
+        new_cost(world)
+    assert recorded_jobs.keeping()  # asked for, not run
+    after = overview(overview_client, taby)
+    assert data_figure(after, "cost-reference-year") != data_figure(before, "cost-reference-year")
+    recorded_jobs.run()  # late: it finds the overview kept under the new version and keeps it
+    assert overview(overview_client, taby) == after
+
+
+def test_the_background_overview_is_kept_per_readers_rights(
+    world, client, recorded_jobs, django_capture_on_commit_callbacks
+):
+    """Each reader's overview is computed with their own rights and served only to them: Täby's
+    reader sees Täby's unpublished arrangement with Danderyd, Kiruna's reader never does."""
+    taby = world["taby"]
+    taby_reader = f.make_member(taby, Membership.Role.READER, "bakgrund-taby")
+    kiruna_reader = f.make_member(world["kiruna"], Membership.Role.READER, "bakgrund-kiruna")
+    for user in (taby_reader, kiruna_reader):
+        client.force_login(user)
+        overview(client, taby)
+    with django_capture_on_commit_callbacks(execute=True):
+        new_cost(world)
+    assert len(recorded_jobs.keeping()[0][1]) == 2  # one job, both readers' rights
+    recorded_jobs.run()
+    pages = {}
+    for user in (taby_reader, kiruna_reader):
+        client.force_login(user)
+        pages[user.username] = overview(client, taby)
+    cache.clear()
+    for user in (taby_reader, kiruna_reader):
+        client.force_login(user)
+        assert overview(client, taby) == pages[user.username]
+    assert "Danderyd" in pages["bakgrund-taby"]
+    assert "Danderyd" not in pages["bakgrund-kiruna"]
+
+
+def test_a_write_elsewhere_or_an_unopened_overview_asks_for_nothing(
+    world, overview_client, recorded_jobs, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        new_cost(world)  # nobody has opened Täby's overview yet
+    assert recorded_jobs.keeping() == []
+    overview(overview_client, world["taby"])
+    with django_capture_on_commit_callbacks(execute=True):
+        far = world["far"]
+        far.name = "Malmbanan och Ofotbanan"
+        far.save()  # Kiruna's: Täby's overview stays kept
+    assert recorded_jobs.keeping() == []
+
+
+def test_a_failing_listener_never_fails_the_change(
+    world, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from register import dataversions
+
+    def broken(touched):
+        raise RuntimeError("trasig")
+
+    monkeypatch.setattr(dataversions, "_listeners", [broken])
+    before = dataversions.for_arrangement(world["far"].pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        far = world["far"]
+        far.name = "Malmbanan 2"
+        far.save()
+    assert dataversions.for_arrangement(world["far"].pk) > before  # the versions moved
+    assert "Efter ändringen misslyckades" in caplog.text
+
+
+def test_many_changes_before_the_job_starts_ask_for_one_job(
+    world, overview_client, recorded_jobs, django_capture_on_commit_callbacks
+):
+    overview(overview_client, world["taby"])
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            new_cost(world)
+    assert len(recorded_jobs.keeping()) == 1
+    recorded_jobs.run()
+    with django_capture_on_commit_callbacks(execute=True):
+        new_seat(world)  # after the job began: another one
+    assert len(recorded_jobs.keeping()) == 1
