@@ -1,8 +1,8 @@
 """Every figure of issue 23's table (national scale), on the old code and the new alike.
 
 Run from the repository root: ``.venv/bin/python bench/national.py [--arrangements 500]
-[--years 10] [--seed 1] [--runs 7] [--change-runs 3] [--pdf-runs 2] [--portfolio 43]``; the
-issue's figures are at ``--arrangements 5000 --years 10``. Old against new in one run::
+[--years 10] [--seed 1] [--runs 7] [--change-runs 3] [--pdf-runs 2] [--portfolio 43]
+[--only network]``; the issue's figures are at ``--arrangements 5000 --years 10``. Old against new in one run::
 
     .venv/bin/python bench/compare.py --base b577bb0 --script new --rounds 3 national -- \\
         --arrangements 5000 --years 10
@@ -68,6 +68,12 @@ def parse_args(argv=None):
     parser.add_argument("--pdf-runs", type=int, default=2)
     parser.add_argument("--pdf-wait", type=float, default=180.0)
     parser.add_argument("--portfolio", type=int, default=43)
+    parser.add_argument(
+        "--only",
+        choices=["network"],
+        help="measure only the national network page's figures (after a change, to current, "
+        "unchanged); by default every figure",
+    )
     return parser.parse_args(argv)
 
 
@@ -244,6 +250,9 @@ def main(argv=None) -> int:
     )
     emit("network_to_current", round(statistics.median(to_current) * 1000, 1), "ms")
     median_get("network_page", client, url)
+    if args.only == "network":
+        tmp.cleanup()
+        return status
 
     # Overviews and the due list.
     median_get(
