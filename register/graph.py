@@ -19,8 +19,10 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 import networkx as nx
+import rustworkx as rx
 
 from . import rules
 
@@ -131,22 +133,39 @@ def kept_kinds(kind: str) -> frozenset | None:
     return KINDS.get(kind, KINDS["all"])[1]
 
 
+def _kept(
+    data: NetworkData, *, on: dt.date, include_ended: bool, kind: str
+) -> tuple[list[int], list[Part]]:
+    """Return the organisations of the kinds kept (in ``data.orgs``'s order) and the
+    participations in force (``in_force``) of those organisations."""
+    kinds = kept_kinds(kind)
+    org_ids = [o.id for o in data.orgs.values() if kinds is None or o.kind in kinds]
+    kept = set(org_ids)
+    parts = [
+        p for p in in_force(data, on=on, include_ended=include_ended) if p.organisation_id in kept
+    ]
+    return org_ids, parts
+
+
+def _bipartite(org_ids: list[int], parts: list[Part]) -> nx.Graph:
+    graph = nx.Graph()
+    graph.add_nodes_from((("o", o), {"bipartite": 0}) for o in org_ids)
+    # Arrangements in the order of their first participation, ties in the participations' order
+    # (a second participation of the same organisation keeps the tie, with its own cost).
+    graph.add_nodes_from(
+        (("a", a), {"bipartite": 1}) for a in dict.fromkeys(p.arrangement_id for p in parts)
+    )
+    graph.add_edges_from(
+        (("o", p.organisation_id), ("a", p.arrangement_id), {"cost": p.cost}) for p in parts
+    )
+    return graph
+
+
 def bipartite(
     data: NetworkData, *, on: dt.date, include_ended: bool = False, kind: str = "all"
 ) -> nx.Graph:
     """Return the bipartite graph: nodes ("o", id) with bipartite=0 and ("a", id) with 1."""
-    kinds = kept_kinds(kind)
-    graph = nx.Graph()
-    for org in data.orgs.values():
-        if kinds is None or org.kind in kinds:
-            graph.add_node(("o", org.id), bipartite=0)
-    for p in in_force(data, on=on, include_ended=include_ended):
-        node = ("o", p.organisation_id)
-        if node not in graph:
-            continue
-        graph.add_node(("a", p.arrangement_id), bipartite=1)
-        graph.add_edge(node, ("a", p.arrangement_id), cost=p.cost)
-    return graph
+    return _bipartite(*_kept(data, on=on, include_ended=include_ended, kind=kind))
 
 
 def project(bip: nx.Graph) -> nx.Graph:
@@ -159,19 +178,32 @@ def project(bip: nx.Graph) -> nx.Graph:
     the same graph but intersects the arrangements of every pair of organisations twice where
     this walks each arrangement's members once (``bench/network.py`` measures both).
     """
-    graph = nx.Graph()
-    graph.add_nodes_from(n[1] for n, d in bip.nodes(data=True) if d["bipartite"] == 0)
+    org_ids, members = [], {}
+    for (side, pk), neighbours in bip.adjacency():
+        if side == "o":
+            org_ids.append(pk)
+        else:
+            members[pk] = {o: tie["cost"] for (_, o), tie in neighbours.items()}
+    return _projection(org_ids, members)
+
+
+def _projection(org_ids: list[int], members: dict[int, dict[int, int | None]]) -> nx.Graph:
+    """``project``'s graph from the organisations and each arrangement's members with their
+    costs (arrangements in the bipartite graph's order)."""
     ties: dict[tuple[int, int], list] = {}
-    for a in (n for n, d in bip.nodes(data=True) if d["bipartite"] == 1):
-        members = sorted((m[1], bip[m][a]["cost"] or 0) for m in bip[a])
-        for (u, cu), (v, cv) in itertools.combinations(members, 2):
-            tie = ties.get((u, v))
+    get = ties.get
+    for a, costs in members.items():
+        pairs = sorted((o, c or 0) for o, c in costs.items())
+        for (u, cu), (v, cv) in itertools.combinations(pairs, 2):
+            tie = get((u, v))
             if tie is None:
-                ties[(u, v)] = [1, cu + cv, [a[1]]]
+                ties[(u, v)] = [1, cu + cv, [a]]
             else:
                 tie[0] += 1
                 tie[1] += cu + cv
-                tie[2].append(a[1])
+                tie[2].append(a)
+    graph = nx.Graph()
+    graph.add_nodes_from(org_ids)
     graph.add_edges_from(
         (u, v, {"shared": shared, "money": money, "arrangements": arrangements})
         for (u, v), (shared, money, arrangements) in ties.items()
@@ -204,6 +236,21 @@ class Network:
     def cost(self, org_id: int, arrangement_id: int) -> int | None:
         return self.bip[("o", org_id)][("a", arrangement_id)]["cost"]
 
+    @cached_property
+    def ties(self) -> dict[int, dict[int, dict]]:
+        """Each organisation's ties: partner -> the tie's attributes (``graph``'s own dicts, in
+        its order; read them, never change them)."""
+        return dict(self.graph.adjacency())
+
+    @cached_property
+    def member_sets(self) -> dict[int, frozenset[int]]:
+        """Each arrangement's members (organisation ids)."""
+        return {
+            node[1]: frozenset(o for _, o in neighbours)
+            for node, neighbours in self.bip.adjacency()
+            if node[0] == "a"
+        }
+
 
 def build(
     data: NetworkData,
@@ -214,11 +261,15 @@ def build(
 ) -> Network:
     on = on or rules.today()
     kind = kind if kind in KINDS else "all"
-    bip = bipartite(data, on=on, include_ended=include_ended, kind=kind)
+    org_ids, parts = _kept(data, on=on, include_ended=include_ended, kind=kind)
+    bip = _bipartite(org_ids, parts)
+    members: dict[int, dict[int, int | None]] = {}
+    for p in parts:
+        members.setdefault(p.arrangement_id, {})[p.organisation_id] = p.cost
     return Network(
         data=data,
         bip=bip,
-        graph=project(bip),
+        graph=_projection(org_ids, members),
         on=on,
         include_ended=include_ended,
         kind=kind,
@@ -266,32 +317,21 @@ class OrgFigures:
         }
 
 
-def _top(net: Network, org_id: int, weight: str) -> tuple[Org, int] | None:
-    best = None
-    for partner, edge in net.graph[org_id].items():
-        org = net.data.orgs[partner]
-        key = (-edge[weight], org.name, partner)
-        if best is None or key < best[0]:
-            best = (key, org, edge[weight])
-    if best is None or best[2] <= 0:
+def _top(orgs: dict[int, Org], ties: dict[int, dict], weight: str) -> tuple[Org, int] | None:
+    """The partner with the largest ``weight`` (ties broken by name, then id), or None when no
+    partner has any."""
+    best = max((tie[weight] for tie in ties.values()), default=0)
+    if best <= 0:
         return None
-    return best[1], best[2]
+    partner = min(
+        (p for p, tie in ties.items() if tie[weight] == best), key=lambda p: (orgs[p].name, p)
+    )
+    return orgs[partner], best
 
 
 def crosses_county(a: Org, b: Org) -> bool:
     """Return whether a tie between ``a`` and ``b`` crosses a county border (both counties known)."""
     return bool(a.county_code and b.county_code and a.county_code != b.county_code)
-
-
-def partner_groups(net: Network, org_id: int) -> set[frozenset[int]]:
-    """Return the distinct sets of co-members over the organisation's arrangements (an arrangement
-    where it has no partner is no group)."""
-    groups = set()
-    for a in net.arrangements_of(org_id):
-        others = frozenset(m for m in net.members(a) if m != org_id)
-        if others:
-            groups.add(others)
-    return groups
 
 
 def partners_on(data: NetworkData, org_id: int, *, on: dt.date) -> set[int]:
@@ -305,9 +345,16 @@ def partners_on(data: NetworkData, org_id: int, *, on: dt.date) -> set[int]:
 
 def cross_county_partners(data: NetworkData, org_id: int, partner_ids) -> list[Org]:
     """Return the partners (``partner_ids``) of ``org_id`` in another county, by name."""
-    org = data.orgs[org_id]
+    county = data.orgs[org_id].county_code
+    if not county:
+        return []
+    orgs = data.orgs
     return sorted(
-        (data.orgs[p] for p in partner_ids if crosses_county(org, data.orgs[p])),
+        (
+            o
+            for o in map(orgs.__getitem__, partner_ids)
+            if o.county_code and o.county_code != county
+        ),
         key=lambda o: o.name,
     )
 
@@ -318,22 +365,25 @@ def org_figures(net: Network, org_id: int, influence: list | None = None) -> Org
     ``influence`` (the organisation's rows from ``influence_rows``) gives the share of its cost
     in arrangements where it holds a minority of the seats; without it that figure is not computed.
     """
-    org = net.data.orgs[org_id]
-    edges = net.graph[org_id] if org_id in net.graph else {}
-    cross = cross_county_partners(net.data, org_id, edges)
+    orgs = net.data.orgs
+    ties = net.ties.get(org_id, {})
     share, reason = (None, "Inflytandet är inte beräknat.")
     if influence is not None:
         share, reason = minority_cost_share(influence)
+    node = ("o", org_id)
+    arrangements = net.bip[node] if node in net.bip else {}
+    groups = net.member_sets
     return OrgFigures(
-        org=org,
-        arrangements=len(net.arrangements_of(org_id)),
-        partners=len(edges),
-        weighted_degree=sum(e["shared"] for e in edges.values()),
-        money_degree=sum(e["money"] for e in edges.values()),
-        top_partner_shared=_top(net, org_id, "shared") if edges else None,
-        top_partner_money=_top(net, org_id, "money") if edges else None,
-        cross_county_partners=cross,
-        distinct_partner_groups=len(partner_groups(net, org_id)),
+        org=orgs[org_id],
+        arrangements=len(arrangements),
+        partners=len(ties),
+        weighted_degree=sum(tie["shared"] for tie in ties.values()),
+        money_degree=sum(tie["money"] for tie in ties.values()),
+        top_partner_shared=_top(orgs, ties, "shared"),
+        top_partner_money=_top(orgs, ties, "money"),
+        cross_county_partners=cross_county_partners(net.data, org_id, ties),
+        # An arrangement's partner group is its members but us: the same group, the same members.
+        distinct_partner_groups=len({groups[a] for _, a in arrangements if len(groups[a]) > 1}),
         minority_cost_share=share,
         minority_cost_reason=reason,
     )
@@ -390,34 +440,31 @@ class AreaFigures:
     figures: dict[int, OrgFigures]
 
 
-def area_figures(
-    net: Network, *, county_code: str | None = None, top: int = 10, betweenness_sample: int = 0
-) -> AreaFigures:
+def area_figures(net: Network, *, county_code: str | None = None, top: int = 10) -> AreaFigures:
     """Return the figures of item 3 for a county (``county_code``) or the nation (None).
 
     Communities are Louvain's with a fixed seed, on the ties among the organisations in scope
-    weighted by shared arrangements; betweenness is on the same (unweighted) graph. Cross-county
-    ties are those with at least one end in scope. ``betweenness_sample`` > 0 estimates
-    betweenness from that many sources (seeded) for a large graph.
+    weighted by shared arrangements; betweenness (``betweenness``, exact) is on the same
+    (unweighted) graph. Cross-county ties are those with at least one end in scope.
     """
     orgs = net.data.orgs
-    scope = [
-        n for n in net.graph.nodes if county_code is None or orgs[n].county_code == county_code
-    ]
+    ties_of = net.ties
+    scope = [n for n in ties_of if county_code is None or orgs[n].county_code == county_code]
     scope.sort(key=lambda n: (orgs[n].name, n))
     in_scope = set(scope)
     # A plain graph of the ties within scope (graph views make the algorithms several times slower).
     # Nodes by name and ties in a fixed order, so that Louvain's answer depends on the data only.
-    core = nx.Graph()
-    core.add_nodes_from(scope)
     ties = sorted(
-        (min(u, v), max(u, v), e["shared"])
-        for u, v, e in net.graph.edges(data=True)
-        if u in in_scope and v in in_scope
+        (u, v, tie["shared"])
+        for u in scope
+        for v, tie in ties_of[u].items()
+        if u < v and v in in_scope
     )
+    linked = {u for u, _, _ in ties} | {v for _, v, _ in ties}
+    connected = [n for n in scope if n in linked]
+    core = nx.Graph()
+    core.add_nodes_from(connected)
     core.add_weighted_edges_from(ties, weight="shared")
-    core.remove_nodes_from([n for n in scope if core.degree(n) == 0])
-    connected = [n for n in scope if n in core]
     communities = (
         nx.community.louvain_communities(core, weight="shared", seed=LOUVAIN_SEED)
         if connected
@@ -428,32 +475,55 @@ def area_figures(
         key=lambda c: (-len(c), orgs[c[0]].name),
     )
     community_of = {n: i for i, c in enumerate(ordered, 1) for n in c}
-    if betweenness_sample and len(core) > betweenness_sample:
-        between = nx.betweenness_centrality(core, k=betweenness_sample, seed=LOUVAIN_SEED)
-    else:
-        between = nx.betweenness_centrality(core) if connected else {}
+    between = betweenness(core)
     figures = {n: org_figures(net, n) for n in scope}
     most = sorted(
         (figures[n] for n in connected),
         key=lambda f: (-f.partners, -f.weighted_degree, f.org.name),
     )[:top]
-    cross = []
-    for u, v, edge in net.graph.edges(data=True):
-        if (u in in_scope or v in in_scope) and crosses_county(orgs[u], orgs[v]):
-            a, b = sorted((u, v), key=lambda n: (orgs[n].name, n))
-            cross.append((a, b, edge))
-    cross.sort(key=lambda t: (-t[2]["shared"], -t[2]["money"], orgs[t[0]].name, orgs[t[1]].name))
-    without = [n for n in scope if not net.arrangements_of(n)]
     return AreaFigures(
         orgs=scope,
         communities=ordered,
         community_of=community_of,
         betweenness={n: between.get(n, 0.0) for n in scope},
         most_connected=most,
-        cross_county_ties=cross,
-        without_arrangement=without,
+        cross_county_ties=_cross_county_ties(net, in_scope),
+        without_arrangement=[n for n in scope if not figures[n].arrangements],
         figures=figures,
     )
+
+
+def _cross_county_ties(net: Network, in_scope: set[int]) -> list[tuple[int, int, dict]]:
+    """The ties across a county border with at least one end in scope, (a, b by name, the tie),
+    the most shared arrangements first (``graph.edges``'s order where all else is equal)."""
+    orgs = net.data.orgs
+    county = {n: orgs[n].county_code for n in net.ties}
+    cross, seen = [], set()
+    for u, ties in net.ties.items():
+        cu = county[u]
+        if cu:
+            for v, tie in ties.items():
+                cv = county[v]
+                if cv and cv != cu and v not in seen and (u in in_scope or v in in_scope):
+                    a, b = sorted((u, v), key=lambda n: (orgs[n].name, n))
+                    cross.append((a, b, tie))
+        seen.add(u)
+    cross.sort(key=lambda t: (-t[2]["shared"], -t[2]["money"], orgs[t[0]].name, orgs[t[1]].name))
+    return cross
+
+
+def betweenness(graph: nx.Graph) -> dict[int, float]:
+    """Return each node's betweenness centrality: networkx's exact ``betweenness_centrality``
+    (normalized, without endpoints), computed by rustworkx (Brandes' algorithm in Rust, some
+    fifty times faster), in one thread, so that the figure is the same on every run."""
+    rx_graph = rx.PyGraph(multigraph=False)
+    nodes = list(graph)
+    index = dict(zip(nodes, rx_graph.add_nodes_from(nodes), strict=True))
+    rx_graph.add_edges_from_no_data([(index[u], index[v]) for u, v in graph.edges()])
+    values = rx.graph_betweenness_centrality(
+        rx_graph, normalized=True, endpoints=False, parallel_threshold=len(nodes) + 1
+    )
+    return {n: values[i] for n, i in index.items()}
 
 
 # --- Influence against cost (item 4) ---------------------------------------------------------

@@ -153,8 +153,7 @@ def compute_area(access: Access, county_code, county_name, *, kind, on, include_
     version = dataversions.national()  # read first: a change meanwhile makes them stale
     data = network_data(access, on=on, county_code=county_code)
     net = graph.build(data, on=on, include_ended=include_ended, kind=kind)
-    big = len(net.graph) > 400 or net.graph.number_of_edges() > 5000
-    area = graph.area_figures(net, county_code=county_code, betweenness_sample=100 if big else 0)
+    area = graph.area_figures(net, county_code=county_code)
     title = f"Partnernätverket i {county_name or 'hela registret'}"
     network_url = reverse("register:organisation_network", args=[0]).replace("/0/", "/{}/")
     links = _Links(
