@@ -30,6 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .. import dataversions, graph, jobs
 from ..access import Access
+from ..gc_pause import paused_gc
 from ..selectors import due as due_selectors
 from ..selectors.network import network_data
 from . import network_svg
@@ -147,9 +148,12 @@ def _area_key(county_code, kind, on: dt.date, include_ended: bool, vis: str) -> 
     )
 
 
+@paused_gc()
 def compute_area(access: Access, county_code, county_name, *, kind, on, include_ended) -> dict:
     """Compute a county's (``county_code``) or the national (None) network's figures and render
-    them (the page's part below its options)."""
+    them (the page's part below its options). The garbage collector rests meanwhile: walking the
+    process's objects again and again as the rows and graphs are made cost more than a third of
+    the time (``register.gc_pause``)."""
     version = dataversions.national()  # read first: a change meanwhile makes them stale
     data = network_data(access, on=on, county_code=county_code)
     net = graph.build(data, on=on, include_ended=include_ended, kind=kind)
