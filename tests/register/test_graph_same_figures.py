@@ -271,6 +271,24 @@ def test_the_figures_per_organisation_are_those_of_before():
     )
 
 
+@pytest.mark.parametrize(("seed", "kind", "include_ended"), CASES)
+@pytest.mark.parametrize("county", [None, "01", "06"])
+def test_the_pictures_ties_are_those_of_before(seed, kind, include_ended, county):
+    """The area picture draws the strongest ties first and at most MAX_EDGES: the same ties, in
+    the same order, with the same ends, as networkx's subgraph view gave."""
+    from register.reports import network_svg
+
+    net = g.build(generated(seed), on=ON, include_ended=include_ended, kind=kind)
+    area = g.area_figures(net, county_code=county)
+    connected = [n for c in area.communities for n in c]
+    old = sorted(
+        net.graph.subgraph(connected).edges(data=True),
+        key=lambda t: (-t[2]["shared"], -t[2]["money"], t[0], t[1]),
+    )
+    assert network_svg.strongest_ties(net, connected) == old
+    assert len(old) > 5
+
+
 def random_graphs():
     """Graphs of every shape betweenness must handle: empty, one node, one tie, a path,
     disconnected parts, dense and sparse ones, nodes that are not 0..n-1."""
