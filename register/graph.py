@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -243,13 +243,17 @@ class Network:
         return dict(self.graph.adjacency())
 
     @cached_property
-    def member_sets(self) -> dict[int, frozenset[int]]:
-        """Each arrangement's members (organisation ids)."""
-        return {
-            node[1]: frozenset(o for _, o in neighbours)
+    def partner_groups(self) -> Counter:
+        """Each organisation's number of distinct partner groups: the distinct sets of co-members
+        over its arrangements (an arrangement where it has no partner is no group). Two of its
+        arrangements have the same partners exactly when they have the same members, so this
+        counts, for every distinct set of two or more members, each of them once."""
+        groups = {
+            frozenset(o for _, o in neighbours)
             for node, neighbours in self.bip.adjacency()
-            if node[0] == "a"
+            if node[0] == "a" and len(neighbours) > 1
         }
+        return Counter(o for members in groups for o in members)
 
 
 def build(
@@ -317,10 +321,9 @@ class OrgFigures:
         }
 
 
-def _top(orgs: dict[int, Org], ties: dict[int, dict], weight: str) -> tuple[Org, int] | None:
-    """The partner with the largest ``weight`` (ties broken by name, then id), or None when no
-    partner has any."""
-    best = max((tie[weight] for tie in ties.values()), default=0)
+def _top(orgs: dict[int, Org], ties: dict[int, dict], weight: str, best) -> tuple[Org, int] | None:
+    """The partner with the largest ``weight`` (``best``; ties broken by name, then id), or None
+    when no partner has any."""
     if best <= 0:
         return None
     partner = min(
@@ -371,19 +374,25 @@ def org_figures(net: Network, org_id: int, influence: list | None = None) -> Org
     if influence is not None:
         share, reason = minority_cost_share(influence)
     node = ("o", org_id)
-    arrangements = net.bip[node] if node in net.bip else {}
-    groups = net.member_sets
+    shared = money = most_shared = most_money = 0
+    for tie in ties.values():
+        s, m = tie["shared"], tie["money"]
+        shared += s
+        money += m
+        if s > most_shared:
+            most_shared = s
+        if m > most_money:
+            most_money = m
     return OrgFigures(
         org=orgs[org_id],
-        arrangements=len(arrangements),
+        arrangements=len(net.bip[node]) if node in net.bip else 0,
         partners=len(ties),
-        weighted_degree=sum(tie["shared"] for tie in ties.values()),
-        money_degree=sum(tie["money"] for tie in ties.values()),
-        top_partner_shared=_top(orgs, ties, "shared"),
-        top_partner_money=_top(orgs, ties, "money"),
+        weighted_degree=shared,
+        money_degree=money,
+        top_partner_shared=_top(orgs, ties, "shared", most_shared),
+        top_partner_money=_top(orgs, ties, "money", most_money),
         cross_county_partners=cross_county_partners(net.data, org_id, ties),
-        # An arrangement's partner group is its members but us: the same group, the same members.
-        distinct_partner_groups=len({groups[a] for _, a in arrangements if len(groups[a]) > 1}),
+        distinct_partner_groups=net.partner_groups[org_id],
         minority_cost_share=share,
         minority_cost_reason=reason,
     )
@@ -498,6 +507,8 @@ def _cross_county_ties(net: Network, in_scope: set[int]) -> list[tuple[int, int,
     the most shared arrangements first (``graph.edges``'s order where all else is equal)."""
     orgs = net.data.orgs
     county = {n: orgs[n].county_code for n in net.ties}
+    name = {n: orgs[n].name for n in net.ties}
+    rank = {n: i for i, n in enumerate(sorted(net.ties, key=lambda n: (name[n], n)))}
     cross, seen = [], set()
     for u, ties in net.ties.items():
         cu = county[u]
@@ -505,10 +516,9 @@ def _cross_county_ties(net: Network, in_scope: set[int]) -> list[tuple[int, int,
             for v, tie in ties.items():
                 cv = county[v]
                 if cv and cv != cu and v not in seen and (u in in_scope or v in in_scope):
-                    a, b = sorted((u, v), key=lambda n: (orgs[n].name, n))
-                    cross.append((a, b, tie))
+                    cross.append((u, v, tie) if rank[u] < rank[v] else (v, u, tie))
         seen.add(u)
-    cross.sort(key=lambda t: (-t[2]["shared"], -t[2]["money"], orgs[t[0]].name, orgs[t[1]].name))
+    cross.sort(key=lambda t: (-t[2]["shared"], -t[2]["money"], name[t[0]], name[t[1]]))
     return cross
 
 
