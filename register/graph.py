@@ -216,25 +216,41 @@ class Network:
     """The network as it stood on a date, for the kinds kept."""
 
     data: NetworkData
-    bip: nx.Graph
     graph: nx.Graph
     on: dt.date
     include_ended: bool
     kind: str
+    #: The organisations of the kinds kept and their participations in force (``_kept``).
+    org_ids: list[int] = field(repr=False)
+    parts: list[Part] = field(repr=False)
+    #: Each arrangement's members with their cost (``_members``).
+    member_costs: dict[int, dict[int, int | None]] = field(repr=False)
+
+    @cached_property
+    def bip(self) -> nx.Graph:
+        """The bipartite graph (``bipartite``), made when first asked for: the figures need only
+        its plain rows."""
+        return _bipartite(self.org_ids, self.parts)
+
+    @cached_property
+    def arrangements_by_org(self) -> dict[int, dict[int, None]]:
+        """Each organisation's arrangements (as the keys of a dict)."""
+        found: dict[int, dict[int, None]] = {}
+        for p in self.parts:
+            found.setdefault(p.organisation_id, {})[p.arrangement_id] = None
+        return found
 
     def members(self, arrangement_id: int) -> list[int]:
         cache = self.__dict__.setdefault("_members", {})
         if arrangement_id not in cache:
-            node = ("a", arrangement_id)
-            cache[arrangement_id] = sorted(n[1] for n in self.bip[node]) if node in self.bip else []
+            cache[arrangement_id] = sorted(self.member_costs.get(arrangement_id, ()))
         return cache[arrangement_id]
 
     def arrangements_of(self, org_id: int) -> list[int]:
-        node = ("o", org_id)
-        return sorted(n[1] for n in self.bip[node]) if node in self.bip else []
+        return sorted(self.arrangements_by_org.get(org_id, ()))
 
     def cost(self, org_id: int, arrangement_id: int) -> int | None:
-        return self.bip[("o", org_id)][("a", arrangement_id)]["cost"]
+        return self.member_costs[arrangement_id][org_id]
 
     @cached_property
     def ties(self) -> dict[int, dict[int, dict]]:
@@ -248,11 +264,7 @@ class Network:
         over its arrangements (an arrangement where it has no partner is no group). Two of its
         arrangements have the same partners exactly when they have the same members, so this
         counts, for every distinct set of two or more members, each of them once."""
-        groups = {
-            frozenset(o for _, o in neighbours)
-            for node, neighbours in self.bip.adjacency()
-            if node[0] == "a" and len(neighbours) > 1
-        }
+        groups = {frozenset(m) for m in self.member_costs.values() if len(m) > 1}
         return Counter(o for members in groups for o in members)
 
 
@@ -266,18 +278,27 @@ def build(
     on = on or rules.today()
     kind = kind if kind in KINDS else "all"
     org_ids, parts = _kept(data, on=on, include_ended=include_ended, kind=kind)
-    bip = _bipartite(org_ids, parts)
-    members: dict[int, dict[int, int | None]] = {}
-    for p in parts:
-        members.setdefault(p.arrangement_id, {})[p.organisation_id] = p.cost
+    members = _members(parts)
     return Network(
         data=data,
-        bip=bip,
         graph=_projection(org_ids, members),
         on=on,
         include_ended=include_ended,
         kind=kind,
+        org_ids=org_ids,
+        parts=parts,
+        member_costs=members,
     )
+
+
+def _members(parts: list[Part]) -> dict[int, dict[int, int | None]]:
+    """Each arrangement's members with their cost, arrangements and members in the order of their
+    first participation (as in the bipartite graph; a second participation of the same
+    organisation gives its cost, as it does there)."""
+    members: dict[int, dict[int, int | None]] = {}
+    for p in parts:
+        members.setdefault(p.arrangement_id, {})[p.organisation_id] = p.cost
+    return members
 
 
 # --- Figures per organisation (item 2) -------------------------------------------------------
@@ -373,7 +394,6 @@ def org_figures(net: Network, org_id: int, influence: list | None = None) -> Org
     share, reason = (None, "Inflytandet är inte beräknat.")
     if influence is not None:
         share, reason = minority_cost_share(influence)
-    node = ("o", org_id)
     shared = money = most_shared = most_money = 0
     for tie in ties.values():
         s, m = tie["shared"], tie["money"]
@@ -385,7 +405,7 @@ def org_figures(net: Network, org_id: int, influence: list | None = None) -> Org
             most_money = m
     return OrgFigures(
         org=orgs[org_id],
-        arrangements=len(net.bip[node]) if node in net.bip else 0,
+        arrangements=len(net.arrangements_by_org.get(org_id, ())),
         partners=len(ties),
         weighted_degree=shared,
         money_degree=money,
