@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from typing import ClassVar
 
 import networkx as nx
 import rustworkx as rx
@@ -215,6 +216,10 @@ def _projection(org_ids: list[int], members: dict[int, dict[int, int | None]]) -
 @dataclass
 class Network:
     """The network as it stood on a date, for the kinds kept."""
+
+    #: Names this class's fields: a cache that keeps a pickled Network names it in its key, so
+    #: change it with the fields.
+    SHAPE: ClassVar[str] = "n2"
 
     data: NetworkData
     graph: nx.Graph

@@ -68,7 +68,12 @@ def organisation_network(access: Access, org_id: int, *, on: dt.date, include_en
     """Return (data, net, influence rows) of the organisation's partner network on ``on``, from
     the cache while the organisation's data is unchanged."""
     vis, _, _ = visibility(access)
-    key = f"analytics:org:{org_id}:{kind}:{on.isoformat()}:{int(include_ended)}:{vis}"
+    # The network is kept pickled, so the key names the shape of graph.Network: a Redis cache
+    # outlives a deploy, and an entry of another shape must never be read back.
+    key = (
+        f"analytics:org:{graph.Network.SHAPE}:{org_id}:{kind}:{on.isoformat()}:"
+        f"{int(include_ended)}:{vis}"
+    )
     version = dataversions.for_organisation(org_id)
     stored = cache.get(key)
     if stored is not None and stored[0] == version:
