@@ -1,8 +1,9 @@
 """Every figure of issue 23's table (national scale), on the old code and the new alike.
 
 Run from the repository root: ``.venv/bin/python bench/national.py [--arrangements 500]
-[--years 10] [--seed 1] [--runs 7] [--change-runs 3] [--pdf-runs 2] [--portfolio 43]``; the
-issue's figures are at ``--arrangements 5000 --years 10``. Old against new in one run::
+[--years 10] [--seed 1] [--runs 7] [--change-runs 3] [--pdf-runs 2] [--portfolio 43]
+[--only PART]``; the issue's figures are at ``--arrangements 5000 --years 10``. Old against new
+in one run::
 
     .venv/bin/python bench/compare.py --base b577bb0 --script new --rounds 3 national -- \\
         --arrangements 5000 --years 10
@@ -14,8 +15,9 @@ anonymously on Insyn (median of N runs, queries of one request):
 * ``national.network_page_after_change``: the national network page, the first request after a
   change (a cost's outcome saved through ``record_save``); ``national.network_to_current``: from
   that save until the page's figures are current (the save, the first request, and the
-  background work either caused, run here one after the other); ``national.network_page``: the
-  page when nothing changed;
+  background work either caused, run here one after the other), and
+  ``national.network_to_current_cpu`` the process's CPU time for the same (what a busy machine
+  changes least); ``national.network_page``: the page when nothing changed;
 * ``national.overview_busiest`` and ``national.overview_43``: the overview for the municipality
   with the most participations and for the one whose count is nearest ``--portfolio`` (43);
   ``national.overview_busiest_after_change``: the busiest one's overview, the first request after
@@ -34,8 +36,8 @@ anonymously on Insyn (median of N runs, queries of one request):
   ``national.insyn_cached``;
 * ``national.due_busiest``: the due list (att göra) for the busiest municipality.
 
-``--only overview`` measures only the busiest overview (unchanged, and after a change), for
-development; the default measures everything.
+``--only network|overview|insyn|pdf`` measures only that part's figures, for development; the
+default measures everything.
 
 Background work: ``register.jobs.enqueue`` is replaced by a recorder while a figure is measured
 (JOBS_BACKEND is "thread", as in production, for code that asks), and the recorded jobs are then
@@ -76,9 +78,9 @@ def parse_args(argv=None):
     parser.add_argument("--portfolio", type=int, default=43)
     parser.add_argument(
         "--only",
-        choices=("all", "overview"),
+        choices=("all", "network", "overview", "insyn", "pdf"),
         default="all",
-        help="overview: only the busiest overview's figures (while developing); all by default",
+        help="measure only one part's figures (while developing); all by default",
     )
     return parser.parse_args(argv)
 
@@ -237,19 +239,23 @@ def main(argv=None) -> int:
     client.force_login(member)
     public = Client()
 
-    everything = args.only == "all"
-    if everything:
+    def wanted(part: str) -> bool:
+        return args.only in ("all", part)
+
+    if wanted("network"):
         # The national network page: after a change, then unchanged.
         url = reverse("register:network_national")
         timed_get(client, url)
         jobs.run()
-        first, to_current, queries = [], [], 0
+        first, to_current, cpu, queries = [], [], [], 0
         for _ in range(args.change_runs):
+            cpu_started = time.process_time()
             saved = save_in(elsewhere)
             saved += jobs.run()
             seconds, queries, _ = timed_get(client, url)
             first.append(seconds)
             to_current.append(saved + seconds + jobs.run())
+            cpu.append(time.process_time() - cpu_started)
         emit(
             "network_page_after_change",
             round(statistics.median(first) * 1000, 1),
@@ -257,149 +263,156 @@ def main(argv=None) -> int:
             queries=queries,
         )
         emit("network_to_current", round(statistics.median(to_current) * 1000, 1), "ms")
+        emit("network_to_current_cpu", round(statistics.median(cpu) * 1000, 1), "ms")
         median_get("network_page", client, url)
 
-    # Overviews and the due list.
-    median_get(
-        "overview_busiest",
-        client,
-        reverse("register:overview_organisation", args=[busiest.pk]),
-        arrangements=busiest.n,
-    )
-    # The first request after a change in the organisation (a cost saved before each run).
-    url = reverse("register:overview_organisation", args=[busiest.pk])
-    after = []
-    for _ in range(args.runs):
-        save_in(busiest)
-        jobs.run()
-        seconds, queries, _ = timed_get(client, url)
-        after.append(seconds)
-        jobs.run()
-    emit(
-        "overview_busiest_after_change",
-        round(statistics.median(after) * 1000, 1),
-        "ms",
-        queries=queries,
-        arrangements=busiest.n,
-    )
-    # The same, when the request comes before the background work after the change has run (or
-    # from a reader whose overview is not kept computed): computed in the request.
-    inside = []
-    for _ in range(args.runs):
-        save_in(busiest)
-        jobs.calls = [c for c in jobs.calls if not c[0].endswith("keep_overview")]
-        jobs.run()
-        seconds, queries, _ = timed_get(client, url)
-        inside.append(seconds)
-        jobs.calls = [c for c in jobs.calls if not c[0].endswith("keep_overview")]
-        jobs.run()
-    emit(
-        "overview_busiest_after_change_in_request",
-        round(statistics.median(inside) * 1000, 1),
-        "ms",
-        queries=queries,
-        arrangements=busiest.n,
-    )
-    if not everything:
-        tmp.cleanup()
-        return status
-    median_get(
-        "overview_43",
-        client,
-        reverse("register:overview_organisation", args=[mid.pk]),
-        arrangements=mid.n,
-    )
-    median_get(
-        "due_busiest",
-        client,
-        reverse("register:organisation_due", args=[busiest.pk]),
-        arrangements=busiest.n,
-    )
-
-    # Insyn: after a save elsewhere, uncached, cached.
-    url = reverse("public:organisation", args=[busiest.code])
-    timed_get(public, url)
-    after, uncached = [], []
-    for _ in range(args.change_runs):
-        save_in(elsewhere)
-        jobs.run()
-        seconds, queries, _ = timed_get(public, url)
-        after.append(seconds)
-        jobs.run()
-        cache.clear()
-        seconds, uncached_queries, _ = timed_get(public, url)
-        uncached.append(seconds)
-        jobs.run()
-    emit(
-        "insyn_after_save_elsewhere",
-        round(statistics.median(after) * 1000, 1),
-        "ms",
-        queries=queries,
-        arrangements=busiest.n,
-    )
-    emit(
-        "insyn_uncached",
-        round(statistics.median(uncached) * 1000, 1),
-        "ms",
-        queries=uncached_queries,
-        arrangements=busiest.n,
-    )
-    median_get("insyn_cached", public, url, arrangements=busiest.n)
-
-    # The introduction PDF: after a change in the organisation, then current.
-    url = reverse("register:intro_pack_pdf", args=[mid.pk])
-    requests, to_pdf, in_request, final = [], [], True, url
-    for _ in range(args.pdf_runs):
-        save_in(mid)
-        jobs.run()
-        started = time.perf_counter()
-        seconds, queries, response = timed_get(client, url)
-        requests.append(seconds)
-        in_request = in_request and is_pdf(response)
-        jobs.run()
-        final = url
-        deadline = time.monotonic() + args.pdf_wait
-        while not is_pdf(response) and time.monotonic() < deadline:
-            if response.status_code in (302, 303):
-                final = response["Location"]
-            else:
-                final = pdf_link(response.content.decode("utf-8", "replace")) or url
-                if final == url:
-                    time.sleep(0.2)  # a job that runs on its own: ask again
-            _, _, response = timed_get(client, final)
+    if wanted("overview"):
+        # Overviews and the due list.
+        median_get(
+            "overview_busiest",
+            client,
+            reverse("register:overview_organisation", args=[busiest.pk]),
+            arrangements=busiest.n,
+        )
+        # The first request after a change in the organisation (a cost saved before each run).
+        url = reverse("register:overview_organisation", args=[busiest.pk])
+        after = []
+        for _ in range(args.runs):
+            save_in(busiest)
             jobs.run()
-        to_pdf.append(time.perf_counter() - started)
-        if not is_pdf(response):
-            log(
-                f"Ingen PDF inom {args.pdf_wait} s: {response.status_code} {response['Content-Type']}"
+            seconds, queries, _ = timed_get(client, url)
+            after.append(seconds)
+            jobs.run()
+        emit(
+            "overview_busiest_after_change",
+            round(statistics.median(after) * 1000, 1),
+            "ms",
+            queries=queries,
+            arrangements=busiest.n,
+        )
+        # The same, when the request comes before the background work after the change has run (or
+        # from a reader whose overview is not kept computed): computed in the request.
+        inside = []
+        for _ in range(args.runs):
+            save_in(busiest)
+            jobs.calls = [c for c in jobs.calls if not c[0].endswith("keep_overview")]
+            jobs.run()
+            seconds, queries, _ = timed_get(client, url)
+            inside.append(seconds)
+            jobs.calls = [c for c in jobs.calls if not c[0].endswith("keep_overview")]
+            jobs.run()
+        emit(
+            "overview_busiest_after_change_in_request",
+            round(statistics.median(inside) * 1000, 1),
+            "ms",
+            queries=queries,
+            arrangements=busiest.n,
+        )
+    if wanted("overview"):
+        median_get(
+            "overview_43",
+            client,
+            reverse("register:overview_organisation", args=[mid.pk]),
+            arrangements=mid.n,
+        )
+        median_get(
+            "due_busiest",
+            client,
+            reverse("register:organisation_due", args=[busiest.pk]),
+            arrangements=busiest.n,
+        )
+
+    if wanted("insyn"):
+        # Insyn: after a save elsewhere, uncached, cached.
+        url = reverse("public:organisation", args=[busiest.code])
+        timed_get(public, url)
+        after, uncached = [], []
+        for _ in range(args.change_runs):
+            save_in(elsewhere)
+            jobs.run()
+            seconds, queries, _ = timed_get(public, url)
+            after.append(seconds)
+            jobs.run()
+            cache.clear()
+            seconds, uncached_queries, _ = timed_get(public, url)
+            uncached.append(seconds)
+            jobs.run()
+        emit(
+            "insyn_after_save_elsewhere",
+            round(statistics.median(after) * 1000, 1),
+            "ms",
+            queries=queries,
+            arrangements=busiest.n,
+        )
+        emit(
+            "insyn_uncached",
+            round(statistics.median(uncached) * 1000, 1),
+            "ms",
+            queries=uncached_queries,
+            arrangements=busiest.n,
+        )
+        median_get("insyn_cached", public, url, arrangements=busiest.n)
+
+    if wanted("pdf"):
+        # The introduction PDF: after a change in the organisation, then current.
+        url = reverse("register:intro_pack_pdf", args=[mid.pk])
+        requests, to_pdf, in_request, final = [], [], True, url
+        for _ in range(args.pdf_runs):
+            save_in(mid)
+            jobs.run()
+            started = time.perf_counter()
+            seconds, queries, response = timed_get(client, url)
+            requests.append(seconds)
+            in_request = in_request and is_pdf(response)
+            jobs.run()
+            final = url
+            deadline = time.monotonic() + args.pdf_wait
+            while not is_pdf(response) and time.monotonic() < deadline:
+                if response.status_code in (302, 303):
+                    final = response["Location"]
+                else:
+                    final = pdf_link(response.content.decode("utf-8", "replace")) or url
+                    if final == url:
+                        time.sleep(0.2)  # a job that runs on its own: ask again
+                _, _, response = timed_get(client, final)
+                jobs.run()
+            to_pdf.append(time.perf_counter() - started)
+            if not is_pdf(response):
+                log(
+                    f"Ingen PDF inom {args.pdf_wait} s: {response.status_code} {response['Content-Type']}"
+                )
+                status = 1
+        emit(
+            "intro_pdf_request",
+            round(statistics.median(requests), 3),
+            "s",
+            queries=queries,
+            arrangements=mid.n,
+            rendered_in_request=in_request,
+        )
+        emit(
+            "intro_pdf_to_pdf",
+            round(statistics.median(to_pdf), 3),
+            "s",
+            arrangements=mid.n,
+            bytes=len(response.content),
+        )
+        times = []
+        for _ in range(args.runs if not in_request else 0):
+            seconds, queries, response = timed_get(client, final)
+            if not is_pdf(response):
+                break
+            times.append(seconds)
+            jobs.run()
+        if times:
+            emit(
+                "intro_pdf_current",
+                round(statistics.median(times) * 1000, 1),
+                "ms",
+                queries=queries,
             )
-            status = 1
-    emit(
-        "intro_pdf_request",
-        round(statistics.median(requests), 3),
-        "s",
-        queries=queries,
-        arrangements=mid.n,
-        rendered_in_request=in_request,
-    )
-    emit(
-        "intro_pdf_to_pdf",
-        round(statistics.median(to_pdf), 3),
-        "s",
-        arrangements=mid.n,
-        bytes=len(response.content),
-    )
-    times = []
-    for _ in range(args.runs if not in_request else 0):
-        seconds, queries, response = timed_get(client, final)
-        if not is_pdf(response):
-            break
-        times.append(seconds)
-        jobs.run()
-    if times:
-        emit("intro_pdf_current", round(statistics.median(times) * 1000, 1), "ms", queries=queries)
-    elif not in_request:
-        log("Den aktuella PDF:en serverades inte direkt.")
+        elif not in_request:
+            log("Den aktuella PDF:en serverades inte direkt.")
     tmp.cleanup()
     return status
 

@@ -16,11 +16,15 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections import defaultdict
+import random
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
+from typing import ClassVar
 
 import networkx as nx
+import rustworkx as rx
 
 from . import rules
 
@@ -131,22 +135,39 @@ def kept_kinds(kind: str) -> frozenset | None:
     return KINDS.get(kind, KINDS["all"])[1]
 
 
+def _kept(
+    data: NetworkData, *, on: dt.date, include_ended: bool, kind: str
+) -> tuple[list[int], list[Part]]:
+    """Return the organisations of the kinds kept (in ``data.orgs``'s order) and the
+    participations in force (``in_force``) of those organisations."""
+    kinds = kept_kinds(kind)
+    org_ids = [o.id for o in data.orgs.values() if kinds is None or o.kind in kinds]
+    kept = set(org_ids)
+    parts = [
+        p for p in in_force(data, on=on, include_ended=include_ended) if p.organisation_id in kept
+    ]
+    return org_ids, parts
+
+
+def _bipartite(org_ids: list[int], parts: list[Part]) -> nx.Graph:
+    graph = nx.Graph()
+    graph.add_nodes_from((("o", o), {"bipartite": 0}) for o in org_ids)
+    # Arrangements in the order of their first participation, ties in the participations' order
+    # (a second participation of the same organisation keeps the tie, with its own cost).
+    graph.add_nodes_from(
+        (("a", a), {"bipartite": 1}) for a in dict.fromkeys(p.arrangement_id for p in parts)
+    )
+    graph.add_edges_from(
+        (("o", p.organisation_id), ("a", p.arrangement_id), {"cost": p.cost}) for p in parts
+    )
+    return graph
+
+
 def bipartite(
     data: NetworkData, *, on: dt.date, include_ended: bool = False, kind: str = "all"
 ) -> nx.Graph:
     """Return the bipartite graph: nodes ("o", id) with bipartite=0 and ("a", id) with 1."""
-    kinds = kept_kinds(kind)
-    graph = nx.Graph()
-    for org in data.orgs.values():
-        if kinds is None or org.kind in kinds:
-            graph.add_node(("o", org.id), bipartite=0)
-    for p in in_force(data, on=on, include_ended=include_ended):
-        node = ("o", p.organisation_id)
-        if node not in graph:
-            continue
-        graph.add_node(("a", p.arrangement_id), bipartite=1)
-        graph.add_edge(node, ("a", p.arrangement_id), cost=p.cost)
-    return graph
+    return _bipartite(*_kept(data, on=on, include_ended=include_ended, kind=kind))
 
 
 def project(bip: nx.Graph) -> nx.Graph:
@@ -159,19 +180,32 @@ def project(bip: nx.Graph) -> nx.Graph:
     the same graph but intersects the arrangements of every pair of organisations twice where
     this walks each arrangement's members once (``bench/network.py`` measures both).
     """
-    graph = nx.Graph()
-    graph.add_nodes_from(n[1] for n, d in bip.nodes(data=True) if d["bipartite"] == 0)
+    org_ids, members = [], {}
+    for (side, pk), neighbours in bip.adjacency():
+        if side == "o":
+            org_ids.append(pk)
+        else:
+            members[pk] = {o: tie["cost"] for (_, o), tie in neighbours.items()}
+    return _projection(org_ids, members)
+
+
+def _projection(org_ids: list[int], members: dict[int, dict[int, int | None]]) -> nx.Graph:
+    """``project``'s graph from the organisations and each arrangement's members with their
+    costs (arrangements in the bipartite graph's order)."""
     ties: dict[tuple[int, int], list] = {}
-    for a in (n for n, d in bip.nodes(data=True) if d["bipartite"] == 1):
-        members = sorted((m[1], bip[m][a]["cost"] or 0) for m in bip[a])
-        for (u, cu), (v, cv) in itertools.combinations(members, 2):
-            tie = ties.get((u, v))
+    get = ties.get
+    for a, costs in members.items():
+        pairs = sorted((o, c or 0) for o, c in costs.items())
+        for (u, cu), (v, cv) in itertools.combinations(pairs, 2):
+            tie = get((u, v))
             if tie is None:
-                ties[(u, v)] = [1, cu + cv, [a[1]]]
+                ties[(u, v)] = [1, cu + cv, [a]]
             else:
                 tie[0] += 1
                 tie[1] += cu + cv
-                tie[2].append(a[1])
+                tie[2].append(a)
+    graph = nx.Graph()
+    graph.add_nodes_from(org_ids)
     graph.add_edges_from(
         (u, v, {"shared": shared, "money": money, "arrangements": arrangements})
         for (u, v), (shared, money, arrangements) in ties.items()
@@ -183,26 +217,61 @@ def project(bip: nx.Graph) -> nx.Graph:
 class Network:
     """The network as it stood on a date, for the kinds kept."""
 
+    #: Names this class's fields: a cache that keeps a pickled Network names it in its key, so
+    #: change it with the fields.
+    SHAPE: ClassVar[str] = "n2"
+
     data: NetworkData
-    bip: nx.Graph
     graph: nx.Graph
     on: dt.date
     include_ended: bool
     kind: str
+    #: The organisations of the kinds kept and their participations in force (``_kept``).
+    org_ids: list[int] = field(repr=False)
+    parts: list[Part] = field(repr=False)
+    #: Each arrangement's members with their cost (``_members``).
+    member_costs: dict[int, dict[int, int | None]] = field(repr=False)
+
+    @cached_property
+    def bip(self) -> nx.Graph:
+        """The bipartite graph (``bipartite``), made when first asked for: the figures need only
+        its plain rows."""
+        return _bipartite(self.org_ids, self.parts)
+
+    @cached_property
+    def arrangements_by_org(self) -> dict[int, dict[int, None]]:
+        """Each organisation's arrangements (as the keys of a dict)."""
+        found: dict[int, dict[int, None]] = {}
+        for p in self.parts:
+            found.setdefault(p.organisation_id, {})[p.arrangement_id] = None
+        return found
 
     def members(self, arrangement_id: int) -> list[int]:
         cache = self.__dict__.setdefault("_members", {})
         if arrangement_id not in cache:
-            node = ("a", arrangement_id)
-            cache[arrangement_id] = sorted(n[1] for n in self.bip[node]) if node in self.bip else []
+            cache[arrangement_id] = sorted(self.member_costs.get(arrangement_id, ()))
         return cache[arrangement_id]
 
     def arrangements_of(self, org_id: int) -> list[int]:
-        node = ("o", org_id)
-        return sorted(n[1] for n in self.bip[node]) if node in self.bip else []
+        return sorted(self.arrangements_by_org.get(org_id, ()))
 
     def cost(self, org_id: int, arrangement_id: int) -> int | None:
-        return self.bip[("o", org_id)][("a", arrangement_id)]["cost"]
+        return self.member_costs[arrangement_id][org_id]
+
+    @cached_property
+    def ties(self) -> dict[int, dict[int, dict]]:
+        """Each organisation's ties: partner -> the tie's attributes (``graph``'s own dicts, in
+        its order; read them, never change them)."""
+        return dict(self.graph.adjacency())
+
+    @cached_property
+    def partner_groups(self) -> Counter:
+        """Each organisation's number of distinct partner groups: the distinct sets of co-members
+        over its arrangements (an arrangement where it has no partner is no group). Two of its
+        arrangements have the same partners exactly when they have the same members, so this
+        counts, for every distinct set of two or more members, each of them once."""
+        groups = {frozenset(m) for m in self.member_costs.values() if len(m) > 1}
+        return Counter(o for members in groups for o in members)
 
 
 def build(
@@ -214,15 +283,28 @@ def build(
 ) -> Network:
     on = on or rules.today()
     kind = kind if kind in KINDS else "all"
-    bip = bipartite(data, on=on, include_ended=include_ended, kind=kind)
+    org_ids, parts = _kept(data, on=on, include_ended=include_ended, kind=kind)
+    members = _members(parts)
     return Network(
         data=data,
-        bip=bip,
-        graph=project(bip),
+        graph=_projection(org_ids, members),
         on=on,
         include_ended=include_ended,
         kind=kind,
+        org_ids=org_ids,
+        parts=parts,
+        member_costs=members,
     )
+
+
+def _members(parts: list[Part]) -> dict[int, dict[int, int | None]]:
+    """Each arrangement's members with their cost, arrangements and members in the order of their
+    first participation (as in the bipartite graph; a second participation of the same
+    organisation gives its cost, as it does there)."""
+    members: dict[int, dict[int, int | None]] = {}
+    for p in parts:
+        members.setdefault(p.arrangement_id, {})[p.organisation_id] = p.cost
+    return members
 
 
 # --- Figures per organisation (item 2) -------------------------------------------------------
@@ -266,32 +348,20 @@ class OrgFigures:
         }
 
 
-def _top(net: Network, org_id: int, weight: str) -> tuple[Org, int] | None:
-    best = None
-    for partner, edge in net.graph[org_id].items():
-        org = net.data.orgs[partner]
-        key = (-edge[weight], org.name, partner)
-        if best is None or key < best[0]:
-            best = (key, org, edge[weight])
-    if best is None or best[2] <= 0:
+def _top(orgs: dict[int, Org], ties: dict[int, dict], weight: str, best) -> tuple[Org, int] | None:
+    """The partner with the largest ``weight`` (``best``; ties broken by name, then id), or None
+    when no partner has any."""
+    if best <= 0:
         return None
-    return best[1], best[2]
+    partner = min(
+        (p for p, tie in ties.items() if tie[weight] == best), key=lambda p: (orgs[p].name, p)
+    )
+    return orgs[partner], best
 
 
 def crosses_county(a: Org, b: Org) -> bool:
     """Return whether a tie between ``a`` and ``b`` crosses a county border (both counties known)."""
     return bool(a.county_code and b.county_code and a.county_code != b.county_code)
-
-
-def partner_groups(net: Network, org_id: int) -> set[frozenset[int]]:
-    """Return the distinct sets of co-members over the organisation's arrangements (an arrangement
-    where it has no partner is no group)."""
-    groups = set()
-    for a in net.arrangements_of(org_id):
-        others = frozenset(m for m in net.members(a) if m != org_id)
-        if others:
-            groups.add(others)
-    return groups
 
 
 def partners_on(data: NetworkData, org_id: int, *, on: dt.date) -> set[int]:
@@ -305,9 +375,16 @@ def partners_on(data: NetworkData, org_id: int, *, on: dt.date) -> set[int]:
 
 def cross_county_partners(data: NetworkData, org_id: int, partner_ids) -> list[Org]:
     """Return the partners (``partner_ids``) of ``org_id`` in another county, by name."""
-    org = data.orgs[org_id]
+    county = data.orgs[org_id].county_code
+    if not county:
+        return []
+    orgs = data.orgs
     return sorted(
-        (data.orgs[p] for p in partner_ids if crosses_county(org, data.orgs[p])),
+        (
+            o
+            for o in map(orgs.__getitem__, partner_ids)
+            if o.county_code and o.county_code != county
+        ),
         key=lambda o: o.name,
     )
 
@@ -318,22 +395,30 @@ def org_figures(net: Network, org_id: int, influence: list | None = None) -> Org
     ``influence`` (the organisation's rows from ``influence_rows``) gives the share of its cost
     in arrangements where it holds a minority of the seats; without it that figure is not computed.
     """
-    org = net.data.orgs[org_id]
-    edges = net.graph[org_id] if org_id in net.graph else {}
-    cross = cross_county_partners(net.data, org_id, edges)
+    orgs = net.data.orgs
+    ties = net.ties.get(org_id, {})
     share, reason = (None, "Inflytandet är inte beräknat.")
     if influence is not None:
         share, reason = minority_cost_share(influence)
+    shared = money = most_shared = most_money = 0
+    for tie in ties.values():
+        s, m = tie["shared"], tie["money"]
+        shared += s
+        money += m
+        if s > most_shared:
+            most_shared = s
+        if m > most_money:
+            most_money = m
     return OrgFigures(
-        org=org,
-        arrangements=len(net.arrangements_of(org_id)),
-        partners=len(edges),
-        weighted_degree=sum(e["shared"] for e in edges.values()),
-        money_degree=sum(e["money"] for e in edges.values()),
-        top_partner_shared=_top(net, org_id, "shared") if edges else None,
-        top_partner_money=_top(net, org_id, "money") if edges else None,
-        cross_county_partners=cross,
-        distinct_partner_groups=len(partner_groups(net, org_id)),
+        org=orgs[org_id],
+        arrangements=len(net.arrangements_by_org.get(org_id, ())),
+        partners=len(ties),
+        weighted_degree=shared,
+        money_degree=money,
+        top_partner_shared=_top(orgs, ties, "shared", most_shared),
+        top_partner_money=_top(orgs, ties, "money", most_money),
+        cross_county_partners=cross_county_partners(net.data, org_id, ties),
+        distinct_partner_groups=net.partner_groups[org_id],
         minority_cost_share=share,
         minority_cost_reason=reason,
     )
@@ -390,70 +475,236 @@ class AreaFigures:
     figures: dict[int, OrgFigures]
 
 
-def area_figures(
-    net: Network, *, county_code: str | None = None, top: int = 10, betweenness_sample: int = 0
-) -> AreaFigures:
+def area_figures(net: Network, *, county_code: str | None = None, top: int = 10) -> AreaFigures:
     """Return the figures of item 3 for a county (``county_code``) or the nation (None).
 
     Communities are Louvain's with a fixed seed, on the ties among the organisations in scope
-    weighted by shared arrangements; betweenness is on the same (unweighted) graph. Cross-county
-    ties are those with at least one end in scope. ``betweenness_sample`` > 0 estimates
-    betweenness from that many sources (seeded) for a large graph.
+    weighted by shared arrangements; betweenness (``betweenness``, exact) is on the same
+    (unweighted) graph. Cross-county ties are those with at least one end in scope.
     """
     orgs = net.data.orgs
-    scope = [
-        n for n in net.graph.nodes if county_code is None or orgs[n].county_code == county_code
-    ]
+    ties_of = net.ties
+    scope = [n for n in ties_of if county_code is None or orgs[n].county_code == county_code]
     scope.sort(key=lambda n: (orgs[n].name, n))
     in_scope = set(scope)
     # A plain graph of the ties within scope (graph views make the algorithms several times slower).
     # Nodes by name and ties in a fixed order, so that Louvain's answer depends on the data only.
-    core = nx.Graph()
-    core.add_nodes_from(scope)
     ties = sorted(
-        (min(u, v), max(u, v), e["shared"])
-        for u, v, e in net.graph.edges(data=True)
-        if u in in_scope and v in in_scope
+        (u, v, tie["shared"])
+        for u in scope
+        for v, tie in ties_of[u].items()
+        if u < v and v in in_scope
     )
-    core.add_weighted_edges_from(ties, weight="shared")
-    core.remove_nodes_from([n for n in scope if core.degree(n) == 0])
-    connected = [n for n in scope if n in core]
-    communities = (
-        nx.community.louvain_communities(core, weight="shared", seed=LOUVAIN_SEED)
-        if connected
-        else []
-    )
+    linked = {u for u, _, _ in ties} | {v for _, v, _ in ties}
+    connected = [n for n in scope if n in linked]
+    communities = louvain(connected, ties, seed=LOUVAIN_SEED) if connected else []
     ordered = sorted(
         (sorted(c, key=lambda n: (orgs[n].name, n)) for c in communities),
         key=lambda c: (-len(c), orgs[c[0]].name),
     )
     community_of = {n: i for i, c in enumerate(ordered, 1) for n in c}
-    if betweenness_sample and len(core) > betweenness_sample:
-        between = nx.betweenness_centrality(core, k=betweenness_sample, seed=LOUVAIN_SEED)
-    else:
-        between = nx.betweenness_centrality(core) if connected else {}
+    between = _betweenness(connected, ties)
     figures = {n: org_figures(net, n) for n in scope}
     most = sorted(
         (figures[n] for n in connected),
         key=lambda f: (-f.partners, -f.weighted_degree, f.org.name),
     )[:top]
-    cross = []
-    for u, v, edge in net.graph.edges(data=True):
-        if (u in in_scope or v in in_scope) and crosses_county(orgs[u], orgs[v]):
-            a, b = sorted((u, v), key=lambda n: (orgs[n].name, n))
-            cross.append((a, b, edge))
-    cross.sort(key=lambda t: (-t[2]["shared"], -t[2]["money"], orgs[t[0]].name, orgs[t[1]].name))
-    without = [n for n in scope if not net.arrangements_of(n)]
     return AreaFigures(
         orgs=scope,
         communities=ordered,
         community_of=community_of,
         betweenness={n: between.get(n, 0.0) for n in scope},
         most_connected=most,
-        cross_county_ties=cross,
-        without_arrangement=without,
+        cross_county_ties=_cross_county_ties(net, in_scope),
+        without_arrangement=[n for n in scope if not figures[n].arrangements],
         figures=figures,
     )
+
+
+def _cross_county_ties(net: Network, in_scope: set[int]) -> list[tuple[int, int, dict]]:
+    """The ties across a county border with at least one end in scope, (a, b by name, the tie),
+    the most shared arrangements first (``graph.edges``'s order where all else is equal)."""
+    orgs = net.data.orgs
+    county = {n: orgs[n].county_code for n in net.ties}
+    name = {n: orgs[n].name for n in net.ties}
+    rank = {n: i for i, n in enumerate(sorted(net.ties, key=lambda n: (name[n], n)))}
+    cross, seen = [], set()
+    for u, ties in net.ties.items():
+        cu = county[u]
+        if cu:
+            for v, tie in ties.items():
+                cv = county[v]
+                if cv and cv != cu and v not in seen and (u in in_scope or v in in_scope):
+                    cross.append((u, v, tie) if rank[u] < rank[v] else (v, u, tie))
+        seen.add(u)
+    cross.sort(key=lambda t: (-t[2]["shared"], -t[2]["money"], name[t[0]], name[t[1]]))
+    return cross
+
+
+def betweenness(graph: nx.Graph) -> dict[int, float]:
+    """Return each node's betweenness centrality: networkx's exact ``betweenness_centrality``
+    (normalized, without endpoints), computed by rustworkx (Brandes' algorithm in Rust, some
+    fifty times faster), in one thread, so that the figure is the same on every run."""
+    return _betweenness(list(graph), graph.edges())
+
+
+def _betweenness(nodes: list, ties) -> dict:
+    """``betweenness`` of the graph of ``nodes`` and ``ties`` ((u, v, ...) each)."""
+    rx_graph = rx.PyGraph(multigraph=False)
+    index = dict(zip(nodes, rx_graph.add_nodes_from(nodes), strict=True))
+    rx_graph.add_edges_from_no_data([(index[t[0]], index[t[1]]) for t in ties])
+    values = rx.graph_betweenness_centrality(
+        rx_graph, normalized=True, endpoints=False, parallel_threshold=len(nodes) + 1
+    )
+    return {n: values[i] for n, i in index.items()}
+
+
+# --- Louvain -------------------------------------------------------------------------------------
+#
+# networkx's ``louvain_communities`` (3.6.1, undirected, resolution 1, threshold 1e-7), step by step
+# on plain dicts: the same moves in the same order, with the same random numbers and the same
+# floating-point sums, so the same communities; without networkx's graph copies, views and
+# checks it takes a third of the time. ``tests/register/test_graph_same_figures.py`` compares the
+# two on generated graphs and registers. A weight is an integer (shared arrangements, and sums of
+# them), so the sums of weights are exact whatever their order; the floating-point sums are made
+# in networkx's order.
+
+_THRESHOLD = 0.0000001
+
+
+def louvain(nodes: list, ties: list[tuple], *, seed: int) -> list[set]:
+    """Return ``nx.community.louvain_communities(G, weight=..., seed=seed)`` for the graph ``G``
+    made by ``G.add_nodes_from(nodes)`` and ``G.add_weighted_edges_from(ties)`` (each (u, v,
+    integer weight), no tie twice)."""
+    rnd = random.Random(seed)
+    given = {n: {} for n in nodes}  # G: its adjacency, as networkx orders it
+    for u, v, w in ties:
+        given[u][v] = w
+        given[v][u] = w
+    partition = [{u} for u in given]
+    if not ties:
+        return partition
+    mod = _modularity(given, partition)
+    adjacency = {n: {} for n in given}  # louvain_partitions' copy of G, made from G.edges()
+    for u, v, w in _edges(given):
+        adjacency[u][v] = w
+        adjacency[v][u] = w
+    m = sum(_degrees(adjacency).values()) / 2
+    members = None  # each node's original nodes, from the second level on
+    partition, inner, improvement = _one_level(adjacency, members, m, partition, rnd)
+    improvement = True
+    while improvement:
+        result = [c.copy() for c in partition]
+        new_mod = _modularity(adjacency, inner)
+        if new_mod - mod <= _THRESHOLD:
+            return result
+        mod = new_mod
+        adjacency, members = _next_level(adjacency, members, inner)
+        partition, inner, improvement = _one_level(adjacency, members, m, partition, rnd)
+    return result
+
+
+def _edges(adjacency: dict):
+    """``graph.edges(data="weight")``: each tie once, where the walk over the nodes meets it first."""
+    seen = set()
+    for n, neighbours in adjacency.items():
+        for v, w in neighbours.items():
+            if v not in seen:
+                yield n, v, w
+        seen.add(n)
+
+
+def _degrees(adjacency: dict) -> dict:
+    """``dict(graph.degree(weight="weight"))``: a loop counts twice."""
+    return {
+        n: sum(neighbours.values()) + (neighbours[n] if n in neighbours else 0)
+        for n, neighbours in adjacency.items()
+    }
+
+
+def _modularity(adjacency: dict, communities: list[set]) -> float:
+    """``nx.community.modularity`` (resolution 1) of the graph for the partition ``communities``."""
+    degrees = _degrees(adjacency)
+    deg_sum = sum(degrees.values())
+    m = deg_sum / 2
+    norm = 1 / deg_sum**2
+
+    def contribution(community):
+        inside = sum(
+            w for u in community for v, w in adjacency[u].items() if v in community and v != u
+        )
+        loops = sum(adjacency[u].get(u, 0) for u in community)
+        L_c = inside // 2 + loops  # noqa: N806 (networkx's name)
+        degree_sum = sum(degrees[u] for u in community)
+        return L_c / m - 1 * degree_sum * degree_sum * norm
+
+    return sum(map(contribution, communities))
+
+
+def _one_level(adjacency, members, m, partition, rnd):
+    """networkx's ``_one_level``: move each node, in a shuffled order, to the neighbouring
+    community that gains the most modularity, until no node moves."""
+    node2com = {u: i for i, u in enumerate(adjacency)}
+    inner_partition = [{u} for u in adjacency]
+    degrees = _degrees(adjacency)
+    stot = list(degrees.values())
+    nbrs = {u: {v: w for v, w in adjacency[u].items() if v != u} for u in adjacency}
+    rand_nodes = list(adjacency)
+    rnd.shuffle(rand_nodes)
+    nb_moves = 1
+    improvement = False
+    resolution = 1
+    while nb_moves > 0:
+        nb_moves = 0
+        for u in rand_nodes:
+            best_mod = 0
+            best_com = node2com[u]
+            weights2com = defaultdict(float)
+            for nbr, wt in nbrs[u].items():
+                weights2com[node2com[nbr]] += wt
+            degree = degrees[u]
+            stot[best_com] -= degree
+            remove_cost = -weights2com[best_com] / m + resolution * (stot[best_com] * degree) / (
+                2 * m**2
+            )
+            for nbr_com, wt in weights2com.items():
+                gain = remove_cost + wt / m - resolution * (stot[nbr_com] * degree) / (2 * m**2)
+                if gain > best_mod:
+                    best_mod = gain
+                    best_com = nbr_com
+            stot[best_com] += degree
+            if best_com != node2com[u]:
+                com = members[u] if members is not None else {u}
+                partition[node2com[u]].difference_update(com)
+                inner_partition[node2com[u]].remove(u)
+                partition[best_com].update(com)
+                inner_partition[best_com].add(u)
+                improvement = True
+                nb_moves += 1
+                node2com[u] = best_com
+    partition = list(filter(len, partition))
+    inner_partition = list(filter(len, inner_partition))
+    return partition, inner_partition, improvement
+
+
+def _next_level(adjacency, members, partition):
+    """networkx's ``_gen_graph``: one node per community (numbered in order), the ties between
+    communities summed (a loop for the ties within one)."""
+    node2com = {}
+    next_members = []
+    for i, part in enumerate(partition):
+        nodes = set()
+        for node in part:
+            node2com[node] = i
+            nodes.update(members[node] if members is not None else {node})
+        next_members.append(nodes)
+    joined = {i: {} for i in range(len(partition))}
+    for u, v, w in _edges(adjacency):
+        c1, c2 = node2com[u], node2com[v]
+        total = w + joined[c1].get(c2, 0)
+        joined[c1][c2] = total
+        joined[c2][c1] = total
+    return joined, next_members
 
 
 # --- Influence against cost (item 4) ---------------------------------------------------------

@@ -30,6 +30,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .. import dataversions, graph, jobs
 from ..access import Access
+from ..gc_pause import paused_gc
 from ..selectors import due as due_selectors
 from ..selectors.network import network_data
 from . import network_svg
@@ -67,7 +68,12 @@ def organisation_network(access: Access, org_id: int, *, on: dt.date, include_en
     """Return (data, net, influence rows) of the organisation's partner network on ``on``, from
     the cache while the organisation's data is unchanged."""
     vis, _, _ = visibility(access)
-    key = f"analytics:org:{org_id}:{kind}:{on.isoformat()}:{int(include_ended)}:{vis}"
+    # The network is kept pickled, so the key names the shape of graph.Network: a Redis cache
+    # outlives a deploy, and an entry of another shape must never be read back.
+    key = (
+        f"analytics:org:{graph.Network.SHAPE}:{org_id}:{kind}:{on.isoformat()}:"
+        f"{int(include_ended)}:{vis}"
+    )
     version = dataversions.for_organisation(org_id)
     stored = cache.get(key)
     if stored is not None and stored[0] == version:
@@ -198,14 +204,16 @@ def _area_key(county_code, kind, on: dt.date, include_ended: bool, vis: str) -> 
     )
 
 
+@paused_gc()
 def compute_area(access: Access, county_code, county_name, *, kind, on, include_ended) -> dict:
     """Compute a county's (``county_code``) or the national (None) network's figures and render
-    them (the page's part below its options)."""
+    them (the page's part below its options). The garbage collector rests meanwhile: walking the
+    process's objects again and again as the rows and graphs are made cost more than a third of
+    the time (``register.gc_pause``)."""
     version = dataversions.national()  # read first: a change meanwhile makes them stale
     data = network_data(access, on=on, county_code=county_code)
     net = graph.build(data, on=on, include_ended=include_ended, kind=kind)
-    big = len(net.graph) > 400 or net.graph.number_of_edges() > 5000
-    area = graph.area_figures(net, county_code=county_code, betweenness_sample=100 if big else 0)
+    area = graph.area_figures(net, county_code=county_code)
     title = f"Partnernätverket i {county_name or 'hela registret'}"
     network_url = reverse("register:organisation_network", args=[0]).replace("/0/", "/{}/")
     links = _Links(

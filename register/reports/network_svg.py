@@ -243,6 +243,29 @@ def ego_picture(net: graph.Network, org_id: int, urls) -> Picture:
     )
 
 
+def strongest_ties(net: graph.Network, nodes: list[int]) -> list[tuple[int, int, dict]]:
+    """The ties among ``nodes``, (u, v, tie), the most shared arrangements first, then the most
+    money, then by the ends' ids.
+
+    The ends of a tie come in the order networkx's ``graph.subgraph(nodes).edges()`` gives them
+    (the picture was drawn from that before): the end its walk meets first, which is the graph's
+    node order, or, when ``nodes`` are fewer than half the graph, the order of a set of them. Among
+    ties of equal weight the ends decide which are drawn first and which make the cut at
+    ``MAX_EDGES``; walking the graph's own dicts instead of the view is several times faster.
+    """
+    ties_of = net.ties
+    shown = {n for n in nodes if n in ties_of}  # built as networkx builds it: the same order
+    walk = shown if 2 * len(shown) < len(ties_of) else (n for n in ties_of if n in shown)
+    ties, seen = [], set()
+    for u in walk:
+        for v, tie in ties_of[u].items():
+            if v in shown and v not in seen:
+                ties.append((u, v, tie))
+        seen.add(u)
+    ties.sort(key=lambda t: (-t[2]["shared"], -t[2]["money"], t[0], t[1]))
+    return ties
+
+
 def area_picture(net: graph.Network, area: graph.AreaFigures, urls, *, title: str) -> Picture:
     """Each community on a small circle of its own, the communities round a large circle
     (largest first, clockwise from the top, numbered as in the table); the organisations without
@@ -301,10 +324,7 @@ def area_picture(net: graph.Network, area: graph.AreaFigures, urls, *, title: st
                 bold=n in top,
                 label_angle=a,
             )
-    ties = sorted(
-        ((u, v, e) for u, v, e in net.graph.subgraph(connected).edges(data=True)),
-        key=lambda t: (-t[2]["shared"], -t[2]["money"], t[0], t[1]),
-    )
+    ties = strongest_ties(net, connected)
     notes = []
     if len(ties) > MAX_EDGES:
         notes.append(

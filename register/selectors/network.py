@@ -98,18 +98,24 @@ def organisations(on: dt.date) -> dict[int, Org]:
 
 def _costs(scope_ids, on: dt.date) -> tuple[int, dict, dict]:
     """Return the cost year (``rules.reference_year`` of ``on``), each participation's best
-    figure that year (an ``rules.Amount``) and each arrangement's total, in two queries."""
+    figure that year (an ``rules.Amount``) and each arrangement's total, in two queries (in no
+    order: the answers are looked up by id, and sorting by the models' ordering would join the
+    arrangements and organisations for nothing)."""
     year = rules.reference_year(on)
     costs, totals = {}, {}
-    for pid, budget, outcome, forecast in Cost.objects.filter(
-        participation__arrangement__in=scope_ids, year=year
-    ).values_list("participation_id", "budget", "outcome", "forecast"):
+    for pid, budget, outcome, forecast in (
+        Cost.objects.filter(participation__arrangement__in=scope_ids, year=year)
+        .order_by()
+        .values_list("participation_id", "budget", "outcome", "forecast")
+    ):
         amount = rules.amount_of(CostRow(year, budget, outcome, forecast))
         if amount.amount is not None:
             costs[pid] = amount
-    for aid, budget, outcome in TotalCost.objects.filter(
-        arrangement__in=scope_ids, year=year
-    ).values_list("arrangement_id", "budget", "outcome"):
+    for aid, budget, outcome in (
+        TotalCost.objects.filter(arrangement__in=scope_ids, year=year)
+        .order_by()
+        .values_list("arrangement_id", "budget", "outcome")
+    ):
         totals[aid] = rules.best_amount(CostRow(year=year, budget=budget, outcome=outcome))
     return year, costs, totals
 

@@ -238,10 +238,7 @@ def _area(request, county: County | None):
     opts = options(request, default_kind="municipality_region")
     data = network_data(access, on=opts.on, county_code=county.code if county else None)
     net = graph.build(data, on=opts.on, include_ended=opts.include_ended, kind=opts.kind)
-    big = len(net.graph) > 400 or net.graph.number_of_edges() > 5000
-    area = graph.area_figures(
-        net, county_code=county.code if county else None, betweenness_sample=100 if big else 0
-    )
+    area = graph.area_figures(net, county_code=county.code if county else None)
     return access, opts, data, net, area
 
 

@@ -1,0 +1,29 @@
+"""Pausing Python's cyclic garbage collector while a large computation runs: an import reading,
+planning, writing or undoing a file (``importers``), and the county and national network figures
+(``register.reports.analytics.compute_area``).
+
+A large computation keeps hundreds of thousands of objects alive at once (an import's cells,
+values, plans and records; the network's rows, graphs and ties), and the collector walks all of
+them, and everything else the process holds, on every full pass, while such work makes almost no
+reference cycles: everything it makes is freed by its reference count as before, so pausing costs
+no memory. ``bench/import_excel.py`` and ``bench/national.py`` measure what it saves.
+"""
+
+from __future__ import annotations
+
+import gc
+from contextlib import contextmanager
+
+
+@contextmanager
+def paused_gc():
+    """Pause the collector in the block (usable as a decorator too); it runs again as usual
+    afterwards. Nested pauses leave the collector to the outermost, and a collector someone
+    else paused stays paused."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
