@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -497,7 +496,7 @@ def area_figures(net: Network, *, county_code: str | None = None, top: int = 10)
     )
     linked = {u for u, _, _ in ties} | {v for _, v, _ in ties}
     connected = [n for n in scope if n in linked]
-    communities = louvain(connected, ties, seed=LOUVAIN_SEED) if connected else []
+    communities = louvain(connected, ties) if connected else []
     ordered = sorted(
         (sorted(c, key=lambda n: (orgs[n].name, n)) for c in communities),
         key=lambda c: (-len(c), orgs[c[0]].name),
@@ -559,152 +558,13 @@ def _betweenness(nodes: list, ties) -> dict:
     return {n: values[i] for n, i in index.items()}
 
 
-# --- Louvain -------------------------------------------------------------------------------------
-#
-# networkx's ``louvain_communities`` (3.6.1, undirected, resolution 1, threshold 1e-7), step by step
-# on plain dicts: the same moves in the same order, with the same random numbers and the same
-# floating-point sums, so the same communities; without networkx's graph copies, views and
-# checks it takes a third of the time. ``tests/register/test_graph_same_figures.py`` compares the
-# two on generated graphs and registers. A weight is an integer (shared arrangements, and sums of
-# them), so the sums of weights are exact whatever their order; the floating-point sums are made
-# in networkx's order.
-
-_THRESHOLD = 0.0000001
-
-
-def louvain(nodes: list, ties: list[tuple], *, seed: int) -> list[set]:
-    """Return ``nx.community.louvain_communities(G, weight=..., seed=seed)`` for the graph ``G``
-    made by ``G.add_nodes_from(nodes)`` and ``G.add_weighted_edges_from(ties)`` (each (u, v,
-    integer weight), no tie twice)."""
-    rnd = random.Random(seed)
-    given = {n: {} for n in nodes}  # G: its adjacency, as networkx orders it
-    for u, v, w in ties:
-        given[u][v] = w
-        given[v][u] = w
-    partition = [{u} for u in given]
-    if not ties:
-        return partition
-    mod = _modularity(given, partition)
-    adjacency = {n: {} for n in given}  # louvain_partitions' copy of G, made from G.edges()
-    for u, v, w in _edges(given):
-        adjacency[u][v] = w
-        adjacency[v][u] = w
-    m = sum(_degrees(adjacency).values()) / 2
-    members = None  # each node's original nodes, from the second level on
-    partition, inner, improvement = _one_level(adjacency, members, m, partition, rnd)
-    improvement = True
-    while improvement:
-        result = [c.copy() for c in partition]
-        new_mod = _modularity(adjacency, inner)
-        if new_mod - mod <= _THRESHOLD:
-            return result
-        mod = new_mod
-        adjacency, members = _next_level(adjacency, members, inner)
-        partition, inner, improvement = _one_level(adjacency, members, m, partition, rnd)
-    return result
-
-
-def _edges(adjacency: dict):
-    """``graph.edges(data="weight")``: each tie once, where the walk over the nodes meets it first."""
-    seen = set()
-    for n, neighbours in adjacency.items():
-        for v, w in neighbours.items():
-            if v not in seen:
-                yield n, v, w
-        seen.add(n)
-
-
-def _degrees(adjacency: dict) -> dict:
-    """``dict(graph.degree(weight="weight"))``: a loop counts twice."""
-    return {
-        n: sum(neighbours.values()) + (neighbours[n] if n in neighbours else 0)
-        for n, neighbours in adjacency.items()
-    }
-
-
-def _modularity(adjacency: dict, communities: list[set]) -> float:
-    """``nx.community.modularity`` (resolution 1) of the graph for the partition ``communities``."""
-    degrees = _degrees(adjacency)
-    deg_sum = sum(degrees.values())
-    m = deg_sum / 2
-    norm = 1 / deg_sum**2
-
-    def contribution(community):
-        inside = sum(
-            w for u in community for v, w in adjacency[u].items() if v in community and v != u
-        )
-        loops = sum(adjacency[u].get(u, 0) for u in community)
-        L_c = inside // 2 + loops  # noqa: N806 (networkx's name)
-        degree_sum = sum(degrees[u] for u in community)
-        return L_c / m - 1 * degree_sum * degree_sum * norm
-
-    return sum(map(contribution, communities))
-
-
-def _one_level(adjacency, members, m, partition, rnd):
-    """networkx's ``_one_level``: move each node, in a shuffled order, to the neighbouring
-    community that gains the most modularity, until no node moves."""
-    node2com = {u: i for i, u in enumerate(adjacency)}
-    inner_partition = [{u} for u in adjacency]
-    degrees = _degrees(adjacency)
-    stot = list(degrees.values())
-    nbrs = {u: {v: w for v, w in adjacency[u].items() if v != u} for u in adjacency}
-    rand_nodes = list(adjacency)
-    rnd.shuffle(rand_nodes)
-    nb_moves = 1
-    improvement = False
-    resolution = 1
-    while nb_moves > 0:
-        nb_moves = 0
-        for u in rand_nodes:
-            best_mod = 0
-            best_com = node2com[u]
-            weights2com = defaultdict(float)
-            for nbr, wt in nbrs[u].items():
-                weights2com[node2com[nbr]] += wt
-            degree = degrees[u]
-            stot[best_com] -= degree
-            remove_cost = -weights2com[best_com] / m + resolution * (stot[best_com] * degree) / (
-                2 * m**2
-            )
-            for nbr_com, wt in weights2com.items():
-                gain = remove_cost + wt / m - resolution * (stot[nbr_com] * degree) / (2 * m**2)
-                if gain > best_mod:
-                    best_mod = gain
-                    best_com = nbr_com
-            stot[best_com] += degree
-            if best_com != node2com[u]:
-                com = members[u] if members is not None else {u}
-                partition[node2com[u]].difference_update(com)
-                inner_partition[node2com[u]].remove(u)
-                partition[best_com].update(com)
-                inner_partition[best_com].add(u)
-                improvement = True
-                nb_moves += 1
-                node2com[u] = best_com
-    partition = list(filter(len, partition))
-    inner_partition = list(filter(len, inner_partition))
-    return partition, inner_partition, improvement
-
-
-def _next_level(adjacency, members, partition):
-    """networkx's ``_gen_graph``: one node per community (numbered in order), the ties between
-    communities summed (a loop for the ties within one)."""
-    node2com = {}
-    next_members = []
-    for i, part in enumerate(partition):
-        nodes = set()
-        for node in part:
-            node2com[node] = i
-            nodes.update(members[node] if members is not None else {node})
-        next_members.append(nodes)
-    joined = {i: {} for i in range(len(partition))}
-    for u, v, w in _edges(adjacency):
-        c1, c2 = node2com[u], node2com[v]
-        total = w + joined[c1].get(c2, 0)
-        joined[c1][c2] = total
-        joined[c2][c1] = total
-    return joined, next_members
+def louvain(nodes: list, ties: list[tuple]) -> list[set]:
+    """Return networkx's Louvain communities (seeded, so the same every time) of the graph of
+    ``nodes`` and ``ties`` ((u, v, shared arrangements) each)."""
+    core = nx.Graph()
+    core.add_nodes_from(nodes)
+    core.add_weighted_edges_from(ties, weight="shared")
+    return nx.community.louvain_communities(core, weight="shared", seed=LOUVAIN_SEED)
 
 
 # --- Influence against cost (item 4) ---------------------------------------------------------

@@ -303,40 +303,6 @@ def random_graphs():
         yield nx.relabel_nodes(graph, {i: 1000 - 3 * i for i in graph})
 
 
-def weighted_graphs():
-    """(nodes, ties) of many shapes: sparse ones that take Louvain several levels, dense ones,
-    weights of 1–6, nodes in any order and not numbered 0..n-1, ties in any order."""
-    rnd = random.Random(11)
-    for i in range(60):
-        n = rnd.choice([5, 12, 30, 60, 120, 250])
-        p = rnd.choice([0.02, 0.05, 0.1, 0.3, 0.8])
-        graph = nx.gnp_random_graph(n, p, seed=rnd.randrange(10**6))
-        if i % 3 == 0:  # groups joined by a few ties: communities worth finding
-            graph = nx.disjoint_union_all(
-                [nx.gnp_random_graph(rnd.randrange(3, 25), 0.6, seed=k) for k in range(5)]
-            )
-            graph.add_edges_from(rnd.sample(list(itertools.combinations(graph, 2)), 6))
-        label = {v: 5000 - 7 * v for v in graph}
-        nodes = [label[v] for v in graph]
-        rnd.shuffle(nodes)
-        ties = [(label[u], label[v], rnd.randint(1, 6)) for u, v in graph.edges()]
-        if i % 2:
-            ties = sorted((min(u, v), max(u, v), w) for u, v, w in ties)
-        else:
-            rnd.shuffle(ties)
-        yield nodes, ties
-
-
-@pytest.mark.parametrize(("nodes", "ties"), list(weighted_graphs()))
-@pytest.mark.parametrize("seed", [1, 8])
-def test_louvain_is_networkx_louvain(nodes, ties, seed):
-    graph = nx.Graph()
-    graph.add_nodes_from(nodes)
-    graph.add_weighted_edges_from(ties, weight="shared")
-    expected = nx.community.louvain_communities(graph, weight="shared", seed=seed)
-    assert g.louvain(nodes, ties, seed=seed) == expected
-
-
 @pytest.mark.parametrize("graph", list(random_graphs()), ids=lambda graph: f"{len(graph)}")
 def test_betweenness_is_networkx_exact_betweenness(graph):
     expected = nx.betweenness_centrality(graph)
