@@ -1,7 +1,8 @@
 """Every figure of issue 23's table (national scale), on the old code and the new alike.
 
 Run from the repository root: ``.venv/bin/python bench/national.py [--arrangements 500]
-[--years 10] [--seed 1] [--runs 7] [--change-runs 3] [--pdf-runs 2] [--portfolio 43]``; the
+[--years 10] [--seed 1] [--runs 7] [--change-runs 3] [--pdf-runs 2] [--portfolio 43]
+[--only-pdf]``; the
 issue's figures are at ``--arrangements 5000 --years 10``. Old against new in one run::
 
     .venv/bin/python bench/compare.py --base b577bb0 --script new --rounds 3 national -- \\
@@ -68,6 +69,9 @@ def parse_args(argv=None):
     parser.add_argument("--pdf-runs", type=int, default=2)
     parser.add_argument("--pdf-wait", type=float, default=180.0)
     parser.add_argument("--portfolio", type=int, default=43)
+    parser.add_argument(
+        "--only-pdf", action="store_true", help="measure only the introduction PDF's figures"
+    )
     return parser.parse_args(argv)
 
 
@@ -225,91 +229,92 @@ def main(argv=None) -> int:
     client.force_login(member)
     public = Client()
 
-    # The national network page: after a change, then unchanged.
-    url = reverse("register:network_national")
-    timed_get(client, url)
-    jobs.run()
-    first, to_current, queries = [], [], 0
-    for _ in range(args.change_runs):
-        saved = save_in(elsewhere)
-        saved += jobs.run()
-        seconds, queries, _ = timed_get(client, url)
-        first.append(seconds)
-        to_current.append(saved + seconds + jobs.run())
-    emit(
-        "network_page_after_change",
-        round(statistics.median(first) * 1000, 1),
-        "ms",
-        queries=queries,
-    )
-    emit("network_to_current", round(statistics.median(to_current) * 1000, 1), "ms")
-    median_get("network_page", client, url)
+    if not args.only_pdf:  # --only-pdf: the PDF's figures alone (quicker while developing)
+        # The national network page: after a change, then unchanged.
+        url = reverse("register:network_national")
+        timed_get(client, url)
+        jobs.run()
+        first, to_current, queries = [], [], 0
+        for _ in range(args.change_runs):
+            saved = save_in(elsewhere)
+            saved += jobs.run()
+            seconds, queries, _ = timed_get(client, url)
+            first.append(seconds)
+            to_current.append(saved + seconds + jobs.run())
+        emit(
+            "network_page_after_change",
+            round(statistics.median(first) * 1000, 1),
+            "ms",
+            queries=queries,
+        )
+        emit("network_to_current", round(statistics.median(to_current) * 1000, 1), "ms")
+        median_get("network_page", client, url)
 
-    # Overviews and the due list.
-    median_get(
-        "overview_busiest",
-        client,
-        reverse("register:overview_organisation", args=[busiest.pk]),
-        arrangements=busiest.n,
-    )
-    # The first request after a change in the organisation (a cost saved before each run).
-    url = reverse("register:overview_organisation", args=[busiest.pk])
-    after = []
-    for _ in range(args.runs):
-        save_in(busiest)
-        jobs.run()
-        seconds, queries, _ = timed_get(client, url)
-        after.append(seconds)
-        jobs.run()
-    emit(
-        "overview_busiest_after_change",
-        round(statistics.median(after) * 1000, 1),
-        "ms",
-        queries=queries,
-        arrangements=busiest.n,
-    )
-    median_get(
-        "overview_43",
-        client,
-        reverse("register:overview_organisation", args=[mid.pk]),
-        arrangements=mid.n,
-    )
-    median_get(
-        "due_busiest",
-        client,
-        reverse("register:organisation_due", args=[busiest.pk]),
-        arrangements=busiest.n,
-    )
+        # Overviews and the due list.
+        median_get(
+            "overview_busiest",
+            client,
+            reverse("register:overview_organisation", args=[busiest.pk]),
+            arrangements=busiest.n,
+        )
+        # The first request after a change in the organisation (a cost saved before each run).
+        url = reverse("register:overview_organisation", args=[busiest.pk])
+        after = []
+        for _ in range(args.runs):
+            save_in(busiest)
+            jobs.run()
+            seconds, queries, _ = timed_get(client, url)
+            after.append(seconds)
+            jobs.run()
+        emit(
+            "overview_busiest_after_change",
+            round(statistics.median(after) * 1000, 1),
+            "ms",
+            queries=queries,
+            arrangements=busiest.n,
+        )
+        median_get(
+            "overview_43",
+            client,
+            reverse("register:overview_organisation", args=[mid.pk]),
+            arrangements=mid.n,
+        )
+        median_get(
+            "due_busiest",
+            client,
+            reverse("register:organisation_due", args=[busiest.pk]),
+            arrangements=busiest.n,
+        )
 
-    # Insyn: after a save elsewhere, uncached, cached.
-    url = reverse("public:organisation", args=[busiest.code])
-    timed_get(public, url)
-    after, uncached = [], []
-    for _ in range(args.change_runs):
-        save_in(elsewhere)
-        jobs.run()
-        seconds, queries, _ = timed_get(public, url)
-        after.append(seconds)
-        jobs.run()
-        cache.clear()
-        seconds, uncached_queries, _ = timed_get(public, url)
-        uncached.append(seconds)
-        jobs.run()
-    emit(
-        "insyn_after_save_elsewhere",
-        round(statistics.median(after) * 1000, 1),
-        "ms",
-        queries=queries,
-        arrangements=busiest.n,
-    )
-    emit(
-        "insyn_uncached",
-        round(statistics.median(uncached) * 1000, 1),
-        "ms",
-        queries=uncached_queries,
-        arrangements=busiest.n,
-    )
-    median_get("insyn_cached", public, url, arrangements=busiest.n)
+        # Insyn: after a save elsewhere, uncached, cached.
+        url = reverse("public:organisation", args=[busiest.code])
+        timed_get(public, url)
+        after, uncached = [], []
+        for _ in range(args.change_runs):
+            save_in(elsewhere)
+            jobs.run()
+            seconds, queries, _ = timed_get(public, url)
+            after.append(seconds)
+            jobs.run()
+            cache.clear()
+            seconds, uncached_queries, _ = timed_get(public, url)
+            uncached.append(seconds)
+            jobs.run()
+        emit(
+            "insyn_after_save_elsewhere",
+            round(statistics.median(after) * 1000, 1),
+            "ms",
+            queries=queries,
+            arrangements=busiest.n,
+        )
+        emit(
+            "insyn_uncached",
+            round(statistics.median(uncached) * 1000, 1),
+            "ms",
+            queries=uncached_queries,
+            arrangements=busiest.n,
+        )
+        median_get("insyn_cached", public, url, arrangements=busiest.n)
 
     # The introduction PDF: after a change in the organisation, then current.
     url = reverse("register:intro_pack_pdf", args=[mid.pk])
