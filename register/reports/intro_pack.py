@@ -22,7 +22,7 @@ from ..models import Arrangement, Body, Contribution, GoalConflict, Organisation
 from ..selectors import portfolio as pf
 from . import charts
 from . import xlsx as writer
-from .pdf import write_pdf
+from .pdf import html, write_pdf
 
 # The order of the pack's sections (headings as the pack and the workbook write them).
 SECTIONS = (
@@ -219,7 +219,7 @@ def pdf(pack: Pack, *, fetched: list | None = None) -> bytes:
     """Return the pack as a tagged PDF (PDF/UA-1), document language Swedish.
 
     ``fetched``, when given, collects every address WeasyPrint asked for (the tests use it)."""
-    from weasyprint import CSS, HTML
+    from weasyprint import CSS
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class StaticOnly(URLFetcher):
@@ -231,7 +231,7 @@ def pdf(pack: Pack, *, fetched: list | None = None) -> bytes:
 
     fetcher = StaticOnly()
     css, _ = fetch_static(_static_prefix() + PDF_STYLESHEET)
-    document = HTML(string=pdf_html(pack), base_url=BASE_URL, url_fetcher=fetcher)
+    document = html(string=pdf_html(pack), base_url=BASE_URL, url_fetcher=fetcher)
     stylesheet = CSS(string=css.decode("utf-8"), base_url=BASE_URL, url_fetcher=fetcher)
     return write_pdf(document, stylesheets=[stylesheet], pdf_variant="pdf/ua-1", pdf_tags=True)
 
