@@ -301,10 +301,10 @@ def change_note(change_percent) -> str:
     return sign + rules.format_percent(change_percent)
 
 
-@drawn_once
-def cost_chart(chart_id: str, years, *, per_inhabitant: bool = False, subject: str = "") -> str:
-    """Return the cost per year (``YearCost`` rows) in kronor or in kronor per inhabitant."""
-    bars = [
+def cost_bars(years, *, per_inhabitant: bool = False) -> list[Bar]:
+    """The cost per year (``YearCost`` rows) as bars: the figure, the change from the year
+    before, and whether it is a forecast or budget."""
+    return [
         Bar(
             label=str(y.year),
             value=y.per_inhabitant if per_inhabitant else y.amount,
@@ -313,6 +313,12 @@ def cost_chart(chart_id: str, years, *, per_inhabitant: bool = False, subject: s
         )
         for y in years
     ]
+
+
+@drawn_once
+def cost_chart(chart_id: str, years, *, per_inhabitant: bool = False, subject: str = "") -> str:
+    """Return the cost per year (``YearCost`` rows) in kronor or in kronor per inhabitant."""
+    bars = cost_bars(years, per_inhabitant=per_inhabitant)
     unit = "kronor per invånare" if per_inhabitant else "kronor"
     title = f"Kostnad per år i {unit}" + (f", {subject}" if subject else "")
     desc = (

@@ -1,0 +1,147 @@
+"""Issue 23: the introduction pack's PDF made with less for WeasyPrint to do (no chart per
+arrangement, facts in fixed columns, a user-agent stylesheet without pseudo-elements nobody
+uses) still holds every fact, in the order the pack gives them: each arrangement's facts after
+its heading, name by name, and its cost per year written out in full where the chart was."""
+
+import io
+import re
+from html.parser import HTMLParser
+
+import pypdf
+import pytest
+from django.template.loader import render_to_string
+
+from register import rules
+from register.access import Access
+from register.data import demo_portfolio as P
+from register.models import Organisation
+from register.reports import intro_pack
+from register.reports import pdf as pdf_writer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def pack_and_text(demo, django_db_blocker):
+    """Täby's pack on the demo, the HTML the PDF is made from, and the PDF's text."""
+    with django_db_blocker.unblock():
+        taby = Organisation.objects.get(code=P.TABY)
+        pack = intro_pack.build(Access(user_id=None, member_org_ids=frozenset({taby.pk})), taby)
+        content = intro_pack.pdf(pack)
+        html = intro_pack.pdf_html(pack)
+        screen = render_to_string("register/_intro_pack_body.html", {"pack": pack})
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    return pack, html, screen, plain(" ".join(p.extract_text() for p in reader.pages))
+
+
+def plain(text: str) -> str:
+    """Text as a reader reads it: a word hyphenated at a line's end joined again (WeasyPrint
+    writes U+2010), every space one space."""
+    text = text.replace("\u00a0", " ").replace("\u2212", "-")
+    text = re.sub("\u2010\\s+", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+class Facts(HTMLParser):
+    """Each arrangement's heading and its (name, value) facts, as the HTML gives them."""
+
+    def __init__(self):
+        super().__init__()
+        self.articles: list[tuple[str, list[list[str]]]] = []
+        self._into = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "article":
+            self.articles.append(["", []])
+        elif self.articles and tag == "h3":
+            self._into = "heading"
+        elif self._into == "dd" and tag == "span":
+            self.articles[-1][1][-1][1] += "\n"  # a line of its own (span.block)
+        elif self.articles and tag in ("dt", "dd"):
+            if tag == "dt":
+                self.articles[-1][1].append(["", ""])
+            self._into = tag
+
+    def handle_endtag(self, tag):
+        if tag in ("h3", "dt", "dd"):
+            self._into = None
+
+    def handle_data(self, data):
+        if self._into == "heading":
+            self.articles[-1][0] += data
+        elif self._into == "dt":
+            self.articles[-1][1][-1][0] += data
+        elif self._into == "dd":
+            self.articles[-1][1][-1][1] += data
+
+
+def test_every_fact_of_each_arrangement_follows_its_heading_in_order(pack_and_text):
+    pack, html, _, text = pack_and_text
+    parser = Facts()
+    parser.feed(html)
+    assert len(parser.articles) == len(pack.pages) >= 10
+    at = text.find("5. Samverkan en och en")
+    for heading, facts in parser.articles:
+        at = text.find(plain(heading), at)
+        assert at >= 0, heading
+        assert len(facts) >= 15, heading
+        for name, value in facts:
+            for part in [name, *value.split("\n")]:
+                if part.strip():
+                    found = text.find(plain(part), at)
+                    assert found >= 0, (heading, name, part)
+                    at = found  # the name and then its value, fact after fact
+
+
+def test_each_arrangements_cost_per_year_is_written_out_in_full(pack_and_text):
+    pack, _, _, text = pack_and_text
+    with_costs = [p for p in pack.pages if p.row.costs_by_year]
+    assert with_costs
+    section = text.find("5. Samverkan en och en")
+    for page in with_costs:
+        at = text.find(plain(page.arrangement.name), section)
+        line = text[at : text.find("Senaste uppföljning", at)]
+        for year in pack.portfolio.years:
+            amount = page.row.costs_by_year.get(year)
+            if amount is not None:
+                assert plain(f"{year}: {rules.format_kronor(amount)}") in line, (
+                    page.arrangement.name,
+                    year,
+                )
+        assert page.row.cost_last_year is None or (
+            plain(rules.format_kronor(page.row.cost_last_year)) in line
+        )
+
+
+def test_the_pdf_draws_the_packs_charts_once_and_the_screen_keeps_each_arrangements(
+    pack_and_text,
+):
+    pack, html, screen, _ = pack_and_text
+    charts = [svg for svg in pack.charts.values() if svg]
+    assert html.count("<svg") <= len(charts)  # not one per arrangement (43 of 47 before)
+    with_chart = [p for p in pack.pages if p.cost_chart]
+    assert with_chart
+    for page in with_chart:
+        assert page.cost_chart in screen
+        assert page.cost_chart not in html
+
+
+SAMPLE = """<!DOCTYPE html><html lang="sv"><body>
+<h1>Rubrik</h1><ol><li>Ett</li><li>Två</li></ol><ul><li>Punkt</li></ul>
+<table><thead><tr><th>Samverkan</th><th>Kostnad</th></tr></thead>
+<tbody><tr><th scope="row">Lönenämnd</th><td>1 000 kr</td></tr></tbody></table>
+<dl><div><dt>Form</dt><dd>Kommunalförbund</dd></div></dl><p>Slut.</p></body></html>"""
+
+
+def test_the_trimmed_user_agent_stylesheet_changes_nothing_a_reader_sees():
+    from weasyprint import HTML
+
+    def text_of(document) -> list[str]:
+        content = pdf_writer.write_pdf(document, pdf_variant="pdf/ua-1", pdf_tags=True)
+        return [p.extract_text() for p in pypdf.PdfReader(io.BytesIO(content)).pages]
+
+    ours = text_of(pdf_writer.html(string=SAMPLE))
+    assert ours == text_of(HTML(string=SAMPLE))
+    assert "1." in ours[0] and "2." in ours[0] and "•" in ours[0]  # the markers are drawn
+    rules_text = pdf_writer._ua_stylesheet()
+    assert rules_text is pdf_writer._ua_stylesheet()  # read once per process
