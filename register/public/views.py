@@ -38,9 +38,14 @@ def _page(request, template: str, context: dict, *, status: int = 200) -> HttpRe
 
 
 def _with_urls(request, arrangements: list[dict]) -> list[dict]:
+    """Give each arrangement its page's path and address: the pattern reversed once (a slug is
+    digits, ASCII letters and hyphens, which ``reverse`` leaves as they are), for the busiest
+    organisation's page has hundreds."""
+    path = reverse("public:arrangement", args=["0"]).replace("/0/", "/{}/")
+    site = request.build_absolute_uri("/")[:-1]
     for a in arrangements:
-        a["path"] = reverse("public:arrangement", args=[a["slug"]])
-        a["url"] = request.build_absolute_uri(a["path"])
+        a["path"] = path.format(a["slug"])
+        a["url"] = site + a["path"]
     return arrangements
 
 

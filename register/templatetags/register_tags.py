@@ -3,9 +3,12 @@ register/rules.py), access checks, and edit links."""
 
 from __future__ import annotations
 
+from html import escape as _escape
+
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from register import rules, validators
 from register.models.arrangements import name_with_party
@@ -204,24 +207,31 @@ def cost_grid_cells(cells) -> str:
     """The cells of one row of Insyn's cost grid (``Portfolio.cost_grid``): each year's figure
     in thousands, with which figure it is under it unless it is the outcome, or "–". Written
     here rather than in a template loop, for the busiest page's grid has thousands of cells."""
-    return format_html_join("", '<td class="num">{}</td>', ((_cost_grid_cell(c),) for c in cells))
+    return mark_safe("".join(f'<td class="num">{_cost_grid_cell(c)}</td>' for c in cells))
 
 
-def _cost_grid_cell(cell):
+def _cost_grid_cell(cell) -> str:
     if not cell:
         return "–"
     if cell["kind"] == "outcome":
-        return cell["thousands_text"]
-    return format_html(
-        '{}<br><span class="small muted">{}</span>', cell["thousands_text"], cell["kind_label"]
-    )
+        return _html(cell["thousands_text"])
+    label = _html(cell["kind_label"])
+    return f'{_html(cell["thousands_text"])}<br><span class="small muted">{label}</span>'
+
+
+def _html(value) -> str:
+    """What ``format_html`` writes for ``value`` (Django's ``conditional_escape``: safe text as it
+    is, anything else escaped), without its per-call checks for lazy text: the grid and link
+    tags write thousands of values on Insyn's busiest page."""
+    as_html = getattr(value, "__html__", None)
+    return as_html() if as_html is not None else _escape(str(value))
 
 
 @register.simple_tag
 def link_list(links) -> str:
     """Links written "A, B, C" from (name, url) pairs; a tag rather than a template loop, for
     Insyn's partner table has a thousand of them on the busiest page."""
-    return format_html_join(", ", '<a href="{}">{}</a>', ((url, name) for name, url in links))
+    return mark_safe(", ".join(f'<a href="{_html(url)}">{_html(name)}</a>' for name, url in links))
 
 
 @register.simple_tag
