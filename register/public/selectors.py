@@ -577,7 +577,22 @@ def arrangement_documents(
         .order_by("organisation__name")
     )
     organisations: dict[int, dict] = {}
+    # An organisation's figures are the same on each of its rows: worked out once for it.
+    populations: dict[int, rules.Population | None] = {}
     for p in participations:
+        figure = (p.pop("population_figure_year"), p.pop("population_figure"))
+        if p["organisation_id"] not in populations:
+            populations[p["organisation_id"]] = rules.population_in(
+                year,
+                {
+                    y: n
+                    for y, n in (
+                        figure,
+                        (p["organisation__population_year"], p["organisation__population"]),
+                    )
+                    if y is not None and n
+                },
+            )
         p.update(
             code=p["organisation__code"],
             name=p["organisation__name"],
@@ -585,17 +600,7 @@ def arrangement_documents(
             population=p["organisation__population"],
             role_label=_label(Participation.Role, p["role"]),
             in_force=rules.member_in_force(_dates(p), today),
-            reference_population=rules.population_in(
-                year,
-                {
-                    y: n
-                    for y, n in (
-                        (p.pop("population_figure_year"), p.pop("population_figure")),
-                        (p["organisation__population_year"], p["organisation__population"]),
-                    )
-                    if y is not None and n
-                },
-            ),
+            reference_population=populations[p["organisation_id"]],
         )
         organisations[p["organisation_id"]] = {
             "code": p["code"],
@@ -706,6 +711,7 @@ def arrangement_documents(
         if row["decision_id"] in decisions:
             decisions[row["decision_id"]]["positions"].append(row)
 
+    populations = {}  # the organisation's population by cost year, for ``_add_ours``
     for a in arrangements:
         # Invented figures or people in a real arrangement (the README's example data).
         a["has_example_parts"] = any(
@@ -715,7 +721,7 @@ def arrangement_documents(
         a["latest_evaluation"] = a["evaluations"][0] if a["evaluations"] else None
         a["deciding_bodies"] = [b for b in a["bodies"] if b["powers"] == Body.Powers.DECIDES]
         if organisation is not None:
-            _add_ours(a, organisation, today)
+            _add_ours(a, organisation, today, populations)
     return arrangements
 
 
@@ -784,10 +790,11 @@ def public_positions(arrangement_ids) -> list[dict]:
     return rows
 
 
-def _add_ours(a: dict, organisation: dict, today: dt.date) -> None:
+def _add_ours(a: dict, organisation: dict, today: dt.date, populations: dict) -> None:
     """Add what concerns ``organisation`` in the arrangement: its participation, whether it takes
-    part today, its costs (and per inhabitant with the population of the cost's year), its
-    representatives (the seats held today)."""
+    part today, its costs (and per inhabitant with the population of the cost's year, kept in
+    ``populations`` by year for the next arrangement), its representatives (the seats held
+    today)."""
     org_id = organisation["id"]
     a["our_participation"] = next(
         (p for p in a["participants"] if p["organisation_id"] == org_id), None
@@ -810,7 +817,9 @@ def _add_ours(a: dict, organisation: dict, today: dt.date) -> None:
     a["our_costs"] = [c for c in a["costs"] if c["organisation_id"] == org_id]
     by_year = organisation.get("population_by_year", {})
     for cost in a["our_costs"]:
-        population = rules.population_in(cost["year"], by_year)
+        if cost["year"] not in populations:
+            populations[cost["year"]] = rules.population_in(cost["year"], by_year)
+        population = populations[cost["year"]]
         cost["population_year"] = population.year if population else None
         cost["per_inhabitant"] = rules.per_inhabitant(
             cost["amount_sek"], population.population if population else None
