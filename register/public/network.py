@@ -54,18 +54,19 @@ def _network_data(p: Portfolio) -> graph.NetworkData:
         )
         costs = {c["organisation_id"]: c for c in a["costs"] if c["year"] == year}
         for part in a["participants"]:
-            county = part.get("organisation__county__name")
-            population = part.get("reference_population")
-            orgs[part["organisation_id"]] = graph.Org(
-                id=part["organisation_id"],
-                name=part["name"],
-                kind=part["kind"],
-                code=part["code"],
-                county_code=county,
-                county_name=county,
-                population=population.population if population else None,
-                population_year=population.year if population else None,
-            )
+            if part["organisation_id"] not in orgs:  # the same on each of its rows
+                county = part.get("organisation__county__name")
+                population = part.get("reference_population")
+                orgs[part["organisation_id"]] = graph.Org(
+                    id=part["organisation_id"],
+                    name=part["name"],
+                    kind=part["kind"],
+                    code=part["code"],
+                    county_code=county,
+                    county_name=county,
+                    population=population.population if population else None,
+                    population_year=population.year if population else None,
+                )
             cost = costs.get(part["organisation_id"])
             participations.append(
                 graph.Part(

@@ -428,20 +428,21 @@ def _thousands(cost: dict | None) -> dict | None:
 
 
 def portfolio(
-    organisation: dict, *, today: dt.date | None = None, all_costs: bool = True
+    organisation: dict, *, today: dt.date | None = None, page: bool = False
 ) -> Portfolio:
     """Return the organisation's published arrangements as documents.
 
-    With ``all_costs=False`` (the organisation's page, which shows only its own costs and the
-    network's figures of the reference year) each arrangement's ``costs`` holds the
-    organisation's costs, every participant's in the reference year and those of example
-    participations: all that page reads, without the other participants' other years."""
+    With ``page=True`` the documents hold only what the organisation's page reads (it shows only
+    its own costs and the network's figures of the reference year): each arrangement's ``costs``
+    holds the organisation's costs, every participant's in the reference year and those of
+    example participations, without the other participants' other years; participations and
+    seats leave out the fields of ``PAGE_LEAVES_OUT``."""
     today = today or rules.today()
     ours = PUBLIC.arrangements().filter(participations__organisation_id=organisation["id"])
     ids = ours.values("id")  # a subquery: no query of its own
     return Portfolio(
         organisation,
-        arrangement_documents(ids, organisation=organisation, today=today, all_costs=all_costs),
+        arrangement_documents(ids, organisation=organisation, today=today, page=page),
         today,
     )
 
@@ -450,6 +451,29 @@ def arrangement_document(arrangement_id: int, *, today: dt.date | None = None) -
     """Return one published arrangement as a document, or None when it is not public."""
     docs = arrangement_documents([arrangement_id], today=today)
     return docs[0] if docs else None
+
+
+# What the organisation's page (``portfolio(..., page=True)``) leaves out of the participations
+# and seats it reads: fields it never shows, two of them a join of their own.
+PAGE_LEAVES_OUT = {
+    Participation: frozenset(
+        {
+            "id",
+            "ownership_share",
+            "political_owner__name",
+            "political_owner__party",
+            "public_note",
+            "is_example",
+        }
+    ),
+    Seat: frozenset({"id", "appointed_by__code", "appointed_by__name"}),
+}
+
+
+def _page_fields(model, page: bool) -> tuple[str, ...]:
+    """The public fields of ``model`` that a document holds (on the organisation's page, fewer)."""
+    fields = public_fields(model)
+    return tuple(f for f in fields if f not in PAGE_LEAVES_OUT[model]) if page else fields
 
 
 def _dates(row: dict) -> SimpleNamespace:
@@ -470,7 +494,7 @@ def arrangement_documents(
     *,
     organisation: dict | None = None,
     today: dt.date | None = None,
-    all_costs: bool = True,
+    page: bool = False,
 ) -> list[dict]:
     """Return the published arrangements ``ids`` (a list or a ``values("id")`` subquery) as
     documents (dicts), in a fixed number of
@@ -563,7 +587,7 @@ def arrangement_documents(
             population_figure_year=Subquery(figure.values("year")[:1]),
         )
         .values(
-            *public_fields(Participation),
+            *_page_fields(Participation, page),
             "organisation__code",
             "organisation__name",
             "organisation__kind",
@@ -632,7 +656,7 @@ def arrangement_documents(
         bodies[body["id"]] = body
         by_id[body["arrangement_id"]]["bodies"].append(body)
     seats = PUBLIC.visible(Seat.objects.filter(body_id__in=list(bodies)))
-    seat_rows = _values(seats).order_by("role", "person__name")
+    seat_rows = seats.values(*_page_fields(Seat, page)).order_by("role", "person__name")
     for seat in seat_rows:
         seat.update(
             person=seat["person__name"],
@@ -640,12 +664,13 @@ def arrangement_documents(
             party=seat["party"] or seat["person__party"],
             role_label=_label(Seat.Role, seat["role"]),
             in_force=rules.seat_in_force(_dates(seat), today),
-            appointed_by=(
+        )
+        if not page:
+            seat["appointed_by"] = (
                 {"code": seat["appointed_by__code"], "name": seat["appointed_by__name"]}
                 if seat["appointed_by_id"]
                 else None
-            ),
-        )
+            )
         body = bodies[seat["body_id"]]
         seat["body"] = body["name"]
         body["seats"].append(seat)
@@ -656,7 +681,7 @@ def arrangement_documents(
         row["amount_sek"] = row["outcome"] if row["outcome"] is not None else row["budget"]
         by_id[row["arrangement_id"]]["total_costs"].append(row)
     costs = PUBLIC.visible(Cost.objects.filter(participation__arrangement_id__in=ids))
-    if not all_costs and organisation is not None:  # see ``portfolio``
+    if page and organisation is not None:  # see ``portfolio``
         costs = costs.filter(
             Q(participation__organisation_id=organisation["id"])
             | Q(year=year)
@@ -836,7 +861,7 @@ def _add_ours(a: dict, organisation: dict, today: dt.date, populations: dict) ->
         s
         for b in a["bodies"]
         for s in b["seats"]
-        if s["appointed_by"] and s["appointed_by_id"] == org_id and s["in_force"]
+        if s["appointed_by_id"] == org_id and s["in_force"]
     ]
     a["our_goals"] = [c for c in a["contributions"] if c["goal__organisation_id"] == org_id]
     _add_summary_texts(a)

@@ -49,11 +49,11 @@ def _with_urls(request, arrangements: list[dict]) -> list[dict]:
     return arrangements
 
 
-def _portfolio(request, code: str, *, all_costs: bool = True) -> selectors.Portfolio:
+def _portfolio(request, code: str, *, page: bool = False) -> selectors.Portfolio:
     organisation = selectors.organisation_by_code(code)
     if organisation is None:
         raise Http404("Ingen kommun eller region har den koden.")
-    p = selectors.portfolio(organisation, all_costs=all_costs)
+    p = selectors.portfolio(organisation, page=page)
     _with_urls(request, p.arrangements)
     return p
 
@@ -95,8 +95,9 @@ _INDEX_DESCRIPTION = (
 @require_safe
 @public_page(depends=cache.organisation)
 def organisation(request, code):
-    # The page shows our costs and the reference year's network only (selectors.portfolio).
-    p = _portfolio(request, code, all_costs=False)
+    # The page shows our costs and the reference year's network only, and fewer fields
+    # (selectors.portfolio).
+    p = _portfolio(request, code, page=True)
     org = p.organisation
     influence = network.influence(p)
     for a in p.arrangements:

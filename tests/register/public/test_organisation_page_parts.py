@@ -30,7 +30,7 @@ def test_the_page_portfolio_keeps_every_cost_the_page_reads(public_world):
     org = selectors.organisation_by_code(taby.code)
 
     full = selectors.portfolio(org)
-    page = selectors.portfolio(org, all_costs=False)
+    page = selectors.portfolio(org, page=True)
 
     def costs(p, key):
         return [[(c["organisation_id"], c["year"]) for c in d[key]] for d in p.arrangements]
