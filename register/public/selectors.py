@@ -427,9 +427,7 @@ def _thousands(cost: dict | None) -> dict | None:
     return {**cost, "thousands": thousands, "thousands_text": rules.format_number(thousands)}
 
 
-def portfolio(
-    organisation: dict, *, today: dt.date | None = None, page: bool = False
-) -> Portfolio:
+def portfolio(organisation: dict, *, today: dt.date | None = None, page: bool = False) -> Portfolio:
     """Return the organisation's published arrangements as documents.
 
     With ``page=True`` the documents hold only what the organisation's page reads (it shows only
