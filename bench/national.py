@@ -1,7 +1,7 @@
 """Every figure of issue 23's table (national scale), on the old code and the new alike.
 
 Run from the repository root: ``.venv/bin/python bench/national.py [--arrangements 500]
-[--years 10] [--seed 1] [--runs 7] [--change-runs 3] [--pdf-runs 2] [--portfolio 43]``; the
+[--years 10] [--seed 1] [--runs 7] [--change-runs 3] [--pdf-runs 2] [--portfolio 43] [--only insyn]``; the
 issue's figures are at ``--arrangements 5000 --years 10``. Old against new in one run::
 
     .venv/bin/python bench/compare.py --base b577bb0 --script new --rounds 3 national -- \\
@@ -68,6 +68,11 @@ def parse_args(argv=None):
     parser.add_argument("--pdf-runs", type=int, default=2)
     parser.add_argument("--pdf-wait", type=float, default=180.0)
     parser.add_argument("--portfolio", type=int, default=43)
+    parser.add_argument(
+        "--only",
+        choices=["insyn"],
+        help="measure only these figures (while developing; the table's figures are all)",
+    )
     return parser.parse_args(argv)
 
 
@@ -225,6 +230,11 @@ def main(argv=None) -> int:
     client.force_login(member)
     public = Client()
 
+    if args.only == "insyn":
+        insyn(args, public, busiest, elsewhere, timed_get, median_get, save_in, jobs, cache)
+        tmp.cleanup()
+        return status
+
     # The national network page: after a change, then unchanged.
     url = reverse("register:network_national")
     timed_get(client, url)
@@ -281,35 +291,7 @@ def main(argv=None) -> int:
         arrangements=busiest.n,
     )
 
-    # Insyn: after a save elsewhere, uncached, cached.
-    url = reverse("public:organisation", args=[busiest.code])
-    timed_get(public, url)
-    after, uncached = [], []
-    for _ in range(args.change_runs):
-        save_in(elsewhere)
-        jobs.run()
-        seconds, queries, _ = timed_get(public, url)
-        after.append(seconds)
-        jobs.run()
-        cache.clear()
-        seconds, uncached_queries, _ = timed_get(public, url)
-        uncached.append(seconds)
-        jobs.run()
-    emit(
-        "insyn_after_save_elsewhere",
-        round(statistics.median(after) * 1000, 1),
-        "ms",
-        queries=queries,
-        arrangements=busiest.n,
-    )
-    emit(
-        "insyn_uncached",
-        round(statistics.median(uncached) * 1000, 1),
-        "ms",
-        queries=uncached_queries,
-        arrangements=busiest.n,
-    )
-    median_get("insyn_cached", public, url, arrangements=busiest.n)
+    insyn(args, public, busiest, elsewhere, timed_get, median_get, save_in, jobs, cache)
 
     # The introduction PDF: after a change in the organisation, then current.
     url = reverse("register:intro_pack_pdf", args=[mid.pk])
@@ -367,6 +349,40 @@ def main(argv=None) -> int:
         log("Den aktuella PDF:en serverades inte direkt.")
     tmp.cleanup()
     return status
+
+
+def insyn(args, public, busiest, elsewhere, timed_get, median_get, save_in, jobs, cache) -> None:
+    """Insyn's page of the busiest municipality: after a save elsewhere, uncached, cached."""
+    from django.urls import reverse
+
+    url = reverse("public:organisation", args=[busiest.code])
+    timed_get(public, url)
+    after, uncached = [], []
+    for _ in range(args.change_runs):
+        save_in(elsewhere)
+        jobs.run()
+        seconds, queries, _ = timed_get(public, url)
+        after.append(seconds)
+        jobs.run()
+        cache.clear()
+        seconds, uncached_queries, _ = timed_get(public, url)
+        uncached.append(seconds)
+        jobs.run()
+    emit(
+        "insyn_after_save_elsewhere",
+        round(statistics.median(after) * 1000, 1),
+        "ms",
+        queries=queries,
+        arrangements=busiest.n,
+    )
+    emit(
+        "insyn_uncached",
+        round(statistics.median(uncached) * 1000, 1),
+        "ms",
+        queries=uncached_queries,
+        arrangements=busiest.n,
+    )
+    median_get("insyn_cached", public, url, arrangements=busiest.n)
 
 
 if __name__ == "__main__":
