@@ -149,11 +149,13 @@ def bipartite(
     return graph
 
 
-def project(bip: nx.Graph) -> nx.Graph:
+def project(bip: nx.Graph, *, around: int | None = None) -> nx.Graph:
     """Project the bipartite graph onto the organisations (node = organisation id).
 
     Each tie has ``shared`` (arrangements in common) and ``money`` (the sum of both parties' known
-    costs in those arrangements); ``arrangements`` lists the shared arrangement ids.
+    costs in those arrangements); ``arrangements`` lists the shared arrangement ids. With
+    ``around`` (an organisation's id) only that organisation's ties are made, the same as in the
+    whole projection and in the same order, for a page that shows one organisation's partners.
 
     Written out rather than networkx's ``bipartite.generic_weighted_projected_graph``, which gives
     the same graph but intersects the arrangements of every pair of organisations twice where
@@ -164,7 +166,13 @@ def project(bip: nx.Graph) -> nx.Graph:
     ties: dict[tuple[int, int], list] = {}
     for a in (n for n, d in bip.nodes(data=True) if d["bipartite"] == 1):
         members = sorted((m[1], bip[m][a]["cost"] or 0) for m in bip[a])
-        for (u, cu), (v, cv) in itertools.combinations(members, 2):
+        pairs = itertools.combinations(members, 2)
+        if around is not None:
+            mine = next((m for m in members if m[0] == around), None)
+            if mine is None:
+                continue
+            pairs = [(m, mine) if m < mine else (mine, m) for m in members if m is not mine]
+        for (u, cu), (v, cv) in pairs:
             tie = ties.get((u, v))
             if tie is None:
                 ties[(u, v)] = [1, cu + cv, [a[1]]]
@@ -211,14 +219,17 @@ def build(
     on: dt.date | None = None,
     include_ended: bool = False,
     kind: str = "all",
+    around: int | None = None,
 ) -> Network:
+    """The network on ``on``; with ``around``, its graph holds only that organisation's ties
+    (``project``)."""
     on = on or rules.today()
     kind = kind if kind in KINDS else "all"
     bip = bipartite(data, on=on, include_ended=include_ended, kind=kind)
     return Network(
         data=data,
         bip=bip,
-        graph=project(bip),
+        graph=project(bip, around=around),
         on=on,
         include_ended=include_ended,
         kind=kind,

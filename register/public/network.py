@@ -161,8 +161,8 @@ def partner_network(p: Portfolio, *, on: dt.date | None = None) -> PublicNetwork
     """Return the organisation's partner network on ``on`` (today): the picture and the table."""
     on = on or rules.today()
     data = network_data(p)
-    net = graph.build(data, on=on)
     me = p.organisation["id"]
+    net = graph.build(data, on=on, around=me)  # the page shows our ties only
     links = Links(data, {a["id"]: a["slug"] for a in p.arrangements})
     partners = []
     for other, edge in net.graph[me].items():
