@@ -830,12 +830,12 @@ def _add_ours(a: dict, organisation: dict, today: dt.date, populations: dict) ->
     # Whom a citizen contacts: the organisation (always responsible for its service) and the
     # arrangement itself, each by its website where it is known (and is a web address).
     a["contacts"] = [
-        {"name": name, "label": f"{genitive(name)} webbplats", "url": safe_url(url)}
+        {"name": name, "label": f"{genitive(name)} webbplats", "url": url}
         for name, url in (
-            (organisation["name"], organisation.get("website")),
-            (a["name"], a["site_url"]),
+            (organisation["name"], safe_url(organisation.get("website"))),
+            (a["name"], safe_url(a["site_url"])),
         )
-        if safe_url(url)
+        if url
     ]
     a["our_costs"] = [c for c in a["costs"] if c["organisation_id"] == org_id]
     by_year = organisation.get("population_by_year", {})
