@@ -8,7 +8,9 @@ import datetime as dt
 from types import SimpleNamespace
 
 from django.core.cache import cache
+from django.db import connection
 from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from register.public import network, selectors, views
@@ -268,12 +270,16 @@ def test_the_organisation_page_is_the_same_from_the_page_portfolio_as_from_the_f
         f.make_arrangement(name="Avslutad & <gammal>", is_published=True, status="ended"),
         public_world["taby"],
     )
-    page = client.get(url).content
+    with CaptureQueriesContext(connection) as fewer:
+        page = client.get(url).content
     assert b"Avslutad &amp; &lt;gammal&gt;" in page and b"Roslagens" in page
     cache.clear()
     full = selectors.portfolio
     monkeypatch.setattr(selectors, "portfolio", lambda org, page=False: full(org))
-    assert client.get(url).content == page
+    with CaptureQueriesContext(connection) as every:
+        assert client.get(url).content == page
+    # No goals, contributions, alternatives or goal conflicts: the page shows none.
+    assert len(fewer) == len(every) - 4
 
 
 def test_the_arrangement_paths_are_those_reverse_gives(rf):
