@@ -169,11 +169,13 @@ def bipartite(
     return _bipartite(*_kept(data, on=on, include_ended=include_ended, kind=kind))
 
 
-def project(bip: nx.Graph) -> nx.Graph:
+def project(bip: nx.Graph, *, around: int | None = None) -> nx.Graph:
     """Project the bipartite graph onto the organisations (node = organisation id).
 
     Each tie has ``shared`` (arrangements in common) and ``money`` (the sum of both parties' known
-    costs in those arrangements); ``arrangements`` lists the shared arrangement ids.
+    costs in those arrangements); ``arrangements`` lists the shared arrangement ids. With
+    ``around`` (an organisation's id) only that organisation's ties are made, the same as in the
+    whole projection and in the same order, for a page that shows one organisation's partners.
 
     Written out rather than networkx's ``bipartite.generic_weighted_projected_graph``, which gives
     the same graph but intersects the arrangements of every pair of organisations twice where
@@ -185,17 +187,27 @@ def project(bip: nx.Graph) -> nx.Graph:
             org_ids.append(pk)
         else:
             members[pk] = {o: tie["cost"] for (_, o), tie in neighbours.items()}
-    return _projection(org_ids, members)
+    return _projection(org_ids, members, around=around)
 
 
-def _projection(org_ids: list[int], members: dict[int, dict[int, int | None]]) -> nx.Graph:
+def _projection(
+    org_ids: list[int], members: dict[int, dict[int, int | None]], *, around: int | None = None
+) -> nx.Graph:
     """``project``'s graph from the organisations and each arrangement's members with their
-    costs (arrangements in the bipartite graph's order)."""
+    costs (arrangements in the bipartite graph's order); with ``around``, only that
+    organisation's ties."""
     ties: dict[tuple[int, int], list] = {}
     get = ties.get
     for a, costs in members.items():
         pairs = sorted((o, c or 0) for o, c in costs.items())
-        for (u, cu), (v, cv) in itertools.combinations(pairs, 2):
+        if around is None:
+            pairs = itertools.combinations(pairs, 2)
+        else:
+            mine = next((m for m in pairs if m[0] == around), None)
+            if mine is None:
+                continue
+            pairs = [(m, mine) if m < mine else (mine, m) for m in pairs if m is not mine]
+        for (u, cu), (v, cv) in pairs:
             tie = get((u, v))
             if tie is None:
                 ties[(u, v)] = [1, cu + cv, [a]]
@@ -279,14 +291,17 @@ def build(
     on: dt.date | None = None,
     include_ended: bool = False,
     kind: str = "all",
+    around: int | None = None,
 ) -> Network:
+    """The network on ``on``; with ``around``, its graph holds only that organisation's ties
+    (``project``)."""
     on = on or rules.today()
     kind = kind if kind in KINDS else "all"
     org_ids, parts = _kept(data, on=on, include_ended=include_ended, kind=kind)
     members = _members(parts)
     return Network(
         data=data,
-        graph=_projection(org_ids, members),
+        graph=_projection(org_ids, members, around=around),
         on=on,
         include_ended=include_ended,
         kind=kind,

@@ -22,6 +22,7 @@ validate_web_url = URLValidator(
 )
 _SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 _INSIDE = str.maketrans("", "", "\t\n\r")
+_ENDS = "".join(map(chr, range(33)))  # blanks and control characters, dropped at the ends
 
 
 def safe_url(value, schemes=WEB_SCHEMES) -> str:
@@ -32,7 +33,7 @@ def safe_url(value, schemes=WEB_SCHEMES) -> str:
     not hide the scheme)."""
     if not value:
         return ""
-    text = str(value).translate(_INSIDE).strip("".join(map(chr, range(33))))
+    text = str(value).translate(_INSIDE).strip(_ENDS)
     found = _SCHEME.match(text)
     if found is None or found.group(1).lower() not in schemes:
         return ""

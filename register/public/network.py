@@ -54,18 +54,19 @@ def _network_data(p: Portfolio) -> graph.NetworkData:
         )
         costs = {c["organisation_id"]: c for c in a["costs"] if c["year"] == year}
         for part in a["participants"]:
-            county = part.get("organisation__county__name")
-            population = part.get("reference_population")
-            orgs[part["organisation_id"]] = graph.Org(
-                id=part["organisation_id"],
-                name=part["name"],
-                kind=part["kind"],
-                code=part["code"],
-                county_code=county,
-                county_name=county,
-                population=population.population if population else None,
-                population_year=population.year if population else None,
-            )
+            if part["organisation_id"] not in orgs:  # the same on each of its rows
+                county = part.get("organisation__county__name")
+                population = part.get("reference_population")
+                orgs[part["organisation_id"]] = graph.Org(
+                    id=part["organisation_id"],
+                    name=part["name"],
+                    kind=part["kind"],
+                    code=part["code"],
+                    county_code=county,
+                    county_name=county,
+                    population=population.population if population else None,
+                    population_year=population.year if population else None,
+                )
             cost = costs.get(part["organisation_id"])
             participations.append(
                 graph.Part(
@@ -160,8 +161,8 @@ def partner_network(p: Portfolio, *, on: dt.date | None = None) -> PublicNetwork
     """Return the organisation's partner network on ``on`` (today): the picture and the table."""
     on = on or rules.today()
     data = network_data(p)
-    net = graph.build(data, on=on)
     me = p.organisation["id"]
+    net = graph.build(data, on=on, around=me)  # the page shows our ties only
     links = Links(data, {a["id"]: a["slug"] for a in p.arrangements})
     partners = []
     for other, edge in net.graph[me].items():

@@ -427,21 +427,23 @@ def _thousands(cost: dict | None) -> dict | None:
     return {**cost, "thousands": thousands, "thousands_text": rules.format_number(thousands)}
 
 
-def portfolio(
-    organisation: dict, *, today: dt.date | None = None, all_costs: bool = True
-) -> Portfolio:
+def portfolio(organisation: dict, *, today: dt.date | None = None, page: bool = False) -> Portfolio:
     """Return the organisation's published arrangements as documents.
 
-    With ``all_costs=False`` (the organisation's page, which shows only its own costs and the
-    network's figures of the reference year) each arrangement's ``costs`` holds the
-    organisation's costs, every participant's in the reference year and those of example
-    participations: all that page reads, without the other participants' other years."""
+    With ``page=True`` the documents hold only what the organisation's page reads (it shows only
+    its own costs and the network's figures of the reference year): each arrangement's ``costs``
+    holds the organisation's costs, every participant's in the reference year and those of
+    example participations, without the other participants' other years; participations and
+    seats leave out the fields of ``PAGE_LEAVES_OUT``; and ``goals``, ``contributions`` (so
+    ``our_goals``), ``alternatives`` and ``goal_conflicts`` are left empty, unread: four queries
+    fewer. ``tests/register/public/test_organisation_page_parts.py`` checks that the page is the
+    same, byte for byte, as from the full documents."""
     today = today or rules.today()
     ours = PUBLIC.arrangements().filter(participations__organisation_id=organisation["id"])
     ids = ours.values("id")  # a subquery: no query of its own
     return Portfolio(
         organisation,
-        arrangement_documents(ids, organisation=organisation, today=today, all_costs=all_costs),
+        arrangement_documents(ids, organisation=organisation, today=today, page=page),
         today,
     )
 
@@ -450,6 +452,29 @@ def arrangement_document(arrangement_id: int, *, today: dt.date | None = None) -
     """Return one published arrangement as a document, or None when it is not public."""
     docs = arrangement_documents([arrangement_id], today=today)
     return docs[0] if docs else None
+
+
+# What the organisation's page (``portfolio(..., page=True)``) leaves out of the participations
+# and seats it reads: fields it never shows, two of them a join of their own.
+PAGE_LEAVES_OUT = {
+    Participation: frozenset(
+        {
+            "id",
+            "ownership_share",
+            "political_owner__name",
+            "political_owner__party",
+            "public_note",
+            "is_example",
+        }
+    ),
+    Seat: frozenset({"id", "appointed_by__code", "appointed_by__name"}),
+}
+
+
+def _page_fields(model, page: bool) -> tuple[str, ...]:
+    """The public fields of ``model`` that a document holds (on the organisation's page, fewer)."""
+    fields = public_fields(model)
+    return tuple(f for f in fields if f not in PAGE_LEAVES_OUT[model]) if page else fields
 
 
 def _dates(row: dict) -> SimpleNamespace:
@@ -470,7 +495,7 @@ def arrangement_documents(
     *,
     organisation: dict | None = None,
     today: dt.date | None = None,
-    all_costs: bool = True,
+    page: bool = False,
 ) -> list[dict]:
     """Return the published arrangements ``ids`` (a list or a ``values("id")`` subquery) as
     documents (dicts), in a fixed number of
@@ -563,7 +588,7 @@ def arrangement_documents(
             population_figure_year=Subquery(figure.values("year")[:1]),
         )
         .values(
-            *public_fields(Participation),
+            *_page_fields(Participation, page),
             "organisation__code",
             "organisation__name",
             "organisation__kind",
@@ -577,7 +602,22 @@ def arrangement_documents(
         .order_by("organisation__name")
     )
     organisations: dict[int, dict] = {}
+    # An organisation's figures are the same on each of its rows: worked out once for it.
+    populations: dict[int, rules.Population | None] = {}
     for p in participations:
+        figure = (p.pop("population_figure_year"), p.pop("population_figure"))
+        if p["organisation_id"] not in populations:
+            populations[p["organisation_id"]] = rules.population_in(
+                year,
+                {
+                    y: n
+                    for y, n in (
+                        figure,
+                        (p["organisation__population_year"], p["organisation__population"]),
+                    )
+                    if y is not None and n
+                },
+            )
         p.update(
             code=p["organisation__code"],
             name=p["organisation__name"],
@@ -585,17 +625,7 @@ def arrangement_documents(
             population=p["organisation__population"],
             role_label=_label(Participation.Role, p["role"]),
             in_force=rules.member_in_force(_dates(p), today),
-            reference_population=rules.population_in(
-                year,
-                {
-                    y: n
-                    for y, n in (
-                        (p.pop("population_figure_year"), p.pop("population_figure")),
-                        (p["organisation__population_year"], p["organisation__population"]),
-                    )
-                    if y is not None and n
-                },
-            ),
+            reference_population=populations[p["organisation_id"]],
         )
         organisations[p["organisation_id"]] = {
             "code": p["code"],
@@ -627,7 +657,7 @@ def arrangement_documents(
         bodies[body["id"]] = body
         by_id[body["arrangement_id"]]["bodies"].append(body)
     seats = PUBLIC.visible(Seat.objects.filter(body_id__in=list(bodies)))
-    seat_rows = _values(seats).order_by("role", "person__name")
+    seat_rows = seats.values(*_page_fields(Seat, page)).order_by("role", "person__name")
     for seat in seat_rows:
         seat.update(
             person=seat["person__name"],
@@ -635,12 +665,13 @@ def arrangement_documents(
             party=seat["party"] or seat["person__party"],
             role_label=_label(Seat.Role, seat["role"]),
             in_force=rules.seat_in_force(_dates(seat), today),
-            appointed_by=(
+        )
+        if not page:
+            seat["appointed_by"] = (
                 {"code": seat["appointed_by__code"], "name": seat["appointed_by__name"]}
                 if seat["appointed_by_id"]
                 else None
-            ),
-        )
+            )
         body = bodies[seat["body_id"]]
         seat["body"] = body["name"]
         body["seats"].append(seat)
@@ -651,7 +682,7 @@ def arrangement_documents(
         row["amount_sek"] = row["outcome"] if row["outcome"] is not None else row["budget"]
         by_id[row["arrangement_id"]]["total_costs"].append(row)
     costs = PUBLIC.visible(Cost.objects.filter(participation__arrangement_id__in=ids))
-    if not all_costs and organisation is not None:  # see ``portfolio``
+    if page and organisation is not None:  # see ``portfolio``
         costs = costs.filter(
             Q(participation__organisation_id=organisation["id"])
             | Q(year=year)
@@ -667,18 +698,26 @@ def arrangement_documents(
         row["amount_sek"] = row[row["kind"]] if row["kind"] else None
         by_id[row["arrangement_id"]]["costs"].append(row)
 
-    goals = PUBLIC.visible(Goal.objects.filter(arrangement_id__in=ids))
-    for row in _values(goals).order_by("sort_order", "title"):
-        by_id[row["arrangement_id"]]["goals"].append(row)
-    contributions = PUBLIC.visible(Contribution.objects.filter(arrangement_id__in=ids))
-    for row in _values(contributions).order_by("goal__title"):
-        by_id[row["arrangement_id"]]["contributions"].append(row)
+    # The organisation's page shows no goals, alternatives or goal conflicts (``portfolio``).
+    if not page:
+        goals = PUBLIC.visible(Goal.objects.filter(arrangement_id__in=ids))
+        for row in _values(goals).order_by("sort_order", "title"):
+            by_id[row["arrangement_id"]]["goals"].append(row)
+        contributions = PUBLIC.visible(Contribution.objects.filter(arrangement_id__in=ids))
+        for row in _values(contributions).order_by("goal__title"):
+            by_id[row["arrangement_id"]]["contributions"].append(row)
 
     for model, key, order in (
         (Decision, "decisions", ("-date", "-id")),
         (Evaluation, "evaluations", ("-date", "-id")),
-        (Alternative, "alternatives", ("kind", "id")),
-        (GoalConflict, "goal_conflicts", ("id",)),
+        *(
+            ()
+            if page
+            else (
+                (Alternative, "alternatives", ("kind", "id")),
+                (GoalConflict, "goal_conflicts", ("id",)),
+            )
+        ),
     ):
         rows = _values(PUBLIC.visible(model.objects.filter(arrangement_id__in=ids)))
         for row in rows.order_by(*order):
@@ -706,6 +745,7 @@ def arrangement_documents(
         if row["decision_id"] in decisions:
             decisions[row["decision_id"]]["positions"].append(row)
 
+    populations = {}  # the organisation's population by cost year, for ``_add_ours``
     for a in arrangements:
         # Invented figures or people in a real arrangement (the README's example data).
         a["has_example_parts"] = any(
@@ -715,7 +755,7 @@ def arrangement_documents(
         a["latest_evaluation"] = a["evaluations"][0] if a["evaluations"] else None
         a["deciding_bodies"] = [b for b in a["bodies"] if b["powers"] == Body.Powers.DECIDES]
         if organisation is not None:
-            _add_ours(a, organisation, today)
+            _add_ours(a, organisation, today, populations)
     return arrangements
 
 
@@ -784,10 +824,11 @@ def public_positions(arrangement_ids) -> list[dict]:
     return rows
 
 
-def _add_ours(a: dict, organisation: dict, today: dt.date) -> None:
+def _add_ours(a: dict, organisation: dict, today: dt.date, populations: dict) -> None:
     """Add what concerns ``organisation`` in the arrangement: its participation, whether it takes
-    part today, its costs (and per inhabitant with the population of the cost's year), its
-    representatives (the seats held today)."""
+    part today, its costs (and per inhabitant with the population of the cost's year, kept in
+    ``populations`` by year for the next arrangement), its representatives (the seats held
+    today)."""
     org_id = organisation["id"]
     a["our_participation"] = next(
         (p for p in a["participants"] if p["organisation_id"] == org_id), None
@@ -800,17 +841,19 @@ def _add_ours(a: dict, organisation: dict, today: dt.date) -> None:
     # Whom a citizen contacts: the organisation (always responsible for its service) and the
     # arrangement itself, each by its website where it is known (and is a web address).
     a["contacts"] = [
-        {"name": name, "label": f"{genitive(name)} webbplats", "url": safe_url(url)}
+        {"name": name, "label": f"{genitive(name)} webbplats", "url": url}
         for name, url in (
-            (organisation["name"], organisation.get("website")),
-            (a["name"], a["site_url"]),
+            (organisation["name"], safe_url(organisation.get("website"))),
+            (a["name"], safe_url(a["site_url"])),
         )
-        if safe_url(url)
+        if url
     ]
     a["our_costs"] = [c for c in a["costs"] if c["organisation_id"] == org_id]
     by_year = organisation.get("population_by_year", {})
     for cost in a["our_costs"]:
-        population = rules.population_in(cost["year"], by_year)
+        if cost["year"] not in populations:
+            populations[cost["year"]] = rules.population_in(cost["year"], by_year)
+        population = populations[cost["year"]]
         cost["population_year"] = population.year if population else None
         cost["per_inhabitant"] = rules.per_inhabitant(
             cost["amount_sek"], population.population if population else None
@@ -827,7 +870,7 @@ def _add_ours(a: dict, organisation: dict, today: dt.date) -> None:
         s
         for b in a["bodies"]
         for s in b["seats"]
-        if s["appointed_by"] and s["appointed_by_id"] == org_id and s["in_force"]
+        if s["appointed_by_id"] == org_id and s["in_force"]
     ]
     a["our_goals"] = [c for c in a["contributions"] if c["goal__organisation_id"] == org_id]
     _add_summary_texts(a)

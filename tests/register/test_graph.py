@@ -121,6 +121,18 @@ def test_the_projection_carries_shared_arrangements_and_shared_money(net):
     assert sorted(net.graph[ALFA][BETA]["arrangements"]) == [10, 11, 17]
 
 
+def test_the_projection_around_one_organisation_has_its_ties_as_the_whole_one_has_them(data):
+    """An organisation's page builds only its own ties (``around``): each is the whole
+    projection's, with the same data, in the same order; nobody else's tie is made."""
+    for history in (False, True):
+        whole = g.build(data, on=ON, include_ended=history).graph
+        for org in data.orgs:
+            around = g.build(data, on=ON, include_ended=history, around=org).graph
+            assert list(around[org].items()) == list(whole[org].items())
+            assert list(around.nodes) == list(whole.nodes)
+            assert all(org in (u, v) for u, v in around.edges)
+
+
 def test_history_brings_back_ended_arrangements_and_those_who_left(data):
     net = g.build(data, on=ON, include_ended=True)
     assert net.graph[ALFA][BETA]["shared"] == 4  # + Avslutad
