@@ -39,6 +39,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
+from ..idranges import rows_in
 from .changes import announce
 
 # Field types whose get_db_prep_save returns a value of this exact Python type unchanged, on
@@ -230,11 +231,7 @@ def check_references(model, fields, values: dict[str, list], *, using: str) -> N
         column = values[field.attname]
         ids = list(set(column) - {None})
         target = field.remote_field.model._base_manager.using(using)
-        found: set = set()
-        for start in range(0, len(ids), step):
-            found.update(
-                target.filter(pk__in=ids[start : start + step]).values_list("pk", flat=True)
-            )
+        found = {pk for (pk,) in rows_in(target, "pk", ids, step=step)}
         if len(found) < len(ids):
             row, missing = next(
                 (i, v) for i, v in enumerate(column, 1) if v not in found and v is not None
