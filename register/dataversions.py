@@ -312,7 +312,10 @@ def touched(records: list[Written | WrittenRows]) -> Touched:
         result.organisations.update(
             pk
             for _, pk in rows_in(
-                Participation.objects.all(), "arrangement_id", result.arrangements, "organisation_id"
+                Participation.objects.all(),
+                "arrangement_id",
+                result.arrangements,
+                "organisation_id",
             )
         )
     return result
