@@ -39,6 +39,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
+from .. import fieldchecks
 from ..idranges import rows_in
 from .changes import announce
 
@@ -215,7 +216,7 @@ def validate_column(field, values: list) -> None:
         values = [v for v in values if not _is_empty_json(v)] + list(empties.values())
     for value in values:
         try:
-            field.clean(value, None)
+            fieldchecks.clean(field, value)
         except ValidationError as exc:
             row = next(i for i, v in enumerate(column, 1) if v is value or v == value)
             raise RowRefused({field.name: exc.messages}, row=row) from exc
