@@ -149,8 +149,12 @@ def insert(
     columns[pk.attname] = ids
     history_ids = None
     if history and getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        # The history rows' ids are needed only to record many-to-many links in them.
+        tracked_links = any(
+            HistoricalRecords.m2m_models.get(meta.get_field(name)) is not None for name in m2m or {}
+        )
         history_ids = _insert_history(
-            model, columns, len(rows), now=now, reason=reason, using=using
+            model, columns, len(rows), now=now, reason=reason, using=using, ids=tracked_links
         )
     for name, related in (m2m or {}).items():
         _insert_m2m(meta.get_field(name), ids, related, history_ids, using=using)
@@ -401,9 +405,12 @@ def delete_rows(model, ids: list, *, using: str = "default") -> None:
     announce(model, ids)  # no model signals were sent
 
 
-def _insert_history(model, columns: dict, count: int, *, now, reason: str, using: str) -> list:
+def _insert_history(
+    model, columns: dict, count: int, *, now, reason: str, using: str, ids: bool = True
+) -> list | None:
     """Write a "+" history row per record, as simple-history's ``bulk_history_create``, and
-    return the history rows' ids in the order of the records.
+    return the history rows' ids in the order of the records (with ``ids``; else None: the
+    database is not asked to return them).
 
     ``columns`` holds the records' values as just inserted, by attribute name.
     """
@@ -435,5 +442,5 @@ def _insert_history(model, columns: dict, count: int, *, now, reason: str, using
         [f.column for f in fields],
         list(zip(*values, strict=True)),
         using=using,
-        returning=history_model._meta.pk.column,
+        returning=history_model._meta.pk.column if ids else None,
     )
