@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models.base import ModelState
 from django.db.models.expressions import DatabaseDefault
 
+from register import fieldchecks
 from register.models import Arrangement, Participation
 from register.rules import (
     format_kronor,
@@ -294,7 +295,7 @@ def arrangement_errors(fields: dict, checked: dict) -> dict[str, list[str]]:
         outcome = checked.get(key) if key is not None else None
         if outcome is None:
             try:
-                outcome = (True, field.clean(value, None))
+                outcome = (True, fieldchecks.clean(field, value))
             except ValidationError as exc:
                 outcome = (False, exc.messages)
             if key is not None:

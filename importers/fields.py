@@ -7,6 +7,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 
+from register import fieldchecks
+
 
 def max_length(model, field_name: str) -> int | None:
     """Return the model field's maximum length: the one place a length is written."""
@@ -28,7 +30,7 @@ def field_problems(model, field_name: str, value) -> list[str]:
     SQLite does not enforce a column's length and PostgreSQL does, so the preview checks here
     and a value too long is the same row error on both."""
     try:
-        model._meta.get_field(field_name).clean(value, None)
+        fieldchecks.clean(model._meta.get_field(field_name), value)
     except ValidationError as exc:
         return exc.messages
     return []

@@ -11,6 +11,7 @@ from . import selectors
 from .models import ImportChoice
 from .partners import OrgRef, PartnerMatcher
 from .text import fold, normalise_name
+from .values import parse_date
 
 
 class Lookups:
@@ -68,6 +69,31 @@ class Lookups:
             elif kind == ImportChoice.Kind.PARTNER and partner_id in self.org_by_pk:
                 aliases[key.removeprefix("partner:")] = self.org_by_pk[partner_id]
         self.partners.aliases = aliases
+        # Cells that many rows repeat (a list of partners, a date), read once per file.
+        self._partner_cells: dict = {}
+        self._dates: dict = {}
+
+    def partner_list(self, value) -> tuple[list, list[tuple[str, str]]]:
+        """``self.partners.match_list_detail(value)``, worked out once per distinct cell (the
+        lists returned are the caller's own)."""
+        key = (type(value), value)
+        if not _hashable(value):
+            return self.partners.match_list_detail(value)
+        done = self._partner_cells.get(key)
+        if done is None:
+            done = self._partner_cells[key] = self.partners.match_list_detail(value)
+        return list(done[0]), list(done[1])
+
+    def date(self, value, *, end: bool):
+        """``values.parse_date(value, end=end)``, worked out once per distinct readable cell
+        (a date value is immutable); a cell that cannot be read raises each time."""
+        key = (type(value), value, end)
+        if not _hashable(value):
+            return parse_date(value, end=end)
+        if key in self._dates:
+            return self._dates[key]
+        parsed = self._dates[key] = parse_date(value, end=end)
+        return parsed
 
     def org_label(self, pk: int | None) -> str:
         if pk is None:
@@ -78,3 +104,11 @@ class Lookups:
     def form_of(self, slug: str | None):
         """Return the form of cooperation with the slug (None for none)."""
         return self.forms.get(slug) if slug else None
+
+
+def _hashable(value) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True

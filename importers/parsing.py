@@ -20,7 +20,6 @@ from .values import (
     ValueProblem,
     match_areas,
     parse_amount,
-    parse_date,
     parse_decision,
     parse_form,
     parse_notice,
@@ -77,7 +76,7 @@ def parse_row(row: Row, sheet: Sheet, lookups: Lookups) -> RowPlan | None:
             elif name == "form":
                 p["form"] = parse_form(value, lookups.known_forms)
             elif name == "partners":
-                found, unknown = lookups.partners.match_list_detail(value)
+                found, unknown = lookups.partner_list(value)
                 p["partners"] = found
                 for text_of, message in unknown:
                     plan.error(header, message)
@@ -109,7 +108,7 @@ def parse_row(row: Row, sheet: Sheet, lookups: Lookups) -> RowPlan | None:
                         "texten sparas på deltagandet.",
                     )
             elif name in {"start", "end"}:
-                parsed = parse_date(value, end=name == "end")
+                parsed = lookups.date(value, end=name == "end")
                 if parsed is not None:
                     if name == "start" and parsed.open_ended:
                         raise ValueProblem(f"Startdatum ”{text}” är inget datum.")

@@ -102,10 +102,11 @@ def parse_representatives(value) -> list[Representative]:
         piece = piece.strip(" \t:–-")
         if not piece:
             continue
-        role = role_of(piece)
-        if current is not None and role is not None and current["role"] is None:
-            current["role"] = role
-            continue
+        if current is not None and current["role"] is None:
+            role = role_of(piece)  # only a part after a person without a role can be one
+            if role is not None:
+                current["role"] = role
+                continue
         if current is not None and current["role"] is None and not current["party"]:
             if _is_party(piece):
                 current["party"] = piece

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from register.access import Access
+from register.fieldchecks import remembered
 from register.models import Organisation
 from register.services.records import records_create_many
 
@@ -37,6 +38,7 @@ UNBATCHED_REASON = "Import från Excel"
 
 
 @paused_gc()
+@remembered()
 def run_import(
     *,
     source,
@@ -193,6 +195,7 @@ def batch_preview(
 
 
 @paused_gc()
+@remembered()
 def batch_commit(
     *,
     batch: ImportBatch,

@@ -317,19 +317,21 @@ def write_new_rows(rows: list[RowPlan], plan: Plan, reason: str) -> None:
         for row, pk in zip(owners, ids, strict=True):
             journals[id(row)].append({"op": "create", "model": label, "pk": pk})
 
+    # Each row's value of a change of one kind (areas, decision, seats), read once.
+    first = {id(row): _first_values(row) for row in rows}
     arrangements = [{c.key: c.value for c in row.changes if c.kind == "arr"} for row in rows]
     created = arrangements_create_many(
         access=None,
         organisation=org,
         arrangements=arrangements,
-        service_areas=[_value(row, "areas") or [] for row in rows],
+        service_areas=[first[id(row)].get("areas") or [] for row in rows],
         participations=[
             {c.key: c.value for c in row.changes if c.kind == "own"}
             | {"extra_fields": _extra_fields(row, {})}
             for row in rows
         ],
         entry_decisions=[
-            _decision_fields(_value(row, "decision"), fields["name"])
+            _decision_fields(first[id(row)].get("decision"), fields["name"])
             for row, fields in zip(rows, arrangements, strict=True)
         ],
         reason=reason,
@@ -372,15 +374,17 @@ def write_new_rows(rows: list[RowPlan], plan: Plan, reason: str) -> None:
                     costs.append(by_year[year])
                 by_year[year][kind] = change.value
     note(cost_rows, _create(Cost, costs, reason), Cost)
-    seat_rows = [row for row in rows if _value(row, "seats")]
+    seats = {id(row): first[id(row)].get("seats") for row in rows}
+    seat_rows = [row for row in rows if seats[id(row)]]
     if seat_rows:
-        _write_new_seats(seat_rows, plan, reason, note)
+        _write_new_seats(seat_rows, seats, plan, reason, note)
     for row in rows:
         row.journal = journals[id(row)]
 
 
-def _write_new_seats(rows: list[RowPlan], plan: Plan, reason: str, note) -> None:
-    """Create a body per new arrangement with representatives, their people and seats."""
+def _write_new_seats(rows: list[RowPlan], seats_of: dict, plan: Plan, reason: str, note) -> None:
+    """Create a body per new arrangement with representatives, their people and seats
+    (``seats_of``: each row's representatives, by ``id(row)``)."""
     lookups = plan.lookups
     org = lookups.organisation
     bodies = []
@@ -391,12 +395,10 @@ def _write_new_seats(rows: list[RowPlan], plan: Plan, reason: str, note) -> None
     body_ids = _create(Body, bodies, reason)
     note(rows, body_ids, Body)
     body_of = {id(row): pk for row, pk in zip(rows, body_ids, strict=True)}
-    people = selectors.people_by_name(
-        org, {rep.name for row in rows for rep in _value(row, "seats")}
-    )
+    people = selectors.people_by_name(org, {rep.name for row in rows for rep in seats_of[id(row)]})
     person_rows, new_people = [], []
     for row in rows:
-        for rep in _value(row, "seats"):
+        for rep in seats_of[id(row)]:
             if (rep.name, rep.party) not in people:
                 people[(rep.name, rep.party)] = None  # created just below
                 person_rows.append(row)
@@ -407,7 +409,7 @@ def _write_new_seats(rows: list[RowPlan], plan: Plan, reason: str, note) -> None
     note(person_rows, person_ids, Person)
     seat_rows, seats = [], []
     for row in rows:
-        for rep in _value(row, "seats"):
+        for rep in seats_of[id(row)]:
             seat_rows.append(row)
             seats.append(
                 {
@@ -426,6 +428,14 @@ def _create(model, rows: list[dict], reason: str) -> list:
 
 
 # --- What a row's changes say ------------------------------------------------------------------
+
+
+def _first_values(row: RowPlan) -> dict:
+    """Return the value of the row's first change of each kind, by kind."""
+    values: dict = {}
+    for change in row.changes:
+        values.setdefault(change.kind, change.value)
+    return values
 
 
 def _value(row: RowPlan, kind: str):

@@ -43,6 +43,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Model
 
 from .access import Access
+from .idranges import rows_in
 from .models import (
     Arrangement,
     CalendarToken,
@@ -303,17 +304,21 @@ def touched(records: list[Written | WrittenRows]) -> Touched:
             if value is not None:
                 follow.setdefault((hop_model, rest, kind), set()).add(value)
     for (model, rest, kind), ids in follow.items():
-        found = model.objects.filter(pk__in=ids).values_list(rest, flat=True)
+        found = rows_in(model.objects.all(), "pk", ids, rest)
         target = result.arrangements if kind == "arr" else result.organisations
-        target.update(pk for pk in found if pk is not None)
+        target.update(pk for _, pk in found if pk is not None)
     if people:
         result.arrangements.update(
-            Seat.objects.filter(person_id__in=people).values_list("body__arrangement_id", flat=True)
+            pk for _, pk in rows_in(Seat.objects.all(), "person_id", people, "body__arrangement_id")
         )
     if result.arrangements:
         result.organisations.update(
-            Participation.objects.filter(arrangement_id__in=result.arrangements).values_list(
-                "organisation_id", flat=True
+            pk
+            for _, pk in rows_in(
+                Participation.objects.all(),
+                "arrangement_id",
+                result.arrangements,
+                "organisation_id",
             )
         )
     return result

@@ -258,3 +258,50 @@ def test_an_empty_json_default_is_checked_once_and_every_other_json_value_each(m
     assert sorted(map(repr, checked)) == sorted(map(repr, [{"a": 1}, {"a": 1}, {}, []]))
     with pytest.raises(ValidationError):  # a value JSON cannot hold is still refused
         bulk.validate_column(field, [{}, {"when": object()}, {}])
+
+
+def test_statements_go_through_djangos_execute_wrappers_with_sqlites_placeholders(taby):
+    from django.db import connection
+
+    seen = []
+
+    def wrapper(execute, sql, params, many, context):
+        seen.append((sql.split(" (")[0], len(params)))
+        return execute(sql, params, many, context)
+
+    rows = [{"name": f"Person {i}", "party": "S", "organisation_id": taby.pk} for i in range(3)]
+    with connection.execute_wrapper(wrapper):
+        ids = bulk.insert(Person, rows, reason="Import")
+    inserts = [s for s in seen if s[0].startswith("INSERT")]
+    table, history = Person._meta.db_table, Person.history.model._meta.db_table
+    assert [s[0] for s in inserts] == [f'INSERT INTO "{table}"', f'INSERT INTO "{history}"']
+    assert [p.name for p in Person.objects.filter(pk__in=ids).order_by("pk")] == [
+        "Person 0",
+        "Person 1",
+        "Person 2",
+    ]
+    assert Person.history.filter(id__in=ids).count() == 3
+
+
+def test_a_logged_statement_keeps_djangos_placeholders(taby):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        bulk.insert(Person, [{"name": "Eva Ek", "organisation_id": taby.pk}], history=False)
+    insert = next(q["sql"] for q in queries if q["sql"].startswith("INSERT"))
+    assert "'Eva Ek'" in insert  # the log quotes the values into the statement
+
+
+def test_nothing_is_written_in_a_transaction_that_must_be_rolled_back(taby):
+    from django.db.transaction import TransactionManagementError
+
+    with transaction.atomic():
+        transaction.set_rollback(True)
+        with pytest.raises(TransactionManagementError):
+            bulk.insert(
+                Person,
+                [{"name": "Bo Berg", "organisation_id": taby.pk}],
+                history=False,
+                validate_values=False,  # no query before the insert's own
+            )
