@@ -377,17 +377,18 @@ def describe_influence(rows) -> str:
 
 
 @drawn_once
-def influence_chart(chart_id: str, rows, *, subject: str = "") -> str:
+def influence_chart(chart_id: str, rows, *, subject: str = "", part: str = "") -> str:
     """Return paired horizontal bars per arrangement: our share of the deciding body's ordinary
     seats (solid) and our share of the cost (hatched), each with its value written out; an
     arrangement whose seat share lies too far below its cost share (``row.flagged``) gets a
-    written mark. ``rows`` are ``register.graph.InfluenceRow``s."""
+    written mark. ``rows`` are ``register.graph.InfluenceRow``s; ``part`` ("del 1 av 3") names
+    one of several charts that together draw them (``printed_influence_charts``)."""
     label_width, bar_width = 72, INFLUENCE_BAR_WIDTH
     width = label_width + bar_width + 130
     heights = [58 + (18 if r.flagged else 0) for r in rows]
     height = 40 + sum(heights) if rows else 60
     # The subject goes in the description: the title is written out and must fit on a phone.
-    title = "Andel av platserna mot andel av kostnaden"
+    title = "Andel av platserna mot andel av kostnaden" + (f" ({part})" if part else "")
     desc = (
         (f"{subject}. " if subject else "")
         + "Stapeldiagram i par: för varje samverkan vår andel av de ordinarie platserna i det "
@@ -456,10 +457,38 @@ def influence_chart(chart_id: str, rows, *, subject: str = "") -> str:
     return "".join(parts)
 
 
-def portfolio_charts(portfolio, *, subject: str, prefix: str) -> dict:
+#: At most this many arrangements in one printed seats-against-cost chart: 12 pairs of bars (and
+#: their marks) stay well within an A4 page at full size; a taller chart would be shrunk to fit
+#: the page until its words cannot be read.
+INFLUENCE_ROWS_PER_PRINTED_CHART = 12
+
+
+def drawn_influence_rows(rows) -> list:
+    """The rows a printed seats-against-cost chart draws: those where a share can be computed."""
+    return [r for r in rows if r.seat_share is not None or r.cost_share is not None]
+
+
+def printed_influence_charts(chart_id: str, rows, *, subject: str = "") -> list[str]:
+    """Return the seats-against-cost charts of a printed document (the introduction pack): the
+    arrangements where at least one of the two shares can be computed (the table beside the
+    charts gives every arrangement, with the reason where a share cannot be computed), in
+    charts of at most ``INFLUENCE_ROWS_PER_PRINTED_CHART`` arrangements each."""
+    drawn = drawn_influence_rows(rows)
+    size = INFLUENCE_ROWS_PER_PRINTED_CHART
+    chunks = [drawn[i : i + size] for i in range(0, len(drawn), size)]
+    if len(chunks) == 1:
+        return [influence_chart(chart_id, drawn, subject=subject)]
+    return [
+        influence_chart(f"{chart_id}-{n}", chunk, subject=subject, part=f"del {n} av {len(chunks)}")
+        for n, chunk in enumerate(chunks, 1)
+    ]
+
+
+def portfolio_charts(portfolio, *, subject: str, prefix: str, printed: bool = False) -> dict:
     """Return the charts of a portfolio (``selectors.portfolio.Portfolio``) by name, each with an
     id that starts with ``prefix`` (the overview's "diagram", the pack's "pack"): cost and cost
-    per inhabitant per year, ongoing arrangements per form and per area, seats against cost."""
+    per inhabitant per year, ongoing arrangements per form and per area, seats against cost
+    (for a ``printed`` document a list of charts: ``printed_influence_charts``)."""
     return {
         "cost": cost_chart(f"{prefix}-kostnad", portfolio.cost_by_year, subject=subject),
         "per_inhabitant": cost_chart(
@@ -469,9 +498,14 @@ def portfolio_charts(portfolio, *, subject: str, prefix: str) -> dict:
         "areas": count_chart(
             f"{prefix}-omraden", "Pågående samverkan per verksamhetsområde", portfolio.by_area
         ),
-        "influence": influence_chart(
+        "influence": (printed_influence_charts if printed else influence_chart)(
             f"{prefix}-inflytande", portfolio.influence.rows, subject=subject
         )
         if portfolio.influence
         else "",
+        **(
+            {"influence_drawn": len(drawn_influence_rows(portfolio.influence.rows))}
+            if printed and portfolio.influence
+            else {}
+        ),
     }

@@ -129,7 +129,7 @@ def build(access: Access, organisation: Organisation, *, today: dt.date | None =
         portfolio=portfolio,
         pages=pages,
         conflicts=conflicts,
-        charts=charts.portfolio_charts(portfolio, subject=subject, prefix="pack"),
+        charts=charts.portfolio_charts(portfolio, subject=subject, prefix="pack", printed=True),
         example_names=[
             r.arrangement.name
             if r.example == rules.EXAMPLE_WHOLE

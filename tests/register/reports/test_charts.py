@@ -191,6 +191,29 @@ def test_the_influence_chart_marks_a_flagged_arrangement_in_words_and_gives_the_
     assert cost.get("fill") == "url(#inflytande-cost)"
 
 
+def test_a_printed_influence_chart_draws_the_computable_arrangements_a_page_at_a_time():
+    """Issue 23: at 43 arrangements one chart was 2 400 px tall, shrunk to fit the printed page
+    until its words could not be read. Printed, the charts draw the arrangements where a share
+    can be computed, at most INFLUENCE_ROWS_PER_PRINTED_CHART in each (the table has them all)."""
+    rows = influence_rows()
+    (one,) = charts.printed_influence_charts("pack-inflytande", rows)
+    root = parse(one)
+    assert texts(root, "label name") == ["Förbundet", "Nämnden"]  # "Avtalet": no share
+    assert root.get("id") == "pack-inflytande"
+
+    many = [r for _ in range(13) for r in rows[:2]]  # 26 drawn rows: three charts
+    printed = charts.printed_influence_charts("pack-inflytande", [*many, rows[2]])
+    size = charts.INFLUENCE_ROWS_PER_PRINTED_CHART
+    assert [len(texts(parse(c), "label name")) for c in printed] == [size, size, 26 - 2 * size]
+    roots = [parse(c) for c in printed]
+    assert [r.get("id") for r in roots] == [f"pack-inflytande-{n}" for n in (1, 2, 3)]
+    titles = [r.find(f"{SVG}title").text for r in roots]
+    assert titles[0] == "Andel av platserna mot andel av kostnaden (del 1 av 3)"
+    heights = [int(r.get("height")) for r in roots]
+    assert max(heights) < 1000  # an A4 page's text area at 96 px per inch
+    assert charts.drawn_influence_rows([rows[2]]) == []
+
+
 def test_an_influence_chart_without_rows_says_so():
     root = parse(charts.influence_chart("tom", []))
     assert "Inga uppgifter." in root.find(f"{SVG}desc").text

@@ -99,3 +99,19 @@ def test_no_chart_title_is_cut(pdf):
         "Kostnad per år i kronor per invånare, Täby kommun",
     ):
         assert re.search(r"\s+".join(map(re.escape, title.split())), text), title
+
+
+def test_the_seats_against_cost_chart_stays_legible_for_43_arrangements(pdf_of_43):
+    """Issue 23: one chart of every arrangement was 2 400 px tall and was shrunk to fit its page
+    until its words were a few points high. The pack draws the arrangements where a share can be
+    computed, a page's worth per chart, and says so; its labels keep the size they are drawn at."""
+    with pdfplumber.open(io.BytesIO(pdf_of_43)) as document:
+        sizes = [
+            word["size"]
+            for page in document.pages
+            for word in page.extract_words(extra_attrs=["size"])
+            if word["text"] == "Platser"  # the seat bar's label in the chart
+        ]
+        text = "\n".join(page.extract_text() or "" for page in document.pages)
+    assert sizes and min(sizes) > 8, sizes
+    assert re.search(r"Diagrammet\s+visar\s+de\s+\d+\s+samverkan\s+där\s+minst\s+en", text)
