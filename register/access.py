@@ -485,7 +485,9 @@ class Access:
     def audience(self) -> str:
         """Return what the user may see as a short text ("alla", "medlem:3,17"): two users
         with the same audience see the same records, so a PDF made for one may be handed to
-        the other (``BackgroundJob.audience``). Built from ``visibility_shape``."""
+        the other (``BackgroundJob.audience``), and a network's figures kept for one serve the
+        other (``reports.analytics.visibility``). Built from ``visibility_shape``; the one plain
+        form of what a user sees (``rights_shape`` adds what they may change)."""
         shape, ids = self.visibility_shape()
         if shape == ("everything",):
             return "alla"

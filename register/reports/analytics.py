@@ -44,21 +44,15 @@ KEEP_SECONDS = 2 * 24 * 3600
 # --- Whose view -----------------------------------------------------------------------------------
 
 
-def visibility(access: Access) -> tuple[str, bool, list[int]]:
-    """Return (key, whether they see everything, member ids): what decides which arrangements the user's figures
-    count, as a cache key and as plain values for a background job."""
-    shape, ids = access.visibility_shape()
-    if shape == ("everything",):
-        return "all", True, []
-    digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:16]
-    return f"m{digest}", False, list(ids)
-
-
-def access_for(sees_all: bool, member_ids: list[int]) -> Access:
-    """The Access ``visibility`` stands for (it sees what the user sees; it changes nothing)."""
-    if sees_all:
-        return Access.administrator()
-    return Access(user_id=None).as_member_of(member_ids)
+def visibility(access: Access) -> str:
+    """Return what decides which arrangements the user's figures count, as a cache key's part:
+    ``Access.audience`` (the one plain form of it, which a background job turns back into an
+    Access with ``Access.for_audience``), hashed, since a member of many organisations has a long
+    one."""
+    audience = access.audience()
+    if audience == "alla":
+        return "all"
+    return "m" + hashlib.sha256(audience.encode()).hexdigest()[:16]
 
 
 # --- An organisation's network and influence ----------------------------------------------------
@@ -67,7 +61,7 @@ def access_for(sees_all: bool, member_ids: list[int]) -> Access:
 def organisation_network(access: Access, org_id: int, *, on: dt.date, include_ended: bool, kind):
     """Return (data, net, influence rows) of the organisation's partner network on ``on``, from
     the cache while the organisation's data is unchanged."""
-    vis, _, _ = visibility(access)
+    vis = visibility(access)
     # The network is kept pickled, so the key names the shape of graph.Network: a Redis cache
     # outlives a deploy, and an entry of another shape must never be read back.
     key = (
@@ -277,11 +271,11 @@ class _Links:
         return self._arr.format(pk)
 
 
-def recompute_area(county_code, county_name, kind, on, include_ended, sees_all, member_ids):
+def recompute_area(county_code, county_name, kind, on, include_ended, audience):
     """The background job: compute the figures again, keep them, let the next change ask again."""
     on = dt.date.fromisoformat(on)
-    access = access_for(sees_all, member_ids)
-    vis, _, _ = visibility(access)
+    access = Access.for_audience(audience)
+    vis = visibility(access)
     key = _area_key(county_code, kind, on, include_ended, vis)
     try:
         entry = compute_area(
@@ -296,7 +290,7 @@ def network_area(access: Access, county, *, kind, on: dt.date, include_ended: bo
     """Return the county's (None: the nation's) network figures: the current ones, or the last
     complete ones while a background job computes them again (``stale``); computed in the request
     only when none exist."""
-    vis, sees_all, member_ids = visibility(access)
+    vis = visibility(access)
     county_code = county.code if county else None
     county_name = county.name if county else None
     key = _area_key(county_code, kind, on, include_ended, vis)
@@ -315,8 +309,7 @@ def network_area(access: Access, county, *, kind, on: dt.date, include_ended: bo
                 kind,
                 on.isoformat(),
                 include_ended,
-                sees_all,
-                member_ids,
+                access.audience(),
             )
             entry = cache.get(key) or entry  # done already when the job ran in this process
     return AreaFigures(
