@@ -91,6 +91,11 @@ def emit(name: str, value, unit: str, **extra) -> None:
     )
 
 
+def emit_ms(name: str, seconds: list[float], **extra) -> None:
+    """Emit the median of ``seconds`` in ms."""
+    emit(name, round(statistics.median(seconds) * 1000, 1), "ms", **extra)
+
+
 class Jobs:
     """Background work recorded instead of started, then run here, timed."""
 
@@ -256,14 +261,13 @@ def main(argv=None) -> int:
             first.append(seconds)
             to_current.append(saved + seconds + jobs.run())
             cpu.append(time.process_time() - cpu_started)
-        emit(
+        emit_ms(
             "network_page_after_change",
-            round(statistics.median(first) * 1000, 1),
-            "ms",
+            first,
             queries=queries,
         )
-        emit("network_to_current", round(statistics.median(to_current) * 1000, 1), "ms")
-        emit("network_to_current_cpu", round(statistics.median(cpu) * 1000, 1), "ms")
+        emit_ms("network_to_current", to_current)
+        emit_ms("network_to_current_cpu", cpu)
         median_get("network_page", client, url)
 
     if wanted("overview"):
@@ -283,10 +287,9 @@ def main(argv=None) -> int:
             seconds, queries, _ = timed_get(client, url)
             after.append(seconds)
             jobs.run()
-        emit(
+        emit_ms(
             "overview_busiest_after_change",
-            round(statistics.median(after) * 1000, 1),
-            "ms",
+            after,
             queries=queries,
             arrangements=busiest.n,
         )
@@ -301,14 +304,12 @@ def main(argv=None) -> int:
             inside.append(seconds)
             jobs.calls = [c for c in jobs.calls if not c[0].endswith("keep_overview")]
             jobs.run()
-        emit(
+        emit_ms(
             "overview_busiest_after_change_in_request",
-            round(statistics.median(inside) * 1000, 1),
-            "ms",
+            inside,
             queries=queries,
             arrangements=busiest.n,
         )
-    if wanted("overview"):
         median_get(
             "overview_43",
             client,
@@ -337,17 +338,15 @@ def main(argv=None) -> int:
             seconds, uncached_queries, _ = timed_get(public, url)
             uncached.append(seconds)
             jobs.run()
-        emit(
+        emit_ms(
             "insyn_after_save_elsewhere",
-            round(statistics.median(after) * 1000, 1),
-            "ms",
+            after,
             queries=queries,
             arrangements=busiest.n,
         )
-        emit(
+        emit_ms(
             "insyn_uncached",
-            round(statistics.median(uncached) * 1000, 1),
-            "ms",
+            uncached,
             queries=uncached_queries,
             arrangements=busiest.n,
         )
@@ -405,10 +404,9 @@ def main(argv=None) -> int:
             times.append(seconds)
             jobs.run()
         if times:
-            emit(
+            emit_ms(
                 "intro_pdf_current",
-                round(statistics.median(times) * 1000, 1),
-                "ms",
+                times,
                 queries=queries,
             )
         elif not in_request:
