@@ -237,7 +237,7 @@ def main() -> None:
 
     floor_seconds = min(floor(data)[0] for _ in range(3))
     emit("import_excel.openpyxl_floor", round(floor_seconds, 3), "s")
-    # The importer pauses the cyclic garbage collector (importers.gc_pause.paused_gc); the same
+    # The importer pauses the cyclic garbage collector (register.gc_pause.paused_gc); the same
     # read with it paused too shows how much of the importer's lead that is.
     with paused_gc():
         paused_floor = min(floor(data)[0] for _ in range(3))

@@ -18,7 +18,7 @@ keeps it so):
 * ``services`` (the entry points: preview, commit, decide, undo), ``writing`` (a plan written
   through ``register.services``, tagged with the batch in the history), ``undo``,
   ``batch_history`` and ``obstacles`` (undo from that history, and what stands in its way),
-  ``storage`` (the uploaded file), ``gc_pause``.
+  ``storage`` (the uploaded file); the collector's pause is ``register.gc_pause``.
 * The pages and commands: ``views``, ``forms``, ``exporters``, ``admin``, ``urls``,
   ``management/commands/`` (``import_excel``, ``purge_imports``).
 """

@@ -23,11 +23,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from register import jobs
+from register.gc_pause import paused_gc
 from register.models import Organisation
 
 from . import services
 from .fields import fit
-from .gc_pause import paused_gc
 from .models import ImportBatch, ImportRow
 from .readers import sniff
 from .readers.workbook import ReadError

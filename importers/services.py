@@ -18,12 +18,12 @@ from django.utils import timezone
 
 from register.access import Access
 from register.fieldchecks import remembered
+from register.gc_pause import paused_gc
 from register.models import Organisation
 from register.services.records import records_create_many
 
 from .choices import list_key, partner_key
 from .fields import fit
-from .gc_pause import paused_gc
 from .models import ImportBatch, ImportChoice, ImportRow
 from .planning import Plan, plan_workbook
 from .readers import open_workbook

@@ -169,13 +169,11 @@ def bipartite(
     return _bipartite(*_kept(data, on=on, include_ended=include_ended, kind=kind))
 
 
-def project(bip: nx.Graph, *, around: int | None = None) -> nx.Graph:
+def project(bip: nx.Graph) -> nx.Graph:
     """Project the bipartite graph onto the organisations (node = organisation id).
 
     Each tie has ``shared`` (arrangements in common) and ``money`` (the sum of both parties' known
-    costs in those arrangements); ``arrangements`` lists the shared arrangement ids. With
-    ``around`` (an organisation's id) only that organisation's ties are made, the same as in the
-    whole projection and in the same order, for a page that shows one organisation's partners.
+    costs in those arrangements); ``arrangements`` lists the shared arrangement ids.
 
     Written out rather than networkx's ``bipartite.generic_weighted_projected_graph``, which gives
     the same graph but intersects the arrangements of every pair of organisations twice where
@@ -187,7 +185,7 @@ def project(bip: nx.Graph, *, around: int | None = None) -> nx.Graph:
             org_ids.append(pk)
         else:
             members[pk] = {o: tie["cost"] for (_, o), tie in neighbours.items()}
-    return _projection(org_ids, members, around=around)
+    return _projection(org_ids, members)
 
 
 def _projection(

@@ -32,7 +32,6 @@ LAYERS = {
         "importers.planning",
     ],
     "services": [
-        "importers.gc_pause",
         "importers.background",
         "importers.storage",
         "importers.writing",
