@@ -129,7 +129,15 @@ class Arrangement(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("register:arrangement_detail", args=[self.pk])
+        # A long page links one arrangement from several lists (the overview: some 800 links for
+        # 258 arrangements): the address is worked out once per object and primary key.
+        known = self.__dict__.get("_absolute_url")
+        if known is None or known[0] != self.pk:
+            known = self.__dict__["_absolute_url"] = (
+                self.pk,
+                reverse("register:arrangement_detail", args=[self.pk]),
+            )
+        return known[1]
 
     @property
     def orgnr_display(self):

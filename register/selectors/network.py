@@ -146,9 +146,15 @@ def _bodies_and_seats(scope_ids) -> tuple[list[BodyRow], list[SeatRow]]:
         "seats__term_start",
         "seats__term_end",
     ):
-        bodies[pk] = BodyRow(
-            id=pk, arrangement_id=aid, name=name, kind=kind, powers=powers, seat_count=seat_count
-        )
+        if pk not in bodies:  # a row per seat: the body once
+            bodies[pk] = BodyRow(
+                id=pk,
+                arrangement_id=aid,
+                name=name,
+                kind=kind,
+                powers=powers,
+                seat_count=seat_count,
+            )
         if role is not None:
             seats.append(
                 SeatRow(

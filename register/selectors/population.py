@@ -13,28 +13,65 @@ from collections import defaultdict
 from django.db.models import FilteredRelation, Q
 
 from .. import rules
-from ..models import Organisation
+from ..models import County, Organisation
 
 
 def population_by_year(org_ids=None, *, until_year: int | None = None) -> dict[int, dict]:
     """Return {organisation id: {year: population}} for ``org_ids`` (every organisation when
     None), the years up to ``until_year`` (all when None)."""
+    queryset = _with_figures(org_ids, until_year).values_list(*_FIGURE_FIELDS)
+    result: dict[int, dict] = defaultdict(dict)
+    for row in queryset:
+        _add_figure(result, row, until_year)
+    return dict(result)
+
+
+def organisations_and_populations(org_ids, *, until_year: int) -> tuple[dict, dict]:
+    """Return ({organisation id: the Organisation, with its county}, ``population_by_year``'s
+    figures) for ``org_ids``, in one query: each organisation is made once, however many
+    figures and participations it has, so that a portfolio's participations can share them
+    (made for each participation with ``select_related``, they were a fifth of the overview)."""
+    own = [f.attname for f in Organisation._meta.concrete_fields]
+    county = [f.attname for f in County._meta.concrete_fields]
+    queryset = _with_figures(org_ids, until_year)
+    rows = queryset.values_list(*_FIGURE_FIELDS, *own, *(f"county__{n}" for n in county))
+    start, middle = len(_FIGURE_FIELDS), len(_FIGURE_FIELDS) + len(own)
+    organisations: dict[int, Organisation] = {}
+    figures: dict[int, dict] = defaultdict(dict)
+    for row in rows:
+        _add_figure(figures, row, until_year)
+        if row[0] not in organisations:
+            organisation = Organisation.from_db(queryset.db, own, row[start:middle])
+            values = row[middle:]
+            organisation.county = (
+                County.from_db(queryset.db, county, values) if values[0] is not None else None
+            )
+            organisations[row[0]] = organisation
+    return organisations, dict(figures)
+
+
+_FIGURE_FIELDS = ("pk", "population", "population_year", "figure__year", "figure__population")
+
+
+def _with_figures(org_ids, until_year: int | None):
+    """The organisations (``org_ids``, every one when None) joined to their figures up to
+    ``until_year``: a row per organisation and figure."""
     condition = Q(population_figures__year__lte=until_year) if until_year is not None else Q()
     queryset = Organisation.objects.annotate(
         figure=FilteredRelation("population_figures", condition=condition)
     )
-    if org_ids is not None:
-        queryset = queryset.filter(pk__in=org_ids)
-    result: dict[int, dict] = defaultdict(dict)
-    for pk, own, own_year, year, population in queryset.values_list(
-        "pk", "population", "population_year", "figure__year", "figure__population"
-    ):
-        result[pk]  # every organisation asked for has an entry, even without a figure
-        if year is not None:
-            result[pk][year] = population
-        if own and own_year and (until_year is None or own_year <= until_year):
-            result[pk].setdefault(own_year, own)
-    return dict(result)
+    return queryset if org_ids is None else queryset.filter(pk__in=org_ids)
+
+
+def _add_figure(result: dict, row, until_year: int | None) -> None:
+    """Add one row of ``_FIGURE_FIELDS`` to {organisation id: {year: population}}: SCB's figure
+    of the year, and the organisation's own figure where SCB has none for its year."""
+    pk, own, own_year, year, population = row[:5]
+    by_year = result[pk]  # every organisation asked for has an entry, even without a figure
+    if year is not None:
+        by_year[year] = population
+    if own and own_year and (until_year is None or own_year <= until_year):
+        by_year.setdefault(own_year, own)
 
 
 def populations_in(year: int, org_ids=None) -> dict[int, rules.Population]:

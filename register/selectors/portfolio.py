@@ -13,7 +13,18 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from .. import graph, rules
@@ -38,7 +49,7 @@ from .costs import CostRow
 from .due import decisions_since
 from .network import influence_data
 from .organisations import goal_tree
-from .population import population_by_year, scope_population
+from .population import organisations_and_populations, scope_population
 from .readiness import seats_end_with
 
 YEARS = 5  # the cost's development is shown over this many years
@@ -378,6 +389,7 @@ def portfolio(
     today, org_ids = dates.today, scope.org_ids
     # Each kind of record once for the whole portfolio (the steps' queries, in this order).
     arrangements = fetch_arrangements(access, scope, dates, only=only)
+    populations = fetch_participants(arrangements, scope, dates)
     ids = [a.pk for a in arrangements]
     costs, reference_costs = fetch_costs(ids, org_ids, dates)
     seats = fetch_seats(ids, org_ids, today)
@@ -407,7 +419,7 @@ def portfolio(
         for a in arrangements
     ]
     by_form, by_area = counts_by_form_and_area(arrangements, ongoing)
-    cost_by_year, populations = scope_cost_by_year(scope, arrangements, costs, dates)
+    cost_by_year = scope_cost_by_year(scope, costs, dates, populations)
     totals = {a.pk: a.reference_total for a in arrangements if a.reference_total is not None}
     figures = influence(
         access, scope, arrangements, today, populations, costs=(reference_costs, totals)
@@ -477,8 +489,8 @@ def fetch_arrangements(access: Access, scope: Scope, dates: Dates, *, only=None)
     )
     # Invented parts in it (the one rule for "Delvis exempel", as on Insyn and its own page).
     queryset = queryset.annotate(
-        example_parts=Exists(
-            Arrangement.objects.filter(pk=OuterRef("pk")).filter(rules.example_parts_q())
+        example_parts=ExpressionWrapper(
+            rules.example_parts(OuterRef("pk")), output_field=BooleanField()
         )
     )
     if only is not None:
@@ -494,7 +506,7 @@ def fetch_arrangements(access: Access, scope: Scope, dates: Dates, *, only=None)
             Prefetch(
                 "participations",
                 queryset=Participation.objects.select_related(
-                    "organisation", "organisation__county", "political_owner", "admin_owner"
+                    "political_owner", "admin_owner"
                 ).order_by("organisation__name"),
                 to_attr="_participations",
             ),
@@ -505,6 +517,20 @@ def fetch_arrangements(access: Access, scope: Scope, dates: Dates, *, only=None)
         _as_prefetched(a, "service_areas", a._areas, ServiceArea)
         _as_prefetched(a, "participations", a._participations, Participation)
     return arrangements
+
+
+def fetch_participants(arrangements, scope: Scope, dates: Dates) -> dict[int, dict]:
+    """Give every participation of ``arrangements`` its organisation (with its county), one
+    object per organisation, and return every participant's and the scope's population by year
+    up to the reference year (``population_by_year``), for the cost per inhabitant and the
+    influence's population shares: one query."""
+    participations = [p for a in arrangements for p in a.participations.all()]
+    organisations, populations = organisations_and_populations(
+        scope.org_ids | {p.organisation_id for p in participations}, until_year=dates.last_year
+    )
+    for p in participations:
+        p.organisation = organisations[p.organisation_id]
+    return populations
 
 
 def _as_prefetched(instance, name: str, objects: list, model) -> None:
@@ -765,25 +791,21 @@ def counts_by_form_and_area(arrangements, ongoing: dict) -> tuple[list, list]:
     )
 
 
-def scope_cost_by_year(scope: Scope, arrangements, costs: dict, dates: Dates) -> tuple[list, dict]:
-    """Return (our cost of each year shown, per inhabitant of the scope, and every participant's
-    population by year, for the influence's population shares): the population in one query."""
+def scope_cost_by_year(scope: Scope, costs: dict, dates: Dates, populations: dict) -> list:
+    """Return our cost of each year shown, per inhabitant of the scope (``populations``: by
+    organisation and year, ``fetch_participants``')."""
     totals: dict[int, rules.Amount] = {}
     for yearly in costs.values():
         for year, amount in yearly.items():
             totals[year] = totals.get(year, rules.Amount(year, None)) + amount
     org_ids = scope.org_ids
-    populations = population_by_year(
-        org_ids | {p.organisation_id for a in arrangements for p in a.participations.all()},
-        until_year=dates.last_year,
-    )
     if scope.is_organisation:
         by_year = populations.get(scope.organisation.pk, {})
         population = {y: rules.population_in(y, by_year) for y in dates.years}
     else:
         ours = {pk: by_year for pk, by_year in populations.items() if pk in org_ids}
         population = {y: scope_population(y, ours) for y in dates.years}
-    return year_costs(totals, dates.years, population), populations
+    return year_costs(totals, dates.years, population)
 
 
 def filter_choices(arrangements) -> tuple[list, list]:

@@ -29,6 +29,8 @@ MIN_COLUMNS = 3  # two columns fit a phone side by side
 
 
 def _span(attrs: str) -> int:
+    if "colspan" not in attrs.lower():
+        return 1
     found = COLSPAN.search(attrs)
     return max(int(found.group(1)), 1) if found else 1
 
@@ -51,18 +53,20 @@ def _headers(table: str) -> list[str]:
     return headers
 
 
-def _label_row(row: str, headers: list[str]) -> str:
+def _label_row(row: str, labels: list[str]) -> str:
+    """``labels``: each column's ``data-label`` attribute, written once per table ("" for a
+    column without a header)."""
     column = 0
     out = []
     last = 0
     for start in CELL_START.finditer(row):
         attrs = start.group(2)
-        label = headers[column] if column < len(headers) else ""
+        label = labels[column] if column < len(labels) else ""
         column += _span(attrs)
         if not label or "data-label" in attrs:
             continue
         out.append(row[last : start.end() - 1])
-        out.append(f' data-label="{html.escape(label, quote=True)}">')
+        out.append(label)
         last = start.end()
     out.append(row[last:])
     return "".join(out)
@@ -76,9 +80,10 @@ def _label_table(match: re.Match) -> str:
     headers = _headers(table)
     if len(headers) < MIN_COLUMNS:
         return table
+    labels = [f' data-label="{html.escape(h, quote=True)}">' if h else "" for h in headers]
     head = THEAD.search(table)
     before, after = table[: head.end()], table[head.end() :]
-    return before + ROW.sub(lambda row: _label_row(row.group(0), headers), after)
+    return before + ROW.sub(lambda row: _label_row(row.group(0), labels), after)
 
 
 STYLESHEET = "register/site.css"  # the pages whose CSS stacks the labelled rows

@@ -4,6 +4,8 @@ Every column reads only what the list's selector fetched (annotations, select_re
 prefetched areas), so a page costs the same number of queries whatever its rows.
 """
 
+import inspect
+
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -36,6 +38,15 @@ def link_marking_examples(record, text, mark: str | None = None):
 
 class RegisterTable(tables.Table):
     caption = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # django-tables2 asks a cell's render_<column> for its signature (does it take record,
+        # value ...?) on every cell: worked out once per method here instead (inspect uses a
+        # function's __signature__ when it has one).
+        for name, method in vars(cls).items():
+            if name.startswith("render_") and inspect.isfunction(method):
+                method.__signature__ = inspect.signature(method)
 
     class Meta:
         template_name = "includes/table.html"
