@@ -18,7 +18,7 @@ WeasyPrint's own with the markers kept for list items and the footnote and note 
 Fonts: WeasyPrint makes a new font configuration (Fontconfig's configuration and a Pango font map)
 for each document it renders unless it is given one, so each PDF starts with cold font caches and
 shapes and measures every glyph of every font and size anew: for the introduction pack of 43
-arrangements a twentieth of its time (issue 23). ``write_pdf`` gives each document the font
+arrangements about 3 % of its CPU time (issue 23). ``write_pdf`` gives each document the font
 configuration of the calling thread, made once (``font_config``; per thread, as a Pango font map is
 not for sharing between threads). A font configuration also holds the fonts of ``@font-face``
 rules; no stylesheet of ours has one (tested), so what a document draws with is the system's fonts

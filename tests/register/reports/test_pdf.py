@@ -54,7 +54,7 @@ h1 { font-size: 22pt; } small { font-size: 7.5pt; } td { font-size: 8pt; }</styl
 
 def test_the_writer_renders_every_document_of_a_thread_with_one_font_configuration(monkeypatch):
     """WeasyPrint made a new font configuration, and so cold font caches, for each document
-    (a twentieth of the introduction pack's time); the writer makes one per thread."""
+    (about 3 % of the introduction pack's time); the writer makes one per thread."""
     import threading
 
     from weasyprint import HTML as Document
