@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 
 from ..access import Access
 from ..selectors import reviews as review_selectors
-from .pdf import write_pdf
+from .pdf import font_config, write_pdf
 
 
 def context(access: Access, pk: int, today: dt.date) -> dict | None:
@@ -33,7 +33,10 @@ def document(context: dict):
     html = render_to_string("register/review_pack.html", {**context, "for_pdf": True})
     # The style sheet is read from disk: WeasyPrint fetches nothing over the network.
     css = CSS(filename=finders.find("register/pack.css"))
-    return HTML(string=html, url_fetcher=_no_fetch).render(stylesheets=[css])
+    # Laid out here, not in write_pdf, so it takes the writer's font configuration here (issue 23).
+    return HTML(string=html, url_fetcher=_no_fetch).render(
+        stylesheets=[css], font_config=font_config()
+    )
 
 
 def pdf(context: dict) -> bytes:
