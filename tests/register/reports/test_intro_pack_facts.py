@@ -17,6 +17,7 @@ from register.data import demo_portfolio as P
 from register.models import Organisation
 from register.reports import intro_pack
 from register.reports import pdf as pdf_writer
+from register.templatetags.register_tags import share
 
 pytestmark = pytest.mark.django_db
 
@@ -84,13 +85,96 @@ def test_every_fact_of_each_arrangement_follows_its_heading_in_order(pack_and_te
     for heading, facts in parser.articles:
         at = text.find(plain(heading), at)
         assert at >= 0, heading
-        assert len(facts) >= 15, heading
+        assert len(facts) >= 7, heading
         for name, value in facts:
             for part in [name, *value.split("\n")]:
                 if part.strip():
                     found = text.find(plain(part), at)
                     assert found >= 0, (heading, name, part)
                     at = found  # the name and then its value, fact after fact
+
+
+class TableRows(HTMLParser):
+    """The text of each body row of the pack's tables, by the table's class and the row's
+    header (the arrangement's name)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables: dict[str, dict[str, str]] = {}
+        self._table = self._row = None
+        self._body = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "table":
+            self._table = self.tables.setdefault(a.get("class", ""), {})
+        elif tag == "tbody":
+            self._body = True
+        elif tag == "tr" and self._body and self._table is not None:
+            self._row = []
+        elif tag in ("td", "span", "br") and self._row is not None:
+            self._row.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag == "tr" and self._row is not None:
+            text = plain("".join(self._row))
+            self._table[text] = text
+            self._row = None
+        elif tag == "tbody":
+            self._body = False
+        elif tag == "table":
+            self._table = None
+
+    def handle_data(self, data):
+        if self._row is not None:
+            self._row.append(data)
+
+    def row(self, table_class: str, name: str) -> str:
+        table = next(rows for cls, rows in self.tables.items() if table_class in cls.split())
+        found = [text for text in table if text.startswith(plain(name))]
+        assert len(found) == 1, (table_class, name)
+        return found[0]
+
+
+def test_the_facts_section_5_leaves_out_are_in_the_rows_of_sections_1_to_3(pack_and_text):
+    """Section 5 gives what no table gives; each arrangement's form, motives, goals (1), deciding
+    bodies, seats, representatives and responsibility (2), cost and shares (3) are in its row."""
+    pack, html, _, text = pack_and_text
+    rows = TableRows()
+    rows.feed(html)
+    five = html[html.index('id="samverkan-rubrik"') :]
+    for dropped in ("<dt>Form", "<dt>Motiv", "<dt>Våra mål", "<dt>Beslutar", "<dt>Våra företr"):
+        assert dropped not in five
+    for page in pack.pages:
+        name, r = page.arrangement.name, page.row
+        why = rows.row("why-table", name)
+        assert plain(r.form) in why
+        for motive in page.motives:
+            assert plain(str(motive).lower()) in why, (name, motive)
+        for contribution in page.contributions:
+            assert plain(contribution.goal.title) in why, name
+        who = rows.row("who-table", name)
+        for body in page.deciding_bodies:
+            assert plain(body.name) in who, name
+        for seat in r.representatives:
+            assert plain(rules.seat_holder(seat)) in who, name
+        for value in (r.political_body, r.admin_unit, r.political_owner, r.admin_owner):
+            if value:
+                assert plain(str(value) if value != r.admin_owner else value.name) in who, name
+        cost = rows.row("cost-table", name)
+        if r.cost_last_year is not None:
+            assert plain(rules.format_kronor(r.cost_last_year)) in cost, name
+        if r.cost_change is not None:
+            assert plain(rules.format_kronor(abs(r.cost_change))) in cost, name
+        if page.influence is not None:
+            seats = rows.row("influence-table", page.influence.arrangement.name)
+            if page.influence.seat_share is not None:
+                assert f"{page.influence.seats} av {page.influence.seats_total}" in seats, name
+            if page.influence.cost_share is not None:
+                assert plain(share(page.influence.cost_share)) in seats, name
+    # The tables are in the PDF: each section's caption, then its rows' names.
+    for caption in ("Samverkan, varför och vilka", "Beslutande organ, våra företrädare"):
+        assert caption in text
 
 
 def test_each_arrangements_cost_per_year_is_written_out_in_full(pack_and_text):
