@@ -496,7 +496,7 @@ def fetch_arrangements(access: Access, scope: Scope, dates: Dates, *, only=None)
     if only is not None:
         queryset = queryset.annotate(shown=Exists(only.filter(pk=OuterRef("pk"))))
     arrangements = list(
-        queryset.select_related("form", "host")
+        queryset.select_related("form")
         .prefetch_related(
             Prefetch(
                 "service_areas",
@@ -520,16 +520,21 @@ def fetch_arrangements(access: Access, scope: Scope, dates: Dates, *, only=None)
 
 
 def fetch_participants(arrangements, scope: Scope, dates: Dates) -> dict[int, dict]:
-    """Give every participation of ``arrangements`` its organisation (with its county), one
-    object per organisation, and return every participant's and the scope's population by year
-    up to the reference year (``population_by_year``), for the cost per inhabitant and the
-    influence's population shares: one query."""
+    """Give every participation of ``arrangements`` its organisation and every arrangement its
+    host (with their counties), one object per organisation, and return every participant's and
+    the scope's population by year up to the reference year (``population_by_year``), for the
+    cost per inhabitant and the influence's population shares: one query."""
     participations = [p for a in arrangements for p in a.participations.all()]
+    hosts = {a.host_id for a in arrangements if a.host_id is not None}
     organisations, populations = organisations_and_populations(
-        scope.org_ids | {p.organisation_id for p in participations}, until_year=dates.last_year
+        scope.org_ids | hosts | {p.organisation_id for p in participations},
+        until_year=dates.last_year,
     )
     for p in participations:
         p.organisation = organisations[p.organisation_id]
+    for a in arrangements:
+        if a.host_id is not None:
+            a.host = organisations[a.host_id]
     return populations
 
 
