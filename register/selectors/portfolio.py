@@ -797,8 +797,8 @@ def counts_by_form_and_area(arrangements, ongoing: dict) -> tuple[list, list]:
 
 
 def scope_cost_by_year(scope: Scope, costs: dict, dates: Dates, populations: dict) -> list:
-    """Return our cost of each year shown, per inhabitant of the scope (``populations``: by
-    organisation and year, ``fetch_participants``')."""
+    """Return our cost of each year shown, and per inhabitant of the scope with the population
+    of that year (``populations``: by organisation and year, as ``fetch_participants`` gives)."""
     totals: dict[int, rules.Amount] = {}
     for yearly in costs.values():
         for year, amount in yearly.items():
