@@ -8,6 +8,7 @@ costs, our entry decision, our representatives.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from types import NoneType
 
@@ -279,34 +280,22 @@ def arrangement_errors(fields: dict, checked: dict) -> dict[str, list[str]]:
     A field's check (``Field.clean``: to Python, choices, blank, null, length, validators) does
     not depend on the record for these fields, so each distinct value of a field is checked once
     per file and remembered in ``checked``: most columns hold a few values (a form, a default),
-    and every field a row does not give has the same default in every row.
+    and every field a row does not give has the same default in every row, worked out once per
+    file for the fields rows give (:func:`_row_shape`).
     """
-    values = {}
-    errors: dict[str, list[str]] = {}
-    for field in Arrangement._meta.fields:
-        name = field.attname
-        value = fields[name] if name in fields else field.get_default()
-        values[name] = value
-        if field.name in _NOT_CHECKED or field.generated:
-            continue
-        if (field.blank and value in field.empty_values) or isinstance(value, DatabaseDefault):
-            continue
-        key = (name, type(value), value) if _hashable(value) else None
-        outcome = checked.get(key) if key is not None else None
-        if outcome is None:
-            try:
-                outcome = (True, fieldchecks.clean(field, value))
-            except ValidationError as exc:
-                outcome = (False, exc.messages)
-            if key is not None:
-                checked[key] = outcome
-        ok, result = outcome
-        if ok:
-            values[name] = result
-        else:
-            errors[field.name] = list(result)
+    names = frozenset(fields)
+    shape = checked.get(names)
+    if shape is None:
+        shape = checked[names] = _row_shape(names, checked)
+    given, values, errors, fresh = shape
+    values = dict(values)
+    errors = dict(errors)
+    for field in fresh:  # a callable default: a value of its own for every row
+        _check_field(field, field.get_default(), values, errors, checked)
+    for field in given:
+        _check_field(field, fields[field.attname], values, errors, checked)
     if errors:
-        return errors
+        return {name: errors[name] for name in _field_order() if name in errors}
     record = Arrangement.__new__(Arrangement)  # clean() reads the record's attributes only
     record.__dict__.update(values, _state=ModelState())
     try:
@@ -314,6 +303,50 @@ def arrangement_errors(fields: dict, checked: dict) -> dict[str, list[str]]:
     except ValidationError as exc:
         return exc.message_dict
     return {}
+
+
+def _row_shape(names: frozenset, checked: dict) -> tuple:
+    """For rows that give the fields ``names``: the fields given, in the model's order; the
+    values and errors of the fields not given (their defaults, the same in every row); the
+    fields not given whose default is made anew for each row."""
+    given, values, errors, fresh = [], {}, {}, []
+    for field in Arrangement._meta.fields:
+        if field.attname in names:
+            given.append(field)
+        elif field.has_default() and callable(field.default):
+            fresh.append(field)
+        else:
+            _check_field(field, field.get_default(), values, errors, checked)
+    return tuple(given), values, errors, tuple(fresh)
+
+
+@functools.cache
+def _field_order() -> tuple[str, ...]:
+    return tuple(field.name for field in Arrangement._meta.fields)
+
+
+def _check_field(field, value, values: dict, errors: dict, checked: dict) -> None:
+    """Check one field's value as ``clean_fields()`` does (each distinct value once, through
+    ``checked``): its cleaned value into ``values``, its messages into ``errors``."""
+    values[field.attname] = value
+    if field.name in _NOT_CHECKED or field.generated:
+        return
+    if (field.blank and value in field.empty_values) or isinstance(value, DatabaseDefault):
+        return
+    key = (field.attname, type(value), value) if _hashable(value) else None
+    outcome = checked.get(key) if key is not None else None
+    if outcome is None:
+        try:
+            outcome = (True, fieldchecks.clean(field, value))
+        except ValidationError as exc:
+            outcome = (False, exc.messages)
+        if key is not None:
+            checked[key] = outcome
+    ok, result = outcome
+    if ok:
+        values[field.attname] = result
+    else:
+        errors[field.name] = list(result)
 
 
 def _hashable(value) -> bool:

@@ -308,9 +308,18 @@ def _prepare(field, values: list, connection) -> list:
     date, the time of the insert shared by every row; see ``_SAME_WHEN_EQUAL``) and each empty
     JSON object or list (a field's default) is converted once."""
     plain = _plain_type(field)
-    if set(map(type, values)) <= {plain, NoneType}:  # the usual case, checked at C speed
+    types = set(map(type, values))
+    if types <= {plain, NoneType}:  # the usual case, checked at C speed
         return values
     prep = field.get_db_prep_save
+    kinds = types - {NoneType}
+    if len(kinds) == 1 and issubclass(next(iter(kinds)), _SAME_WHEN_EQUAL):
+        # One type (a date column, the time of the insert, a choice): its distinct values
+        # converted once each, the column mapped at C speed. Equal values of two types (a
+        # choice and its plain text) are never mixed up here: they take the loop below.
+        done = {value: prep(value, connection) for value in set(values) if value is not None}
+        done[None] = None
+        return list(map(done.__getitem__, values))
     prepared = []
     done: dict = {}
     for value in values:

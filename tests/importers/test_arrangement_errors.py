@@ -42,3 +42,24 @@ def test_the_same_errors_as_the_model_gives(extra):
     checked: dict = {}
     assert arrangement_errors(fields, checked) == model_errors(fields)
     assert arrangement_errors(fields, checked) == model_errors(fields)  # and from the memo
+
+
+def test_rows_that_give_different_fields_each_get_the_models_errors():
+    """The defaults of the fields a row does not give are worked out once per set of fields
+    given; a row that leaves out a field whose default the model refuses gets that error."""
+    form = f.form()
+    checked: dict = {}
+    rows = [
+        {"name": "Samverkan", "form_id": form.pk},
+        {"form_id": form.pk},  # no name: the default "" is refused
+        {"name": "Samverkan", "form_id": form.pk, "start_date": date(2020, 1, 1)},
+        {"form_id": form.pk, "orgnr": "123"},
+        {"form_id": form.pk},
+        {"name": "Samverkan", "form_id": form.pk},
+    ]
+    for fields in rows * 2:
+        assert arrangement_errors(fields, checked) == model_errors(fields)
+    assert list(arrangement_errors({"form_id": form.pk, "orgnr": "123"}, checked)) == [
+        "name",
+        "orgnr",
+    ]  # in the model's order

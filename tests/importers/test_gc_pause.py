@@ -51,3 +51,55 @@ def test_a_collector_paused_by_someone_else_stays_paused():
         assert not gc.isenabled()  # and the caller's own
     finally:
         gc.enable()
+
+
+def _passes_after(block):
+    """Run ``block`` inside a pause, then make 100 lists; return the generations of the
+    collector's passes (none run inside the pause)."""
+    passes = []
+
+    def record(phase, info):
+        if phase == "start":
+            passes.append(info["generation"])
+
+    gc.collect()
+    gc.callbacks.append(record)
+    try:
+        with paused_gc():
+            kept = block()
+        after = [[] for _ in range(100)]  # fewer new objects than a young pass waits for
+    finally:
+        gc.callbacks.remove(record)
+    return passes, kept, after
+
+
+def test_what_the_pause_made_is_not_walked_again_by_a_young_pass_when_it_ends():
+    passes, kept, _after = _passes_after(lambda: [[] for _ in range(10_000)])
+    assert passes == []  # without the move to the oldest generation: a pass at the first list
+    assert len(kept) == 10_000
+    assert gc.isenabled()
+
+
+def test_cycles_made_in_the_pause_are_collected_by_the_next_full_pass():
+    class Node:
+        pass
+
+    def cycle():
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        return None
+
+    _passes_after(lambda: [cycle() for _ in range(100)])
+    assert gc.collect() >= 200  # the 100 pairs (and their dicts) were garbage, and found
+
+
+def test_objects_someone_else_froze_stay_frozen():
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with paused_gc():
+            [[] for _ in range(1000)]
+        assert gc.get_freeze_count() == frozen
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()

@@ -228,6 +228,18 @@ def test_each_distinct_choice_is_converted_once_and_as_django_converts_it(monkey
     assert calls == [member, host]  # a plain str needs no conversion
 
 
+def test_a_column_of_one_type_converts_each_distinct_value_once_as_django_does(monkeypatch):
+    from django.db import connection
+
+    field = Participation._meta.get_field("joined")
+    first, second = date(2020, 1, 1), date(2021, 6, 30)
+    values = [first, None, second, first, date(2020, 1, 1), None]
+    real, calls = _counting_prep(monkeypatch, field)
+    prepared = bulk._prepare(field, values, connection)
+    assert prepared == [None if v is None else real(v, connection) for v in values]
+    assert sorted(calls) == [first, second]
+
+
 def test_empty_json_defaults_are_converted_once_and_other_values_each(monkeypatch):
     from django.db import connection
 
