@@ -30,10 +30,11 @@ import sqlite3
 from datetime import date
 from types import NoneType
 
+import orjson
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, router
-from django.db.models import DateField, DateTimeField, Field, ForeignKey, Model
+from django.db.models import DateField, DateTimeField, Field, ForeignKey, JSONField, Model
 from django.db.models.base import ModelState
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -312,6 +313,8 @@ def _prepare(field, values: list, connection) -> list:
     if types <= {plain, NoneType}:  # the usual case, checked at C speed
         return values
     prep = field.get_db_prep_save
+    if isinstance(field, JSONField) and field.encoder is None and connection.vendor == "sqlite":
+        prep = _json_on_sqlite(prep)
     kinds = types - {NoneType}
     if len(kinds) == 1 and issubclass(next(iter(kinds)), _SAME_WHEN_EQUAL):
         # One type (a date column, the time of the insert, a choice): its distinct values
@@ -339,6 +342,39 @@ def _prepare(field, values: list, connection) -> list:
             converted = done[key] = prep(value, connection)
         prepared.append(converted)
     return prepared
+
+
+# What orjson leaves to the standard library: dates and times, dataclasses and subclasses of
+# str, int, dict and list, which json.dumps writes otherwise or refuses.
+_ORJSON_PLAIN = (
+    orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+)
+
+
+def _json_on_sqlite(django_prep):
+    """Return a function that gives what ``django_prep`` (a JSON field's
+    ``get_db_prep_save``) gives on SQLite for a dict or list: the same JSON as its
+    ``json.dumps(value)``, written by orjson (a tenth of the time on an import's rows; without
+    spaces, and UTF-8 for \\u escapes: it reads back the same). What orjson would write
+    otherwise or refuses (a key that is not a string, a number beyond 64 bits, NaN, which it
+    writes as null, the types above) and anything but a dict or a list go Django's own way. The
+    values are those a JSON field takes: checked by it, or a caller's own texts, numbers, lists
+    and dicts."""
+
+    def prep(value, connection):
+        if type(value) in (dict, list):
+            try:
+                text = orjson.dumps(value, option=_ORJSON_PLAIN)
+            except TypeError:  # orjson.JSONEncodeError
+                pass
+            else:
+                if b"null" not in text:  # a None, or a NaN or infinity orjson made null
+                    return text.decode()
+        return django_prep(value, connection)
+
+    return prep
 
 
 def _params_per_statement(connection) -> int:

@@ -1,6 +1,7 @@
 """The importer's bulk insert writes what Django's own ``Model(**row)`` and simple-history's
 ``bulk_create_with_history`` write: the same values, defaults, timestamps and history rows."""
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -9,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Field
 from django.forms.models import model_to_dict
+from hypothesis import given
+from hypothesis import strategies as st
 from simple_history.utils import bulk_create_with_history
 
 from register.models import Arrangement, Cost, Participation, Person
@@ -240,20 +243,78 @@ def test_a_column_of_one_type_converts_each_distinct_value_once_as_django_does(m
     assert sorted(calls) == [first, second]
 
 
+def _as_json(value):
+    """The JSON a prepared value holds: a text on SQLite, a wrapper around it on PostgreSQL."""
+    return json.loads(value) if isinstance(value, str) else getattr(value, "obj", value)
+
+
 def test_empty_json_defaults_are_converted_once_and_other_values_each(monkeypatch):
     from django.db import connection
 
     field = Participation._meta.get_field("extra_fields")
     values = [{}, {}, {"a": 1}, {"a": True}, [], {}]
     real, calls = _counting_prep(monkeypatch, field)
+    written = bulk.orjson.dumps  # on SQLite a dict or list is written by orjson, not by Django
+    monkeypatch.setattr(bulk.orjson, "dumps", lambda v, **kw: calls.append(v) or written(v, **kw))
     prepared = bulk._prepare(field, values, connection)
-
-    def as_sent(value):  # a str on SQLite, a wrapper around the value on PostgreSQL
-        return getattr(value, "obj", value)
-
-    assert [as_sent(v) for v in prepared] == [as_sent(real(v, connection)) for v in values]
+    assert [_as_json(v) for v in prepared] == [_as_json(real(v, connection)) for v in values]
+    assert [type(v) for v in map(_as_json, prepared)] == [dict, dict, dict, dict, list, dict]
     # {"a": 1} == {"a": True} in Python, but they are different JSON: each is converted.
     assert calls == [{}, {"a": 1}, {"a": True}, []]
+    assert json.dumps(_as_json(prepared[3])) == '{"a": true}'
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text() | st.integers() | st.booleans(), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@given(value=st.dictionaries(st.text(), _JSON, max_size=5) | st.lists(_JSON, max_size=5))
+def test_json_is_written_as_django_writes_it_whatever_it_holds(value):
+    from django.db import connection
+
+    field = Participation._meta.get_field("extra_fields")
+    (prepared,) = bulk._prepare(field, [value], connection)
+    (django,) = [field.get_db_prep_save(value, connection)]
+    assert _as_json(prepared) == _as_json(django)
+    if connection.vendor == "sqlite":  # the same text json reads back, keys and order included
+        assert json.dumps(json.loads(prepared)) == django
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"a": float("nan")},  # json writes NaN, orjson null
+        [float("inf")],
+        {1: "a", None: "b"},  # keys json turns into text and orjson refuses
+        [2**70],  # beyond 64 bits
+        {"a": Participation.Role.HOST},  # a subclass of str
+        ["annullerad", None],  # a text with "null" in it, and a None
+    ],
+)
+def test_what_orjson_would_write_otherwise_goes_djangos_way(value):
+    from django.db import connection
+
+    field = Participation._meta.get_field("extra_fields")
+    (prepared,) = bulk._prepare(field, [value], connection)
+    django = field.get_db_prep_save(value, connection)
+    assert getattr(prepared, "obj", prepared) == getattr(django, "obj", django)
+
+
+@pytest.mark.parametrize("value", [{"when": date(2020, 1, 1)}, [object()], {"a": {1, 2}}])
+def test_what_json_refuses_is_refused_as_django_refuses_it(value):
+    from django.db import connection
+
+    field = Participation._meta.get_field("extra_fields")
+    with pytest.raises(TypeError):
+        field.get_db_prep_save(value, connection)
+    with pytest.raises(TypeError):
+        bulk._prepare(field, [value], connection)
 
 
 def test_an_empty_json_default_is_checked_once_and_every_other_json_value_each(monkeypatch):
