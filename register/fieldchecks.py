@@ -42,15 +42,18 @@ def clean(field, value):
     outcomes = _outcomes.get()
     if outcomes is None or field.is_relation or not isinstance(value, _PLAIN):
         return field.clean(value, None)  # a relation's check asks the database
-    key = (field, type(value), value)
+    # By the field's id, quicker to hash than the field; the outcome holds the field, so that
+    # no other field takes its id while the outcomes are kept.
+    key = (id(field), type(value), value)
     outcome = outcomes.get(key)
     if outcome is None:
         try:
-            outcome = (True, field.clean(value, None))
+            outcome = (True, field.clean(value, None), field)
         except ValidationError as exc:
-            outcome = (False, exc.error_list if hasattr(exc, "error_list") else exc.error_dict)
+            errors = exc.error_list if hasattr(exc, "error_list") else exc.error_dict
+            outcome = (False, errors, field)
         outcomes[key] = outcome
-    ok, result = outcome
+    ok, result, _field = outcome
     if ok:
         return result
     raise ValidationError(result)

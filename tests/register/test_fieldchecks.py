@@ -64,3 +64,23 @@ def test_relations_and_decimals_are_checked_every_time(monkeypatch):
         fieldchecks.clean(amount, Decimal("1.00"))
         fieldchecks.clean(amount, Decimal("1.00"))
     assert len(calls) == 2
+
+
+def test_each_field_has_its_own_outcomes_even_one_made_where_another_was_dropped():
+    from django.db import models
+
+    with fieldchecks.remembered():
+        for _ in range(20):  # a field dropped and another made: often at the same address
+            short = models.CharField(max_length=3)
+            with pytest.raises(ValidationError):
+                fieldchecks.clean(short, "abcd")
+            del short
+            long = models.CharField(max_length=10)
+            assert fieldchecks.clean(long, "abcd") == "abcd"
+            del long
+        name = Arrangement._meta.get_field("name")
+        short_name = Arrangement._meta.get_field("short_name")
+        too_long = "x" * (short_name.max_length + 1)
+        assert fieldchecks.clean(name, too_long) == too_long
+        with pytest.raises(ValidationError):
+            fieldchecks.clean(short_name, too_long)
