@@ -51,6 +51,11 @@ def parse_amount(value, multiplier: int = 1, *, whole: bool = False) -> int | No
         return None
     if isinstance(value, bool):
         raise AmountError(f"Beloppet ”{value}” är inte ett tal.")
+    if type(value) is int and type(multiplier) is int:  # whole kronor already: no rounding
+        number = value * multiplier
+        if abs(number) > MAX_AMOUNT:
+            raise AmountError(f"Beloppet ”{value}” är orimligt stort.", "too_large")
+        return number
     if isinstance(value, int | float | Decimal):
         try:
             number = Decimal(str(value))

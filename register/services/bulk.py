@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date
+from itertools import chain
 from types import NoneType
 
 import orjson
@@ -412,7 +413,7 @@ def insert_rows(model, columns: list[str], rows: list[tuple], *, using: str, ret
             sql = statements.get(len(batch))
             if sql is None:
                 sql = statements[len(batch)] = head + ", ".join([one] * len(batch)) + tail
-            params = [value for row in batch for value in row]
+            params = list(chain.from_iterable(batch))
             if placeholder == "?":
                 # Through Django's cursor and its execute wrappers (query counts, the tests'
                 # query capture), without the SQLite cursor's rewriting of ``%s``: there is none.

@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from register.amounts import AmountError, find_unit, parse_amount
 
@@ -61,3 +63,19 @@ def test_the_importer_reads_amounts_with_the_registers_parser():
     assert importer_parse_amount("1 250,5 tkr") == parse_amount("1 250,5 tkr") == 1_250_500
     with pytest.raises(ValueProblem, match="kunde inte tolkas"):
         importer_parse_amount("tolv")
+
+
+@given(
+    value=st.integers(min_value=-(10**16), max_value=10**16),
+    multiplier=st.sampled_from([1, 1000, 1_000_000]),
+)
+def test_a_whole_number_reads_as_the_same_number_written_as_a_decimal(value, multiplier):
+    """A cell's whole number takes a shorter way: the same kronor, the same refusal."""
+
+    def read(written):
+        try:
+            return parse_amount(written, multiplier)
+        except AmountError as exc:
+            return (exc.code, str(exc))
+
+    assert read(value) == read(Decimal(value))
