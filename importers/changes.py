@@ -132,8 +132,11 @@ def participant_changes(p: dict, snap, current: dict, lookups: Lookups) -> list[
         if pk not in participants:
             role = participant_role(lookups.form_of(form_slug), is_host=pk == host_id)
             label = "Vårt deltagande" if pk == org_id else f"Part: {lookups.org_label(pk)}"
-            changes.append(Change(label, "", Participation.Role(role).label, "partner", pk, role))
+            changes.append(Change(label, "", _ROLE_LABELS[role], "partner", pk, role))
     return changes
+
+
+_ROLE_LABELS = dict(Participation.Role.choices)
 
 
 def own_changes(p: dict, own: dict) -> list[Change]:

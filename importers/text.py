@@ -12,6 +12,8 @@ from datetime import date, datetime
 
 def cell_text(value) -> str:
     """Return a cell value as trimmed text ('' for empty)."""
+    if type(value) is str:  # most cells
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, datetime):

@@ -208,6 +208,8 @@ def format_number(value) -> str:
     A negative number gets a minus sign (−), a missing one "", and what is not a number comes
     back as it is.
     """
+    if type(value) is int:  # most numbers: no conversion
+        return (MINUS if value < 0 else "") + f"{abs(value):,}".replace(",", NBSP)
     if value is None or value == "":
         return ""
     number = _number(value)
@@ -227,6 +229,8 @@ def count_of(n: int, singular: str, plural: str) -> str:
 def format_kronor(value) -> str:
     """Return whole kronor as Swedish text: 1234567 -> '1 234 567 kr'."""
     text = format_number(value)
+    if type(value) is int:
+        return f"{text}{NBSP}kr"
     return f"{text}{NBSP}kr" if _number(value) is not None else text
 
 

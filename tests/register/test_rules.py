@@ -8,6 +8,8 @@ from types import SimpleNamespace as NS
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from hypothesis import given
+from hypothesis import strategies as st
 
 from register import rules
 from register.models import Body, CooperationForm, Cost, Participation
@@ -231,3 +233,10 @@ def test_one_rule_for_a_year_on_year_change():
     assert rules.cost_increase_percent(-100, 50) is None  # no cost the year before
     trend = CostTrend(year=2025, amount=-50, previous_year=2024, previous_amount=-100)
     assert trend.change_percent == rules.change_percent(-50, -100)
+
+
+@given(st.integers(min_value=-(10**18), max_value=10**18))
+def test_a_whole_number_is_written_as_the_same_number_given_as_text(value):
+    """Numbers take a shorter way than texts and decimals: the same text."""
+    assert rules.format_number(value) == rules.format_number(str(value))
+    assert rules.format_kronor(value) == rules.format_kronor(str(value))
