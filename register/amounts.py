@@ -21,6 +21,9 @@ UNIT_WORDS = (
 )
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007']+")
 _APPROX = re.compile(r"^(ca\.?|cirka|ungefär|approx\.?|~|≈)\s*", re.I)
+_THOUSANDS_COMMA = re.compile(r"\d{1,3}(,\d{3})+")  # 1,234,567
+_THOUSANDS_DOT = re.compile(r"\d{1,3}(\.\d{3}){2,}")  # 1.234.567
+_PLAIN_NUMBER = re.compile(r"\d+(\.\d+)?")
 NOTHING = {"-", "–", "—", "0-", "saknas", "uppgift saknas"}
 
 
@@ -88,13 +91,13 @@ def parse_amount(value, multiplier: int = 1, *, whole: bool = False) -> int | No
     if "," in text and "." in text:
         text = text.replace(".", "").replace(",", ".")
     elif "," in text:
-        if re.fullmatch(r"\d{1,3}(,\d{3})+", text) and multiplier == 1:
+        if _THOUSANDS_COMMA.fullmatch(text) and multiplier == 1:
             text = text.replace(",", "")
         else:
             text = text.replace(",", ".")
-    elif re.fullmatch(r"\d{1,3}(\.\d{3}){2,}", text):
+    elif _THOUSANDS_DOT.fullmatch(text):
         text = text.replace(".", "")
-    if not re.fullmatch(r"\d+(\.\d+)?", text):
+    if not _PLAIN_NUMBER.fullmatch(text):
         raise AmountError(
             f"Beloppet ”{original}” kunde inte tolkas. Skriv ett tal, till exempel 12 500 eller "
             "12,5 mnkr."

@@ -228,6 +228,8 @@ def count_of(n: int, singular: str, plural: str) -> str:
 
 def format_kronor(value) -> str:
     """Return whole kronor as Swedish text: 1234567 -> '1 234 567 kr'."""
+    if value is None:  # no amount (the "before" of every new cost): no text
+        return ""
     text = format_number(value)
     if type(value) is int:
         return f"{text}{NBSP}kr"
