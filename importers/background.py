@@ -164,7 +164,7 @@ def _batch(batch_id: int) -> ImportBatch | None:
     return batch.first()
 
 
-@paused_gc()
+@paused_gc(keep_survivors=True)
 def preview_job(batch_id: int) -> None:
     """Read and classify a waiting batch's file and store its rows as the preview (nothing of
     the register is written). A file that cannot be read fails the batch with the reason."""
@@ -197,7 +197,7 @@ def preview_job(batch_id: int) -> None:
         raise
 
 
-@paused_gc()
+@paused_gc(keep_survivors=True)
 def commit_job(batch_id: int, user_id: int | None, all_or_nothing: bool) -> None:
     """Save a previewed batch whose save was asked for (:func:`start_commit`): all its valid
     rows in one transaction, or nothing; the batch says how it went."""

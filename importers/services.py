@@ -37,7 +37,7 @@ from .writing import write_plan
 UNBATCHED_REASON = "Import från Excel"
 
 
-@paused_gc()
+@paused_gc(keep_survivors=True)
 @remembered()
 def run_import(
     *,
@@ -163,7 +163,7 @@ def store_preview(batch: ImportBatch, result: ImportResult) -> None:
     _store(batch, result, mode=ImportBatch.Mode.DRY_RUN)
 
 
-@paused_gc()
+@paused_gc(keep_survivors=True)
 @transaction.atomic
 def batch_preview(
     *,
@@ -194,7 +194,7 @@ def batch_preview(
     return batch
 
 
-@paused_gc()
+@paused_gc(keep_survivors=True)
 @remembered()
 def batch_commit(
     *,
@@ -261,7 +261,7 @@ def batch_commit(
     raise ImportRefused(refusal)
 
 
-@paused_gc()
+@paused_gc(keep_survivors=True)
 def batch_decide(
     *, batch: ImportBatch, access: Access, row_id, choice: str, user=None
 ) -> ImportChoice:
@@ -324,7 +324,7 @@ def batch_decide(
     return decided
 
 
-@paused_gc()
+@paused_gc(keep_survivors=True)
 def import_file(
     *,
     data: bytes,
@@ -364,7 +364,7 @@ def import_file(
     return result
 
 
-@paused_gc()
+@paused_gc(keep_survivors=True)
 @transaction.atomic
 def batch_undo(*, batch: ImportBatch) -> int:
     """Restore what the batch changed to its state before the import, from the register's
