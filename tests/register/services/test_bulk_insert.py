@@ -311,6 +311,11 @@ def test_what_json_refuses_is_refused_as_django_refuses_it(value):
     from django.db import connection
 
     field = Participation._meta.get_field("extra_fields")
+    if connection.vendor != "sqlite":  # psycopg writes the JSON as it sends it: Django's way
+        (prepared,) = bulk._prepare(field, [value], connection)
+        assert prepared.obj is value
+        assert type(prepared) is type(field.get_db_prep_save(value, connection))
+        return
     with pytest.raises(TypeError):
         field.get_db_prep_save(value, connection)
     with pytest.raises(TypeError):
