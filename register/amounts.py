@@ -56,8 +56,8 @@ def parse_amount(value, multiplier: int = 1, *, whole: bool = False) -> int | No
         raise AmountError(f"Beloppet ”{value}” är inte ett tal.")
     if type(value) is int and type(multiplier) is int:  # whole kronor already: no rounding
         number = value * multiplier
-        if abs(number) > MAX_AMOUNT:
-            raise AmountError(f"Beloppet ”{value}” är orimligt stort.", "too_large")
+        if abs(number) > MAX_AMOUNT:  # refused with _whole_kronor's own message
+            return _whole_kronor(Decimal(number), value, whole)
         return number
     if isinstance(value, int | float | Decimal):
         try:

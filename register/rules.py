@@ -231,9 +231,7 @@ def format_kronor(value) -> str:
     if value is None:  # no amount (the "before" of every new cost): no text
         return ""
     text = format_number(value)
-    if type(value) is int:
-        return f"{text}{NBSP}kr"
-    return f"{text}{NBSP}kr" if _number(value) is not None else text
+    return f"{text}{NBSP}kr" if type(value) is int or _number(value) is not None else text
 
 
 def format_decimal(value) -> str:
